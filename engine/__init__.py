@@ -1,0 +1,3 @@
+"""tabletop: tabletop-exercise runbooks as code."""
+
+__version__ = "0.1.0"

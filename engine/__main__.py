@@ -1,0 +1,7 @@
+"""`python -m engine` runs the `tabletop` command."""
+
+import sys
+
+from engine.cli import main
+
+sys.exit(main())

@@ -1,0 +1,196 @@
+"""The `tabletop` command: parse arguments, call the core, set the exit code.
+
+Exit codes (also in README and `tabletop --help`):
+  0  clean: no findings at error level (with --strict, none at warning level either)
+  1  findings at error level (with --strict: or warning)
+  2  usage error: a bad option, a path that does not exist, unusable settings
+  3  a file could not be read or parsed (binary, not UTF-8, too large, broken YAML)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from engine import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
+
+_EXIT_CODES = """\
+exit codes:
+  0  clean
+  1  findings at error level (with --strict: at warning level too)
+  2  usage error (bad option, missing path, unusable settings)
+  3  a file could not be read or parsed
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tabletop",
+        description="Tabletop-exercise runbooks as code: validate runbooks and scenarios, draw them, "
+        "and (soon) facilitate drills and export after-action reports.",
+        epilog="Run `tabletop COMMAND --help` for each command's options and examples.\n\n" + _EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"tabletop {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    validate = commands.add_parser(
+        "validate",
+        help="check runbooks and scenarios (for CI and pre-commit)",
+        description="Check runbook and scenario files: YAML, schema, references, the step graph, and "
+        "scenarios against their runbooks. Folders are searched for *.yaml and *.yml.",
+        epilog="examples:\n"
+        "  tabletop validate runbooks scenarios\n"
+        "  tabletop validate --format sarif -o tabletop.sarif .\n"
+        "  tabletop validate --strict runbooks/mail.yaml\n\n"
+        "silence one finding with a comment on its line:  # tabletop: ignore[unused-role]\n"
+        "settings: [tool.tabletop] in pyproject.toml or tabletop.toml (disable, severity, exclude)\n\n"
+        + _EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    validate.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    validate.add_argument(
+        "--format", choices=["text", "json", "github", "sarif", "junit"],
+        help="output format (default: text; github when GITHUB_ACTIONS=true)",
+    )
+    validate.add_argument("-o", "--output", metavar="FILE", help="write the findings to FILE instead of stdout")
+    validate.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
+    validate.add_argument("--config", metavar="FILE", help="settings file (default: nearest tabletop.toml "
+                          "or pyproject.toml with [tool.tabletop])")
+    validate.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                          help="colour text output (default: auto, off when NO_COLOR is set)")
+    validate.set_defaults(run=run_validate)
+
+    rules = commands.add_parser("rules", help="list every validation rule with its id, severity and doc")
+    rules.add_argument("--format", choices=["text", "json"], default="text")
+    rules.set_defaults(run=run_rules)
+
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of a runbook or a scenario",
+        description="Print the JSON Schema for editors (yaml-language-server) and other tools.",
+        epilog="example:\n  tabletop schema runbook > schemas/runbook.schema.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    schema.add_argument("kind", choices=["runbook", "scenario"])
+    schema.set_defaults(run=run_schema)
+
+    graph = commands.add_parser(
+        "graph", help="draw a runbook as Mermaid or Graphviz DOT",
+        description="Draw a runbook's steps and how they connect. Solid arrows are `needs`; decision "
+        "options, fallbacks and event branches are drawn apart from the main path.",
+        epilog="examples:\n  tabletop graph runbooks/inbound-mail-continuity.yaml\n"
+        "  tabletop graph runbooks/admin-console-loss.yaml --format dot | dot -Tsvg > admin.svg",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    graph.add_argument("runbook", metavar="RUNBOOK", help="a runbook file")
+    graph.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
+    graph.set_defaults(run=run_graph)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.run(args))
+    except BrokenPipeError:  # `tabletop ... | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("tabletop: interrupted", file=sys.stderr)
+        return 130
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"tabletop: error: {message}", file=sys.stderr)
+    return code
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    from engine.config import ConfigError, find_config, load_config
+    from engine.findings import Severity
+    from engine.formats import RenderContext, render
+    from engine.rules import all_rules
+    from engine.validate import UsageError, discover, validate
+
+    rules = all_rules()
+    try:
+        config_path = Path(args.config) if args.config else find_config(Path.cwd())
+        if args.config and not config_path.is_file():
+            return _fail(f"{args.config}: no such settings file")
+        config = load_config(config_path, set(rules))
+        files = discover(args.paths or ["."], config)
+    except (ConfigError, UsageError) as exc:
+        return _fail(str(exc))
+    if not files:
+        return _fail(f"no *.yaml or *.yml files in {' '.join(args.paths or ['.'])}")
+    result = validate(files, config)
+
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    to_terminal = not args.output and sys.stdout.isatty()
+    color = args.color == "always" or (args.color == "auto" and to_terminal and "NO_COLOR" not in os.environ)
+    sources = {d.path: d.lines for d in result.documents}
+    ctx = RenderContext(rules=rules, files=files, tool_version=__version__, color=color,
+                        snippets=to_terminal, source=sources.get)
+    output = render(fmt, result.findings, ctx)
+    if args.output:
+        try:
+            Path(args.output).write_text(output, encoding="utf-8")
+        except OSError as exc:
+            return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
+    else:
+        sys.stdout.write(output)
+        sys.stdout.flush()
+
+    if result.unreadable:
+        return EXIT_UNREADABLE
+    worst = {Severity.ERROR} | ({Severity.WARNING} if args.strict else set())
+    return EXIT_FINDINGS if any(f.severity in worst for f in result.findings) else EXIT_OK
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    from engine.rules import all_rules
+
+    rules = all_rules()
+    if args.format == "json":
+        rows = [{"id": r.id, "severity": r.severity.value, "stage": r.stage, "doc": r.doc} for r in rules.values()]
+        print(json.dumps(rows, indent=2))
+        return EXIT_OK
+    width = max(len(r) for r in rules)
+    for rule in rules.values():
+        print(f"{rule.id:<{width}}  {rule.severity.value:<7}  {rule.doc}")
+    return EXIT_OK
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    from engine.schema import json_schema
+
+    print(json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def run_graph(args: argparse.Namespace) -> int:
+    from engine.draw import dot, mermaid
+    from engine.validate import validate
+
+    if not Path(args.runbook).is_file():
+        return _fail(f"{args.runbook}: no such file")
+    result = validate([args.runbook])
+    doc = result.documents[0]
+    if doc.unreadable or doc.kind != "runbook" or doc.model is None:
+        for finding in result.findings[:5]:
+            print(f"{finding.path}:{finding.line}:{finding.column}: {finding.message} [{finding.rule}]",
+                  file=sys.stderr)
+        what = "could not be read" if doc.unreadable else "is not a valid runbook"
+        return _fail(f"{args.runbook} {what}; run `tabletop validate {args.runbook}`",
+                     EXIT_UNREADABLE if doc.unreadable else EXIT_FINDINGS)
+    print(mermaid(doc.model) if args.format == "mermaid" else dot(doc.model), end="")
+    return EXIT_OK

@@ -1,0 +1,60 @@
+"""Durations and scenario times as people write them: 15m, 2h, 1h30m, 90s, T+20m, +30m."""
+
+from __future__ import annotations
+
+import re
+
+_PART = re.compile(r"(\d+)([dhms])")
+_WHOLE = re.compile(r"^(?:\d+[dhms])+$")
+_UNIT = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+
+
+class DurationError(ValueError):
+    """A duration that does not read as <number><unit>..., e.g. 1h30m."""
+
+
+def parse_duration(text: str) -> int:
+    """Seconds in a duration such as `15m`, `2h`, `1h30m` or `45s`.
+
+    Units must come largest first and each at most once, so `30m1h` and `1h1h`
+    are mistakes, not synonyms.
+    """
+    s = text.strip().replace(" ", "")
+    if not s or not _WHOLE.match(s):
+        raise DurationError(f"{text!r} is not a duration; write it like 15m, 2h or 1h30m")
+    total = 0
+    last_rank = -1
+    for number, unit in _PART.findall(s):
+        rank = "dhms".index(unit)
+        if rank <= last_rank:
+            raise DurationError(f"{text!r}: put units largest first, each once (like 1h30m)")
+        last_rank = rank
+        total += int(number) * _UNIT[unit]
+    return total
+
+
+def parse_offset(text: str) -> tuple[str, int]:
+    """A scenario time: (`"absolute"`, seconds) for `T+20m`, (`"relative"`, seconds) for `+30m`.
+
+    A bare duration (`20m`) is read as absolute, like `T+20m`.
+    """
+    s = text.strip()
+    if s[:2].upper() == "T+":
+        return "absolute", parse_duration(s[2:])
+    if s[:2].upper() == "T-":
+        raise DurationError(f"{text!r}: scenario time starts at T+0; move T-0 to the first inject")
+    if s.startswith("+"):
+        return "relative", parse_duration(s[1:])
+    return "absolute", parse_duration(s)
+
+
+def format_duration(seconds: int) -> str:
+    """The shortest form that parses back: 5400 -> '1h30m', 0 -> '0m'."""
+    if seconds == 0:
+        return "0m"
+    out = []
+    for unit in "dhms":
+        n, seconds = divmod(seconds, _UNIT[unit])
+        if n:
+            out.append(f"{n}{unit}")
+    return "".join(out)

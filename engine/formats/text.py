@@ -1,0 +1,67 @@
+"""Human-readable findings: `path:line:col: severity: message [rule-id]`, then a summary."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from engine.findings import Finding, Severity
+from engine.formats import RenderContext
+
+_COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
+_RESET = "\x1b[0m"
+
+# C0 controls except tab, DEL, C1 controls (0x9b is an 8-bit CSI), and the bidi
+# overrides/isolates that can make a line display differently from what it says.
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def sanitize(text: str) -> str:
+    """Make user-derived text inert on a terminal: escape control characters as `\\xNN`."""
+    return _UNSAFE.sub(_escape_char, text)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def summary_line(findings: list[Finding], files: int) -> str:
+    """`3 files checked: 2 errors, 1 warning`, or `... : no problems`."""
+    counts = [sum(1 for f in findings if f.severity is sev) for sev in Severity]
+    parts = [_plural(n, sev.value) for sev, n in zip(Severity, counts, strict=False) if n]
+    return f"{_plural(files, 'file')} checked: {', '.join(parts) or 'no problems'}"
+
+
+def _snippet(finding: Finding, ctx: RenderContext) -> list[str]:
+    lines = ctx.source(finding.path)
+    if not lines or not 1 <= finding.line <= len(lines):
+        return []
+    raw = lines[finding.line - 1].rstrip("\r\n")
+    col = min(max(finding.column, 1), len(raw) + 1)
+    # Keep tabs so the caret lines up, widen for escapes and East Asian wide characters.
+    pad = "".join(
+        "\t" if ch == "\t" else " " * (2 if unicodedata.east_asian_width(ch) in "WF" else 1)
+        for ch in sanitize(raw[: col - 1])
+    )
+    return [f"    {sanitize(raw)}", f"    {pad}^"]
+
+
+def render(findings: list[Finding], ctx: RenderContext) -> str:
+    out: list[str] = []
+    for f in findings:
+        sev = f.severity.value
+        if ctx.color:
+            sev = f"{_COLORS[f.severity]}{sev}{_RESET}"
+        out.append(f"{sanitize(f.path)}:{f.line}:{f.column}: {sev}: {sanitize(f.message)} [{sanitize(f.rule)}]")
+        if ctx.snippets:
+            out.extend(_snippet(f, ctx))
+        if f.hint:
+            out.append(f"  hint: {sanitize(f.hint)}")
+        out.extend(f"  related: {sanitize(r)}" for r in f.related)
+    out.append(summary_line(findings, len(ctx.files)))
+    return "\n".join(out) + "\n"

@@ -1,0 +1,361 @@
+"""Read a YAML file into plain data, keeping file:line:col for every node.
+
+Parsing uses ruamel.yaml's C parser to compose a node tree (it keeps each
+node's position and is several times faster than the round-trip loader; see
+bench/), then a small walk turns nodes into dicts, lists and scalars while
+recording where each came from. The walk accepts only YAML's core tags, so
+no input can build Python objects, and it bounds what aliases may expand to,
+so an alias bomb is a finding instead of a hang.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.findings import Finding, Severity
+
+MAX_FILE_BYTES = 5 * 1024 * 1024  # the biggest shipped runbook is ~10 KB
+MAX_ALIAS_NODES = 10_000  # nodes that aliases may add in total, beyond the file's own
+
+Path_ = tuple[Any, ...]  # a location inside the document: ("steps", "detect", "needs", 0)
+
+_SUPPRESS = re.compile(r"#\s*tabletop:\s*ignore\[([a-z0-9,\s-]+)\]")
+_CORE = "tag:yaml.org,2002:"
+
+
+@dataclass
+class Document:
+    """One file as read: its data, where every part of it is, and what went wrong reading it."""
+
+    path: str
+    text: str = ""
+    data: Any = None
+    kind: str | None = None  # "runbook" or "scenario" once recognised; None: nothing more to check
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # path -> 1-based (line, col)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # path -> where its key is written
+    findings: list[Finding] = field(default_factory=list)
+    unreadable: bool = False  # the file could not be read or parsed at all (exit code 3)
+    model: Any = None  # Runbook | Scenario once validated
+
+    def where(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Where a part of the document is written; falls back to the nearest enclosing part."""
+        table = self.keys if key else self.values
+        p = tuple(path)
+        while p:
+            if p in table:
+                return table[p]
+            if p in self.values:
+                return self.values[p]
+            p = p[:-1]
+        return self.values.get((), (1, 1))
+
+    def add(self, rule: str, severity: Severity, message: str, at: tuple[int, int], hint: str | None = None) -> None:
+        self.findings.append(Finding(self.path, at[0], at[1], rule, severity, message, hint))
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    def suppressions(self) -> dict[int, set[str]]:
+        """Rule ids silenced per line by `# tabletop: ignore[rule-id, ...]` comments."""
+        out: dict[int, set[str]] = {}
+        if "tabletop:" not in self.text:
+            return out
+        for number, line in enumerate(self.lines, start=1):
+            match = _SUPPRESS.search(line)
+            if match:
+                out[number] = {r.strip() for r in match.group(1).split(",") if r.strip()}
+        return out
+
+
+def read_document(path: str, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
+    """Read and parse one file. Problems become findings on the document, never exceptions."""
+    doc = Document(path=path)
+    raw = _read_bytes(doc, max_bytes)
+    if raw is None:
+        doc.unreadable = True
+        return doc
+    text = _decode(doc, raw)
+    if text is None:
+        doc.unreadable = True
+        return doc
+    doc.text = text
+    node = _compose(doc, text)
+    if doc.unreadable:
+        return doc
+    if node is None:
+        doc.add("file-empty", Severity.ERROR, "the file holds no YAML document", (1, 1),
+                hint="start it with `runbook: <id>` or `scenario: <id>`")
+        return doc
+    _Walker(doc).run(node)
+    _recognise(doc)
+    return doc
+
+
+def _read_bytes(doc: Document, max_bytes: int) -> bytes | None:
+    try:
+        size = os.path.getsize(doc.path)
+        if size > max_bytes:
+            doc.add("file-too-large", Severity.ERROR,
+                    f"the file is {size:,} bytes; the limit is {max_bytes:,}", (1, 1),
+                    hint="split it into several runbooks, or raise max-file-bytes in [tool.tabletop]")
+            return None
+        with open(doc.path, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        doc.add("file-unreadable", Severity.ERROR, f"cannot read the file: {exc.strerror or exc}", (1, 1))
+        return None
+    if len(raw) > max_bytes:  # grew while we looked, or a special file
+        doc.add("file-too-large", Severity.ERROR, f"the file is over the {max_bytes:,}-byte limit", (1, 1))
+        return None
+    return raw
+
+
+def _decode(doc: Document, raw: bytes) -> str | None:
+    if b"\x00" in raw[:8192]:
+        doc.add("file-binary", Severity.ERROR, "this is a binary file, not YAML text", (1, 1),
+                hint="runbooks and scenarios are UTF-8 text files")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        doc.add("file-encoding", Severity.ERROR,
+                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8", (line, column),
+                hint="save the file as UTF-8")
+        return None
+    return text
+
+
+def _compose(doc: Document, text: str) -> Any:
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        return _Parser(text).get_single_node()
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        at = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = (exc.problem or str(exc)).strip()
+        if "tab" in problem:
+            doc.add("yaml-tab", Severity.ERROR, "a tab character is used for indentation", at,
+                    hint="YAML indents with spaces only; replace the tab with spaces")
+        elif "another document" in problem:
+            doc.add("yaml-syntax", Severity.ERROR, "the file holds more than one YAML document", at,
+                    hint="keep one runbook or scenario per file; remove the `---` line")
+        else:
+            context = f" {exc.context.strip()}" if exc.context else ""
+            doc.add("yaml-syntax", Severity.ERROR, f"YAML syntax error: {problem}{context}", at)
+    except YAMLError as exc:  # errors without a position
+        doc.add("yaml-syntax", Severity.ERROR, f"YAML syntax error: {exc}", (1, 1))
+    except RecursionError:
+        doc.add("yaml-syntax", Severity.ERROR, "the YAML nests too deeply to read", (1, 1))
+    doc.unreadable = True
+    return None
+
+
+def _parser_class() -> type:
+    """The C parser with YAML 1.2 tag resolution (so `on:` and `no` stay strings)."""
+    from ruamel.yaml.resolver import VersionedResolver
+
+    try:
+        from ruamel.yaml.cyaml import CParser
+    except ImportError:  # no compiled extension: the pure-Python parser, same nodes
+        from ruamel.yaml.composer import Composer
+        from ruamel.yaml.parser import Parser
+        from ruamel.yaml.reader import Reader
+        from ruamel.yaml.scanner import Scanner
+
+        class PyParser(Reader, Scanner, Parser, Composer, VersionedResolver):  # type: ignore[misc]
+            def __init__(self, stream: str) -> None:
+                Reader.__init__(self, stream, loader=self)
+                Scanner.__init__(self, loader=self)
+                Parser.__init__(self, loader=self)
+                Composer.__init__(self, loader=self)
+                VersionedResolver.__init__(self, loader=self)
+
+        return PyParser
+
+    class FastParser(CParser, VersionedResolver):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            VersionedResolver.__init__(self, loader=self)
+
+    return FastParser
+
+
+class _LazyParser:
+    cls: type | None = None
+
+    def __call__(self, text: str) -> Any:
+        if self.cls is None:
+            self.cls = _parser_class()
+        return self.cls(text)
+
+
+_Parser = _LazyParser()
+
+
+class _AliasBomb(Exception):
+    pass
+
+
+class _Walker:
+    """Turns a composed node tree into plain data and records positions."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.seen: set[int] = set()
+        self.open: set[int] = set()
+        self.alias_budget = MAX_ALIAS_NODES
+        self.alias_depth = 0
+
+    def run(self, node: Any) -> None:
+        try:
+            self.doc.data = self.value(node, ())
+        except _AliasBomb as exc:
+            self.doc.data = None
+            line, column = exc.args[0]
+            self.doc.add("yaml-alias-bomb", Severity.ERROR, exc.args[1], (line, column),
+                         hint="write the data out, or use fewer and smaller anchors")
+            self.doc.unreadable = True
+        except RecursionError:
+            self.doc.data = None
+            self.doc.add("yaml-syntax", Severity.ERROR, "the YAML nests too deeply to read", (1, 1))
+            self.doc.unreadable = True
+
+    def value(self, node: Any, path: Path_) -> Any:
+        mark = node.start_mark
+        self.doc.values[path] = (mark.line + 1, mark.column + 1)
+        key = id(node)
+        alias = key in self.seen
+        if key in self.open:
+            raise _AliasBomb((mark.line + 1, mark.column + 1), "an alias refers to a node that contains it")
+        if alias:
+            self.alias_depth += 1
+        self.seen.add(key)
+        if self.alias_depth:
+            self.alias_budget -= 1
+            if self.alias_budget < 0:
+                raise _AliasBomb(self.doc.where(path[:-1] or path),
+                                 f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes (an alias bomb?)")
+        try:
+            if node.id == "scalar":
+                return self.scalar(node, path)
+            self.open.add(key)
+            try:
+                if node.id == "sequence":
+                    self.check_tag(node, "seq")
+                    return [self.value(item, path + (i,)) for i, item in enumerate(node.value)]
+                self.check_tag(node, "map")
+                return self.mapping(node, path)
+            finally:
+                self.open.discard(key)
+        finally:
+            if alias:
+                self.alias_depth -= 1
+
+    def mapping(self, node: Any, path: Path_) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        merged: list[Any] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _CORE + "merge":
+                merged.append(value_node)
+                continue
+            if key_node.id != "scalar":
+                m = key_node.start_mark
+                self.doc.add("schema-type", Severity.ERROR, "a key must be a plain word, not a list or mapping",
+                             (m.line + 1, m.column + 1))
+                continue
+            name = str(key_node.value)
+            at = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if name in out:
+                first = self.doc.keys.get(path + (name,), at)
+                self.doc.add("yaml-duplicate-key", Severity.ERROR, f"key {name!r} appears twice in this mapping",
+                             at, hint=f"the first {name!r} is on line {first[0]}; remove or rename one")
+                continue
+            self.doc.keys[path + (name,)] = at
+            out[name] = self.value(value_node, path + (name,))
+        for source in merged:  # `<<: *base` fills in keys the mapping does not set itself
+            data = self.value(source, path)
+            for part in data if isinstance(data, list) else [data]:
+                if isinstance(part, dict):
+                    for name, item in part.items():
+                        out.setdefault(name, item)
+        return out
+
+    def check_tag(self, node: Any, expected: str) -> None:
+        if node.tag != _CORE + expected:
+            self.unsafe_tag(node)
+
+    def unsafe_tag(self, node: Any) -> None:
+        m = node.start_mark
+        self.doc.add("yaml-unsafe-tag", Severity.ERROR, f"the tag {node.tag!r} is not allowed here",
+                     (m.line + 1, m.column + 1), hint="remove the tag; tabletop files use plain YAML values only")
+
+    def scalar(self, node: Any, path: Path_) -> Any:
+        tag, text = node.tag, node.value
+        if not tag.startswith(_CORE):
+            self.unsafe_tag(node)
+            return text
+        kind = tag[len(_CORE):]
+        if kind in ("str", "timestamp"):
+            return text
+        if kind == "null":
+            return None
+        if kind == "bool":
+            return text.lower() == "true"
+        if kind == "int":
+            return _int(text)
+        if kind == "float":
+            return _float(text)
+        self.unsafe_tag(node)
+        return text
+
+
+def _int(text: str) -> int | str:
+    t = text.replace("_", "")
+    try:
+        if t[:2].lower() == "0x":
+            return int(t, 16)
+        if t[:2].lower() == "0o":
+            return int(t[2:], 8)
+        return int(t)
+    except ValueError:
+        return text
+
+
+def _float(text: str) -> float | str:
+    t = text.lower().replace("_", "")
+    if t.lstrip("+-") in (".inf", "inf"):
+        return float("-inf") if t.startswith("-") else float("inf")
+    if t in (".nan", "nan"):
+        return float("nan")
+    try:
+        return float(t)
+    except ValueError:
+        return text
+
+
+def _recognise(doc: Document) -> None:
+    """Decide whether the document is a runbook or a scenario by its top key."""
+    if doc.unreadable:
+        return
+    data = doc.data
+    if not isinstance(data, dict):
+        doc.add("file-unknown-kind", Severity.ERROR, "expected a mapping at the top of the file", (1, 1),
+                hint="a runbook starts with `runbook: <id>`, a scenario with `scenario: <id>`")
+        return
+    kinds = [k for k in ("runbook", "scenario") if k in data]
+    if len(kinds) == 1:
+        doc.kind = kinds[0]
+        return
+    if kinds:
+        doc.add("file-unknown-kind", Severity.ERROR, "the file has both `runbook:` and `scenario:` at the top",
+                doc.where(("scenario",), key=True), hint="put the runbook and the scenario in separate files")
+    else:
+        doc.add("file-unknown-kind", Severity.ERROR, "neither `runbook:` nor `scenario:` is at the top of the file",
+                doc.where(()), hint="a runbook starts with `runbook: <id>`, a scenario with `scenario: <id>`")

@@ -1,0 +1,176 @@
+"""Typed models of runbooks and scenarios (see docs/format.md).
+
+pydantic v2 validates a file's data in one pass, reports every problem with
+its location inside the document (which the loader maps to file:line:col),
+and gives the JSON Schema for editors for free. Models are strict: YAML
+`15` is not the string "15", and unknown keys are errors, because a typo in
+a runbook should fail CI rather than silently drop a step's dependency.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from engine.duration import DurationError, parse_duration, parse_offset
+
+ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+_ID = re.compile(ID_PATTERN)
+DURATION_PATTERN = r"^\s*(\d+[dhms])+\s*$"
+OFFSET_PATTERN = r"^\s*(T\+|\+)?(\d+[dhms])+\s*$"
+
+
+def _check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise PydanticCustomError(
+            "id",
+            "{value} is not a valid id: use lowercase kebab-case like 'detect-deferrals'",
+            {"value": repr(value)},
+        )
+    return value
+
+
+def _to_seconds(value: Any) -> int:
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "duration", "expected a duration like 15m, 2h or 1h30m, got {kind}", {"kind": _kind(value)}
+        )
+    try:
+        return parse_duration(value)
+    except DurationError as exc:
+        raise PydanticCustomError("duration", str(exc)) from None
+
+
+def _to_offset(value: Any) -> tuple[str, int]:
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "duration", "expected a scenario time like T+20m or +30m, got {kind}", {"kind": _kind(value)}
+        )
+    try:
+        return parse_offset(value)
+    except DurationError as exc:
+        raise PydanticCustomError("duration", str(exc)) from None
+
+
+def _check_timestamp(value: str) -> str:
+    try:
+        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise PydanticCustomError(
+            "timestamp", "{value} is not an ISO 8601 time like 2026-01-22T19:33:00Z", {"value": repr(value)}
+        ) from None
+    if stamp.tzinfo is None:
+        raise PydanticCustomError("timestamp", "{value} has no time zone; add Z for UTC", {"value": repr(value)})
+    return value
+
+
+def _kind(value: Any) -> str:
+    return {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "a mapping"}.get(
+        type(value), "nothing" if value is None else type(value).__name__
+    )
+
+
+Id = Annotated[str, AfterValidator(_check_id), WithJsonSchema({"type": "string", "pattern": ID_PATTERN})]
+Duration = Annotated[
+    int,
+    BeforeValidator(_to_seconds),
+    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "examples": ["15m", "2h", "1h30m"]}),
+]
+Offset = Annotated[
+    tuple[str, int],
+    BeforeValidator(_to_offset),
+    WithJsonSchema({"type": "string", "pattern": OFFSET_PATTERN, "examples": ["T+20m", "+30m"]}),
+]
+Timestamp = Annotated[
+    str, AfterValidator(_check_timestamp), WithJsonSchema({"type": "string", "format": "date-time"})
+]
+Text = Annotated[str, Field(min_length=1)]
+Health = Literal["up", "degraded", "down"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Option(_Strict):
+    """One answer to a decision, and the branch steps it opens."""
+
+    label: Text | None = None
+    next: list[Id] = Field(default_factory=list, description="Branch steps this option opens")
+
+
+class Decision(_Strict):
+    """A question the team must answer; each option opens its own branch."""
+
+    question: Text
+    options: dict[Id, Option]
+
+
+class Step(_Strict):
+    """One thing the team does, with who owns it and what it waits for."""
+
+    title: Text
+    summary: Text | None = None
+    owner: Id | None = Field(None, description="A role id of this runbook")
+    target: Duration | None = Field(None, description="Expected duration, e.g. 15m")
+    objectives: list[Id] = Field(default_factory=list)
+    do: list[Text] = Field(default_factory=list, description="Checklist the facilitator can tick")
+    needs: list[Id] = Field(default_factory=list, description="Steps that must be done or skipped first")
+    requires: list[Id] = Field(default_factory=list, description="Services this step cannot do without")
+    fallback: Id | None = Field(None, description="Branch step opened while a required service is down")
+    decision: Decision | None = None
+    on: Id | None = Field(None, description="Event that opens this branch step")
+
+
+class Runbook(_Strict):
+    """What the team does: a dependency graph of steps."""
+
+    runbook: Id
+    title: Text
+    version: int | None = None
+    summary: Text | None = None
+    services: dict[Id, Text] = Field(default_factory=dict)
+    roles: dict[Id, Text] = Field(default_factory=dict)
+    objectives: dict[Id, Text] = Field(default_factory=dict)
+    steps: dict[Id, Step] = Field(min_length=1)
+
+
+class After(_Strict):
+    """The condition of a contingency inject: a decision option taken, or a step done."""
+
+    decision: Id | None = None
+    option: Id | None = None
+    step: Id | None = None
+
+
+class Inject(_Strict):
+    """One row of the MSEL: something that happens to the team."""
+
+    id: Id
+    at: Offset | None = Field(None, description="T+20m, or +30m after the `after` condition")
+    after: After | None = None
+    event: Id | None = Field(None, description="Opens `on:` branch steps listening for it")
+    services: dict[Id, Health] = Field(default_factory=dict)
+    to: Id | None = Field(None, description="Intended player: a role id")
+    say: Text | None = Field(None, description="What the facilitator reads out")
+    expect: Text | None = Field(None, description="The response the exercise expects")
+    objectives: list[Id] = Field(default_factory=list)
+
+
+class Scenario(_Strict):
+    """What happens to the team: a timed list of injects (an MSEL)."""
+
+    scenario: Id
+    title: Text
+    summary: Text | None = None
+    runbooks: list[Id] = Field(min_length=1)
+    duration: Duration | None = None
+    anchor: Timestamp | None = Field(None, description="Real-world moment of T+0")
+    injects: list[Inject] = Field(default_factory=list)
+
+
+MODELS: dict[str, type[_Strict]] = {"runbook": Runbook, "scenario": Scenario}

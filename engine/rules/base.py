@@ -1,0 +1,79 @@
+"""What every validation rule declares: a stable id, a severity and one line of doc."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from engine.findings import Finding, Severity
+from engine.load import Document
+
+if TYPE_CHECKING:
+    from engine.graph import RunbookGraph
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str  # stable, kebab-case; never reuse a retired id
+    severity: Severity  # the default; config may change it
+    doc: str  # one line, shown by `tabletop rules` and in SARIF
+    # "load": emitted while reading YAML; "schema": from model validation;
+    # "runbook", "scenario": per-document checks; "project": across files.
+    stage: str
+
+
+@dataclass
+class Subject:
+    """A runbook or scenario that loaded and validated, as the rules see it."""
+
+    doc: Document
+    model: Any  # engine.model.Runbook | engine.model.Scenario
+    _graph: Any = None
+
+    @property
+    def id(self) -> str:
+        return str(getattr(self.model, self.doc.kind or "", ""))
+
+    @property
+    def graph(self) -> RunbookGraph:
+        """The runbook as a graph (built once, on first use)."""
+        if self._graph is None:
+            from engine.graph import RunbookGraph
+
+            self._graph = RunbookGraph(self.model)
+        return self._graph
+
+    def finding(
+        self,
+        rule: Rule,
+        message: str,
+        path: tuple[Any, ...] = (),
+        *,
+        key: bool = False,
+        hint: str | None = None,
+        related: tuple[str, ...] = (),
+    ) -> Finding:
+        """A finding of `rule` at the part of this document at `path` (its key when `key`)."""
+        line, column = self.doc.where(path, key=key)
+        return Finding(self.doc.path, line, column, rule.id, rule.severity, message, hint, related)
+
+
+@dataclass
+class Project:
+    """Every document of one validate run, for checks across files."""
+
+    runbooks: list[Subject] = field(default_factory=list)
+    scenarios: list[Subject] = field(default_factory=list)
+
+    def runbook(self, runbook_id: str) -> Subject | None:
+        """The first runbook with this id, in path order."""
+        for subject in self.runbooks:
+            if subject.id == runbook_id:
+                return subject
+        return None
+
+
+RunbookCheck = Callable[[Subject], Iterable[Finding]]
+ScenarioCheck = Callable[[Subject, Project], Iterable[Finding]]
+ProjectCheck = Callable[[Project], Iterable[Finding]]

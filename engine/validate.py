@@ -1,0 +1,110 @@
+"""Run every rule over a set of files and return the findings in a stable order."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from engine.config import Config
+from engine.findings import Finding, Severity
+from engine.load import Document, read_document
+from engine.rules import checks
+from engine.rules.base import Project, Subject
+from engine.schema import check_document
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class UsageError(Exception):
+    """The command was given something it cannot use (exit code 2)."""
+
+
+@dataclass
+class Result:
+    files: list[str]
+    findings: list[Finding]
+    documents: list[Document] = field(default_factory=list)
+    project: Project = field(default_factory=Project)
+
+    @property
+    def unreadable(self) -> bool:
+        return any(d.unreadable for d in self.documents)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+
+def discover(paths: list[str], config: Config) -> list[str]:
+    """Files to check: files as given, and *.yaml / *.yml found under folders (sorted)."""
+    out: list[str] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = []
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in files:
+                    if name.endswith(YAML_SUFFIXES):
+                        found.append(_display(Path(root) / name))
+            out.extend(sorted(f for f in found if not _excluded(f, config.exclude)))
+        elif path.exists():
+            out.append(_display(path))
+        else:
+            raise UsageError(f"{given}: no such file or folder")
+    seen: set[str] = set()
+    return [f for f in out if not (f in seen or seen.add(f))]  # type: ignore[func-returns-value]
+
+
+def _display(path: Path) -> str:
+    return PurePosixPath(path.as_posix()).as_posix().removeprefix("./")
+
+
+def _excluded(path: str, patterns: list[str]) -> bool:
+    return any(fnmatch.fnmatch(path, p) or fnmatch.fnmatch(path, p.rstrip("*/") + "/*") for p in patterns)
+
+
+def validate(files: list[str], config: Config | None = None) -> Result:
+    """Load, check and cross-check the files; findings sorted by file, line, column, rule."""
+    config = config or Config()
+    documents = [read_document(f, max_bytes=config.max_file_bytes) for f in files]
+    project = Project()
+    for doc in documents:
+        if doc.kind and not doc.unreadable:
+            check_document(doc)
+            if doc.model is not None:
+                subject = Subject(doc, doc.model)
+                (project.runbooks if doc.kind == "runbook" else project.scenarios).append(subject)
+    raw: list[Finding] = [f for doc in documents for f in doc.findings]
+    for module in checks("runbook"):
+        for subject in project.runbooks:
+            raw.extend(module.check(subject))
+    for module in checks("scenario"):
+        for subject in project.scenarios:
+            raw.extend(module.check(subject, project))
+    for module in checks("project"):
+        raw.extend(module.check(project))
+    findings = _settle(raw, documents, config)
+    return Result(files=files, findings=findings, documents=documents, project=project)
+
+
+def _settle(raw: list[Finding], documents: list[Document], config: Config) -> list[Finding]:
+    """Apply config and `# tabletop: ignore[...]` comments; drop repeats; sort."""
+    silenced = {doc.path: doc.suppressions() for doc in documents}
+    out: dict[tuple[object, ...], Finding] = {}
+    for finding in raw:
+        if finding.rule in config.disable:
+            continue
+        if finding.rule in silenced.get(finding.path, {}).get(finding.line, ()):
+            continue
+        if finding.rule in config.severity:
+            finding = _with_severity(finding, config.severity[finding.rule])
+        out.setdefault(finding.sort_key(), finding)
+    return sorted(out.values(), key=Finding.sort_key)
+
+
+def _with_severity(finding: Finding, severity: Severity) -> Finding:
+    from dataclasses import replace
+
+    return replace(finding, severity=severity)
