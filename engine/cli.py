@@ -132,13 +132,16 @@ def run_validate(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     if not files:
         return _fail(f"no *.yaml or *.yml files in {' '.join(args.paths or ['.'])}")
-    result = validate(files, config)
+    named = {f for f in files if Path(f).resolve() in {Path(p).resolve() for p in args.paths if Path(p).is_file()}}
+    result = validate(files, config, found=set(files) - named)
+    if not result.files:
+        return _fail(f"no runbooks or scenarios in {' '.join(args.paths or ['.'])}")
 
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     to_terminal = not args.output and sys.stdout.isatty()
     color = args.color == "always" or (args.color == "auto" and to_terminal and "NO_COLOR" not in os.environ)
     sources = {d.path: d.lines for d in result.documents}
-    ctx = RenderContext(rules=rules, files=files, tool_version=__version__, color=color,
+    ctx = RenderContext(rules=rules, files=result.files, tool_version=__version__, color=color,
                         snippets=to_terminal, source=sources.get)
     output = render(fmt, result.findings, ctx)
     if args.output:

@@ -48,7 +48,7 @@ def discover(paths: list[str], config: Config) -> list[str]:
                 for name in files:
                     if name.endswith(YAML_SUFFIXES):
                         found.append(_display(Path(root) / name))
-            out.extend(sorted(f for f in found if not _excluded(f, config.exclude)))
+            out.extend(sorted(f for f in found if not _excluded(f, config)))
         elif path.exists():
             out.append(_display(path))
         else:
@@ -61,14 +61,32 @@ def _display(path: Path) -> str:
     return PurePosixPath(path.as_posix()).as_posix().removeprefix("./")
 
 
-def _excluded(path: str, patterns: list[str]) -> bool:
-    return any(fnmatch.fnmatch(path, p) or fnmatch.fnmatch(path, p.rstrip("*/") + "/*") for p in patterns)
+def _excluded(path: str, config: Config) -> bool:
+    """Whether settings exclude the path; patterns are relative to the settings file's folder."""
+    if not config.exclude:
+        return False
+    names = [path]
+    if config.source:
+        try:
+            names.append(Path(path).resolve().relative_to(Path(config.source).resolve().parent).as_posix())
+        except ValueError:
+            pass
+    return any(fnmatch.fnmatch(n, p) for n in names for p in config.exclude)
 
 
-def validate(files: list[str], config: Config | None = None) -> Result:
-    """Load, check and cross-check the files; findings sorted by file, line, column, rule."""
+def validate(files: list[str], config: Config | None = None, *, found: set[str] | None = None) -> Result:
+    """Load, check and cross-check the files; findings sorted by file, line, column, rule.
+
+    `found` names files that were found by searching a folder rather than named by
+    the user: those that are plainly not tabletop files (other YAML in the
+    repository) are left out quietly, unless they sit in a runbooks/ or
+    scenarios/ folder, where a broken top key is more likely than a stranger.
+    """
     config = config or Config()
     documents = [read_document(f, max_bytes=config.max_file_bytes) for f in files]
+    if found:
+        documents = [d for d in documents if not (d.path in found and _stranger(d))]
+        files = [d.path for d in documents]
     project = Project()
     for doc in documents:
         if doc.kind and not doc.unreadable:
@@ -87,6 +105,15 @@ def validate(files: list[str], config: Config | None = None) -> Result:
         raw.extend(module.check(project))
     findings = _settle(raw, documents, config)
     return Result(files=files, findings=findings, documents=documents, project=project)
+
+
+def _stranger(doc: Document) -> bool:
+    """Other YAML in the repository: not ours by its top key, its schema line, or its folder."""
+    if doc.kind or any(f.rule != "file-unknown-kind" for f in doc.findings):
+        return False
+    if "schemas/runbook.schema.json" in doc.text or "schemas/scenario.schema.json" in doc.text:
+        return False
+    return not ({"runbooks", "scenarios"} & set(PurePosixPath(doc.path).parts[:-1]))
 
 
 def _settle(raw: list[Finding], documents: list[Document], config: Config) -> list[Finding]:
