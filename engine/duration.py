@@ -42,7 +42,7 @@ def parse_offset(text: str) -> tuple[str, int]:
     if s[:2].upper() == "T+":
         return "absolute", parse_duration(s[2:])
     if s[:2].upper() == "T-":
-        raise DurationError(f"{text!r}: scenario time starts at T+0; move T-0 to the first inject")
+        raise DurationError(f"{text!r}: scenario time cannot be negative; start the first inject at T+0m")
     if s.startswith("+"):
         return "relative", parse_duration(s[1:])
     return "absolute", parse_duration(s)

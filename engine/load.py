@@ -138,9 +138,11 @@ def _compose(doc: Document, text: str) -> Any:
         return _Parser(text).get_single_node()
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if mark is not None and mark.line >= len(text.splitlines()) and exc.context_mark is not None:
+            mark = exc.context_mark  # ran off the end of the file: point at what was left open
         at = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = (exc.problem or str(exc)).strip()
-        if "tab" in problem:
+        if "tab" in problem or (mark is not None and _tab_indented(text, mark.line)):
             doc.add("yaml-tab", Severity.ERROR, "a tab character is used for indentation", at,
                     hint="YAML indents with spaces only; replace the tab with spaces")
         elif "another document" in problem:
@@ -155,6 +157,15 @@ def _compose(doc: Document, text: str) -> Any:
         doc.add("yaml-syntax", Severity.ERROR, "the YAML nests too deeply to read", (1, 1))
     doc.unreadable = True
     return None
+
+
+def _tab_indented(text: str, line: int) -> bool:
+    """Whether a 0-based line is indented with a tab (libyaml does not say so in its message)."""
+    lines = text.split("\n")
+    if line >= len(lines):
+        return False
+    row = lines[line]
+    return "\t" in row[: len(row) - len(row.lstrip(" \t"))]
 
 
 def _parser_class() -> type:
@@ -293,7 +304,8 @@ class _Walker:
 
     def unsafe_tag(self, node: Any) -> None:
         m = node.start_mark
-        self.doc.add("yaml-unsafe-tag", Severity.ERROR, f"the tag {node.tag!r} is not allowed here",
+        tag = "!!" + node.tag[len(_CORE):] if node.tag.startswith(_CORE) else node.tag  # as written
+        self.doc.add("yaml-unsafe-tag", Severity.ERROR, f"the tag {tag!r} is not allowed here",
                      (m.line + 1, m.column + 1), hint="remove the tag; tabletop files use plain YAML values only")
 
     def scalar(self, node: Any, path: Path_) -> Any:

@@ -9,6 +9,7 @@ the file that are right ("all findings in one run").
 from __future__ import annotations
 
 import difflib
+import itertools
 import typing
 from typing import Any
 
@@ -26,7 +27,8 @@ def check_document(doc: Document) -> None:
 
     model = MODELS[doc.kind or ""]
     data = doc.data
-    touched: set[Path_] = set()  # parts already reported and removed; later rounds stay quiet on them
+    touched: set[Path_] = set()  # original paths already reported; later rounds stay quiet on them
+    rounds: list[list[tuple[Path_, int]]] = []  # list entries removed in each round, to map paths back
     for _ in range(_REPAIR_ROUNDS):
         try:
             doc.model = model.model_validate(data)
@@ -34,13 +36,27 @@ def check_document(doc: Document) -> None:
         except ValidationError as exc:
             errors = exc.errors(include_url=False)
         for error in errors:
-            loc = _plain(error["loc"])
-            if not any(loc[: len(t)] == t for t in touched):
-                _report(doc, model, error)
-        touched.update(_plain(e["loc"]) for e in errors)
-        data = _repaired(data, errors)
+            original = _original(tuple(error["loc"]), rounds)
+            plain = _plain(original)
+            if not any(plain[: len(t)] == t for t in touched):
+                _report(doc, model, {**error, "loc": original})
+        touched.update(_plain(_original(tuple(e["loc"]), rounds)) for e in errors)
+        removed: list[tuple[Path_, int]] = []
+        data = _repaired(data, errors, removed)
+        rounds.append(removed)
         if data is None:
             return
+
+
+def _original(loc: Path_, rounds: list[list[tuple[Path_, int]]]) -> Path_:
+    """Map a path in repaired data back to the path in the file, undoing removed list entries."""
+    out = list(loc)
+    for removed in reversed(rounds):
+        for list_path, index in sorted(removed, key=lambda r: r[1]):
+            n = len(list_path)
+            if tuple(out[:n]) == list_path and len(out) > n and isinstance(out[n], int) and out[n] >= index:
+                out[n] += 1
+    return tuple(out)
 
 
 def _plain(loc: Any) -> Path_:
@@ -161,7 +177,7 @@ def _container_item(annotation: Any) -> Any:
     return args[-1] if args else None
 
 
-def _repaired(data: Any, errors: list[dict[str, Any]]) -> Any:
+def _repaired(data: Any, errors: list[dict[str, Any]], removed: list[tuple[Path_, int]]) -> Any:
     """A copy of data with the wrong parts dropped and missing keys filled (None: nothing left)."""
     import copy
 
@@ -182,12 +198,25 @@ def _repaired(data: Any, errors: list[dict[str, Any]]) -> Any:
             continue
         last = loc[-1]
         if error["type"] == "missing" and isinstance(parent, dict):
-            parent[last] = "?"  # a placeholder so the rest of the mapping is still checked
+            parent[last] = _placeholder(loc, next(_STAND_INS))  # so the rest is still checked
         elif isinstance(parent, dict) and last in parent:
             del parent[last]
         elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
             del parent[last]
+            removed.append((loc[:-1], last))
     return out
+
+
+_ID_FIELDS = {"runbook", "scenario", "id"}
+_STAND_INS = itertools.count(1)
+
+
+def _placeholder(loc: Path_, unique: int) -> str:
+    """A stand-in for a missing required value that passes its own check: ids must stay ids,
+    and unique ones, so no rule mistakes two stand-ins for a duplicate."""
+    if loc[-1] in _ID_FIELDS:
+        return f"missing-id-{unique}"
+    return "?"
 
 
 def json_schema(kind: str) -> dict[str, Any]:
