@@ -42,12 +42,15 @@ def generate(steps: int) -> str:
     ]
     for i in range(steps):
         sid = f"step-{i}"
-        out += [f"  {sid}:", f"    title: Step number {i} of the generated runbook", "    owner: lead" if i % 2 else "    owner: operator",
-                "    target: 15m", "    objectives: [finish]", "    do:", f"      - Check item one of {i}", f"      - Check item two of {i}"]
+        owner = "lead" if i % 2 else "operator"
+        out += [f"  {sid}:", f"    title: Step number {i} of the generated runbook", f"    owner: {owner}",
+                "    target: 15m", "    objectives: [finish]", "    do:",
+                f"      - Check item one of {i}", f"      - Check item two of {i}"]
         block = i % 50
         if block == 10:
             out += ["    decision:", f"      question: Which way for block {i // 50}?", "      options:",
-                    f"        left: {{label: Left, next: [step-{i + 1}]}}", f"        right: {{label: Right, next: [step-{i + 2}]}}"]
+                    f"        left: {{label: Left, next: [step-{i + 1}]}}",
+                    f"        right: {{label: Right, next: [step-{i + 2}]}}"]
         if i > 0 and block not in (11, 12):
             need = i - 1 if block != 13 else i - 3
             extra = f", step-{i - 2}" if block == 13 else (f", step-{i - 7}" if block > 20 and i % 3 == 0 else "")
@@ -100,7 +103,8 @@ def main() -> int:
     t_read = best_of(args.repeat, lambda: read_document(str(path)))
     print(f"PyYAML CSafeLoader parse:        {t_pyyaml * 1000:8.1f} ms")
     print(f"tabletop read (compose + walk):  {t_read * 1000:8.1f} ms")
-    print(f"tabletop validate (in process):  {t_validate * 1000:8.1f} ms   ratio to PyYAML parse: {t_validate / t_pyyaml:.2f}x")
+    ratio = t_validate / t_pyyaml
+    print(f"tabletop validate (in process):  {t_validate * 1000:8.1f} ms   ratio to PyYAML parse: {ratio:.2f}x")
 
     rt = YAML(typ="rt")
     t_rt = best_of(max(1, args.repeat // 2), lambda: rt.load(text))

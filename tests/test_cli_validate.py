@@ -85,7 +85,7 @@ def test_unparseable_file_exits_3(tmp_path: Path) -> None:
     write(tmp_path, "broken.yaml", "runbook: [unclosed\n")
     out = run("validate", ".", cwd=tmp_path)
     assert out.returncode == 3
-    assert "broken.yaml:2:1: error:" in out.stdout and "[yaml-syntax]" in out.stdout
+    assert "broken.yaml:1:10: error:" in out.stdout and "[yaml-syntax]" in out.stdout
 
 
 def test_suppression_comment_silences_that_rule_on_that_line(tmp_path: Path) -> None:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.validate import discover, validate
 from engine.config import Config
+from engine.validate import discover, validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _EXPECT = re.compile(rb"#\s*expect:\s*([a-z0-9-]+)\s*@\s*(\d+)")
