@@ -57,3 +57,10 @@ def test_shipped_files_satisfy_their_json_schema() -> None:
         kind = doc.kind
         assert kind
         jsonschema.Draft202012Validator(json_schema(kind)).validate(doc.data)
+
+
+def test_rules_doc_is_current() -> None:
+    out = subprocess.run([sys.executable, "-m", "engine", "rules", "--format", "markdown"], cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == out.stdout, \
+        "run: tabletop rules --format markdown > docs/rules.md"
