@@ -91,6 +91,19 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("runbook", metavar="RUNBOOK", help="a runbook file")
     graph.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
     graph.set_defaults(run=run_graph)
+
+    import importlib
+
+    from engine.commands import COMMAND_MODULES
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"engine.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"engine.commands.{name}":
+                raise
+            continue  # not built yet
+        module.register(commands)
     return parser
 
 

@@ -1,0 +1,238 @@
+"""The drill log: append-only JSON Lines, each line fsynced before anyone is told it happened,
+each line carrying the SHA-256 of the line before it (`prev`), so an edit or a lost line shows.
+
+A crash can leave a torn last line (no newline, or not JSON). Reading stops at
+the last good line and says so; resuming sets the torn bytes aside in a
+`.torn` file beside the log (nothing is thrown away) and appends after the
+last good line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.drill.events import Event
+
+GENESIS = "0" * 64  # `prev` of the first line
+MAX_LOG_BYTES = 512 * 1024 * 1024
+
+
+class LogError(Exception):
+    """The log cannot be read or written; the message names the file and what to do."""
+
+
+@dataclass
+class LogProblem:
+    line: int  # 1-based
+    message: str
+
+
+@dataclass
+class LogRead:
+    """What reading a log found: the good events, and the first problem if any."""
+
+    path: str
+    events: list[Event] = field(default_factory=list)
+    problem: LogProblem | None = None
+    torn: bool = False  # the problem is an incomplete last line (a crash mid-write)
+    good_bytes: int = 0  # length of the good prefix of the file
+    last_hash: str = GENESIS
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def line_hash(line: bytes) -> str:
+    return hashlib.sha256(line).hexdigest()
+
+
+def encode(event: Event, prev: str) -> bytes:
+    """The bytes of one log line, without its newline. Keys in a fixed order; UTF-8."""
+    record = {"seq": event.seq, "wall": event.wall, "t": event.t, "type": event.type, "data": event.data,
+              "prev": prev}
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+def read_log(path: str) -> LogRead:
+    """Read and check a log. Raises LogError only when the file cannot be read at all."""
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_LOG_BYTES:
+            raise LogError(f"{path}: {size:,} bytes is too big for a drill log")
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except FileNotFoundError:
+        raise LogError(f"{path}: no such log file") from None
+    except IsADirectoryError:
+        raise LogError(f"{path}: is a folder, not a log file") from None
+    except OSError as exc:
+        raise LogError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    result = LogRead(path=path)
+    if not raw:
+        result.problem = LogProblem(1, "the log is empty")
+        return result
+    if b"\x00" in raw[:4096]:
+        raise LogError(f"{path}: this is a binary file, not a drill log")
+    offset = 0
+    prev = GENESIS
+    number = 0
+    while offset < len(raw):
+        number += 1
+        end = raw.find(b"\n", offset)
+        if end == -1:
+            result.problem = LogProblem(number, "the last line is incomplete (the drill stopped mid-write)")
+            result.torn = True
+            break
+        line = raw[offset:end]
+        problem = _check_line(line, number, prev)
+        if isinstance(problem, str):
+            last = end + 1 == len(raw)
+            result.problem = LogProblem(number, problem)
+            result.torn = last and _looks_torn(line)
+            break
+        result.events.append(problem)
+        prev = line_hash(line)
+        offset = end + 1
+        result.good_bytes = offset
+        result.last_hash = prev
+    return result
+
+
+def _looks_torn(line: bytes) -> bool:
+    try:
+        json.loads(line)
+    except ValueError:
+        return True
+    return False
+
+
+def _check_line(line: bytes, number: int, prev: str) -> Event | str:
+    """The event on a line, or what is wrong with it."""
+    try:
+        record = json.loads(line)
+    except (ValueError, UnicodeDecodeError):
+        return "not a JSON object (broken or cut short)"
+    if not isinstance(record, dict):
+        return "not a JSON object"
+    if record.get("prev") != prev:
+        return "does not follow the line before it (its `prev` hash differs): the log was edited or a line is missing"
+    try:
+        event = Event(seq=record["seq"], wall=record["wall"], t=record["t"], type=record["type"],
+                      data=record["data"])
+    except KeyError as exc:
+        return f"has no {exc.args[0]!r}"
+    if event.seq != number - 1:
+        return f"is numbered {event.seq!r}, expected {number - 1}"
+    if not isinstance(event.t, (int, float)) or not isinstance(event.type, str) or not isinstance(event.data, dict):
+        return "has a field of the wrong type"
+    if encode(event, prev) != line:
+        return "is not in canonical form (edited by hand?)"
+    return event
+
+
+class DrillLog:
+    """An open log to append to. Every append is written and fsynced before it returns."""
+
+    def __init__(self, path: str, fd: int, next_seq: int, last_hash: str) -> None:
+        self.path = path
+        self._fd = fd
+        self.next_seq = next_seq
+        self.last_hash = last_hash
+
+    @classmethod
+    def create(cls, path: str) -> DrillLog:
+        """A new, empty log; never replaces an existing file."""
+        folder = os.path.dirname(os.path.abspath(path))
+        try:
+            os.makedirs(folder, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+        except FileExistsError:
+            raise LogError(f"{path}: a file is already there; tabletop never overwrites a log") from None
+        except OSError as exc:
+            raise LogError(f"{path}: cannot create the log: {exc.strerror or exc}") from None
+        _fsync_folder(folder)
+        return cls(path, fd, 0, GENESIS)
+
+    @classmethod
+    def reopen(cls, read: LogRead) -> DrillLog:
+        """Continue a log after its last good line. A torn tail is moved to `<log>.torn` first."""
+        path = read.path
+        if read.problem and not read.torn:
+            raise LogError(f"{path}:{read.problem.line}: {read.problem.message}; it cannot be resumed "
+                           "(`tabletop log verify` shows the details)")
+        try:
+            if read.torn:
+                _set_aside_tail(path, read.good_bytes)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+        except OSError as exc:
+            raise LogError(f"{path}: cannot reopen the log: {exc.strerror or exc}") from None
+        return cls(path, fd, len(read.events), read.last_hash)
+
+    def append(self, event: Event) -> None:
+        """Write one event durably. Its seq must be the next one."""
+        if event.seq != self.next_seq:
+            raise LogError(f"{self.path}: event {event.seq} out of order (next is {self.next_seq})")
+        line = encode(event, self.last_hash)
+        try:
+            written = os.write(self._fd, line + b"\n")
+            if written != len(line) + 1:
+                raise OSError(f"short write ({written} of {len(line) + 1} bytes)")
+            os.fsync(self._fd)
+        except OSError as exc:
+            raise LogError(f"{self.path}: cannot write the log: {getattr(exc, 'strerror', None) or exc}") from None
+        self.last_hash = line_hash(line)
+        self.next_seq += 1
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+def _set_aside_tail(path: str, good_bytes: int) -> None:
+    with open(path, "rb") as handle:
+        handle.seek(good_bytes)
+        tail = handle.read()
+    aside = Path(path + ".torn")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = Path(f"{path}.torn{n}")
+    with open(aside, "xb") as handle:
+        handle.write(tail)
+        handle.flush()
+        os.fsync(handle.fileno())
+    with open(path, "r+b") as handle:
+        handle.truncate(good_bytes)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _fsync_folder(folder: str) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def default_log_path(folder: str, scenario_id: str, started: str) -> str:
+    """exports/drills/<scenario>-<20260122T193300Z>.jsonl, with -2, -3 ... if taken."""
+    stamp = started.replace("-", "").replace(":", "").split(".")[0] + "Z"
+    base = os.path.join(folder, f"{scenario_id}-{stamp}")
+    candidate = base + ".jsonl"
+    n = 1
+    while os.path.exists(candidate):
+        n += 1
+        candidate = f"{base}-{n}.jsonl"
+    return candidate

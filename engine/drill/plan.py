@@ -1,0 +1,208 @@
+"""A drill's plan: the scenario and its runbooks, validated and compiled into one graph of steps.
+
+Steps from all runbooks live side by side under keys `runbook/step`, so a
+drill of three runbooks is one state machine. Content hashes of every file
+go into the log, so a log can always say which version of the files it ran.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.findings import Finding, Severity
+from engine.model import Runbook, Scenario
+
+
+class PlanError(Exception):
+    """The scenario or its runbooks cannot be drilled; `findings` says why (when validation said so)."""
+
+    def __init__(self, message: str, findings: list[Finding] | None = None, unreadable: bool = False) -> None:
+        super().__init__(message)
+        self.findings = findings or []
+        self.unreadable = unreadable
+
+
+@dataclass(frozen=True)
+class Opener:
+    kind: str  # "next" | "fallback" | "event"
+    source: str  # step key, or event id
+    option: str | None = None
+
+
+@dataclass
+class PlanStep:
+    key: str  # runbook/step
+    runbook: str
+    id: str
+    title: str
+    owner: str | None
+    target: int | None  # seconds
+    do: list[str]
+    needs: list[str]  # step keys
+    requires: list[str]  # service ids
+    fallback: str | None  # step key
+    options: dict[str, list[str]] | None  # decision option -> step keys it opens
+    question: str | None
+    labels: dict[str, str]  # decision option -> label
+    on: str | None
+    objectives: list[str]  # objective keys runbook/objective
+    openers: list[Opener] = field(default_factory=list)
+
+    @property
+    def branch(self) -> bool:
+        return bool(self.openers)
+
+
+@dataclass
+class PlanInject:
+    id: str
+    at: int | None  # seconds: absolute for scheduled injects, the offset for contingency ones
+    after_step: str | None  # step key whose completion (or decision) arms this inject
+    after_option: str | None  # the option that must be chosen; None: the step being done
+    event: str | None
+    services: dict[str, str]
+    to: str | None
+    say: str | None
+    expect: str | None
+
+    @property
+    def contingent(self) -> bool:
+        return self.after_step is not None
+
+
+@dataclass
+class SourceFile:
+    kind: str  # runbook | scenario
+    id: str
+    path: str
+    sha256: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"id": self.id, "path": self.path, "sha256": self.sha256}
+
+
+@dataclass
+class Plan:
+    scenario: Scenario
+    runbooks: list[Runbook]
+    steps: dict[str, PlanStep]
+    injects: list[PlanInject]
+    services: dict[str, str]  # id -> description, from every runbook
+    objectives: dict[str, str]  # runbook/objective -> text
+    files: list[SourceFile]
+
+    @property
+    def scenario_file(self) -> SourceFile:
+        return next(f for f in self.files if f.kind == "scenario")
+
+    @property
+    def runbook_files(self) -> list[SourceFile]:
+        return [f for f in self.files if f.kind == "runbook"]
+
+    def inject(self, inject_id: str) -> PlanInject | None:
+        return next((i for i in self.injects if i.id == inject_id), None)
+
+
+def sha256_file(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
+def runbook_folders(scenario_path: str) -> list[str]:
+    """Where a scenario's runbooks are looked for by default: runbooks/ beside its folder, then ./runbooks."""
+    here = Path(scenario_path).resolve().parent
+    out = []
+    for candidate in (here.parent / "runbooks", here / "runbooks", Path.cwd() / "runbooks"):
+        if candidate.is_dir() and candidate not in out:
+            out.append(candidate)
+    return [str(p) for p in out]
+
+
+def load_plan(scenario_path: str, runbook_dirs: list[str] | None = None) -> Plan:
+    """Validate the scenario with the runbooks it names and compile them. Raises PlanError."""
+    from engine.config import Config
+    from engine.validate import UsageError, discover, validate
+
+    folders = runbook_dirs if runbook_dirs is not None else runbook_folders(scenario_path)
+    try:
+        runbook_files = discover(folders, Config()) if folders else []
+    except UsageError as exc:
+        raise PlanError(str(exc)) from None
+    files = [scenario_path] + [f for f in runbook_files if Path(f).resolve() != Path(scenario_path).resolve()]
+    result = validate(files, Config(), found=set(files[1:]))
+    scenario_doc = result.documents[0]
+    own = [f for f in result.findings if f.path == scenario_doc.path and f.severity is Severity.ERROR]
+    if scenario_doc.unreadable:
+        raise PlanError(f"{scenario_path} cannot be read", own, unreadable=True)
+    if scenario_doc.kind != "scenario":
+        raise PlanError(f"{scenario_path} is not a scenario (it has no `scenario:` at the top)", own)
+    subject = next((s for s in result.project.scenarios if s.doc is scenario_doc), None)
+    if subject is None or own:
+        raise PlanError(f"{scenario_path} has errors; run `tabletop validate {scenario_path}`", own)
+    scenario: Scenario = subject.model
+    runbooks = []
+    for runbook_id in scenario.runbooks:
+        found = result.project.runbook(runbook_id)
+        if found is None:
+            where = ", ".join(folders) or "no runbooks folder"
+            raise PlanError(f"runbook `{runbook_id}` named by the scenario is not in {where}; "
+                            "give its folder with --runbooks")
+        errors = [f for f in result.findings if f.path == found.doc.path and f.severity is Severity.ERROR]
+        if errors:
+            raise PlanError(f"runbook {found.doc.path} has errors; run `tabletop validate {found.doc.path}`", errors)
+        runbooks.append((found.doc.path, found.model))
+    return compile_plan(scenario, scenario_path, runbooks)
+
+
+def compile_plan(scenario: Scenario, scenario_path: str, runbooks: list[tuple[str, Runbook]]) -> Plan:
+    """One graph of steps keyed runbook/step, with the openers of every branch step."""
+    steps: dict[str, PlanStep] = {}
+    services: dict[str, str] = {}
+    objectives: dict[str, str] = {}
+    for _, rb in runbooks:
+        services.update({k: v for k, v in rb.services.items() if k not in services})
+        objectives.update({f"{rb.runbook}/{k}": v for k, v in rb.objectives.items()})
+        for sid, step in rb.steps.items():
+            key = f"{rb.runbook}/{sid}"
+
+            def ref(other: str, rb: Runbook = rb) -> str:
+                return f"{rb.runbook}/{other}"
+
+            steps[key] = PlanStep(
+                key=key, runbook=rb.runbook, id=sid, title=step.title, owner=step.owner, target=step.target,
+                do=list(step.do), needs=[ref(n) for n in step.needs], requires=list(step.requires),
+                fallback=ref(step.fallback) if step.fallback else None,
+                options={o: [ref(t) for t in opt.next] for o, opt in step.decision.options.items()}
+                if step.decision else None,
+                question=step.decision.question if step.decision else None,
+                labels={o: opt.label or o for o, opt in step.decision.options.items()} if step.decision else {},
+                on=step.on, objectives=[ref(o) for o in step.objectives],
+            )
+    for key, step in steps.items():
+        if step.fallback in steps:
+            steps[step.fallback].openers.append(Opener("fallback", key))
+        for option, targets in (step.options or {}).items():
+            for target in targets:
+                if target in steps:
+                    steps[target].openers.append(Opener("next", key, option))
+        if step.on:
+            step.openers.append(Opener("event", step.on))
+    injects = [_inject(i, steps, [rb for _, rb in runbooks]) for i in scenario.injects]
+    files = [SourceFile("scenario", scenario.scenario, Path(scenario_path).as_posix(), sha256_file(scenario_path))]
+    files += [SourceFile("runbook", rb.runbook, Path(p).as_posix(), sha256_file(p)) for p, rb in runbooks]
+    return Plan(scenario, [rb for _, rb in runbooks], steps, injects, services, objectives, files)
+
+
+def _inject(inject, steps: dict[str, PlanStep], runbooks: list[Runbook]) -> PlanInject:  # type: ignore[no-untyped-def]
+    after_step = after_option = None
+    if inject.after is not None:
+        bare = inject.after.decision or inject.after.step
+        after_step = next((f"{rb.runbook}/{bare}" for rb in runbooks if bare in rb.steps), None)
+        after_option = inject.after.option if inject.after.decision else None
+    at = inject.at[1] if inject.at else (0 if inject.after else None)
+    return PlanInject(
+        id=inject.id, at=at, after_step=after_step, after_option=after_option, event=inject.event,
+        services=dict(inject.services), to=inject.to, say=inject.say, expect=inject.expect,
+    )
