@@ -41,6 +41,7 @@ RATINGS = {
     "U": "Unable to be performed",
 }
 HEALTH = ("up", "degraded", "down")
+CAPABILITY_ELEMENTS = ("planning", "organization", "equipment", "training", "exercise")  # HSEEP POETE
 
 
 @dataclass(frozen=True)

@@ -158,8 +158,9 @@ class Drill:
     def decide(self, step: str, option: str, rationale: str = "", by: str = "") -> ev.Event:
         return self.record(ev.DECISION_MADE, {"step": step, "option": option, "rationale": rationale, "by": by})
 
-    def note(self, kind: str, text: str, step: str | None = None, by: str = "") -> ev.Event:
-        return self.record(ev.NOTE, {"kind": kind, "text": text, "step": step, "by": by})
+    def note(self, kind: str, text: str, step: str | None = None, by: str = "", **plan: str) -> ev.Event:
+        """A note; an area for improvement may carry action=, element=, owner=, due= for the improvement plan."""
+        return self.record(ev.NOTE, {"kind": kind, "text": text, "step": step, "by": by, **plan})
 
     def pause(self) -> ev.Event:
         return self.record(ev.CLOCK_PAUSED, {})

@@ -65,6 +65,11 @@ class NoteRecord:
     by: str
     t: float
     seq: int
+    # For areas for improvement, the improvement-plan columns (all optional):
+    action: str = ""  # the corrective action
+    element: str = ""  # capability element: planning, organization, equipment, training, exercise
+    owner: str = ""
+    due: str = ""  # a date, as written
 
 
 @dataclass(frozen=True)
@@ -399,11 +404,19 @@ class DrillState:
             raise EventError("a note needs text")
         if data.get("step") is not None:
             self._step(event)
+        element = data.get("element")
+        if element not in (None, "") and element not in ev.CAPABILITY_ELEMENTS:
+            raise EventError(f"a capability element is one of {', '.join(ev.CAPABILITY_ELEMENTS)}, not {element!r}")
+        for name in ("action", "owner", "due", "by"):
+            if data.get(name) is not None and not isinstance(data.get(name), str):
+                raise EventError(f"a note's {name} must be text")
 
     def _apply_note(self, event: ev.Event) -> None:
         data = event.data
         self.notes.append(NoteRecord(data["kind"], data["text"], data.get("step"), str(data.get("by") or ""),
-                                     event.t, event.seq))
+                                     event.t, event.seq, str(data.get("action") or ""),
+                                     str(data.get("element") or ""), str(data.get("owner") or ""),
+                                     str(data.get("due") or "")))
 
     def _check_clock_paused(self, event: ev.Event) -> None:
         if not self.running:
