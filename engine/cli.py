@@ -196,6 +196,7 @@ _STAGES = {
     "runbook": "Runbooks",
     "scenario": "Scenarios against their runbooks",
     "project": "Across files",
+    "explore": "Every path played against a scenario (`tabletop explore`)",
 }
 
 

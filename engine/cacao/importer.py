@@ -1,0 +1,490 @@
+"""A CACAO v2.0 playbook with manual steps -> runbook data, reporting what does not carry over.
+
+The workflow is walked from workflow_start, keeping the set of action steps
+that have just finished (the frontier):
+  - an action step needs the frontier it is reached with; it becomes the frontier;
+  - a parallel step runs each branch from the same frontier; its join is the
+    union of what the branches end with;
+  - on_failure leads to the step's fallback, which needs nothing and rejoins;
+  - a switch-condition is a decision of the action step before it (or of a
+    new step, when several came before): each case is an option, its branch's
+    action steps the option's `next`;
+  - an if-condition testing [x-tabletop-event:id = 'E'] is an event branch
+    (`on: E`); any other if-condition is a decision with options yes and no;
+  - playbook-action and while-condition steps have no tabletop meaning: they
+    are reported and passed through.
+Where a step carries the tabletop extension (tabletop's own export), its ids,
+exact needs, services, objectives and targets are taken from it instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.cacao import EVENT_CONDITION_OBJECT, EXTENSION_ID, CacaoError
+from engine.model import ID_PATTERN
+from engine.scaffold import kebab, unique
+
+STEP_TYPES = {"start", "end", "action", "playbook-action", "parallel", "if-condition", "while-condition",
+              "switch-condition"}
+_REQUIRED = ["type", "spec_version", "id", "name", "created_by", "created", "modified", "workflow_start",
+             "workflow"]
+_STEP_REQUIRED = {"action": ["commands"], "parallel": ["next_steps"], "switch-condition": ["switch", "cases"],
+                  "if-condition": ["condition", "on_true"], "while-condition": ["condition", "on_true"],
+                  "playbook-action": ["playbook_id"]}
+_EVENT = re.compile(r"^\s*\[\s*" + re.escape(EVENT_CONDITION_OBJECT) + r"\s*:\s*id\s*=\s*'([^']+)'\s*\]\s*$")
+_ID = re.compile(ID_PATTERN)
+_PLAYBOOK_KEYS_DROPPED = ("target_definitions", "signatures", "markings", "data_marking_definitions",
+                          "authentication_info_definitions", "external_references", "valid_from", "valid_until",
+                          "derived_from", "related_to")
+_STEP_KEYS_DROPPED = ("targets", "in_args", "delay", "timeout", "step_variables", "external_references",
+                      "owner")
+
+
+@dataclass
+class Imported:
+    data: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Draft:
+    key: str  # the CACAO step id, or "new:<control id>" for a decision step made up for a switch
+    name: str
+    needs: list[str] = field(default_factory=list)
+    fallback: str | None = None
+    on: str | None = None
+    question: str | None = None
+    options: dict[str, list[str]] | None = None
+
+
+def parse_json(text: str, source: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CacaoError(f"{source}: not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+
+
+def from_playbook(data: Any, source: str) -> Imported:
+    """Runbook data for a playbook. Raises CacaoError naming the JSON path of the first problem."""
+    _check(data, source)
+    return _Reader(data, source).read()
+
+
+def _path(step_id: str, *rest: str | int) -> str:
+    out = f'$.workflow["{step_id}"]'
+    for part in rest:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _check(data: Any, source: str) -> None:
+    def fail(where: str, message: str) -> CacaoError:
+        return CacaoError(f"{source}: {where}: {message}")
+
+    if not isinstance(data, dict):
+        raise fail("$", "expected a JSON object (a CACAO playbook)")
+    for key in _REQUIRED:
+        if key not in data:
+            raise fail(f"$.{key}", "missing required field")
+    if data["type"] != "playbook":
+        raise fail("$.type", f"expected \"playbook\", got {json.dumps(data['type'])}")
+    if data["spec_version"] != "cacao-2.0":
+        raise fail("$.spec_version", f"{json.dumps(data['spec_version'])} is not supported; only cacao-2.0 is")
+    workflow = data["workflow"]
+    if not isinstance(workflow, dict) or not workflow:
+        raise fail("$.workflow", "expected an object of workflow steps")
+    if data["workflow_start"] not in workflow:
+        raise fail("$.workflow_start", f"step {json.dumps(data['workflow_start'])} is not in $.workflow")
+    for step_id, step in workflow.items():
+        if not isinstance(step, dict):
+            raise fail(_path(step_id), "expected an object")
+        if "type" not in step:
+            raise fail(_path(step_id, "type"), "missing required field")
+        kind = step["type"]
+        if kind not in STEP_TYPES:
+            raise fail(_path(step_id, "type"), f"{json.dumps(kind)} is not a CACAO 2.0 workflow step type")
+        for key in _STEP_REQUIRED.get(kind, []):
+            if key not in step:
+                raise fail(_path(step_id, key), "missing required field")
+        for key in ("on_completion", "on_success", "on_failure", "on_true", "on_false"):
+            if key in step and step[key] not in workflow:
+                raise fail(_path(step_id, key), f"no step {json.dumps(step[key])} in $.workflow")
+        targets = list(step.get("next_steps", [])) if kind == "parallel" else []
+        if kind == "switch-condition":
+            if not isinstance(step["cases"], dict):
+                raise fail(_path(step_id, "cases"), "expected an object of case -> step id")
+            targets = list(step["cases"].values())
+        for index, target in enumerate(targets):
+            if target not in workflow:
+                raise fail(_path(step_id, "next_steps" if kind == "parallel" else "cases", index),
+                           f"no step {json.dumps(target)} in $.workflow")
+        if kind == "action":
+            commands = step["commands"]
+            if not isinstance(commands, list) or not commands:
+                raise fail(_path(step_id, "commands"), "expected a list of at least one command")
+            for index, command in enumerate(commands):
+                if not isinstance(command, dict) or "type" not in command:
+                    raise fail(_path(step_id, "commands", index, "type"), "missing required field")
+
+
+class _Reader:
+    def __init__(self, data: dict[str, Any], source: str) -> None:
+        self.data = data
+        self.source = source
+        self.wf: dict[str, dict[str, Any]] = data["workflow"]
+        self.warnings: list[str] = []
+        self.drafts: dict[str, _Draft] = {}
+        self.walked: set[str] = set()
+        self.contexts: list[list[str]] = [[]]
+
+    def warn(self, where: str, message: str) -> None:
+        self.warnings.append(f"{self.source}: {where}: {message}")
+
+    # ----- the walk -----
+
+    def read(self) -> Imported:
+        self.chain(self.data["workflow_start"], [])
+        for step_id, step in self.wf.items():
+            if step["type"] == "action" and step_id not in self.drafts:
+                self.warn(_path(step_id), "not reachable from workflow_start; imported as a step that needs nothing")
+                self.drafts[step_id] = _Draft(step_id, step.get("name", ""))
+        return Imported(self.runbook(), self.warnings)
+
+    def chain(self, node: str | None, frontier: list[str], stop: frozenset[str] = frozenset()) -> list[str]:
+        while node is not None and node not in stop:
+            step = self.wf[node]
+            kind = step["type"]
+            if kind == "end":
+                return frontier
+            if kind == "action":
+                if node in self.drafts:  # two paths meet here: it waits for both
+                    _extend(self.drafts[node].needs, frontier)
+                    return []
+                self.drafts[node] = _Draft(node, step.get("name", ""), list(frontier))
+                self.contexts[-1].append(node)
+                if "on_failure" in step:
+                    success = step.get("on_success") or step.get("on_completion")
+                    self.fallback(node, step["on_failure"], stop | ({success} if success else set()))
+                    frontier, node = [node], success
+                else:
+                    frontier, node = [node], _next(step)
+                continue
+            if node in self.walked:
+                return frontier
+            self.walked.add(node)
+            if kind == "parallel":
+                joined: list[str] = []
+                for branch in step["next_steps"]:
+                    _extend(joined, self.chain(branch, frontier, stop))
+                frontier = joined
+            elif kind == "switch-condition":
+                cases = {str(k): v for k, v in step["cases"].items()}
+                frontier = self.decision(node, step, cases, frontier, stop)
+            elif kind == "if-condition":
+                match = _EVENT.match(str(step["condition"]))
+                if match:
+                    self.event(node, step, match.group(1), stop)
+                else:
+                    cases = {"yes": step["on_true"], **({"no": step["on_false"]} if "on_false" in step else {})}
+                    frontier = self.decision(node, step, cases, frontier, stop)
+            elif kind == "playbook-action":
+                self.warn(_path(node), "a playbook-action step (calls another playbook) has no tabletop meaning; "
+                          "not carried over")
+            elif kind == "while-condition":
+                self.warn(_path(node), "a while-condition step (a loop) has no tabletop meaning; the loop is not "
+                          "carried over, the steps in it are read as if they ran once")
+                frontier = frontier + [k for k in self.chain(step["on_true"], frontier, stop) if k not in frontier]
+            elif kind == "start" and ("on_failure" in step or "on_success" in step):
+                self.warn(_path(node), "a start step's on_success/on_failure are not carried over")
+            node = _next(step)
+        return frontier
+
+    def fallback(self, owner: str, target: str, stop: frozenset[str]) -> None:
+        self.contexts.append([])  # fallback steps belong to no decision option
+        self.chain(target, [], stop)
+        self.contexts.pop()
+        if self.wf[target]["type"] == "action":
+            self.drafts[owner].fallback = target
+        else:
+            self.warn(_path(owner, "on_failure"), "leads to a non-action step; no fallback carried over")
+
+    def decision(self, node: str, step: dict[str, Any], cases: dict[str, str], frontier: list[str],
+                 stop: frozenset[str]) -> list[str]:
+        decider = self.decider(node, step, frontier)
+        options: dict[str, list[str]] = {}
+        joined: list[str] = []
+        taken: set[str] = set()
+        empty = False
+        for case, target in cases.items():
+            self.contexts.append([])
+            _extend(joined, self.chain(target, [], stop))
+            members = self.contexts.pop()
+            option = unique(kebab(case, fallback="option") if not _ID.match(case) else case, taken)
+            options[option] = members
+            empty = empty or not members
+        decider.question = str(step.get("name") or step.get("description") or step.get("switch")
+                               or step.get("condition") or "Which way?")
+        decider.options = options
+        if empty:
+            _extend(joined, [decider.key])
+        return joined
+
+    def decider(self, node: str, step: dict[str, Any], frontier: list[str]) -> _Draft:
+        """The decision's step: the one action just before, or a new step when there is none."""
+        if len(frontier) == 1 and self.drafts[frontier[0]].options is None:
+            return self.drafts[frontier[0]]
+        key = f"new:{node}"
+        draft = _Draft(key, str(step.get("name") or "Decide"), list(frontier))
+        self.drafts[key] = draft
+        self.contexts[-1].append(key)
+        return draft
+
+    def event(self, node: str, step: dict[str, Any], event: str, stop: frozenset[str]) -> None:
+        self.contexts.append([])
+        self.chain(step["on_true"], [], stop)
+        created = self.contexts.pop()
+        if created:
+            self.drafts[created[0]].on = event
+        if "on_false" in step:
+            self.warn(_path(node, "on_false"), "the branch for when the event has not arrived is not carried over")
+
+    # ----- the runbook -----
+
+    def runbook(self) -> dict[str, Any]:
+        data = self.data
+        ext = _ext(data.get("playbook_extensions"))
+        self._report_dropped()
+        ids = self._step_ids()
+        roles, owners = self._roles(ext)
+        services = {s["service_id"]: s["description"] for s in ext.get("services", []) if _pair(s, "service_id")}
+        objectives = {o["objective_id"]: o["description"] for o in ext.get("objectives", [])
+                      if _pair(o, "objective_id")}
+        steps = {ids[key]: self._step(key, ids, owners) for key in self._order()}
+        self._stand_in_services(steps, services)
+        out: dict[str, Any] = {"runbook": _runbook_id(ext, data), "title": str(data["name"])}
+        if isinstance(ext.get("version"), int):
+            out["version"] = ext["version"]
+        summary = ext.get("summary") or (data.get("description") if data.get("description") != data["name"] else None)
+        if summary:
+            out["summary"] = str(summary)
+        for key, value in (("services", services), ("roles", roles), ("objectives", objectives)):
+            if value:
+                out[key] = value
+        out["steps"] = steps
+        return out
+
+    def _stand_in_services(self, steps: dict[str, Any], services: dict[str, str]) -> None:
+        """A fallback opens only while a required service is down; an on_failure link names no service,
+        so a step with a fallback and no `requires` gets a stand-in service to rename."""
+        for sid, step in steps.items():
+            if step.get("fallback") and not step.get("requires"):
+                service = unique(f"{sid}-dependency", set(services))
+                services[service] = (f"What `{sid}` depends on: while it is down, the fallback "
+                                     f"`{step['fallback']}` opens (from CACAO on_failure; rename it)")
+                step["requires"] = [service]
+                self.warn(sid, f"the on_failure link became fallback `{step['fallback']}` with a stand-in "
+                          f"service `{service}`; rename it to what the step really depends on")
+
+    def _order(self) -> list[str]:
+        """Steps in the order the workflow lists them; made-up decision steps before their switch."""
+        position = {step_id: i for i, step_id in enumerate(self.wf)}
+
+        def rank(key: str) -> tuple[int, int]:
+            if key.startswith("new:"):
+                return position[key[4:]], 0
+            return position[key], 1
+
+        return sorted(self.drafts, key=rank)
+
+    def _step_ids(self) -> dict[str, str]:
+        taken: set[str] = set()
+        out: dict[str, str] = {}
+        for key in self._order():
+            ext = self._step_ext(key)
+            wanted = ext.get("step_id")
+            if isinstance(wanted, str) and _ID.match(wanted) and wanted not in taken:
+                taken.add(wanted)
+                out[key] = wanted
+        for key in self._order():
+            if key not in out:
+                out[key] = unique(_short_id(self.drafts[key].name or "step"), taken)
+        return out
+
+    def _step_ext(self, key: str) -> dict[str, Any]:
+        if key.startswith("new:"):
+            return {}
+        return _ext(self.wf[key].get("step_extensions"))
+
+    def _roles(self, ext: dict[str, Any]) -> tuple[dict[str, str], dict[str, str | None]]:
+        """Roles from the agents the steps use, and each agent's role id (None: no owner)."""
+        described = {r["role_id"]: r["description"] for r in ext.get("roles", []) if _pair(r, "role_id")}
+        agents = self.data.get("agent_definitions") or {}
+        roles: dict[str, str] = dict(described)
+        owners: dict[str, str | None] = {}
+        taken = set(roles)
+        used = [self.wf[k].get("agent") for k in self.drafts if not k.startswith("new:")]
+        for agent_id in dict.fromkeys(a for a in used if a):
+            agent = agents.get(agent_id)
+            if not isinstance(agent, dict):
+                self.warn("$.agent_definitions", f"agent {json.dumps(agent_id)} is not defined; steps keep no owner")
+                owners[agent_id] = None
+                continue
+            marker = _ext(agent.get("agent_target_extensions"))
+            if marker.get("unassigned"):
+                owners[agent_id] = None
+                continue
+            role = marker.get("role_id")
+            if not (isinstance(role, str) and _ID.match(role)):
+                role = kebab(str(agent.get("name") or agent_id), fallback="role")
+                if role not in roles:
+                    role = unique(role, taken)
+            roles.setdefault(role, str(agent.get("description") or agent.get("name") or role))
+            owners[agent_id] = role
+        return roles, owners
+
+    def _step(self, key: str, ids: dict[str, str], owners: dict[str, str | None]) -> dict[str, Any]:
+        draft = self.drafts[key]
+        step = {} if key.startswith("new:") else self.wf[key]
+        ext = self._step_ext(key)
+        out: dict[str, Any] = {"title": str(ext.get("title") or draft.name or self._title(step) or ids[key])}
+        if step.get("description"):
+            out["summary"] = str(step["description"])
+        owner = ext.get("owner_role") if ext else owners.get(step.get("agent", ""))
+        if owner:
+            out["owner"] = owner
+        if ext.get("target"):
+            out["target"] = ext["target"]
+        if ext.get("objectives"):
+            out["objectives"] = list(ext["objectives"])
+        checklist = ext.get("checklist", []) if ext else self._checklist(key, step, draft)
+        if checklist:
+            out["do"] = [str(item) for item in checklist]
+        needs = ext.get("needs", []) if ext else [ids[n] for n in draft.needs if n in ids]
+        if needs:
+            out["needs"] = list(needs)
+        if ext.get("requires"):
+            out["requires"] = list(ext["requires"])
+        fallback = ext.get("fallback") if ext else (ids[draft.fallback] if draft.fallback else None)
+        if fallback:
+            out["fallback"] = fallback
+        if ext.get("options"):
+            out["decision"] = {"question": str(ext.get("question") or draft.question or "Which way?"),
+                               "options": {o["option_id"]: _option(o) for o in ext["options"]}}
+        elif draft.options is not None and not ext:
+            out["decision"] = {"question": draft.question,
+                               "options": {o: {"next": [ids[m] for m in members]} if members else {}
+                                           for o, members in draft.options.items()}}
+        on = ext.get("on_event") if ext else draft.on
+        if on:
+            out["on"] = on
+        return out
+
+    def _title(self, step: dict[str, Any]) -> str:
+        for command in step.get("commands", []):
+            try:
+                text = _command_text(command)
+            except CacaoError:
+                continue  # reported with its path when the checklist is read
+            if text.strip():
+                return text.strip().splitlines()[0].strip()
+        return ""
+
+    def _checklist(self, key: str, step: dict[str, Any], draft: _Draft) -> list[str]:
+        items: list[str] = []
+        for index, command in enumerate(step.get("commands", [])):
+            if command.get("type") != "manual":
+                self.warn(_path(key, "commands", index),
+                          f"a {command.get('type')} command is not carried over (only manual commands are)")
+                continue
+            try:
+                text = _command_text(command)
+            except CacaoError as exc:
+                raise CacaoError(f"{self.source}: {_path(key, 'commands', index, 'command_b64')}: {exc}") from None
+            if draft.options is not None and text.startswith("Decide: "):
+                continue  # the decision's question, which the switch carries
+            lines = [line.strip() for line in text.splitlines() if line.strip()]
+            if lines and lines[0] == draft.name.strip():
+                lines = lines[1:]
+            items += [line[2:].strip() if line.startswith("- ") else line for line in lines]
+        return [item for item in items if item]
+
+    def _report_dropped(self) -> None:
+        for key in _PLAYBOOK_KEYS_DROPPED:
+            if self.data.get(key):
+                self.warn(f"$.{key}", "not carried over (a runbook has no place for it)")
+        for key in self.data.get("playbook_extensions") or {}:
+            if key != EXTENSION_ID:
+                self.warn(f'$.playbook_extensions["{key}"]', "an extension tabletop does not know; not carried over")
+        counts: dict[str, int] = {}
+        for step_id in self.drafts:
+            if step_id.startswith("new:"):
+                continue
+            for key in _STEP_KEYS_DROPPED:
+                if key in self.wf[step_id]:
+                    counts[key] = counts.get(key, 0) + 1
+        for key, count in counts.items():
+            self.warn(f"$.workflow[*].{key}", f"not carried over ({count} step{'s' if count > 1 else ''})")
+
+
+_LINKING = {"the", "a", "an", "of", "to", "on", "in", "for", "and", "or", "with", "from", "by", "at", "is"}
+
+
+def _short_id(name: str) -> str:
+    """A step id from its name, at most five words: 'Read the incident on the dashboard' -> 'read-the-incident'."""
+    words = kebab(name, fallback="step").split("-")[:5]
+    while len(words) > 1 and words[-1] in _LINKING:
+        words.pop()
+    return "-".join(words)
+
+
+def _next(step: dict[str, Any]) -> str | None:
+    return step.get("on_completion") or step.get("on_success")
+
+
+def _extend(into: list[str], items: list[str]) -> None:
+    for item in items:
+        if item not in into:
+            into.append(item)
+
+
+def _ext(holder: Any) -> dict[str, Any]:
+    if isinstance(holder, dict) and isinstance(holder.get(EXTENSION_ID), dict):
+        return holder[EXTENSION_ID]
+    return {}
+
+
+def _pair(item: Any, key: str) -> bool:
+    return isinstance(item, dict) and isinstance(item.get(key), str) and isinstance(item.get("description"), str)
+
+
+def _option(option: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if option.get("label"):
+        out["label"] = option["label"]
+    if option.get("next"):
+        out["next"] = list(option["next"])
+    return out
+
+
+def _runbook_id(ext: dict[str, Any], data: dict[str, Any]) -> str:
+    wanted = ext.get("runbook_id")
+    if isinstance(wanted, str) and _ID.match(wanted):
+        return wanted
+    return kebab(str(data["name"]), fallback="playbook")
+
+
+def _command_text(command: dict[str, Any]) -> str:
+    if isinstance(command.get("command"), str):
+        return command["command"]
+    if isinstance(command.get("command_b64"), str):
+        try:
+            return base64.b64decode(command["command_b64"], validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            raise CacaoError("not valid base64 of UTF-8 text") from None
+    return str(command.get("description") or "")

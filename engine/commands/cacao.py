@@ -1,0 +1,197 @@
+"""`tabletop cacao export|import`: a runbook as an OASIS CACAO v2.0 playbook, and back."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
+
+_EXPORT_EPILOG = """\
+examples:
+  tabletop cacao export runbooks/inbound-mail-continuity.yaml -o inbound-mail.cacao.json
+  tabletop cacao export runbooks/admin-console-loss.yaml --created 2026-02-01T00:00:00Z
+
+The playbook is a manual one: every step is an action step with a manual
+command (title and checklist) and its owner's role as the agent; needs become
+stages joined by parallel steps, decisions switch-condition steps, fallbacks
+on_failure links, and event branches if-condition steps. Exact needs,
+services, objectives and targets go in a tabletop extension. The output is the
+same for the same runbook: ids are derived from the runbook and step ids, and
+created/modified are --created, else $SOURCE_DATE_EPOCH, else 1970-01-01.
+
+exit codes:
+  0  written
+  1  the runbook is not valid (run `tabletop validate` on it)
+  2  usage error (bad option, missing file, unwritable output)
+  3  the runbook could not be read or parsed
+"""
+
+_IMPORT_EPILOG = """\
+examples:
+  tabletop cacao import playbook.json -o runbooks/phishing-response.yaml
+  tabletop cacao import inbound-mail.cacao.json      # prints the runbook
+
+Reads the workflow from workflow_start: action steps become steps (manual
+commands their checklist), parallel joins become needs, switch-condition and
+if-condition steps decisions, on_failure links fallbacks, and
+[x-tabletop-event:id = 'E'] conditions event branches. What has no place in a
+runbook is reported on stderr, one line each: non-manual commands,
+playbook-action and while-condition steps, targets, variables, markings,
+signatures, other extensions. Nothing is written unless the whole playbook
+converts; the result is then checked like `tabletop validate` does.
+
+exit codes:
+  0  written (what was not carried over, if anything, on stderr)
+  1  written, but `tabletop validate` finds errors in it (listed on stderr)
+  2  usage or input error: not JSON, not a CACAO 2.0 playbook, a missing required
+     field (the message names its JSON path), or the output exists already (use --force)
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "cacao", help="export a runbook as an OASIS CACAO v2.0 playbook, or import one",
+        description="CACAO v2.0 security playbook interchange for runbooks.",
+    )
+    actions = parser.add_subparsers(dest="cacao_action", metavar="ACTION")
+    parser.set_defaults(run=lambda args: _usage(parser))
+
+    export = actions.add_parser(
+        "export", help="write a runbook as a CACAO v2.0 playbook (JSON)",
+        description="Write a runbook as an OASIS CACAO v2.0 manual playbook.",
+        epilog=_EXPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    export.add_argument("runbook", metavar="RUNBOOK", help="a runbook file")
+    export.add_argument("-o", "--output", metavar="PATH", help="write here (default: stdout)")
+    export.add_argument("--created", metavar="TIME", help="created/modified timestamp, e.g. 2026-02-01T00:00:00Z")
+    export.set_defaults(run=run_export)
+
+    imp = actions.add_parser(
+        "import", help="read a CACAO v2.0 playbook with manual steps into a runbook",
+        description="Convert a CACAO v2.0 playbook into a runbook file, reporting what does not carry over.",
+        epilog=_IMPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    imp.add_argument("playbook", metavar="PLAYBOOK.json", help="a CACAO v2.0 playbook")
+    imp.add_argument("-o", "--output", metavar="RUNBOOK.yaml", help="write here (default: stdout)")
+    imp.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    imp.set_defaults(run=run_import)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"tabletop: error: {message}", file=sys.stderr)
+    return code
+
+
+def created_stamp(given: str | None) -> str:
+    """CACAO wants UTC with exactly three decimals: 2026-02-01T00:00:00.000Z. Raises ValueError."""
+    import datetime as dt
+
+    from engine.cacao.export import DEFAULT_CREATED
+
+    if given:
+        moment = dt.datetime.fromisoformat(given.replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            raise ValueError(f"{given!r} has no time zone; add Z for UTC")
+    elif os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        moment = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC)
+    else:
+        return DEFAULT_CREATED
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from engine.cacao.export import to_playbook
+    from engine.scaffold import ScaffoldError, write_file
+    from engine.validate import validate
+
+    try:
+        created = created_stamp(args.created)
+    except ValueError as exc:
+        return _fail(f"--created: {exc}")
+    if not Path(args.runbook).is_file():
+        return _fail(f"{args.runbook}: no such file")
+    doc = validate([args.runbook]).documents[0]
+    if doc.unreadable:
+        return _fail(f"{args.runbook} could not be read; run `tabletop validate {args.runbook}`", EXIT_UNREADABLE)
+    if doc.kind != "runbook" or doc.model is None:
+        return _fail(f"{args.runbook} is not a valid runbook; run `tabletop validate {args.runbook}`", EXIT_FINDINGS)
+    text = json.dumps(to_playbook(doc.model, created=created), indent=2, ensure_ascii=False) + "\n"
+    if not args.output:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        write_file(Path(args.output), text, overwrite=True)
+    except ScaffoldError as exc:
+        return _fail(str(exc))
+    print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from engine.cacao import CacaoError
+    from engine.cacao.importer import from_playbook, parse_json
+    from engine.scaffold import ScaffoldError, file_text, write_file
+
+    source = Path(args.playbook)
+    if not source.is_file():
+        return _fail(f"{args.playbook}: no such file")
+    target = Path(args.output) if args.output else None
+    if target and target.exists() and not args.force:
+        return _fail(f"{target} exists already; pass --force to overwrite it")
+    raw = source.read_bytes()
+    if len(raw) > 20 * 1024 * 1024:
+        return _fail(f"{args.playbook}: the file is {len(raw):,} bytes; the limit is 20 MB")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return _fail(f"{args.playbook}: byte 0x{raw[exc.start]:02x} at offset {exc.start} is not UTF-8; "
+                     "JSON files are UTF-8")
+    try:
+        imported = from_playbook(parse_json(text, args.playbook), args.playbook)
+    except CacaoError as exc:
+        return _fail(str(exc))
+    except RecursionError:
+        return _fail(f"{args.playbook}: the JSON nests too deeply to read")
+    for warning in imported.warnings:
+        print(f"tabletop: warning: {warning}", file=sys.stderr)
+    folder = target.parent if target else Path("runbooks" if Path("runbooks").is_dir() else ".")
+    yaml_text = file_text("runbook", folder, imported.data)
+    errors = _check(yaml_text, target.name if target else f"{imported.data['runbook']}.yaml")
+    try:
+        if target:
+            write_file(target, yaml_text, overwrite=args.force)
+            print(f"wrote {target} ({len(imported.data['steps'])} steps)", file=sys.stderr)
+        else:
+            sys.stdout.write(yaml_text)
+    except ScaffoldError as exc:
+        return _fail(str(exc))
+    return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def _check(text: str, name: str) -> int:
+    """Validate the runbook text; print its findings. Returns the number of errors."""
+    import tempfile
+
+    from engine.findings import Severity
+    from engine.validate import validate
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, name)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        result = validate([path])
+        errors = 0
+        for finding in result.findings:
+            level = "error" if finding.severity is Severity.ERROR else "warning"
+            errors += finding.severity is Severity.ERROR
+            print(f"tabletop: {level}: {name}:{finding.line}: {finding.message} [{finding.rule}]", file=sys.stderr)
+    return errors

@@ -1,0 +1,94 @@
+"""`tabletop drill`: facilitate a live drill of a scenario in the terminal console.
+
+Exit codes: 0 the console closed; 2 a usage error; 3 the scenario or its runbooks
+cannot be drilled; 4 the log to resume cannot be read or does not match.
+Textual is imported only once the plan and the log are known to be good.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+
+EXIT_OK, EXIT_USAGE, EXIT_PLAN, EXIT_LOG = 0, 2, 3, 4
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "drill", help="facilitate a live drill of a scenario in the terminal console",
+        description="Run a tabletop exercise: a console with the exercise clock, every step's state, the "
+        "injects as they fire, and forms for decisions, notes and the hot wash. Everything is appended to "
+        "a drill log (fsynced) before the screen shows it, so quitting or a crash loses nothing.",
+        epilog="examples:\n"
+        "  tabletop drill scenarios/m365-na-outage-2026-01-22.yaml\n"
+        "  tabletop drill scenarios/m365-na-outage-2026-01-22.yaml --facilitator Sam \\\n"
+        "      --log exports/drills/dry-run.jsonl\n"
+        "  tabletop drill scenarios/m365-na-outage-2026-01-22.yaml --resume exports/drills/dry-run.jsonl\n\n"
+        "keys: s start, c done, d decide, k skip, x tick, n note, i next inject, p pause, j jump, e end, F1 help\n\n"
+        "exit codes:\n  0  the console closed\n  2  usage error\n"
+        "  3  the scenario or its runbooks cannot be drilled (run `tabletop validate`)\n"
+        "  4  the log to resume cannot be read, or was written for other files",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("scenario", metavar="SCENARIO", help="the scenario file")
+    parser.add_argument("--resume", metavar="LOG", help="continue the drill in LOG where it stopped")
+    parser.add_argument("--runbooks", metavar="DIR", action="append",
+                        help="folder of runbooks (repeatable; default: runbooks/ beside the scenario's folder)")
+    parser.add_argument("--log", metavar="PATH", help="write the new drill's log here (default: "
+                        "exports/drills/<scenario>-<time>.jsonl); never overwrites")
+    parser.add_argument("--facilitator", metavar="NAME", help="the facilitator's name, filled in on the start screen")
+    parser.set_defaults(run=run_drill)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"tabletop: error: {message}", file=sys.stderr)
+    return code
+
+
+def run_drill(args: argparse.Namespace) -> int:
+    from engine.drill.clock import SystemClock
+    from engine.drill.log import LogError
+    from engine.drill.plan import PlanError, load_plan
+    from engine.drill.session import Drill
+
+    if not os.path.isfile(args.scenario):
+        return _fail(f"{args.scenario}: no such file", EXIT_USAGE)
+    if args.resume and args.log:
+        return _fail("--log names a new drill's log; --resume continues an existing one: give one of them",
+                     EXIT_USAGE)
+    if args.log and os.path.exists(args.log):
+        return _fail(f"{args.log}: a file is already there; tabletop never overwrites a log "
+                     f"(to continue that drill: --resume {args.log})", EXIT_USAGE)
+    for folder in args.runbooks or []:
+        if not os.path.isdir(folder):
+            return _fail(f"{folder}: no such folder", EXIT_USAGE)
+    try:
+        plan = load_plan(args.scenario, args.runbooks)
+    except PlanError as exc:
+        print(f"tabletop: error: {exc}", file=sys.stderr)
+        for finding in exc.findings[:5]:
+            print(f"{finding.path}:{finding.line}:{finding.column}: {finding.message} [{finding.rule}]",
+                  file=sys.stderr)
+        return EXIT_PLAN
+    clock = SystemClock()
+    drill = None
+    if args.resume:
+        try:
+            drill = Drill.resume(plan, args.resume, clock)
+        except LogError as exc:
+            return _fail(str(exc), EXIT_LOG)
+
+    from engine.tui.app import DrillApp  # Textual's import cost is paid only from here on
+
+    app = DrillApp(plan, clock, drill, scenario_path=shlex.quote(args.scenario), log_path=args.log,
+                   facilitator=args.facilitator, resumed=drill is not None)
+    try:
+        app.run()
+    finally:
+        if app.drill is not None:
+            app.drill.close()
+    for line in app.exit_lines():
+        print(line)
+    return app.return_code or EXIT_OK

@@ -1,0 +1,192 @@
+"""`tabletop explore SCENARIO`: play every path of decisions against the scenario and report the stuck ones.
+
+Exit codes, as validate's: 0 clean, 1 findings at error level (with
+--strict: at warning level too), 2 a usage error, 3 the scenario or a
+runbook cannot be read or has errors (so nothing could be explored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.config import Config
+    from engine.drill.explore import Exploration, PathEnd
+    from engine.drill.explore_findings import StepLocator
+    from engine.findings import Finding
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
+
+_EPILOG = """\
+examples:
+  tabletop explore scenarios/m365-na-outage-2026-01-22.yaml
+  tabletop explore scenarios/outage.yaml --runbooks runbooks --format sarif -o explore.sarif
+
+Each path is the drill played in virtual time: injects fire when due, ready
+steps start and finish after their target (ten minutes without one), and at
+each decision every option is tried in turn.
+
+exit codes:
+  0  clean
+  1  findings at error level (with --strict: at warning level too)
+  2  usage error (bad option, missing path, unusable settings)
+  3  the scenario or a runbook cannot be read or has errors
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "explore",
+        help="play every path of decisions against a scenario and report paths that cannot finish",
+        description="Play the scenario's drill once for every combination of decision options and report, "
+        "as findings, each path that deadlocks, leaves a step blocked for good, or runs a day past "
+        "the scenario's duration.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("scenario", metavar="SCENARIO", help="a scenario file")
+    parser.add_argument("--runbooks", metavar="DIR", action="append",
+                        help="a folder of runbooks (repeatable; default: runbooks/ beside the scenario's folder)")
+    parser.add_argument("--limit", metavar="N", type=_positive, default=None,
+                        help="explore at most N paths (default: 512)")
+    parser.add_argument("--format", choices=["text", "json", "github", "sarif", "junit"],
+                        help="output format (default: text; github when GITHUB_ACTIONS=true)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the findings to FILE instead of stdout")
+    parser.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
+    parser.add_argument("--config", metavar="FILE", help="settings file (default: nearest tabletop.toml "
+                        "or pyproject.toml with [tool.tabletop])")
+    parser.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                        help="colour text output (default: auto, off when NO_COLOR is set)")
+    parser.set_defaults(run=run)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"tabletop: error: {message}", file=sys.stderr)
+    return code
+
+
+def run(args: argparse.Namespace) -> int:
+    from engine import __version__
+    from engine.config import ConfigError, find_config, load_config
+    from engine.drill.explore import PATH_LIMIT, explore
+    from engine.drill.explore_findings import StepLocator, findings
+    from engine.drill.plan import PlanError, load_plan
+    from engine.findings import Severity
+    from engine.formats import RenderContext, render
+    from engine.rules import all_rules
+
+    if not Path(args.scenario).is_file():
+        return _fail(f"{args.scenario}: no such file")
+    for folder in args.runbooks or []:
+        if not Path(folder).is_dir():
+            return _fail(f"{folder}: no such folder (--runbooks takes a folder of runbooks)")
+    rules = all_rules()
+    try:
+        config_path = Path(args.config) if args.config else find_config(Path.cwd())
+        if args.config and not config_path.is_file():
+            return _fail(f"{args.config}: no such settings file")
+        config = load_config(config_path, set(rules))
+    except ConfigError as exc:
+        return _fail(str(exc))
+
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    to_terminal = not args.output and sys.stdout.isatty()
+    color = args.color == "always" or (args.color == "auto" and to_terminal and "NO_COLOR" not in os.environ)
+
+    try:
+        plan = load_plan(args.scenario, args.runbooks)
+    except PlanError as exc:
+        if exc.findings:  # the files' own errors, in the format asked for, so CI shows them in place
+            ctx = RenderContext(rules=rules, files=sorted({f.path for f in exc.findings}), tool_version=__version__,
+                                color=color)
+            code = _write(render(fmt, exc.findings, ctx), args.output)
+            if code:
+                return code
+        return _fail(f"{exc}; nothing explored", EXIT_UNREADABLE)
+
+    exploration = explore(plan, args.limit or PATH_LIMIT)
+    ends = list(exploration)
+    locator = StepLocator(plan)
+    found = _settle(findings(exploration, ends, locator), locator, config)
+
+    files = [locator.display(f.path) for f in plan.files]
+    sources = {path: doc.lines for path, doc in locator.documents.items()}
+    ctx = RenderContext(rules=rules, files=files, tool_version=__version__, color=color, snippets=to_terminal,
+                        source=sources.get)
+    code = _write(render(fmt, found, ctx), args.output)
+    if code:
+        return code
+    summary = sys.stdout if (fmt == "text" or args.output) else sys.stderr
+    for line in summary_lines(exploration, ends):
+        print(line, file=summary)
+    if exploration.truncated and summary is sys.stdout:
+        print(f"tabletop: warning: {summary_lines(exploration, ends)[0]}", file=sys.stderr)
+
+    worst = {Severity.ERROR} | ({Severity.WARNING} if args.strict else set())
+    return EXIT_FINDINGS if any(f.severity in worst for f in found) else EXIT_OK
+
+
+def summary_lines(exploration: Exploration, ends: list[PathEnd]) -> list[str]:
+    """What was explored, in a line or two: how many paths, how many finish, how many end states."""
+    from engine.drill.clock import format_t
+
+    n = exploration.paths
+    finish = sum(1 for e in ends if e.finished)
+    stuck = sum(1 for e in ends if e.stuck)
+    cut = sum(1 for e in ends if e.cut_off)
+    states = len({e.signature() for e in ends})
+    longest = max((e.t for e in ends if e.finished), default=None)
+    lines = []
+    if exploration.truncated:
+        lines.append(f"explored {n} of at least {exploration.at_least} paths; raise --limit to explore them all")
+    else:
+        lines.append(f"explored {n} path{'s' if n != 1 else ''}, every path of decisions")
+    detail = f"{finish} finish, {stuck} cannot finish, {cut} still running a day late; "
+    detail += f"{states} distinct end state{'s' if states != 1 else ''}"
+    if longest is not None:
+        detail += f"; the longest finishing path ends at {format_t(longest)}"
+    lines.append(detail)
+    return lines
+
+
+def _settle(raw: list[Finding], locator: StepLocator, config: Config) -> list[Finding]:
+    """Apply settings (disable, severity) and `# tabletop: ignore[...]` comments on the step's line."""
+    from dataclasses import replace
+
+    out = []
+    for finding in raw:
+        if finding.rule in config.disable:
+            continue
+        doc = locator.documents.get(finding.path)
+        if doc is not None and finding.rule in doc.suppressions().get(finding.line, ()):
+            continue
+        if finding.rule in config.severity:
+            finding = replace(finding, severity=config.severity[finding.rule])
+        out.append(finding)
+    return out
+
+
+def _write(output: str, path: str | None) -> int:
+    if path:
+        try:
+            Path(path).write_text(output, encoding="utf-8")
+        except OSError as exc:
+            return _fail(f"cannot write {path}: {exc.strerror or exc}")
+        return EXIT_OK
+    sys.stdout.write(output)
+    sys.stdout.flush()
+    return EXIT_OK

@@ -1,0 +1,224 @@
+"""`tabletop report LOG`: the after-action report of a drill, from its log alone."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_USAGE, EXIT_UNREADABLE = 0, 2, 3
+DEFAULT_FOLDER = "exports/reports"
+EXTENSIONS = {"md": ".md", "html": ".html", "json": ".json", "pdf": ".pdf", "csv": "-improvement-plan.csv"}
+
+_EPILOG = """\
+examples:
+  tabletop report exports/drills/m365-na-outage-2026-01-22-20260122T193300Z.jsonl
+  tabletop report LOG --format all                 # .md .html .json .pdf in exports/reports/
+  tabletop report LOG --format md -o -             # Markdown on stdout
+  tabletop report LOG --improvement-plan csv       # the improvement plan for a spreadsheet
+  tabletop report LOG --template my-templates/     # your report.md.j2 / report.html.j2 / report.css first
+
+Every figure comes from the log. The runbook and scenario files the log names are
+used for titles and structure when they are found (paths as recorded, relative to
+here or to the log's folders; or give --scenario and --runbooks) and their hashes
+are checked: a changed or missing file is stated at the top of the report. A log
+that fails verification (edited, or torn by a crash) still gives a report of its
+good part, with that stated first and a warning on stderr.
+
+Files are named after the log (LOG-STEM.md ...). An existing file is replaced only
+when it is a report of the same drill (or with --force). PDF needs WeasyPrint:
+pip install 'tabletop[pdf]'.
+
+exit codes:
+  0  report written (also for a log that failed verification: the report says so)
+  2  usage error (bad option, output path taken by another file, unusable template folder)
+  3  the log cannot be read (missing, a folder, binary, empty, not a drill log)
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "report", help="write the after-action report of a drill (Markdown, HTML, JSON, PDF)",
+        description="Write an HSEEP-style after-action report and improvement plan from a drill log.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("log", metavar="LOG", help="a drill log (exports/drills/*.jsonl)")
+    parser.add_argument("--format", choices=["md", "html", "json", "pdf", "all"],
+                        help="what to write (default: html; all: md, html, json and pdf side by side)")
+    parser.add_argument("-o", "--output", metavar="PATH",
+                        help=f"a file, a folder (ends with / or exists), or - for stdout (default: {DEFAULT_FOLDER}/)")
+    parser.add_argument("--improvement-plan", choices=["csv"], dest="plan",
+                        help="write the improvement plan as CSV for spreadsheets (formula-safe)")
+    parser.add_argument("--template", metavar="DIR", help="a folder of templates that replace the built-in ones")
+    parser.add_argument("--scenario", metavar="FILE", help="the scenario file (default: the path the log recorded)")
+    parser.add_argument("--runbooks", metavar="DIR", action="append",
+                        help="a folder of runbooks (repeatable; default: where the log's runbooks were)")
+    parser.add_argument("--force", action="store_true", help="replace output files even if they are not reports "
+                        "of this drill")
+    parser.set_defaults(run=run)
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"tabletop: error: {message}", file=sys.stderr)
+    return code
+
+
+def run(args: argparse.Namespace) -> int:
+    from engine.drill.log import LogError
+    from engine.report import render
+    from engine.report.builder import build_report
+
+    kinds = _kinds(args)
+    if args.template and not Path(args.template).is_dir():
+        return _fail(f"{args.template}: no such template folder")
+    if args.scenario and not Path(args.scenario).is_file():
+        return _fail(f"{args.scenario}: no such scenario file")
+    for folder in args.runbooks or []:
+        if not Path(folder).is_dir():
+            return _fail(f"{folder}: no such runbooks folder")
+    skipped_pdf = None
+    if "pdf" in kinds and (why := render.pdf_available()):
+        if args.format == "pdf":
+            return _fail(f"PDF needs WeasyPrint: pip install 'tabletop[pdf]' ({why})")
+        kinds.remove("pdf")
+        skipped_pdf = why
+    try:
+        targets = _targets(args, kinds)
+    except ValueError as exc:
+        return _fail(str(exc))
+
+    try:
+        report = build_report(args.log, scenario=args.scenario, runbook_dirs=args.runbooks)
+    except LogError as exc:
+        return _fail(str(exc), EXIT_UNREADABLE)
+    _warn(report.notices)
+
+    problem = _check_targets(targets, report.drill_id, args.force)
+    if problem:
+        return _fail(problem)
+    try:
+        outputs = _render(report, kinds, args.template)
+    except render.RenderError as exc:
+        return _fail(f"cannot render the report: {exc}")
+    return _write(outputs, targets, skipped_pdf)
+
+
+def _warn(notices: list) -> None:  # type: ignore[type-arg]
+    """The report states its problems at the top; stderr gets them too, so a script notices."""
+    serious = [n for n in notices if n.level in ("error", "warning")]
+    for notice in serious[:3]:
+        print(f"tabletop: warning: {notice.text}", file=sys.stderr)
+    if len(serious) > 3:
+        print(f"tabletop: warning: ... and {len(serious) - 3} more, stated at the top of the report",
+              file=sys.stderr)
+
+
+def _kinds(args: argparse.Namespace) -> list[str]:
+    if args.format == "all":
+        kinds = ["md", "html", "json", "pdf"]
+    elif args.format:
+        kinds = [args.format]
+    else:
+        kinds = [] if args.plan else ["html"]
+    return kinds + (["csv"] if args.plan else [])
+
+
+def _targets(args: argparse.Namespace, kinds: list[str]) -> dict[str, Path | None]:
+    """Where each output goes; None is stdout. Raises ValueError with a message for the user."""
+    stem = Path(args.log).stem or "report"
+    out = args.output
+    if out == "-":
+        if len(kinds) != 1:
+            raise ValueError("-o - writes one output to stdout; choose one --format")
+        if kinds[0] == "pdf":
+            raise ValueError("a PDF cannot go to stdout; give -o FILE.pdf or a folder")
+        return {kinds[0]: None}
+    if out is None:
+        folder = Path(DEFAULT_FOLDER)
+    elif out.endswith(("/", os.sep)) or Path(out).is_dir() or len(kinds) > 1:
+        folder = Path(out)
+        if folder.exists() and not folder.is_dir():
+            raise ValueError(f"{out} is a file; with several outputs -o names a folder")
+    else:
+        return {kinds[0]: Path(out)}
+    return {kind: folder / f"{stem}{EXTENSIONS[kind]}" for kind in kinds}
+
+
+def _check_targets(targets: dict[str, Path | None], drill_id: str, force: bool) -> str | None:
+    for kind, path in targets.items():
+        if path is None or not path.exists():
+            continue
+        if path.is_dir():
+            return f"{path} is a folder"
+        if not force and not _is_our_report(path, kind, drill_id):
+            return (f"{path} exists and is not a report of this drill; choose another -o, remove it, "
+                    "or pass --force")
+    return None
+
+
+def _is_our_report(path: Path, kind: str, drill_id: str) -> bool:
+    """Whether a file is a report this command wrote for the same drill (safe to replace)."""
+    from engine.report.render import CSV_HEADER
+
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(64 * 1024 if kind != "pdf" else 64 * 1024 * 1024)
+    except OSError:
+        return False
+    if kind == "csv":
+        return head.startswith(",".join(CSV_HEADER).encode())
+    marker = {"md": f"<!-- tabletop-report drill:{drill_id} -->", "html": f'content="drill:{drill_id}"',
+              "json": f'"drill_id": "{drill_id}"', "pdf": f"drill:{drill_id}"}[kind]
+    return marker.encode() in head
+
+
+def _render(report, kinds: list[str], template: str | None) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+    from engine.report import render
+
+    out: dict[str, bytes] = {}
+    html = None
+    for kind in kinds:
+        if kind == "md":
+            out[kind] = render.render_markdown(report, template).encode()
+        elif kind == "json":
+            out[kind] = render.render_json(report).encode()
+        elif kind == "csv":
+            out[kind] = render.improvement_plan_csv(report).encode()
+        else:
+            html = html or render.render_html(report, template)
+            out[kind] = html.encode() if kind == "html" else render.render_pdf(html, report.drill_id)
+    return out
+
+
+def _write(outputs: dict[str, bytes], targets: dict[str, Path | None], skipped_pdf: str | None) -> int:
+    for kind, data in outputs.items():
+        path = targets[kind]
+        if path is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+            continue
+        replaced = path.exists()
+        try:
+            _write_file(path, data)
+        except OSError as exc:
+            return _fail(f"cannot write {path}: {exc.strerror or exc}")
+        print(f"wrote {path}" + (" (replaced the previous report)" if replaced else ""))
+    if skipped_pdf:
+        print(f"tabletop: note: no PDF: WeasyPrint is not usable ({skipped_pdf}); "
+              "pip install 'tabletop[pdf]'", file=sys.stderr)
+    return EXIT_OK
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Write beside the target and rename over it, so a reader never sees half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask decides the mode, as usual
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,315 @@
+"""Explore every path of a drill: each combination of decision options, played against the scenario.
+
+The static walk of engine.paths looks at one runbook with every service up
+and no events. This one plays the whole plan (every runbook of a scenario,
+with its injects) through the real fold, DrillState, in virtual time, so it
+sees what only a drill sees: a service that goes down and never comes back,
+a join held up by a branch whose event never comes, a contingency inject
+that comes on one path only.
+
+The driver is small and deterministic, so a path is fully named by the
+options it takes. At each moment of scenario time it, in this order:
+
+1. fires the injects that are due, soonest first;
+2. finishes the started steps whose time is up (their `target`, or
+   DEFAULT_STEP_SECONDS without one); a step that was blocked while at work
+   starts its time again when its service comes back;
+3. at a decision step whose time is up, forks: one path per option, depth
+   first, options in the order written;
+4. starts every step that is ready.
+
+When nothing is left to happen (no step at work, no inject still to come)
+the path has come to rest; past the horizon (the scenario's duration plus
+GRACE_SECONDS) it is cut off. A resting path either finished
+(DrillState.finished) or is stuck, and the stuck steps say why.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from engine.drill import events as ev
+from engine.drill.clock import format_wall, parse_wall
+from engine.drill.plan import Plan
+from engine.drill.state import DrillState, StepStatus
+
+PATH_LIMIT = 512
+DEFAULT_STEP_SECONDS = 600  # a step without a target takes ten minutes
+GRACE_SECONDS = 24 * 3600  # how long past the scenario's duration a path may run
+
+
+@dataclass
+class _Run:
+    """One path in progress: the fold, the events that made it, and the driver's own bookkeeping."""
+
+    state: DrillState
+    events: list[ev.Event]
+    t: float
+    finish: dict[str, float]  # started step -> when its work is done
+    held: set[str]  # started steps that were blocked while at work
+    choices: list[tuple[str, str]]  # (decision step, option), in the order made
+    cut_off: bool = False  # stopped at the horizon
+
+
+@dataclass(frozen=True)
+class PathEnd:
+    """Where one path came to rest."""
+
+    choices: tuple[tuple[str, str], ...]
+    t: float  # scenario time of the last thing that happened
+    statuses: dict[str, StepStatus]
+    finished: bool
+    cut_off: bool  # stopped at the horizon with work left
+    blocked: tuple[str, ...]  # blocked, and neither back nor covered by a done fallback
+    waiting: tuple[str, ...]  # opened, but what they need never resolved
+    roots: tuple[str, ...]  # the waiting steps that are stuck for a reason of their own
+    unfinished: tuple[str, ...]  # at a cut-off: every step not finished
+    reasons: dict[str, str] = field(default_factory=dict)  # stuck step -> why, in words
+
+    @property
+    def stuck(self) -> bool:
+        return not self.finished and not self.cut_off
+
+    def signature(self) -> tuple[str, ...]:
+        """The end state: what every step ended as."""
+        return tuple(self.statuses.values())
+
+
+# Two ways to fork a path at a decision. Folding the path's events again into a fresh state is the
+# default: bench/drill_bench.py measures it 1.2 to 1.5 times faster than copy.deepcopy of the state,
+# on the shipped scenario and on a generated runbook of 2^9 paths, and it leans on nothing but the fold.
+Fork = Callable[[_Run], _Run]
+
+
+def fork_by_deepcopy(run: _Run) -> _Run:
+    """A copy of a path in progress, copying the fold's objects (the plan is shared)."""
+    memo = {id(run.state.plan): run.state.plan}
+    for inject in run.state.plan.injects:
+        memo[id(inject)] = inject
+    return _Run(copy.deepcopy(run.state, memo), list(run.events), run.t, dict(run.finish), set(run.held),
+                list(run.choices))
+
+
+def fork_by_refold(run: _Run) -> _Run:
+    """A copy of a path in progress, made by folding its events again into a fresh state."""
+    state = DrillState(run.state.plan)
+    for event in run.events:
+        state.apply(event)
+    return _Run(state, list(run.events), run.t, dict(run.finish), set(run.held), list(run.choices))
+
+
+class Exploration:
+    """The paths of a drill, played one by one as you iterate (iterate once).
+
+    After iterating, `paths` is how many paths were played, `truncated`
+    whether the limit stopped it, and `at_least` a lower bound on how many
+    paths there are in all (the played ones plus the forks still waiting).
+    """
+
+    def __init__(self, plan: Plan, limit: int = PATH_LIMIT, fork: Fork | None = None) -> None:
+        self.plan = plan
+        self.limit = limit
+        self.fork = fork or fork_by_refold
+        self.paths = 0
+        self.truncated = False
+        self.at_least = 0
+        scenario = plan.scenario
+        last = max((i.at or 0 for i in plan.injects if not i.contingent), default=0)
+        self.horizon = float(max(scenario.duration or 0, last) + GRACE_SECONDS)
+        self._base = parse_wall(scenario.anchor) if scenario.anchor else datetime(2026, 1, 1, tzinfo=UTC)
+        self._durations = {key: step.target if step.target is not None else DEFAULT_STEP_SECONDS
+                           for key, step in plan.steps.items()}
+
+    def __iter__(self) -> Iterator[PathEnd]:
+        root = _Run(DrillState(self.plan), [], 0.0, {}, set(), [])
+        self._record(root, ev.STARTED, {"mode": "explore", "participants": {}})
+        pending: list[tuple[_Run, str | None, str | None]] = [(root, None, None)]
+        while pending:
+            if self.paths >= self.limit:
+                self.truncated = True
+                self.at_least = self.paths + len(pending)
+                return
+            run, decision, option = pending.pop()
+            if decision is not None and option is not None:
+                self._record(run, ev.DECISION_MADE, {"step": decision, "option": option, "rationale": "",
+                                                     "by": "explore"})
+                run.finish.pop(decision, None)
+                run.choices.append((decision, option))
+            decision = self._play(run)
+            if decision is None:
+                self.paths += 1
+                yield self._end(run)
+                continue
+            options = list(self.plan.steps[decision].options or {})
+            # The first option goes on top (played next); the last reuses the run itself.
+            forks = [self.fork(run) for _ in options[:-1]] + [run]
+            pending.extend((f, decision, o) for f, o in reversed(list(zip(forks, options, strict=True))))
+        self.at_least = self.paths
+
+    # ----- one path -----
+
+    def _record(self, run: _Run, kind: str, data: dict[str, Any]) -> None:
+        event = ev.Event(run.state.seq + 1, format_wall(self._base + timedelta(seconds=run.t)), run.t, kind, data)
+        run.state.apply(event)
+        run.events.append(event)
+
+    def _play(self, run: _Run) -> str | None:
+        """Play on until a decision is due (its step key) or the path comes to rest (None)."""
+        while True:
+            decision = self._moment(run)
+            if decision is not None:
+                return decision
+            later = [at for key, at in run.finish.items() if key not in run.held]
+            later += [at for at, _ in run.state.upcoming()]
+            if not later:
+                return None
+            next_t = min(later)
+            if next_t > self.horizon:
+                run.cut_off = True
+                return None
+            run.t = max(run.t, next_t)
+
+    def _moment(self, run: _Run) -> str | None:
+        """Do everything that happens at run.t; a decision step whose time is up stops it."""
+        state, plan = run.state, self.plan
+        while True:
+            due = state.due(run.t)
+            if due:
+                inject = due[0]
+                data: dict[str, Any] = {"inject": inject.id, "manual": False}
+                if inject.event:
+                    data["event"] = inject.event
+                if inject.services:
+                    data["services"] = dict(inject.services)
+                self._record(run, ev.INJECT_FIRED, data)
+                continue
+            progressed = False
+            for key in list(run.finish):
+                status = state.status(key)
+                if status is StepStatus.BLOCKED:
+                    run.held.add(key)
+                    continue
+                if status is not StepStatus.ACTIVE:  # done or skipped after all: nothing left to finish
+                    del run.finish[key]
+                    continue
+                if key in run.held:  # back at work after a block: its time starts again
+                    run.held.discard(key)
+                    run.finish[key] = run.t + self._durations[key]
+                    continue
+                if run.finish[key] > run.t:
+                    continue
+                if plan.steps[key].options:
+                    return key
+                del run.finish[key]
+                self._record(run, ev.STEP_DONE, {"step": key})
+                progressed = True
+                break
+            if progressed:
+                continue
+            ready = [key for key in plan.steps if key not in run.finish and state.status(key) is StepStatus.READY]
+            for key in ready:
+                self._record(run, ev.STEP_STARTED, {"step": key})
+                run.finish[key] = run.t + self._durations[key]
+            if not ready:
+                return None
+
+    def _end(self, run: _Run) -> PathEnd:
+        state = run.state
+        statuses = state.statuses()
+        finished = state.finished()
+        blocked = tuple(k for k, s in statuses.items() if s is StepStatus.BLOCKED and not state.resolved(k))
+        waiting = tuple(k for k, s in statuses.items() if s is StepStatus.WAITING)
+        cut_off = run.cut_off and not finished
+        unfinished: tuple[str, ...] = ()
+        roots: tuple[str, ...] = ()
+        reasons: dict[str, str] = {}
+        if cut_off:
+            unfinished = tuple(k for k, s in statuses.items()
+                               if s in (StepStatus.WAITING, StepStatus.READY, StepStatus.ACTIVE)
+                               or (s is StepStatus.BLOCKED and not state.resolved(k)))
+        elif not finished:
+            roots = _roots(state, statuses, waiting, blocked)
+            reasons = {k: _why_blocked(state, k) for k in blocked}
+            reasons.update({k: _why_waiting(state, statuses, k) for k in roots})
+        return PathEnd(tuple(run.choices), state.t, statuses, finished, cut_off, blocked, waiting, roots,
+                       unfinished, reasons)
+
+
+def explore(plan: Plan, limit: int = PATH_LIMIT, fork: Fork | None = None) -> Exploration:
+    """The paths of the drill, at most `limit` of them (see Exploration)."""
+    return Exploration(plan, limit, fork)
+
+
+# ----- why a step is stuck -----
+
+def _stuck(state: DrillState, statuses: dict[str, StepStatus], key: str) -> bool:
+    status = statuses[key]
+    return status is StepStatus.WAITING or (status is StepStatus.BLOCKED and not state.resolved(key))
+
+
+def _roots(state: DrillState, statuses: dict[str, StepStatus], waiting: tuple[str, ...],
+           blocked: tuple[str, ...]) -> tuple[str, ...]:
+    """Waiting steps held up by something other than another stuck step: a branch nobody opens.
+
+    A waiting step whose unmet needs are all stuck themselves (or dormant only
+    because the step that would open them is stuck) follows from those; the
+    findings name it among the stuck steps, not as a cause.
+    """
+    plan = state.plan
+    out = []
+    for key in waiting:
+        for need in plan.steps[key].needs:
+            if statuses.get(need) is not StepStatus.DORMANT:
+                continue
+            sources = [o.source for o in plan.steps[need].openers if o.kind != "event"]
+            if not any(_stuck(state, statuses, s) for s in sources):
+                out.append(key)
+                break
+    if not out and not blocked:
+        return waiting  # waits in a ring: no cause outside it (validate's cycle rule stops this earlier)
+    return tuple(out)
+
+
+def _why_blocked(state: DrillState, key: str) -> str:
+    step = state.plan.steps[key]
+    down = [s for s in step.requires if state.services.get(s) == "down"]
+    what = f"{_names(down)} {'is' if len(down) == 1 else 'are'} down and never comes back"
+    if step.fallback is None:
+        return f"{what}, and it has no fallback"
+    return f"{what}, and its fallback `{state.plan.steps[step.fallback].id}` is {state.status(step.fallback)}"
+
+
+def _why_waiting(state: DrillState, statuses: dict[str, StepStatus], key: str) -> str:
+    plan = state.plan
+    parts = [f"`{plan.steps[need].id}`, which never opens: {_dormant(state, statuses, need, 0)}"
+             for need in plan.steps[key].needs if statuses.get(need) is StepStatus.DORMANT]
+    return "waits for " + "; and for ".join(parts)
+
+
+def _dormant(state: DrillState, statuses: dict[str, StepStatus], key: str, depth: int) -> str:
+    """Why a dormant step never opened, following dormant openers a few steps back."""
+    plan = state.plan
+    reasons = []
+    for opener in plan.steps[key].openers:
+        if opener.kind == "event":
+            reasons.append(f"it opens on event `{opener.source}`, which never comes on this path")
+            continue
+        source = plan.steps[opener.source].id
+        what = (f"it follows option `{opener.option}` of `{source}`" if opener.kind == "next"
+                else f"it backs up `{source}`")
+        status = statuses[opener.source]
+        if status is not StepStatus.DORMANT:
+            reasons.append(f"{what}, which is {status}")
+        elif depth < 2:
+            reasons.append(f"{what}, which never opened ({_dormant(state, statuses, opener.source, depth + 1)})")
+        else:
+            reasons.append(f"{what}, which never opened")
+    return "; ".join(reasons) or "nothing opens it"
+
+
+def _names(services: list[str]) -> str:
+    return ", ".join(f"`{s}`" for s in services) or "a service"

@@ -1,0 +1,124 @@
+"""Drill events as lines people read: `tabletop log show`, and play's progress on a terminal.
+
+Everything in a log that a person typed (notes, rationales, reasons, names)
+is printed as written, except control characters: a log is a file anyone may
+have edited, and an escape sequence in a note must not repaint the terminal
+or hide text (bidirectional overrides included).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from engine.drill import events as ev
+from engine.drill.clock import format_t
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape(text: Any) -> str:
+    """The text with control and format characters written as escapes (\\n, \\x1b, \\u202e)."""
+    out = []
+    for char in str(text):
+        if char in _NAMED:
+            out.append(_NAMED[char])
+        elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs"):
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def line(event: ev.Event) -> str:
+    """T+h:mm, wall time to the second, type, summary."""
+    wall = escape(event.wall)
+    if len(wall) == len("2026-01-22T19:33:00.000Z"):
+        wall = wall[:19] + "Z"
+    t = format_t(event.t) if isinstance(event.t, (int, float)) else escape(event.t)
+    return f"{t:>8}  {wall}  {escape(event.type):<15}  {summary(event)}".rstrip()
+
+
+def summary(event: ev.Event) -> str:
+    """What the event says, in a few words."""
+    data = event.data if isinstance(event.data, dict) else {}
+    describe = _SUMMARIES.get(event.type)
+    return describe(data) if describe else escape(_compact(data))
+
+
+def _g(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    return "" if value is None else escape(value)
+
+
+def _compact(data: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in data.items())
+
+
+def _started(data: dict[str, Any]) -> str:
+    scenario = data.get("scenario") if isinstance(data.get("scenario"), dict) else {}
+    runbooks = data.get("runbooks") if isinstance(data.get("runbooks"), list) else []
+    plural = "" if len(runbooks) == 1 else "s"
+    out = f"scenario {escape(scenario.get('id'))}, {len(runbooks)} runbook{plural}, {_g(data, 'mode')}"
+    if data.get("facilitator"):
+        out += f", facilitator {_g(data, 'facilitator')}"
+    participants = data.get("participants")
+    if isinstance(participants, dict) and participants:
+        out += ", " + ", ".join(f"{escape(r)}: {escape(n)}" for r, n in participants.items())
+    return out
+
+
+def _fired(data: dict[str, Any]) -> str:
+    out = _g(data, "inject") + (" (fired by hand)" if data.get("manual") else "")
+    if data.get("event"):
+        out += f", event {_g(data, 'event')}"
+    services = data.get("services")
+    if isinstance(services, dict) and services:
+        out += ", " + ", ".join(f"{escape(s)} {escape(h)}" for s, h in services.items())
+    return out
+
+
+def _decision(data: dict[str, Any]) -> str:
+    out = f"{_g(data, 'step')} = {_g(data, 'option')}"
+    if data.get("by"):
+        out += f" (by {_g(data, 'by')})"
+    if data.get("rationale"):
+        out += f": {_g(data, 'rationale')}"
+    return out
+
+
+def _note(data: dict[str, Any]) -> str:
+    where = f" on {_g(data, 'step')}" if data.get("step") else ""
+    by = f" (by {_g(data, 'by')})" if data.get("by") else ""
+    return f"{_g(data, 'kind')}{where}{by}: {_g(data, 'text')}"
+
+
+def _rating(data: dict[str, Any]) -> str:
+    out = f"{_g(data, 'objective')} {_g(data, 'rating')}"
+    return out + (f": {_g(data, 'comment')}" if data.get("comment") else "")
+
+
+def _jumped(data: dict[str, Any]) -> str:
+    to = data.get("to")
+    return f"to {format_t(to)}" if isinstance(to, (int, float)) and not isinstance(to, bool) else f"to {escape(to)}"
+
+
+_SUMMARIES = {
+    ev.STARTED: _started,
+    ev.ENDED: lambda d: _g(d, "reason"),
+    ev.INJECT_FIRED: _fired,
+    ev.SERVICE_CHANGED: lambda d: f"{_g(d, 'service')} {_g(d, 'to')}",
+    ev.STEP_STARTED: lambda d: _g(d, "step"),
+    ev.STEP_DONE: lambda d: _g(d, "step"),
+    ev.STEP_SKIPPED: lambda d: f"{_g(d, 'step')}: {_g(d, 'reason')}",
+    ev.CHECK_TICKED: lambda d: f"{_g(d, 'step')} item {_g(d, 'item')} "
+                               f"{'ticked' if d.get('checked', True) else 'unticked'}",
+    ev.DECISION_MADE: _decision,
+    ev.NOTE: _note,
+    ev.CLOCK_PAUSED: lambda d: _g(d, "reason"),
+    ev.CLOCK_RESUMED: lambda d: "",
+    ev.CLOCK_JUMPED: _jumped,
+    ev.HOTWASH_ANSWER: lambda d: f"{_g(d, 'question')} -> {_g(d, 'answer')}",
+    ev.RATING: _rating,
+}

@@ -1,0 +1,280 @@
+"""Headless play: a whole drill run by a script, on a fake clock, in virtual time.
+
+Nothing here waits for real time: the player moves a FakeClock straight to
+the next moment something happens (an inject comes due, a step's time is up,
+a note is due), so an eleven-hour scenario plays in well under a second and
+the same inputs always give a byte-identical log.
+
+At each moment, until nothing more changes: injects that are due fire (in
+time order), steps whose time is up finish (a decision step finishes by
+being decided), notes that are due are recorded, and every ready step starts
+(in plan order). The drill ends when every runbook is finished and no inject
+with a known time is still to come, or when nothing can move any more; the
+second, with runbooks unfinished, is a deadlock.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from engine.drill import events as ev
+from engine.drill.clock import FakeClock
+from engine.drill.plan import Plan
+from engine.drill.session import Drill
+from engine.drill.state import UNFINISHED, DrillState, StepStatus
+from engine.drill.team import Choice, Team, TeamNote
+
+DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
+DEFAULT_STEP_SECONDS = 600  # a step with no target and no team duration takes 10 minutes
+SAFETY_MARGIN = 24 * 3600  # play stops this long after the scenario's planned window, whatever happens
+DEFAULT_RATIONALE = "first option taken by default (no --decide or team file entry)"
+DECIDE_RATIONALE = "chosen with --decide"
+_EPSILON = 1e-6
+
+
+def start_wall(plan: Plan, override: datetime | None = None) -> datetime:
+    """T+0 on the wall clock: --start, else the scenario's anchor, else 2026-01-01T00:00:00Z."""
+    if override is not None:
+        return override.astimezone(UTC)
+    if plan.scenario.anchor:
+        return datetime.fromisoformat(plan.scenario.anchor.replace("Z", "+00:00")).astimezone(UTC)
+    return DEFAULT_START
+
+
+def safety_cap(plan: Plan) -> float:
+    window = plan.scenario.duration or max((i.at or 0 for i in plan.injects if not i.contingent), default=0)
+    return float(window + SAFETY_MARGIN)
+
+
+@dataclass(frozen=True)
+class Stuck:
+    step: str
+    status: str
+    why: str
+
+
+@dataclass
+class Outcome:
+    finished: bool
+    reason: str
+    stuck: list[Stuck] = field(default_factory=list)
+    notes_not_taken: list[TeamNote] = field(default_factory=list)
+
+
+class _WatchedLog:
+    """The drill's log, calling back after each event is on disk (fsynced): for tracing and tests."""
+
+    def __init__(self, log: Any, after_write: Callable[[int, str], None]) -> None:
+        self._log = log
+        self._after_write = after_write
+
+    def append(self, event: ev.Event) -> None:
+        self._log.append(event)
+        self._after_write(event.seq, self._log.last_hash)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._log, name)
+
+
+class Player:
+    """Plays a started (or resumed) drill to its end."""
+
+    def __init__(self, drill: Drill, clock: FakeClock, *, team: Team | None = None,
+                 decide: dict[str, str] | None = None,
+                 progress: Callable[[ev.Event], None] | None = None,
+                 after_write: Callable[[int, str], None] | None = None) -> None:
+        self.drill = drill
+        self.state: DrillState = drill.state
+        self.plan = drill.plan
+        self.clock = clock
+        self.team = team
+        self.decide = decide or {}
+        self.progress = progress
+        if after_write is not None:
+            drill.log = _WatchedLog(drill.log, after_write)  # type: ignore[assignment]
+        self.cap = safety_cap(self.plan)
+        self.notes = self._notes_still_to_take()
+        self.held: set[str] = set()  # steps at work that a service outage has blocked
+        self.restarted: dict[str, float] = {}  # step -> when it went back to work after a block
+        self._recall_blocks()
+
+    # ----- choices -----
+
+    def duration(self, key: str) -> int:
+        if self.team and key in self.team.durations:
+            return self.team.durations[key]
+        target = self.plan.steps[key].target
+        return DEFAULT_STEP_SECONDS if target is None else target
+
+    def choice(self, key: str) -> Choice:
+        if key in self.decide:
+            return Choice(self.decide[key], DECIDE_RATIONALE, "")
+        if self.team and key in self.team.decisions:
+            return self.team.decisions[key]
+        return Choice(next(iter(self.plan.steps[key].options or {})), DEFAULT_RATIONALE, "")
+
+    def _notes_still_to_take(self) -> list[TeamNote]:
+        """The team's notes not in the log yet (all of them, unless this is a resume)."""
+        taken = Counter((n.kind, n.text, n.step) for n in self.state.notes)
+        out = []
+        for note in self.team.notes if self.team else []:
+            if taken[(note.kind, note.text, note.step)]:
+                taken[(note.kind, note.text, note.step)] -= 1
+            else:
+                out.append(note)
+        return out
+
+    # ----- the loop -----
+
+    def run(self) -> Outcome:
+        if not self.state.ended:
+            if not self.state.running:
+                self._record(self.drill.resume_clock)
+            reason = self._play()
+            for note in [n for n in self.notes if n.at is None and n.after is None]:
+                self._take(note)
+            self._record(self.drill.end, reason)
+        self._hot_wash()
+        finished = self.state.finished()
+        return Outcome(finished, self.state.end_reason or "", [] if finished else stuck_steps(self.state),
+                       list(self.notes))
+
+    def _play(self) -> str:
+        while True:
+            self._settle()
+            now = self.now()
+            upcoming = [t for t, _ in self.state.upcoming()]
+            if self.state.finished() and not upcoming:
+                return "finished"
+            moves = upcoming + self._finish_times()
+            if not moves:
+                return "deadlock: nothing can move any more"
+            soonest = min(moves + [t for t in self._note_times() if t > now])
+            if soonest > self.cap:
+                cap = f"the safety cap, {self.cap / 3600:g}h of scenario time"
+                if self.state.finished():
+                    return f"finished; injects due after {cap} were not fired"
+                return f"deadlock: stopped at {cap}"
+            self.clock.advance(max(0.0, soonest - now))
+
+    def now(self) -> float:
+        return self.drill.now_t()
+
+    def _settle(self) -> None:
+        """Do everything due at this moment, until nothing more changes."""
+        changed = True
+        while changed:
+            changed = False
+            for inject in self.state.due(self.now()):
+                if inject.id not in self.state.fired:
+                    self._record(self.drill.fire, inject.id)
+                    changed = True
+            for key in self._time_up():
+                # Finishing one step cannot stop another; checking costs little and keeps a refused event out.
+                if self.state.status(key) is StepStatus.ACTIVE:
+                    self._finish(key)
+                    changed = True
+            for note in [n for n in self.notes if self._note_due(n)]:
+                self._take(note)
+                changed = True
+            for key in self.plan.steps:
+                if self.state.status(key) is StepStatus.READY:
+                    self._record(self.drill.start_step, key)
+                    changed = True
+
+    def _time_up(self) -> list[str]:
+        now = self.now()
+        return [key for key in self.plan.steps if self.state.status(key) is StepStatus.ACTIVE
+                and self._finish_time(key) <= now + _EPSILON]
+
+    def _finish_time(self, key: str) -> float:
+        started = self.restarted.get(key, self.state.steps[key].started_t)
+        return (started or 0.0) + self.duration(key)
+
+    def _watch_blocks(self, state: DrillState, t: float) -> None:
+        """A step blocked while at work starts its time again when its service is back (as explore has it)."""
+        for key, record in state.steps.items():
+            if record.started_t is None or record.done_t is not None:
+                continue
+            status = state.status(key)
+            if status is StepStatus.BLOCKED:
+                self.held.add(key)
+            elif key in self.held and status is StepStatus.ACTIVE:
+                self.held.discard(key)
+                self.restarted[key] = t
+
+    def _recall_blocks(self) -> None:
+        """On resume, find the blocks and restarts of steps at work by folding the log again."""
+        if self.state.seq <= 0:
+            return
+        from engine.drill.log import read_log
+
+        again = DrillState(self.plan)
+        for event in read_log(self.drill.path).events:
+            again.apply(event)
+            self._watch_blocks(again, event.t)
+
+    def _finish_times(self) -> list[float]:
+        """When each active step's time is up. A blocked step cannot finish, so it is not here."""
+        return [self._finish_time(k) for k in self.plan.steps if self.state.status(k) is StepStatus.ACTIVE]
+
+    def _finish(self, key: str) -> None:
+        if self.plan.steps[key].options:
+            choice = self.choice(key)
+            self._record(self.drill.decide, key, choice.option, choice.rationale, choice.by)
+        else:
+            self._record(self.drill.complete_step, key)
+
+    def _note_due(self, note: TeamNote) -> bool:
+        if note.at is not None:
+            return note.at <= self.now() + _EPSILON
+        return note.after is not None and self.state.steps[note.after].done_t is not None
+
+    def _note_times(self) -> list[float]:
+        return [float(n.at) for n in self.notes if n.at is not None]
+
+    def _take(self, note: TeamNote) -> None:
+        self.notes.remove(note)
+        self._record(self.drill.note, note.kind, note.text, note.step, note.by)
+
+    def _hot_wash(self) -> None:
+        """Ratings and hot-wash answers from the team file, after drill.ended (those not in the log yet)."""
+        if not self.team:
+            return
+        for objective, rating, comment in self.team.ratings:
+            have = self.state.ratings.get(objective)
+            if have is None or (have.rating, have.comment) != (rating, comment):
+                self._record(self.drill.rate, objective, rating, comment)
+        for question, answer in self.team.hotwash[len(self.state.hotwash):]:
+            self._record(self.drill.answer, question, answer)
+
+    def _record(self, action: Callable[..., ev.Event], *args: Any) -> None:
+        event = action(*args)
+        self._watch_blocks(self.state, event.t)
+        if self.progress:
+            self.progress(event)
+
+
+def stuck_steps(state: DrillState) -> list[Stuck]:
+    """The steps that keep the runbooks from finishing, and what each is waiting for."""
+    out = []
+    for key, step in state.plan.steps.items():
+        status = state.status(key)
+        if status is StepStatus.BLOCKED and not state.resolved(key):
+            down = [s for s in step.requires if state.services.get(s) == "down"]
+            why = f"service {', '.join(down)} is down"
+            if step.fallback:
+                why += f"; its fallback {step.fallback} is {state.status(step.fallback)}"
+            else:
+                why += " and it has no fallback"
+            out.append(Stuck(key, str(status), why))
+        elif status is StepStatus.WAITING:
+            pending = [f"{n} ({state.status(n)})" for n in step.needs if not state.resolved(n)]
+            out.append(Stuck(key, str(status), "waits for " + ", ".join(pending)))
+        elif status in UNFINISHED:
+            out.append(Stuck(key, str(status), f"still {status} when play stopped"))
+    return out

@@ -1,0 +1,101 @@
+"""A scenario as MSEL rows, written as CSV or XLSX.
+
+One row per inject, in the scenario's order. Scheduled injects show their
+scenario time (and the real time when the scenario has an anchor);
+contingency injects leave both empty and say when they fire in the
+Condition column ("after failover-decision=hold +30m"). Every text cell goes
+through the formula guard, so a spreadsheet never runs an inject's text.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+from engine.model import Inject, Scenario
+from engine.msel.columns import EXPORT_COLUMNS, guard
+from engine.msel.times import format_offset, format_wall, parse_anchor
+
+
+def condition_text(inject: Inject) -> str:
+    """`after STEP`, `after DECISION=OPTION`, plus ` +DELAY` for a relative time."""
+    after = inject.after
+    if after is None:
+        return ""
+    if after.decision:
+        text = f"after {after.decision}={after.option}" if after.option else f"after {after.decision}"
+    else:
+        text = f"after {after.step or ''}"
+    if inject.at and inject.at[0] == "relative":
+        text += " " + format_offset(inject.at[1], sign="+")
+    return text
+
+
+def inject_row(number: int, inject: Inject, anchor: dt.datetime | None) -> list[str]:
+    """The cells of one inject, unguarded, in EXPORT_COLUMNS order."""
+    time = real = ""
+    if inject.at and inject.at[0] == "absolute":
+        time = format_offset(inject.at[1])
+        if anchor is not None:
+            real = format_wall(anchor + dt.timedelta(seconds=inject.at[1]))
+    elif inject.at and inject.after is None:  # relative with no condition: keep it visible
+        time = format_offset(inject.at[1], sign="+")
+    cells = {
+        "number": str(number),
+        "time": time,
+        "real": real,
+        "event": inject.event or "",
+        "services": "; ".join(f"{k}={v}" for k, v in inject.services.items()),
+        "to": inject.to or "",
+        "say": inject.say or "",
+        "expect": inject.expect or "",
+        "objectives": "; ".join(inject.objectives),
+        "condition": condition_text(inject),
+        "id": inject.id,
+    }
+    return [cells[key] for key, _ in EXPORT_COLUMNS]
+
+
+def rows(scenario: Scenario) -> list[list[str]]:
+    """Header and one row per inject, every cell guarded against formulas."""
+    anchor = parse_anchor(scenario.anchor) if scenario.anchor else None
+    out = [[header for _, header in EXPORT_COLUMNS]]
+    for number, inject in enumerate(scenario.injects, start=1):
+        out.append([guard(cell) for cell in inject_row(number, inject, anchor)])
+    return out
+
+
+def to_csv(scenario: Scenario) -> str:
+    """RFC 4180 CSV (CRLF line ends, quotes where needed); the caller adds a BOM for Excel."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(rows(scenario))
+    return buffer.getvalue()
+
+
+def write_xlsx(scenario: Scenario, path: Path) -> None:
+    """An XLSX workbook with one sheet, MSEL. Every cell is a string cell, never a formula."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "MSEL"
+    widths = {"number": 8, "time": 13, "real": 22, "say": 70, "expect": 50, "services": 34, "condition": 34}
+    for r, row in enumerate(rows(scenario), start=1):
+        for c, value in enumerate(row, start=1):
+            cell = sheet.cell(row=r, column=c)
+            cell.value = value
+            cell.data_type = "s"  # never "f": a guarded cell is text, whatever it starts with
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if r == 1:
+                cell.font = Font(bold=True)
+    for c, (key, _) in enumerate(EXPORT_COLUMNS, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=c).column_letter].width = widths.get(key, 18)
+    sheet.freeze_panes = "A2"
+    if scenario.anchor:  # a fixed timestamp keeps the file from changing on every export
+        stamp = parse_anchor(scenario.anchor).astimezone(dt.UTC).replace(tzinfo=None)
+        book.properties.created = book.properties.modified = stamp
+    book.save(path)

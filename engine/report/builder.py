@@ -1,0 +1,209 @@
+"""A drill log, plus the runbook and scenario files it names when they can be found -> a `Report`.
+
+The log is the authority. The files only lend titles and structure, and only
+when their content hashes match what the log recorded; when they are missing,
+changed or no longer fit the events, the report says so at the top and falls
+back to the ids the log itself names. A log that fails verification still
+gives a report of its good part, with that fact first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+from engine.drill import events as ev
+from engine.drill.log import LogError, LogRead, read_log
+from engine.drill.plan import Plan, PlanError, load_plan
+from engine.drill.session import check_versions
+from engine.report import model as m
+from engine.report import sections as sec
+from engine.report.fold import Played, fold_log
+from engine.report.skeleton import plan_from_log
+
+_KIND_FOLDERS = {"scenario": "scenarios", "runbook": "runbooks"}
+
+
+def build_report(log_path: str, *, scenario: str | None = None, runbook_dirs: Sequence[str] | None = None,
+                 roots: Sequence[str] | None = None) -> m.Report:
+    """Build the report of a log. Raises LogError when the log cannot be read or holds no drill.
+
+    `scenario` and `runbook_dirs` name the files outright; otherwise the paths the
+    log recorded are looked up under each of `roots` (default: the current folder,
+    then the log's folder and the folders above it).
+    """
+    read = read_log(log_path)
+    if not read.events:
+        why = read.problem.message if read.problem else "it holds no events"
+        raise LogError(f"{log_path}: no report can be made: {why}")
+    if read.events[0].type != ev.STARTED:
+        raise LogError(f"{log_path}: line 1 is {read.events[0].type}, not drill.started; this is not a drill log")
+    raw = Path(log_path).read_bytes()
+    search = [Path(r) for r in roots] if roots is not None else _default_roots(log_path)
+    notices: list[m.Notice] = []
+    verification = _verification(read, notices)
+
+    recorded = _recorded_files(read)
+    plan, statuses = _plan_from_files(read, recorded, search, scenario, runbook_dirs, notices)
+    played = fold_log(plan, read.events) if plan else None
+    trusted = all(f.status == "same" for f in statuses)
+    if played is not None and played.problem and not trusted:
+        # Files edited since the drill can explain an event that no longer fits; the log's own ids cannot lie.
+        notices.append(m.Notice("warning", f"The runbook and scenario files do not fit this log ({played.problem}); "
+                                           "the report uses only the ids the log names."))
+        plan = None
+    if plan is None:
+        plan = plan_from_log(read.events)
+        played = fold_log(plan, read.events)
+        notices.append(m.Notice("warning", "Titles, objectives and the shape of each runbook come from the files, "
+                                           "which could not be used: this report shows ids instead of titles, "
+                                           "and cannot list the steps never exercised or the branches never taken."))
+    assert played is not None
+    from_files = bool(plan.files)
+    if played.problem:
+        verification.ok = False
+        verification.apply_problem = played.problem
+        notices.insert(0, m.Notice("error", f"The log holds an event that cannot have happened ({played.problem}). "
+                                            f"The report covers the {len(played.events)} events before it."))
+    verification.events_applied = len(played.events)
+    if not played.state.ended:
+        last = played.events[-1]
+        notices.append(m.Notice("info", f"The log has no drill.ended: the drill was still running, or stopped "
+                                        f"without ending, after event {last.seq} at scenario second {last.t:g}."))
+
+    start = read.events[0].data
+    source = m.Source(
+        log_name=Path(log_path).name, log_sha256=hashlib.sha256(raw).hexdigest(), log_bytes=len(raw),
+        drill_id=hashlib.sha256(raw.split(b"\n", 1)[0]).hexdigest(), tool=str(start.get("tool") or ""),
+        log_version=start.get("version") if isinstance(start.get("version"), int) else None,
+        plan_from="files" if from_files else "log", files=statuses,
+    )
+    return assemble(plan, played, notices, source, verification, from_files)
+
+
+def assemble(plan: Plan, played: Played, notices: list[m.Notice], source: m.Source,
+             verification: m.Verification, from_files: bool) -> m.Report:
+    """The sections, from a plan and a fold."""
+    runbooks = _runbooks(plan, played)
+    steps = sec.step_metrics(plan, played)
+    items = sec.notes(plan, played)
+    made = sec.decisions(plan, played)
+    plan_items = sec.improvement_plan(plan, items)
+    analysis, general = sec.analysis(plan, played, items, runbooks)
+    return m.Report(
+        drill_id=source.drill_id, notices=notices, source=source, verification=verification,
+        overview=sec.overview(plan, played, runbooks),
+        figures=sec.figures(plan, played, steps, items, made, plan_items),
+        analysis=analysis, general_notes=general, timeline=sec.timeline(plan, played), steps=steps,
+        metrics=sec.metrics(plan, played, steps, runbooks),
+        not_exercised=sec.not_exercised(plan, played) if from_files else [],
+        branches_not_taken=sec.branches_not_taken(plan, played.state) if from_files else [],
+        improvement_plan=plan_items, decisions=made, hotwash=sec.hotwash(played),
+        graphs=sec.graphs(plan, played.state, runbooks) if from_files else [],
+    )
+
+
+def _verification(read: LogRead, notices: list[m.Notice]) -> m.Verification:
+    out = m.Verification(ok=read.ok, events_read=len(read.events), events_applied=0)
+    if read.problem is None:
+        return out
+    out.problem_line, out.problem, out.torn = read.problem.line, read.problem.message, read.torn
+    kept = f"The report covers the {len(read.events)} events before it"
+    if read.torn:
+        notices.append(m.Notice("error", f"This log is torn: line {read.problem.line} is incomplete (the drill "
+                                         f"stopped mid-write). {kept}."))
+    else:
+        notices.append(m.Notice("error", f"This log failed verification at line {read.problem.line}: "
+                                         f"{read.problem.message}. {kept}; nothing the log says from that line "
+                                         "on is in this report."))
+    return out
+
+
+def _default_roots(log_path: str) -> list[Path]:
+    roots = [Path.cwd()]
+    folder = Path(log_path).resolve().parent
+    for candidate in [folder, *folder.parents][:4]:
+        if candidate not in roots:
+            roots.append(candidate)
+    return roots
+
+
+def _recorded_files(read: LogRead) -> list[tuple[str, str, str, str]]:
+    """(kind, id, path, sha256) of every file drill.started recorded."""
+    start = read.events[0].data
+    out = []
+    entries = [("scenario", start.get("scenario"))] + [("runbook", f) for f in start.get("runbooks") or []]
+    for kind, entry in entries:
+        if isinstance(entry, dict):
+            out.append((kind, str(entry.get("id") or ""), str(entry.get("path") or ""), str(entry.get("sha256") or "")))
+    return out
+
+
+def _locate(kind: str, path: str, roots: list[Path]) -> Path | None:
+    if not path:
+        return None
+    recorded = Path(path)
+    candidates = [recorded] if recorded.is_absolute() else [root / recorded for root in roots]
+    candidates += [root / _KIND_FOLDERS[kind] / recorded.name for root in roots]
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _plan_from_files(read: LogRead, recorded: list[tuple[str, str, str, str]], roots: list[Path],
+                     scenario: str | None, runbook_dirs: Sequence[str] | None,
+                     notices: list[m.Notice]) -> tuple[Plan | None, list[m.SourceFile]]:
+    located = {(kind, fid): _locate(kind, path, roots) for kind, fid, path, _ in recorded}
+    scenario_id = next((fid for kind, fid, _, _ in recorded if kind == "scenario"), "")
+    scenario_path = Path(scenario) if scenario else located.get(("scenario", scenario_id))
+    if runbook_dirs is None:
+        found = [p.parent for (kind, _), p in located.items() if kind == "runbook" and p is not None]
+        runbook_dirs = [str(d) for d in dict.fromkeys(found)] or None
+
+    plan = None
+    if scenario_path is None or not scenario_path.is_file():
+        notices.append(m.Notice("warning", f"The scenario file {_recorded_path(recorded, 'scenario')} is missing."))
+    else:
+        try:
+            plan = load_plan(str(scenario_path), list(runbook_dirs) if runbook_dirs is not None else None)
+        except PlanError as exc:
+            notices.append(m.Notice("warning", f"The runbook and scenario files cannot be used: {exc}."))
+    statuses = _file_statuses(recorded, located, plan)
+    for file in statuses:
+        if file.status == "missing" and file.kind == "runbook":
+            notices.append(m.Notice("warning", f"The runbook file {file.path} ({file.id}) is missing."))
+    if plan is not None:
+        notices += [m.Notice("warning", f"The files differ from those the drill ran with: {d}.")
+                    for d in check_versions(plan, read)]
+    return plan, statuses
+
+
+def _recorded_path(recorded: list[tuple[str, str, str, str]], kind: str) -> str:
+    return next((path or fid for k, fid, path, _ in recorded if k == kind), "")
+
+
+def _file_statuses(recorded: list[tuple[str, str, str, str]], located: dict[tuple[str, str], Path | None],
+                   plan: Plan | None) -> list[m.SourceFile]:
+    now = {(f.kind, f.id): f.sha256 for f in plan.files} if plan else {}
+    out = []
+    for kind, fid, path, sha in recorded:
+        current = now.get((kind, fid))
+        if current is None and (kind, fid) in located and located[(kind, fid)] is not None:
+            current = _sha256(located[(kind, fid)])  # type: ignore[arg-type]
+        status = "missing" if current is None else "same" if current == sha else "changed"
+        out.append(m.SourceFile(kind, fid, path, sha, status))
+    return out
+
+
+def _runbooks(plan: Plan, played: Played) -> list[m.RunbookRef]:
+    if plan.runbooks:
+        return [m.RunbookRef(rb.runbook, rb.title) for rb in plan.runbooks]
+    ids = list(plan.scenario.runbooks or [])
+    for key in list(plan.steps) + list(played.state.ratings):
+        runbook = key.partition("/")[0]
+        if runbook and runbook not in ids:
+            ids.append(runbook)
+    return [m.RunbookRef(i, i) for i in ids]

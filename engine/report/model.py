@@ -1,0 +1,364 @@
+"""The after-action report as data: a tree of plain dataclasses, the JSON shape of docs/report-json.md.
+
+Times named `*_t` are scenario seconds since T+0; times named `wall` are the
+UTC wall times written in the log. Durations are seconds. Text the team or the
+runbook authors wrote is kept exactly as written: escaping is the renderers' job.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+REPORT_VERSION = 1
+
+
+@dataclass
+class Notice:
+    """Something the reader must know before trusting the report; shown at the top."""
+
+    level: str  # "error" (the log failed verification) | "warning" (files missing or changed) | "info"
+    text: str
+
+
+@dataclass
+class SourceFile:
+    kind: str  # scenario | runbook
+    id: str
+    path: str  # as recorded in the log
+    sha256: str  # as recorded in the log
+    status: str  # same | changed | missing
+
+
+@dataclass
+class Verification:
+    ok: bool  # every line of the log verified and every event applied
+    events_read: int  # events that passed the hash chain
+    events_applied: int  # events folded into the report
+    problem_line: int | None = None  # 1-based line of the first bad line of the file
+    problem: str | None = None
+    torn: bool = False  # the problem is a last line cut short by a crash
+    apply_problem: str | None = None  # an event that verified but could not be applied
+
+
+@dataclass
+class Source:
+    log_name: str  # file name only: reports do not depend on where the log was kept
+    log_sha256: str
+    log_bytes: int
+    drill_id: str  # SHA-256 of the log's first line: the same drill however long its log grows
+    tool: str  # the tool that wrote the log
+    log_version: int | None
+    plan_from: str  # "files": titles and structure from the runbook files | "log": ids only
+    files: list[SourceFile] = field(default_factory=list)
+
+
+@dataclass
+class Participant:
+    role: str
+    name: str
+    role_text: str | None = None  # what the runbooks say the role does
+
+
+@dataclass
+class RunbookRef:
+    id: str
+    title: str
+
+
+@dataclass
+class Overview:
+    scenario_id: str
+    scenario_title: str
+    scenario_summary: str | None
+    anchor: str | None  # the real-world moment of T+0
+    planned_duration: int | None  # seconds
+    runbooks: list[RunbookRef]
+    mode: str | None  # live | headless | ...
+    facilitator: str | None
+    participants: list[Participant]
+    date: str  # YYYY-MM-DD of the first event
+    started_wall: str
+    last_wall: str
+    ended: bool
+    end_reason: str | None
+
+
+@dataclass
+class Figures:
+    """The executive summary: every number computed from the log."""
+
+    scenario_start_t: float
+    scenario_end_t: float
+    scenario_covered: float  # end - start, jumps included
+    real_seconds: float  # wall time from the first event to the last
+    pauses: int
+    paused_seconds: float  # wall time the clock stood still
+    jumps: int
+    jumped_seconds: float  # scenario time skipped by jumps
+    injects_planned: int
+    injects_fired: int
+    injects_fired_by_hand: int
+    injects_not_fired: list[str]
+    decisions: int
+    decisions_by_default: int
+    steps_total: int
+    steps_done: int
+    steps_skipped_by_facilitator: int
+    steps_not_taken: int  # skipped because their branch was not taken
+    steps_ever_blocked: int
+    steps_unfinished: int  # waiting, ready, active or blocked when the log ends
+    steps_dormant: int  # branch steps nothing opened
+    steps_timed: int  # done, with a start and a target
+    steps_over_target: int
+    objectives_total: int
+    objectives_rated: int
+    ratings: dict[str, int]  # P/S/M/U -> how many objectives
+    strengths: int
+    improvements: int
+    observations: int
+    improvements_without_owner: int
+
+
+@dataclass
+class NoteItem:
+    seq: int
+    t: float
+    wall: str
+    kind: str  # observation | strength | improvement
+    text: str
+    by: str
+    step: str | None
+    step_title: str | None
+    action: str = ""
+    element: str = ""
+    owner: str = ""
+    due: str = ""
+
+
+@dataclass
+class StepRef:
+    key: str
+    title: str
+    status: str
+
+
+@dataclass
+class ObjectiveAnalysis:
+    key: str  # runbook/objective
+    runbook: str
+    id: str
+    text: str
+    rating: str | None  # P | S | M | U | None (not rated)
+    rating_label: str | None
+    rating_comment: str
+    steps: list[StepRef]  # steps that serve it
+    injects: list[str]  # injects that test it (and whether they fired: see the timeline)
+    strengths: list[NoteItem]
+    improvements: list[NoteItem]
+    observations: list[NoteItem]
+
+
+@dataclass
+class RunbookAnalysis:
+    id: str
+    title: str
+    objectives: list[ObjectiveAnalysis]
+    other_notes: list[NoteItem]  # notes on steps of this runbook that serve no objective
+
+
+@dataclass
+class TimelineEntry:
+    seq: int
+    t: float
+    wall: str
+    kind: str  # drill | inject | service | decision | step | clock
+    what: str  # started, ended, fired, changed, made, opened, blocked, unblocked, done, skipped, paused, ...
+    subject: str  # inject id, service id, step key, or "" for the drill and the clock
+    title: str  # the subject as people read it (a title where the files give one)
+    detail: str  # health, option, reason, jump target ... as people read it
+    value: float | None = None  # for a clock jump: the scenario time it jumped to
+
+
+@dataclass
+class StepMetrics:
+    key: str
+    runbook: str
+    id: str
+    title: str
+    owner: str | None
+    target: int | None
+    status: str  # at the end of the log
+    branch: bool
+    opened_t: float | None
+    ready_t: float | None  # first time everything it needs was resolved
+    started_t: float | None  # a step.started event (None: done without being started)
+    done_t: float | None
+    skipped_t: float | None
+    skip_reason: str | None
+    skipped_by: str | None  # facilitator | branch not taken
+    blocked: list[list[float | None]]  # [from, to] scenario times; to is None while still blocked
+    held: list[list[float | None]]  # the parts of `blocked` when it could otherwise have been worked on
+    taken: float | None  # done - started, less any time blocked by a service outage
+    over_target: float | None  # taken - target (negative: under)
+    wait: float | None  # ready -> picked up (started, or decided / done without a start)
+    checklist_done: int
+    checklist_total: int
+    objectives: list[str]
+
+
+@dataclass
+class PathHop:
+    key: str
+    title: str
+    started_t: float | None
+    done_t: float | None
+    taken: float | None
+    via: str  # how the next step on the path depends on it: needs | decision | fallback | "" (the last step)
+
+
+@dataclass
+class CriticalPath:
+    runbook: str
+    title: str
+    hops: list[PathHop]
+    start_t: float | None
+    end_t: float | None
+    drill: bool  # the runbook path that finished last: the drill's critical path
+
+
+@dataclass
+class WaitItem:
+    key: str
+    title: str
+    ready_t: float
+    picked_t: float
+    wait: float
+
+
+@dataclass
+class Metrics:
+    longest_waits: list[WaitItem]
+    over_target: list[str]  # step keys, worst first
+    critical_paths: list[CriticalPath]
+
+
+@dataclass
+class NotExercised:
+    key: str
+    title: str
+    status: str
+    reason: str
+
+
+@dataclass
+class BranchNotTaken:
+    kind: str  # option | fallback | event
+    source: str  # decision step key, the step the fallback backs up, or the event id
+    source_title: str
+    option: str | None
+    label: str | None
+    steps: list[str]
+
+
+@dataclass
+class ImprovementItem:
+    number: int
+    seq: int
+    t: float
+    issue: str
+    action: str
+    element: str
+    owner: str  # "" when nobody was named: the report says "to be assigned"
+    due: str
+    step: str | None
+    step_title: str | None
+    objectives: list[str]
+    by: str
+
+
+@dataclass
+class DecisionItem:
+    seq: int
+    t: float
+    wall: str
+    step: str
+    title: str
+    question: str | None
+    option: str
+    label: str
+    options: list[dict[str, str]]  # every option: {"id", "label"}
+    rationale: str
+    by: str
+    by_default: bool  # headless play took the first option because nobody chose
+
+
+@dataclass
+class HotwashItem:
+    seq: int
+    t: float
+    wall: str
+    question: str
+    answer: str
+
+
+@dataclass
+class GraphNode:
+    key: str
+    id: str
+    title: str
+    status: str
+    kind: str  # main | decision | branch | event
+    on: str | None
+
+
+@dataclass
+class GraphEdge:
+    source: str
+    target: str
+    kind: str  # needs | option | fallback
+    option: str | None
+    taken: bool
+
+
+@dataclass
+class RunbookGraph:
+    runbook: str
+    title: str
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+
+
+@dataclass
+class Report:
+    drill_id: str
+    notices: list[Notice]
+    source: Source
+    verification: Verification
+    overview: Overview
+    figures: Figures
+    analysis: list[RunbookAnalysis]
+    general_notes: list[NoteItem]  # notes tied to no step
+    timeline: list[TimelineEntry]
+    steps: list[StepMetrics]
+    metrics: Metrics
+    not_exercised: list[NotExercised]
+    branches_not_taken: list[BranchNotTaken]
+    improvement_plan: list[ImprovementItem]
+    decisions: list[DecisionItem]
+    hotwash: list[HotwashItem]
+    graphs: list[RunbookGraph]
+    report_version: int = REPORT_VERSION
+
+    def step(self, key: str) -> StepMetrics | None:
+        return next((s for s in self.steps if s.key == key), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        # report_version first: readers check it before anything else.
+        return {"report_version": out.pop("report_version"), **out}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"

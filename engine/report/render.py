@@ -1,0 +1,210 @@
+"""A `Report` -> Markdown, HTML, JSON, PDF, or the improvement plan as CSV.
+
+Templates are Jinja2 files: `--template DIR` is searched first, then the
+built-in ones (templates/). HTML is autoescaped; Markdown escapes every
+printed value through `markdown.finalize` the same way. User text is only
+ever data handed to a template, never a template itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from engine.drill import events as ev
+from engine.report import markdown, svg
+from engine.report.model import Report
+
+TEMPLATES = Path(__file__).parent / "templates"
+FORMATS = ("md", "html", "json", "pdf")
+
+
+class RenderError(Exception):
+    """A template could not be loaded or rendered; the message says which and why."""
+
+
+# ----- small formatters shared by the templates -----
+
+
+def scenario_time(seconds: float | None) -> str:
+    """T+1:05 (hours:minutes since T+0)."""
+    if seconds is None:
+        return "—"
+    whole = int(seconds)
+    return f"T+{whole // 3600}:{whole % 3600 // 60:02d}"
+
+
+def duration(seconds: float | None, signed: bool = False) -> str:
+    """45m, 1h05m, 30s; with signed, +5m / -5m."""
+    if seconds is None:
+        return "—"
+    whole = int(round(abs(seconds)))
+    sign = ("-" if seconds < 0 else "+") if signed and whole >= 30 else ("-" if seconds < 0 else "")
+    hours, minutes, secs = whole // 3600, whole % 3600 // 60, whole % 60
+    if hours:
+        body = f"{hours}h{minutes:02d}m"
+    elif minutes or not secs:
+        body = f"{minutes}m"
+    else:
+        body = f"{secs}s"
+    return sign + body
+
+
+def wall_time(wall: str | None, day: str | None = None) -> str:
+    """19:33 UTC as HH:MM, with the date when it is not `day` (the drill's first day)."""
+    if not wall:
+        return "—"
+    date, _, rest = wall.partition("T")
+    clock = rest[:5]
+    return clock if date == day else f"{date} {clock}"
+
+
+def rating_label(code: str | None) -> str:
+    return ev.RATINGS.get(code or "", "not rated")
+
+
+def _filters() -> dict[str, Any]:
+    return {"t": scenario_time, "dur": duration, "wall": wall_time, "rating_label": rating_label}
+
+
+# ----- environments -----
+
+
+def _loader(template_dir: str | None) -> jinja2.BaseLoader:
+    loaders: list[jinja2.BaseLoader] = []
+    if template_dir:
+        loaders.append(jinja2.FileSystemLoader(template_dir))
+    loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
+    return jinja2.ChoiceLoader(loaders)
+
+
+def _environment(template_dir: str | None, html: bool) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=_loader(template_dir), autoescape=html, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        finalize=None if html else markdown.finalize,
+    )
+    env.filters.update(_filters())
+    if html:
+        env.globals["timeline_svg"] = lambda report: Markup(svg.timeline(report))
+        env.globals["graph_svg"] = lambda graph, index=0: Markup(svg.runbook_graph(graph, index))
+    else:
+        env.filters["md"] = markdown.escape
+        env.filters["trusted"] = markdown.MdSafe  # for macro output, whose values are already escaped
+        env.globals["mermaid"] = mermaid_path
+    env.globals["ratings"] = ev.RATINGS
+    return env
+
+
+def _render(report: Report, name: str, template_dir: str | None, html: bool) -> str:
+    env = _environment(template_dir, html)
+    try:
+        template = env.get_template(name)
+        return template.render(report=report, day=report.overview.date)
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(f"template {exc.name} not found") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+    except jinja2.UndefinedError as exc:
+        raise RenderError(f"template {name}: {exc.message}") from None
+
+
+def render_markdown(report: Report, template_dir: str | None = None) -> str:
+    return _render(report, "report.md.j2", template_dir, html=False)
+
+
+def render_html(report: Report, template_dir: str | None = None) -> str:
+    return _render(report, "report.html.j2", template_dir, html=True)
+
+
+def render_json(report: Report) -> str:
+    return report.to_json()
+
+
+def pdf_available() -> str | None:
+    """None when WeasyPrint can be used, else why not (for the message and the test skip)."""
+    try:
+        import weasyprint  # noqa: F401
+    except Exception as exc:  # ImportError, or OSError when its system libraries are missing
+        return f"WeasyPrint cannot be imported ({type(exc).__name__}: {exc})"
+    return None
+
+
+def render_pdf(html: str, drill_id: str | None = None) -> bytes:
+    """The HTML report printed by WeasyPrint. Nothing is fetched: every URL is refused. The drill id goes
+    into the PDF's file identifier, where `tabletop report` finds it before replacing a previous report."""
+    import weasyprint
+
+    def refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        raise ValueError(f"the report fetches nothing ({url})")
+
+    document = weasyprint.HTML(string=html, url_fetcher=refuse, base_url=None)
+    return document.write_pdf(pdf_identifier=f"drill:{drill_id}".encode() if drill_id else None)
+
+
+# ----- Mermaid for the Markdown report -----
+
+_MERMAID_CLASSES = (
+    "classDef done fill:#e3f1e8,stroke:#2e7d4f,stroke-width:2px,color:#173d28",
+    "classDef active fill:#e6eefb,stroke:#2f62b0,stroke-width:2px",
+    "classDef blocked fill:#fff4e5,stroke:#e8912d",
+    "classDef open fill:#ffffff,stroke:#8a94a3",
+    "classDef off fill:#f4f5f7,stroke:#b8bec7,stroke-dasharray:4 3,color:#8a929e",
+)
+
+
+def mermaid_path(graph: Any) -> markdown.MdSafe:
+    """A Mermaid flowchart of one runbook: the path taken in strong colours, the rest greyed."""
+    ids = {node.key: f"s{i}" for i, node in enumerate(graph.nodes)}
+    lines = ["flowchart TD"]
+    for node in graph.nodes:
+        label = markdown.mermaid_label(node.id)
+        shape = f'{{{{"{label}"}}}}' if node.kind == "decision" else f'["{label}"]'
+        lines.append(f"  {ids[node.key]}{shape}")
+    taken = []
+    for index, edge in enumerate(e for e in graph.edges if e.source in ids and e.target in ids):
+        arrow = "==>" if edge.taken else "-.->" if edge.kind != "needs" else "-->"
+        label = edge.option if edge.kind == "option" else "fallback" if edge.kind == "fallback" else ""
+        text = f'|"{markdown.mermaid_label(label)}"|' if label else ""
+        lines.append(f"  {ids[edge.source]} {arrow}{text} {ids[edge.target]}")
+        if edge.taken:
+            taken.append(str(index))
+    lines += ["  " + c for c in _MERMAID_CLASSES]
+    groups: dict[str, list[str]] = {}
+    for node in graph.nodes:
+        group = {"done": "done", "active": "active", "blocked": "blocked", "skipped": "off",
+                 "dormant": "off"}.get(node.status, "open")
+        groups.setdefault(group, []).append(ids[node.key])
+    lines += [f"  class {','.join(members)} {group}" for group, members in groups.items()]
+    if taken:
+        lines.append(f"  linkStyle {','.join(taken)} stroke:#1f4e79,stroke-width:3px")
+    return markdown.MdSafe("\n".join(lines))
+
+
+# ----- the improvement plan as CSV -----
+
+CSV_HEADER = ["number", "issue", "corrective action", "capability element", "owner", "due", "step",
+              "objectives", "noted by", "scenario time"]
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: object) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def improvement_plan_csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for item in report.improvement_plan:
+        writer.writerow([spreadsheet_cell(v) for v in (
+            item.number, item.issue, item.action, item.element, item.owner, item.due, item.step or "",
+            " ".join(item.objectives), item.by, scenario_time(item.t))])
+    return out.getvalue()

@@ -1,0 +1,55 @@
+"""A stand-in plan made from the log alone, for when the runbook or scenario files are missing or no
+longer fit the log. It knows only the ids the events name: every step is a main step with no needs,
+so any sequence the real plan allowed folds without complaint, and the report shows ids, not titles.
+"""
+
+from __future__ import annotations
+
+from engine.drill import events as ev
+from engine.drill.plan import Plan, PlanInject, PlanStep
+from engine.model import Scenario
+
+
+def plan_from_log(events: list[ev.Event]) -> Plan:
+    start = events[0].data if events and isinstance(events[0].data, dict) else {}
+    scenario_info = start.get("scenario") if isinstance(start.get("scenario"), dict) else {}
+    scenario_id = str(scenario_info.get("id") or "unknown-scenario")
+    runbook_ids = [str(f.get("id")) for f in start.get("runbooks") or [] if isinstance(f, dict) and f.get("id")]
+    steps: dict[str, PlanStep] = {}
+    services: dict[str, str] = {}
+    objectives: dict[str, str] = {}
+    injects: dict[str, PlanInject] = {}
+    for event in events:
+        data = event.data if isinstance(event.data, dict) else {}
+        key = data.get("step")
+        if isinstance(key, str):
+            step = steps.get(key) or _step(key)
+            steps[key] = step
+            if event.type == ev.DECISION_MADE and isinstance(data.get("option"), str):
+                step.options = step.options or {}
+                step.options.setdefault(data["option"], [])
+                step.labels.setdefault(data["option"], data["option"])
+            if event.type == ev.CHECK_TICKED and isinstance(data.get("item"), int) and data["item"] >= 0:
+                step.do += [""] * (data["item"] + 1 - len(step.do))
+        found = data.get("services")
+        for service in (found if isinstance(found, dict) else {}):
+            services.setdefault(str(service), str(service))
+        if event.type == ev.SERVICE_CHANGED and isinstance(data.get("service"), str):
+            services.setdefault(data["service"], data["service"])
+        if event.type == ev.RATING and isinstance(data.get("objective"), str):
+            objectives.setdefault(data["objective"], "")
+        if event.type == ev.INJECT_FIRED and isinstance(data.get("inject"), str):
+            injects.setdefault(data["inject"], PlanInject(
+                id=data["inject"], at=int(event.t), after_step=None, after_option=None,
+                event=data.get("event") if isinstance(data.get("event"), str) else None,
+                services=dict(found) if isinstance(found, dict) else {}, to=None, say=None, expect=None))
+    scenario = Scenario.model_construct(scenario=scenario_id, title=scenario_id, summary=None,
+                                        runbooks=runbook_ids, duration=None, anchor=None, injects=[])
+    return Plan(scenario, [], steps, list(injects.values()), services, objectives, [])
+
+
+def _step(key: str) -> PlanStep:
+    runbook, _, step_id = key.partition("/")
+    return PlanStep(key=key, runbook=runbook, id=step_id or key, title=step_id or key, owner=None, target=None,
+                    do=[], needs=[], requires=[], fallback=None, options=None, question=None, labels={},
+                    on=None, objectives=[])

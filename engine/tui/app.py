@@ -1,0 +1,205 @@
+"""The facilitator's console: runs a drill through `Drill`, renders `drill.state`, keeps nothing else.
+
+Every action goes through `DrillApp.perform`, which calls the Drill (that
+checks the event, writes it to the log and fsyncs before applying it) and
+only then refreshes the screen, so what the room sees is already on disk.
+A one-second timer reads the clock, fires the injects that have come due and
+announces them.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual.app import App
+from textual.binding import Binding
+
+from engine.drill.clock import Clock
+from engine.drill.log import LogError
+from engine.drill.plan import Plan
+from engine.drill.session import Drill
+from engine.drill.state import EventError
+
+if TYPE_CHECKING:
+    from engine.tui.screens.console import ConsoleScreen
+
+
+class DrillApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "tabletop drill"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+
+    def __init__(self, plan: Plan, clock: Clock, drill: Drill | None = None, *, scenario_path: str = "",
+                 log_path: str | None = None, facilitator: str | None = None, resumed: bool = False,
+                 blink: bool = True, tick_seconds: float = 1.0) -> None:
+        super().__init__()
+        self.plan = plan
+        self.clock = clock
+        self.drill = drill
+        self.scenario_path = scenario_path
+        self.log_path = log_path  # where a new drill writes its log; None: exports/drills/<scenario>-<time>.jsonl
+        self.facilitator = facilitator
+        self.resumed = resumed  # the drill came from --resume: say so, and that its clock is paused
+        self.blink = blink  # off in snapshot tests, so no frame catches a cursor half-way
+        self.tick_seconds = tick_seconds
+        self.pending: list[str] = []  # injects fired but not yet shown to the facilitator
+        self.console_screen: ConsoleScreen | None = None
+        self._told_finished = False
+
+    # ----- opening -----
+
+    def on_mount(self) -> None:
+        if self.drill is None:
+            from engine.tui.screens.start import StartScreen
+
+            self.push_screen(StartScreen(self.plan, self.facilitator))
+        else:
+            self.open_drill(resumed=self.resumed)
+        self.set_interval(self.tick_seconds, self.tick)
+
+    def begin(self, facilitator: str | None, participants: dict[str, str]) -> str | None:
+        """Start the drill (creating its log); returns why not, or None once the console is up."""
+        try:
+            self.drill = Drill.start(self.plan, self.clock, log_path=self.log_path, facilitator=facilitator,
+                                     participants=participants)
+        except (LogError, EventError) as exc:
+            return str(exc)
+        self.open_drill(resumed=False)
+        return None
+
+    def open_drill(self, *, resumed: bool) -> None:
+        assert self.drill is not None
+        if self.drill.state.ended:
+            from engine.tui.screens.hotwash import HotwashScreen
+
+            self._show(HotwashScreen())
+            return
+        from engine.tui.screens.console import ConsoleScreen
+
+        self.fire_due()  # T+0 injects land with the first frame, not a tick later
+        self.console_screen = ConsoleScreen(self.plan)
+        self._show(self.console_screen)
+        if resumed and not self.drill.state.running:
+            self.notify(f"Resumed from {self.drill.path}. The clock is paused: press p to run it.",
+                        title="Resumed", markup=False, timeout=6)
+
+    def _show(self, screen: object) -> None:
+        from textual.screen import Screen
+
+        assert isinstance(screen, Screen)
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    # ----- the clock -----
+
+    def fire_due(self) -> bool:
+        """Fire every inject whose time has come; they wait in `pending` to be announced."""
+        drill = self.drill
+        if drill is None or drill.state.ended:
+            return False
+        try:
+            events = drill.fire_due()
+        except (EventError, LogError) as exc:
+            self.notify(str(exc), title="An inject could not be fired", severity="error", markup=False)
+            return False
+        self.pending += [e.data["inject"] for e in events]
+        return bool(events)
+
+    def tick(self) -> None:
+        """Fire what has come due, move the clock display, and announce new injects."""
+        if self.drill is None:
+            return
+        fired = self.fire_due()
+        if self.console_screen is not None and self.console_screen.is_mounted:
+            self.console_screen.refresh_view(full=fired)
+        self.announce()
+
+    def announce(self) -> None:
+        """Show fired injects prominently, but only over the console, never over a half-filled form."""
+        if not self.pending or self.console_screen is None or self.screen is not self.console_screen:
+            return
+        from engine.tui.screens.inject import InjectScreen
+
+        injects, self.pending = list(self.pending), []
+        self.push_screen(InjectScreen(injects))
+
+    # ----- acting -----
+
+    def perform(self, action: Callable[[], object], report: Callable[[str], None] | None = None) -> bool:
+        """Run one drill action. A refusal is reported (a short notice by default) and nothing changes."""
+        try:
+            action()
+        except EventError as exc:
+            if report is not None:
+                report(str(exc))
+            else:
+                self.notify(str(exc), title="Not recorded", severity="warning", markup=False)
+            return False
+        except LogError as exc:
+            self.notify(str(exc), title="The log could not be written; nothing was recorded", severity="error",
+                        timeout=30, markup=False)
+            if report is not None:
+                report(f"not recorded: {exc}")
+            return False
+        self.after_change()
+        return True
+
+    def after_change(self) -> None:
+        if self.console_screen is not None and self.console_screen.is_mounted:
+            self.console_screen.refresh_view(full=True)
+        drill = self.drill
+        if drill is not None and not drill.state.ended and drill.state.finished() and not self._told_finished:
+            self._told_finished = True
+            self.notify("Every runbook is finished. Press e to end the drill and run the hot wash.",
+                        title="All steps finished", timeout=15)
+
+    def end_drill(self, reason: str = "") -> bool:
+        assert self.drill is not None
+        drill = self.drill
+        if not self.perform(lambda: drill.end(reason)):
+            return False
+        from engine.tui.screens.hotwash import HotwashScreen
+
+        self.console_screen = None
+        self.switch_screen(HotwashScreen())
+        return True
+
+    # ----- leaving -----
+
+    async def action_quit(self) -> None:
+        """Quit after a confirmation while a drill runs (nothing is lost: every action is already logged)."""
+        if self.drill is None or self.drill.state.ended or self.console_screen is None:
+            self.exit()
+            return
+        from engine.tui.screens.confirm import ConfirmScreen
+
+        drill = self.drill
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                if drill.state.running:  # so a resume continues from this moment, not from the last action
+                    self.perform(drill.pause)
+                self.exit()
+
+        self.push_screen(ConfirmScreen(
+            "Quit the console?",
+            f"Everything so far is in the log. Continue later with\n"
+            f"tabletop drill {self.scenario_path or 'SCENARIO'} --resume {shlex.quote(self.drill.path)}",
+            "Quit",
+        ), done)
+
+    def exit_lines(self) -> list[str]:
+        """What to print on the terminal after the console closes."""
+        drill = self.drill
+        if drill is None:
+            return ["No drill was started; nothing was written."]
+        path = shlex.quote(drill.path)
+        if drill.state.ended:
+            return [f"Drill log: {path}", f"Check it:  tabletop log verify {path}",
+                    f"Report:    tabletop report {path}"]
+        return [f"Drill log: {path}",
+                f"Continue:  tabletop drill {self.scenario_path or 'SCENARIO'} --resume {path}"]

@@ -1,0 +1,110 @@
+"""How drill facts read on screen: user text made literal, states as a symbol and a word, times.
+
+User text (titles, inject text, notes, names) is data. It reaches the screen
+only through `literal`/`text`, which never parse markup and turn control
+characters into visible symbols, so `[bold]`, `[@click=app.quit]` or an ANSI
+escape in a runbook shows as typed and does nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+from textual.content import Content
+
+from engine.drill.state import StepStatus
+
+# A symbol and a word for each state, so the table reads without colour.
+STATE_GLYPH = {
+    StepStatus.DORMANT: "·",
+    StepStatus.WAITING: "…",
+    StepStatus.READY: "○",
+    StepStatus.ACTIVE: "▶",
+    StepStatus.DONE: "✓",
+    StepStatus.SKIPPED: "↷",
+    StepStatus.BLOCKED: "✗",
+}
+STATE_STYLE = {
+    StepStatus.DORMANT: "dim",
+    StepStatus.WAITING: "",
+    StepStatus.READY: "bold",
+    StepStatus.ACTIVE: "bold reverse",
+    StepStatus.DONE: "dim",
+    StepStatus.SKIPPED: "dim strike",
+    StepStatus.BLOCKED: "bold red",
+}
+STATE_MEANING = {
+    StepStatus.DORMANT: "a branch nothing has opened yet (a decision option, a fallback or an event opens it)",
+    StepStatus.WAITING: "opened, but a step it needs is not done or skipped",
+    StepStatus.READY: "everything it needs is done: the team can start it",
+    StepStatus.ACTIVE: "the team is working on it",
+    StepStatus.DONE: "finished",
+    StepStatus.SKIPPED: "skipped by the facilitator (with a reason) or a branch not taken",
+    StepStatus.BLOCKED: "a service it requires is down; its fallback, if any, is open",
+}
+HEALTH_GLYPH = {"up": "✓", "degraded": "~", "down": "✗"}
+HEALTH_STYLE = {"up": "", "degraded": "bold yellow", "down": "bold red"}
+
+# C0 and C1 controls and DEL become their visible "control picture" (ESC -> ␛); bidi overrides
+# are spelled out, so nothing a file holds can move the cursor, recolour or reorder the screen.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _picture(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return "␡"
+    return f"<U+{code:04X}>"
+
+
+def literal(value: object, *, one_line: bool = False) -> str:
+    """User text with control characters made visible (and, for one line, newlines and tabs as spaces)."""
+    text = "" if value is None else str(value)
+    text = text.replace("\t", " ")
+    if one_line:
+        text = " ".join(text.split("\n"))
+    return _CONTROL.sub(_picture, text)
+
+
+def content(value: object, style: str = "", *, one_line: bool = False) -> Content:
+    """Literal user text as Textual Content, optionally styled."""
+    return Content.styled(literal(value, one_line=one_line), style)
+
+
+def cell(value: object, style: str = "") -> Text:
+    """Literal user text as a Rich Text for a DataTable cell (a str cell would be parsed as markup)."""
+    return Text(literal(value, one_line=True), style=style, no_wrap=True, overflow="ellipsis")
+
+
+def clock(seconds: float) -> str:
+    """Scenario time with seconds: T+0:12:05."""
+    whole = max(0, int(seconds))
+    return f"T+{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def countdown(seconds: float) -> str:
+    """Time left: 2:26, 1:02:26."""
+    whole = max(0, int(seconds + 0.999))  # round up: "0:00" only once it is due
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def span(seconds: float | None) -> str:
+    """A duration at a glance: 45s, 12m, 1h, 1h05."""
+    if seconds is None:
+        return "–"
+    whole = max(0, int(seconds))
+    if whole < 60:
+        return f"{whole}s"
+    if whole < 3600:
+        return f"{whole // 60}m"
+    minutes = whole % 3600 // 60
+    return f"{whole // 3600}h{minutes:02d}" if minutes else f"{whole // 3600}h"
+
+
+def state_label(status: StepStatus) -> str:
+    return f"{STATE_GLYPH[status]} {status.value}"

@@ -1,0 +1,1 @@
+"""The console's screens: start, console, the modal forms, hot wash and summary."""

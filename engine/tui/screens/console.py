@@ -1,0 +1,394 @@
+"""The console: clock line, the steps, and the focused step's detail beside services, injects and the log.
+
+Below SPLIT_FROM columns the steps sit above one side pane at a time, behind
+tabs (1-4 or a click); from there the side pane sits beside the steps; from
+WIDE_FROM columns every pane is on screen at once. Whatever is hidden is not
+rendered until it is shown.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, OptionList, Tab, Tabs
+
+from engine.drill.plan import Plan, PlanStep
+from engine.drill.state import DrillState, StepStatus
+from engine.tui.commands import DrillCommands
+from engine.tui.widgets.checklist import Checklist
+from engine.tui.widgets.clock_bar import ClockBar
+from engine.tui.widgets.drill_feed import DrillFeed
+from engine.tui.widgets.inject_timeline import InjectTimeline
+from engine.tui.widgets.service_board import ServiceBoard
+from engine.tui.widgets.step_detail import StepDetail
+from engine.tui.widgets.step_table import StepTable
+
+if TYPE_CHECKING:
+    from engine.drill.session import Drill
+    from engine.tui.app import DrillApp
+
+SPLIT_FROM = 110  # columns: below, the steps sit above the side pane; from here, beside it
+WIDE_FROM = 140  # columns: every side pane on screen at once
+PANES = ("step", "services", "injects", "log")
+
+# action -> (palette title, what it does); the order is the palette's and the help screen's
+ACTIONS: dict[str, tuple[str, str]] = {
+    "start_step": ("Start the step", "the team starts the focused step (it must be ready)"),
+    "complete_step": ("Mark the step done", "the focused step is finished"),
+    "decide": ("Record the decision", "the option chosen, why, and who decided"),
+    "skip_step": ("Skip the step", "skip the focused step, giving a reason"),
+    "tick": ("Tick a checklist item", "tick the highlighted item (or the first open one); again to untick"),
+    "note": ("Add a note", "an observation, a strength or an area for improvement, tied to the step"),
+    "fire_next": ("Fire the next inject now", "fire the next scheduled inject early"),
+    "fire_any": ("Fire an inject…", "pick any inject that has not fired and fire it by hand"),
+    "pause": ("Pause the clock", "stop the exercise clock; injects wait"),
+    "resume": ("Resume the clock", "run the exercise clock again"),
+    "jump": ("Jump the clock…", "move the exercise clock forward, e.g. T+4h or +30m"),
+    "end": ("End the drill…", "stop the drill and go to the hot wash"),
+    "help": ("Help", "keys, and what each step state means"),
+    "quit": ("Quit", "close the console; the log keeps everything, resume later"),
+}
+STEP_ACTIONS = ("start_step", "complete_step", "decide", "skip_step", "tick")
+
+
+class ConsoleScreen(Screen[None]):
+    COMMANDS = {DrillCommands}
+    BINDINGS = [
+        Binding("s", "start_step", "Start", id="start"),
+        Binding("c", "complete_step", "Done", id="complete"),
+        Binding("d", "decide", "Decide", id="decide"),
+        Binding("k", "skip_step", "Skip", id="skip"),
+        Binding("x", "tick", "Tick", id="tick"),
+        Binding("n", "note", "Note", id="note"),
+        Binding("i", "fire_next", "Inject", id="fire-next"),
+        Binding("I", "fire_any", "Fire…", id="fire-any", show=False),
+        Binding("p", "pause", "Pause", id="pause"),
+        Binding("p", "resume", "Resume", id="resume"),
+        Binding("j", "jump", "Jump", id="jump", show=False),
+        Binding("e", "end", "End", id="end"),
+        Binding("f1", "help", "Help", id="help"),
+        Binding("q", "quit", "Quit", id="quit", show=False),
+        Binding("1", "pane('step')", "Step", show=False),
+        Binding("2", "pane('services')", "Services", show=False),
+        Binding("3", "pane('injects')", "Injects", show=False),
+        Binding("4", "pane('log')", "Log", show=False),
+    ]
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__()
+        self.plan = plan
+        self.pane = "step"
+        self.wide = False
+        self.narrow = True
+        self._keys: dict[str, list[str]] = {}
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            self._keys.setdefault(binding.key, []).append(binding.action)
+
+    @property
+    def drill(self) -> Drill:
+        drill = self.app.drill  # type: ignore[attr-defined]
+        assert drill is not None
+        return drill
+
+    @property
+    def drill_app(self) -> DrillApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield ClockBar(id="clock")
+        with Horizontal(id="body"):
+            yield StepTable(self.plan, id="steps")
+            with Vertical(id="side"):
+                tabs = Tabs(*(Tab(f"{n} {name.title()}", id=f"tab-{name}") for n, name in enumerate(PANES, 1)),
+                            id="pane-tabs")
+                tabs.can_focus = False
+                yield tabs
+                with Container(id="panes"):
+                    yield StepDetail(id="pane-step", classes="pane -current")
+                    for pane in (ServiceBoard(id="pane-services", classes="pane"),
+                                 InjectTimeline(id="pane-injects", classes="pane"),
+                                 DrillFeed(id="pane-log", classes="pane")):
+                        pane.border_title = (pane.id or "").removeprefix("pane-").title()  # shown when wide
+                        yield pane
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(StepTable).focus()
+        self.call_after_refresh(self.relayout)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.wide = event.size.width >= WIDE_FROM
+        self.narrow = event.size.width < SPLIT_FROM
+        self.set_class(self.wide, "-wide")
+        self.set_class(self.narrow, "-narrow")
+        self.call_after_refresh(self.relayout)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_view(full=True)
+        self.drill_app.announce()
+
+    def relayout(self) -> None:
+        """Fit the table's columns to its width, then draw everything."""
+        state = self.drill.state
+        self.query_one(StepTable).build(state, self.drill.now_t())
+        self.refresh_view(full=True)
+
+    # ----- rendering from the state -----
+
+    def visible(self, pane: str) -> bool:
+        return self.wide or self.pane == pane
+
+    def refresh_view(self, full: bool = True) -> None:
+        """Redraw from drill.state. `full=False` is the clock tick: only what time moves."""
+        drill = self.drill
+        state, now_t = drill.state, drill.now_t()
+        self.query_one(ClockBar).show(state, now_t, self.plan.scenario.title)
+        table = self.query_one(StepTable)
+        table.refresh_rows(state, now_t, only_active=not full)
+        if self.visible("step"):
+            self.query_one(StepDetail).show(state, table.current_key(), now_t)
+        if self.visible("injects"):
+            self.query_one(InjectTimeline).show(state, now_t)
+        if full and self.visible("services"):
+            self.query_one(ServiceBoard).show(state)
+        if full and self.visible("log"):
+            self.query_one(DrillFeed).show(state)
+        if full:
+            self.refresh_bindings()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self.visible("step"):
+            self.query_one(StepDetail).show(self.drill.state, event.row_key.value, self.drill.now_t())
+        self.refresh_bindings()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a step goes to its checklist, if it has one."""
+        checklist = self.query_one(Checklist)
+        if checklist.display:
+            self.action_pane("step")
+            checklist.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if isinstance(event.option_list, Checklist):
+            self._toggle(event.option_index)
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id:
+            self.action_pane(event.tab.id.removeprefix("tab-"))
+
+    # ----- what applies now -----
+
+    def step(self) -> PlanStep | None:
+        return self.plan.steps.get(self.query_one(StepTable).current_key() or "")
+
+    def refusal(self, action: str) -> str | None:
+        """Why an action does not apply right now (None: it does)."""
+        state = self.drill.state
+        if state.ended:
+            return "the drill has ended"
+        step = self.step()
+        if action in STEP_ACTIONS and step is None:
+            return "put the cursor on a step first (this row is a runbook heading)"
+        if step is not None:
+            status = state.status(step.key)
+            if action == "start_step" and status is not StepStatus.READY:
+                return _not_ready(state, step, status, "start")
+            if action == "complete_step":
+                if step.options:
+                    return f"{step.id} is a decision: press d to record what the team chose"
+                if status not in (StepStatus.READY, StepStatus.ACTIVE):
+                    return _not_ready(state, step, status, "be marked done")
+            if action == "decide":
+                if not step.options:
+                    return f"{step.id} is not a decision"
+                if status not in (StepStatus.READY, StepStatus.ACTIVE):
+                    return _not_ready(state, step, status, "be decided")
+            if action == "skip_step" and status in (StepStatus.DONE, StepStatus.SKIPPED):
+                return f"{step.id} is already {status.value}"
+            if action == "tick" and not step.do:
+                return f"{step.id} has no checklist"
+        if action == "fire_next" and not state.upcoming():
+            return "no scheduled inject is left (contingency injects wait for the team; I picks any inject)"
+        if action == "fire_any" and len(state.fired) == len(self.plan.injects):
+            return "every inject has fired"
+        if action == "pause" and not state.running:
+            return "the clock is already paused"
+        if action == "resume" and state.running:
+            return "the clock is already running"
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ACTIONS and action not in ("help", "quit"):
+            return self.refusal(action) is None  # hidden from the footer when it does not apply
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A key whose action does not apply says why, instead of doing nothing."""
+        actions = [a for a in self._keys.get(event.key, []) if a in ACTIONS]
+        if not actions:
+            return
+        reasons = [self.refusal(a) for a in actions]
+        if all(reasons):
+            self.notify(reasons[0] or "", title="Not now", severity="warning", markup=False, timeout=4)
+            event.stop()
+
+    def _refused(self, action: str) -> bool:
+        reason = self.refusal(action)
+        if reason:
+            self.notify(reason, title="Not now", severity="warning", markup=False, timeout=4)
+        return reason is not None
+
+    def run_command(self, action: str) -> None:
+        """Run an action from the command palette (refusals explained like keys)."""
+        getattr(self, f"action_{action}")()
+
+    # ----- the actions -----
+
+    def action_start_step(self) -> None:
+        step = self.step()
+        if self._refused("start_step") or step is None:
+            return
+        drill = self.drill
+        self.drill_app.perform(lambda: drill.start_step(step.key))
+
+    def action_complete_step(self) -> None:
+        step = self.step()
+        if self._refused("complete_step") or step is None:
+            return
+        drill = self.drill
+        self.drill_app.perform(lambda: drill.complete_step(step.key))
+
+    def action_skip_step(self) -> None:
+        step = self.step()
+        if self._refused("skip_step") or step is None:
+            return
+        from engine.tui.screens.skip import SkipScreen
+
+        self.app.push_screen(SkipScreen(step))
+
+    def action_tick(self) -> None:
+        step = self.step()
+        if self._refused("tick") or step is None:
+            return
+        checklist = self.query_one(Checklist)
+        ticks = self.drill.state.steps[step.key].ticks
+        if checklist.has_focus and checklist.highlighted is not None:
+            index = checklist.highlighted
+        else:
+            index = next((i for i in range(len(step.do)) if i not in ticks), len(step.do) - 1)
+        self._toggle(index)
+
+    def _toggle(self, index: int) -> None:
+        step = self.step()
+        if step is None or not 0 <= index < len(step.do):
+            return
+        drill = self.drill
+        checked = index not in drill.state.steps[step.key].ticks
+        self.drill_app.perform(lambda: drill.tick(step.key, index, checked))
+
+    def action_decide(self) -> None:
+        step = self.step()
+        if self._refused("decide") or step is None:
+            return
+        from engine.tui.screens.decide import DecideScreen
+
+        self.app.push_screen(DecideScreen(step))
+
+    def action_note(self) -> None:
+        if self._refused("note"):
+            return
+        from engine.tui.screens.note import NoteScreen
+
+        self.app.push_screen(NoteScreen(self.step()))
+
+    def action_fire_next(self) -> None:
+        if self._refused("fire_next"):
+            return
+        drill = self.drill
+        inject = drill.state.upcoming()[0][1]
+        if self.drill_app.perform(lambda: drill.fire(inject.id, manual=True)):
+            self.drill_app.pending.append(inject.id)
+            self.drill_app.announce()
+
+    def action_fire_any(self) -> None:
+        if self._refused("fire_any"):
+            return
+        from engine.tui.screens.fire import FireScreen
+
+        self.app.push_screen(FireScreen())
+
+    def action_pause(self) -> None:
+        if not self._refused("pause"):
+            drill = self.drill
+            self.drill_app.perform(drill.pause)
+
+    def action_resume(self) -> None:
+        if not self._refused("resume"):
+            drill = self.drill
+            self.drill_app.perform(drill.resume_clock)
+
+    def action_jump(self) -> None:
+        if self._refused("jump"):
+            return
+        from engine.tui.screens.jump import JumpScreen
+
+        self.app.push_screen(JumpScreen())
+
+    def action_end(self) -> None:
+        if self._refused("end"):
+            return
+        from engine.tui.screens.confirm import ConfirmScreen
+
+        state = self.drill.state
+        open_steps = sum(state.status(k) in (StepStatus.WAITING, StepStatus.READY, StepStatus.ACTIVE)
+                         for k in self.plan.steps)
+        waiting = f"{open_steps} step(s) are still open. " if open_steps else "Every step is finished. "
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.drill_app.end_drill("ended by the facilitator")
+
+        self.app.push_screen(ConfirmScreen(
+            "End the drill?", waiting + "The clock stops for good and the hot wash starts: each objective is "
+            "rated, then what went well and what to improve.", "End drill"), done)
+
+    def action_help(self) -> None:
+        from engine.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.BINDINGS))
+
+    async def action_quit(self) -> None:
+        await self.drill_app.action_quit()
+
+    def action_pane(self, name: str) -> None:
+        if name not in PANES:
+            return
+        self.pane = name
+        for pane in PANES:
+            self.query_one(f"#pane-{pane}").set_class(pane == name, "-current")
+        tabs = self.query_one(Tabs)
+        if tabs.active != f"tab-{name}":
+            tabs.active = f"tab-{name}"
+        self.refresh_view(full=True)
+
+
+def _not_ready(state: DrillState, step: PlanStep, status: StepStatus, verb: str) -> str:
+    """Why a step cannot `verb` in its state, in the facilitator's terms."""
+    if status is StepStatus.WAITING:
+        open_needs = [n.partition("/")[2] for n in step.needs if not state.resolved(n)]
+        return f"{step.id} cannot {verb}: it is waiting for {', '.join(open_needs)}"
+    if status is StepStatus.DORMANT:
+        return f"{step.id} cannot {verb}: it is a branch that nothing has opened"
+    if status is StepStatus.BLOCKED:
+        down = [s for s in step.requires if state.services.get(s) == "down"]
+        fallback = f"; its fallback {step.fallback.partition('/')[2]} is open" if step.fallback else ""
+        return f"{step.id} cannot {verb}: it is blocked while {', '.join(down)} is down{fallback}"
+    if status is StepStatus.ACTIVE:
+        return f"{step.id} is already active; press c when it is done"
+    return f"{step.id} is {status.value}"

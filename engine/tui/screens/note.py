@@ -1,0 +1,111 @@
+"""Add a note tied to the focused step: an observation, a strength, or an area for improvement
+(which may carry the improvement-plan columns: corrective action, capability element, owner, due)."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from engine.drill import events as ev
+from engine.drill.plan import PlanStep
+from engine.tui import display
+from engine.tui.screens.form import FormScreen, field
+
+KIND_LABEL = {"observation": "Observation", "strength": "Strength", "improvement": "Area for improvement"}
+
+
+class NoteScreen(FormScreen[None]):
+    def __init__(self, step: PlanStep | None) -> None:
+        super().__init__()
+        self.step = step
+        self._kind = ev.NOTE_KINDS[0]
+
+    def compose(self) -> ComposeResult:
+        about = Content.assemble("about ", (display.literal(self.step.id), "bold")) if self.step else Content(
+            "about the drill as a whole")
+        with Vertical(classes="dialog note-dialog"):
+            yield Static(Content.assemble(("Note ", "bold"), about), classes="dialog-title")
+            with VerticalScroll(id="note-fields"):
+                yield OptionList(*(Option(self._kind_prompt(kind), id=kind) for kind in ev.NOTE_KINDS), id="kind")
+                yield field("Note", Input(placeholder="what was seen or said", id="text", compact=True))
+                with Vertical(id="improvement"):
+                    yield Static(Content.styled("For the improvement plan (all optional):", "dim"),
+                                 classes="field-label")
+                    yield field("Action", Input(placeholder="the corrective action", id="action", compact=True))
+                    yield field("Element", Select([(Content(e), e) for e in ev.CAPABILITY_ELEMENTS],
+                                                  prompt="capability element (POETE)", id="element", compact=True))
+                    yield field("Owner", Input(placeholder="who will do it", id="owner", compact=True))
+                    yield field("Due", Input(placeholder="e.g. 2026-03-31", id="due", compact=True))
+            yield Static(id="problem", classes="problem", markup=False)
+            yield Static(Content.styled("o/s/i or ↑↓ Enter: kind · Enter: next field, then record · "
+                                        "ctrl+s: record now · "
+                                        "Esc: cancel", "dim"))
+
+    def _kind_prompt(self, kind: str) -> Content:
+        mark = "(•)" if kind == self._kind else "( )"  # the choice reads without colour
+        return Content.assemble((mark, "bold"), f" {KIND_LABEL[kind]} ({kind[0]})")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.problem("")
+        self.query_one("#improvement").display = False
+        kinds = self.query_one("#kind", OptionList)
+        kinds.highlighted = 0
+        kinds.focus()
+
+    def choose(self, kind: str) -> None:
+        self._kind = kind
+        kinds = self.query_one("#kind", OptionList)
+        for index, each in enumerate(ev.NOTE_KINDS):
+            kinds.replace_option_prompt_at_index(index, self._kind_prompt(each))
+        kinds.highlighted = ev.NOTE_KINDS.index(kind)
+        self.query_one("#improvement").display = kind == "improvement"
+
+    def on_key(self, event: events.Key) -> None:
+        """On the kind: o, s, i (or 1-3) choose it and go on to the note."""
+        keys = {"o": 0, "s": 1, "i": 2, "1": 0, "2": 1, "3": 2}
+        if self.query_one("#kind", OptionList).has_focus and event.key in keys:
+            event.stop()
+            self.choose(ev.NOTE_KINDS[keys[event.key]])
+            self.query_one("#text", Input).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.choose(ev.NOTE_KINDS[event.option_index])
+        self.query_one("#text", Input).focus()
+
+    def kind(self) -> str:
+        return self._kind
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter records; for an area for improvement it first walks the plan's fields, then records."""
+        order = ["text", "action", "owner", "due"]
+        if self._kind == "improvement" and event.input.id in order[:-1]:
+            self.query_one(f"#{order[order.index(event.input.id) + 1]}", Input).focus()
+            return
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        text = self.query_one("#text", Input).value.strip()
+        if not text:
+            self.problem("A note needs text.")
+            self.query_one("#text", Input).focus()
+            return
+        kind = self.kind()
+        extra: dict[str, str] = {}
+        if kind == "improvement":
+            element = self.query_one("#element", Select).value
+            extra = {
+                "action": self.query_one("#action", Input).value.strip(),
+                "element": element if isinstance(element, str) else "",
+                "owner": self.query_one("#owner", Input).value.strip(),
+                "due": self.query_one("#due", Input).value.strip(),
+            }
+            extra = {k: v for k, v in extra.items() if v}
+        drill = self.drill
+        step = self.step.key if self.step else None
+        by = drill.state.facilitator or ""
+        self.record(lambda: drill.note(kind, text, step, by, **extra))

@@ -1,0 +1,42 @@
+"""The top line: exercise clock, running or paused, countdown to the next inject, scenario title.
+
+Ordered by what the facilitator needs first, so a narrow terminal cuts the title, never the clock.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from engine.drill.state import DrillState
+from engine.tui import display
+
+
+def next_inject(state: DrillState, now_t: float) -> Content:
+    """`next inject in 2:26: gateway-backlog`, `inject due`, or `no inject scheduled`."""
+    upcoming = state.upcoming()
+    if not upcoming:
+        contingent = sum(1 for i in state.plan.injects if i.id not in state.fired)
+        return Content(f"{contingent} contingency inject(s) waiting on the team" if contingent
+                       else "every inject has fired")
+    t, inject = upcoming[0]
+    if t <= now_t:
+        return Content.assemble(("inject due: ", "bold"), display.literal(inject.id))
+    return Content.assemble("next inject in ", (display.countdown(t - now_t), "bold"), ": ",
+                            display.literal(inject.id))
+
+
+class ClockBar(Static):
+    """One line, rebuilt every second."""
+
+    def show(self, state: DrillState, now_t: float, title: str) -> None:
+        if state.ended:
+            mode, style = "■ ENDED", "bold"
+        elif state.running:
+            mode, style = "▶ RUNNING", "bold"
+        else:
+            mode, style = "‖ PAUSED", "bold reverse"
+        self.update(Content.assemble(
+            (f" {display.clock(now_t)} ", "bold reverse"), " ", (mode, style), "  ",
+            next_inject(state, now_t), "  │  ", display.content(title, one_line=True),
+        ))

@@ -1,0 +1,53 @@
+"""The running log of what the team decided and what the evaluators noted, newest first."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from engine.drill.state import DrillState
+from engine.tui import display
+
+NOTE_MARK = {"observation": "OBSERVED", "strength": "STRENGTH", "improvement": "IMPROVE"}
+
+
+def feed_lines(state: DrillState) -> list[tuple[tuple[float, int], Content]]:
+    """((t, seq), line) for each decision, note and skip the facilitator made."""
+    out: list[tuple[tuple[float, int], Content]] = []
+    for decision in state.decisions.values():
+        step = state.plan.steps[decision.step]
+        by = f" by {display.literal(decision.by)}" if decision.by else ""
+        why = f": {display.literal(decision.rationale)}" if decision.rationale else ""
+        out.append(((decision.t, decision.seq), Content.assemble(
+            (display.clock(decision.t), "dim"), " ", ("DECIDED ", "bold"), display.literal(step.id), " → ",
+            (display.literal(decision.option), "bold"), by, why)))
+    for note in state.notes:
+        about = f" [{display.literal(note.step.partition('/')[2])}]" if note.step else ""
+        extra = ""
+        if note.action:
+            extra = f" · action: {display.literal(note.action)}"
+            extra += "".join(f" · {name}: {display.literal(value)}" for name, value in
+                             (("element", note.element), ("owner", note.owner), ("due", note.due)) if value)
+        out.append(((note.t, note.seq), Content.assemble(
+            (display.clock(note.t), "dim"), " ", (NOTE_MARK.get(note.kind, note.kind.upper()), "bold"), about, " ",
+            display.literal(note.text), (extra, "dim"))))
+    for key, record in state.steps.items():
+        if record.skipped_by == "facilitator" and record.skipped_t is not None:
+            out.append(((record.skipped_t, -1), Content.assemble(
+                (display.clock(record.skipped_t), "dim"), " ", ("SKIPPED ", "bold"),
+                display.literal(key.partition("/")[2]),
+                ": ", display.literal(record.skip_reason or ""))))
+    return out
+
+
+class DrillFeed(VerticalScroll, can_focus=False):
+    def compose(self) -> ComposeResult:
+        yield Static(markup=False)
+
+    def show(self, state: DrillState) -> None:
+        lines = [line for _, line in sorted(feed_lines(state), key=lambda pair: pair[0], reverse=True)]
+        self.query_one(Static).update(
+            Content("\n").join(lines) if lines
+            else Content("No decisions or notes yet: d records a decision, n a note."))

@@ -1,0 +1,169 @@
+"""The steps of every runbook in one table, grouped by runbook: state, step, owner, time against target."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
+
+from engine.drill.plan import Plan, PlanStep
+from engine.drill.state import DrillState, StepStatus
+from engine.tui import display
+
+RUNBOOK_PREFIX = "runbook:"  # row keys of the group headers; step rows use the step key
+STATE_WIDTH, TIME_WIDTH = 10, 9
+WIDE_FROM = 90  # table width (cells) from which the title gets a column of its own
+
+
+def spent(state: DrillState, key: str, now_t: float) -> float | None:
+    """Seconds the team has spent on a step: from its start to done (or now); None if never started."""
+    record = state.steps[key]
+    if record.started_t is None:
+        return None
+    end = record.done_t if record.done_t is not None else record.skipped_t
+    return (end if end is not None else now_t) - record.started_t
+
+
+def over_target(step: PlanStep, taken: float | None) -> bool:
+    return step.target is not None and taken is not None and taken > step.target
+
+
+def owner_name(state: DrillState, step: PlanStep) -> str:
+    """The participant's name when the start screen named one, else the role id."""
+    if not step.owner:
+        return ""
+    return state.participants.get(step.owner) or step.owner
+
+
+class StepTable(DataTable[Text]):
+    """One row a step; a cursor row selects the step the detail pane and the actions work on."""
+
+    def __init__(self, plan: Plan, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
+        self.plan = plan
+        self._rendered: dict[str, tuple[Text, ...]] = {}
+        self._layout: tuple[int, ...] = ()
+        self._active: set[str] = set()  # steps whose time cell moves with the clock
+
+    # ----- building -----
+
+    def build(self, state: DrillState, now_t: float) -> None:
+        """(Re)build columns and rows for the table's current width; keeps the cursor on the same row."""
+        width = max(40, self.size.width or 80)
+        wide = width >= WIDE_FROM
+        padding = 2 * (5 if wide else 4) + 2  # cell padding, and the scrollbar
+        owner = 20 if wide else 18
+        rest = width - padding - STATE_WIDTH - TIME_WIDTH - owner
+        layout = (24, max(16, rest - 24)) if wide else (max(12, rest),)
+        if layout + (owner,) == self._layout and self.row_count:
+            self.refresh_rows(state, now_t)
+            return
+        keep = self.current_key()
+        self._layout = layout + (owner,)
+        self.clear(columns=True)
+        self._rendered.clear()
+        self.add_column(Text("state"), width=STATE_WIDTH, key="state")
+        self.add_column(Text("step"), width=layout[0], key="step")
+        if wide:
+            self.add_column(Text("title"), width=layout[1], key="title")
+        self.add_column(Text("owner"), width=owner, key="owner")
+        self.add_column(Text("time"), width=TIME_WIDTH, key="time")
+        rows = self._rows(state, now_t)
+        for key, cells in rows.items():
+            self.add_row(*cells, key=key)
+        self._rendered = rows
+        self.select(keep)
+
+    def refresh_rows(self, state: DrillState, now_t: float, only_active: bool = False) -> None:
+        """Update the cells that changed since the last call (the clock only moves active steps' time)."""
+        if not self._layout:
+            return
+        keys = list(self._active) if only_active else None
+        rows = self._rows(state, now_t, keys)
+        columns = list(self.columns)
+        for key, cells in rows.items():
+            old = self._rendered.get(key)
+            if old == cells:
+                continue
+            for column, new, before in zip(columns, cells, old or (None,) * len(cells), strict=True):
+                if new != before:
+                    self.update_cell(key, column, new)
+            self._rendered[key] = cells
+
+    def _rows(self, state: DrillState, now_t: float, keys: list[str] | None = None) -> dict[str, tuple[Text, ...]]:
+        wide = len(self._layout) == 3
+        out: dict[str, tuple[Text, ...]] = {}
+        active: set[str] = set()
+        wanted = set(keys) if keys is not None else None
+        for runbook in self.plan.runbooks:
+            header = RUNBOOK_PREFIX + runbook.runbook
+            steps = [s for s in self.plan.steps.values() if s.runbook == runbook.runbook]
+            if wanted is None:
+                out[header] = self._header(state, runbook.runbook, runbook.title, steps, wide)
+            for step in steps:
+                if wanted is not None and step.key not in wanted:
+                    continue
+                status = state.status(step.key)
+                if status is StepStatus.ACTIVE:
+                    active.add(step.key)
+                out[step.key] = self._step_row(state, step, status, now_t, wide)
+        if wanted is None:
+            self._active = active
+        else:
+            self._active = {k for k in self._active if k not in wanted} | active
+        return out
+
+    def _header(self, state: DrillState, runbook: str, title: str, steps: list[PlanStep],
+                wide: bool) -> tuple[Text, ...]:
+        finished = sum(state.status(s.key) in (StepStatus.DONE, StepStatus.SKIPPED) for s in steps)
+        cells = [Text("▌runbook", style="bold"), display.cell(runbook, "bold")]
+        if wide:
+            cells.append(display.cell(title, "bold"))
+        cells += [Text(""), Text(f"{finished}/{len(steps)}", style="bold")]
+        return tuple(cells)
+
+    def _step_row(self, state: DrillState, step: PlanStep, status: StepStatus, now_t: float,
+                  wide: bool) -> tuple[Text, ...]:
+        style = display.STATE_STYLE[status]
+        dim = "dim" if status in (StepStatus.DORMANT, StepStatus.DONE, StepStatus.SKIPPED) else ""
+        if wide:
+            cells = [Text(display.state_label(status), style=style), display.cell(step.id, dim),
+                     display.cell(step.title, dim)]
+        else:  # one column: the id, then as much of the title as fits
+            name = display.cell(step.id, dim)
+            name.append("  " + display.literal(step.title, one_line=True), style="dim")
+            cells = [Text(display.state_label(status), style=style), name]
+        cells.append(display.cell(owner_name(state, step), dim))
+        cells.append(self._time_cell(state, step, now_t))
+        return tuple(cells)
+
+    def _time_cell(self, state: DrillState, step: PlanStep, now_t: float) -> Text:
+        taken = spent(state, step.key, now_t)
+        target = display.span(step.target) if step.target is not None else ""
+        shown = display.span(taken) if taken is not None else "–"
+        text = f"{shown}/{target}" if target else ("" if taken is None else shown)
+        if over_target(step, taken):
+            return Text(text + "!", style="bold red")  # "!" keeps "over target" readable without colour
+        return Text(text, style="" if taken is not None else "dim")
+
+    # ----- the cursor -----
+
+    def current_key(self) -> str | None:
+        """The row key under the cursor: a step key, a runbook header key, or None (empty table)."""
+        if not self.row_count:
+            return None
+        try:
+            row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        except CellDoesNotExist:  # a cursor outside the rows while the table rebuilds
+            return None
+        return row_key.value
+
+    def select(self, key: str | None) -> None:
+        """Put the cursor on a row by key (the first step when the key is gone)."""
+        if not self.row_count:
+            return
+        try:
+            index = self.get_row_index(key) if key else 1
+        except RowDoesNotExist:
+            index = 1
+        self.move_cursor(row=min(index, self.row_count - 1), animate=False)

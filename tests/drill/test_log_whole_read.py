@@ -1,0 +1,184 @@
+"""read_log reads a good log in blocks of lines (engine.drill.log._read_whole), anything else line by line.
+
+The one-pass reader exists for speed only: for every file, good or damaged,
+read_log must say exactly what the line-by-line reader says. Hypothesis
+writes real logs through the Drill API, damages them in the ways a crash, an
+editor or a tamperer would, and compares the two readers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.drill import log as log_module
+from engine.drill.clock import FakeClock
+from engine.drill.log import LogRead, read_log
+from engine.drill.plan import Plan, load_plan
+from engine.drill.session import Drill
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = ROOT / "scenarios" / "m365-na-outage-2026-01-22.yaml"
+
+
+class Shipped:
+    """The shipped plan behind a one-line repr, so hypothesis' report of a failing case stays readable."""
+
+    def __init__(self) -> None:
+        self.plan = load_plan(str(SHIPPED))
+
+    def __repr__(self) -> str:
+        return f"<plan {self.plan.scenario.scenario}>"
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Shipped:
+    return Shipped()
+
+
+def write_log(plan: Plan, folder: str, notes: list[str]) -> bytes:
+    clock = FakeClock(datetime(2026, 1, 22, 19, 33, tzinfo=UTC))
+    path = os.path.join(folder, "drill.jsonl")
+    drill = Drill.start(plan, clock, log_path=path, facilitator="Sam")
+    drill.fire_due()
+    key = next(k for k, s in plan.steps.items() if s.do)
+    for i, text in enumerate(notes):
+        clock.advance(1.5)
+        drill.note("observation", text, key if i % 2 else None, "observer")
+        drill.tick(key, 0, i % 3 != 0)
+    drill.set_service(sorted(plan.services)[0], "down")
+    drill.close()
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def line_by_line(path: str) -> LogRead:
+    saved = log_module._read_whole
+    log_module._read_whole = lambda path, raw: None  # type: ignore[assignment]
+    try:
+        return read_log(path)
+    finally:
+        log_module._read_whole = saved  # type: ignore[assignment]
+
+
+def same(a: LogRead, b: LogRead) -> None:
+    assert a.events == b.events
+    assert (a.problem, a.torn, a.good_bytes, a.last_hash) == (b.problem, b.torn, b.good_bytes, b.last_hash)
+
+
+DAMAGE = st.sampled_from([
+    "none", "truncate", "flip", "delete-line", "swap-lines", "space", "crlf", "blank-line", "bom", "nan",
+    "duplicate-key", "reorder-keys", "escape", "extra-key", "two-objects", "surrogate", "nul",
+])
+
+
+def damage(raw: bytes, how: str, data: st.DataObject) -> bytes:
+    lines = raw.split(b"\n")[:-1]
+    i = data.draw(st.integers(0, len(lines) - 1), label="line")
+    line = lines[i]
+    if how == "truncate":
+        return raw[:data.draw(st.integers(0, len(raw) - 1), label="cut")]
+    if how == "flip":
+        at = data.draw(st.integers(0, len(raw) - 1), label="at")
+        return raw[:at] + bytes([raw[at] ^ data.draw(st.integers(1, 255), label="bits")]) + raw[at + 1:]
+    if how == "delete-line":
+        del lines[i]
+    elif how == "swap-lines" and len(lines) > 1:
+        j = (i + 1) % len(lines)
+        lines[i], lines[j] = lines[j], lines[i]
+    elif how == "space":
+        lines[i] = line.replace(b'","', b'", "', 1)
+    elif how == "crlf":
+        lines[i] = line + b"\r"
+    elif how == "blank-line":
+        lines.insert(i, b"")
+    elif how == "bom":
+        lines[i] = b"\xef\xbb\xbf" + line
+    elif how == "nan":
+        lines[i] = line.replace(b'"t":', b'"t":NaN,"x":', 1)
+    elif how == "duplicate-key":
+        lines[i] = line.replace(b'{"seq":', b'{"seq":-1,"seq":', 1)
+    elif how == "reorder-keys":
+        record = json.loads(line)
+        lines[i] = json.dumps(dict(reversed(list(record.items()))), ensure_ascii=False,
+                              separators=(",", ":")).encode("utf-8")
+    elif how == "escape":
+        lines[i] = line.replace(b'"type":"', b'"type":"\\u0020', 1)
+    elif how == "extra-key":
+        lines[i] = line[:-1] + b',"extra":1}'
+    elif how == "two-objects":
+        lines[i] = line + b"," + line
+    elif how == "surrogate":
+        lines[i] = line.replace(b'"observer"', b'"\xed\xa0\x80"', 1)
+    elif how == "nul":
+        lines[i] = line.replace(b'"observer"', b'"obs\x00erver"', 1)
+    return b"\n".join(lines) + b"\n"
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data(), notes=st.lists(st.text(min_size=1, max_size=30).filter(str.strip), max_size=12),
+       how=DAMAGE)
+def test_read_log_says_what_the_line_by_line_reader_says(shipped: Shipped, data: st.DataObject,
+                                                         notes: list[str], how: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        raw = write_log(shipped.plan, folder, notes)
+        if how != "none":
+            raw = damage(raw, how, data)
+        path = os.path.join(folder, "damaged.jsonl")
+        with open(path, "wb") as handle:
+            handle.write(raw)
+        try:
+            expected = line_by_line(path)
+        except log_module.LogError as exc:  # binary: neither reader gets that far
+            with pytest.raises(log_module.LogError, match="binary"):
+                read_log(path)
+            assert "binary" in str(exc)
+            return
+        # Blocks smaller than a line, of a few lines, and the whole log: the reader must not care.
+        block = data.draw(st.sampled_from([64, 700, 3000, 1 << 20]), label="block bytes")
+        saved, log_module._BLOCK_BYTES = log_module._BLOCK_BYTES, block
+        try:
+            same(read_log(path), expected)
+        finally:
+            log_module._BLOCK_BYTES = saved
+        if how == "none":
+            assert expected.ok and len(expected.events) == 2 * len(notes) + 4
+
+
+@pytest.mark.parametrize("block", [64, 1000, 1 << 20])
+def test_a_good_log_is_read_in_one_pass(shipped: Shipped, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        block: int) -> None:
+    monkeypatch.setattr(log_module, "_BLOCK_BYTES", block)
+    raw = write_log(shipped.plan, str(tmp_path), [f"note {i}" for i in range(30)])
+    path = tmp_path / "drill.jsonl"
+    whole = log_module._read_whole(str(path), raw)
+    assert whole is not None and whole.ok and len(whole.events) == 64
+    same(whole, line_by_line(str(path)))
+
+
+@pytest.mark.parametrize("line", [
+    b'{"seq":0,"wall":"x","t":NaN,"type":"drill.started","data":{},"prev":"' + b"0" * 64 + b'"}\n',
+    b'{"seq":0,"wall":"x","t":1e999,"type":"drill.started","data":{},"prev":"' + b"0" * 64 + b'"}\n',
+])
+def test_a_number_json_cannot_write_is_a_problem_not_a_crash(tmp_path: Path, line: bytes) -> None:
+    path = tmp_path / "nan.jsonl"
+    path.write_bytes(line)
+    read = read_log(str(path))
+    assert read.problem is not None and read.problem.line == 1
+    assert "canonical" in read.problem.message
+
+
+def test_data_nested_too_deep_for_the_parser_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    path = tmp_path / "deep.jsonl"
+    path.write_bytes(b'{"seq":0,"wall":"x","t":0,"type":"drill.started","data":' + deep
+                     + b',"prev":"' + b"0" * 64 + b'"}\n')
+    read = read_log(str(path))
+    assert read.problem is not None and read.problem.line == 1
