@@ -193,6 +193,11 @@ def _row(table: Table, number: int, cells: dict[str, Any], columns: dict[str, in
         if when is not None:
             if when[0] == "relative" and delay is None:
                 delay = when[1]
+            elif when[0] == "offset" and delay is None:
+                # Both a scheduled time and a condition: kept as written; validate's inject-timing explains.
+                inject.update(at=tabletop_at("absolute", when[1]), after=after)
+                return _Draft(number, _finish(inject, table, number, cells, columns, options, unknown_players),
+                              when)
             else:
                 key = next(k for k in TIME_KEYS if cells.get(k) is not None)
                 raise MselError(f"{table.path}: {where(key)}: a contingency inject's time is the delay in its "
@@ -204,6 +209,15 @@ def _row(table: Table, number: int, cells: dict[str, Any], columns: dict[str, in
     else:
         draft.when = when
         inject["at"] = None
+    draft.inject = _finish(inject, table, number, cells, columns, options, unknown_players)
+    return draft
+
+
+def _finish(inject: dict[str, Any], table: Table, number: int, cells: dict[str, Any], columns: dict[str, int],
+            options: Options, unknown_players: dict[str, list[int]]) -> dict[str, Any]:
+    """The inject's content: event, services, player, text, expectation, objectives."""
+    def where(key: str) -> str:
+        return table.where(number, columns[key])
 
     event = _text(cells.get("event"))
     if event:
@@ -239,8 +253,7 @@ def _row(table: Table, number: int, cells: dict[str, Any], columns: dict[str, in
     objectives = _text(cells.get("objectives"))
     if objectives:
         inject["objectives"] = [_ident(table, o, where("objectives")) for o in re.split(r"[;,\s]+", objectives) if o]
-    draft.inject = {k: v for k, v in inject.items() if v is not None}
-    return draft
+    return {k: v for k, v in inject.items() if v is not None}
 
 
 def _ident(table: Table, text: str, where: str) -> str:

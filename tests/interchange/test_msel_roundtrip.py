@@ -127,8 +127,9 @@ def _injects(draw: st.DrawFn) -> list[Inject]:
                 data["after"] = {"decision": draw(_ids), "option": draw(_ids)}
             else:
                 data["after"] = {"step": draw(_ids)}
-            if draw(st.booleans()):
-                data["at"] = "+" + format_duration(seconds)
+            sign = draw(st.sampled_from(["", "+", "T+"]))  # T+ with a condition: kept, validate flags it
+            if sign:
+                data["at"] = sign + format_duration(seconds)
         else:
             data["at"] = "T+" + format_duration(seconds)
         if draw(st.booleans()):
