@@ -21,6 +21,7 @@ from engine.report import model as m
 from engine.report import sections as sec
 from engine.report.fold import Played, fold_log
 from engine.report.skeleton import plan_from_log
+from engine.report.timeline import timeline
 
 _KIND_FOLDERS = {"scenario": "scenarios", "runbook": "runbooks"}
 
@@ -95,7 +96,7 @@ def assemble(plan: Plan, played: Played, notices: list[m.Notice], source: m.Sour
         drill_id=source.drill_id, notices=notices, source=source, verification=verification,
         overview=sec.overview(plan, played, runbooks),
         figures=sec.figures(plan, played, steps, items, made, plan_items),
-        analysis=analysis, general_notes=general, timeline=sec.timeline(plan, played), steps=steps,
+        analysis=analysis, general_notes=general, timeline=timeline(plan, played), steps=steps,
         metrics=sec.metrics(plan, played, steps, runbooks),
         not_exercised=sec.not_exercised(plan, played) if from_files else [],
         branches_not_taken=sec.branches_not_taken(plan, played.state) if from_files else [],

@@ -35,13 +35,13 @@ STATE_STYLE = {
     StepStatus.BLOCKED: "bold red",
 }
 STATE_MEANING = {
-    StepStatus.DORMANT: "a branch nothing has opened yet (a decision option, a fallback or an event opens it)",
-    StepStatus.WAITING: "opened, but a step it needs is not done or skipped",
-    StepStatus.READY: "everything it needs is done: the team can start it",
+    StepStatus.DORMANT: "a branch not opened yet (by an option, fallback or event)",
+    StepStatus.WAITING: "opened; a step it needs is not done or skipped",
+    StepStatus.READY: "all it needs is done: the team can start it",
     StepStatus.ACTIVE: "the team is working on it",
     StepStatus.DONE: "finished",
-    StepStatus.SKIPPED: "skipped by the facilitator (with a reason) or a branch not taken",
-    StepStatus.BLOCKED: "a service it requires is down; its fallback, if any, is open",
+    StepStatus.SKIPPED: "skipped by the facilitator, or a branch not taken",
+    StepStatus.BLOCKED: "a service it requires is down; its fallback opens",
 }
 HEALTH_GLYPH = {"up": "✓", "degraded": "~", "down": "✗"}
 HEALTH_STYLE = {"up": "", "degraded": "bold yellow", "down": "bold red"}

@@ -48,8 +48,12 @@ async def goto(pilot: Pilot[object], key: str) -> None:
     from engine.tui.widgets.step_table import StepTable
 
     table = pilot.app.screen.query_one(StepTable)
+    if not table.has_focus:
+        await pilot.click(StepTable, offset=(2, 0))  # the header row: focuses without moving the cursor
     target = table.get_row_index(key)
-    while table.cursor_row != target:
+    for _ in range(table.row_count):
+        if table.cursor_row == target:
+            break
         await pilot.press("down" if table.cursor_row < target else "up")
     assert table.current_key() == key
 

@@ -44,7 +44,7 @@ async def _drive(plan: Plan, clock: FakeClock, log: Path) -> dict[str, str]:
         await pilot.press("s")
         seen["console"] = screen_text(app)
         # A click on the checklist item that reads [@click=app.quit] ticks it; nothing quits.
-        await pilot.click(Checklist, offset=(6, 0))
+        await pilot.click(Checklist, offset=(6, 1))
         await settle(pilot)
         assert isinstance(app.screen, ConsoleScreen)
         await pilot.press("c")
@@ -86,8 +86,9 @@ def test_hostile_text_shows_literally_and_does_nothing(hostile_plan: Plan, clock
     assert "[blink]Which?[/blink] [@click=app.quit]" in seen["decide"]
     assert "[b]Left[/b] ␛[1m" in seen["decide"] and "[link=https://x]Right[/link]" in seen["decide"]
     # The log pane: the decision and the typed note.
-    assert NOTE in seen["after"]
-    assert "[@click=app.exit]later[/]" in seen["after"] or "later" in seen["after"]
+    assert "OBSERVED [choose] [bold]loud[/bold]" in seen["after"]  # the note, wrapped in the log pane
+    assert "[link=https://x]y[/link] [/ done" in seen["after"]
+    assert "Chosen: right" in seen["after"] and "● right: [link=https://x]Right[/link]" in seen["after"]
     # The hot wash: the objective.
     assert "[bold]Objective[/bold] ␛[31mred␛[0m [@click=app.exit]gone" in seen["hotwash"]
     # And the log holds every string exactly as typed.

@@ -38,20 +38,20 @@ PANES = ("step", "services", "injects", "log")
 
 # action -> (palette title, what it does); the order is the palette's and the help screen's
 ACTIONS: dict[str, tuple[str, str]] = {
-    "start_step": ("Start the step", "the team starts the focused step (it must be ready)"),
-    "complete_step": ("Mark the step done", "the focused step is finished"),
-    "decide": ("Record the decision", "the option chosen, why, and who decided"),
+    "start_step": ("Start the step", "start the focused step (when it is ready)"),
+    "complete_step": ("Mark the step done", "mark the focused step done"),
+    "decide": ("Record the decision", "record a decision: option, rationale, who decided"),
     "skip_step": ("Skip the step", "skip the focused step, giving a reason"),
-    "tick": ("Tick a checklist item", "tick the highlighted item (or the first open one); again to untick"),
-    "note": ("Add a note", "an observation, a strength or an area for improvement, tied to the step"),
-    "fire_next": ("Fire the next inject now", "fire the next scheduled inject early"),
-    "fire_any": ("Fire an inject…", "pick any inject that has not fired and fire it by hand"),
-    "pause": ("Pause the clock", "stop the exercise clock; injects wait"),
-    "resume": ("Resume the clock", "run the exercise clock again"),
-    "jump": ("Jump the clock…", "move the exercise clock forward, e.g. T+4h or +30m"),
-    "end": ("End the drill…", "stop the drill and go to the hot wash"),
-    "help": ("Help", "keys, and what each step state means"),
-    "quit": ("Quit", "close the console; the log keeps everything, resume later"),
+    "tick": ("Tick a checklist item", "tick the next open checklist item (or the highlighted one)"),
+    "note": ("Add a note", "add a note: observation, strength or area for improvement"),
+    "fire_next": ("Fire the next inject now", "fire the next scheduled inject now"),
+    "fire_any": ("Fire an inject…", "fire any inject that has not fired, from a list"),
+    "pause": ("Pause the clock", "pause or resume the exercise clock (injects wait)"),
+    "resume": ("Resume the clock", "resume the exercise clock"),
+    "jump": ("Jump the clock…", "jump the clock forward: T+4h or +30m"),
+    "end": ("End the drill…", "end the drill (asks first), then the hot wash"),
+    "help": ("Help", "this help"),
+    "quit": ("Quit", "quit; continue later with --resume (asks first)"),
 }
 STEP_ACTIONS = ("start_step", "complete_step", "decide", "skip_step", "tick")
 

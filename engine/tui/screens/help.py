@@ -14,12 +14,11 @@ from engine.tui import display
 
 EXTRA_KEYS = [
     ("↑ ↓ PgUp PgDn", "move between steps (or click a row)"),
-    ("Enter", "on a step: go to its checklist; in the checklist: tick or untick"),
+    ("Enter", "on a step: to its checklist; in it: tick/untick"),
     ("space", "in the checklist: tick or untick"),
-    ("Tab", "move between the steps and the checklist"),
-    ("1 2 3 4", "show the Step, Services, Injects or Log pane (narrow terminals)"),
+    ("Tab", "between the steps and the checklist"),
+    ("1 2 3 4", "Step, Services, Injects or Log pane (if tabbed)"),
     ("ctrl+p", "every action by name (the command palette)"),
-    ("ctrl+q", "quit"),
 ]
 
 
@@ -40,19 +39,18 @@ class HelpScreen(ModalScreen[None]):
         lines: list[Content] = [Content.styled("Keys", "bold")]
         seen: set[str] = set()
         for binding in self.bindings:
-            if binding.action not in ACTIONS or binding.action in seen:
+            if binding.action not in ACTIONS or binding.action in seen or binding.action == "resume":
                 continue
             seen.add(binding.action)
             keys = "/".join(_key(b.key) for b in self.bindings if b.action == binding.action)
-            title, what = ACTIONS[binding.action]
-            lines.append(Content.assemble((f"  {keys:<13}", "bold"), f"{title}: {what}"))
-        lines += [Content.assemble((f"  {k:<13}", "bold"), what) for k, what in EXTRA_KEYS]
+            lines.append(Content.assemble((f"  {keys:<15}", "bold"), ACTIONS[binding.action][1]))
+        lines += [Content.assemble((f"  {k:<15}", "bold"), what) for k, what in EXTRA_KEYS]
         lines += [Content(""), Content.styled("Step states", "bold")]
         for status in StepStatus:
-            lines.append(Content.assemble((f"  {display.state_label(status):<11}", "bold"),
-                                          display.STATE_MEANING[status]))
+            lines.append(Content.assemble((f"  {display.state_label(status):<15}", "bold"),
+                                          display.STATE_MEANING[status]))  # each fits in 80 columns
         lines += [Content(""), Content.styled("Times", "bold"),
-                  Content("  12m/15m is time spent against the step's target; a ! marks a step over target."),
+                  Content("  12m/15m: time spent against the step's target; ! marks one over target."),
                   Content("  Everything you record is in the drill log at once: quitting loses nothing."),
                   Content(""), Content.styled("Esc, Enter or F1 closes this help.", "dim")]
         with Vertical(classes="dialog help-dialog"):

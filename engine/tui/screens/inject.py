@@ -43,24 +43,24 @@ class InjectScreen(ModalScreen[None]):
         when = display.clock(fired.t) if fired else ""
         count = f"  ({self.index + 1} of {len(self.injects)})" if len(self.injects) > 1 else ""
         self.query_one("#inject-title", Static).update(Content.assemble(
-            ("INJECT ", "bold reverse"), " ", (display.literal(inject_id), "bold"), f"  {when}", count))
-        to = ""
+            (" INJECT ", "bold reverse"), " ", (display.literal(inject_id), "bold"), f"  {when}", count))
+        to = "To: everyone"
         if inject and inject.to:
             name = drill.state.participants.get(inject.to)
             to = f"To: {inject.to}" + (f" ({name})" if name else "")
         say = (inject.say or "").strip() if inject else ""
         self.query_one("#inject-say", Static).update(Content.assemble(
-            (display.literal(to), "bold"), "\n\n" if to else "",
+            (display.literal(to), "bold"), "\n",
             (display.literal(say) if say else "(nothing to read out)", "bold" if say else "dim")))
-        more: list[str | tuple[str, str]] = []
+        more: list[Content] = []
         if inject and inject.services:
             changes = ", ".join(f"{s} {display.HEALTH_GLYPH.get(h, '')} {h}" for s, h in inject.services.items())
-            more += [("\nServices: ", "bold"), display.literal(changes)]
-        if inject and inject.event:
-            more += [("\nEvent: ", "bold"), display.literal(inject.event)]
+            more.append(Content.assemble(("Services: ", "bold"), display.literal(changes)))
+        if inject and inject.event:  # what it opens: the `on:` branches listening for it
+            more.append(Content.assemble(("Event: ", "bold"), display.literal(inject.event)))
         if inject and inject.expect:
-            more += [("\n\nExpect: ", "bold"), (display.literal(inject.expect.strip()), "italic")]
-        self.query_one("#inject-more", Static).update(Content.assemble(*more))
+            more.append(Content.assemble(("Expect: ", "bold"), (display.literal(inject.expect.strip()), "italic")))
+        self.query_one("#inject-more", Static).update(Content("\n").join(more))
         last = self.index == len(self.injects) - 1
         self.query_one("#inject-keys", Static).update(Content.styled(
             "Enter: back to the console" if last else "Enter: next inject · Esc: close all (they stay in Injects)",

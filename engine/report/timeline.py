@@ -1,0 +1,105 @@
+"""The report's timeline: injects, service changes, decisions, step transitions and clock changes, in log order,
+each with its scenario time and its wall time."""
+
+from __future__ import annotations
+
+from engine.drill import events as ev
+from engine.drill.clock import format_t
+from engine.drill.plan import Plan, PlanStep
+from engine.drill.state import DrillState, StepStatus
+from engine.report import model as m
+from engine.report.fold import Played, Transition
+from engine.report.sections import DEFAULT_DECISION, title_of
+
+
+def timeline(plan: Plan, played: Played) -> list[m.TimelineEntry]:
+    state = played.state
+    out: list[m.TimelineEntry] = []
+    moves: dict[int, list] = {}
+    for change in played.services:
+        moves.setdefault(change.seq, []).append(change)
+    for transition in played.transitions:
+        moves.setdefault(transition.seq, []).append(transition)
+    decided = {d.seq: d for d in state.decisions.values()}
+    for event in played.events:
+        entry = _event_entry(plan, event, decided)
+        if entry is not None:
+            out.append(entry)
+        for move in moves.get(event.seq, []):
+            if hasattr(move, "service"):
+                out.append(m.TimelineEntry(event.seq, event.t, event.wall, "service", "changed", move.service,
+                                           move.service, f"{move.before} → {move.after}"))
+            else:
+                line = _step_entry(plan, state, event, move)
+                if line is not None:
+                    out.append(line)
+    return out
+
+
+def _event_entry(plan: Plan, event: ev.Event, decided: dict) -> m.TimelineEntry | None:  # type: ignore[type-arg]
+    data = event.data
+
+    def entry(kind: str, what: str, subject: str = "", title: str = "", detail: str = "",
+              value: float | None = None) -> m.TimelineEntry:
+        return m.TimelineEntry(event.seq, event.t, event.wall, kind, what, subject, title, detail, value)
+
+    if event.type == ev.STARTED:
+        return entry("drill", "started", plan.scenario.scenario, plan.scenario.title)
+    if event.type == ev.ENDED:
+        return entry("drill", "ended", plan.scenario.scenario, plan.scenario.title, str(data.get("reason") or ""))
+    if event.type == ev.INJECT_FIRED:
+        inject = plan.inject(data["inject"])
+        to = f"to {inject.to}" if inject and inject.to else ""
+        return entry("inject", "fired by hand" if data.get("manual") else "fired", data["inject"], data["inject"], to)
+    if event.type == ev.DECISION_MADE:
+        record = decided.get(event.seq)
+        step = plan.steps[data["step"]]
+        label = step.labels.get(data["option"], data["option"])
+        suffix = " (first option, by default)" if record and record.rationale.startswith(DEFAULT_DECISION) else ""
+        return entry("decision", "made", data["step"], step.title, label + suffix)
+    if event.type == ev.CLOCK_PAUSED:
+        return entry("clock", "paused", detail=str(data.get("reason") or ""))
+    if event.type == ev.CLOCK_RESUMED:
+        return entry("clock", "resumed")
+    if event.type == ev.CLOCK_JUMPED:
+        to = float(data["to"])
+        return entry("clock", "jumped", detail=f"to {format_t(to)}, skipping {_hours(to - event.t)}", value=to)
+    return None
+
+
+def _hours(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
+
+
+def _step_entry(plan: Plan, state: DrillState, event: ev.Event, move: Transition) -> m.TimelineEntry | None:
+    key, was, now = move.key, move.before, move.after
+    step = plan.steps[key]
+    what, detail = "", ""
+    if now is StepStatus.ACTIVE and was is not StepStatus.BLOCKED:
+        what = "started"
+    elif now is StepStatus.DONE and not step.options:
+        what = "done"
+    elif now is StepStatus.SKIPPED:
+        record = state.steps[key]
+        what, detail = "skipped", str(record.skip_reason or "")
+    elif now is StepStatus.BLOCKED:
+        what, detail = "blocked", ", ".join(move.down) + " down" if move.down else ""
+    elif was is StepStatus.BLOCKED and now is not StepStatus.DONE:
+        what = "unblocked"
+    elif step.branch and was is StepStatus.DORMANT and now in (StepStatus.WAITING, StepStatus.READY):
+        what, detail = "opened", _how_opened(plan, state, step, event)
+    if not what:
+        return None
+    return m.TimelineEntry(event.seq, event.t, event.wall, "step", what, key, step.title, detail)
+
+
+def _how_opened(plan: Plan, state: DrillState, step: PlanStep, event: ev.Event) -> str:
+    for opener in step.openers:
+        if opener.kind == "event" and event.type == ev.INJECT_FIRED and event.data.get("event") == opener.source:
+            return f"event {opener.source}"
+        if opener.kind == "next" and event.type == ev.DECISION_MADE and event.data.get("step") == opener.source:
+            return f"option {opener.option} of {title_of(plan, opener.source)}"
+        if opener.kind == "fallback":
+            return f"fallback while {title_of(plan, opener.source)} is blocked"
+    return ""
