@@ -44,6 +44,7 @@ class StepRecord:
     skip_reason: str | None = None
     skipped_by: str | None = None  # "facilitator" or "branch not taken"
     blocked_t: float | None = None  # when it last became blocked (None: not blocked)
+    covered_t: float | None = None  # when its fallback, done while it was blocked, stood in for it
     ticks: set[int] = field(default_factory=set)
 
 
@@ -132,6 +133,10 @@ class DrillState:
             if inject.after_step:
                 self._arms.setdefault(inject.after_step, []).append(inject)
         self._order = {key: i for i, key in enumerate(plan.steps)}
+        self._backed_by: dict[str, list[str]] = {}  # fallback -> the steps it stands in for
+        for key, step in plan.steps.items():
+            if step.fallback:
+                self._backed_by.setdefault(step.fallback, []).append(key)
 
     # ----- reading the state -----
 
@@ -158,9 +163,22 @@ class DrillState:
             return True
         if record.done_t is not None or record.skipped_t is not None:
             return True
+        return record.covered_t is not None or self._covering(key)
+
+    def _covering(self, key: str) -> bool:
+        """Blocked right now, with its fallback done."""
+        record = self.steps[key]
         fallback = self.plan.steps[key].fallback
-        return (record.opened_t is not None and self._down(key) and fallback is not None
+        return (fallback is not None and record.opened_t is not None and self._down(key)
                 and self.steps[fallback].done_t is not None)
+
+    def _mark_covered(self, keys: list[str], t: float) -> None:
+        """Once a fallback has stood in for a blocked step, steps that need it stay free to go,
+        even after the service comes back and the step itself could be done after all."""
+        for key in keys:
+            record = self.steps[key]
+            if record.covered_t is None and record.done_t is None and self._covering(key):
+                record.covered_t = t
 
     def _down(self, key: str) -> bool:
         return any(self.services.get(s) == "down" for s in self.plan.steps[key].requires)
@@ -302,6 +320,7 @@ class DrillState:
                 record.blocked_t = t
             elif not down:
                 record.blocked_t = None
+        self._mark_covered(self._requiring.get(service, []), t)
         return list(self._requiring.get(service, []))
 
     def _step(self, event: ev.Event) -> str:
@@ -333,6 +352,7 @@ class DrillState:
         if record.started_t is None:
             record.started_t = event.t
         record.done_t = event.t
+        self._mark_covered(self._backed_by.get(key, []), event.t)
         for inject in self._arms.get(key, []):
             if inject.after_option is None:
                 self.armed.setdefault(inject.id, event.t)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 
 class DrillApp(App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = str(Path(__file__).with_name("app.tcss"))  # absolute: subclasses elsewhere find it too
     TITLE = "tabletop drill"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
@@ -35,6 +36,7 @@ class DrillApp(App[None]):
                  log_path: str | None = None, facilitator: str | None = None, resumed: bool = False,
                  blink: bool = True, tick_seconds: float = 1.0) -> None:
         super().__init__()
+        self.animation_level = "none"  # nothing slides or fades: every frame is the state, at once
         self.plan = plan
         self.clock = clock
         self.drill = drill

@@ -41,9 +41,9 @@ def test_time_taken_leaves_out_time_blocked_by_an_outage(report) -> None:  # typ
 def test_blocked_while_waiting_is_not_counted_as_held(report) -> None:  # type: ignore[no-untyped-def]
     gap = report.step(S + "close-gap")
     assert gap.blocked == [[2700.0, 36000.0]]  # the portals went dark at T+0:45, back at T+10:00
-    # Held only while everything it needs was resolved: from T+2:50 (extra watch done) to T+7:30, when the
-    # Defender queue came back and had to be worked again, then T+8:00 to T+10:00.
-    assert gap.held == [[10200.0, 27000.0], [28800.0, 36000.0]]
+    # Held only while everything it needs was resolved: from T+2:50 (extra watch done) to T+10:00. The
+    # Defender queue coming back at T+7:30 does not send it back to waiting: the SIEM pull had stood in.
+    assert gap.held == [[10200.0, 36000.0]]
 
 
 def test_critical_path_as_played_follows_the_latest_predecessor_and_the_decision(report) -> None:  # type: ignore[no-untyped-def]
@@ -59,7 +59,9 @@ def test_critical_path_as_played_follows_the_latest_predecessor_and_the_decision
 def test_longest_waits_are_ready_to_picked_up(report) -> None:  # type: ignore[no-untyped-def]
     first = report.metrics.longest_waits[0]
     assert first.key == A + "verify-restoration"
-    assert (first.ready_t, first.picked_t) == (6 * 3600 + 8 * 60.0, 10 * 3600 + 60.0)
+    # ready at T+6:00, when the admin center came back: open-support-case (done T+6:08) had been covered
+    # by its fallback, so it no longer holds this step up
+    assert (first.ready_t, first.picked_t) == (6 * 3600.0, 10 * 3600 + 60.0)
     waits = [w.wait for w in report.metrics.longest_waits]
     assert waits == sorted(waits, reverse=True)
 

@@ -15,15 +15,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, OptionList, Tab, Tabs
+from textual.widgets import DataTable, OptionList, Tab, Tabs
 
 from engine.drill.plan import Plan, PlanStep
 from engine.drill.state import DrillState, StepStatus
 from engine.tui.commands import DrillCommands
-from engine.tui.widgets.checklist import Checklist
 from engine.tui.widgets.clock_bar import ClockBar
 from engine.tui.widgets.drill_feed import DrillFeed
 from engine.tui.widgets.inject_timeline import InjectTimeline
+from engine.tui.widgets.key_bar import KeyBar
 from engine.tui.widgets.service_board import ServiceBoard
 from engine.tui.widgets.step_detail import StepDetail
 from engine.tui.widgets.step_table import StepTable
@@ -50,6 +50,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "resume": ("Resume the clock", "resume the exercise clock"),
     "jump": ("Jump the clock…", "jump the clock forward: T+4h or +30m"),
     "end": ("End the drill…", "end the drill (asks first), then the hot wash"),
+    "next_open": ("Go to the next ready or active step", "go to the next step that is ready or active"),
     "help": ("Help", "this help"),
     "quit": ("Quit", "quit; continue later with --resume (asks first)"),
 }
@@ -71,6 +72,7 @@ class ConsoleScreen(Screen[None]):
         Binding("p", "resume", "Resume", id="resume"),
         Binding("j", "jump", "Jump", id="jump", show=False),
         Binding("e", "end", "End", id="end"),
+        Binding("r", "next_open", "Next ready", id="next-open", show=False),
         Binding("f1", "help", "Help", id="help"),
         Binding("q", "quit", "Quit", id="quit", show=False),
         Binding("1", "pane('step')", "Step", show=False),
@@ -116,7 +118,7 @@ class ConsoleScreen(Screen[None]):
                                  DrillFeed(id="pane-log", classes="pane")):
                         pane.border_title = (pane.id or "").removeprefix("pane-").title()  # shown when wide
                         yield pane
-        yield Footer()
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
         self.query_one(StepTable).focus()
@@ -160,23 +162,31 @@ class ConsoleScreen(Screen[None]):
         if full and self.visible("log"):
             self.query_one(DrillFeed).show(state)
         if full:
-            self.refresh_bindings()
+            self.update_footer()
+
+    def update_footer(self) -> None:
+        """Show the keys whose actions apply now (check_action decides, through active_bindings)."""
+        shown = []
+        for key, active in self.active_bindings.items():
+            if active.binding.show and active.enabled and active.binding.action in ACTIONS:
+                shown.append((key, self.app.get_key_display(active.binding), active.binding.description))
+        self.query_one(KeyBar).show(shown)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if self.visible("step"):
             self.query_one(StepDetail).show(self.drill.state, event.row_key.value, self.drill.now_t())
-        self.refresh_bindings()
+        self.update_footer()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on a step goes to its checklist, if it has one."""
-        checklist = self.query_one(Checklist)
-        if checklist.display:
+        if self.query_one(StepDetail).has_checklist:
             self.action_pane("step")
-            checklist.focus()
+            self.query_one(StepDetail).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if isinstance(event.option_list, Checklist):
-            self._toggle(event.option_index)
+        detail = self.query_one(StepDetail)
+        if event.option_list is detail and (item := detail.item()) is not None:
+            self._toggle(item)
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         if event.tab.id:
@@ -217,6 +227,9 @@ class ConsoleScreen(Screen[None]):
             return "no scheduled inject is left (contingency injects wait for the team; I picks any inject)"
         if action == "fire_any" and len(state.fired) == len(self.plan.injects):
             return "every inject has fired"
+        if action == "next_open" and not any(state.status(k) in (StepStatus.READY, StepStatus.ACTIVE)
+                                             for k in self.plan.steps):
+            return "no step is ready or active"
         if action == "pause" and not state.running:
             return "the clock is already paused"
         if action == "resume" and state.running:
@@ -276,10 +289,10 @@ class ConsoleScreen(Screen[None]):
         step = self.step()
         if self._refused("tick") or step is None:
             return
-        checklist = self.query_one(Checklist)
+        detail = self.query_one(StepDetail)
         ticks = self.drill.state.steps[step.key].ticks
-        if checklist.has_focus and checklist.highlighted is not None:
-            index = checklist.highlighted
+        if detail.has_focus and detail.item() is not None:
+            index = detail.item() or 0
         else:
             index = next((i for i in range(len(step.do)) if i not in ticks), len(step.do) - 1)
         self._toggle(index)
@@ -365,6 +378,20 @@ class ConsoleScreen(Screen[None]):
 
     async def action_quit(self) -> None:
         await self.drill_app.action_quit()
+
+    def action_next_open(self) -> None:
+        """Move the cursor to the next ready or active step below it, wrapping round."""
+        if self._refused("next_open"):
+            return
+        table = self.query_one(StepTable)
+        keys = [str(row.key.value) for row in table.ordered_rows]
+        state = self.drill.state
+        start = table.cursor_row
+        for offset in range(1, len(keys) + 1):
+            key = keys[(start + offset) % len(keys)]
+            if key in self.plan.steps and state.status(key) in (StepStatus.READY, StepStatus.ACTIVE):
+                table.select(key)
+                return
 
     def action_pane(self, name: str) -> None:
         if name not in PANES:

@@ -52,6 +52,7 @@ class HotwashScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+n", "next", "Next without recording"),
         Binding("ctrl+b", "back", "Back"),
+        Binding("ctrl+e", "finish", "Finish the hot wash"),
     ]
 
     def __init__(self) -> None:
@@ -229,6 +230,9 @@ class HotwashScreen(Screen[None]):
             self.show_question(self.question + 1)
         else:
             self.show_objective(self.index + 1)
+
+    def action_finish(self) -> None:
+        self.show_question(len(QUESTIONS))  # past the last question: the summary
 
     def action_back(self) -> None:
         if self.asking and self.question > 0:

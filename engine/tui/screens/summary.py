@@ -17,7 +17,7 @@ from engine.tui import display
 
 class SummaryScreen(Screen[None]):
     BINDINGS = [
-        Binding("q,enter", "app.exit", "Close the console"),
+        Binding("q,enter", "app.quit", "Close the console"),
         Binding("b", "back", "Back to the hot wash"),
     ]
 

@@ -39,4 +39,4 @@ class ClockBar(Static):
         self.update(Content.assemble(
             (f" {display.clock(now_t)} ", "bold reverse"), " ", (mode, style), "  ",
             next_inject(state, now_t), "  │  ", display.content(title, one_line=True),
-        ))
+        ), layout=False)  # always one line

@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
 
 from engine.drill.state import DrillState
 from engine.tui import display
+from engine.tui.widgets.pane_text import PaneText
 
 NOTE_MARK = {"observation": "OBSERVED", "strength": "STRENGTH", "improvement": "IMPROVE"}
 
@@ -44,10 +44,10 @@ def feed_lines(state: DrillState) -> list[tuple[tuple[float, int], Content]]:
 
 class DrillFeed(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
-        yield Static(markup=False)
+        yield PaneText()
 
     def show(self, state: DrillState) -> None:
         lines = [line for _, line in sorted(feed_lines(state), key=lambda pair: pair[0], reverse=True)]
-        self.query_one(Static).update(
+        self.query_one(PaneText).show(
             Content("\n").join(lines) if lines
             else Content("No decisions or notes yet: d records a decision, n a note."))

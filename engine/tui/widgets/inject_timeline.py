@@ -6,11 +6,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
 
 from engine.drill.plan import PlanInject
 from engine.drill.state import DrillState
 from engine.tui import display
+from engine.tui.widgets.pane_text import PaneText
 
 NEXT_SHOWN = 3  # upcoming injects listed above the latest inject's words
 
@@ -34,7 +34,7 @@ def condition(state: DrillState, inject: PlanInject) -> str:
 
 class InjectTimeline(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
-        yield Static(markup=False)
+        yield PaneText()
 
     def show(self, state: DrillState, now_t: float) -> None:
         """What comes next, the latest inject's words (to read out again), then the rest of the MSEL."""
@@ -68,7 +68,7 @@ class InjectTimeline(VerticalScroll, can_focus=False):
             lines.append(Content.assemble(("✓ ", "dim"), (display.clock(item.t), "dim"), " ",
                                           (display.literal(item.id) + how, "dim"),
                                           (display.literal(target_line(state, inject) if inject else ""), "dim")))
-        self.query_one(Static).update(Content("\n").join(lines) if lines else Content("This scenario has no injects."))
+        self.query_one(PaneText).show(Content("\n").join(lines) if lines else Content("This scenario has no injects."))
 
     @staticmethod
     def _upcoming(state: DrillState, t: float, inject: PlanInject, now_t: float) -> Content:

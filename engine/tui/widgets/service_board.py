@@ -5,15 +5,15 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
 
 from engine.drill.state import DrillState, StepStatus
 from engine.tui import display
+from engine.tui.widgets.pane_text import PaneText
 
 
 class ServiceBoard(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
-        yield Static(markup=False)
+        yield PaneText()
 
     def show(self, state: DrillState) -> None:
         blocked: dict[str, list[str]] = {}
@@ -31,4 +31,4 @@ class ServiceBoard(VerticalScroll, can_focus=False):
                 display.literal(service.ljust(width))))
             if blocked.get(service):
                 lines.append(Content.styled(f"    blocks {', '.join(blocked[service])}", "dim"))
-        self.query_one(Static).update(Content("\n").join(lines) if lines else Content("No services in these runbooks."))
+        self.query_one(PaneText).show(Content("\n").join(lines) if lines else Content("No services in these runbooks."))

@@ -1,19 +1,25 @@
-"""The focused step in full: title, owner, what it needs and requires, the decision, the checklist."""
+"""The focused step in full: title, owner, what it needs and requires, its checklist, the decision.
+
+One OptionList: the checklist items are its options (Enter, space or a click
+ticks the highlighted one); everything else is text in disabled options
+around them. Being one widget of fixed size, moving between steps redraws it
+without laying out the screen again.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Static
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 from engine.drill.plan import Opener, PlanStep
 from engine.drill.state import DrillState, StepStatus
 from engine.tui import display
-from engine.tui.widgets.checklist import Checklist
 from engine.tui.widgets.step_table import RUNBOOK_PREFIX, spent
 
 Part = str | Content | tuple[str, str]
+ITEM = "item-"  # option ids of checklist items: item-0, item-1, ...
 
 
 def _short(key: str, runbook: str) -> str:
@@ -22,77 +28,100 @@ def _short(key: str, runbook: str) -> str:
     return step if own == runbook else key
 
 
-def _line(*parts: Part) -> Content:
-    return Content.assemble(*parts, end="\n")
+def _text(lines: list[Content]) -> Option:
+    return Option(Content("\n").join(lines), disabled=True)
 
 
-class StepDetail(VerticalScroll, can_focus=False):
-    def compose(self) -> ComposeResult:
-        yield Static(id="detail-head", markup=False)
-        yield Checklist(id="checklist")
-        yield Static(id="detail-tail", markup=False)
+class StepDetail(OptionList):
+    BINDINGS = [Binding("space", "select", "Tick", show=False)]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._shown: tuple[object, ...] | None = None
+        self._step: str | None = None
+        self._items: list[str] = []
+
+    @property
+    def has_checklist(self) -> bool:
+        return bool(self._items)
+
+    def item(self) -> int | None:
+        """The checklist item under the highlight, if any."""
+        if self.highlighted is None:
+            return None
+        option_id = self.get_option_at_index(self.highlighted).id or ""
+        return int(option_id.removeprefix(ITEM)) if option_id.startswith(ITEM) else None
 
     def show(self, state: DrillState, key: str | None, now_t: float) -> None:
-        head = self.query_one("#detail-head", Static)
-        tail = self.query_one("#detail-tail", Static)
-        checklist = self.query_one(Checklist)
         step = state.plan.steps.get(key or "")
         if step is None:
-            checklist.show(None, [], set())
-            head.update(self._runbook(state, key[len(RUNBOOK_PREFIX):] if key else None))
-            tail.update("")
+            options = [_text(self._runbook(state, key[len(RUNBOOK_PREFIX):] if key else None))]
+            items: list[str] = []
+        else:
+            record = state.steps[step.key]
+            items = step.do
+            options = [_text(self._head(state, step, now_t))]
+            if items:
+                options.append(_text([Content.styled(f"\nChecklist {len(record.ticks)}/{len(items)}", "bold")]))
+                options += [Option(self._item(text, i in record.ticks), id=f"{ITEM}{i}") for i, text in enumerate(items)]
+            tail = self._tail(state, step)
+            if tail:
+                options.append(_text(tail))
+        shown = tuple(str(o.prompt) for o in options)
+        if shown == self._shown:
             return
-        head.update(self._head(state, step, now_t))
-        record = state.steps[step.key]
-        ticked = len(record.ticks)
-        checklist.show(step.key, step.do, record.ticks)
-        tail.update(Content.assemble(*self._tail(state, step)))
-        if step.do:
-            checklist.border_title = f"Checklist {ticked}/{len(step.do)}"
+        keep = self.highlighted if key == self._step else None
+        self._shown, self._step, self._items = shown, key, list(items)
+        self.set_options(options)
+        if items:
+            ticks = state.steps[step.key].ticks if step else set()
+            first_open = next((i for i in range(len(items)) if i not in ticks), 0)
+            self.highlighted = keep if keep is not None else self._index_of(first_open)
 
-    def _head(self, state: DrillState, step: PlanStep, now_t: float) -> Content:
+    def _index_of(self, item: int) -> int:
+        return self.get_option_index(f"{ITEM}{item}")
+
+    @staticmethod
+    def _item(text: str, ticked: bool) -> Content:
+        return Content.assemble(("[x] " if ticked else "[ ] ", "bold"), display.literal(text, one_line=True))
+
+    def _head(self, state: DrillState, step: PlanStep, now_t: float) -> list[Content]:
         status = state.status(step.key)
         record = state.steps[step.key]
-        lines: list[Content] = [
-            _line((display.state_label(status), display.STATE_STYLE[status] or "bold"), "  ",
-                  (display.literal(step.id), "dim"), ("  in ", "dim"), (display.literal(step.runbook), "dim")),
-            _line((display.literal(step.title), "bold")),
+        lines = [
+            Content.assemble((display.state_label(status), display.STATE_STYLE[status] or "bold"), "  ",
+                             (display.literal(step.id), "dim"), ("  in ", "dim"), (display.literal(step.runbook), "dim")),
+            display.content(step.title, "bold"),
         ]
-        who = ""
+        who = "nobody named"
         if step.owner:
             name = state.participants.get(step.owner)
             who = f"{step.owner} ({name})" if name else step.owner
         taken = spent(state, step.key, now_t)
         timing = f"target {display.span(step.target)}" if step.target is not None else "no target"
         if taken is not None:
-            timing = f"{display.span(taken)} spent, {timing}" + (" — over target" if step.target and taken > step.target
-                                                              else "")
-        lines.append(_line("Owner: ", display.literal(who or "nobody named"), "  ·  ", timing))
+            over = " — over target" if step.target and taken > step.target else ""
+            timing = f"{display.span(taken)} spent, {timing}{over}"
+        lines.append(Content.assemble("Owner: ", display.literal(who), "  ·  ", timing))
         if status is StepStatus.SKIPPED and record.skip_reason:
-            lines.append(_line(("Skipped: ", "bold"), display.literal(record.skip_reason)))
+            lines.append(Content.assemble(("Skipped: ", "bold"), display.literal(record.skip_reason)))
         if status is StepStatus.DORMANT:
             openers = "; ".join(self._opener(o, step.runbook) for o in step.openers)
-            lines.append(_line(("Opens when: ", "bold"), openers))
+            lines.append(Content.assemble(("Opens when: ", "bold"), openers))
         if step.needs:
             needs = [f"{display.STATE_GLYPH[state.status(n)]} {_short(n, step.runbook)} ({state.status(n).value})"
                      for n in step.needs]
-            lines.append(_line(("Needs: ", "bold"), display.literal(", ".join(needs))))
+            lines.append(Content.assemble(("Needs: ", "bold"), display.literal(", ".join(needs))))
         if step.requires:
             services = [f"{display.HEALTH_GLYPH[state.services.get(s, 'up')]} {s} ({state.services.get(s, 'up')})"
                         for s in step.requires]
-            lines.append(_line(("Requires: ", "bold"), display.literal(", ".join(services))))
+            lines.append(Content.assemble(("Requires: ", "bold"), display.literal(", ".join(services))))
         if step.fallback:
-            lines.append(_line(("Fallback: ", "bold"), display.literal(_short(step.fallback, step.runbook))))
+            lines.append(Content.assemble(("Fallback: ", "bold"), display.literal(_short(step.fallback, step.runbook))))
         if step.objectives:
-            lines.append(_line(("Objectives: ", "bold"),
-                               display.literal(", ".join(_short(o, step.runbook) for o in step.objectives))))
-        return Content("").join(lines).rstrip()
-
-    @staticmethod
-    def _summary(state: DrillState, step: PlanStep) -> str:
-        runbook = next((r for r in state.plan.runbooks if r.runbook == step.runbook), None)
-        source = runbook.steps.get(step.id) if runbook else None
-        return (getattr(source, "summary", None) or "").strip()
+            objectives = ", ".join(_short(o, step.runbook) for o in step.objectives)
+            lines.append(Content.assemble(("Objectives: ", "bold"), display.literal(objectives)))
+        return lines
 
     @staticmethod
     def _opener(opener: Opener, runbook: str) -> str:
@@ -103,47 +132,50 @@ class StepDetail(VerticalScroll, can_focus=False):
             return f"{source} is blocked (this is its fallback)"
         return f"an inject brings event `{source}`"
 
-    def _tail(self, state: DrillState, step: PlanStep) -> list[Part]:
+    def _tail(self, state: DrillState, step: PlanStep) -> list[Content]:
         """The decision, then the step's guidance: below the checklist, which is what the room works through."""
-        parts: list[Part] = self._decision(state, step)
-        summary = self._summary(state, step)
+        lines = self._decision(state, step)
+        runbook = next((r for r in state.plan.runbooks if r.runbook == step.runbook), None)
+        source = runbook.steps.get(step.id) if runbook else None
+        summary = (getattr(source, "summary", None) or "").strip()
         if summary:
-            parts += ["\n", (display.literal(summary), "italic")]
-        return parts
+            lines += [Content(""), display.content(summary, "italic")]
+        return lines
 
-    def _decision(self, state: DrillState, step: PlanStep) -> list[Part]:
+    def _decision(self, state: DrillState, step: PlanStep) -> list[Content]:
         if not step.options:
             return []
-        parts: list[Part] = [("\nDecision: ", "bold"), display.literal(step.question or ""), "\n"]
+        lines = [Content(""), Content.assemble(("Decision: ", "bold"), display.literal(step.question or ""))]
         chosen = state.decisions.get(step.key)
         for option, targets in step.options.items():
             mark = "●" if chosen and chosen.option == option else "○"
             opens = ", ".join(_short(t, step.runbook) for t in targets)
-            parts += [f" {mark} ", (display.literal(option), "bold"), ": ",
-                      display.literal(step.labels.get(option, option)), (f" → {display.literal(opens)}", "dim"), "\n"]
+            lines.append(Content.assemble(
+                f" {mark} ", (display.literal(option), "bold"), ": ", display.literal(step.labels.get(option, option)),
+                (f" → {display.literal(opens)}", "dim")))
         if chosen:
             by = f" by {display.literal(chosen.by)}" if chosen.by else ""
-            parts += [("Chosen: ", "bold"), display.literal(chosen.option), f" at {display.clock(chosen.t)}{by}"]
+            lines.append(Content.assemble(("Chosen: ", "bold"), display.literal(chosen.option),
+                                          f" at {display.clock(chosen.t)}{by}"))
             if chosen.rationale:
-                parts += ["\n", ("Why: ", "bold"), display.literal(chosen.rationale)]
-            parts.append("\n")
-        return parts
+                lines.append(Content.assemble(("Why: ", "bold"), display.literal(chosen.rationale)))
+        return lines
 
-    def _runbook(self, state: DrillState, runbook_id: str | None) -> Content:
+    def _runbook(self, state: DrillState, runbook_id: str | None) -> list[Content]:
         runbook = next((r for r in state.plan.runbooks if r.runbook == runbook_id), None)
         if runbook is None:
-            return Content("No step selected.")
+            return [Content("No step selected.")]
         keys = [k for k, s in state.plan.steps.items() if s.runbook == runbook.runbook]
         counts: dict[StepStatus, int] = {}
         for key in keys:
             counts[state.status(key)] = counts.get(state.status(key), 0) + 1
         tally = ", ".join(f"{n} {status.value}" for status, n in counts.items())
-        lines = [_line(("Runbook ", "dim"), (display.literal(runbook.runbook), "dim")),
-                 _line((display.literal(runbook.title), "bold")),
-                 _line(f"{len(keys)} steps: ", tally)]
+        lines = [Content.assemble(("Runbook ", "dim"), (display.literal(runbook.runbook), "dim")),
+                 display.content(runbook.title, "bold"),
+                 Content(f"{len(keys)} steps: {tally}")]
         if runbook.summary:
-            lines.append(_line("\n", (display.literal(runbook.summary.strip()), "italic")))
+            lines += [Content(""), display.content(runbook.summary.strip(), "italic")]
         if runbook.objectives:
-            lines.append(_line(("\nObjectives", "bold")))
-            lines += [_line(" • ", display.literal(text)) for text in runbook.objectives.values()]
-        return Content("").join(lines).rstrip()
+            lines += [Content(""), Content.styled("Objectives", "bold")]
+            lines += [Content.assemble(" • ", display.literal(text)) for text in runbook.objectives.values()]
+        return lines

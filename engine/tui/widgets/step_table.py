@@ -52,7 +52,7 @@ class StepTable(DataTable[Text]):
         width = max(40, self.size.width or 80)
         wide = width >= WIDE_FROM
         padding = 2 * (5 if wide else 4) + 2  # cell padding, and the scrollbar
-        owner = 20 if wide else 18
+        owner = 20 if wide else 18 if width >= 76 else 12
         rest = width - padding - STATE_WIDTH - TIME_WIDTH - owner
         layout = (24, max(16, rest - 24)) if wide else (max(12, rest),)
         if layout + (owner,) == self._layout and self.row_count:

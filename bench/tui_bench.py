@@ -1,0 +1,195 @@
+"""Benchmarks for the facilitator's console, `tabletop drill` (run on demand, not in CI):
+
+    python bench/tui_bench.py [--repeat 5] [--presses 200] [--steps 500]
+
+Reports:
+  - startup: wall time from launching `tabletop drill SCENARIO` in a pseudo-terminal (a real
+    subprocess, 80x24, TERM=xterm-256color) to the first painted frame of the start screen, and
+    of `--resume LOG` to the first frame of the console; median and best of --repeat runs;
+  - key latency: key press -> screen updated, in process with `App.run_test` (headless, 80x24):
+    from the key event to the last frame the app composed for it; p50, p95 and max,
+    with the shipped scenario (47 steps) and with a generated runbook of --steps steps.
+Goals (issue 4): first frame under 600 ms, key press p95 under 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import pty
+import select
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SHIPPED = ROOT / "scenarios" / "m365-na-outage-2026-01-22.yaml"
+TABLETOP = Path(sys.executable).with_name("tabletop")
+
+
+# ----- startup, in a pseudo-terminal -----
+
+def first_frame(args: list[str], marker: bytes, timeout: float = 20.0) -> float:
+    """Seconds from spawning `tabletop ARGS` on a pty until `marker` has been written to it."""
+    master, slave = pty.openpty()
+    os.set_blocking(master, False)
+    import fcntl
+    import struct
+    import termios
+
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    started = time.perf_counter()
+    proc = subprocess.Popen([str(TABLETOP), *args], stdin=slave, stdout=slave, stderr=slave, cwd=ROOT, env=env,
+                            start_new_session=True)
+    os.close(slave)
+    seen = b""
+    elapsed = float("nan")
+    try:
+        while time.perf_counter() - started < timeout:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            seen += chunk
+            if marker in seen:
+                elapsed = time.perf_counter() - started
+                break
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        os.close(master)
+    return elapsed
+
+
+def bench_startup(repeat: int) -> None:
+    from engine.drill.clock import SystemClock
+    from engine.drill.plan import load_plan
+    from engine.drill.session import Drill
+
+    with tempfile.TemporaryDirectory() as tmp:
+        starts, resumes = [], []
+        log = Path(tmp) / "resume.jsonl"
+        drill = Drill.start(load_plan(str(SHIPPED)), SystemClock(), log_path=str(log))
+        drill.fire_due()
+        drill.close()
+        for n in range(repeat):
+            starts.append(first_frame(["drill", str(SHIPPED), "--log", str(Path(tmp) / f"s{n}.jsonl")],
+                                      b"Start the drill"))
+            resumes.append(first_frame(["drill", str(SHIPPED), "--resume", str(log)], b"PAUSED"))
+    for name, times in (("start screen", starts), ("console (--resume)", resumes)):
+        ms = [t * 1000 for t in times]
+        print(f"first frame, {name:<19} median {statistics.median(ms):6.0f} ms   best {min(ms):6.0f} ms   "
+              f"(goal < 600 ms; pty 80x24, {repeat} runs)")
+
+
+# ----- key latency, headless -----
+
+def generate(steps: int, folder: Path) -> Path:
+    """A runbook of `steps` steps in ten chains with checklists, and a scenario with a few injects."""
+    (folder / "runbooks").mkdir()
+    (folder / "scenarios").mkdir()
+    lines = ["runbook: generated", "title: Generated runbook", "roles:", "  lead: Leads",
+             "services:", "  primary: Primary", "steps:"]
+    for i in range(steps):
+        lines += [f"  s{i}:", f"    title: Step {i} of the generated runbook, with a title of typical length",
+                  "    owner: lead", "    target: 15m", "    do:", "      - Check one thing", "      - Check another"]
+        if i >= 10:
+            lines.append(f"    needs: [s{i - 10}]")
+    (folder / "runbooks" / "generated.yaml").write_text("\n".join(lines) + "\n")
+    scenario = ["scenario: generated", "title: Generated scenario", "runbooks: [generated]", "injects:"]
+    for n in range(5):
+        scenario += [f"  - id: inject-{n}", f"    at: T+{(n + 1) * 10}m", f"    say: Something happens, number {n}."]
+    path = folder / "scenarios" / "generated.yaml"
+    path.write_text("\n".join(scenario) + "\n")
+    return path
+
+
+async def key_latency(scenario: Path, presses: int) -> list[float]:
+    """Per key: from sending the key event to the last frame the app composed for it.
+
+    The headless driver draws nothing, but the app still composes every frame (`App._display` is
+    called with the compositor's update); the bench records when, sends one key, lets the app go
+    quiet for SETTLE seconds, and takes the last frame's time. Pilot's own idle waits are not counted.
+    """
+    from engine.drill.clock import FakeClock
+    from engine.drill.plan import load_plan
+    from engine.drill.session import Drill
+    from engine.tui.app import DrillApp
+    from engine.tui.screens.inject import InjectScreen
+
+    frames: list[float] = []
+
+    class TimedApp(DrillApp):
+        def _display(self, screen, renderable) -> None:  # type: ignore[no-untyped-def]
+            if renderable is not None:
+                frames.append(time.perf_counter())
+            super()._display(screen, renderable)
+
+    plan = load_plan(str(scenario))
+    clock = FakeClock(datetime(2026, 1, 22, 19, 33, tzinfo=UTC))
+    with tempfile.TemporaryDirectory() as tmp:
+        drill = Drill.start(plan, clock, log_path=str(Path(tmp) / "bench.jsonl"))
+        app = TimedApp(plan, clock, drill, blink=False, tick_seconds=3600)
+        times: list[float] = []
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            while isinstance(app.screen, InjectScreen):
+                await pilot.press("escape")
+                await pilot.pause()
+            # A facilitator's mix: move, start, tick, finish, move on; a pane switch now and then.
+            cycle = ["down", "s", "x", "c", "down", "up", "down", "3", "1", "r"]
+            for n in range(presses):
+                key = cycle[n % len(cycle)]
+                frames.clear()
+                began = time.perf_counter()
+                app.simulate_key(key)
+                await asyncio.sleep(SETTLE)
+                if frames:
+                    times.append(frames[-1] - began)
+                while isinstance(app.screen, InjectScreen):
+                    await pilot.press("escape")
+                    await pilot.pause()
+        drill.close()
+    return times
+
+
+SETTLE = 0.25  # seconds of quiet after a key before its last frame is taken
+
+
+def bench_keys(presses: int, steps: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        generated = generate(steps, Path(tmp))
+        for name, scenario in (("shipped scenario (47 steps)", SHIPPED), (f"generated ({steps} steps)", generated)):
+            ms = sorted(t * 1000 for t in asyncio.run(key_latency(scenario, presses)))
+            p95 = ms[int(0.95 * (len(ms) - 1))]
+            print(f"key -> screen, {name:<28} p50 {statistics.median(ms):5.1f} ms   p95 {p95:5.1f} ms   "
+                  f"max {ms[-1]:5.1f} ms   (goal p95 < 50 ms; headless run_test, {len(ms)} presses)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--presses", type=int, default=200)
+    parser.add_argument("--steps", type=int, default=500)
+    args = parser.parse_args()
+    bench_startup(args.repeat)
+    bench_keys(args.presses, args.steps)
+
+
+if __name__ == "__main__":
+    main()
