@@ -152,7 +152,7 @@ async def key_latency(scenario: Path, presses: int) -> list[float]:
                 await pilot.press("escape")
                 await pilot.pause()
             # A facilitator's mix: move, start, tick, finish, move on; a pane switch now and then.
-            cycle = ["down", "s", "x", "c", "down", "up", "down", "3", "1", "r"]
+            cycle = ["r", "s", "x", "x", "c", "down", "up", "3", "1", "r", "s", "c"]
             for n in range(presses):
                 key = cycle[n % len(cycle)]
                 frames.clear()

@@ -50,7 +50,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("scenario", metavar="SCENARIO", help="a scenario file")
     parser.add_argument("--runbooks", metavar="DIR", action="append",
-                        help="a folder of runbooks (repeatable; default: runbooks/ beside the scenario's folder)")
+                        help="a folder of runbooks (repeatable; default: runbooks/ beside the scenario's "
+                        "folder, or ./runbooks)")
     parser.add_argument("--limit", metavar="N", type=_positive, default=None,
                         help="explore at most N paths (default: 512)")
     parser.add_argument("--format", choices=["text", "json", "github", "sarif", "junit"],

@@ -13,7 +13,7 @@ from typing import Any
 from engine import __version__
 from engine.drill import events as ev
 from engine.drill.clock import Clock, format_wall
-from engine.drill.log import DrillLog, LogError, LogRead, default_log_path, read_log
+from engine.drill.log import DrillLog, LogError, LogRead, default_log_path, encode, read_log
 from engine.drill.plan import Plan
 from engine.drill.state import DrillState, EventError
 
@@ -116,6 +116,12 @@ class Drill:
             data=data or {},
         )
         self.state.check(event)
+        try:
+            encode(event, self.log.last_hash)
+        except UnicodeEncodeError:
+            raise EventError("the text holds characters that are not valid Unicode (a broken paste?)") from None
+        except ValueError as exc:  # NaN or infinity in a number
+            raise EventError(f"the event cannot be written: {exc}") from None
         self.log.append(event)
         self.state.apply(event)
         return event

@@ -148,6 +148,13 @@ def test_shipped_scenario_explores_clean_on_every_path() -> None:
     assert "4 finish, 0 cannot finish, 0 still running a day late" in out.stdout
 
 
+@pytest.mark.parametrize("scenario", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_shipped_scenario_finishes_on_every_path(scenario: Path) -> None:
+    ends, found = explored(scenario)
+    assert found == []
+    assert ends and all(e.finished for e in ends)
+
+
 def test_shipped_paths_are_the_four_combinations_of_its_two_decisions() -> None:
     ends, found = explored(SHIPPED)
     assert found == []

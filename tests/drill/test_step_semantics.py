@@ -241,3 +241,24 @@ def test_resume_after_a_clean_stop_has_the_same_state_and_a_paused_clock(tmp_pat
     assert not again.state.running
     assert again.now_t() == t
     assert read_log(again.path).events[-1].type == "clock.paused"
+
+
+def test_text_that_is_not_valid_unicode_is_refused_and_nothing_is_written(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from engine.drill.clock import FakeClock
+    from engine.drill.log import read_log
+    from engine.drill.plan import load_plan
+    from engine.drill.session import Drill
+    from engine.drill.state import EventError
+
+    root = __import__("pathlib").Path(__file__).resolve().parents[2]
+    plan = load_plan(str(root / "scenarios" / "m365-na-outage-2026-01-22.yaml"))
+    drill = Drill.start(plan, FakeClock(datetime(2026, 1, 22, tzinfo=UTC)), log_path=str(tmp_path / "d.jsonl"))
+    before = drill.state.seq
+    import pytest
+
+    with pytest.raises(EventError, match="not valid Unicode"):
+        drill.note("observation", "broken \udcff paste")
+    assert drill.state.seq == before and drill.state.notes == []
+    assert len(read_log(str(tmp_path / "d.jsonl")).events) == before + 1
