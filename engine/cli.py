@@ -31,8 +31,8 @@ exit codes:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tabletop",
-        description="Tabletop-exercise runbooks as code: validate runbooks and scenarios, draw them, "
-        "and (soon) facilitate drills and export after-action reports.",
+        description="Tabletop-exercise runbooks as code: validate runbooks and scenarios, facilitate drills "
+        "in a terminal, play them headless, and export after-action reports from the drill log.",
         epilog="Run `tabletop COMMAND --help` for each command's options and examples.\n\n" + _EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

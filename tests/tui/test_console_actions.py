@@ -43,6 +43,8 @@ async def _footer_and_refusals(plan: Plan, clock: FakeClock, log: Path) -> None:
         assert "declare-incident is not a decision" in messages
         await goto(pilot, f"runbook:{MAIL}")
         assert screen.refusal("tick") is not None and screen.refusal("note") is None
+        await pilot.press("r", "r")  # the next ready or active step, twice
+        assert screen.query_one("#steps").current_key() == f"{MAIL}/log-sender-reports"
 
 
 def test_footer_shows_what_applies_and_refusals_say_why(shipped_plan: Plan, clock: FakeClock, tmp_path: Path) -> None:

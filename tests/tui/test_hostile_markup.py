@@ -20,7 +20,7 @@ from engine.tui.app import DrillApp
 from engine.tui.screens.console import ConsoleScreen
 from engine.tui.screens.hotwash import HotwashScreen
 from engine.tui.screens.inject import InjectScreen
-from engine.tui.widgets.checklist import Checklist
+from engine.tui.widgets.step_detail import StepDetail
 
 NAME = "[@click=app.quit]Mal[/]"
 NOTE = "[bold]loud[/bold] [link=https://x]y[/link] [/ done"
@@ -44,7 +44,9 @@ async def _drive(plan: Plan, clock: FakeClock, log: Path) -> dict[str, str]:
         await pilot.press("s")
         seen["console"] = screen_text(app)
         # A click on the checklist item that reads [@click=app.quit] ticks it; nothing quits.
-        await pilot.click(Checklist, offset=(6, 1))
+        detail = app.screen.query_one(StepDetail)
+        item_row = detail._index_to_line[detail.get_option_index("item-0")]  # its row in the pane
+        await pilot.click(StepDetail, offset=(6, item_row))
         await settle(pilot)
         assert isinstance(app.screen, ConsoleScreen)
         await pilot.press("c")

@@ -15,15 +15,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, OptionList, Tab, Tabs
+from textual.widgets import DataTable, OptionList
 
 from engine.drill.plan import Plan, PlanStep
-from engine.drill.state import DrillState, StepStatus
+from engine.drill.state import StepStatus
+from engine.tui.applies import why_not
 from engine.tui.commands import DrillCommands
 from engine.tui.widgets.clock_bar import ClockBar
 from engine.tui.widgets.drill_feed import DrillFeed
 from engine.tui.widgets.inject_timeline import InjectTimeline
 from engine.tui.widgets.key_bar import KeyBar
+from engine.tui.widgets.pane_tabs import PaneTabs
+from engine.tui.widgets.pane_text import PaneText
 from engine.tui.widgets.service_board import ServiceBoard
 from engine.tui.widgets.step_detail import StepDetail
 from engine.tui.widgets.step_table import StepTable
@@ -54,7 +57,6 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "help": ("Help", "this help"),
     "quit": ("Quit", "quit; continue later with --resume (asks first)"),
 }
-STEP_ACTIONS = ("start_step", "complete_step", "decide", "skip_step", "tick")
 
 
 class ConsoleScreen(Screen[None]):
@@ -75,6 +77,7 @@ class ConsoleScreen(Screen[None]):
         Binding("r", "next_open", "Next ready", id="next-open", show=False),
         Binding("f1", "help", "Help", id="help"),
         Binding("q", "quit", "Quit", id="quit", show=False),
+        Binding("escape", "focus_steps", "Steps", show=False),
         Binding("1", "pane('step')", "Step", show=False),
         Binding("2", "pane('services')", "Services", show=False),
         Binding("3", "pane('injects')", "Injects", show=False),
@@ -107,10 +110,7 @@ class ConsoleScreen(Screen[None]):
         with Horizontal(id="body"):
             yield StepTable(self.plan, id="steps")
             with Vertical(id="side"):
-                tabs = Tabs(*(Tab(f"{n} {name.title()}", id=f"tab-{name}") for n, name in enumerate(PANES, 1)),
-                            id="pane-tabs")
-                tabs.can_focus = False
-                yield tabs
+                yield PaneTabs(PANES, id="pane-tabs")
                 with Container(id="panes"):
                     yield StepDetail(id="pane-step", classes="pane -current")
                     for pane in (ServiceBoard(id="pane-services", classes="pane"),
@@ -121,7 +121,12 @@ class ConsoleScreen(Screen[None]):
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        self.query_one(StepTable).focus()
+        table = self.query_one(StepTable)
+        table.cursor_moved = self.show_step
+        table.focus()
+        tabs = self.query_one(PaneTabs)
+        tabs.chosen = self.action_pane
+        tabs.show(self.pane)
         self.call_after_refresh(self.relayout)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -140,21 +145,26 @@ class ConsoleScreen(Screen[None]):
         state = self.drill.state
         self.query_one(StepTable).build(state, self.drill.now_t())
         self.refresh_view(full=True)
+        self.call_after_refresh(self.remeasure)
+
+    def remeasure(self, pane: str | None = None) -> None:
+        for text in self.query(PaneText) if pane is None else self.query_one(f"#pane-{pane}").query(PaneText):
+            text.remeasure()
 
     # ----- rendering from the state -----
 
     def visible(self, pane: str) -> bool:
         return self.wide or self.pane == pane
 
-    def refresh_view(self, full: bool = True) -> None:
+    def refresh_view(self, full: bool = True, table: bool = True) -> None:
         """Redraw from drill.state. `full=False` is the clock tick: only what time moves."""
         drill = self.drill
         state, now_t = drill.state, drill.now_t()
         self.query_one(ClockBar).show(state, now_t, self.plan.scenario.title)
-        table = self.query_one(StepTable)
-        table.refresh_rows(state, now_t, only_active=not full)
+        if table:
+            self.query_one(StepTable).refresh_rows(state, now_t, only_active=not full)
         if self.visible("step"):
-            self.query_one(StepDetail).show(state, table.current_key(), now_t)
+            self.query_one(StepDetail).show(state, self.query_one(StepTable).current_key(), now_t)
         if self.visible("injects"):
             self.query_one(InjectTimeline).show(state, now_t)
         if full and self.visible("services"):
@@ -172,9 +182,10 @@ class ConsoleScreen(Screen[None]):
                 shown.append((key, self.app.get_key_display(active.binding), active.binding.description))
         self.query_one(KeyBar).show(shown)
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def show_step(self, key: str | None) -> None:
+        """The cursor moved: show that step and the keys that apply to it."""
         if self.visible("step"):
-            self.query_one(StepDetail).show(self.drill.state, event.row_key.value, self.drill.now_t())
+            self.query_one(StepDetail).show(self.drill.state, key, self.drill.now_t())
         self.update_footer()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -188,10 +199,6 @@ class ConsoleScreen(Screen[None]):
         if event.option_list is detail and (item := detail.item()) is not None:
             self._toggle(item)
 
-    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
-        if event.tab.id:
-            self.action_pane(event.tab.id.removeprefix("tab-"))
-
     # ----- what applies now -----
 
     def step(self) -> PlanStep | None:
@@ -199,42 +206,7 @@ class ConsoleScreen(Screen[None]):
 
     def refusal(self, action: str) -> str | None:
         """Why an action does not apply right now (None: it does)."""
-        state = self.drill.state
-        if state.ended:
-            return "the drill has ended"
-        step = self.step()
-        if action in STEP_ACTIONS and step is None:
-            return "put the cursor on a step first (this row is a runbook heading)"
-        if step is not None:
-            status = state.status(step.key)
-            if action == "start_step" and status is not StepStatus.READY:
-                return _not_ready(state, step, status, "start")
-            if action == "complete_step":
-                if step.options:
-                    return f"{step.id} is a decision: press d to record what the team chose"
-                if status not in (StepStatus.READY, StepStatus.ACTIVE):
-                    return _not_ready(state, step, status, "be marked done")
-            if action == "decide":
-                if not step.options:
-                    return f"{step.id} is not a decision"
-                if status not in (StepStatus.READY, StepStatus.ACTIVE):
-                    return _not_ready(state, step, status, "be decided")
-            if action == "skip_step" and status in (StepStatus.DONE, StepStatus.SKIPPED):
-                return f"{step.id} is already {status.value}"
-            if action == "tick" and not step.do:
-                return f"{step.id} has no checklist"
-        if action == "fire_next" and not state.upcoming():
-            return "no scheduled inject is left (contingency injects wait for the team; I picks any inject)"
-        if action == "fire_any" and len(state.fired) == len(self.plan.injects):
-            return "every inject has fired"
-        if action == "next_open" and not any(state.status(k) in (StepStatus.READY, StepStatus.ACTIVE)
-                                             for k in self.plan.steps):
-            return "no step is ready or active"
-        if action == "pause" and not state.running:
-            return "the clock is already paused"
-        if action == "resume" and state.running:
-            return "the clock is already running"
-        return None
+        return why_not(self.drill.state, self.step(), action)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ACTIONS and action not in ("help", "quit"):
@@ -344,7 +316,8 @@ class ConsoleScreen(Screen[None]):
     def action_resume(self) -> None:
         if not self._refused("resume"):
             drill = self.drill
-            self.drill_app.perform(drill.resume_clock)
+            if self.drill_app.perform(drill.resume_clock):
+                self.app.clear_notifications()  # "the clock is paused" no longer holds
 
     def action_jump(self) -> None:
         if self._refused("jump"):
@@ -379,6 +352,10 @@ class ConsoleScreen(Screen[None]):
     async def action_quit(self) -> None:
         await self.drill_app.action_quit()
 
+    def action_focus_steps(self) -> None:
+        """Esc in the checklist: back to the steps."""
+        self.query_one(StepTable).focus()
+
     def action_next_open(self) -> None:
         """Move the cursor to the next ready or active step below it, wrapping round."""
         if self._refused("next_open"):
@@ -394,28 +371,12 @@ class ConsoleScreen(Screen[None]):
                 return
 
     def action_pane(self, name: str) -> None:
-        if name not in PANES:
+        if name not in PANES or (name == self.pane and self.query_one(f"#pane-{name}").has_class("-current")):
             return
         self.pane = name
+        self.refresh_view(full=True, table=False)  # fill the pane first: showing it takes one layout, not two
         for pane in PANES:
             self.query_one(f"#pane-{pane}").set_class(pane == name, "-current")
-        tabs = self.query_one(Tabs)
-        if tabs.active != f"tab-{name}":
-            tabs.active = f"tab-{name}"
-        self.refresh_view(full=True)
+        self.query_one(PaneTabs).show(name)
+        self.remeasure(name)
 
-
-def _not_ready(state: DrillState, step: PlanStep, status: StepStatus, verb: str) -> str:
-    """Why a step cannot `verb` in its state, in the facilitator's terms."""
-    if status is StepStatus.WAITING:
-        open_needs = [n.partition("/")[2] for n in step.needs if not state.resolved(n)]
-        return f"{step.id} cannot {verb}: it is waiting for {', '.join(open_needs)}"
-    if status is StepStatus.DORMANT:
-        return f"{step.id} cannot {verb}: it is a branch that nothing has opened"
-    if status is StepStatus.BLOCKED:
-        down = [s for s in step.requires if state.services.get(s) == "down"]
-        fallback = f"; its fallback {step.fallback.partition('/')[2]} is open" if step.fallback else ""
-        return f"{step.id} cannot {verb}: it is blocked while {', '.join(down)} is down{fallback}"
-    if status is StepStatus.ACTIVE:
-        return f"{step.id} is already active; press c when it is done"
-    return f"{step.id} is {status.value}"

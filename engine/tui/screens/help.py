@@ -16,7 +16,7 @@ EXTRA_KEYS = [
     ("↑ ↓ PgUp PgDn", "move between steps (or click a row)"),
     ("Enter", "on a step: to its checklist; in it: tick/untick"),
     ("space", "in the checklist: tick or untick"),
-    ("Tab", "between the steps and the checklist"),
+    ("Tab / Esc", "to the checklist and back to the steps"),
     ("1 2 3 4", "Step, Services, Injects or Log pane (if tabbed)"),
     ("ctrl+p", "every action by name (the command palette)"),
 ]

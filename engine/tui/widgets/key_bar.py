@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from textual import events
 from textual.content import Content
+from textual.style import Style
 from textual.widgets import Static
 
 
 class KeyBar(Static):
+    COMPONENT_CLASSES = {"key-bar--key"}
     def __init__(self, **kwargs: object) -> None:
         super().__init__(markup=False, **kwargs)  # type: ignore[arg-type]
         self._keys: list[tuple[str, str, str]] = []  # (key, shown as, description)
@@ -23,14 +25,15 @@ class KeyBar(Static):
         if keys == self._keys:
             return
         self._keys = keys
-        parts: list[str | tuple[str, str]] = []
+        key_style = Style.from_rich_style(self.get_component_rich_style("key-bar--key"))
+        parts: list[str | tuple[str, Style]] = []
         self._spans = []
         x = 0
         for key, shown, description in [*keys, ("ctrl+p", "^p", "palette")]:
-            label = f" {shown} "
-            parts += [(label, "bold reverse"), f" {description} "]
-            self._spans.append((x, x + len(label) + len(description) + 2, key))
-            x += len(label) + len(description) + 2
+            item = f" {shown} {description} "
+            parts += [" ", (shown, key_style), f" {description} "]
+            self._spans.append((x, x + len(item), key))
+            x += len(item)
         self.update(Content.assemble(*parts), layout=False)
 
     def on_click(self, event: events.Click) -> None:

@@ -20,3 +20,9 @@ class PaneText(Static):
         shape = tuple(line.cell_length for line in content.split("\n"))
         self.update(content, layout=shape != self._shape)
         self._shown, self._shape = content, shape
+
+    def remeasure(self) -> None:
+        """Lay the text out again. Text set while its pane was hidden, or in the very first layout,
+        can keep the height it had when empty; the console calls this when panes appear."""
+        if self._shown is not None:
+            self.update(self._shown, layout=True)

@@ -63,20 +63,41 @@ class StepDetail(OptionList):
             options = [_text(self._head(state, step, now_t))]
             if items:
                 options.append(_text([Content.styled(f"\nChecklist {len(record.ticks)}/{len(items)}", "bold")]))
-                options += [Option(self._item(text, i in record.ticks), id=f"{ITEM}{i}") for i, text in enumerate(items)]
+                options += [Option(self._item(text, i in record.ticks), id=f"{ITEM}{i}")
+                            for i, text in enumerate(items)]
             tail = self._tail(state, step)
             if tail:
                 options.append(_text(tail))
         shown = tuple(str(o.prompt) for o in options)
         if shown == self._shown:
             return
-        keep = self.highlighted if key == self._step else None
+        # In the checklist, the highlight stays put; from the steps table, it rests on the next open item
+        # (the one x ticks).
+        keep = self.highlighted if key == self._step and self.has_focus else None
         self._shown, self._step, self._items = shown, key, list(items)
         self.set_options(options)
         if items:
             ticks = state.steps[step.key].ticks if step else set()
             first_open = next((i for i in range(len(items)) if i not in ticks), 0)
             self.highlighted = keep if keep is not None else self._index_of(first_open)
+
+    def action_cursor_down(self) -> None:
+        """Down past the last item stays there (the OptionList would wrap to the first: a surprise
+        that unticks the wrong item)."""
+        self._move(1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def _move(self, step: int) -> None:
+        item = self.item()
+        target = 0 if item is None else item + step
+        if self._items and 0 <= target < len(self._items):
+            self.highlighted = self._index_of(target)
+        elif self._items and item is None:
+            self.highlighted = self._index_of(0)
+        else:  # at an end: scroll the text beyond the checklist into view instead
+            self.scroll_relative(y=step, animate=False)
 
     def _index_of(self, item: int) -> int:
         return self.get_option_index(f"{ITEM}{item}")
@@ -90,7 +111,8 @@ class StepDetail(OptionList):
         record = state.steps[step.key]
         lines = [
             Content.assemble((display.state_label(status), display.STATE_STYLE[status] or "bold"), "  ",
-                             (display.literal(step.id), "dim"), ("  in ", "dim"), (display.literal(step.runbook), "dim")),
+                             (display.literal(step.id), "dim"), ("  in ", "dim"),
+                             (display.literal(step.runbook), "dim")),
             display.content(step.title, "bold"),
         ]
         who = "nobody named"

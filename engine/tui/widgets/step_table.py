@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
@@ -42,8 +45,19 @@ class StepTable(DataTable[Text]):
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
         self.plan = plan
         self._rendered: dict[str, tuple[Text, ...]] = {}
+        self._signatures: dict[str, tuple[object, ...]] = {}
+        self._by_runbook = {rb.runbook: [s for s in plan.steps.values() if s.runbook == rb.runbook]
+                            for rb in plan.runbooks}
         self._layout: tuple[int, ...] = ()
         self._active: set[str] = set()  # steps whose time cell moves with the clock
+        # Called with the row key as soon as the cursor moves, before the frame is drawn, so the
+        # detail pane changes in the same frame as the cursor (RowHighlighted arrives a frame later).
+        self.cursor_moved: Callable[[str | None], None] | None = None
+
+    def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
+        super().watch_cursor_coordinate(old, new)
+        if old != new and self.cursor_moved is not None:
+            self.cursor_moved(self.current_key())
 
     # ----- building -----
 
@@ -62,6 +76,7 @@ class StepTable(DataTable[Text]):
         self._layout = layout + (owner,)
         self.clear(columns=True)
         self._rendered.clear()
+        self._signatures.clear()
         self.add_column(Text("state"), width=STATE_WIDTH, key="state")
         self.add_column(Text("step"), width=layout[0], key="step")
         if wide:
@@ -75,54 +90,54 @@ class StepTable(DataTable[Text]):
         self.select(keep)
 
     def refresh_rows(self, state: DrillState, now_t: float, only_active: bool = False) -> None:
-        """Update the cells that changed since the last call (the clock only moves active steps' time)."""
+        """Update the rows whose state, owner or time changed since the last call (the clock moves only
+        active steps' time). Rows are compared by a cheap signature, so a 500-step drill redraws the few
+        rows an action changed, not all of them."""
         if not self._layout:
             return
-        keys = list(self._active) if only_active else None
-        rows = self._rows(state, now_t, keys)
         columns = list(self.columns)
-        for key, cells in rows.items():
+        for key, cells in self._rows(state, now_t, list(self._active) if only_active else None).items():
             old = self._rendered.get(key)
-            if old == cells:
-                continue
             for column, new, before in zip(columns, cells, old or (None,) * len(cells), strict=True):
                 if new != before:
                     self.update_cell(key, column, new)
             self._rendered[key] = cells
 
     def _rows(self, state: DrillState, now_t: float, keys: list[str] | None = None) -> dict[str, tuple[Text, ...]]:
+        """The cells of the rows that changed (all rows after `build` cleared the signatures)."""
         wide = len(self._layout) == 3
         out: dict[str, tuple[Text, ...]] = {}
-        active: set[str] = set()
-        wanted = set(keys) if keys is not None else None
+        statuses = state.statuses() if keys is None else {k: state.status(k) for k in keys}
+        active = {k for k, status in statuses.items() if status is StepStatus.ACTIVE}
+        self._active = active if keys is None else (self._active - set(keys)) | active
         for runbook in self.plan.runbooks:
-            header = RUNBOOK_PREFIX + runbook.runbook
-            steps = [s for s in self.plan.steps.values() if s.runbook == runbook.runbook]
-            if wanted is None:
-                out[header] = self._header(state, runbook.runbook, runbook.title, steps, wide)
+            steps = self._by_runbook[runbook.runbook]
+            if keys is None:
+                finished = sum(statuses[s.key] in (StepStatus.DONE, StepStatus.SKIPPED) for s in steps)
+                header = RUNBOOK_PREFIX + runbook.runbook
+                if self._signatures.get(header) != (finished,):
+                    self._signatures[header] = (finished,)
+                    out[header] = self._header(runbook.runbook, runbook.title, finished, len(steps), wide)
             for step in steps:
-                if wanted is not None and step.key not in wanted:
+                status = statuses.get(step.key)
+                if status is None:
                     continue
-                status = state.status(step.key)
-                if status is StepStatus.ACTIVE:
-                    active.add(step.key)
-                out[step.key] = self._step_row(state, step, status, now_t, wide)
-        if wanted is None:
-            self._active = active
-        else:
-            self._active = {k for k in self._active if k not in wanted} | active
+                taken = spent(state, step.key, now_t)
+                signature = (status, owner_name(state, step), None if taken is None else int(taken))
+                if self._signatures.get(step.key) != signature:
+                    self._signatures[step.key] = signature
+                    out[step.key] = self._step_row(state, step, status, taken, wide)
         return out
 
-    def _header(self, state: DrillState, runbook: str, title: str, steps: list[PlanStep],
-                wide: bool) -> tuple[Text, ...]:
-        finished = sum(state.status(s.key) in (StepStatus.DONE, StepStatus.SKIPPED) for s in steps)
+    @staticmethod
+    def _header(runbook: str, title: str, finished: int, total: int, wide: bool) -> tuple[Text, ...]:
         cells = [Text("▌runbook", style="bold"), display.cell(runbook, "bold")]
         if wide:
             cells.append(display.cell(title, "bold"))
-        cells += [Text(""), Text(f"{finished}/{len(steps)}", style="bold")]
+        cells += [Text(""), Text(f"{finished}/{total}", style="bold")]
         return tuple(cells)
 
-    def _step_row(self, state: DrillState, step: PlanStep, status: StepStatus, now_t: float,
+    def _step_row(self, state: DrillState, step: PlanStep, status: StepStatus, taken: float | None,
                   wide: bool) -> tuple[Text, ...]:
         style = display.STATE_STYLE[status]
         dim = "dim" if status in (StepStatus.DORMANT, StepStatus.DONE, StepStatus.SKIPPED) else ""
@@ -134,11 +149,13 @@ class StepTable(DataTable[Text]):
             name.append("  " + display.literal(step.title, one_line=True), style="dim")
             cells = [Text(display.state_label(status), style=style), name]
         cells.append(display.cell(owner_name(state, step), dim))
-        cells.append(self._time_cell(state, step, now_t))
+        cells.append(self._time_cell(step, taken, status))
         return tuple(cells)
 
-    def _time_cell(self, state: DrillState, step: PlanStep, now_t: float) -> Text:
-        taken = spent(state, step.key, now_t)
+    @staticmethod
+    def _time_cell(step: PlanStep, taken: float | None, status: StepStatus) -> Text:
+        if taken is None and status is StepStatus.SKIPPED:
+            return Text("")  # never worked on: no time to weigh against its target
         target = display.span(step.target) if step.target is not None else ""
         shown = display.span(taken) if taken is not None else "–"
         text = f"{shown}/{target}" if target else ("" if taken is None else shown)
