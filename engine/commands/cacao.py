@@ -8,6 +8,9 @@ import os
 import sys
 from pathlib import Path
 
+from engine.commands import fail as _fail
+from engine.commands import usage as _usage
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
 
 _EXPORT_EPILOG = """\
@@ -81,14 +84,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     imp.set_defaults(run=run_import)
 
 
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return EXIT_USAGE
-
-
-def _fail(message: str, code: int = EXIT_USAGE) -> int:
-    print(f"tabletop: error: {message}", file=sys.stderr)
-    return code
 
 
 def created_stamp(given: str | None) -> str:

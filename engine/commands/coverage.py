@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from engine.commands import fail as _fail
+
 if TYPE_CHECKING:
     from engine.coverage import Coverage, Item
 
@@ -84,10 +86,6 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
 
-
-def _fail(message: str, code: int = EXIT_USAGE) -> int:
-    print(f"tabletop: error: {message}", file=sys.stderr)
-    return code
 
 
 def run(args: argparse.Namespace) -> int:

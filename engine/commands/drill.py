@@ -12,6 +12,8 @@ import os
 import shlex
 import sys
 
+from engine.commands import fail as _fail
+
 EXIT_OK, EXIT_USAGE, EXIT_PLAN, EXIT_LOG = 0, 2, 3, 4
 
 
@@ -41,10 +43,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--facilitator", metavar="NAME", help="the facilitator's name, filled in on the start screen")
     parser.set_defaults(run=run_drill)
 
-
-def _fail(message: str, code: int) -> int:
-    print(f"tabletop: error: {message}", file=sys.stderr)
-    return code
 
 
 def run_drill(args: argparse.Namespace) -> int:

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from engine.commands import fail as _fail
+
 if TYPE_CHECKING:
     from engine.config import Config
     from engine.drill.explore import Exploration, PathEnd
@@ -74,10 +76,6 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
 
-
-def _fail(message: str, code: int = EXIT_USAGE) -> int:
-    print(f"tabletop: error: {message}", file=sys.stderr)
-    return code
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from engine.commands import fail as _fail
+from engine.commands import usage as _usage
+
 EXIT_OK, EXIT_BAD, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
 
 EXIT_CODES = """\
@@ -55,14 +58,6 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(run=lambda args: _usage(parser))
 
 
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return EXIT_USAGE
-
-
-def _fail(message: str, code: int) -> int:
-    print(f"tabletop: error: {message}", file=sys.stderr)
-    return code
 
 
 def logged_file(log_path: str, recorded: Any) -> str | None:

@@ -9,6 +9,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from engine.commands import fail as _fail
+from engine.commands import usage as _usage
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
 
 _EXPORT_EPILOG = """\
@@ -98,14 +101,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     imp.set_defaults(run=run_import)
 
 
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return EXIT_USAGE
-
-
-def _fail(message: str, code: int = EXIT_USAGE) -> int:
-    print(f"tabletop: error: {message}", file=sys.stderr)
-    return code
 
 
 # ----- export -----

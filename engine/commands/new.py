@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from engine.commands import fail as _fail
+
 EXIT_OK, EXIT_USAGE = 0, 2
 
 _EPILOG = """\
@@ -103,7 +105,3 @@ def _find_runbooks(ids: list[str], folders: list[str] | None) -> tuple[list, lis
         (found.append(subject.model) if subject else missing.append(runbook_id))
     return found, missing
 
-
-def _fail(message: str) -> int:
-    print(f"tabletop: error: {message}", file=sys.stderr)
-    return EXIT_USAGE

@@ -9,6 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from engine.commands import fail as _fail
+
 EXIT_FINISHED, EXIT_DEADLOCK, EXIT_USAGE, EXIT_PLAN, EXIT_LOG = 0, 1, 2, 3, 4
 
 EXIT_CODES = """\
@@ -58,10 +60,6 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--resume", metavar="LOG", help="continue a log written by play (after a crash) to the end")
     parser.set_defaults(run=run_play)
 
-
-def _fail(message: str, code: int) -> int:
-    print(f"tabletop: error: {message}", file=sys.stderr)
-    return code
 
 
 class _Stop(Exception):

@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from engine.commands import fail as _fail
+
 EXIT_OK, EXIT_USAGE, EXIT_UNREADABLE = 0, 2, 3
 DEFAULT_FOLDER = "exports/reports"
 EXTENSIONS = {"md": ".md", "html": ".html", "json": ".json", "pdf": ".pdf", "csv": "-improvement-plan.csv"}
@@ -58,10 +60,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                         "of this drill")
     parser.set_defaults(run=run)
 
-
-def _fail(message: str, code: int = EXIT_USAGE) -> int:
-    print(f"tabletop: error: {message}", file=sys.stderr)
-    return code
 
 
 def run(args: argparse.Namespace) -> int:
