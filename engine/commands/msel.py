@@ -228,8 +228,8 @@ def _runbooks(ids: list[str], folders: list[str] | None, target: Path | None) ->
     for runbook_id in ids:
         subject = result.project.runbook(runbook_id) if result else None
         if subject is None:
-            where = ", ".join(search) or "no runbooks folder"
-            return _fail(f"runbook `{runbook_id}` is not in {where}; give its folder with --runbooks")
+            where = f"is not in {', '.join(search)}" if search else "was not found (no runbooks/ folder here)"
+            return _fail(f"runbook `{runbook_id}` {where}; give its folder with --runbooks")
         if subject.doc.unreadable:
             return _fail(f"{subject.doc.path} could not be read", EXIT_UNREADABLE)
         models.append(subject.model)

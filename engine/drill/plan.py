@@ -146,8 +146,8 @@ def load_plan(scenario_path: str, runbook_dirs: list[str] | None = None) -> Plan
     for runbook_id in scenario.runbooks:
         found = result.project.runbook(runbook_id)
         if found is None:
-            where = ", ".join(folders) or "no runbooks folder"
-            raise PlanError(f"runbook `{runbook_id}` named by the scenario is not in {where}; "
+            where = f"is not in {', '.join(folders)}" if folders else "was not found (no runbooks/ folder here)"
+            raise PlanError(f"runbook `{runbook_id}` named by the scenario {where}; "
                             "give its folder with --runbooks")
         errors = [f for f in result.findings if f.path == found.doc.path and f.severity is Severity.ERROR]
         if errors:
