@@ -17,6 +17,8 @@ from pathlib import Path
 from engine.findings import Severity
 from engine.load import MAX_FILE_BYTES
 
+MAX_SETTING_FILE_BYTES = 1 << 30  # the largest max-file-bytes: 1 GiB
+
 
 class ConfigError(Exception):
     """Settings that cannot be used; the message names the file and what to fix."""
@@ -56,6 +58,10 @@ def load_config(path: Path | None, known_rules: set[str]) -> Config:
         data = tomllib.loads(_read(path))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: arrays or tables nest too deeply to read") from None
+    except ValueError as exc:  # a number of more than 4,300 digits
+        raise ConfigError(f"{path}: a value cannot be read: {str(exc).split(':')[0]}") from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("tabletop", {})
     where = f"{path}" + (" [tool.tabletop]" if path.name == "pyproject.toml" else "")
@@ -77,8 +83,8 @@ def load_config(path: Path | None, known_rules: set[str]) -> Config:
             raise ConfigError(f"{where}: severity of {rule!r} must be error, warning or info, not {level!r}") from None
     config.exclude = _str_list(data.get("exclude", []), where, "exclude")
     size = data.get("max-file-bytes", MAX_FILE_BYTES)
-    if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
-        raise ConfigError(f"{where}: max-file-bytes must be a positive whole number")
+    if not isinstance(size, int) or isinstance(size, bool) or not 0 < size <= MAX_SETTING_FILE_BYTES:
+        raise ConfigError(f"{where}: max-file-bytes must be a whole number from 1 to {MAX_SETTING_FILE_BYTES:,}")
     config.max_file_bytes = size
     return config
 

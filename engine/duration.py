@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from engine.bounds import MAX_DURATION_DIGITS, MAX_DURATION_SECONDS
+
 _PART = re.compile(r"(\d+)([dhms])")
 _WHOLE = re.compile(r"^(?:\d+[dhms])+$")
 _UNIT = {"d": 86400, "h": 3600, "m": 60, "s": 1}
@@ -17,7 +19,8 @@ def parse_duration(text: str) -> int:
     """Seconds in a duration such as `15m`, `2h`, `1h30m` or `45s`.
 
     Units must come largest first and each at most once, so `30m1h` and `1h1h`
-    are mistakes, not synonyms.
+    are mistakes, not synonyms. Raises DurationError for text that does not read
+    so, or for more than 366 days (engine.bounds.MAX_DURATION_SECONDS).
     """
     s = text.strip().replace(" ", "")
     if not s or not _WHOLE.match(s):
@@ -29,8 +32,16 @@ def parse_duration(text: str) -> int:
         if rank <= last_rank:
             raise DurationError(f"{text!r}: put units largest first, each once (like 1h30m)")
         last_rank = rank
+        if len(number.lstrip("0")) > MAX_DURATION_DIGITS:
+            raise DurationError(f"{_shown(text)} is far too long; a duration is at most 366d")
         total += int(number) * _UNIT[unit]
+    if total > MAX_DURATION_SECONDS:
+        raise DurationError(f"{_shown(text)} is more than 366 days; a duration is at most 366d")
     return total
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 def parse_offset(text: str) -> tuple[str, int]:

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from engine.bounds import OutOfBounds, check_wall
 from engine.duration import DurationError, parse_duration, parse_offset
 
 ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
@@ -65,6 +66,10 @@ def _check_timestamp(value: str) -> str:
         ) from None
     if stamp.tzinfo is None:
         raise PydanticCustomError("timestamp", "{value} has no time zone; add Z for UTC", {"value": repr(value)})
+    try:
+        check_wall(stamp, "the time")
+    except OutOfBounds as exc:
+        raise PydanticCustomError("timestamp", str(exc)) from None
     return value
 
 
@@ -131,7 +136,7 @@ class Runbook(_Strict):
 
     runbook: Id
     title: Text
-    version: int | None = None
+    version: int | None = Field(None, ge=0, le=999_999_999, description="A whole number, 0 or more")
     summary: Text | None = None
     services: dict[Id, Text] = Field(default_factory=dict)
     roles: dict[Id, Text] = Field(default_factory=dict)

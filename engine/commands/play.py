@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from engine.bounds import OutOfBounds, check_wall
 from engine.commands import fail as _fail
 
 EXIT_FINISHED, EXIT_DEADLOCK, EXIT_USAGE, EXIT_PLAN, EXIT_LOG = 0, 1, 2, 3, 4
@@ -147,7 +148,10 @@ def _start_option(args: argparse.Namespace) -> datetime | None:
         raise _Stop(f"--start {args.start!r} is not an ISO 8601 time like 2026-01-22T19:33:00Z", EXIT_USAGE) from None
     if when.tzinfo is None:
         raise _Stop(f"--start {args.start!r} has no time zone; add Z for UTC", EXIT_USAGE)
-    return when
+    try:
+        return check_wall(when, "--start")
+    except OutOfBounds as exc:
+        raise _Stop(str(exc), EXIT_USAGE) from None
 
 
 def _split_decide(text: str) -> tuple[str, str]:

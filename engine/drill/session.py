@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine import __version__
+from engine.bounds import OutOfBounds, check_clock
 from engine.drill import events as ev
 from engine.drill.clock import Clock, format_wall
 from engine.drill.log import DrillLog, LogError, LogRead, default_log_path, encode, read_log
@@ -175,6 +176,11 @@ class Drill:
         return self.record(ev.CLOCK_RESUMED, {})
 
     def jump(self, to: float) -> ev.Event:
+        """Move the exercise clock to `to` seconds; raises EventError beyond engine.bounds.MAX_CLOCK_SECONDS."""
+        try:
+            check_clock(to, "the jump's target")
+        except (OutOfBounds, TypeError) as exc:
+            raise EventError(str(exc)) from None
         return self.record(ev.CLOCK_JUMPED, {"to": to})
 
     def rate(self, objective: str, rating: str, comment: str = "") -> ev.Event:

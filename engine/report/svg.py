@@ -9,6 +9,7 @@ All text is XML-escaped and stripped of characters XML cannot hold.
 
 from __future__ import annotations
 
+import math
 import re
 from xml.sax.saxutils import escape as _xml_escape
 
@@ -51,7 +52,7 @@ def timeline(report: m.Report) -> str:
     if not rows:
         return ""
     fig = report.figures
-    end = max(fig.scenario_end_t, 60.0)
+    end = max(fig.scenario_end_t, 60.0) if math.isfinite(fig.scenario_end_t) else 60.0
     span = _nice_span(end)
 
     def x(t: float) -> float:
@@ -115,12 +116,13 @@ def _inject_marks(injects: list[m.TimelineEntry], x) -> dict[float, list[tuple[i
 
 
 def _axis(span: float, x, top: int, bottom: int) -> list[str]:  # type: ignore[no-untyped-def]
-    """Grid lines every hour (or less for short drills), labelled no closer than a label is wide."""
-    step = 3600.0 if span > 3 * 3600 else 1800.0 if span > 3600 else 600.0
-    if span > 16 * 3600:
-        step = 7200.0
-    every = 1
-    while (x(step * every) - x(0)) < 58:
+    """Grid lines every hour (or less for short drills), labelled no closer than a label is wide.
+
+    At most _MAX_GRID_LINES lines whatever the span, so no loop here follows a value's magnitude.
+    """
+    step = _grid_step(span)
+    every = max(1, math.ceil(58 * span / (_PLOT_W * step)) - 1)  # about right; the loop below settles it
+    while x(step * every) - x(0) < 58 and every <= _MAX_GRID_LINES:
         every += 1
     out = []
     for n in range(int(span // step) + 1):
@@ -132,6 +134,23 @@ def _axis(span: float, x, top: int, bottom: int) -> list[str]:  # type: ignore[n
     out.append(f'<text x="{_PLOT_X - 26}" y="{bottom + 13}" font-size="10" fill="#4a5361" '
                'text-anchor="end">scenario time</text>')
     return out
+
+
+_MAX_GRID_LINES = 60
+_STEPS = (600.0, 1800.0, 3600.0, 7200.0, 6 * 3600.0, 12 * 3600.0, 86400.0, 2 * 86400.0, 7 * 86400.0,
+          14 * 86400.0, 28 * 86400.0, 91 * 86400.0, 182 * 86400.0, 364 * 86400.0)
+
+
+def _grid_step(span: float) -> float:
+    """Seconds between grid lines: ten minutes for short drills up to two hours, more for drills of days."""
+    step = 3600.0 if span > 3 * 3600 else 1800.0 if span > 3600 else 600.0
+    if span > 16 * 3600:
+        step = 7200.0
+    for bigger in _STEPS:
+        if span / step <= _MAX_GRID_LINES:
+            return step
+        step = max(step, bigger)
+    return step if span / step <= _MAX_GRID_LINES else span / _MAX_GRID_LINES
 
 
 def _inject_lines(marks: dict[float, list[tuple[int, m.TimelineEntry]]], top: int, bottom: int) -> list[str]:

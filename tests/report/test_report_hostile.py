@@ -174,3 +174,14 @@ def test_hostile_text_in_a_user_template_is_still_escaped(tmp_path: Path, report
     md = render.render_markdown(report, str(tmp_path))
     assert md.startswith("# &lt;script&gt;alert\\(1)&lt;/script&gt; {{ 7\\*7 }}")
     assert "\n" not in md.splitlines()[0]
+
+
+@pytest.mark.parametrize("end", [1e11, 1e300, float("inf"), float("nan"), 732 * 86400.0])
+def test_the_timeline_axis_does_not_follow_the_clock_s_magnitude(report, end: float) -> None:  # type: ignore[no-untyped-def]
+    # A clock jump of 10^11 seconds made the axis loop run for ever; now the grid has at most 61 lines.
+    import dataclasses
+
+    far = dataclasses.replace(report, figures=dataclasses.replace(report.figures, scenario_end_t=end))
+    picture = svg.timeline(far)
+    ET.fromstring(picture)
+    assert 0 < picture.count('stroke="#e4e7eb"') <= 61

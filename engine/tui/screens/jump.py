@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, Static
 
+from engine.bounds import MAX_CLOCK_SECONDS
 from engine.duration import DurationError, parse_offset
 from engine.tui import display
 from engine.tui.screens.form import FormScreen, field
@@ -17,6 +18,8 @@ def jump_target(text: str, now_t: float) -> float:
     """Scenario seconds for `T+4h`, `4h` or `+30m`; raises DurationError if it does not read or is not ahead."""
     kind, seconds = parse_offset(text)
     to = float(seconds) + (now_t if kind == "relative" else 0.0)
+    if to > MAX_CLOCK_SECONDS:
+        raise DurationError(f"the clock reads at most T+{MAX_CLOCK_SECONDS // 86400}d; jump to an earlier time")
     if to <= now_t:
         raise DurationError(f"the clock only jumps forward; it reads {display.clock(now_t)} now")
     return to
