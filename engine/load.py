@@ -195,9 +195,9 @@ def _flow_depth(text: str) -> tuple[int, int]:
 def _compose(doc: Document, text: str) -> Any:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    problem = nesting_problem(text)
-    if problem is not None:
-        message, where = problem
+    too_deep = nesting_problem(text)
+    if too_deep is not None:
+        message, where = too_deep
         line = text.count("\n", 0, where) + 1
         column = where - (text.rfind("\n", 0, where) + 1) + 1
         doc.add("yaml-syntax", Severity.ERROR, message, (line, column),
