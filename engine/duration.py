@@ -9,6 +9,7 @@ from engine.bounds import MAX_DURATION_DIGITS, MAX_DURATION_SECONDS
 _PART = re.compile(r"(\d+)([dhms])")
 _WHOLE = re.compile(r"^(?:\d+[dhms])+$")
 _UNIT = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+_CLOCKLIKE = re.compile(r"^(\d+):([0-5]\d)(?::([0-5]\d))?$")
 
 
 class DurationError(ValueError):
@@ -47,16 +48,33 @@ def _shown(text: str) -> str:
 def parse_offset(text: str) -> tuple[str, int]:
     """A scenario time: (`"absolute"`, seconds) for `T+20m`, (`"relative"`, seconds) for `+30m`.
 
-    A bare duration (`20m`) is read as absolute, like `T+20m`.
+    After `T+` or `+` the time may also be `0` or hours and minutes as tabletop prints them
+    (`T+1:30`, `+0:05`, `T+1:30:15`). A bare duration (`20m`) is read as absolute, like `T+20m`.
+    Raises DurationError.
     """
     s = text.strip()
     if s[:2].upper() == "T+":
-        return "absolute", parse_duration(s[2:])
+        return "absolute", _offset_amount(s[2:], text)
     if s[:2].upper() == "T-":
         raise DurationError(f"{text!r}: scenario time cannot be negative; start the first inject at T+0m")
     if s.startswith("+"):
-        return "relative", parse_duration(s[1:])
+        return "relative", _offset_amount(s[1:], text)
     return "absolute", parse_duration(s)
+
+
+def _offset_amount(amount: str, text: str) -> int:
+    """Seconds after a T+ or + sign: `0`, `1:30`, `1:30:15`, or a duration like `1h30m`."""
+    s = amount.strip()
+    if s == "0":
+        return 0
+    clock = _CLOCKLIKE.match(s)
+    if clock:
+        hours, minutes, seconds = clock.groups()
+        return int(hours) * 3600 + int(minutes) * 60 + int(seconds or 0)
+    try:
+        return parse_duration(s)
+    except DurationError:
+        raise DurationError(f"{text!r} is not a scenario time; write it like T+20m, T+1:30 or +30m") from None
 
 
 def format_duration(seconds: int) -> str:

@@ -22,7 +22,7 @@ from engine.duration import DurationError, parse_duration, parse_offset
 ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 _ID = re.compile(ID_PATTERN)
 DURATION_PATTERN = r"^\s*(\d+[dhms])+\s*$"
-OFFSET_PATTERN = r"^\s*(T\+|\+)?(\d+[dhms])+\s*$"
+OFFSET_PATTERN = r"^\s*((T\+|\+)?(\d+[dhms])+|(T\+|\+)(0|\d+:[0-5]\d(:[0-5]\d)?))\s*$"
 
 
 def _check_id(value: str) -> str:
@@ -88,7 +88,7 @@ Duration = Annotated[
 Offset = Annotated[
     tuple[str, int],
     BeforeValidator(_to_offset),
-    WithJsonSchema({"type": "string", "pattern": OFFSET_PATTERN, "examples": ["T+20m", "+30m"]}),
+    WithJsonSchema({"type": "string", "pattern": OFFSET_PATTERN, "examples": ["T+20m", "+30m", "T+1:30"]}),
 ]
 Timestamp = Annotated[
     str, AfterValidator(_check_timestamp), WithJsonSchema({"type": "string", "format": "date-time"})
@@ -156,6 +156,7 @@ class Inject(_Strict):
     """One row of the MSEL: something that happens to the team."""
 
     id: Id
+    title: Text | None = Field(None, description="A short name, as an MSEL's Subject or Title column gives it")
     at: Offset | None = Field(None, description="T+20m, or +30m after the `after` condition")
     after: After | None = None
     event: Id | None = Field(None, description="Opens `on:` branch steps listening for it")

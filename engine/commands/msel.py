@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -17,10 +18,13 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
 _EXPORT_EPILOG = """\
 examples:
   tabletop msel export scenarios/m365-na-outage-2026-01-22.yaml > msel.csv
+  tabletop msel export scenarios/m365-na-outage-2026-01-22.yaml -o msel.csv --force
   tabletop msel export scenarios/m365-na-outage-2026-01-22.yaml --format xlsx -o msel.xlsx
 
-Columns: Number, Scenario time (T+h:mm), Real time (UTC, when the scenario has
-an anchor), Event, Service changes, Intended player, Inject text, Expected
+Above the header: the scenario's id, title, summary, runbooks, duration and
+anchor as key/value rows (XLSX: a second sheet, "Scenario"), so import gets
+them back. Columns: Number, Scenario time (T+h:mm), Real time (UTC, when the scenario has
+an anchor), Event, Service changes, Intended player, Title, Inject text, Expected
 action, Objectives, Condition (contingency injects: `after DECISION=OPTION +30m`
 or `after STEP +5m`) and ID. Cells that a spreadsheet would run as a formula
 (starting with = + - @, a tab or a carriage return) and cells starting with an
@@ -30,25 +34,30 @@ UTF-8 byte-order mark so Excel reads them as UTF-8 (not on stdout).
 exit codes:
   0  written
   1  the scenario is not valid (run `tabletop validate` on it)
-  2  usage error (bad option, missing file, unwritable output)
+  2  usage error (bad option, missing file, unwritable output, the output exists: use --force,
+     text an XLSX cell cannot hold)
   3  the scenario could not be read or parsed
 """
 
 _IMPORT_EPILOG = """\
 examples:
-  tabletop msel import msel.csv --scenario-id vpn-drill --runbook vpn-outage -o scenarios/vpn-drill.yaml
-  tabletop msel import msel.xlsx --scenario-id m365 --runbook inbound-mail-continuity admin-console-loss
-  tabletop msel import MSEL.json --scenario-id ransomware-ttx --runbook ransomware --anchor 2026-03-02T09:00:00Z
+  tabletop msel import vpn-drill.csv -o scenarios/vpn-drill.yaml
+  tabletop msel import msel.xlsx --scenario-id m365 --runbook inbound-mail-continuity admin-console-loss -o -
+  tabletop msel import MSEL.json --scenario-id ransomware-ttx --anchor 2026-03-02T09:00:00Z
 
-Reads tabletop's own export, hand-made spreadsheets (columns matched by header)
-and the JSON MSEL of chat-based exercise runners (keys #, Real Time, Date,
-Subject, From, Player, Script, Poll; Photo, Picture Name and Profile are not
-carried over). Times: T+1:30, 1:30, 01:30:00, 1h30m, clock times such as
-07:29 PM (counted from the earliest), or ISO date-times (with --anchor, or an
-anchor inferred from rows that have both a scenario and a real time).
-Unknown columns, skipped rows and rows out of time order are reported on
-stderr. Nothing is written unless the whole file converts; the scenario is
-then checked against its runbooks like `tabletop validate` does.
+Reads tabletop's own export, hand-made spreadsheets (columns matched by header,
+the vocabularies in docs/msel.md) and the JSON MSEL of chat-based exercise
+runners. Times may be offsets from T+0 (T+1:30, 1:30, 1h30m, +90m), clock times
+(08:00, 7:29 PM, 0700, Excel times), dates in their own column, Day 2 08:00,
+military date-time groups (210900ZAUG2011) or ISO date-times. Whether the time
+column holds clock times or offsets is decided from its cells and said on
+stderr with T+0 (--times and --anchor override). The scenario id defaults to
+the file's (or the file name), the runbooks to the file's, else those in
+runbooks/ whose roles, services, events or steps the MSEL names. Unknown
+columns, skipped rows (marked omitted, or with no time; --strict refuses them)
+and rows out of time order are reported on stderr. Nothing is written unless
+the whole file converts; the scenario is then checked against its runbooks
+like `tabletop validate` does.
 
 exit codes:
   0  written (warnings, if any, on stderr)
@@ -76,7 +85,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     export.add_argument("scenario", metavar="SCENARIO", help="a scenario file")
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("-o", "--output", metavar="PATH",
-                        help="where to write (default: stdout for csv, SCENARIO-ID.xlsx for xlsx)")
+                        help="where to write, - for stdout (default: stdout for csv, SCENARIO-ID.xlsx for xlsx)")
+    export.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     export.set_defaults(run=run_export)
 
     imp = actions.add_parser(
@@ -86,9 +96,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     imp.add_argument("file", metavar="FILE", help="the MSEL: .csv, .xlsx or .json")
     imp.add_argument("--format", choices=["csv", "xlsx", "json"], help="default: from the file name")
-    imp.add_argument("-o", "--output", metavar="SCENARIO.yaml", help="write here (default: stdout)")
-    imp.add_argument("--scenario-id", required=True, metavar="ID", help="the new scenario's id")
-    imp.add_argument("--runbook", required=True, nargs="+", metavar="RB", help="the runbook ids it drills")
+    imp.add_argument("-o", "--output", metavar="SCENARIO.yaml", help="write here, - for stdout (default: stdout)")
+    imp.add_argument("--scenario-id", metavar="ID",
+                     help="the new scenario's id (default: the file's Scenario row, else from the file name)")
+    imp.add_argument("--runbook", nargs="+", metavar="RB",
+                     help="the runbook ids it drills (default: the file's Runbooks row, else the runbooks the "
+                     "MSEL names, else all in the runbook folder)")
     imp.add_argument("--runbooks", metavar="DIR", action="append",
                      help="folder of runbooks to check against (repeatable; default: runbooks/)")
     imp.add_argument("--title", help="the scenario's title (default: from the id)")
@@ -96,7 +109,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     imp.add_argument("--duration", metavar="DURATION", help="the planned window, e.g. 11h")
     imp.add_argument("--encoding", metavar="CODEC", help="text encoding of a CSV or JSON file, e.g. cp1252 "
                      "(default: UTF-8, with or without a byte-order mark)")
-    imp.add_argument("--sheet", metavar="NAME", help="XLSX: the sheet to read (default: the first)")
+    imp.add_argument("--sheet", metavar="NAME", help="XLSX: the sheet to read (default: the active sheet, "
+                     "else the first visible one)")
+    imp.add_argument("--times", choices=["clock", "offset"],
+                     help="read the time column as clock times or as offsets from T+0 (default: decided from "
+                     "the cells, and said)")
+    imp.add_argument("--strict", action="store_true",
+                     help="refuse rows that cannot be scheduled (marked omitted, or no time) instead of skipping")
     imp.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     imp.set_defaults(run=run_import)
 
@@ -107,12 +126,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from engine.msel.export import to_csv, write_xlsx
-    from engine.scaffold import ScaffoldError, write_file
+    from engine.commands.output import OutputError, target, write_binary, write_text
+    from engine.msel.export import XlsxTextError, to_csv, write_xlsx
     from engine.validate import validate
 
     if not Path(args.scenario).is_file():
         return _fail(f"{args.scenario}: no such file")
+    try:
+        where = target(args.output, force=args.force)  # None: stdout (csv), or SCENARIO-ID.xlsx (xlsx)
+    except OutputError as exc:
+        return _fail(str(exc))
     doc = validate([args.scenario]).documents[0]
     if doc.unreadable:
         return _fail(f"{args.scenario} could not be read; run `tabletop validate {args.scenario}`", EXIT_UNREADABLE)
@@ -122,53 +145,31 @@ def run_export(args: argparse.Namespace) -> int:
     scenario = doc.model
     try:
         if args.format == "csv":
-            if not args.output:
-                sys.stdout.write(to_csv(scenario))
-                return EXIT_OK
-            write_file(Path(args.output), "\ufeff" + to_csv(scenario), overwrite=True)
+            write_text(where, ("\ufeff" if where else "") + to_csv(scenario), force=args.force)
         else:
-            target = Path(args.output or f"{scenario.scenario}.xlsx")
-            _write_binary(target, lambda temp: write_xlsx(scenario, temp))
-    except ScaffoldError as exc:
+            if args.output is None:
+                where = target(f"{scenario.scenario}.xlsx", force=args.force)
+            write_binary(where, lambda temp: write_xlsx(scenario, temp), force=args.force)
+    except (OutputError, XlsxTextError) as exc:
         return _fail(str(exc))
-    print(f"wrote {args.output or target}", file=sys.stderr)
+    if where is not None:
+        print(f"wrote {where}", file=sys.stderr)
     return EXIT_OK
-
-
-def _write_binary(target: Path, write: Any) -> None:
-    """Write through a temporary file beside the target, then move it into place."""
-    from engine.scaffold import ScaffoldError
-
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise ScaffoldError(f"{folder}: no such folder")
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(Path(temp))
-        os.replace(temp, target)
-    except OSError as exc:
-        raise ScaffoldError(f"cannot write {target}: {exc.strerror or exc}") from None
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
 
 
 # ----- import -----
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from engine.commands.output import OutputError, target, write_text
     from engine.msel import MselError
-    from engine.msel.convert import Options, convert
     from engine.msel.table import detect_format, read_table
     from engine.msel.times import TimeFormatError, parse_anchor
-    from engine.scaffold import ScaffoldError, file_text, kebab, write_file
 
-    scenario_id = args.scenario_id
-    if kebab(scenario_id, fallback="") != scenario_id:
-        return _fail(f"--scenario-id {scenario_id!r} is not an id; try {kebab(scenario_id)!r}")
-    if args.output and Path(args.output).exists() and not args.force:
-        return _fail(f"{args.output} exists already; pass --force to overwrite it")
+    try:
+        where = target(args.output, force=args.force)
+    except OutputError as exc:
+        return _fail(str(exc))
     anchor = None
     if args.anchor:
         try:
@@ -182,38 +183,81 @@ def run_import(args: argparse.Namespace) -> int:
             parse_duration(args.duration)
         except DurationError as exc:
             return _fail(f"--duration: {exc}")
-    target = Path(args.output) if args.output else None
-    runbooks = _runbooks(args.runbook, args.runbooks, target)
-    if isinstance(runbooks, int):
-        return runbooks
-    files, models = runbooks
-    roles = {r for rb in models for r in rb.roles}
     try:
-        kind = detect_format(args.file, args.format)
-        table = read_table(args.file, kind, encoding=args.encoding, sheet=args.sheet)
-        converted = convert(table, Options(scenario_id, list(args.runbook), args.title, anchor, args.duration, roles))
+        table = read_table(args.file, detect_format(args.file, args.format), encoding=args.encoding,
+                           sheet=args.sheet)
+        converted = _convert(args, table, anchor, where)
     except MselError as exc:
-        return _fail(str(exc))
-    for note in converted.notes:
-        print(f"tabletop: note: {note}", file=sys.stderr)
-    for warning in converted.warnings:
-        print(f"tabletop: warning: {warning}", file=sys.stderr)
-    folder = target.parent if target else Path("scenarios" if Path("scenarios").is_dir() else ".")
-    text = file_text("scenario", folder, converted.data)
-    errors = _check(text, target.name if target else f"{scenario_id}.yaml", files, converted.rows)
+        return _fail(escape(str(exc)))
+    if isinstance(converted, int):
+        return converted
+    result, files = converted
+    for note in result.notes:
+        print(f"tabletop: note: {escape(note)}", file=sys.stderr)
+    for warning in result.warnings:
+        print(f"tabletop: warning: {escape(warning)}", file=sys.stderr)
+    text = _scenario_text(result.data, where)
+    errors = _check(text, where.name if where else f"{result.data['scenario']}.yaml", files, result.rows)
     try:
-        if target:
-            write_file(target, text, overwrite=args.force)
-            print(f"wrote {target} ({len(converted.data['injects'])} injects)", file=sys.stderr)
-        else:
-            sys.stdout.write(text)
-    except ScaffoldError as exc:
+        write_text(where, text, force=args.force)
+    except OutputError as exc:
         return _fail(str(exc))
+    if where is not None:
+        print(f"wrote {where} ({len(result.data['injects'])} injects)", file=sys.stderr)
     return EXIT_FINDINGS if errors else EXIT_OK
 
 
-def _runbooks(ids: list[str], folders: list[str] | None, target: Path | None) -> tuple[list[str], list] | int:  # type: ignore[type-arg]
-    """The runbook files to check against and the models of the named ones."""
+def escape(text: str) -> str:
+    """Text from a cell, safe for a terminal: control and format characters as escapes."""
+    from engine.drill.narrate import escape as _escape
+
+    return _escape(text)
+
+
+def _scenario_text(data: dict[str, Any], where: Path | None) -> str:
+    from engine.scaffold import file_text
+
+    folder = where.parent if where else Path("scenarios" if Path("scenarios").is_dir() else ".")
+    return file_text("scenario", folder, data)
+
+
+def _convert(args: argparse.Namespace, table: Any, anchor: Any, where: Path | None) -> Any:
+    """(Converted, runbook files) with the scenario id and runbooks settled, or an exit code."""
+    from engine.msel import MselError
+    from engine.msel.convert import Options, convert
+    from engine.msel.meta import read_meta
+    from engine.msel.runbooks import choose
+    from engine.scaffold import kebab
+
+    meta = read_meta(table)
+    scenario_id = args.scenario_id or meta.values.get("scenario") or kebab(Path(args.file).stem, fallback="msel")
+    if kebab(scenario_id, fallback="") != scenario_id:
+        origin = "--scenario-id" if args.scenario_id else f"{table.path}: row {meta.rows.get('scenario')}: Scenario"
+        return _fail(escape(f"{origin} {scenario_id!r} is not an id; try {kebab(scenario_id)!r}"))
+    named = list(args.runbook or [])
+    if not named and meta.values.get("runbooks"):
+        named = [r for r in re.split(r"[;,\s]+", meta.values["runbooks"]) if r]
+    found = _runbooks(named, args.runbooks, where)
+    if isinstance(found, int):
+        return found
+    files, models, everything = found
+    pool = models if named else everything
+    options = Options(scenario_id, named, args.title, anchor, args.duration,
+                      {r for rb in pool for r in rb.roles}, args.times, args.strict)
+    converted = convert(table, options)
+    if not named:
+        if not everything:
+            raise MselError("no runbooks to drill: pass --runbook ID (and --runbooks DIR), or add a Runbooks row")
+        chosen, why = choose(everything, converted.data["injects"])
+        options.runbooks = chosen
+        options.roles = {r for rb in everything if rb.runbook in chosen for r in rb.roles}
+        converted = convert(table, options)
+        converted.notes.append(f"runbooks: {', '.join(chosen)}, because {why}; pass --runbook to choose")
+    return converted, files
+
+
+def _runbooks(ids: list[str], folders: list[str] | None, target: Path | None) -> Any:
+    """(runbook files, models of the named ones, models of every runbook found) or an exit code."""
     from engine.config import Config
     from engine.drill.plan import runbook_folders
     from engine.validate import UsageError, discover, validate
@@ -229,11 +273,12 @@ def _runbooks(ids: list[str], folders: list[str] | None, target: Path | None) ->
         subject = result.project.runbook(runbook_id) if result else None
         if subject is None:
             where = f"is not in {', '.join(search)}" if search else "was not found (no runbooks/ folder here)"
-            return _fail(f"runbook `{runbook_id}` {where}; give its folder with --runbooks")
+            return _fail(escape(f"runbook `{runbook_id}` {where}; give its folder with --runbooks"))
         if subject.doc.unreadable:
             return _fail(f"{subject.doc.path} could not be read", EXIT_UNREADABLE)
         models.append(subject.model)
-    return [d.path for d in result.documents if d.kind == "runbook"] if result else [], models
+    everything = [s.model for s in result.project.runbooks if s.model is not None] if result else []
+    return ([d.path for d in result.documents if d.kind == "runbook"] if result else []), models, everything
 
 
 def _check(text: str, name: str, runbook_files: list[str], rows: list[int]) -> int:
@@ -254,5 +299,5 @@ def _check(text: str, name: str, runbook_files: list[str], rows: list[int]) -> i
             place = f"row {rows[index]}" if index is not None else "the scenario"
             level = "error" if finding.severity is Severity.ERROR else "warning"
             errors += finding.severity is Severity.ERROR
-            print(f"tabletop: {level}: {place}: {finding.message} [{finding.rule}]", file=sys.stderr)
+            print(f"tabletop: {level}: {place}: {escape(finding.message)} [{finding.rule}]", file=sys.stderr)
     return errors

@@ -1,7 +1,15 @@
-"""The MSEL's columns: what tabletop writes, what it recognises on import, and the formula guard."""
+"""The MSEL's columns: what tabletop writes, what it recognises on import, and the formula guard.
+
+Import matches headers against the vocabularies of real MSEL workbooks (state
+and county exercise templates, HSEEP MSELs, venue and bank exercises, the JSON
+of chat-based exercise runners). docs/msel.md lists them. A header is
+normalised first: camelCase split, lowercase, punctuation to single spaces,
+so `ScheduledTime`, `Scheduled Time` and `SCHEDULED_TIME` are one name.
+"""
 
 from __future__ import annotations
 
+import difflib
 import re
 
 # (key, header written on export). The order is the export's column order.
@@ -12,6 +20,7 @@ EXPORT_COLUMNS: list[tuple[str, str]] = [
     ("event", "Event"),
     ("services", "Service changes"),
     ("to", "Intended player"),
+    ("subject", "Title"),
     ("say", "Inject text"),
     ("expect", "Expected action"),
     ("objectives", "Objectives"),
@@ -19,31 +28,50 @@ EXPORT_COLUMNS: list[tuple[str, str]] = [
     ("id", "ID"),
 ]
 
-# Headers recognised on import, after normalising (lowercase, punctuation to single spaces).
-# `subject`, `from`, `date` and `poll` come from the JSON MSEL of chat-based exercise runners.
-ALIASES: dict[str, str] = {
-    "#": "number", "number": "number", "no": "number", "nr": "number", "serial": "number",
-    "inject no": "number", "inject number": "number", "msel no": "number",
-    "scenario time": "time", "time": "time", "exercise time": "time", "offset": "time", "t": "time",
-    "real time": "real", "real time utc": "real", "wall time": "real", "actual time": "real",
-    "clock time": "real", "date time": "real", "datetime": "real",
-    "date": "date",
-    "event": "event", "event id": "event",
-    "service changes": "services", "services": "services", "service status": "services",
-    "service health": "services",
-    "intended player": "to", "player": "to", "players": "to", "to": "to", "recipient": "to",
-    "role": "to", "assigned to": "to",
-    "inject text": "say", "inject": "say", "script": "say", "say": "say", "message": "say",
-    "text": "say", "description": "say", "inject description": "say",
-    "expected action": "expect", "expected actions": "expect", "expected player action": "expect",
-    "expected player actions": "expect", "expected response": "expect", "expect": "expect",
-    "poll": "poll",
-    "objectives": "objectives", "objective": "objectives", "objective s": "objectives",
-    "condition": "condition", "after": "condition", "contingency": "condition",
-    "id": "id", "inject id": "id",
-    "subject": "subject", "title": "subject", "inject title": "subject",
-    "from": "from", "sender": "from", "source": "from",
+# Headers with one meaning. Keys: number, time (scenario or clock time, decided from the cells),
+# real (a clock or date-time), date (a date or exercise day), event, services, to, subject (the
+# inject's title), say, expect, poll, objectives, condition, id, from, status.
+ALIASES: dict[str, str] = {}
+_VOCABULARY: dict[str, tuple[str, ...]] = {
+    "number": ("#", "number", "no", "nr", "serial", "inject no", "inject number", "inject #", "msel no",
+               "msel #", "msel number", "msel", "seq", "sequence", "serial no", "item", "item no"),
+    "time": ("scenario time", "time", "exercise time", "offset", "t", "t+", "elapsed", "elapsed time",
+             "game time", "event time", "scheduled time", "schedule", "inject time", "msel time", "start time",
+             "delivery time", "time of inject", "when", "planned time", "time hh mm"),
+    "real": ("real time", "real time utc", "wall time", "actual time", "clock time", "local time", "date time",
+             "datetime", "dtg", "inject dtg", "date time group", "timestamp", "scheduled date time"),
+    "date": ("date", "day", "exercise day", "inject date", "event date", "scheduled date"),
+    "event": ("event", "event id"),
+    "services": ("service changes", "services", "service status", "service health"),
+    "to": ("intended player", "player", "players", "to", "recipient", "recipients", "role", "assigned to",
+           "send to", "sent to", "target", "target audience", "audience", "intended recipient"),
+    "subject": ("subject", "title", "inject title", "inject name", "name", "headline", "short title"),
+    "say": ("inject text", "script", "say", "message", "text", "description", "inject description",
+            "event description", "details", "inject details", "narrative", "content", "body"),
+    "expect": ("expected action", "expected actions", "expected player action", "expected player actions",
+               "expected response", "expect", "expected outcome", "expected outcomes", "expected result",
+               "expected results", "anticipated response", "expected player response"),
+    "poll": ("poll",),
+    "objectives": ("objectives", "objective", "objective s", "objective id", "objective ids"),
+    "condition": ("condition", "after", "contingency"),
+    "id": ("id", "inject id", "msel id"),
+    "from": ("from", "sender", "source", "originator"),
+    "status": ("status", "inject status"),
 }
+for _key, _names in _VOCABULARY.items():
+    for _name in _names:
+        ALIASES[_name] = _key
+
+# Headers that mean the inject text when no other column does, else the inject's title.
+SECOND_CHOICE: dict[str, tuple[str, str]] = {
+    "inject": ("say", "subject"),
+    "event summary": ("say", "subject"),
+    "summary": ("say", "subject"),
+}
+
+# What a time column's header says about its cells: offsets from T+0, or clock times.
+OFFSET_HEADERS = {"scenario time", "exercise time", "offset", "t", "t+", "elapsed", "elapsed time", "game time"}
+CLOCK_HEADERS = {"real time", "real time utc", "wall time", "actual time", "clock time", "local time"}
 
 # Columns of chat-runner MSELs that have no place in a scenario (pictures, avatars).
 NOT_CARRIED = {"photo", "picture name", "profile", "picture", "image", "attachment"}
@@ -51,18 +79,34 @@ NOT_CARRIED = {"photo", "picture name", "profile", "picture", "image", "attachme
 TIME_KEYS = ("time", "real", "date")
 TEXT_KEYS = ("say", "event", "services", "subject")
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _PUNCT = re.compile(r"[^a-z0-9#+]+")
 _GUARDED = ("=", "+", "-", "@", "\t", "\r")
 
 
 def normalise(header: str) -> str:
-    return " ".join(_PUNCT.sub(" ", header.lower()).split())
+    """`ExpectedAction`, `EXPECTED_ACTION` and `Expected action:` all give `expected action`."""
+    return " ".join(_PUNCT.sub(" ", _CAMEL.sub(" ", header).lower()).split())
 
 
 def key_of(header: str) -> str | None:
-    """The column's meaning, or None for a column tabletop does not know."""
+    """The column's meaning when it has only one, or None (unknown, or see SECOND_CHOICE)."""
     name = normalise(header)
     return ALIASES.get(name) or ALIASES.get(name.replace("+", "").strip())
+
+
+def choices_of(header: str) -> tuple[str, ...]:
+    """Every meaning the header can have, best first; empty for a header tabletop does not know."""
+    key = key_of(header)
+    if key:
+        return (key,)
+    return SECOND_CHOICE.get(normalise(header), ())
+
+
+def suggestion(header: str) -> str | None:
+    """The nearest known header, for an unknown one (`Expcted action` -> `expected action`)."""
+    found = difflib.get_close_matches(normalise(header), [*ALIASES, *SECOND_CHOICE], n=1, cutoff=0.75)
+    return found[0] if found else None
 
 
 def guard(value: str) -> str:

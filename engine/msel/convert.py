@@ -1,19 +1,16 @@
-"""MSEL rows -> scenario data, with warnings for what is not carried over.
+"""MSEL rows -> scenario data, with notes and warnings for what is read how, and what is not carried over.
 
-Columns are matched by header (see columns.ALIASES), so tabletop's own
-export, hand-made spreadsheets and the chat-runner JSON shape all go through
-the same conversion. Placing injects in time:
-  - a scenario time (T+1:30, 1:30, 01:30:00, 1h30m) is the inject's `at`;
-  - a real date-time needs an anchor: --anchor, or one inferred from rows that
-    have both a scenario time and a real time; with no scenario-time column
-    at all, the earliest real time is T+0 (and the anchor, when it has a zone);
-  - a clock time with no date (07:29 PM, Monday 9:30 AM) is counted from the
-    earliest one in the file; a clock that jumps back by more than 12 hours
-    from the row before is read as the next day;
-  - a condition (`after failover-decision=hold +30m`, `after break-glass-check
-    +5m`) makes a contingency inject, its delay the relative `at`.
-Injects keep the file's order; rows out of time order are reported and left
-for `tabletop validate` (inject-order) to flag.
+Columns are matched by header (columns.py), so tabletop's own export,
+hand-made spreadsheets and the chat-runner JSON shape all go through the same
+conversion. Placing injects in time is schedule.py's job: the time column is
+read as clock times or as offsets from T+0 (decided from its cells and said on
+stderr), Date columns and `Day 2` give the day, and a night shift runs forward
+over midnight. A condition (`after failover-decision=hold +30m`, `after
+break-glass-check +5m`) makes a contingency inject, its delay the relative `at`.
+Rows that cannot be scheduled (marked omitted, or with no time) are skipped
+with a note each, or refused with --strict. Injects keep the file's order;
+rows out of time order are reported and left for `tabletop validate`
+(inject-order) to flag.
 """
 
 from __future__ import annotations
@@ -25,15 +22,20 @@ from typing import Any
 
 from engine.model import ID_PATTERN
 from engine.msel import MselError
-from engine.msel.columns import NOT_CARRIED, TEXT_KEYS, TIME_KEYS, key_of, normalise, unguard
+from engine.msel.columns import NOT_CARRIED, TEXT_KEYS, TIME_KEYS, choices_of, normalise, suggestion, unguard
+from engine.msel.meta import Meta, read_meta
+from engine.msel.schedule import Slot, decide, place
 from engine.msel.table import Table
 from engine.msel.times import (
     HINT,
+    Reading,
     TimeFormatError,
     format_offset,
     format_wall,
-    parse_cell,
+    parse_anchor,
     parse_offset_text,
+    read_date,
+    read_time,
     tabletop_at,
 )
 from engine.scaffold import kebab, unique
@@ -45,16 +47,20 @@ _CONDITION = re.compile(
     re.IGNORECASE,
 )
 _HEALTH = {"up", "degraded", "down"}
+_OMITTED = {"omitted", "omit", "cancelled", "canceled", "deleted", "removed", "skip", "skipped", "n a", "na",
+            "not used", "tbd", "tba", "void", "dropped"}
 
 
 @dataclass
 class Options:
-    scenario_id: str
-    runbooks: list[str]
+    scenario_id: str | None = None
+    runbooks: list[str] = field(default_factory=list)
     title: str | None = None
     anchor: dt.datetime | None = None
     duration: str | None = None
     roles: set[str] | None = None  # the runbooks' roles when known: players outside them stay in the text
+    times: str | None = None  # "clock" | "offset": how to read the time column, instead of deciding
+    strict: bool = False  # refuse rows that cannot be scheduled instead of skipping them
 
 
 @dataclass
@@ -63,19 +69,71 @@ class Converted:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)  # the source row of each inject, for reporting findings
+    meta: Meta = field(default_factory=Meta)
 
 
 @dataclass
 class _Draft:
     row: int
     inject: dict[str, Any]
-    when: tuple[str, Any] | None = None  # ("offset"|"clock"|"wall", value) before placing
+    slot: Slot | None = None  # scheduled injects: the time to place; contingency injects have none
 
 
 def convert(table: Table, options: Options) -> Converted:
     """Scenario data for the table's rows. Raises MselError naming the row and column."""
-    out = Converted(data={})
+    out = Converted(data={}, notes=[f"{table.path}: {n}" for n in table.notes])
     columns = _columns(table, out)
+    out.meta = meta = read_meta(table)
+    drafts = _drafts(table, columns, options, out)
+    if not drafts:
+        raise MselError(f"{table.path}: no injects: every row below the header is empty or skipped")
+    anchor = options.anchor or _meta_anchor(table, meta)
+    written = _schedule(table, drafts, columns, options, anchor, out)
+    for d in drafts:
+        d.inject = _ordered(d.inject)
+    _check_order(table, drafts, out)
+    data: dict[str, Any] = {"scenario": options.scenario_id or meta.values.get("scenario") or "msel",
+                            "title": options.title or meta.values.get("title") or meta.banner_title or ""}
+    if not data["title"]:
+        data["title"] = _title(data["scenario"])
+    if meta.values.get("summary"):
+        data["summary"] = meta.values["summary"]
+    data["runbooks"] = list(options.runbooks)
+    duration = options.duration or _meta_duration(table, meta)
+    if duration:
+        data["duration"] = duration
+    if written is not None:
+        data["anchor"] = format_wall(written)
+    data["injects"] = [d.inject for d in drafts]
+    out.data = data
+    out.rows = [d.row for d in drafts]
+    return out
+
+
+def _meta_anchor(table: Table, meta: Meta) -> dt.datetime | None:
+    text = meta.values.get("anchor")
+    if not text:
+        return None
+    try:
+        return parse_anchor(text)
+    except TimeFormatError as exc:
+        raise MselError(f"{table.path}: row {meta.rows['anchor']}: the anchor {exc}") from None
+
+
+def _meta_duration(table: Table, meta: Meta) -> str | None:
+    from engine.duration import DurationError, parse_duration
+
+    text = meta.values.get("duration")
+    if not text:
+        return None
+    try:
+        parse_duration(text)
+    except DurationError as exc:
+        raise MselError(f"{table.path}: row {meta.rows['duration']}: {exc}") from None
+    return text.strip()
+
+
+def _drafts(table: Table, columns: dict[str, int], options: Options, out: Converted) -> list[_Draft]:
     drafts: list[_Draft] = []
     taken: set[str] = set()
     unknown_players: dict[str, list[int]] = {}
@@ -83,38 +141,49 @@ def convert(table: Table, options: Options) -> Converted:
     for row in table.rows:
         cells = {key: _cell(row.values, index) for key, index in columns.items()}
         if not any(_present(v) for v in cells.values()):
-            if any(_present(v) for v in row.values):
-                continue  # only columns that are not carried over: reported per column already
-            out.notes.append(f"{table.path}: row {row.number} is empty; skipped")
-            continue
-        if all(not _present(v) for k, v in cells.items() if k != "number"):
+            if not any(_present(v) for v in row.values):
+                out.notes.append(f"{table.path}: row {row.number} is empty; skipped")
+            continue  # else only columns that are not carried over: reported per column below
+        if all(not _present(v) for k, v in cells.items() if k not in ("number", "status")):
             out.notes.append(f"{table.path}: row {row.number} has only a number; skipped")
+            continue
+        reason = _unschedulable(cells)
+        if reason:
+            _skip(table, row.number, reason, options, out)
             continue
         for key in _not_carried(table):
             if _present(_cell(row.values, key)):
                 dropped.setdefault(table.headers[key], []).append(row.number)
         drafts.append(_row(table, row.number, cells, columns, options, taken, unknown_players))
-    if not drafts:
-        raise MselError(f"{table.path}: no injects: every row below the header is empty")
     for header, rows in dropped.items():
         out.warnings.append(f"{table.path}: column \"{header}\" is not carried over ({_span(rows)}); "
                             "a scenario has no place for pictures or avatars")
     for player, rows in unknown_players.items():
         out.warnings.append(f"{table.path}: player \"{player}\" ({_span(rows)}) is not a role in the "
                             "runbooks; kept in the inject text instead of `to`")
-    anchor = _place(table, drafts, columns, options, out)
-    _check_order(table, drafts, out)
-    data: dict[str, Any] = {"scenario": options.scenario_id,
-                            "title": options.title or _title(options.scenario_id),
-                            "runbooks": list(options.runbooks)}
-    if options.duration:
-        data["duration"] = options.duration
-    if anchor is not None:
-        data["anchor"] = anchor
-    data["injects"] = [d.inject for d in drafts]
-    out.data = data
-    out.rows = [d.row for d in drafts]
-    return out
+    return drafts
+
+
+def _unschedulable(cells: dict[str, Any]) -> str | None:
+    """Why a row cannot go on the schedule (marked omitted, or no time at all), or None."""
+    status = _text(cells.get("status"))
+    if status and normalise(status) in _OMITTED:
+        return f"is marked {status!r}"
+    for key in TIME_KEYS:
+        value = _text(cells.get(key))
+        if value and normalise(value) in _OMITTED:
+            return f"is marked {value!r}"
+    if _present(cells.get("condition")):
+        return None
+    if not any(_present(cells.get(k)) for k in ("time", "real")) and not isinstance(cells.get("date"), dt.datetime):
+        return "has no time"
+    return None
+
+
+def _skip(table: Table, number: int, reason: str, options: Options, out: Converted) -> None:
+    if options.strict:
+        raise MselError(f"{table.path}: row {number} {reason}, and --strict refuses rows that cannot be scheduled")
+    out.notes.append(f"{table.path}: row {number} {reason}; skipped (--strict refuses it instead)")
 
 
 def _not_carried(table: Table) -> list[int]:
@@ -122,30 +191,45 @@ def _not_carried(table: Table) -> list[int]:
 
 
 def _columns(table: Table, out: Converted) -> dict[str, int]:
-    """Which column holds what; unknown columns are reported, duplicates and missing ones refused."""
+    """Which column holds what; unknown columns are reported with a suggestion, duplicates refused."""
     columns: dict[str, int] = {}
+    second: list[tuple[int, tuple[str, ...]]] = []
     for index, header in enumerate(table.headers):
         if not header:
             continue
-        key = key_of(header)
-        if key is None:
+        choices = choices_of(header)
+        if not choices:
             if normalise(header) not in NOT_CARRIED:
-                out.warnings.append(f"{table.path}: column \"{header}\" is not an MSEL column tabletop knows; "
+                near = suggestion(header)
+                hint = f' (did you mean "{near}"?)' if near else ""
+                out.warnings.append(f"{table.path}: column \"{header}\" is not an MSEL column tabletop knows{hint}; "
                                     "its values are not carried over")
             continue
-        if key in columns:
-            raise MselError(f"{table.path}: columns \"{table.headers[columns[key]]}\" and \"{header}\" "
-                            "both read as the same thing; keep one")
-        columns[key] = index
+        if len(choices) > 1:
+            second.append((index, choices))
+            continue
+        _take(table, columns, choices[0], index)
+    for index, choices in second:
+        key = next((k for k in choices if k not in columns), choices[-1])
+        _take(table, columns, key, index)
+    if table.kind == "json" and "date" in columns:
+        columns["game-date"] = columns.pop("date")  # the chat runners' in-game date: text, not a schedule
     missing = []
     if not any(k in columns for k in TIME_KEYS) and "condition" not in columns:
-        missing.append("a time (Scenario time, Real time or Date)")
+        missing.append("a time (Time, Scenario time, Real time or Date)")
     if not any(k in columns for k in TEXT_KEYS):
-        missing.append("what happens (Inject text, Script, Event or Service changes)")
+        missing.append("what happens (Inject text, Script, Title, Event or Service changes)")
     if missing:
         found = ", ".join(f'"{h}"' for h in table.headers if h) or "none"
         raise MselError(f"{table.path}: missing required column(s): {'; '.join(missing)}. Found: {found}")
     return columns
+
+
+def _take(table: Table, columns: dict[str, int], key: str, index: int) -> None:
+    if key in columns:
+        raise MselError(f"{table.path}: columns \"{table.headers[columns[key]]}\" and \"{table.headers[index]}\" "
+                        "both read as the same thing; keep one")
+    columns[key] = index
 
 
 def _cell(values: list[Any], index: int) -> Any:
@@ -185,52 +269,132 @@ def _row(table: Table, number: int, cells: dict[str, Any], columns: dict[str, in
     ident = _text(cells.get("id")) or _text(cells.get("subject")) or _text(cells.get("event"))
     inject["id"] = unique(kebab(ident, fallback="inject") if ident else f"inject-{len(taken) + 1}", taken)
     draft = _Draft(number, inject)
-
     condition = _text(cells.get("condition"))
-    when = _when(table, number, cells, columns, condition is not None)
     if condition:
-        after, delay = _condition(condition, where("condition"))
-        if when is not None:
-            if when[0] == "relative" and delay is None:
-                delay = when[1]
-            elif when[0] == "offset" and delay is None:
-                # Both a scheduled time and a condition: kept as written; validate's inject-timing explains.
-                inject.update(at=tabletop_at("absolute", when[1]), after=after)
-                return _Draft(number, _finish(inject, table, number, cells, columns, options, unknown_players),
-                              when)
-            else:
-                key = next(k for k in TIME_KEYS if cells.get(k) is not None)
-                raise MselError(f"{table.path}: {where(key)}: a contingency inject's time is the delay in its "
-                                f"condition (`{condition} +30m`); leave this time empty")
-        inject["at"] = tabletop_at("relative", delay) if delay is not None else None
-        inject["after"] = after
-    elif when is not None and when[0] == "relative":
-        inject["at"] = tabletop_at("relative", when[1])
+        _contingency(table, number, cells, columns, inject, condition)
     else:
-        draft.when = when
-        inject["at"] = None
+        draft.slot = _slot(table, number, cells, columns)
     draft.inject = _finish(inject, table, number, cells, columns, options, unknown_players)
     return draft
 
 
+def _contingency(table: Table, number: int, cells: dict[str, Any], columns: dict[str, int],
+                 inject: dict[str, Any], condition: str) -> None:
+    """`after` and `at` of a contingency inject; a time cell is the delay (`+30m`) or kept as written."""
+    after, delay = _condition(condition, f"{table.path}: {table.where(number, columns['condition'])}")
+    key = next((k for k in ("time", "real") if _present(cells.get(k))), None)
+    if key is not None:
+        reading = _read(table, number, columns, key, cells[key])
+        if reading.kind == "plus" and delay is None:
+            delay = reading.seconds
+        elif reading.kind in ("offset", "either") and delay is None:
+            # Both a scheduled time and a condition: kept as written; validate's inject-timing explains.
+            inject.update(at=tabletop_at("absolute", reading.seconds), after=after)
+            return
+        else:
+            raise MselError(f"{table.path}: {table.where(number, columns[key])}: a contingency inject's time is "
+                            f"the delay in its condition (`{condition} +30m`); leave this time empty")
+    inject["at"] = tabletop_at("relative", delay) if delay is not None else None
+    inject["after"] = after
+
+
+def _read(table: Table, number: int, columns: dict[str, int], key: str, value: Any) -> Reading:
+    try:
+        return read_date(value) if key == "date" else read_time(value)
+    except TimeFormatError as exc:
+        raise MselError(f"{table.path}: {table.where(number, columns[key])}: {exc}; {HINT}") from None
+
+
+def _slot(table: Table, number: int, cells: dict[str, Any], columns: dict[str, int]) -> Slot:
+    """The row's time cell read, its Date cell beside it, and a real time paired with a scenario time."""
+    source = "time" if _present(cells.get("time")) else "real" if _present(cells.get("real")) else None
+    reading = _read(table, number, columns, source, cells[source]) if source else None
+    date = None
+    if "date" in columns and _present(cells.get("date")):
+        date = _read(table, number, columns, "date", cells["date"])
+        if reading is None and date.moment is not None:
+            reading = Reading("wall", moment=date.moment)
+    paired = None
+    if source == "time" and _present(cells.get("real")):
+        real = _read(table, number, columns, "real", cells["real"])
+        paired = real.moment if real.kind == "wall" else None
+    return Slot(number, reading, date, paired)
+
+
+def _schedule(table: Table, drafts: list[_Draft], columns: dict[str, int], options: Options,
+              anchor: dt.datetime | None, out: Converted) -> dt.datetime | None:
+    """Give every scheduled draft its `at`; say how the time column was read. Returns the anchor to write."""
+    scheduled = [d for d in drafts if d.slot is not None]
+    if not scheduled:
+        return anchor
+    slots = [d.slot for d in scheduled if d.slot is not None]
+    _carry_dates(table, slots, columns)
+    key = "time" if "time" in columns else "real" if "real" in columns else "date"
+    header = table.headers[columns[key]]
+    dated = any(s.date is not None and s.date.kind in ("date", "day") for s in slots)
+    try:
+        mode, why = decide(slots, header, options.times, dated)
+    except MselError as exc:
+        raise MselError(f"{table.path}: column \"{header}\": {exc}") from None
+    placement = place(slots, mode, anchor, lambda row: f"{table.path}: {table.where(row, columns[key])}")
+    for draft, seconds in zip(scheduled, placement.seconds, strict=True):
+        draft.inject["at"] = tabletop_at("absolute", seconds)
+    read_as = "clock times" if mode == "clock" else "time since T+0"
+    other = "offset" if mode == "clock" else "clock"
+    out.notes.append(f"{table.path}: column \"{header}\" read as {read_as} ({why}); "
+                     + "; ".join(placement.notes + [f"pass --times {other} to read it the other way"]))
+    return placement.anchor
+
+
+def _carry_dates(table: Table, slots: list[Slot], columns: dict[str, int]) -> None:
+    """A Date cell holds for the rows below it until the next one; day-first when any date says so."""
+    if "date" not in columns:
+        return
+    current = None
+    for slot in slots:
+        if slot.date is not None:
+            current = slot.date
+        elif current is not None and slot.time is not None and slot.time.kind != "wall":
+            slot.date = current
+    _day_first(table, slots, columns)
+
+
+def _day_first(table: Table, slots: list[Slot], columns: dict[str, int]) -> None:
+    """Read 3/4/2025 as 3 April when another date in the column (14/3/2025) can only be day-first."""
+    index = columns["date"]
+    raw = {r.number: r.values[index] for r in table.rows if index < len(r.values)}
+    texts = [str(raw.get(s.row) or "") for s in slots]
+    if not any(re.fullmatch(r"\s*(1[3-9]|2\d|3[01])/\d{1,2}/\d{2,4}\s*", t) for t in texts):
+        return
+    current = None
+    for slot in slots:
+        value = raw.get(slot.row)
+        if _present(value):
+            current = read_date(value, day_first=True)
+        if current is not None and slot.date is not None and slot.time is not None and slot.time.kind != "wall":
+            slot.date = current
+
+
 def _finish(inject: dict[str, Any], table: Table, number: int, cells: dict[str, Any], columns: dict[str, int],
             options: Options, unknown_players: dict[str, list[int]]) -> dict[str, Any]:
-    """The inject's content: event, services, player, text, expectation, objectives."""
+    """The inject's content: title, event, services, player, text, expectation, objectives."""
     def where(key: str) -> str:
         return table.where(number, columns[key])
 
+    title = _text(cells.get("subject"))
+    if title:
+        inject["title"] = title
     event = _text(cells.get("event"))
     if event:
         inject["event"] = _ident(table, event, where("event"))
     services = _text(cells.get("services"))
     if services:
         inject["services"] = _services(services, f"{table.path}: {where('services')}")
-
     player = _text(cells.get("to"))
     prefix: list[str] = []
-    date = _text(cells.get("date")) if any(k in columns for k in ("time", "real")) else None
-    if date:
-        prefix.append(f"[{date}]")
+    game_date = _text(cells.get("game-date"))
+    if game_date:
+        prefix.append(f"[{game_date}]")
     if player:
         role = kebab(player, fallback="role")
         if options.roles is not None and role not in options.roles:
@@ -262,25 +426,6 @@ def _ident(table: Table, text: str, where: str) -> str:
         raise MselError(f"{table.path}: {where}: {text!r} is not an id; use lowercase kebab-case like "
                         "'exchange-online'")
     return ident
-
-
-def _when(table: Table, number: int, cells: dict[str, Any], columns: dict[str, int],
-          contingent: bool) -> tuple[str, Any] | None:
-    """The first time cell that is filled, parsed: scenario time, then real time, then date."""
-    for key in TIME_KEYS:
-        value = cells.get(key)
-        if value is None or (key == "date" and ("time" in columns or "real" in columns)):
-            continue
-        try:
-            return parse_cell(value, key)
-        except TimeFormatError as exc:
-            raise MselError(f"{table.path}: {table.where(number, columns[key])}: {exc}; {HINT}") from None
-    if not contingent:
-        column = next((k for k in TIME_KEYS if k in columns), None)
-        place = table.where(number, columns[column]) if column else f"row {number}"
-        raise MselError(f"{table.path}: {place}: no time; give a scenario time like T+1:30, "
-                        "or a condition like `after failover-decision=hold +30m`")
-    return None
 
 
 def _condition(text: str, where: str) -> tuple[dict[str, str], int | None]:
@@ -322,94 +467,9 @@ def _services(text: str, where: str) -> dict[str, str]:
     return out
 
 
-# ----- placing injects in time -----
 
 
-def _place(table: Table, drafts: list[_Draft], columns: dict[str, int], options: Options,
-           out: Converted) -> str | None:
-    """Turn each draft's time into `at`; returns the anchor to write (ISO), if one is known."""
-    anchor = options.anchor or _inferred_anchor(table, drafts, columns, out)
-    walls = [d for d in drafts if d.when and d.when[0] == "wall"]
-    clocks = [d for d in drafts if d.when and d.when[0] == "clock"]
-    written = anchor
-    if walls and anchor is None:
-        if any(d.when and d.when[0] == "offset" for d in drafts):
-            raise MselError(f"{table.path}: row {walls[0].row}: a real time with nothing to relate it to; "
-                            "pass --anchor, or fill its scenario time")
-        # No scenario times at all: the earliest real time is T+0, and the anchor if it has a zone.
-        anchor = min(_aware(d.when[1], None) for d in walls)  # type: ignore[index]
-        written = anchor if any(d.when[1].tzinfo for d in walls) else None  # type: ignore[index]
-    for d in walls:
-        moment = _aware(d.when[1], anchor)  # type: ignore[index]
-        seconds = int((moment - anchor).total_seconds())  # type: ignore[operator]
-        if seconds < 0:
-            raise MselError(f"{table.path}: row {d.row}: {moment.isoformat()} is before T+0 "
-                            f"({anchor.isoformat()}); scenario time cannot be negative")  # type: ignore[union-attr]
-        d.inject["at"] = tabletop_at("absolute", seconds)
-    _place_clocks(clocks)
-    for d in drafts:
-        if d.when and d.when[0] == "offset":
-            d.inject["at"] = tabletop_at("absolute", d.when[1])
-        d.inject = _ordered(d.inject)
-    return format_wall(written) if written is not None else None
-
-
-def _inferred_anchor(table: Table, drafts: list[_Draft], columns: dict[str, int], out: Converted) -> dt.datetime | None:
-    """T+0 from rows that give both a scenario time and a real date-time with a zone."""
-    if "time" not in columns or "real" not in columns:
-        return None
-    found: list[tuple[int, dt.datetime]] = []
-    for d in drafts:
-        if not (d.when and d.when[0] == "offset"):
-            continue
-        value = _real_of(table, d.row, columns["real"])
-        if value is None:
-            continue
-        try:
-            kind, moment = parse_cell(value, "real")
-        except TimeFormatError as exc:
-            raise MselError(f"{table.path}: {table.where(d.row, columns['real'])}: {exc}; {HINT}") from None
-        if kind == "wall" and moment.tzinfo is not None:
-            found.append((d.row, moment - dt.timedelta(seconds=d.when[1])))
-    if not found:
-        return None
-    row, anchor = found[0]
-    odd = [r for r, a in found if a != anchor]
-    if odd:
-        out.warnings.append(f"{table.path}: {_span(odd)}: the real time does not match the scenario time "
-                            f"with T+0 at {anchor.isoformat()} (from row {row}); the scenario time is kept")
-    return anchor
-
-
-def _real_of(table: Table, number: int, index: int) -> Any:
-    row = next(r for r in table.rows if r.number == number)
-    return _cell(row.values, index)
-
-
-def _aware(moment: dt.datetime, reference: dt.datetime | None) -> dt.datetime:
-    """A naive date-time is taken in the anchor's zone (UTC when there is none)."""
-    if moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=reference.tzinfo if reference and reference.tzinfo else dt.UTC)
-
-
-def _place_clocks(clocks: list[_Draft]) -> None:
-    """Clock times count from the earliest; a jump back of more than 12 hours is the next day."""
-    if not clocks:
-        return
-    day, previous, absolute = 0, None, []
-    for d in clocks:
-        seconds = d.when[1]  # type: ignore[index]
-        if previous is not None and previous - seconds > 12 * 3600 and seconds < 86400:
-            day += 1
-        previous = seconds
-        absolute.append(seconds + day * 86400)
-    zero = min(absolute)
-    for d, seconds in zip(clocks, absolute, strict=True):
-        d.inject["at"] = tabletop_at("absolute", seconds - zero)
-
-
-_ORDER = ("id", "at", "after", "event", "services", "to", "say", "expect", "objectives")
+_ORDER = ("id", "title", "at", "after", "event", "services", "to", "say", "expect", "objectives")
 
 
 def _ordered(inject: dict[str, Any]) -> dict[str, Any]:

@@ -12,11 +12,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 from engine.model import Inject, Scenario
 from engine.msel.columns import EXPORT_COLUMNS, guard
+from engine.msel.meta import meta_rows
 from engine.msel.times import format_offset, format_wall, parse_anchor
+
+# What an XLSX cell cannot hold (XML 1.0 has no place for these control characters).
+_NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class XlsxTextError(ValueError):
+    """Text with a control character that an XLSX cell cannot hold; the message names the inject."""
 
 
 def condition_text(inject: Inject) -> str:
@@ -49,6 +58,7 @@ def inject_row(number: int, inject: Inject, anchor: dt.datetime | None) -> list[
         "event": inject.event or "",
         "services": "; ".join(f"{k}={v}" for k, v in inject.services.items()),
         "to": inject.to or "",
+        "subject": inject.title or "",
         "say": inject.say or "",
         "expect": inject.expect or "",
         "objectives": "; ".join(inject.objectives),
@@ -67,24 +77,60 @@ def rows(scenario: Scenario) -> list[list[str]]:
     return out
 
 
+def scenario_rows(scenario: Scenario) -> list[list[str]]:
+    """The scenario's own fields as key/value rows (meta.py reads them back), guarded."""
+    values = {"scenario": scenario.scenario, "title": scenario.title, "summary": scenario.summary or "",
+              "runbooks": "; ".join(scenario.runbooks), "duration": _duration(scenario),
+              "anchor": scenario.anchor or ""}
+    return [[guard(cell) for cell in row] for row in meta_rows(values)]
+
+
+def _duration(scenario: Scenario) -> str:
+    from engine.duration import format_duration
+
+    return format_duration(scenario.duration) if scenario.duration is not None else ""
+
+
 def to_csv(scenario: Scenario) -> str:
-    """RFC 4180 CSV (CRLF line ends, quotes where needed); the caller adds a BOM for Excel."""
+    """RFC 4180 CSV (CRLF line ends, quotes where needed): the scenario's fields, a blank row, the MSEL.
+
+    The caller adds a BOM for Excel.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(scenario_rows(scenario))
+    writer.writerow([])
     writer.writerows(rows(scenario))
     return buffer.getvalue()
 
 
+def _xlsx_safe(sheet: str, grid: list[list[str]]) -> None:
+    """Refuse text an XLSX cell cannot hold, naming the sheet and cell. Raises XlsxTextError."""
+    from openpyxl.utils import get_column_letter
+
+    for r, row in enumerate(grid, start=1):
+        for c, value in enumerate(row, start=1):
+            bad = _NOT_IN_XLSX.search(value)
+            if bad:
+                raise XlsxTextError(f"sheet {sheet!r}, cell {get_column_letter(c)}{r}: the text holds the control "
+                                    f"character U+{ord(bad.group()):04X}, which an XLSX file cannot store; remove "
+                                    "it from the scenario, or export CSV")
+
+
 def write_xlsx(scenario: Scenario, path: Path) -> None:
-    """An XLSX workbook with one sheet, MSEL. Every cell is a string cell, never a formula."""
+    """An XLSX workbook: the MSEL sheet, and a Scenario sheet with the scenario's fields. Every cell is a string
+    cell, never a formula. Raises XlsxTextError for a control character a cell cannot hold."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    grid, about = rows(scenario), scenario_rows(scenario)
+    _xlsx_safe("MSEL", grid)
+    _xlsx_safe("Scenario", about)
     book = Workbook()
     sheet = book.active
     sheet.title = "MSEL"
     widths = {"number": 8, "time": 13, "real": 22, "say": 70, "expect": 50, "services": 34, "condition": 34}
-    for r, row in enumerate(rows(scenario), start=1):
+    for r, row in enumerate(grid, start=1):
         for c, value in enumerate(row, start=1):
             cell = sheet.cell(row=r, column=c)
             cell.value = value
@@ -95,6 +141,13 @@ def write_xlsx(scenario: Scenario, path: Path) -> None:
     for c, (key, _) in enumerate(EXPORT_COLUMNS, start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=c).column_letter].width = widths.get(key, 18)
     sheet.freeze_panes = "A2"
+    meta = book.create_sheet("Scenario")
+    for r, row in enumerate(about, start=1):
+        for c, value in enumerate(row, start=1):
+            meta.cell(row=r, column=c).value = value
+            meta.cell(row=r, column=c).data_type = "s"
+    meta.column_dimensions["A"].width = 12
+    meta.column_dimensions["B"].width = 80
     if scenario.anchor:  # a fixed timestamp keeps the file from changing on every export
         stamp = parse_anchor(scenario.anchor).astimezone(dt.UTC).replace(tzinfo=None)
         book.properties.created = book.properties.modified = stamp

@@ -1,8 +1,11 @@
 """Read an MSEL file (CSV, XLSX, or the JSON of chat-based exercise runners) into rows with positions.
 
-Reading refuses what it cannot carry over faithfully, naming the place:
-text that is not UTF-8 (unless an encoding is given), merged cells, formula
-cells. It does not interpret cells; convert.py does.
+The header is the first row that names at least two MSEL columns; rows above
+it are the banner (a workbook title, or `Title: ...` lines that carry the
+scenario's metadata, see meta.py). Reading refuses what it cannot carry over
+faithfully, naming the place: text that is not UTF-8 (unless an encoding is
+given), merged cells at or below the header, formula cells, a row with more
+cells than the header. It does not interpret cells; convert.py does.
 """
 
 from __future__ import annotations
@@ -10,18 +13,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from engine.msel import MselError
+from engine.msel.columns import choices_of
 
 MAX_BYTES = 20 * 1024 * 1024  # an MSEL of a thousand injects is well under 1 MB
-MAX_XLSX_UNPACKED = 100 * 1024 * 1024
 FORMATS = ("csv", "xlsx", "json")
 _SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "json"}
+_HEADER_SEARCH = 50  # rows looked at for the header
 
 
 @dataclass
@@ -37,6 +39,10 @@ class Table:
     headers: list[str]
     rows: list[Row] = field(default_factory=list)
     letters: list[str] = field(default_factory=list)  # XLSX column letters, by header index
+    banner: list[Row] = field(default_factory=list)  # rows above the header
+    header_row: int = 1
+    meta: list[Row] = field(default_factory=list)  # a workbook's "Scenario" sheet
+    notes: list[str] = field(default_factory=list)  # what reading decided: the sheet, hidden columns
 
     def where(self, row: int, column: int) -> str:
         """A cell as the user finds it: `row 5, column "Scenario time"` or `cell B5 ("Scenario time")`."""
@@ -49,6 +55,7 @@ class Table:
 
 
 def detect_format(path: str, given: str | None) -> str:
+    """csv, xlsx or json: `given`, else from the file's suffix. Raises MselError."""
     if given:
         return given
     kind = _SUFFIXES.get(Path(path).suffix.lower())
@@ -58,7 +65,7 @@ def detect_format(path: str, given: str | None) -> str:
 
 
 def read_table(path: str, kind: str, *, encoding: str | None = None, sheet: str | None = None) -> Table:
-    """The file's header and rows. Raises MselError."""
+    """The file's header and rows. Raises MselError (missing, too big, unreadable, malformed)."""
     p = Path(path)
     if not p.is_file():
         raise MselError(f"{path}: no such file")
@@ -66,7 +73,9 @@ def read_table(path: str, kind: str, *, encoding: str | None = None, sheet: str 
     if size > MAX_BYTES:
         raise MselError(f"{path}: the file is {size:,} bytes; the limit for an MSEL is {MAX_BYTES:,}")
     if kind == "xlsx":
-        return _read_xlsx(path, sheet)
+        from engine.msel.workbook import read_xlsx
+
+        return read_xlsx(path, sheet)
     raw = p.read_bytes()
     text = decode(path, raw, encoding)
     return _read_json(path, text) if kind == "json" else _read_csv(path, text)
@@ -94,100 +103,56 @@ def _read_csv(path: str, text: str) -> Table:
     first = next((line for line in text.splitlines() if line.strip(" ,;\t")), "")
     delimiter = next((d for d in (",", ";", "\t") if d in first), ",")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    records: list[list[str]] = []
+    records: list[tuple[int, list[Any]]] = []
     try:
         for record in reader:
-            records.append(record)
+            records.append((len(records) + 1, record))
     except csv.Error as exc:
         raise MselError(f"{path}: line {reader.line_num}: not readable as CSV: {exc}") from None
-    return _tabulate(path, "csv", [(n, r) for n, r in enumerate(records, start=1)])
+    return tabulate(path, "csv", records)
 
 
-def _tabulate(path: str, kind: str, records: list[tuple[int, list[Any]]], letters: list[str] | None = None) -> Table:
-    """Split records into the header (the first non-empty row) and data rows."""
-    start = next((i for i, (_, r) in enumerate(records) if any(_filled(v) for v in r)), None)
+def tabulate(path: str, kind: str, records: list[tuple[int, list[Any]]], letters: list[str] | None = None) -> Table:
+    """Split records into the banner, the header and the data rows. Raises MselError for an extra cell."""
+    start = _header_index(records)
     if start is None:
         raise MselError(f"{path}: the file has no rows")
     headers = [str(v).strip() if v is not None else "" for v in records[start][1]]
     while headers and not headers[-1]:
         headers.pop()
-    rows = [Row(n, list(values)) for n, values in records[start + 1:]]
-    return Table(path, kind, headers, rows, letters or [])
+    table = Table(path, kind, headers, letters=letters or [], header_row=records[start][0])
+    table.banner = [Row(n, list(v)) for n, v in records[:start] if any(filled(c) for c in v)]
+    for number, values in records[start + 1:]:
+        extra = next((i for i in range(len(headers), len(values)) if filled(values[i])), None)
+        if extra is not None:
+            place = f"cell {table.letters[extra]}{number}" if kind == "xlsx" and extra < len(table.letters) \
+                else f"row {number}"
+            raise MselError(f"{path}: {place}: the row has a value in column {extra + 1}, past the header's "
+                            f"{len(headers)} columns; an unquoted comma in the text? Quote the text or give "
+                            "the column a header")
+        table.rows.append(Row(number, list(values)))
+    return table
 
 
-def _filled(value: Any) -> bool:
+def _header_index(records: list[tuple[int, list[Any]]]) -> int | None:
+    """The first row naming two or more MSEL columns; else the first row with anything in it."""
+    first = None
+    for index, (_, values) in enumerate(records[:_HEADER_SEARCH]):
+        if not any(filled(v) for v in values):
+            continue
+        if first is None:
+            first = index
+        known = sum(1 for v in values if isinstance(v, str) and choices_of(v))
+        if known >= 2:
+            return index
+    if first is None:
+        first = next((i for i, (_, r) in enumerate(records) if any(filled(v) for v in r)), None)
+    return first
+
+
+def filled(value: Any) -> bool:
+    """Whether a cell holds anything: not None, not blank text."""
     return value is not None and (not isinstance(value, str) or value.strip() != "")
-
-
-# ----- XLSX -----
-
-
-def _read_xlsx(path: str, sheet_name: str | None) -> Table:
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
-
-    _check_zip(path)
-    try:
-        # Read-only streams the rows; data_only=False so a formula shows up as one and can be refused
-        # (data_only would hand over whatever value Excel last cached, or nothing).
-        book = load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        raise MselError(f"{path}: not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
-    try:
-        if sheet_name is not None:
-            if sheet_name not in book.sheetnames:
-                raise MselError(f"{path}: no sheet named {sheet_name!r}; it has {', '.join(book.sheetnames)}")
-            sheet = book[sheet_name]
-        else:
-            sheet = book.worksheets[0]
-        _refuse_merged(path, getattr(sheet, "_worksheet_path", None))
-        records: list[tuple[int, list[Any]]] = []
-        width = 0
-        for row in sheet.iter_rows():
-            values: list[Any] = []
-            number = None
-            for cell in row:
-                if getattr(cell, "row", None) is not None:
-                    number = cell.row
-                if getattr(cell, "data_type", None) == "f":
-                    formula = str(cell.value)[:40]
-                    raise MselError(f"{path}: cell {cell.coordinate} holds a formula ({formula}); "
-                                    "replace it with its value (copy, paste values)")
-                values.append(cell.value)
-            if number is not None:
-                records.append((number, values))
-                width = max(width, len(values))
-    finally:
-        book.close()
-    return _tabulate(path, "xlsx", records, [get_column_letter(i) for i in range(1, width + 1)])
-
-
-def _check_zip(path: str) -> None:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise MselError(f"{path}: not an XLSX workbook (not a zip archive); for CSV pass --format csv") from None
-    if unpacked > MAX_XLSX_UNPACKED:
-        raise MselError(f"{path}: the workbook unpacks to {unpacked:,} bytes; the limit is {MAX_XLSX_UNPACKED:,}")
-
-
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
-
-
-def _refuse_merged(path: str, sheet_xml: str | None) -> None:
-    """Merged cells hide which row a value belongs to; the read-only reader cannot see them, so look."""
-    if not sheet_xml:
-        return
-    with zipfile.ZipFile(path) as archive:
-        try:
-            data = archive.read(sheet_xml.lstrip("/"))
-        except KeyError:
-            return
-    match = _MERGE.search(data)
-    if match:
-        where = match.group(1).decode("ascii")
-        raise MselError(f"{path}: cells {where} are merged; unmerge them so every row has its own values")
 
 
 # ----- JSON -----
@@ -198,23 +163,29 @@ def _read_json(path: str, text: str) -> Table:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise MselError(f"{path}: not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except RecursionError:
+        raise MselError(f"{path}: the JSON is nested too deeply to be an MSEL (a list of flat rows)") from None
+    except ValueError as exc:  # a number of thousands of digits
+        raise MselError(f"{path}: not usable JSON: {exc}") from None
     if not isinstance(data, list):
         raise MselError(f"{path}: expected a JSON list of rows (objects with keys like \"#\", \"Subject\", "
                         f"\"Script\"), got {type(data).__name__}")
     headers: dict[str, None] = {}
     for index, item in enumerate(data, start=1):
         if not isinstance(item, dict):
-            raise MselError(f"{path}: row {index} is {type(item).__name__}, not an object")
-        for key in item:
+            raise MselError(f"{path}: $[{index - 1}] (row {index}) is {_json_kind(item)}, not an object")
+        for key, value in item.items():
             headers.setdefault(str(key), None)
+            if isinstance(value, (dict, list)):
+                raise MselError(f"{path}: $[{index - 1}][{json.dumps(key)}] (row {index}) is "
+                                f"{_json_kind(value)}; an MSEL cell is text, a number or null")
     names = list(headers)
-    rows = [Row(i, [_json_cell(item.get(k)) for k in names]) for i, item in enumerate(data, start=1)]
     if not names:
         raise MselError(f"{path}: the file has no rows")
-    return Table(path, "json", names, rows)
+    rows = [Row(i, [item.get(k) for k in names]) for i, item in enumerate(data, start=1)]
+    return Table(path, "json", names, rows, header_row=0)
 
 
-def _json_cell(value: Any) -> Any:
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+def _json_kind(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null"}
+    return names.get(type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__)

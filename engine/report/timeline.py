@@ -50,7 +50,8 @@ def _event_entry(plan: Plan, event: ev.Event, decided: dict) -> m.TimelineEntry 
     if event.type == ev.INJECT_FIRED:
         inject = plan.inject(data["inject"])
         to = f"to {inject.to}" if inject and inject.to else ""
-        return entry("inject", "fired by hand" if data.get("manual") else "fired", data["inject"], data["inject"], to)
+        title = inject.title if inject and inject.title else data["inject"]
+        return entry("inject", "fired by hand" if data.get("manual") else "fired", data["inject"], title, to)
     if event.type == ev.DECISION_MADE:
         record = decided.get(event.seq)
         step = plan.steps[data["step"]]

@@ -45,13 +45,13 @@ def test_missing_time_column(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     source = _csv(tmp_path, "1,smtp-deferral,,,Mail is late,,a\n", header="Number,Event,Service changes,"
                   "Intended player,Inject text,Expected action,ID\n")
     error = _fails(tmp_path, capsys, source)
-    assert "missing required column(s): a time (Scenario time, Real time or Date)" in error
+    assert "missing required column(s): a time (Time, Scenario time, Real time or Date)" in error
     assert '"Inject text"' in error
 
 
 def test_missing_text_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = _csv(tmp_path, "1,T+0:00,a\n", header="Number,Scenario time,ID\n")
-    assert "what happens (Inject text, Script, Event or Service changes)" in _fails(tmp_path, capsys, source)
+    assert "what happens (Inject text, Script, Title, Event or Service changes)" in _fails(tmp_path, capsys, source)
 
 
 @pytest.mark.parametrize("cell", ["25 o'clock", "1.5 hours", "T+1:75", "yesterday", "2026-13-45T10:00:00Z"])
@@ -64,7 +64,8 @@ def test_odd_time_names_row_and_column(tmp_path: Path, capsys: pytest.CaptureFix
 
 def test_iso_time_without_anchor_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = _csv(tmp_path, "1,T+0:00,,,,First,,a\n2,2026-01-22T20:00:00Z,,,,Second,,b\n")
-    assert "row 3: a real time with nothing to relate it to; pass --anchor" in _fails(tmp_path, capsys, source)
+    error = _fails(tmp_path, capsys, source)
+    assert 'row 3, column "Scenario time": a real time with nothing to relate it to; pass --anchor' in error
 
 
 def test_accepted_time_spellings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -217,10 +218,10 @@ def test_xlsx_formula_names_the_cell(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_xlsx_odd_time_names_the_cell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "msel.xlsx"
     book = _workbook(path, XLSX_ROWS)
-    book.active["B3"] = 0.0208  # type: ignore[attr-defined]  # an Excel time left as a bare number
+    book.active["B3"] = 99999  # type: ignore[attr-defined]  # neither a 24-hour time nor an Excel date
     book.save(path)  # type: ignore[attr-defined]
     error = _fails(tmp_path, capsys, path)
-    assert 'cell B3 ("Scenario time")' in error and "bare number" in error
+    assert 'cell B3 ("Scenario time")' in error and "neither a 24-hour time like 1100 nor an Excel date" in error
 
 
 def test_xlsx_excel_times_are_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -248,7 +249,7 @@ def test_not_a_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 @pytest.mark.parametrize(("text", "expected"), [
     ("[{\"#\": 1,}]", "not JSON: Expecting property name enclosed in double quotes at line 1, column 10"),
     ("{\"rows\": []}", "expected a JSON list of rows"),
-    ("[{\"#\": 1, \"Script\": \"x\", \"Real Time\": \"09:00 AM\"}, 7]", "row 2 is int, not an object"),
+    ("[{\"#\": 1, \"Script\": \"x\", \"Real Time\": \"09:00 AM\"}, 7]", "$[1] (row 2) is a number, not an object"),
 ])
 def test_bad_json_msel(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, expected: str) -> None:
     path = tmp_path / "msel.json"

@@ -138,7 +138,7 @@ def _injects(draw: st.DrawFn) -> list[Inject]:
         for key in ("to",):
             if draw(st.booleans()):
                 data[key] = draw(_ids)
-        for key in ("say", "expect"):
+        for key in ("title", "say", "expect"):
             if draw(st.booleans()):
                 data[key] = draw(_text)
         data["objectives"] = draw(st.lists(_ids, max_size=3))
@@ -158,7 +158,7 @@ def test_csv_round_trip_gives_the_same_injects(tmp_path: Path, injects: list[Inj
     path.write_text("\ufeff" + to_csv(scenario), encoding="utf-8", newline="")
     converted = convert(read_table(str(path), "csv"), Options("prop", ["rb"], "Property"))
     data = converted.data
-    assert data.get("anchor") == (scenario.anchor if anchored and _has_scheduled(injects) else None)
+    assert data.get("anchor") == scenario.anchor  # the Anchor row above the header carries it
     back = Scenario.model_validate(data)
     assert back.injects == injects
     # Written as YAML and read back through the loader, it is still the same.
@@ -179,15 +179,15 @@ def _has_scheduled(injects: list[Inject]) -> bool:
 def test_export_columns_and_contingency_condition() -> None:
     table = rows(_model(ROOT / SHIPPED))
     assert table[0] == ["Number", "Scenario time", "Real time", "Event", "Service changes", "Intended player",
-                        "Inject text", "Expected action", "Objectives", "Condition", "ID"]
+                        "Title", "Inject text", "Expected action", "Objectives", "Condition", "ID"]
     by_id = {row[-1]: row for row in table[1:]}
     assert by_id["first-deferrals"][1:3] == ["T+0:00", "2026-01-22T19:33:00Z"]
     assert by_id["console-dark"][1:3] == ["T+0:25", "2026-01-22T19:58:00Z"]
     assert by_id["restoration"][4].startswith("exchange-online=up; admin-center=up")
     assert by_id["customer-escalation"][1:3] == ["", ""]
-    assert by_id["customer-escalation"][9] == "after failover-decision=hold +0:30"
-    assert by_id["break-glass-alert"][9] == "after break-glass-check +0:05"
-    assert by_id["security-portals-dark"][8] == "record-gap; keep-watch; hold-compliance"
+    assert by_id["customer-escalation"][10] == "after failover-decision=hold +0:30"
+    assert by_id["break-glass-alert"][10] == "after break-glass-check +0:05"
+    assert by_id["security-portals-dark"][9] == "record-gap; keep-watch; hold-compliance"
 
 
 def test_formula_guard_in_csv_and_xlsx(tmp_path: Path) -> None:
@@ -196,14 +196,16 @@ def test_formula_guard_in_csv_and_xlsx(tmp_path: Path) -> None:
     inject = Inject(id="nasty", at="T+5m", say="=HYPERLINK(\"http://evil.example\",\"click\")",
                     expect="+1 and -1", to="lead")
     scenario = Scenario(scenario="guard", title="Guard", runbooks=["rb"], injects=[inject])
-    record = list(csv.reader(io.StringIO(to_csv(scenario))))[1]
-    assert record[6] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
-    assert record[7] == "'+1 and -1"
+    records = list(csv.reader(io.StringIO(to_csv(scenario))))
+    assert records[:4] == [["Scenario", "guard"], ["Title", "Guard"], ["Runbooks", "rb"], []]
+    record = records[5]
+    assert record[7] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert record[8] == "'+1 and -1"
     from engine.msel.export import write_xlsx
 
     path = tmp_path / "guard.xlsx"
     write_xlsx(scenario, path)
-    sheet = load_workbook(path).active
+    sheet = load_workbook(path)["MSEL"]
     cells = {c.value: c.data_type for row in sheet.iter_rows() for c in row}
     assert cells["'=HYPERLINK(\"http://evil.example\",\"click\")"] == "s"
     assert all(kind != "f" for kind in cells.values())
@@ -212,7 +214,7 @@ def test_formula_guard_in_csv_and_xlsx(tmp_path: Path) -> None:
 def test_stdout_csv_has_no_byte_order_mark(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["msel", "export", str(ROOT / SHIPPED)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Number,Scenario time,")
+    assert out.startswith("Scenario,m365-na-outage-2026-01-22\r\n")
 
 
 # ----- the JSON MSEL of chat-based exercise runners -----

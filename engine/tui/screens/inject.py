@@ -43,7 +43,8 @@ class InjectScreen(ModalScreen[None]):
         when = display.clock(fired.t) if fired else ""
         count = f"  ({self.index + 1} of {len(self.injects)})" if len(self.injects) > 1 else ""
         self.query_one("#inject-title", Static).update(Content.assemble(
-            (" INJECT ", "bold reverse"), " ", (display.literal(inject_id), "bold"), f"  {when}", count))
+            (" INJECT ", "bold reverse"), " ", (display.literal(inject_id), "bold"),
+            ("  " + display.literal(inject.title) if inject and inject.title else "", "italic"), f"  {when}", count))
         to = "To: everyone"
         if inject and inject.to:
             name = drill.state.participants.get(inject.to)

@@ -1,0 +1,91 @@
+"""Where a command's output goes: the one `-o` convention every command follows.
+
+- `-o -` (or no `-o`, for commands whose default is standard output) writes to
+  standard output;
+- `-o PATH` writes the file whole (a temporary file beside it, then moved into
+  place), and never over an existing file unless `--force` is given;
+- a problem is an OutputError whose message the command prints with
+  engine.commands.fail (one line, exit 2).
+
+Commands decide with `target()` before doing any work, so an existing file is
+refused before a long run, and write with `write_text()` / `write_binary()`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+STDOUT = "-"
+
+
+class OutputError(Exception):
+    """The output cannot go where it was asked to (exists already, no such folder, unwritable)."""
+
+
+def is_stdout(path: str | None) -> bool:
+    """Whether `-o` asks for standard output (`-o -`)."""
+    return path == STDOUT
+
+
+def target(path: str | None, *, force: bool) -> Path | None:
+    """The file to write, or None for standard output. Raises OutputError for an existing file without --force."""
+    if path is None or is_stdout(path):
+        return None
+    where = Path(path)
+    if where.is_dir():
+        raise OutputError(f"{path} is a folder; give a file name")
+    if where.exists() and not force:
+        raise OutputError(f"{path} exists already; pass --force to overwrite it")
+    folder = where.parent if str(where.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"{folder}: no such folder")
+    return where
+
+
+def write_text(path: Path | None, text: str, *, force: bool) -> None:
+    """`text` to the file (whole, never over an existing one without force) or to standard output."""
+    if path is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from engine.scaffold import ScaffoldError, write_file
+
+    try:
+        write_file(path, text, overwrite=force)
+    except ScaffoldError as exc:
+        raise OutputError(_pass_force(str(exc))) from None
+
+
+def write_binary(path: Path | None, write: Callable[[Path], None], *, force: bool) -> None:
+    """Let `write(temp_path)` make the file, then move it into place (or copy it to standard output)."""
+    folder = path.parent if path is not None and str(path.parent) else Path(".")
+    if path is None:
+        folder = Path(tempfile.gettempdir())
+    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name if path else 'out'}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        write(Path(temp))
+        if path is None:
+            with open(temp, "rb") as data:
+                sys.stdout.flush()
+                sys.stdout.buffer.write(data.read())
+                sys.stdout.buffer.flush()
+        elif force:
+            os.replace(temp, path)
+        else:
+            os.link(temp, path)
+    except FileExistsError:
+        raise OutputError(f"{path} exists already; pass --force to overwrite it") from None
+    except OSError as exc:
+        raise OutputError(f"cannot write {path or 'standard output'}: {exc.strerror or exc}") from None
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+
+
+def _pass_force(message: str) -> str:
+    return message.replace("exists already; not overwriting it", "exists already; pass --force to overwrite it")
