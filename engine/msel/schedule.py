@@ -50,7 +50,10 @@ def decide(slots: list[Slot], header: str, forced: str | None, dated: bool) -> t
     """("clock" | "offset", why) for the time column. Raises MselError for a column that mixes both."""
     if forced:
         return forced, f"--times {forced}"
-    kinds = {s.time.kind: s for s in slots if s.time is not None}
+    kinds: dict[str, Slot] = {}
+    for slot in slots:
+        if slot.time is not None:
+            kinds.setdefault(slot.time.kind, slot)
     certain_offset = kinds.get("offset")
     certain_clock = kinds.get("clock") or kinds.get("wall")
     if certain_offset and kinds.get("clock"):

@@ -23,7 +23,8 @@ from engine.msel.table import Table, tabulate
 MAX_XLSX_UNPACKED = 100 * 1024 * 1024
 META_SHEET = "Scenario"
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*ref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"')
-_HIDDEN_COL = re.compile(rb'<(?:\w+:)?col\s[^>]*?min="(\d+)"[^>]*?max="(\d+)"[^>]*?hidden="(?:1|true)"')
+_COL = re.compile(rb'<(?:\w+:)?col\s([^>]*)>')
+_ATTRIBUTE = re.compile(rb'(\w+)="([^"]*)"')
 
 
 def read_xlsx(path: str, sheet_name: str | None) -> Table:
@@ -145,8 +146,12 @@ def _check_layout(path: str, sheet_xml: str | None, table: Table) -> None:
         if bottom >= table.header_row:
             where = match.group(0).split(b'ref="')[1].rstrip(b'"').decode("ascii")
             raise MselError(f"{path}: cells {where} are merged; unmerge them so every row has its own values")
-    for match in _HIDDEN_COL.finditer(data):
-        low, high = int(match.group(1)), int(match.group(2))
+    for match in _COL.finditer(data):
+        attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+        bounds = attributes.get(b"min", b""), attributes.get(b"max", b"")
+        if attributes.get(b"hidden") not in (b"1", b"true") or not all(b.isdigit() and len(b) < 6 for b in bounds):
+            continue
+        low, high = int(attributes[b"min"]), int(attributes[b"max"])
         for index in range(low - 1, min(high, len(table.headers))):
             if table.headers[index]:
                 table.notes.append(f'column "{table.headers[index]}" ({table.letters[index]}) is hidden in the '
