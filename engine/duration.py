@@ -70,11 +70,15 @@ def _offset_amount(amount: str, text: str) -> int:
     clock = _CLOCKLIKE.match(s)
     if clock:
         hours, minutes, seconds = clock.groups()
-        return int(hours) * 3600 + int(minutes) * 60 + int(seconds or 0)
-    try:
-        return parse_duration(s)
-    except DurationError:
-        raise DurationError(f"{text!r} is not a scenario time; write it like T+20m, T+1:30 or +30m") from None
+        if len(hours.lstrip("0")) > MAX_DURATION_DIGITS:
+            raise DurationError(f"{_shown(text)} is far too long; a scenario time is at most 366d")
+        total = int(hours) * 3600 + int(minutes) * 60 + int(seconds or 0)
+        if total > MAX_DURATION_SECONDS:
+            raise DurationError(f"{_shown(text)} is more than 366 days; a scenario time is at most 366d")
+        return total
+    if not _WHOLE.match(s.replace(" ", "")):
+        raise DurationError(f"{_shown(text)} is not a scenario time; write it like T+20m, T+1:30 or +30m")
+    return parse_duration(s)
 
 
 def format_duration(seconds: int) -> str:

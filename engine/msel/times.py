@@ -22,7 +22,7 @@ from typing import Any
 
 from engine.duration import DurationError, format_duration, parse_duration
 
-_HMS = re.compile(r"^(\d+):([0-5]\d)(?::([0-5]\d))?$")
+_HMS = re.compile(r"^(\d{1,6}):([0-5]\d)(?::([0-5]\d))?$")
 _AMPM = re.compile(r"^(\d{1,2})(?::([0-5]\d))?(?::([0-5]\d))?\s*([ap])\.?\s*m\.?$", re.IGNORECASE)
 _MILITARY = re.compile(r"^([01]\d|2[0-3])([0-5]\d)(?:\s*(?:h|hrs|hours|z|l))?$", re.IGNORECASE)
 _DAY = re.compile(r"^(?:day|d)\s*(\d{1,3})$", re.IGNORECASE)

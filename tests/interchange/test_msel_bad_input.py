@@ -268,3 +268,22 @@ def test_unknown_file_type_needs_format(tmp_path: Path, capsys: pytest.CaptureFi
     path = tmp_path / "msel.dat"
     path.write_text(HEADER, encoding="utf-8")
     assert "pass --format csv, xlsx or json" in _fails(tmp_path, capsys, path)
+
+
+def test_scenario_times_as_tabletop_prints_them(tmp_path: Path) -> None:
+    """T+0 and T+1:30 (how tabletop prints scenario time) are valid in scenario YAML too."""
+    from engine.validate import validate
+
+    path = tmp_path / "printed.yaml"
+    path.write_text("scenario: printed\ntitle: Printed\nrunbooks: [rb]\n"
+                    + "injects:\n  - id: a\n    at: T+0\n    say: x\n  - id: b\n    at: T+1:30\n    say: y\n"
+                    + "  - id: c\n    at: T+1:30:15\n    say: z\n", encoding="utf-8")
+    model = validate([str(path)]).documents[0].model
+    assert model is not None
+    assert [i.at for i in model.injects] == [("absolute", 0), ("absolute", 5400), ("absolute", 5415)]
+
+
+@pytest.mark.parametrize("cell", ["99999999999999999999:00", "T+" + "9" * 5000, "9" * 5000])
+def test_huge_times_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], cell: str) -> None:
+    source = _csv(tmp_path, f"1,T+0:00,,,,First,,a\n2,{cell},,,,Second,,b\n")
+    assert 'row 3, column "Scenario time"' in _fails(tmp_path, capsys, source)
