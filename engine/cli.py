@@ -149,14 +149,21 @@ def run_validate(args: argparse.Namespace) -> int:
     named = {f for f in files if Path(f).resolve() in {Path(p).resolve() for p in args.paths if Path(p).is_file()}}
     result = validate(files, config, found=set(files) - named)
     if not result.files:
-        return _fail(f"no runbooks or scenarios in {' '.join(args.paths or ['.'])}")
+        from engine.formats.text import skipped_text
+
+        also = f"; {skipped_text(len(result.skipped))}" if result.skipped else ""
+        return _fail(f"no runbooks or scenarios in {' '.join(args.paths or ['.'])}{also}")
 
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     to_terminal = not args.output and sys.stdout.isatty()
     color = args.color == "always" or (args.color == "auto" and to_terminal and "NO_COLOR" not in os.environ)
     sources = {d.path: d.lines for d in result.documents}
     ctx = RenderContext(rules=rules, files=result.files, tool_version=__version__, color=color,
-                        snippets=to_terminal, source=sources.get)
+                        snippets=to_terminal, source=sources.get, skipped=len(result.skipped))
+    if result.skipped and fmt != "text":
+        from engine.formats.text import skipped_text
+
+        print(f"tabletop: note: {skipped_text(len(result.skipped))}", file=sys.stderr)
     output = render(fmt, result.findings, ctx)
     if args.output:
         try:

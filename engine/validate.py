@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -15,6 +17,10 @@ from engine.rules.base import Project, Subject
 from engine.schema import check_document
 
 YAML_SUFFIXES = (".yaml", ".yml")
+# The top-level keys that make a YAML file one of tabletop's, and the folders where a file is taken to be
+# tabletop's even when its key is broken. A new kind of file joins by adding its key and folder here.
+FILE_KINDS: dict[str, str] = {"runbook": "runbooks", "scenario": "scenarios"}
+_SNIFF_BYTES = 256 * 1024  # how much of a found file is looked at to tell whether it is tabletop's
 
 
 class UsageError(Exception):
@@ -27,6 +33,7 @@ class Result:
     findings: list[Finding]
     documents: list[Document] = field(default_factory=list)
     project: Project = field(default_factory=Project)
+    skipped: list[str] = field(default_factory=list)  # found YAML files that are not tabletop's (not read)
 
     @property
     def unreadable(self) -> bool:
@@ -83,9 +90,13 @@ def validate(files: list[str], config: Config | None = None, *, found: set[str] 
     scenarios/ folder, where a broken top key is more likely than a stranger.
     """
     config = config or Config()
+    skipped = [f for f in files if f in found and declared_kind(f) is None] if found else []
+    files = [f for f in files if f not in set(skipped)]
     documents = [read_document(f, max_bytes=config.max_file_bytes) for f in files]
     if found:
-        documents = [d for d in documents if not (d.path in found and _stranger(d))]
+        strangers = {d.path for d in documents if d.path in found and _stranger(d)}
+        skipped += [f for f in files if f in strangers]
+        documents = [d for d in documents if d.path not in strangers]
         files = [d.path for d in documents]
     project = Project()
     for doc in documents:
@@ -104,16 +115,41 @@ def validate(files: list[str], config: Config | None = None, *, found: set[str] 
     for module in checks("project"):
         raw.extend(module.check(project))
     findings = _settle(raw, documents, config)
-    return Result(files=files, findings=findings, documents=documents, project=project)
+    return Result(files=files, findings=findings, documents=documents, project=project, skipped=sorted(skipped))
+
+
+def declared_kind(path: str) -> str | None:
+    """The kind of tabletop file a found YAML file is, from a quick look; None for other YAML.
+
+    A file is tabletop's when one of FILE_KINDS' keys starts a line (a top-level key), when its
+    first lines carry a tabletop schema modeline, or when it sits in one of FILE_KINDS' folders
+    (`runbooks/`, `scenarios/`), where a broken key is likelier than a stranger. Helm templates,
+    Kubernetes manifests, CI workflows and other YAML are not, and neither is anything that is not a
+    regular file (a FIFO named *.yaml is never opened). Only the first 256 KB are looked at.
+    """
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        with open(path, "rb") as handle:
+            head = handle.read(_SNIFF_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return None
+    folders = set(PurePosixPath(Path(path).as_posix()).parts[:-1])
+    for kind in FILE_KINDS:
+        if re.search(rf"^['\"]?{kind}['\"]?[ \t]*:", head, re.MULTILINE):
+            return kind
+        if f"schemas/{kind}.schema.json" in head[:2000]:
+            return kind
+    return next((kind for kind, folder in FILE_KINDS.items() if folder in folders), None)
 
 
 def _stranger(doc: Document) -> bool:
     """Other YAML in the repository: not ours by its top key, its schema line, or its folder."""
     if doc.kind or any(f.rule != "file-unknown-kind" for f in doc.findings):
         return False
-    if "schemas/runbook.schema.json" in doc.text or "schemas/scenario.schema.json" in doc.text:
+    if any(f"schemas/{kind}.schema.json" in doc.text for kind in FILE_KINDS):
         return False
-    return not ({"runbooks", "scenarios"} & set(PurePosixPath(doc.path).parts[:-1]))
+    return not (set(FILE_KINDS.values()) & set(PurePosixPath(doc.path).parts[:-1]))
 
 
 def _settle(raw: list[Finding], documents: list[Document], config: Config) -> list[Finding]:

@@ -19,6 +19,7 @@ class RenderContext:
     color: bool = False  # ANSI colour (text format on a terminal)
     snippets: bool = False  # show the source line with a caret (text format on a terminal)
     source: Callable[[str], list[str] | None] = field(default=lambda path: None)  # lines of a file
+    skipped: int = 0  # YAML files found in folders that are not tabletop's, left unread
 
 
 FORMATS = ("text", "json", "github", "sarif", "junit")

@@ -30,11 +30,17 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def summary_line(findings: list[Finding], files: int) -> str:
-    """`3 files checked: 2 errors, 1 warning`, or `... : no problems`."""
+def summary_line(findings: list[Finding], files: int, skipped: int = 0) -> str:
+    """`3 files checked: 2 errors, 1 warning`, or `... : no problems`; then `; 12 other YAML files skipped`."""
     counts = [sum(1 for f in findings if f.severity is sev) for sev in Severity]
     parts = [_plural(n, sev.value) for sev, n in zip(Severity, counts, strict=False) if n]
-    return f"{_plural(files, 'file')} checked: {', '.join(parts) or 'no problems'}"
+    line = f"{_plural(files, 'file')} checked: {', '.join(parts) or 'no problems'}"
+    return line + (f"; {skipped_text(skipped)}" if skipped else "")
+
+
+def skipped_text(count: int) -> str:
+    """`1 other YAML file skipped` / `12 other YAML files skipped` (not runbooks or scenarios)."""
+    return f"{count} other YAML {'file' if count == 1 else 'files'} skipped (not runbooks or scenarios)"
 
 
 def _snippet(finding: Finding, ctx: RenderContext) -> list[str]:
@@ -63,5 +69,5 @@ def render(findings: list[Finding], ctx: RenderContext) -> str:
         if f.hint:
             out.append(f"  hint: {sanitize(f.hint)}")
         out.extend(f"  related: {sanitize(r)}" for r in f.related)
-    out.append(summary_line(findings, len(ctx.files)))
+    out.append(summary_line(findings, len(ctx.files), ctx.skipped))
     return "\n".join(out) + "\n"
