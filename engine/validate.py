@@ -5,11 +5,13 @@ from __future__ import annotations
 import fnmatch
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path, PurePosixPath
 
 from engine.config import Config
 from engine.findings import Finding, Severity
 from engine.load import Document, read_document
+from engine.model import KINDS
 from engine.rules import checks
 from engine.rules.base import Project, Subject
 from engine.schema import check_document
@@ -74,26 +76,28 @@ def _excluded(path: str, config: Config) -> bool:
     return any(fnmatch.fnmatch(n, p) for n in names for p in config.exclude)
 
 
-def validate(files: list[str], config: Config | None = None, *, found: set[str] | None = None) -> Result:
+def validate(files: list[str], config: Config | None = None, *, found: set[str] | None = None,
+             today: date | None = None) -> Result:
     """Load, check and cross-check the files; findings sorted by file, line, column, rule.
 
     `found` names files that were found by searching a folder rather than named by
     the user: those that are plainly not tabletop files (other YAML in the
-    repository) are left out quietly, unless they sit in a runbooks/ or
-    scenarios/ folder, where a broken top key is more likely than a stranger.
+    repository) are left out quietly, unless they sit in a runbooks/,
+    scenarios/ or improvements/ folder, where a broken top key is more likely
+    than a stranger. `today` is the date improvement items are due against
+    (None: no item is checked for being overdue); the caller reads the clock.
     """
     config = config or Config()
     documents = [read_document(f, max_bytes=config.max_file_bytes) for f in files]
     if found:
         documents = [d for d in documents if not (d.path in found and _stranger(d))]
         files = [d.path for d in documents]
-    project = Project()
+    project = Project(today=today)
     for doc in documents:
         if doc.kind and not doc.unreadable:
             check_document(doc)
             if doc.model is not None:
-                subject = Subject(doc, doc.model)
-                (project.runbooks if doc.kind == "runbook" else project.scenarios).append(subject)
+                project.of_kind(doc.kind).append(Subject(doc, doc.model))
     raw: list[Finding] = [f for doc in documents for f in doc.findings]
     for module in checks("runbook"):
         for subject in project.runbooks:
@@ -103,6 +107,9 @@ def validate(files: list[str], config: Config | None = None, *, found: set[str] 
             raw.extend(module.check(subject, project))
     for module in checks("project"):
         raw.extend(module.check(project))
+    for module in checks("improvements"):
+        for subject in project.improvements:
+            raw.extend(module.check(subject, project))
     findings = _settle(raw, documents, config)
     return Result(files=files, findings=findings, documents=documents, project=project)
 
@@ -111,9 +118,9 @@ def _stranger(doc: Document) -> bool:
     """Other YAML in the repository: not ours by its top key, its schema line, or its folder."""
     if doc.kind or any(f.rule != "file-unknown-kind" for f in doc.findings):
         return False
-    if "schemas/runbook.schema.json" in doc.text or "schemas/scenario.schema.json" in doc.text:
+    if any(f"schemas/{kind}.schema.json" in doc.text for kind in KINDS):
         return False
-    return not ({"runbooks", "scenarios"} & set(PurePosixPath(doc.path).parts[:-1]))
+    return not ({"runbooks", "scenarios", "improvements"} & set(PurePosixPath(doc.path).parts[:-1]))
 
 
 def _settle(raw: list[Finding], documents: list[Document], config: Config) -> list[Finding]:
