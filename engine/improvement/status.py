@@ -130,8 +130,8 @@ def _evidence(item: Any, drill: DrillSummary, targets: dict[str, int | None]) ->
 
 def _not_yet(item: Any, drills: list[DrillSummary], source: DrillSummary | None, later: list[DrillSummary],
              targets: dict[str, int | None]) -> str:
-    since = " since " + " and ".join(x for x in (source.date if source else "", item.completed or "") if x)
-    since = "" if since == " since " else since
+    dates = [d for d in (source.date if source else "", item.completed or "") if d]
+    since = f" since {max(dates)}" if dates else ""
     if not later:
         plays = sum(1 for d in drills if not d.live and d is not source)
         extra = f" ({plays} headless play{'s' if plays != 1 else ''} do not count)" if plays else ""

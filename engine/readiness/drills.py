@@ -100,7 +100,8 @@ def summarize(path: str, raw: bytes | None = None) -> DrillSummary:
 
 def _start(out: DrillSummary, data: dict[str, Any], wall: Any) -> None:
     out.mode = data.get("mode") if isinstance(data.get("mode"), str) else None
-    scenario = data.get("scenario") if isinstance(data.get("scenario"), dict) else {}
+    found = data.get("scenario")
+    scenario: dict[str, Any] = found if isinstance(found, dict) else {}
     out.scenario = str(scenario["id"]) if scenario.get("id") else None
     out.scenario_sha256 = str(scenario["sha256"]) if scenario.get("sha256") else None
     for entry in data.get("runbooks") or []:
