@@ -76,7 +76,8 @@ def test_a_later_note_in_the_same_log_is_appended_after_the_items_there(root: Pa
     assert after.startswith(before)
     [plan_file] = read_plans("improvements")
     first, second = plan_file.items
-    assert (first.action, first.owner, first.due, first.element) == ("Fix the number", "Kerry", "2026-03-01", "planning")
+    assert (first.action, first.owner, first.due, first.element) == (
+        "Fix the number", "Kerry", "2026-03-01", "planning")
     assert second.finding.note == "Nobody took minutes" and second.due is None and second.touches.steps == []
 
 
