@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "or pyproject.toml with [tool.tabletop])")
     validate.add_argument("--color", choices=["auto", "always", "never"], default="auto",
                           help="colour text output (default: auto, off when NO_COLOR is set)")
+    validate.add_argument("--today", metavar="YYYY-MM-DD", help="the date improvement items are due against "
+                          "(default: $TABLETOP_TODAY, else today's date in UTC)")
     validate.set_defaults(run=run_validate)
 
     rules = commands.add_parser("rules", help="list every validation rule with its id, severity and doc")
@@ -72,12 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     rules.set_defaults(run=run_rules)
 
     schema = commands.add_parser(
-        "schema", help="print the JSON Schema of a runbook or a scenario",
+        "schema", help="print the JSON Schema of a runbook, a scenario or an improvement plan",
         description="Print the JSON Schema for editors (yaml-language-server) and other tools.",
         epilog="example:\n  tabletop schema runbook > schemas/runbook.schema.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    schema.add_argument("kind", choices=["runbook", "scenario"])
+    schema.add_argument("kind", choices=["runbook", "scenario", "improvements"])
     schema.set_defaults(run=run_schema)
 
     graph = commands.add_parser(
@@ -129,6 +131,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    from engine.commands import today
     from engine.config import ConfigError, find_config, load_config
     from engine.findings import Severity
     from engine.formats import RenderContext, render
@@ -136,6 +139,10 @@ def run_validate(args: argparse.Namespace) -> int:
     from engine.validate import UsageError, discover, validate
 
     rules = all_rules()
+    try:
+        day = today(args.today)
+    except ValueError as exc:
+        return _fail(str(exc))
     try:
         config_path = Path(args.config) if args.config else find_config(Path.cwd())
         if args.config and not config_path.is_file():
@@ -147,12 +154,12 @@ def run_validate(args: argparse.Namespace) -> int:
     if not files:
         return _fail(f"no *.yaml or *.yml files in {' '.join(args.paths or ['.'])}")
     named = {f for f in files if Path(f).resolve() in {Path(p).resolve() for p in args.paths if Path(p).is_file()}}
-    result = validate(files, config, found=set(files) - named)
+    result = validate(files, config, found=set(files) - named, today=day)
     if not result.files:
         from engine.formats.text import skipped_text
 
         also = f"; {skipped_text(len(result.skipped))}" if result.skipped else ""
-        return _fail(f"no runbooks or scenarios in {' '.join(args.paths or ['.'])}{also}")
+        return _fail(f"no runbooks, scenarios or improvement plans in {' '.join(args.paths or ['.'])}{also}")
 
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     to_terminal = not args.output and sys.stdout.isatty()
@@ -203,6 +210,8 @@ _STAGES = {
     "runbook": "Runbooks",
     "scenario": "Scenarios against their runbooks",
     "project": "Across files",
+    "improvements": "Improvement plans (`improvements/`)",
+    "readiness": "Readiness across drills (`tabletop readiness`)",
     "explore": "Every path played against a scenario (`tabletop explore`)",
 }
 

@@ -5,6 +5,7 @@
     severity = { option-no-next = "error" } # change a rule's severity
     exclude = ["tests/fixtures/**"]         # paths validate skips inside folders
     max-file-bytes = 5242880                # files bigger than this are not read
+    drill_every = "90d"                     # each runbook drilled live this often (`tabletop readiness`)
 """
 
 from __future__ import annotations
@@ -30,10 +31,11 @@ class Config:
     severity: dict[str, Severity] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
     max_file_bytes: int = MAX_FILE_BYTES
+    drill_every: int | None = None  # seconds between live drills of a runbook; a runbook's own wins
     source: str | None = None  # the file the settings came from
 
 
-_KEYS = {"disable", "severity", "exclude", "max-file-bytes"}
+_KEYS = {"disable", "severity", "exclude", "max-file-bytes", "drill_every"}
 
 
 def find_config(start: Path) -> Path | None:
@@ -86,7 +88,24 @@ def load_config(path: Path | None, known_rules: set[str]) -> Config:
     if not isinstance(size, int) or isinstance(size, bool) or not 0 < size <= MAX_SETTING_FILE_BYTES:
         raise ConfigError(f"{where}: max-file-bytes must be a whole number from 1 to {MAX_SETTING_FILE_BYTES:,}")
     config.max_file_bytes = size
+    config.drill_every = _cadence(data.get("drill_every"), where)
     return config
+
+
+def _cadence(value: object, where: str) -> int | None:
+    from engine.duration import DurationError, parse_duration
+
+    if value is None:
+        return None
+    try:
+        if not isinstance(value, str):
+            raise DurationError("not text")
+        seconds = parse_duration(value)
+    except DurationError:
+        raise ConfigError(f"{where}: drill_every must be a duration like \"90d\", not {value!r}") from None
+    if seconds <= 0:
+        raise ConfigError(f"{where}: drill_every must be longer than nothing")
+    return seconds
 
 
 def _read(path: Path) -> str:

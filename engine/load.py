@@ -37,7 +37,7 @@ class Document:
     path: str
     text: str = ""
     data: Any = None
-    kind: str | None = None  # "runbook" or "scenario" once recognised; None: nothing more to check
+    kind: str | None = None  # "runbook", "scenario" or "improvements" once recognised; None: nothing more to check
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # path -> 1-based (line, col)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # path -> where its key is written
     findings: list[Finding] = field(default_factory=list)
@@ -432,13 +432,13 @@ def _recognise(doc: Document) -> None:
         doc.add("file-unknown-kind", Severity.ERROR, "expected a mapping at the top of the file", (1, 1),
                 hint="a runbook starts with `runbook: <id>`, a scenario with `scenario: <id>`")
         return
-    kinds = [k for k in ("runbook", "scenario") if k in data]
+    kinds = [k for k in ("runbook", "scenario", "improvements") if k in data]
     if len(kinds) == 1:
         doc.kind = kinds[0]
         return
     if kinds:
-        doc.add("file-unknown-kind", Severity.ERROR, "the file has both `runbook:` and `scenario:` at the top",
-                doc.where(("scenario",), key=True), hint="put the runbook and the scenario in separate files")
+        doc.add("file-unknown-kind", Severity.ERROR, f"the file has both `{kinds[0]}:` and `{kinds[1]}:` at the top",
+                doc.where((kinds[1],), key=True), hint=f"put the {kinds[0]} and the {kinds[1]} in separate files")
     else:
         doc.add("file-unknown-kind", Severity.ERROR, "neither `runbook:` nor `scenario:` is at the top of the file",
                 doc.where(()), hint="a runbook starts with `runbook: <id>`, a scenario with `scenario: <id>`")

@@ -141,6 +141,8 @@ class Runbook(_Strict):
     services: dict[Id, Text] = Field(default_factory=dict)
     roles: dict[Id, Text] = Field(default_factory=dict)
     objectives: dict[Id, Text] = Field(default_factory=dict)
+    drill_every: Duration | None = Field(None, description="Drill it live at least this often, e.g. 90d "
+                                         "(`tabletop readiness`; overrides drill_every in the settings)")
     steps: dict[Id, Step] = Field(min_length=1)
 
 
@@ -180,3 +182,13 @@ class Scenario(_Strict):
 
 
 MODELS: dict[str, type[_Strict]] = {"runbook": Runbook, "scenario": Scenario}
+KINDS = ("runbook", "scenario", "improvements")  # the top key that names each kind of file
+
+
+def model_of(kind: str) -> type[_Strict]:
+    """The model of a kind of file; the improvement plan's lives in engine.improvement.model."""
+    if kind == "improvements":
+        from engine.improvement.model import ImprovementPlan
+
+        return ImprovementPlan
+    return MODELS[kind]

@@ -23,9 +23,9 @@ def check_document(doc: Document) -> None:
     """Validate doc.data against the model of doc.kind; set doc.model when some valid part remains."""
     from pydantic import ValidationError
 
-    from engine.model import MODELS
+    from engine.model import model_of
 
-    model = MODELS[doc.kind or ""]
+    model = model_of(doc.kind or "")
     data = doc.data
     touched: set[Path_] = set()  # original paths already reported; later rounds stay quiet on them
     rounds: list[list[tuple[Path_, int]]] = []  # list entries removed in each round, to map paths back
@@ -221,9 +221,9 @@ def _placeholder(loc: Path_, unique: int) -> str:
 
 def json_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of a runbook or a scenario, for editors and other tools."""
-    from engine.model import MODELS
+    from engine.model import model_of
 
-    schema = MODELS[kind].model_json_schema()
+    schema = model_of(kind).model_json_schema()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://tabletop-drills.github.io/schemas/{kind}.schema.json",

@@ -7,11 +7,13 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path, PurePosixPath
 
 from engine.config import Config
 from engine.findings import Finding, Severity
 from engine.load import Document, read_document
+from engine.model import KINDS
 from engine.rules import checks
 from engine.rules.base import Project, Subject
 from engine.schema import check_document
@@ -19,7 +21,7 @@ from engine.schema import check_document
 YAML_SUFFIXES = (".yaml", ".yml")
 # The top-level keys that make a YAML file one of tabletop's, and the folders where a file is taken to be
 # tabletop's even when its key is broken. A new kind of file joins by adding its key and folder here.
-FILE_KINDS: dict[str, str] = {"runbook": "runbooks", "scenario": "scenarios"}
+FILE_KINDS: dict[str, str] = {"runbook": "runbooks", "scenario": "scenarios", "improvements": "improvements"}
 _SNIFF_BYTES = 256 * 1024  # how much of a found file is looked at to tell whether it is tabletop's
 
 
@@ -81,13 +83,16 @@ def _excluded(path: str, config: Config) -> bool:
     return any(fnmatch.fnmatch(n, p) for n in names for p in config.exclude)
 
 
-def validate(files: list[str], config: Config | None = None, *, found: set[str] | None = None) -> Result:
+def validate(files: list[str], config: Config | None = None, *, found: set[str] | None = None,
+             today: date | None = None) -> Result:
     """Load, check and cross-check the files; findings sorted by file, line, column, rule.
 
     `found` names files that were found by searching a folder rather than named by
     the user: those that are plainly not tabletop files (other YAML in the
-    repository) are left out quietly, unless they sit in a runbooks/ or
-    scenarios/ folder, where a broken top key is more likely than a stranger.
+    repository) are left out quietly, unless they sit in a runbooks/,
+    scenarios/ or improvements/ folder, where a broken top key is more likely
+    than a stranger. `today` is the date improvement items are due against
+    (None: no item is checked for being overdue); the caller reads the clock.
     """
     config = config or Config()
     skipped = [f for f in files if f in found and declared_kind(f) is None] if found else []
@@ -98,13 +103,12 @@ def validate(files: list[str], config: Config | None = None, *, found: set[str] 
         skipped += [f for f in files if f in strangers]
         documents = [d for d in documents if d.path not in strangers]
         files = [d.path for d in documents]
-    project = Project()
+    project = Project(today=today)
     for doc in documents:
         if doc.kind and not doc.unreadable:
             check_document(doc)
             if doc.model is not None:
-                subject = Subject(doc, doc.model)
-                (project.runbooks if doc.kind == "runbook" else project.scenarios).append(subject)
+                project.of_kind(doc.kind).append(Subject(doc, doc.model))
     raw: list[Finding] = [f for doc in documents for f in doc.findings]
     for module in checks("runbook"):
         for subject in project.runbooks:
@@ -114,6 +118,9 @@ def validate(files: list[str], config: Config | None = None, *, found: set[str] 
             raw.extend(module.check(subject, project))
     for module in checks("project"):
         raw.extend(module.check(project))
+    for module in checks("improvements"):
+        for subject in project.improvements:
+            raw.extend(module.check(subject, project))
     findings = _settle(raw, documents, config)
     return Result(files=files, findings=findings, documents=documents, project=project, skipped=sorted(skipped))
 

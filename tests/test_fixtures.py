@@ -9,12 +9,14 @@ produce with comment lines anywhere in it:
 
 Files that cannot hold a comment (binary, not UTF-8) declare theirs in
 EXPECT_BINARY below. A case passes when the set of (file, rule, line) it
-produces equals the set it declares, and validate raises nothing.
+produces equals the set it declares, and validate raises nothing. The corpus is
+validated as of FIXTURE_TODAY, so due dates give the same findings every day.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,7 @@ from engine.config import Config
 from engine.validate import discover, validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURE_TODAY = date(2026, 6, 1)
 _EXPECT = re.compile(rb"#\s*expect:\s*([a-z0-9-]+)\s*@\s*(\d+)")
 
 # files whose bytes cannot carry an `# expect:` comment
@@ -56,7 +59,7 @@ def test_fixture_gives_exactly_its_declared_findings(case: Path, monkeypatch: py
     monkeypatch.chdir(FIXTURES)
     expected = _declared(case)
     assert expected, f"{case.name} declares no `# expect:` line"
-    result = validate(discover([case.name], Config()), Config())
+    result = validate(discover([case.name], Config()), Config(), today=FIXTURE_TODAY)
     got = {(f.path, f.rule, f.line) for f in result.findings}
     assert got == expected
 

@@ -13,7 +13,8 @@ from engine.schema import json_schema
 from engine.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
-SHIPPED = sorted([*ROOT.glob("runbooks/*.yaml"), *ROOT.glob("scenarios/*.yaml")])
+SHIPPED = sorted([*ROOT.glob("runbooks/*.yaml"), *ROOT.glob("scenarios/*.yaml"), *ROOT.glob("improvements/*.yaml")])
+KIND_OF_FOLDER = {"runbooks": "runbook", "scenarios": "scenario", "improvements": "improvements"}
 
 
 def test_shipped_files_validate_clean(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -28,19 +29,19 @@ def test_shipped_files_validate_clean(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
 def test_shipped_file_has_schema_modeline(path: Path) -> None:
-    kind = path.parent.name.removesuffix("s")
+    kind = KIND_OF_FOLDER[path.parent.name]
     first = path.read_text(encoding="utf-8").splitlines()[0]
     assert first == f"# yaml-language-server: $schema=../schemas/{kind}.schema.json"
     assert (path.parent / f"../schemas/{kind}.schema.json").resolve().is_file()
 
 
-@pytest.mark.parametrize("kind", ["runbook", "scenario"])
+@pytest.mark.parametrize("kind", ["runbook", "scenario", "improvements"])
 def test_committed_schema_is_current(kind: str) -> None:
     committed = json.loads((ROOT / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
     assert committed == json_schema(kind), f"run: tabletop schema {kind} > schemas/{kind}.schema.json"
 
 
-@pytest.mark.parametrize("kind", ["runbook", "scenario"])
+@pytest.mark.parametrize("kind", ["runbook", "scenario", "improvements"])
 def test_schema_command_prints_the_schema(kind: str) -> None:
     out = subprocess.run([sys.executable, "-m", "engine", "schema", kind], cwd=ROOT, capture_output=True,
                          text=True, check=True)

@@ -2,7 +2,9 @@
 heavy parts happen inside the command's run function, so `tabletop validate` stays fast."""
 
 import argparse
+import os
 import sys
+from datetime import UTC, date, datetime
 
 EXIT_USAGE = 2
 
@@ -19,4 +21,20 @@ def usage(parser: argparse.ArgumentParser) -> int:
     return EXIT_USAGE
 
 
-COMMAND_MODULES = ("play", "log", "explore", "report", "drill", "msel", "cacao", "new", "coverage")
+def today(given: str | None) -> date:
+    """The date to judge due dates and cadences against: --today, else $TABLETOP_TODAY, else today (UTC).
+
+    Commands read the clock here so the core never does. Raises ValueError naming the bad date.
+    """
+    text = given or os.environ.get("TABLETOP_TODAY")
+    if not text:
+        return datetime.now(UTC).date()
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        where = "--today" if given else "TABLETOP_TODAY"
+        raise ValueError(f"{where} {text!r} is not a date like 2026-03-01") from None
+
+
+COMMAND_MODULES = ("play", "log", "explore", "report", "drill", "msel", "cacao", "new", "coverage", "plan",
+                   "readiness")

@@ -6,6 +6,8 @@ Stages and the signature of `check`:
   runbook       -- check(runbook: Subject) -> Iterable[Finding]
   scenario      -- check(scenario: Subject, project: Project) -> Iterable[Finding]
   project       -- check(project: Project) -> Iterable[Finding]
+  improvements  -- check(plan: Subject, project: Project) -> Iterable[Finding], per improvement-plan file
+  readiness     -- none: `tabletop readiness` (engine.readiness.cadence) emits these findings
   explore       -- none: `tabletop explore` (engine.drill.explore_findings) emits these
                    findings after playing every path of a scenario; validate never does
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from engine.findings import Finding, Severity
@@ -19,7 +20,8 @@ class Rule:
     severity: Severity  # the default; config may change it
     doc: str  # one line, shown by `tabletop rules` and in SARIF
     # "load": emitted while reading YAML; "schema": from model validation;
-    # "runbook", "scenario": per-document checks; "project": across files.
+    # "runbook", "scenario": per-document checks; "project": across files;
+    # "improvements": per improvement-plan file, with the project; "readiness": `tabletop readiness`.
     stage: str
 
 
@@ -65,6 +67,12 @@ class Project:
 
     runbooks: list[Subject] = field(default_factory=list)
     scenarios: list[Subject] = field(default_factory=list)
+    improvements: list[Subject] = field(default_factory=list)  # improvement-plan files
+    today: date | None = None  # the date improvement items are due against (None: not checked)
+
+    def of_kind(self, kind: str) -> list[Subject]:
+        """The documents of one kind: runbook, scenario or improvements."""
+        return {"runbook": self.runbooks, "scenario": self.scenarios, "improvements": self.improvements}[kind]
 
     def runbook(self, runbook_id: str) -> Subject | None:
         """The first runbook with this id, in path order."""
@@ -77,3 +85,4 @@ class Project:
 RunbookCheck = Callable[[Subject], Iterable[Finding]]
 ScenarioCheck = Callable[[Subject, Project], Iterable[Finding]]
 ProjectCheck = Callable[[Project], Iterable[Finding]]
+ImprovementsCheck = Callable[[Subject, Project], Iterable[Finding]]

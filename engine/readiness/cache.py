@@ -1,0 +1,124 @@
+"""Drill-log summaries cached by the log's SHA-256, so a view over hundreds of drills reads each log once.
+
+The cache is a folder the user may delete at any time (default `.tabletop-cache/`
+in the working folder; `--cache DIR` or `$TABLETOP_CACHE` elsewhere). Each entry
+is `drills-v<version>/<sha256>.json`: a log's bytes decide its summary, so an
+entry never goes stale; a changed log has a new hash and a new entry. An entry
+that cannot be read, is not JSON, or does not hold a summary of a log with that
+hash (a torn write, a hand edit, disk trouble) is ignored and written again.
+Entries are written to a temporary file and renamed into place, so readers
+never see half an entry. Writing is best effort: a cache that cannot be
+written makes the view slower, never wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from engine.readiness.drills import SUMMARY_VERSION, DrillSummary, summarize
+
+DEFAULT_CACHE = ".tabletop-cache"
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# tabletop's cache of drill-log summaries; safe to delete.\n"
+
+
+class LogCache:
+    """Summaries of drill logs, from the cache folder when it holds them (`folder` None: no cache)."""
+
+    def __init__(self, folder: str | None) -> None:
+        self.folder = Path(folder) / f"drills-v{SUMMARY_VERSION}" if folder else None
+        self.root = Path(folder) if folder else None
+        self.hits = 0
+        self.misses = 0
+        self.problems: list[str] = []  # why the cache could not be written, once each
+
+    def summary(self, path: str) -> DrillSummary:
+        """The summary of the log at `path`. Raises engine.drill.log.LogError when it cannot be read."""
+        from engine.drill.log import LogError, read_log
+
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        except OSError:
+            read_log(path)  # names the problem the way every command does (no such file, a folder, ...)
+            raise LogError(f"{path}: cannot read the log") from None
+        sha = hashlib.sha256(raw).hexdigest()
+        cached = self._load(sha)
+        if cached is not None:
+            self.hits += 1
+            cached.name = Path(path).name
+            return cached
+        self.misses += 1
+        summary = summarize(path, raw)
+        self._store(sha, summary)
+        return summary
+
+    def _entry(self, sha: str) -> Path | None:
+        return self.folder / f"{sha}.json" if self.folder else None
+
+    def _load(self, sha: str) -> DrillSummary | None:
+        entry = self._entry(sha)
+        if entry is None:
+            return None
+        try:
+            data = json.loads(entry.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or data.get("sha256") != sha or not isinstance(data.get("summary"), dict):
+                return None
+            summary = DrillSummary.from_json(data["summary"])
+        except (OSError, ValueError, TypeError, RecursionError):
+            return None  # missing, torn, edited: summarise the log again
+        return summary if summary.sha256 == sha else None
+
+    def _store(self, sha: str, summary: DrillSummary) -> None:
+        entry = self._entry(sha)
+        if entry is None or self.root is None:
+            return
+        text = json.dumps({"sha256": sha, "summary": summary.to_json()}, ensure_ascii=False, separators=(",", ":"))
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            tag = self.root / "CACHEDIR.TAG"
+            if not tag.exists():
+                tag.write_text(_TAG, encoding="utf-8")
+            fd, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+                os.replace(temporary, entry)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            message = f"cannot write the cache in {self.root}: {exc.strerror or exc}"
+            if message not in self.problems:
+                self.problems.append(message)
+
+
+def cache_folder(given: str | None, disabled: bool) -> str | None:
+    """The cache folder to use: --no-cache: none; --cache DIR; $TABLETOP_CACHE; else .tabletop-cache."""
+    if disabled:
+        return None
+    return given or os.environ.get("TABLETOP_CACHE") or DEFAULT_CACHE
+
+
+def find_logs(folder: str) -> list[str]:
+    """The *.jsonl files directly in `folder`, by name (none when it does not exist)."""
+    root = Path(folder)
+    return sorted(p.as_posix() for p in root.glob("*.jsonl") if p.is_file()) if root.is_dir() else []
+
+
+def read_drills(folder: str, cache: LogCache) -> tuple[list[DrillSummary], list[tuple[str, str]]]:
+    """The summaries of the logs in `folder`, oldest drill first (then by name), and (name, why) for each log
+    that could not be read at all."""
+    from engine.drill.log import LogError
+
+    out, unreadable = [], []
+    for path in find_logs(folder):
+        try:
+            out.append(cache.summary(path))
+        except LogError as exc:
+            unreadable.append((Path(path).name, str(exc).removeprefix(f"{path}: ")))
+    out.sort(key=lambda s: (s.started or "", s.name))
+    return out, unreadable

@@ -1,0 +1,131 @@
+"""One drill log -> a `DrillSummary`: what the readiness view and the improvement plan need from it.
+
+This is the one place that reads drill logs for them. It folds the log with
+the report's fold (engine.report.fold) against a plan made from the log alone
+(engine.report.skeleton), so a summary depends on the log's bytes and nothing
+else and can be cached by the log's hash (engine.readiness.cache).
+
+A summary is plain JSON-able data:
+- `mode`: `live` (the console), `headless` (`tabletop play`), or None for a log
+  that does not say (written before the mode was recorded): only `live` drills
+  verify improvement items and count as drilled;
+- `started`: the wall time of drill.started (UTC, `2026-01-22T19:33:00.000Z`);
+- `runbooks`: runbook id -> SHA-256 of the file the drill ran with;
+- `ratings`: objective key `runbook/objective` -> [rating P|S|M|U, 1-based line];
+- `steps`: step key -> [scenario seconds from step.started to step.done (None when
+  it was done without being started), 1-based line of step.done];
+- `improvements`: the areas for improvement, each with its 1-based `line`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+SUMMARY_VERSION = 1
+
+
+@dataclass
+class DrillSummary:
+    name: str  # the log's file name
+    sha256: str  # of the whole file
+    drill_id: str = ""  # SHA-256 of the first line: the same drill however long its log grows
+    problem: str | None = None  # why the log does not verify or fold, from the first bad line on
+    mode: str | None = None
+    scenario: str | None = None
+    scenario_sha256: str | None = None
+    runbooks: dict[str, str] = field(default_factory=dict)
+    started: str | None = None
+    last: str | None = None  # wall time of the last good event
+    ended: bool = False
+    events: int = 0
+    ratings: dict[str, list[Any]] = field(default_factory=dict)
+    steps: dict[str, list[Any]] = field(default_factory=dict)
+    improvements: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def live(self) -> bool:
+        return self.mode == "live"
+
+    @property
+    def date(self) -> str:
+        return (self.started or "")[:10]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DrillSummary:
+        """Raises TypeError or ValueError when `data` is not a summary's shape."""
+        summary = cls(**data)
+        if not (isinstance(summary.name, str) and isinstance(summary.sha256, str)
+                and isinstance(summary.ratings, dict) and isinstance(summary.steps, dict)
+                and isinstance(summary.improvements, list) and isinstance(summary.runbooks, dict)):
+            raise ValueError("not a drill summary")
+        return summary
+
+
+def summarize(path: str, raw: bytes | None = None) -> DrillSummary:
+    """Read, verify and fold one log (`raw`: its bytes, when the caller has read them already).
+
+    Raises engine.drill.log.LogError when it cannot be read at all (missing, a
+    folder, binary, too big); a log that fails part-way is summarised up to the bad line.
+    """
+    from engine.drill import events as ev
+    from engine.drill.log import read_log
+    from engine.report.fold import fold_log
+    from engine.report.skeleton import plan_from_log
+
+    read = read_log(path)
+    if raw is None:
+        raw = Path(path).read_bytes()
+    out = DrillSummary(name=Path(path).name, sha256=hashlib.sha256(raw).hexdigest(), events=len(read.events),
+                       drill_id=hashlib.sha256(raw.split(b"\n", 1)[0]).hexdigest())
+    if read.problem:
+        out.problem = f"line {read.problem.line}: {read.problem.message}"
+    if not read.events or read.events[0].type != ev.STARTED:
+        out.problem = out.problem or "not a drill log: it does not start with drill.started"
+        return out
+    played = fold_log(plan_from_log(read.events), read.events)
+    if played.problem:
+        out.problem = out.problem or played.problem
+    _start(out, read.events[0].data, read.events[0].wall)
+    out.ended = played.state.ended
+    out.last = played.events[-1].wall if played.events else None
+    _events(out, played.events)
+    return out
+
+
+def _start(out: DrillSummary, data: dict[str, Any], wall: Any) -> None:
+    out.mode = data.get("mode") if isinstance(data.get("mode"), str) else None
+    found = data.get("scenario")
+    scenario: dict[str, Any] = found if isinstance(found, dict) else {}
+    out.scenario = str(scenario["id"]) if scenario.get("id") else None
+    out.scenario_sha256 = str(scenario["sha256"]) if scenario.get("sha256") else None
+    for entry in data.get("runbooks") or []:
+        if isinstance(entry, dict) and entry.get("id"):
+            out.runbooks[str(entry["id"])] = str(entry.get("sha256") or "")
+    out.started = wall if isinstance(wall, str) else None
+
+
+def _events(out: DrillSummary, events: list[Any]) -> None:
+    from engine.drill import events as ev
+
+    started: dict[str, float] = {}
+    for event in events:
+        kind, data, line = event.type, event.data, event.seq + 1
+        if kind == ev.RATING:
+            out.ratings[str(data["objective"])] = [str(data["rating"]), line]
+        elif kind == ev.STEP_STARTED:
+            started.setdefault(str(data["step"]), float(event.t))
+        elif kind == ev.STEP_DONE:
+            key = str(data["step"])
+            begun = started.get(key)
+            out.steps[key] = [float(event.t) - begun if begun is not None else None, line]
+        elif kind == ev.NOTE and data.get("kind") == "improvement":
+            out.improvements.append({
+                "line": line, "wall": event.wall, "text": str(data["text"]), "step": data.get("step"),
+                **{name: str(data.get(name) or "") for name in ("action", "element", "owner", "due", "by")},
+            })

@@ -1,0 +1,108 @@
+"""Which drills verify a done item: later, live, intact, and showing the objective or step it touches."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from planskit import ACCOUNTABLE, ESCALATION, drill, project, tabletop
+
+PLAN = """\
+improvements: loop
+items:
+  - id: print-numbers
+    finding: {{log: exports/drills/source.jsonl, line: 3, note: Nobody knew the numbers}}
+    owner: Kerry Walsh
+    due: 2026-03-01
+    status: {status}
+    completed: 2026-02-01
+    touches: {{steps: [{steps}], objectives: [{objectives}]}}
+"""
+
+
+@pytest.fixture
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    repo = project(tmp_path)
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("TABLETOP_CACHE", str(tmp_path / "cache"))
+    drill(repo, "source.jsonl", datetime(2026, 1, 22, 9), mode="headless")
+    return repo
+
+
+def _plan(root: Path, status: str = "done", steps: str = "", objectives: str = ACCOUNTABLE) -> None:
+    (root / "improvements").mkdir(exist_ok=True)
+    (root / "improvements" / "loop.yaml").write_text(
+        PLAN.format(status=status, steps=steps, objectives=objectives), encoding="utf-8")
+
+
+def _why(capsys, *extra: str) -> str:  # type: ignore[no-untyped-def]
+    code, out, err = tabletop(capsys, "plan", "status", "--today", "2026-03-01", *extra)
+    assert code == 0, err
+    return " ".join(out.split())
+
+
+def _rate(rating: str):  # type: ignore[no-untyped-def]
+    return lambda d, c: d.rate(ACCOUNTABLE, rating, "")
+
+
+def test_a_headless_play_rating_s_does_not_verify(root: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    _plan(root)
+    drill(root, "play.jsonl", datetime(2026, 2, 5, 9), mode="headless", body=_rate("S"))
+    assert "done; waiting for a live drill since 2026-02-01 (1 headless play do not count)" in _why(capsys)
+
+
+def test_a_live_drill_before_the_item_was_done_does_not_verify(root: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    _plan(root)
+    drill(root, "early.jsonl", datetime(2026, 1, 30, 9), body=_rate("P"))
+    assert "waiting for a live drill since 2026-02-01" in _why(capsys)
+
+
+def test_a_later_live_drill_rating_m_does_not_verify_and_says_so(root: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    _plan(root)
+    drill(root, "later.jsonl", datetime(2026, 2, 10, 9), body=_rate("M"))
+    assert (f"done; 1 later live drill since 2026-02-01, none rated what it touches P or S or did its steps within "
+            f"target; in the latest (later.jsonl): {ACCOUNTABLE} rated M") in _why(capsys)
+
+
+def test_the_first_good_later_live_drill_verifies(root: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    _plan(root)
+    drill(root, "a.jsonl", datetime(2026, 2, 10, 9), body=_rate("U"))
+    drill(root, "b.jsonl", datetime(2026, 2, 20, 9), body=_rate("P"))
+    drill(root, "c.jsonl", datetime(2026, 2, 25, 9), body=_rate("S"))
+    assert "verified by b.jsonl (2026-02-20), line" in _why(capsys)
+
+
+def test_a_step_done_within_its_target_verifies(root: Path, capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _plan(root, steps=ESCALATION, objectives="")
+
+    def within(minutes: int):  # type: ignore[no-untyped-def]
+        def body(d, clock) -> None:  # type: ignore[no-untyped-def]
+            from engine.drill.play import Player
+            from engine.drill.team import load_team
+
+            team = tmp_path / f"team-{minutes}.yaml"
+            team.write_text(f"team: ops\ndurations: {{provider-escalation: {minutes}m}}\n", encoding="utf-8")
+            Player(d, clock, team=load_team(str(team), d.plan)).run()
+        return body
+
+    drill(root, "slow.jsonl", datetime(2026, 2, 10, 9), body=within(45))
+    assert "provider-escalation done in 45m (target 30m)" in _why(capsys)
+    drill(root, "fast.jsonl", datetime(2026, 2, 12, 9), body=within(20))
+    assert "verified by fast.jsonl (2026-02-12), line" in _why(capsys)
+    assert f"step {ESCALATION} done in 20m, within its 30m target" in _why(capsys)
+
+
+def test_open_and_wont_fix_items_say_where_they_stand(root: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    _plan(root, status="open")
+    assert "not done yet (status open)" in _why(capsys) and "38d open" in _why(capsys)
+    _plan(root, status="wont-fix")
+    assert "won't fix (no reason given)" in _why(capsys)
+
+
+def test_a_broken_later_log_does_not_verify(root: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    _plan(root)
+    log = drill(root, "edited.jsonl", datetime(2026, 2, 10, 9), body=_rate("S"))
+    log.write_text(log.read_text(encoding="utf-8").replace('"facilitator":"Sam"', '"facilitator":"Eve"'),
+                   encoding="utf-8")
+    assert "waiting for a live drill since 2026-02-01" in _why(capsys)
