@@ -66,6 +66,7 @@ class PlanInject:
     to: str | None
     say: str | None
     expect: str | None
+    title: str | None = None  # a short name, where the scenario gives one
 
     @property
     def contingent(self) -> bool:
@@ -205,4 +206,5 @@ def _inject(inject, steps: dict[str, PlanStep], runbooks: list[Runbook]) -> Plan
     return PlanInject(
         id=inject.id, at=at, after_step=after_step, after_option=after_option, event=inject.event,
         services=dict(inject.services), to=inject.to, say=inject.say, expect=inject.expect,
+        title=inject.title,
     )
