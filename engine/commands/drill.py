@@ -27,8 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "  tabletop drill scenarios/m365-na-outage-2026-01-22.yaml\n"
         "  tabletop drill scenarios/m365-na-outage-2026-01-22.yaml --facilitator Sam \\\n"
         "      --log exports/drills/dry-run.jsonl\n"
-        "  tabletop drill scenarios/m365-na-outage-2026-01-22.yaml --resume exports/drills/dry-run.jsonl\n\n"
-        "keys: s start, c done, d decide, k skip, x tick, n note, i next inject, p pause, j jump, e end, F1 help\n\n"
+        "  tabletop drill scenarios/m365-na-outage-2026-01-22.yaml --resume exports/drills/dry-run.jsonl\n"
+        "  tabletop drill scenarios/m365-na-outage-2026-01-22.yaml --room --room-host 0.0.0.0\n\n"
+        "keys: s start, c done, d decide, k skip, x tick, n note, i next inject, p pause, j jump, e end, F1 help\n"
+        "     5 the Room pane (with --room): the links and a QR code for participants\n\n"
         "exit codes:\n  0  the console closed\n  2  usage error\n"
         "  3  the scenario or its runbooks cannot be drilled (run `tabletop validate`)\n"
         "  4  the log to resume cannot be read, or was written for other files",
@@ -41,6 +43,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--log", metavar="PATH", help="write the new drill's log here (default: "
                         "exports/drills/<scenario>-<time>.jsonl); never overwrites")
     parser.add_argument("--facilitator", metavar="NAME", help="the facilitator's name, filled in on the start screen")
+    room = parser.add_argument_group("the drill room (participants and evaluators in their browsers)")
+    room.add_argument("--room", action="store_true",
+                      help="serve the drill room from this console: links in the Room pane (key 5) and in "
+                      "<log stem>.room.json beside the log; with --resume, the same links again")
+    room.add_argument("--room-host", metavar="ADDR", help="address to listen on (default 127.0.0.1, this "
+                      "computer only; 0.0.0.0 opens the room to the network). Implies --room")
+    room.add_argument("--room-port", metavar="N", type=int, help="port to listen on (0: a free one; default: "
+                      "the drill's port from before when resuming, else a free one). Implies --room")
     parser.set_defaults(run=run_drill)
 
 
@@ -78,10 +88,20 @@ def run_drill(args: argparse.Namespace) -> int:
         except LogError as exc:
             return _fail(str(exc), EXIT_LOG)
 
+    room = None
+    if args.room or args.room_host or args.room_port is not None:
+        from engine.room.seats import RoomFileError
+        from engine.room.server import RoomBindError, prepare
+
+        try:
+            room = prepare(args.room_host or "127.0.0.1", args.room_port, args.resume)
+        except (RoomBindError, RoomFileError) as exc:
+            return _fail(str(exc), EXIT_USAGE)
+
     from engine.tui.app import DrillApp  # Textual's import cost is paid only from here on
 
     app = DrillApp(plan, clock, drill, scenario_path=shlex.quote(args.scenario), log_path=args.log,
-                   facilitator=args.facilitator, resumed=drill is not None)
+                   facilitator=args.facilitator, resumed=drill is not None, room=room)
     try:
         app.run()
     finally:
@@ -89,4 +109,6 @@ def run_drill(args: argparse.Namespace) -> int:
             app.drill.close()
     for line in app.exit_lines():
         print(line)
+    if app.room_file:
+        print(f"Room links: {shlex.quote(app.room_file)} (with --resume and --room, the same links again)")
     return app.return_code or EXIT_OK

@@ -8,6 +8,7 @@ already on disk.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from engine import __version__
@@ -62,6 +63,8 @@ class Drill:
         self.state = state
         self.log = log
         self.clock = clock
+        # Called with each event once it is on disk and applied (the drill room streams them from here).
+        self.listeners: list[Callable[[ev.Event], None]] = []
 
     @classmethod
     def start(cls, plan: Plan, clock: Clock, *, log_path: str | None = None, folder: str = DEFAULT_FOLDER,
@@ -125,6 +128,8 @@ class Drill:
             raise EventError(f"the event cannot be written: {exc}") from None
         self.log.append(event)
         self.state.apply(event)
+        for listener in self.listeners:
+            listener(event)
         return event
 
     # The actions a facilitator (or a script) takes, as events.

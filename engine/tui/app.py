@@ -24,6 +24,7 @@ from engine.drill.session import Drill
 from engine.drill.state import EventError
 
 if TYPE_CHECKING:
+    from engine.room.server import RoomBinding, RoomServer
     from engine.tui.screens.console import ConsoleScreen
 
 
@@ -34,7 +35,7 @@ class DrillApp(App[None]):
 
     def __init__(self, plan: Plan, clock: Clock, drill: Drill | None = None, *, scenario_path: str = "",
                  log_path: str | None = None, facilitator: str | None = None, resumed: bool = False,
-                 blink: bool = True, tick_seconds: float = 1.0) -> None:
+                 blink: bool = True, tick_seconds: float = 1.0, room: RoomBinding | None = None) -> None:
         super().__init__()
         self.animation_level = "none"  # nothing slides or fades: every frame is the state, at once
         self.plan = plan
@@ -49,6 +50,9 @@ class DrillApp(App[None]):
         self.pending: list[str] = []  # injects fired but not yet shown to the facilitator
         self.console_screen: ConsoleScreen | None = None
         self._told_finished = False
+        self.room = room  # --room: where to serve the drill room, once a drill is open
+        self.room_server: RoomServer | None = None
+        self.room_file = ""
 
     # ----- opening -----
 
@@ -80,12 +84,36 @@ class DrillApp(App[None]):
             return
         from engine.tui.screens.console import ConsoleScreen
 
+        self.open_room()
         self.fire_due()  # T+0 injects land with the first frame, not a tick later
         self.console_screen = ConsoleScreen(self.plan)
         self._show(self.console_screen)
         if resumed and not self.drill.state.running:
             self.notify(f"Resumed from {self.drill.path}. The clock is paused: press p to run it.",
                         title="Resumed", markup=False, timeout=6)
+
+    def open_room(self) -> None:
+        """Serve the drill room in this event loop (the console stays the one writer of the log)."""
+        if self.room is None or self.room_server is not None or self.drill is None:
+            return
+        from engine.room.seats import RoomFileError
+        from engine.room.server import RoomServer
+
+        self.room_server = RoomServer(self.drill, self.room.seats, self.room.sock, self.room.host,
+                                      after_record=self.after_change)
+        try:
+            self.room_file = str(self.room.save(self.drill.path, self.room_server.base))
+        except RoomFileError as exc:
+            self.notify(str(exc), title="Room links not saved", severity="warning", markup=False, timeout=10)
+        self.run_worker(self.room_server.serve(), name="room", group="room")
+        if self.room_server.open_to_network:
+            self.notify(f"The drill room is open to the network on {self.room.host}:{self.room_server.port}. "
+                        "Press 5 for its links.", title="Room open to the network", severity="warning",
+                        markup=False, timeout=10)
+
+    def on_unmount(self) -> None:
+        if self.room_server is not None:
+            self.room_server.stop()
 
     def _show(self, screen: object) -> None:
         from textual.screen import Screen

@@ -27,6 +27,7 @@ from engine.tui.widgets.inject_timeline import InjectTimeline
 from engine.tui.widgets.key_bar import KeyBar
 from engine.tui.widgets.pane_tabs import PaneTabs
 from engine.tui.widgets.pane_text import PaneText
+from engine.tui.widgets.room_pane import RoomPane
 from engine.tui.widgets.service_board import ServiceBoard
 from engine.tui.widgets.step_detail import StepDetail
 from engine.tui.widgets.step_table import StepTable
@@ -82,12 +83,14 @@ class ConsoleScreen(Screen[None]):
         Binding("2", "pane('services')", "Services", show=False),
         Binding("3", "pane('injects')", "Injects", show=False),
         Binding("4", "pane('log')", "Log", show=False),
+        Binding("5", "pane('room')", "Room", show=False),
     ]
 
     def __init__(self, plan: Plan) -> None:
         super().__init__()
         self.plan = plan
         self.pane = "step"
+        self.panes = PANES + (("room",) if getattr(self.app, "room_server", None) else ())
         self.wide = False
         self.narrow = True
         self._keys: dict[str, list[str]] = {}
@@ -110,12 +113,13 @@ class ConsoleScreen(Screen[None]):
         with Horizontal(id="body"):
             yield StepTable(self.plan, id="steps")
             with Vertical(id="side"):
-                yield PaneTabs(PANES, id="pane-tabs")
+                yield PaneTabs(self.panes, id="pane-tabs")
                 with Container(id="panes"):
                     yield StepDetail(id="pane-step", classes="pane -current")
                     for pane in (ServiceBoard(id="pane-services", classes="pane"),
                                  InjectTimeline(id="pane-injects", classes="pane"),
-                                 DrillFeed(id="pane-log", classes="pane")):
+                                 DrillFeed(id="pane-log", classes="pane"),
+                                 *([RoomPane(id="pane-room", classes="pane")] if "room" in self.panes else [])):
                         pane.border_title = (pane.id or "").removeprefix("pane-").title()  # shown when wide
                         yield pane
         yield KeyBar(id="keys")
@@ -134,6 +138,7 @@ class ConsoleScreen(Screen[None]):
         self.narrow = event.size.width < SPLIT_FROM
         self.set_class(self.wide, "-wide")
         self.set_class(self.narrow, "-narrow")
+        self.set_class("room" in self.panes, "-room")
         self.call_after_refresh(self.relayout)
 
     def on_screen_resume(self) -> None:
@@ -171,6 +176,8 @@ class ConsoleScreen(Screen[None]):
             self.query_one(ServiceBoard).show(state)
         if full and self.visible("log"):
             self.query_one(DrillFeed).show(state)
+        if "room" in self.panes and self.visible("room"):  # the count of live browsers moves too
+            self.query_one(RoomPane).show(self.drill_app.room_server, self.drill_app.room_file)
         if full:
             self.update_footer()
 
@@ -371,11 +378,11 @@ class ConsoleScreen(Screen[None]):
                 return
 
     def action_pane(self, name: str) -> None:
-        if name not in PANES or (name == self.pane and self.query_one(f"#pane-{name}").has_class("-current")):
+        if name not in self.panes or (name == self.pane and self.query_one(f"#pane-{name}").has_class("-current")):
             return
         self.pane = name
         self.refresh_view(full=True, table=False)  # fill the pane first: showing it takes one layout, not two
-        for pane in PANES:
+        for pane in self.panes:
             self.query_one(f"#pane-{pane}").set_class(pane == name, "-current")
         self.query_one(PaneTabs).show(name)
         self.remeasure(name)

@@ -25,13 +25,15 @@ def feed_lines(state: DrillState) -> list[tuple[tuple[float, int], Content]]:
             (display.literal(decision.option), "bold"), by, why)))
     for note in state.notes:
         about = f" [{display.literal(note.step.partition('/')[2])}]" if note.step else ""
+        # Notes from the room's evaluators name their author; the facilitator's own go unsigned.
+        who = f" by {display.literal(note.by, one_line=True)}:" if note.by and note.by != state.facilitator else ""
         extra = ""
         if note.action:
             extra = f" · action: {display.literal(note.action)}"
             extra += "".join(f" · {name}: {display.literal(value)}" for name, value in
                              (("element", note.element), ("owner", note.owner), ("due", note.due)) if value)
         out.append(((note.t, note.seq), Content.assemble(
-            (display.clock(note.t), "dim"), " ", (NOTE_MARK.get(note.kind, note.kind.upper()), "bold"), about, " ",
+            (display.clock(note.t), "dim"), " ", (NOTE_MARK.get(note.kind, note.kind.upper()), "bold"), about, who, " ",
             display.literal(note.text), (extra, "dim"))))
     for key, record in state.steps.items():
         if record.skipped_by == "facilitator" and record.skipped_t is not None:

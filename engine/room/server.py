@@ -1,0 +1,138 @@
+"""Serving the room with uvicorn inside the caller's asyncio loop (the console's).
+
+The socket is bound before the console opens, so a port in use or an address
+that cannot be bound is a one-line error, not a broken screen. uvicorn logs
+nothing to the terminal (the console owns it) and installs no signal handlers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import logging
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+
+from engine.drill.session import Drill
+from engine.room.app import Room, make_app
+from engine.room.seats import Seats, load, room_file, save
+
+LOOPBACK = "127.0.0.1"
+
+
+class RoomBindError(Exception):
+    """The room's address cannot be listened on; the message says which and what to do."""
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on host:port (0: a free port). Raises RoomBindError."""
+    try:
+        family = socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
+    except ValueError:
+        raise RoomBindError(f"--room-host {host!r}: give an IP address, such as 127.0.0.1 or 0.0.0.0") from None
+    if not 0 <= port <= 65535:
+        raise RoomBindError(f"--room-port {port}: give a port from 1 to 65535, or 0 for a free one")
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(256)
+    except OSError as exc:
+        sock.close()
+        hint = "; give another --room-port, or 0 for a free one" if port else ""
+        raise RoomBindError(f"cannot listen on {host}:{port}: {exc.strerror or exc}{hint}") from None
+    sock.setblocking(False)
+    return sock
+
+
+def is_open_to_network(host: str) -> bool:
+    """True unless the room listens on a loopback address only."""
+    return not ipaddress.ip_address(host).is_loopback
+
+
+def link_host(host: str) -> str:
+    """The address to put in links: the one bound, or for 0.0.0.0 / :: this machine's address on the
+    network (the interface a datagram to a documentation address would leave by; nothing is sent)."""
+    if host not in ("0.0.0.0", "::"):
+        return f"[{host}]" if ":" in host else host
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("192.0.2.1", 9))
+        return str(probe.getsockname()[0])
+    except OSError:
+        return LOOPBACK
+    finally:
+        probe.close()
+
+
+class _QuietServer(uvicorn.Server):
+    """uvicorn without its signal handlers: the console decides when the process ends."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _silence_uvicorn() -> None:
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "sse_starlette"):
+        logger = logging.getLogger(name)
+        logger.handlers = [logging.NullHandler()]
+        logger.propagate = False
+
+
+class RoomServer:
+    """The room on a bound socket: `serve()` runs until `stop()`; `links` are the seats' addresses."""
+
+    def __init__(self, drill: Drill, seats: Seats, sock: socket.socket, host: str,
+                 after_record: Callable[[], None] | None = None, max_streams: int | None = None) -> None:
+        self.sock = sock
+        self.host = host
+        self.port = int(sock.getsockname()[1])
+        self.base = f"http://{link_host(host)}:{self.port}"
+        self.room = Room(drill, seats, after_record=after_record,
+                         **({"max_streams": max_streams} if max_streams else {}))
+        self.links = seats.links(self.base)
+        _silence_uvicorn()
+        config = uvicorn.Config(make_app(self.room), log_config=None, access_log=False, lifespan="off",
+                                timeout_graceful_shutdown=1, limit_concurrency=self.room.max_streams + 64,
+                                proxy_headers=False, server_header=False)
+        self.server = _QuietServer(config)
+
+    @property
+    def open_to_network(self) -> bool:
+        return is_open_to_network(self.host)
+
+    async def serve(self) -> None:
+        await self.server.serve(sockets=[self.sock])
+
+    def stop(self) -> None:
+        self.room.close()
+        self.server.should_exit = True
+
+
+@dataclass
+class RoomBinding:
+    """What `tabletop drill --room` prepares before the console opens: the seats and a bound socket."""
+
+    seats: Seats
+    sock: socket.socket
+    host: str
+
+    def save(self, log_path: str, base: str) -> Path:
+        """Write `<log stem>.room.json` beside the log (owner-only). Raises RoomFileError."""
+        path = room_file(log_path)
+        save(path, self.seats, base, int(self.sock.getsockname()[1]))
+        return path
+
+
+def prepare(host: str, port: int | None, resume_log: str | None) -> RoomBinding:
+    """The seats (those saved beside `resume_log`, if any: the same links) and the socket to serve on.
+    `port` None: the port saved for the drill, else a free one. Raises RoomBindError or RoomFileError."""
+    seats = load(room_file(resume_log)) if resume_log else None
+    if port is None:
+        port = seats.port if seats and seats.port else 0
+    return RoomBinding(seats or Seats.new(), bind(host, port), host)

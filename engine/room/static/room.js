@@ -1,0 +1,117 @@
+/* The drill room's live updates. The pages are whole without this script (a reload shows the
+   current state); with it, each event of the drill log arrives as a server-sent event whose id is
+   the log's seq, so a reconnect resumes after the last one seen. All text is set with
+   textContent: nothing from the drill is ever parsed as HTML here. */
+(function () {
+  "use strict";
+  var body = document.body;
+  var stream = body.dataset.stream;
+  if (!stream || !window.EventSource) { return; }
+  var last = parseInt(body.dataset.seq, 10);
+  if (isNaN(last)) { last = -1; }
+  var room = window.tabletopRoom = { received: [], gaps: 0 };
+  var liveState = document.getElementById("live-state");
+  var clock = { t: parseFloat(body.dataset.t) || 0, running: body.dataset.running === "yes",
+                ended: false, at: Date.now() };
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function clockText(seconds) {
+    var whole = Math.max(0, Math.floor(seconds));
+    return "T+" + Math.floor(whole / 3600) + ":" + pad(Math.floor(whole % 3600 / 60)) + ":" + pad(whole % 60);
+  }
+  function drawClock() {
+    var t = clock.t + (clock.running ? (Date.now() - clock.at) / 1000 : 0);
+    document.getElementById("clock").textContent = clockText(t);
+    document.getElementById("clock-state").textContent = clock.ended ? "ended" : (clock.running ? "running" : "paused");
+  }
+  setInterval(drawClock, 500);
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+  function injectNodes(inject) {
+    var meta = el("p", "meta");
+    meta.appendChild(el("span", "at", inject.at));
+    if (inject.to) { meta.appendChild(document.createTextNode(" · to ")); meta.appendChild(el("span", "to", inject.to)); }
+    return [meta, el("p", "say", inject.say || inject.id)];
+  }
+  function showInject(inject) {
+    var current = document.getElementById("current");
+    var earlier = document.getElementById("earlier");
+    if (!current || !earlier) { return; }
+    if (current.querySelector(".say")) {
+      var item = el("li");
+      while (current.firstChild) { item.appendChild(current.firstChild); }
+      earlier.insertBefore(item, earlier.firstChild);
+      var none = document.getElementById("earlier-empty");
+      if (none) { none.remove(); }
+    }
+    current.replaceChildren.apply(current, injectNodes(inject));
+  }
+  var GLYPH = { up: "✓", degraded: "~", down: "✗" };
+  function showServices(services) {
+    var list = document.getElementById("services");
+    if (!list) { return; }
+    list.replaceChildren.apply(list, services.map(function (s) {
+      var item = el("li", "health health-" + s.health);
+      var glyph = el("span", "glyph", GLYPH[s.health] || "?");
+      glyph.setAttribute("aria-hidden", "true");
+      item.append(glyph, " ", el("span", "service", s.id), ": ", el("span", "state", s.health));
+      return item;
+    }));
+  }
+
+  var liveUrl = body.dataset.live;
+  var fetching = false, again = false;
+  function refreshLive() {  // the evaluator page: fetch its live part, rendered (and escaped) by the server
+    if (fetching) { again = true; return; }
+    fetching = true;
+    fetch(liveUrl, { credentials: "same-origin", cache: "no-store" }).then(function (r) {
+      return r.ok ? r.text() : null;
+    }).then(function (html) {
+      var old = document.getElementById("live");
+      if (html && old) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("live");
+        if (fresh) { old.replaceWith(document.adoptNode(fresh)); }
+      }
+    }).catch(function () {}).then(function () {
+      fetching = false;
+      if (again) { again = false; refreshLive(); }
+    });
+  }
+
+  function handle(message) {
+    var seq = parseInt(message.lastEventId, 10);
+    room.received.push(seq);
+    if (seq <= last) { return; }  // never shown twice, even if it were sent twice
+    if (seq !== last + 1) { room.gaps += 1; }
+    last = seq;
+    var data = JSON.parse(message.data);
+    if (data.clock) {
+      clock = { t: data.clock.t, running: data.clock.running, ended: data.clock.ended, at: Date.now() };
+      drawClock();
+    }
+    if (data.kind === "inject") { showInject(data.inject); }
+    if (data.services) { showServices(data.services); }
+    if (liveUrl) { refreshLive(); }
+  }
+
+  function connect() {
+    var source = new EventSource(stream + "?after=" + last);
+    ["inject", "services", "clock", "ended", "other"].forEach(function (kind) {
+      source.addEventListener(kind, handle);
+    });
+    source.onopen = function () { liveState.textContent = "Live: updates appear as they happen."; };
+    source.onerror = function () {
+      liveState.textContent = "Connection lost: reconnecting… (a reload shows the latest)";
+      if (source.readyState === EventSource.CLOSED) {
+        source.close();
+        setTimeout(connect, 2000);
+      }
+    };
+  }
+  connect();
+}());

@@ -1,0 +1,96 @@
+"""What each seat sees, as plain data for the templates and the live stream.
+
+The participant (and projector) seat sees only what the team would hear in
+the room: the clock, the injects that have fired as read aloud (`say`, to
+whom, when) and the service board. Nothing here ever reads an inject's
+`expect`, an unfired inject, a note or a decision for that seat. The
+evaluator seat sees the objectives with the steps that test them and their
+live state (an EEG per objective), the injects fired with the response
+expected, and the observations recorded so far, each with its author.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.drill import events as ev
+from engine.drill.state import DrillState
+
+PUBLIC_KINDS = {ev.INJECT_FIRED: "inject", ev.SERVICE_CHANGED: "services", ev.CLOCK_PAUSED: "clock",
+                ev.CLOCK_RESUMED: "clock", ev.CLOCK_JUMPED: "clock", ev.ENDED: "ended", ev.STARTED: "clock"}
+
+
+def clock_text(seconds: float) -> str:
+    """T+0:12:05."""
+    whole = max(0, int(seconds))
+    return f"T+{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def fired_inject(state: DrillState, inject_id: str) -> dict[str, Any]:
+    """An inject as the room hears it: id, say, to, t and its clock text. Never `expect`."""
+    inject = state.plan.inject(inject_id)
+    fired = state.fired.get(inject_id)
+    t = fired.t if fired else 0.0
+    return {"id": inject_id, "say": (inject.say if inject else None) or "", "to": (inject.to if inject else None) or "",
+            "t": t, "at": clock_text(t)}
+
+
+def services(state: DrillState) -> list[dict[str, str]]:
+    return [{"id": s, "health": state.services.get(s, "up")} for s in state.plan.services]
+
+
+def public_event(event: ev.Event, state: DrillState) -> dict[str, Any]:
+    """What the participant seat is told of one event, from the state just after it.
+
+    {"seq": n, "kind": "inject" | "services" | "clock" | "ended" | "other", ...}; "other" carries
+    nothing but its seq (so a browser can tell it missed nothing) and stands for every event the
+    room does not show: steps, ticks, decisions, notes, ratings.
+    """
+    kind = PUBLIC_KINDS.get(event.type, "other")
+    out: dict[str, Any] = {"seq": event.seq, "kind": kind}
+    if kind == "other":
+        return out
+    if kind == "inject":
+        out["inject"] = fired_inject(state, str(event.data.get("inject")))
+    if kind in ("inject", "services"):
+        out["services"] = services(state)
+    if kind == "ended":
+        out["reason"] = str(event.data.get("reason") or "")
+    return out
+
+
+def clock(state: DrillState, now_t: float) -> dict[str, Any]:
+    """{"t": scenario seconds now, "text": "T+0:12:05", "running": bool, "ended": bool}."""
+    return {"t": now_t, "text": clock_text(now_t), "running": state.running and not state.ended,
+            "ended": state.ended}
+
+
+def participant(state: DrillState, now_t: float) -> dict[str, Any]:
+    """The participant page: clock, the current inject, the earlier ones (newest first), services."""
+    fired = [fired_inject(state, f.id) for f in sorted(state.fired.values(), key=lambda f: (f.t, f.seq))]
+    fired.reverse()
+    return {"title": state.plan.scenario.title, "clock": clock(state, now_t), "current": fired[0] if fired else None,
+            "earlier": fired[1:], "services": services(state), "seq": state.seq}
+
+
+def evaluator(state: DrillState, now_t: float) -> dict[str, Any]:
+    """The evaluator page: an EEG per objective, the injects fired with what was expected, the notes."""
+    plan = state.plan
+    objectives = []
+    for key, text in plan.objectives.items():
+        steps = [{"key": s.key, "id": s.id, "title": s.title, "state": state.status(s.key).value}
+                 for s in plan.steps.values() if key in s.objectives]
+        rating = state.ratings.get(key)
+        objectives.append({"key": key, "text": text, "steps": steps,
+                           "rating": rating.rating if rating else ""})
+    injects = []
+    for f in sorted(state.fired.values(), key=lambda f: (f.t, f.seq), reverse=True):
+        inject = plan.inject(f.id)
+        injects.append({**fired_inject(state, f.id), "expect": (inject.expect if inject else None) or ""})
+    notes = [{"kind": n.kind, "text": n.text, "by": n.by, "step": n.step or "", "at": clock_text(n.t),
+              "action": n.action, "element": n.element, "owner": n.owner, "due": n.due}
+             for n in reversed(state.notes)]
+    return {"title": plan.scenario.title, "clock": clock(state, now_t), "objectives": objectives,
+            "injects": injects, "notes": notes, "steps": [{"key": k, "id": s.id, "title": s.title}
+                                                           for k, s in plan.steps.items()],
+            "ended": state.ended, "seq": state.seq}

@@ -1,0 +1,67 @@
+"""The Room pane: where the drill room listens, a QR code of the participant link, every seat's link,
+and how many browsers are following live. Shown only when the console was started with --room."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import segno
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+
+from engine.tui import display
+from engine.tui.widgets.pane_text import PaneText
+
+if TYPE_CHECKING:
+    from engine.room.server import RoomServer
+
+QUIET = 2  # modules of light border a scanner needs around the code
+HALF = {(True, True): "█", (True, False): "▀", (False, True): "▄", (False, False): " "}
+
+
+def qr_lines(text: str) -> list[str]:
+    """A QR code of `text` in half-block characters, two rows of modules to a line (dark = drawn)."""
+    matrix = segno.make(text, error="l").matrix
+    size = len(matrix)
+    width = size + 2 * QUIET
+
+    def dark(y: int, x: int) -> bool:
+        return 0 <= y < size and 0 <= x < size and bool(matrix[y][x])
+
+    lines = []
+    for y in range(-QUIET, size + QUIET, 2):
+        lines.append("".join(HALF[(dark(y, x), dark(y + 1, x))] for x in range(-QUIET, width - QUIET)))
+    return lines
+
+
+class RoomPane(VerticalScroll, can_focus=False):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._qr: tuple[str, list[str]] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield PaneText()
+
+    def show(self, server: RoomServer | None, room_file: str = "") -> None:
+        if server is None:
+            self.query_one(PaneText).show(Content("The room is not open (start the console with --room)."))
+            return
+        where = f"{server.host}:{server.port}"
+        if server.open_to_network:
+            headline = Content.styled(f"OPEN TO THE NETWORK on {where}: anyone there with a link can join.",
+                                      "bold reverse")
+        else:
+            headline = Content.styled(f"Open on this computer only ({where}); --room-host 0.0.0.0 opens it to "
+                                      "the network.", "bold")
+        link = server.links["participant"]
+        if self._qr is None or self._qr[0] != link:
+            self._qr = (link, qr_lines(link))
+        parts = [headline, Content(""), Content("Participants: scan, or open"), Content(display.literal(link)),
+                 *(Content.styled(line, "#000000 on #ffffff") for line in self._qr[1]),
+                 Content(""), Content("Projector"), Content(display.literal(server.links["projector"])),
+                 Content(""), Content("Evaluators"), Content(display.literal(server.links["evaluator"])),
+                 Content(""), Content(f"Live connections: {server.room.live}")]
+        if room_file:
+            parts.append(Content.styled(f"Links saved in {display.literal(room_file)} (readable by you only)", "dim"))
+        self.query_one(PaneText).show(Content("\n").join(parts))
