@@ -14,8 +14,8 @@ from engine.rules import all_rules, rule_modules
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
-STAGES = {"load", "schema", "runbook", "scenario", "project", "explore"}
-CHECKED_STAGES = {"runbook": 1, "scenario": 2, "project": 1}  # stage -> parameters of check()
+STAGES = {"load", "schema", "runbook", "scenario", "project", "explore", "improvements"}
+CHECKED_STAGES = {"runbook": 1, "scenario": 2, "project": 1, "improvements": 2}  # stage -> parameters of check()
 KEBAB = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 EMITTED = re.compile(r"""\.add\(\s*["']([a-z0-9-]+)["']\s*,\s*Severity\.([A-Z]+)""")
 EXPECT = re.compile(rb"#\s*expect:\s*([a-z0-9-]+)\s*@")
