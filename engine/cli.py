@@ -58,7 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=["text", "json", "github", "sarif", "junit"],
         help="output format (default: text; github when GITHUB_ACTIONS=true)",
     )
-    validate.add_argument("-o", "--output", metavar="FILE", help="write the findings to FILE instead of stdout")
+    validate.add_argument("-o", "--output", metavar="FILE",
+                          help="write the findings to FILE instead of stdout (- is stdout)")
+    validate.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     validate.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
     validate.add_argument("--config", metavar="FILE", help="settings file (default: nearest tabletop.toml "
                           "or pyproject.toml with [tool.tabletop])")
@@ -132,6 +134,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     from engine.commands import today
+    from engine.commands.output import OutputError, target, write_text
     from engine.config import ConfigError, find_config, load_config
     from engine.findings import Severity
     from engine.formats import RenderContext, render
@@ -144,12 +147,13 @@ def run_validate(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return _fail(str(exc))
     try:
+        where = target(args.output, force=args.force)
         config_path = Path(args.config) if args.config else find_config(Path.cwd())
         if args.config and not config_path.is_file():
             return _fail(f"{args.config}: no such settings file")
         config = load_config(config_path, set(rules))
         files = discover(args.paths or ["."], config)
-    except (ConfigError, UsageError) as exc:
+    except (ConfigError, UsageError, OutputError) as exc:
         return _fail(str(exc))
     if not files:
         return _fail(f"no *.yaml or *.yml files in {' '.join(args.paths or ['.'])}")
@@ -162,7 +166,7 @@ def run_validate(args: argparse.Namespace) -> int:
         return _fail(f"no runbooks, scenarios or improvement plans in {' '.join(args.paths or ['.'])}{also}")
 
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    to_terminal = not args.output and sys.stdout.isatty()
+    to_terminal = where is None and sys.stdout.isatty()
     color = args.color == "always" or (args.color == "auto" and to_terminal and "NO_COLOR" not in os.environ)
     sources = {d.path: d.lines for d in result.documents}
     ctx = RenderContext(rules=rules, files=result.files, tool_version=__version__, color=color,
@@ -172,14 +176,10 @@ def run_validate(args: argparse.Namespace) -> int:
 
         print(f"tabletop: note: {skipped_text(len(result.skipped))}", file=sys.stderr)
     output = render(fmt, result.findings, ctx)
-    if args.output:
-        try:
-            Path(args.output).write_text(output, encoding="utf-8")
-        except OSError as exc:
-            return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
-    else:
-        sys.stdout.write(output)
-        sys.stdout.flush()
+    try:
+        write_text(where, output, force=args.force)
+    except OutputError as exc:
+        return _fail(str(exc))
 
     if result.unreadable:
         return EXIT_UNREADABLE

@@ -13,7 +13,6 @@ from pathlib import Path, PurePosixPath
 from engine.config import Config
 from engine.findings import Finding, Severity
 from engine.load import Document, read_document
-from engine.model import KINDS
 from engine.rules import checks
 from engine.rules.base import Project, Subject
 from engine.schema import check_document

@@ -159,7 +159,7 @@ def test_other_yaml_in_a_searched_folder_is_left_alone(tmp_path: Path) -> None:
     write(tmp_path / "ci", "workflow.yml", "name: build\non: [push]\n")
     out = run("validate", ".", cwd=tmp_path)
     assert out.returncode == 0
-    assert out.stdout == "1 file checked: no problems; 1 other YAML file skipped (not runbooks, scenarios or improvement plans)\n"
+    assert out.stdout == "1 file checked: no problems; 1 other YAML file skipped (not tabletop files)\n"
     named = run("validate", "ci/workflow.yml", cwd=tmp_path)
     assert named.returncode == 1 and "[file-unknown-kind]" in named.stdout
 

@@ -36,7 +36,7 @@ def test_helm_chart_beside_runbooks_exits_0_and_counts(repository: Path, capsys:
     out = capsys.readouterr().out
     shipped = len(list((ROOT / "runbooks").glob("*.yaml"))) + len(list((ROOT / "scenarios").glob("*.yaml")))
     assert out.splitlines()[-1] == (f"{shipped} files checked: no problems; "
-                                    "3 other YAML files skipped (not runbooks, scenarios or improvement plans)")
+                                    "3 other YAML files skipped (not tabletop files)")
 
 
 def test_machine_formats_say_it_on_stderr(repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -62,7 +62,8 @@ def test_a_broken_file_in_runbooks_is_still_reported(repository: Path, capsys: p
 def test_only_other_yaml_is_a_usage_error_that_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "all.yaml").write_text(MANIFESTS, encoding="utf-8")
     assert main(["validate", str(tmp_path)]) == 2
-    assert "no runbooks, scenarios or improvement plans in" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "no runbooks, scenarios or improvement plans in" in err and "1 other YAML file skipped" in err
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")

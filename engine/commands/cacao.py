@@ -29,7 +29,7 @@ created/modified are --created, else $SOURCE_DATE_EPOCH, else 1970-01-01.
 exit codes:
   0  written
   1  the runbook is not valid (run `tabletop validate` on it)
-  2  usage error (bad option, missing file, unwritable output)
+  2  usage error (bad option, missing file, unwritable output, the output exists: use --force)
   3  the runbook could not be read or parsed
 """
 
@@ -69,7 +69,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         epilog=_EXPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     export.add_argument("runbook", metavar="RUNBOOK", help="a runbook file")
-    export.add_argument("-o", "--output", metavar="PATH", help="write here (default: stdout)")
+    export.add_argument("-o", "--output", metavar="PATH", help="write here, - for stdout (default: stdout)")
+    export.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     export.add_argument("--created", metavar="TIME", help="created/modified timestamp, e.g. 2026-02-01T00:00:00Z")
     export.set_defaults(run=run_export)
 
@@ -79,7 +80,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         epilog=_IMPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     imp.add_argument("playbook", metavar="PLAYBOOK.json", help="a CACAO v2.0 playbook")
-    imp.add_argument("-o", "--output", metavar="RUNBOOK.yaml", help="write here (default: stdout)")
+    imp.add_argument("-o", "--output", metavar="RUNBOOK.yaml", help="write here, - for stdout (default: stdout)")
     imp.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     imp.set_defaults(run=run_import)
 
@@ -105,13 +106,17 @@ def created_stamp(given: str | None) -> str:
 
 def run_export(args: argparse.Namespace) -> int:
     from engine.cacao.export import to_playbook
-    from engine.scaffold import ScaffoldError, write_file
+    from engine.commands.output import OutputError, target, write_text
     from engine.validate import validate
 
     try:
         created = created_stamp(args.created)
     except ValueError as exc:
         return _fail(f"--created: {exc}")
+    try:
+        where = target(args.output, force=args.force)
+    except OutputError as exc:
+        return _fail(str(exc))
     if not Path(args.runbook).is_file():
         return _fail(f"{args.runbook}: no such file")
     doc = validate([args.runbook]).documents[0]
@@ -120,28 +125,28 @@ def run_export(args: argparse.Namespace) -> int:
     if doc.kind != "runbook" or doc.model is None:
         return _fail(f"{args.runbook} is not a valid runbook; run `tabletop validate {args.runbook}`", EXIT_FINDINGS)
     text = json.dumps(to_playbook(doc.model, created=created), indent=2, ensure_ascii=False) + "\n"
-    if not args.output:
-        sys.stdout.write(text)
-        return EXIT_OK
     try:
-        write_file(Path(args.output), text, overwrite=True)
-    except ScaffoldError as exc:
+        write_text(where, text, force=args.force)
+    except OutputError as exc:
         return _fail(str(exc))
-    print(f"wrote {args.output}", file=sys.stderr)
+    if where is not None:
+        print(f"wrote {where}", file=sys.stderr)
     return EXIT_OK
 
 
 def run_import(args: argparse.Namespace) -> int:
     from engine.cacao import CacaoError
     from engine.cacao.importer import from_playbook, parse_json
-    from engine.scaffold import ScaffoldError, file_text, write_file
+    from engine.commands.output import OutputError, target, write_text
+    from engine.scaffold import file_text
 
     source = Path(args.playbook)
     if not source.is_file():
         return _fail(f"{args.playbook}: no such file")
-    target = Path(args.output) if args.output else None
-    if target and target.exists() and not args.force:
-        return _fail(f"{target} exists already; pass --force to overwrite it")
+    try:
+        where = target(args.output, force=args.force)
+    except OutputError as exc:
+        return _fail(str(exc))
     raw = source.read_bytes()
     if len(raw) > 20 * 1024 * 1024:
         return _fail(f"{args.playbook}: the file is {len(raw):,} bytes; the limit is 20 MB")
@@ -158,17 +163,15 @@ def run_import(args: argparse.Namespace) -> int:
         return _fail(f"{args.playbook}: the JSON nests too deeply to read")
     for warning in imported.warnings:
         print(f"tabletop: warning: {warning}", file=sys.stderr)
-    folder = target.parent if target else Path("runbooks" if Path("runbooks").is_dir() else ".")
+    folder = where.parent if where else Path("runbooks" if Path("runbooks").is_dir() else ".")
     yaml_text = file_text("runbook", folder, imported.data)
-    errors = _check(yaml_text, target.name if target else f"{imported.data['runbook']}.yaml")
+    errors = _check(yaml_text, where.name if where else f"{imported.data['runbook']}.yaml")
     try:
-        if target:
-            write_file(target, yaml_text, overwrite=args.force)
-            print(f"wrote {target} ({len(imported.data['steps'])} steps)", file=sys.stderr)
-        else:
-            sys.stdout.write(yaml_text)
-    except ScaffoldError as exc:
+        write_text(where, yaml_text, force=args.force)
+    except OutputError as exc:
         return _fail(str(exc))
+    if where is not None:
+        print(f"wrote {where} ({len(imported.data['steps'])} steps)", file=sys.stderr)
     return EXIT_FINDINGS if errors else EXIT_OK
 
 

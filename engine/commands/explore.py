@@ -58,7 +58,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                         help="explore at most N paths (default: 512)")
     parser.add_argument("--format", choices=["text", "json", "github", "sarif", "junit"],
                         help="output format (default: text; github when GITHUB_ACTIONS=true)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the findings to FILE instead of stdout")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write the findings to FILE instead of stdout (- is stdout)")
+    parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     parser.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
     parser.add_argument("--config", metavar="FILE", help="settings file (default: nearest tabletop.toml "
                         "or pyproject.toml with [tool.tabletop])")
@@ -102,8 +104,14 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         return _fail(str(exc))
 
+    from engine.commands.output import OutputError, target
+
+    try:
+        where = target(args.output, force=args.force)
+    except OutputError as exc:
+        return _fail(str(exc))
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    to_terminal = not args.output and sys.stdout.isatty()
+    to_terminal = where is None and sys.stdout.isatty()
     color = args.color == "always" or (args.color == "auto" and to_terminal and "NO_COLOR" not in os.environ)
 
     try:
@@ -112,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
         if exc.findings:  # the files' own errors, in the format asked for, so CI shows them in place
             ctx = RenderContext(rules=rules, files=sorted({f.path for f in exc.findings}), tool_version=__version__,
                                 color=color)
-            code = _write(render(fmt, exc.findings, ctx), args.output)
+            code = _write(render(fmt, exc.findings, ctx), where, args.force)
             if code:
                 return code
         return _fail(f"{exc}; nothing explored", EXIT_UNREADABLE)
@@ -126,10 +134,10 @@ def run(args: argparse.Namespace) -> int:
     sources = {path: doc.lines for path, doc in locator.documents.items()}
     ctx = RenderContext(rules=rules, files=files, tool_version=__version__, color=color, snippets=to_terminal,
                         source=sources.get)
-    code = _write(render(fmt, found, ctx), args.output)
+    code = _write(render(fmt, found, ctx), where, args.force)
     if code:
         return code
-    summary = sys.stdout if (fmt == "text" or args.output) else sys.stderr
+    summary = sys.stdout if (fmt == "text" or where is not None) else sys.stderr
     for line in summary_lines(exploration, ends):
         print(line, file=summary)
     if exploration.truncated and summary is sys.stdout:
@@ -179,13 +187,11 @@ def _settle(raw: list[Finding], locator: StepLocator, config: Config) -> list[Fi
     return out
 
 
-def _write(output: str, path: str | None) -> int:
-    if path:
-        try:
-            Path(path).write_text(output, encoding="utf-8")
-        except OSError as exc:
-            return _fail(f"cannot write {path}: {exc.strerror or exc}")
-        return EXIT_OK
-    sys.stdout.write(output)
-    sys.stdout.flush()
+def _write(output: str, where: Path | None, force: bool) -> int:
+    from engine.commands.output import OutputError, write_text
+
+    try:
+        write_text(where, output, force=force)
+    except OutputError as exc:
+        return _fail(str(exc))
     return EXIT_OK

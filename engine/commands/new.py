@@ -41,7 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("kind", choices=["runbook", "scenario"])
     parser.add_argument("name", metavar="NAME", help="the runbook or scenario name; kebab-cased into its id")
     parser.add_argument("-o", "--output", metavar="DIR",
-                        help="folder to write into (default: runbooks/ or scenarios/ when it exists, else .)")
+                        help="folder to write into, or - for stdout (default: runbooks/ or scenarios/ when it "
+                        "exists, else .)")
     parser.add_argument("--runbook", metavar="ID", action="append", default=[],
                         help="for a scenario: a runbook it drills (repeatable; required for scenarios)")
     parser.add_argument("--runbooks", metavar="DIR", action="append",
@@ -57,7 +58,8 @@ def run_new(args: argparse.Namespace) -> int:
         return _fail(f"{args.name!r} has no letters or digits to make an id from")
     if not ident[0].isalpha():
         return _fail(f"{args.name!r}: an id must start with a letter (got {ident!r})")
-    folder = Path(args.output) if args.output else _default_folder(args.kind)
+    to_stdout = args.output == "-"
+    folder = Path(args.output) if args.output and not to_stdout else _default_folder(args.kind)
     if not folder.is_dir():
         return _fail(f"{folder}: no such folder")
     target = folder / f"{ident}.yaml"
@@ -75,6 +77,9 @@ def run_new(args: argparse.Namespace) -> int:
             print(f"tabletop: warning: runbook `{runbook_id}` not found; the example injects do not use it",
                   file=sys.stderr)
         text = scenario_template(ident, modeline, ids, found)
+    if to_stdout:
+        sys.stdout.write(text)
+        return EXIT_OK
     try:
         write_file(target, text)
     except ScaffoldError as exc:

@@ -42,7 +42,7 @@ def target(path: str | None, *, force: bool) -> Path | None:
         raise OutputError(f"{path} exists already; pass --force to overwrite it")
     folder = where.parent if str(where.parent) else Path(".")
     if not folder.is_dir():
-        raise OutputError(f"{folder}: no such folder")
+        raise OutputError(f"cannot write {path}: the folder {folder} does not exist")
     return where
 
 

@@ -39,8 +39,8 @@ def summary_line(findings: list[Finding], files: int, skipped: int = 0) -> str:
 
 
 def skipped_text(count: int) -> str:
-    """`1 other YAML file skipped` / `12 other YAML files skipped` (not runbooks or scenarios)."""
-    return f"{count} other YAML {'file' if count == 1 else 'files'} skipped (not runbooks, scenarios or improvement plans)"
+    """`1 other YAML file skipped` / `12 other YAML files skipped` (not tabletop files)."""
+    return f"{count} other YAML {'file' if count == 1 else 'files'} skipped (not tabletop files)"
 
 
 def _snippet(finding: Finding, ctx: RenderContext) -> list[str]:
