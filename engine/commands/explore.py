@@ -181,10 +181,12 @@ def _settle(raw: list[Finding], locator: StepLocator, config: Config) -> list[Fi
 
 def _write(output: str, path: str | None) -> int:
     if path:
+        from engine.whole_file import WriteError, write_whole
+
         try:
-            Path(path).write_text(output, encoding="utf-8")
-        except OSError as exc:
-            return _fail(f"cannot write {path}: {exc.strerror or exc}")
+            write_whole(path, output)
+        except WriteError as exc:
+            return _fail(str(exc))
         return EXIT_OK
     sys.stdout.write(output)
     sys.stdout.flush()
