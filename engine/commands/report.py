@@ -100,7 +100,22 @@ def run(args: argparse.Namespace) -> int:
         outputs = _render(report, kinds, args.template)
     except render.RenderError as exc:
         return _fail(f"cannot render the report: {exc}")
-    return _write(outputs, targets, skipped_pdf)
+    code = _write(outputs, targets, skipped_pdf)
+    if code == EXIT_OK:
+        _say_head(args.log, to_stderr=None in targets.values())
+    return code
+
+
+def _say_head(log: str, *, to_stderr: bool) -> None:
+    """The head of the log the report was made from, to keep elsewhere (`log verify --head` checks it)."""
+    from engine.drill.log import LogError, read_log
+
+    try:
+        read = read_log(log)
+    except LogError:
+        return
+    print(f"log head: {read.last_hash} (line {len(read.events)}; keep it elsewhere: "
+          "`tabletop log verify --head` then tells a rewritten log)", file=sys.stderr if to_stderr else sys.stdout)
 
 
 def _warn(notices: list) -> None:  # type: ignore[type-arg]

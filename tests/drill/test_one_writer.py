@@ -133,6 +133,7 @@ def test_a_drill_on_a_really_full_disk_leaves_a_log_that_verifies_once_space_is_
     disk = tmp_path / "tiny"
     if not _mount_tiny_tmpfs(disk):
         pytest.skip("needs root to mount a 64 KiB tmpfs")
+    drill = None
     try:
         drill, _ = start(_plan(), disk)
         filler = disk / "filler"
@@ -162,4 +163,6 @@ def test_a_drill_on_a_really_full_disk_leaves_a_log_that_verifies_once_space_is_
         assert code == 0, out
         assert read_log(drill.path).events[-1].data["text"] == "after the space was freed"
     finally:
-        subprocess.run(["umount", str(disk)], capture_output=True)
+        if drill is not None:
+            drill.close()
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
