@@ -116,6 +116,13 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return EXIT_USAGE
+    from engine.terminal import guard_stderr
+
+    with guard_stderr():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         code = int(args.run(args))
         sys.stdout.flush()  # here, not at exit, so a full device is reported like any other error
@@ -146,8 +153,9 @@ def _silence_stdout() -> None:
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:
-    print(f"tabletop: error: {message}", file=sys.stderr)
-    return code
+    from engine.commands import fail
+
+    return fail(message, code)
 
 
 def run_validate(args: argparse.Namespace) -> int:
