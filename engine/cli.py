@@ -10,6 +10,7 @@ Exit codes (also in README and `tabletop --help`):
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -117,19 +118,46 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return EXIT_USAGE
+    from engine.terminal import guard_stderr
+
+    with guard_stderr():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
-        return int(args.run(args))
+        code = int(args.run(args))
+        sys.stdout.flush()  # here, not at exit, so a full device is reported like any other error
+        return code
     except BrokenPipeError:  # `tabletop ... | head`
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return EXIT_OK
     except KeyboardInterrupt:
         print("tabletop: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:
+        if exc.errno not in _DEVICE_ERRORS:
+            raise
+        _silence_stdout()
+        return _fail(f"cannot write the output: {os.strerror(exc.errno)}")
+
+
+# A full, read-only or failing device under standard output (the commands catch these for their own files).
+_DEVICE_ERRORS = {errno.ENOSPC, errno.EROFS, errno.EIO, errno.EDQUOT, errno.EFBIG}
+
+
+def _silence_stdout() -> None:
+    """Send what is left in stdout's buffer to /dev/null, so the exit does not fail writing it again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:
-    print(f"tabletop: error: {message}", file=sys.stderr)
-    return code
+    from engine.commands import fail
+
+    return fail(message, code)
 
 
 def run_validate(args: argparse.Namespace) -> int:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -111,47 +110,23 @@ def _block_safe(value: str) -> bool:
 
 
 def write_file(path: Path, text: str, *, overwrite: bool = False) -> None:
-    """Write `text` to `path` whole or not at all. Raises ScaffoldError.
+    """Write `text` to `path` whole or not at all, with the usual mode. Raises ScaffoldError.
 
-    The text goes to a temporary file in the same folder first; it then
-    replaces the target (overwrite) or is hard-linked to a name that must not
+    Through engine.whole_file: a temporary file in the same folder, then
+    replacing the target (overwrite) or hard-linked to a name that must not
     exist yet, so a concurrent writer cannot be clobbered either.
     """
+    from engine.whole_file import FileExists, WriteError, write_whole
+
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ScaffoldError(f"{folder}: no such folder")
-    if not overwrite and path.exists():
-        raise ScaffoldError(f"{path} exists already; not overwriting it")
     try:
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise ScaffoldError(f"cannot write in {folder}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        if overwrite:
-            os.replace(temp, path)
-        else:
-            _link_new(temp, path)
-    except FileExistsError:
+        write_whole(path, text, overwrite=overwrite)
+    except FileExists:
         raise ScaffoldError(f"{path} exists already; not overwriting it") from None
-    except OSError as exc:
-        raise ScaffoldError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
-
-
-def _link_new(temp: str, path: Path) -> None:
-    try:
-        os.link(temp, path)
-    except (AttributeError, NotImplementedError, PermissionError):
-        # Filesystems without hard links: the existence check above is the best we can do.
-        if path.exists():
-            raise FileExistsError(str(path)) from None
-        os.replace(temp, path)
+    except WriteError as exc:
+        raise ScaffoldError(str(exc)) from None
 
 
 def file_text(kind: str, folder: Path, data: dict[str, Any], header: str = "") -> str:

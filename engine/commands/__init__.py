@@ -11,7 +11,9 @@ EXIT_USAGE = 2
 
 def fail(message: str, code: int = EXIT_USAGE) -> int:
     """Say what went wrong in one line on stderr, the way every command does, and return the exit code."""
-    print(f"tabletop: error: {message}", file=sys.stderr)
+    from engine.terminal import escape
+
+    print(f"tabletop: error: {escape(message)}", file=sys.stderr)
     return code
 
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine.commands import fail as _fail
+from engine.terminal import escape, raw_stderr
 
 if TYPE_CHECKING:
     from engine.coverage import Coverage, Item
@@ -148,24 +148,21 @@ class _Progress:
         if time.monotonic() - self.start < PROGRESS_AFTER:
             return
         done = f", {paths} paths" if paths else ""
-        sys.stderr.write(f"\rexploring scenario {number} of {count}: {_plain(scenario)[:50]}{done}\x1b[K")
+        raw_stderr().write(f"\rexploring scenario {number} of {count}: {_plain(scenario)[:50]}{done}\x1b[K")
         sys.stderr.flush()
         self.shown = True
 
     def clear(self) -> None:
         if self.shown:
-            sys.stderr.write("\r\x1b[K")
+            raw_stderr().write("\r\x1b[K")
             sys.stderr.flush()
 
 
 # ----- shared -----
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
 def _plain(value: object) -> str:
     """Text for a terminal: one line, no control characters (no escape sequences from a file or a log)."""
-    return _CONTROL.sub("\ufffd", " ".join(str(value).split()))
+    return escape(" ".join(str(value).split()))
 
 
 def _short(value: str, width: int) -> str:

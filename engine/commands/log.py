@@ -46,7 +46,29 @@ def register(subparsers: Any) -> None:
     verify.add_argument("--scenario", metavar="PATH", help="the scenario file (default: the one the log names)")
     verify.add_argument("--runbooks", action="append", metavar="DIR",
                         help="folder of runbooks (default: where the log's runbooks were); repeatable")
+    verify.add_argument("--head", metavar="HASH",
+                        help="a head kept elsewhere (as verify, play, report or the console printed it): the log "
+                        "must hold it, which a rewrite of the log with every hash recomputed cannot fake")
+    verify.add_argument("--key", metavar="PUBLIC_PEM",
+                        help="check the log's seal (LOG.seal, or --seal) with this Ed25519 public key")
+    verify.add_argument("--seal", metavar="FILE", help="the seal to check with --key (default: LOG.seal)")
     verify.set_defaults(run=run_verify)
+    seal = actions.add_parser(
+        "seal", help="sign the log's head with an Ed25519 key (LOG.seal)",
+        description="Sign the log's current head (the hash of its last line) with the facilitator's Ed25519 "
+        "private key and write the seal beside the log (LOG.seal). Whoever holds the public key can then "
+        "tell, with `tabletop log verify --key`, that the log up to that line is the one that was sealed.",
+        epilog="make a key pair with openssl:\n"
+        "  openssl genpkey -algorithm ed25519 -out facilitator.pem\n"
+        "  openssl pkey -in facilitator.pem -pubout -out facilitator.pub\n"
+        "  tabletop log seal drill.jsonl --key facilitator.pem\n"
+        "  tabletop log verify drill.jsonl --key facilitator.pub\n\n" + EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    seal.add_argument("log", metavar="LOG")
+    seal.add_argument("--key", metavar="PRIVATE_PEM", required=True, help="the Ed25519 private key (PEM)")
+    seal.add_argument("--seal", metavar="FILE", help="where to write the seal (default: LOG.seal)")
+    seal.set_defaults(run=run_seal)
     show = actions.add_parser(
         "show", help="print the events as readable lines",
         description="Print each event as T+h:mm, wall time (UTC), type and a summary. Text people typed is "
@@ -92,6 +114,105 @@ class _Unreadable(Exception):
     pass
 
 
+class _Anchor(Exception):
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _anchored(args: argparse.Namespace, read: Any) -> str:
+    """What --head and --key add to the verdict; raises _Anchor when the log fails them."""
+    from engine.drill.anchor import AnchorError, UnusableKey, check_head, check_seal, find_head, line_hashes, read_seal
+
+    said = ""
+    if args.head is not None:
+        try:
+            head = check_head(args.head)
+        except AnchorError as exc:
+            raise _Anchor(str(exc), EXIT_USAGE) from None
+        line = find_head(read, head)
+        if line is None:
+            raise _Anchor(f"{args.log}: no line of the log has the head {head}: the log was rewritten, "
+                          "or the head is another log's", EXIT_BAD)
+        said += f"; anchored: line {line} has the head given"
+    if args.key is not None or args.seal is not None:
+        if args.key is None:
+            raise _Anchor("--seal needs --key, the public key to check it with", EXIT_USAGE)
+        _needs_cryptography()
+        seal_path = args.seal or args.log + ".seal"
+        try:
+            seal = read_seal(_small_file(seal_path, "seal"))
+            check_seal(seal, _small_file(args.key, "key"))
+        except UnusableKey as exc:
+            raise _Anchor(f"{args.key}: {exc}", EXIT_USAGE) from None
+        except AnchorError as exc:
+            raise _Anchor(f"{seal_path}: {exc}", EXIT_BAD) from None
+        except _SmallFileError as exc:
+            raise _Anchor(str(exc), EXIT_USAGE) from None
+        hashes = line_hashes(read)
+        if seal.lines > len(hashes) or hashes[seal.lines - 1] != seal.head:
+            raise _Anchor(f"{args.log}: line {seal.lines} does not have the sealed head: the log was rewritten "
+                          "or cut short after it was sealed", EXIT_BAD)
+        said += f"; sealed: line {seal.lines} has the head signed by the key's holder"
+    return said
+
+
+class _SmallFileError(Exception):
+    pass
+
+
+def _small_file(path: str, what: str) -> bytes:
+    import os
+    import stat
+
+    from engine.drill.anchor import MAX_KEY_BYTES
+
+    try:
+        with open(path, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise _SmallFileError(f"{path}: the {what} is not a regular file")
+            data = handle.read(MAX_KEY_BYTES + 1)
+    except OSError as exc:
+        raise _SmallFileError(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
+    if len(data) > MAX_KEY_BYTES:
+        raise _SmallFileError(f"{path}: too big for a {what}")
+    return data
+
+
+def _needs_cryptography() -> None:
+    try:
+        import cryptography  # noqa: F401
+    except ImportError:
+        raise _Anchor("seals need the cryptography package: pip install 'tabletop[seal]'", EXIT_USAGE) from None
+
+
+def run_seal(args: argparse.Namespace) -> int:
+    from engine.drill.anchor import AnchorError, make_seal
+    from engine.whole_file import WriteError, write_whole
+
+    try:
+        read = _read(args.log)
+    except _Unreadable as exc:
+        return _fail(str(exc), EXIT_UNREADABLE)
+    if read.problem:
+        return _fail(_locate(args.log, read.problem.line, read.problem.message) + "; only an intact log is sealed",
+                     EXIT_BAD)
+    try:
+        _needs_cryptography()
+        text = make_seal(read, _small_file(args.key, "key"))
+    except _Anchor as exc:
+        return _fail(str(exc), exc.code)
+    except (AnchorError, _SmallFileError) as exc:
+        return _fail(f"{args.key}: {exc}" if isinstance(exc, AnchorError) else str(exc), EXIT_USAGE)
+    target = args.seal or args.log + ".seal"
+    try:
+        write_whole(target, text)
+    except WriteError as exc:
+        return _fail(str(exc))
+    print(f"sealed {len(read.events)} events, head {read.last_hash}: {target}")
+    return EXIT_OK
+
+
 def run_verify(args: argparse.Namespace) -> int:
     try:
         read = _read(args.log)
@@ -105,6 +226,10 @@ def run_verify(args: argparse.Namespace) -> int:
         return _fail(_locate(args.log, read.problem.line, read.problem.message), EXIT_BAD)
     n = len(read.events)
     chain = f"ok: {n} events, chain intact, head {read.last_hash}"
+    try:
+        chain += _anchored(args, read)
+    except _Anchor as exc:
+        return _fail(str(exc), exc.code)
     first = read.events[0]
     if first.type != "drill.started":
         return _fail(f"{args.log}:1: the log does not start with drill.started", EXIT_BAD)

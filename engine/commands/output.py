@@ -61,27 +61,28 @@ def write_text(path: Path | None, text: str, *, force: bool) -> None:
 
 
 def write_binary(path: Path | None, write: Callable[[Path], None], *, force: bool) -> None:
-    """Let `write(temp_path)` make the file, then move it into place (or copy it to standard output)."""
-    folder = path.parent if path is not None and str(path.parent) else Path(".")
-    if path is None:
-        folder = Path(tempfile.gettempdir())
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name if path else 'out'}.", suffix=".tmp")
+    """Let `write(temp_path)` make the file, then move it into place (or copy it to standard output).
+
+    The file goes through engine.whole_file.write_through: whole or not at all, with the usual mode.
+    """
+    from engine.whole_file import FileExists, WriteError, write_through
+
+    if path is not None:
+        try:
+            write_through(path, write, overwrite=force)
+        except FileExists:
+            raise OutputError(f"{path} exists already; pass --force to overwrite it") from None
+        except WriteError as exc:
+            raise OutputError(str(exc)) from None
+        return
+    handle, temp = tempfile.mkstemp(prefix=".out.", suffix=".tmp")
     os.close(handle)
     try:
         write(Path(temp))
-        if path is None:
-            with open(temp, "rb") as data:
-                sys.stdout.flush()
-                sys.stdout.buffer.write(data.read())
-                sys.stdout.buffer.flush()
-        elif force:
-            os.replace(temp, path)
-        else:
-            os.link(temp, path)
-    except FileExistsError:
-        raise OutputError(f"{path} exists already; pass --force to overwrite it") from None
-    except OSError as exc:
-        raise OutputError(f"cannot write {path or 'standard output'}: {exc.strerror or exc}") from None
+        with open(temp, "rb") as data:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data.read())
+            sys.stdout.buffer.flush()
     finally:
         if os.path.exists(temp):
             os.unlink(temp)

@@ -324,6 +324,8 @@ def _summary(drill: Any, outcome: Any) -> str:
     out.append(f"injects fired: {len(state.fired)} of {len(plan.injects)}"
                + (f" ({'; '.join(unfired)})" if unfired else ""))
     out.append(f"scenario time used: {used}")
+    out.append(f"log head: {drill.log.last_hash} (keep it elsewhere: `tabletop log verify --head` then tells "
+               "a rewritten log)")
     for note in outcome.notes_not_taken:
         out.append(f"note not taken (its time never came): {escape(note.text)[:60]}")
     return "\n".join(out) + "\n"

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from engine.commands import fail as _fail
+from engine.whole_file import WriteError
 
 EXIT_OK, EXIT_USAGE, EXIT_UNREADABLE = 0, 2, 3
 DEFAULT_FOLDER = "exports/reports"
@@ -99,7 +100,22 @@ def run(args: argparse.Namespace) -> int:
         outputs = _render(report, kinds, args.template)
     except render.RenderError as exc:
         return _fail(f"cannot render the report: {exc}")
-    return _write(outputs, targets, skipped_pdf)
+    code = _write(outputs, targets, skipped_pdf)
+    if code == EXIT_OK:
+        _say_head(args.log, to_stderr=None in targets.values())
+    return code
+
+
+def _say_head(log: str, *, to_stderr: bool) -> None:
+    """The head of the log the report was made from, to keep elsewhere (`log verify --head` checks it)."""
+    from engine.drill.log import LogError, read_log
+
+    try:
+        read = read_log(log)
+    except LogError:
+        return
+    print(f"log head: {read.last_hash} (line {len(read.events)}; keep it elsewhere: "
+          "`tabletop log verify --head` then tells a rewritten log)", file=sys.stderr if to_stderr else sys.stdout)
 
 
 def _warn(notices: list) -> None:  # type: ignore[type-arg]
@@ -199,8 +215,8 @@ def _write(outputs: dict[str, bytes], targets: dict[str, Path | None], skipped_p
         replaced = path.exists()
         try:
             _write_file(path, data)
-        except OSError as exc:
-            return _fail(f"cannot write {path}: {exc.strerror or exc}")
+        except WriteError as exc:
+            return _fail(str(exc))
         print(f"wrote {path}" + (" (replaced the previous report)" if replaced else ""))
     if skipped_pdf:
         print(f"tabletop: note: no PDF: WeasyPrint is not usable ({skipped_pdf}); "
@@ -209,14 +225,11 @@ def _write(outputs: dict[str, bytes], targets: dict[str, Path | None], skipped_p
 
 
 def _write_file(path: Path, data: bytes) -> None:
-    """Write beside the target and rename over it, so a reader never sees half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.parent / f".{path.name}.{os.getpid()}.tmp"
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask decides the mode, as usual
+    """Write beside the target and rename over it, so a reader never sees half a report. Raises WriteError."""
+    from engine.whole_file import write_whole
+
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(f"cannot make the folder {path.parent}: {exc.strerror or exc}") from None
+    write_whole(path, data)

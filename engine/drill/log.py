@@ -9,6 +9,7 @@ last good line.
 
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
 import json
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.drill.events import Event
+from engine.drill.writer_lock import LockHeld, WriterLock
 
 GENESIS = "0" * 64  # `prev` of the first line
 MAX_LOG_BYTES = 512 * 1024 * 1024
@@ -44,6 +46,7 @@ class LogRead:
     torn: bool = False  # the problem is an incomplete last line (a crash mid-write)
     good_bytes: int = 0  # length of the good prefix of the file
     last_hash: str = GENESIS
+    size: int = 0  # bytes in the file as read (reopening refuses a log that has changed since)
 
     @property
     def ok(self) -> bool:
@@ -84,7 +87,9 @@ def read_log(path: str) -> LogRead:
     with _collector_paused():
         whole = _read_whole(path, raw)
     if whole is not None:
+        whole.size = len(raw)
         return whole
+    result.size = len(raw)
     offset = 0
     prev = GENESIS
     number = 0
@@ -212,17 +217,25 @@ def _check_line(line: bytes, number: int, prev: str) -> Event | str:
 
 
 class DrillLog:
-    """An open log to append to. Every append is written and fsynced before it returns."""
+    """An open log to append to, held under an exclusive lock until closed (one writer at a time).
 
-    def __init__(self, path: str, fd: int, next_seq: int, last_hash: str) -> None:
+    Every append is written and fsynced before it returns; an append that fails
+    is rolled back to the last good line (the file truncated) before anything
+    else happens, so a full disk never leaves half a line for the next event to
+    follow. See engine.drill.writer_lock for the lock.
+    """
+
+    def __init__(self, path: str, fd: int, next_seq: int, last_hash: str, size: int) -> None:
         self.path = path
         self._fd = fd
         self.next_seq = next_seq
         self.last_hash = last_hash
+        self._size = size  # bytes of good lines in the file
+        self._lock: WriterLock | None = None
 
     @classmethod
     def create(cls, path: str) -> DrillLog:
-        """A new, empty log; never replaces an existing file."""
+        """A new, empty log, locked for writing; never replaces an existing file. Raises LogError."""
         folder = os.path.dirname(os.path.abspath(path))
         try:
             os.makedirs(folder, exist_ok=True)
@@ -236,43 +249,104 @@ class DrillLog:
             raise LogError(f"{path}: a file is already there; tabletop never overwrites a log") from None
         except OSError as exc:
             raise LogError(f"{path}: cannot create the log: {exc.strerror or exc}") from None
+        log = cls(path, fd, 0, GENESIS, 0)
+        log._take_lock()
         _fsync_folder(folder)
-        return cls(path, fd, 0, GENESIS)
+        return log
 
     @classmethod
     def reopen(cls, read: LogRead) -> DrillLog:
-        """Continue a log after its last good line. A torn tail is moved to `<log>.torn` first."""
+        """Continue a log after its last good line, locked for writing. A torn tail is moved to `<log>.torn`.
+
+        Raises LogError when another drill holds the log, or when the log has
+        changed since `read` was taken (another writer appended meanwhile).
+        """
         path = read.path
         if read.problem and not read.torn:
             raise LogError(f"{path}:{read.problem.line}: {read.problem.message}; it cannot be resumed "
                            "(`tabletop log verify` shows the details)")
         try:
-            if read.torn:
-                _set_aside_tail(path, read.good_bytes)
             fd = os.open(path, os.O_WRONLY | os.O_APPEND)
         except OSError as exc:
             raise LogError(f"{path}: cannot reopen the log: {exc.strerror or exc}") from None
-        return cls(path, fd, len(read.events), read.last_hash)
+        log = cls(path, fd, len(read.events), read.last_hash, read.good_bytes)
+        log._take_lock()
+        try:
+            if os.fstat(fd).st_size != read.size:
+                raise LogError(f"{path}: the log changed while it was being read (another drill wrote to it); "
+                               "run the command again")
+            if read.torn:
+                _set_aside_tail(path, read.good_bytes)
+        except OSError as exc:
+            log.close()
+            raise LogError(f"{path}: cannot reopen the log: {exc.strerror or exc}") from None
+        except LogError:
+            log.close()
+            raise
+        return log
+
+    def _take_lock(self) -> None:
+        try:
+            self._lock = WriterLock.take(self.path, self._fd)
+        except LockHeld as exc:
+            os.close(self._fd)
+            self._fd = -1
+            raise LogError(str(exc)) from None
 
     def append(self, event: Event) -> None:
-        """Write one event durably. Its seq must be the next one."""
+        """Write one event durably. Its seq must be the next one.
+
+        Raises LogError when it cannot: the file is then as it was before the call
+        (the event is not recorded), or, if even that cannot be restored, the log
+        refuses every later append and says so.
+        """
         if event.seq != self.next_seq:
             raise LogError(f"{self.path}: event {event.seq} out of order (next is {self.next_seq})")
-        line = encode(event, self.last_hash)
+        if self._fd < 0:
+            raise LogError(f"{self.path}: the log is closed; the event was not recorded")
+        line = encode(event, self.last_hash) + b"\n"
         try:
-            written = os.write(self._fd, line + b"\n")
-            if written != len(line) + 1:
-                raise OSError(f"short write ({written} of {len(line) + 1} bytes)")
+            self._rollback()  # a failed append that could not be undone then: try again first
+            written = os.write(self._fd, line)
+            if written != len(line):
+                raise OSError(errno.ENOSPC, f"short write ({written} of {len(line)} bytes)")
             os.fsync(self._fd)
         except OSError as exc:
-            raise LogError(f"{self.path}: cannot write the log: {getattr(exc, 'strerror', None) or exc}") from None
-        self.last_hash = line_hash(line)
+            reason = _reason(exc)
+            try:
+                self._rollback()
+            except OSError:
+                raise LogError(f"{self.path}: the event was not recorded: {reason}; the log now ends in a "
+                               "partial line that could not be removed (tabletop removes it before the next "
+                               "event, or `--resume` sets it aside)") from None
+            raise LogError(f"{self.path}: the event was not recorded: {reason}; the log is as it was "
+                           "before it (free the space and try again)") from None
+        self._size += len(line)
+        self.last_hash = line_hash(line[:-1])
         self.next_seq += 1
 
+    def _rollback(self) -> None:
+        """Cut the file back to its last good line, if anything follows it."""
+        if os.fstat(self._fd).st_size != self._size:
+            os.ftruncate(self._fd, self._size)
+            os.fsync(self._fd)
+
     def close(self) -> None:
+        """Release the lock and the file (a process that dies releases both too)."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "no space left on the device"
+    if exc.errno == errno.EROFS:
+        return "the device is read-only"
+    return f"cannot write the log: {exc.strerror or exc}"
 
 
 def _set_aside_tail(path: str, good_bytes: int) -> None:

@@ -8,27 +8,11 @@ or hide text (bidirectional overrides included).
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from engine.drill import events as ev
 from engine.drill.clock import format_t
-
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def escape(text: Any) -> str:
-    """The text with control and format characters written as escapes (\\n, \\x1b, \\u202e)."""
-    out = []
-    for char in str(text):
-        if char in _NAMED:
-            out.append(_NAMED[char])
-        elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs"):
-            code = ord(char)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-        else:
-            out.append(char)
-    return "".join(out)
+from engine.terminal import escape
 
 
 def line(event: ev.Event) -> str:

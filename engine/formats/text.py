@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from engine.findings import Finding, Severity
 from engine.formats import RenderContext
+from engine.terminal import escape
 
 _COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
 _RESET = "\x1b[0m"
 
-# C0 controls except tab, DEL, C1 controls (0x9b is an 8-bit CSI), and the bidi
-# overrides/isolates that can make a line display differently from what it says.
-_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def _escape_char(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-
-
 def sanitize(text: str) -> str:
-    """Make user-derived text inert on a terminal: escape control characters as `\\xNN`."""
-    return _UNSAFE.sub(_escape_char, text)
+    """Make user-derived text inert on a terminal (engine.terminal.escape)."""
+    return escape(text)
 
 
 def _plural(n: int, word: str) -> str:
@@ -52,9 +42,14 @@ def _snippet(finding: Finding, ctx: RenderContext) -> list[str]:
     # Keep tabs so the caret lines up, widen for escapes and East Asian wide characters.
     pad = "".join(
         "\t" if ch == "\t" else " " * (2 if unicodedata.east_asian_width(ch) in "WF" else 1)
-        for ch in sanitize(raw[: col - 1])
+        for ch in _keep_tabs(raw[: col - 1])
     )
-    return [f"    {sanitize(raw)}", f"    {pad}^"]
+    return [f"    {_keep_tabs(raw)}", f"    {pad}^"]
+
+
+def _keep_tabs(text: str) -> str:
+    """A source line escaped for the terminal but for its tabs, so the caret under it lines up."""
+    return "\t".join(sanitize(part) for part in text.split("\t"))
 
 
 def render(findings: list[Finding], ctx: RenderContext) -> str:

@@ -3,7 +3,11 @@
 Templates are Jinja2 files: `--template DIR` is searched first, then the
 built-in ones (templates/). HTML is autoescaped; Markdown escapes every
 printed value through `markdown.finalize` the same way. User text is only
-ever data handed to a template, never a template itself.
+ever data handed to a template, never a template itself. Templates run in
+Jinja's immutable sandbox: a `--template` folder someone hands you cannot
+reach Python's internals (`cycler.__init__.__globals__.os`), change the
+report, or build a range beyond the sandbox's limit; any error in one is a
+RenderError naming the template and its line.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 from markupsafe import Markup
 
 from engine.drill import events as ev
@@ -84,7 +89,7 @@ def _loader(template_dir: str | None) -> jinja2.BaseLoader:
 
 
 def _environment(template_dir: str | None, html: bool) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
         loader=_loader(template_dir), autoescape=html, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         finalize=None if html else markdown.finalize,
@@ -110,8 +115,25 @@ def _render(report: Report, name: str, template_dir: str | None, html: bool) -> 
         raise RenderError(f"template {exc.name} not found") from None
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+    except jinja2.sandbox.SecurityError as exc:
+        raise RenderError(f"{_where(exc, name)}: not allowed in a template: {exc}") from None
     except jinja2.UndefinedError as exc:
-        raise RenderError(f"template {name}: {exc.message}") from None
+        raise RenderError(f"{_where(exc, name)}: {exc.message}") from None
+    except (RecursionError, MemoryError):
+        raise RenderError(f"{_where(None, name)}: the template recurses or grows without end") from None
+    except Exception as exc:  # a template is code its author wrote: any error in it is theirs
+        raise RenderError(f"{_where(exc, name)}: {type(exc).__name__}: {exc}") from None
+
+
+def _where(exc: BaseException | None, name: str) -> str:
+    """`path:line` of the template frame an error was raised in (Jinja maps template lines into tracebacks)."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__) if exc is not None else []
+    for frame in reversed(frames):
+        if frame.filename.endswith(".j2") or (frame.filename.endswith(name) and frame.lineno):
+            return f"{frame.filename}:{frame.lineno}"
+    return f"template {name}"
 
 
 def render_markdown(report: Report, template_dir: str | None = None) -> str:

@@ -228,8 +228,9 @@ class DrillApp(App[None]):
         if drill is None:
             return ["No drill was started; nothing was written."]
         path = shlex.quote(drill.path)
+        head = f"Log head:  {drill.log.last_hash} (keep it elsewhere; `tabletop log verify --head` checks it)"
         if drill.state.ended:
-            return [f"Drill log: {path}", f"Check it:  tabletop log verify {path}",
+            return [f"Drill log: {path}", head, f"Check it:  tabletop log verify {path} --head {drill.log.last_hash}",
                     f"Report:    tabletop report {path}"]
-        return [f"Drill log: {path}",
+        return [f"Drill log: {path}", head,
                 f"Continue:  tabletop drill {self.scenario_path or 'SCENARIO'} --resume {path}"]

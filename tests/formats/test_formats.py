@@ -53,7 +53,7 @@ def test_text_lines_escape_controls_and_summarise() -> None:
     assert out.splitlines() == [
         (
             "runbooks/db failover.yaml:2:12: error: needs [bold]x[/bold], 100% missing: see a,b"
-            "\\x0asecond line \\x1b[2J [unknown-need]"
+            "\\nsecond line \\x1b[2J [unknown-need]"
         ),
         "  hint: add a step that provides x",
         "runbooks/db failover.yaml:3:4: warning: <script>alert(1)</script> & \"q\" [dead-end]",

@@ -1,0 +1,84 @@
+"""Text bound for a terminal: the one escaping function for standard output and standard error.
+
+A file, a log or a spreadsheet cell may hold control characters: an escape
+sequence that clears the screen, sets the window title or writes the
+clipboard (OSC 52), a bidirectional override that makes a line read
+differently from what it says. Whatever tabletop prints of such text is
+escaped first, so it shows as data (`\\x1b`, `\\u202e`) and does nothing.
+
+`escape` is for one line (newlines become `\\n` too); `escape_lines` keeps
+newlines, for streams of whole lines. `guard_stderr` makes every write to
+standard error go through `escape_lines`, so no message, warning or
+traceback can carry a control character from a file to the terminal.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO
+
+# C0 and C1 controls, DEL, and the Unicode format characters (Cf: bidi overrides and isolates,
+# zero-width joiners, the BOM), line and paragraph separators (Zl, Zp) and lone surrogates (Cs).
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+_CONTROL_BUT_NEWLINE = re.compile(_CONTROL.pattern.replace("\x00-\x1f", "\x00-\x09\x0b-\x1f"))
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def escape(text: Any) -> str:
+    """`str(text)` on one line, control and format characters written as escapes (\\n, \\x1b, \\u202e)."""
+    return _CONTROL.sub(_escaped, str(text))
+
+
+def escape_lines(text: Any) -> str:
+    """Like `escape`, but newlines stay: for whole lines written to a stream."""
+    return _CONTROL_BUT_NEWLINE.sub(_escaped, str(text))
+
+
+class _GuardedStream:
+    """A text stream that escapes what is written to it before passing it on."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.raw = stream
+
+    def write(self, text: str) -> int:
+        self.raw.write(escape_lines(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
+
+
+@contextmanager
+def guard_stderr() -> Iterator[None]:
+    """While open, everything written to sys.stderr is escaped (see module doc)."""
+    original = sys.stderr
+    if isinstance(original, _GuardedStream):
+        yield
+        return
+    sys.stderr = _GuardedStream(original)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stderr = original
+
+
+def raw_stderr() -> TextIO:
+    """Standard error without the guard: only for tabletop's own terminal controls (a progress line)."""
+    stream = sys.stderr
+    return stream.raw if isinstance(stream, _GuardedStream) else stream

@@ -1,0 +1,48 @@
+"""One escaping function for terminal streams, and standard error guarded in every command."""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from pathlib import Path
+
+from engine.cli import main
+from engine.terminal import escape, escape_lines, guard_stderr
+
+HOSTILE = "\x1b]52;c;aGVsbG8=\x07\x1b]0;pwned\x07\x1b[2J\x9b31m\u202eevil\u2066\u2028\x00\x7f"
+
+
+def test_escape_covers_every_control_and_format_character() -> None:
+    for code in range(0x110000):
+        char = chr(code)
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs"):
+            assert escape(char) != char, hex(code)
+            assert escape(char).isascii() and escape(char).isprintable()
+
+
+def test_escape_keeps_ordinary_text_and_names_the_common_ones() -> None:
+    text = "Décision prise — 決定 ✓ <b>[bold]"
+    assert escape(text) == text
+    assert escape("a\nb\tc\rd\x1b") == "a\\nb\\tc\\rd\\x1b"
+    assert escape_lines("a\nb\x1b\n") == "a\nb\\x1b\n"
+    assert escape("\U000e0041") == "\\U000e0041"
+
+
+def test_guarded_stderr_escapes_everything_but_newlines(capsys) -> None:  # type: ignore[no-untyped-def]
+    with guard_stderr():
+        print(HOSTILE, file=sys.stderr)
+        with guard_stderr():  # nested: escaped once
+            sys.stderr.write("\x1b\n")
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\u202e" not in err and "\x9b" not in err
+    assert err.endswith("\\x1b\n") and err.count("\n") == 2
+    assert not isinstance(sys.stderr, type(None))
+
+
+def test_a_hostile_path_in_an_error_is_escaped(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / f"no{HOSTILE.replace(chr(0), '')}.yaml"
+    code = main(["graph", str(missing)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "\x1b" not in err and "\u202e" not in err and err.count("\n") == 1
+    assert "\\x1b]52;c;aGVsbG8=\\x07" in err
