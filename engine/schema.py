@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import types
 import typing
 from typing import Any
 
@@ -145,15 +146,20 @@ def fields_at(model: type, loc: Path_) -> set[str]:
     current: Any = model
     for part in loc:
         if isinstance(current, type) and issubclass(current, BaseModel):
-            field = current.model_fields.get(str(part))
+            field = _keys(current).get(str(part))
             if field is None:
                 return set()
             current = _unwrap(field.annotation)
         else:
             current = _unwrap(_container_item(current))
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return set(current.model_fields)
+        return set(_keys(current))
     return set()
+
+
+def _keys(model: Any) -> dict[str, Any]:
+    """A model's fields by the key a file writes (the alias, like `mission-areas`, where there is one)."""
+    return {field.alias or name: field for name, field in model.model_fields.items()}
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -162,7 +168,7 @@ def _unwrap(annotation: Any) -> Any:
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:
             annotation = typing.get_args(annotation)[0]
-        elif origin is typing.Union:
+        elif origin is typing.Union or origin is types.UnionType:  # Optional[X] and X | None
             args = [a for a in typing.get_args(annotation) if a is not type(None)]
             annotation = args[0] if args else annotation
             if len(args) <= 1:

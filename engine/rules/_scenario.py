@@ -12,7 +12,7 @@ from typing import Any
 
 from engine.duration import format_duration
 from engine.load import Path_
-from engine.model import Inject, Runbook, Step
+from engine.model import Inject, Module, Question, Runbook, Step
 from engine.rules.base import Project, Subject
 
 
@@ -94,21 +94,72 @@ def placed_injects(scenario: Subject) -> Iterator[Placed]:
     the model's indexes; matching ids in order keeps every finding on the
     right line.
     """
-    raw = scenario.doc.data.get("injects") if isinstance(scenario.doc.data, dict) else None
+    for path, inject, raw in _placed(scenario, "injects", scenario.model.injects):
+        yield Placed(path, inject, raw)
+
+
+@dataclass(frozen=True)
+class PlacedModule:
+    """A module of the model with the path of its entry in the document, and its raw data."""
+
+    path: Path_  # ("modules", i)
+    module: Module
+    raw: dict[str, Any]
+
+    def at(self, *parts: Any) -> Path_:
+        return self.path + parts
+
+    def has(self, key: str) -> bool:
+        """Whether the file writes `key` for this module, even if schema checks threw its value out."""
+        return self.raw.get(key) is not None
+
+    def questions(self) -> Iterator[tuple[Path_, Question]]:
+        """Each question with its path, matched by id like the entries themselves."""
+        raw = self.raw.get("questions")
+        entries = raw if isinstance(raw, list) else []
+        for index, question in _matched(entries, self.module.questions):
+            yield self.at("questions", index), question
+
+
+def placed_modules(scenario: Subject) -> Iterator[PlacedModule]:
+    """Each module of the model with the index of its entry in the file (see placed_injects)."""
+    for path, module, raw in _placed(scenario, "modules", scenario.model.modules):
+        yield PlacedModule(path, module, raw)
+
+
+def _placed(scenario: Subject, key: str, items: list[Any]) -> Iterator[tuple[Path_, Any, dict[str, Any]]]:
+    raw = scenario.doc.data.get(key) if isinstance(scenario.doc.data, dict) else None
     entries = raw if isinstance(raw, list) else []
+    for index, item in _matched(entries, items):
+        entry = entries[index] if index < len(entries) and isinstance(entries[index], dict) else {}
+        if entry.get("id") != item.id:
+            entry = {}
+        yield (key, index), item, entry
+
+
+def _matched(entries: list[Any], items: list[Any]) -> Iterator[tuple[int, Any]]:
+    """Each model item with the index of the file entry of the same id, in order."""
     cursor = 0
-    for index, inject in enumerate(scenario.model.injects):
+    for index, item in enumerate(items):
         found = None
         for position in range(cursor, len(entries)):
             entry = entries[position]
-            if isinstance(entry, dict) and entry.get("id") == inject.id:
+            if isinstance(entry, dict) and entry.get("id") == item.id:
                 found = position
                 break
         if found is None:  # cannot happen for data that validated; fall back to the model's index
-            yield Placed(("injects", index), inject, {})
+            yield index, item
             continue
         cursor = found + 1
-        yield Placed(("injects", found), inject, entries[found])
+        yield found, item
+
+
+def module_start(placed: PlacedModule) -> int | None:
+    """Seconds after T+0 at which a module starts on the exercise clock; None for contingent ones."""
+    at = placed.module.at
+    if at is None or placed.module.after is not None or at[0] != "absolute":
+        return None
+    return at[1]
 
 
 def scheduled(placed: Placed) -> int | None:

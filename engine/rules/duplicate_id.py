@@ -1,4 +1,4 @@
-"""Two runbooks, two scenarios, or two injects of one scenario share an id."""
+"""Two runbooks, two scenarios, or two injects, modules or questions of one scenario share an id."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ from collections.abc import Iterable, Iterator
 
 from engine.findings import Finding, Severity
 from engine.load import Path_
-from engine.rules._scenario import placed_injects
+from engine.rules._scenario import placed_injects, placed_modules
 from engine.rules.base import Project, Rule, Subject
 
 RULE = Rule(
     id="duplicate-id",
     severity=Severity.ERROR,
-    doc="two runbooks, two scenarios or two injects of one scenario have the same id (or ids equal but for case)",
+    doc="two runbooks, two scenarios, or two injects, modules or questions of one scenario have the same id "
+    "(or ids equal but for case)",
     stage="project",
 )
 
@@ -24,6 +25,11 @@ def check(project: Project) -> Iterator[Finding]:
     for scenario in sorted(project.scenarios, key=lambda s: s.doc.path):
         injects = [(scenario, p.at("id"), p.inject.id) for p in placed_injects(scenario)]
         yield from _repeats("inject", injects, within=scenario.id)
+        modules = list(placed_modules(scenario))
+        yield from _repeats("module", [(scenario, p.at("id"), p.module.id) for p in modules], within=scenario.id)
+        # Question ids are unique across modules: a discussion summary in the drill log names only the question.
+        questions = [(scenario, path + ("id",), q.id) for p in modules for path, q in p.questions()]
+        yield from _repeats("question", questions, within=scenario.id)
 
 
 def _repeats(kind: str, items: Iterable[tuple[Subject, Path_, str]], within: str | None = None) -> Iterator[Finding]:
