@@ -222,7 +222,41 @@ def scenario_template(scenario_id: str, modeline: str, runbook_ids: list[str],
         end.append(f"    services: {{{service}: up}}")
     end += ["    say: >-", "      Service is back. What do you check before you stand down?"]
     body = "\n".join(first + later + end)
-    return _SCENARIO.format(modeline=modeline, id=scenario_id, runbooks=ids, injects=body)
+    modules = _modules_text(role, objective, contingency=decision is not None)
+    return _SCENARIO.format(modeline=modeline, id=scenario_id, runbooks=ids, injects=body, modules=modules)
+
+
+def _modules_text(role: str | None, objective: str | None, *, contingency: bool) -> str:
+    """Two example modules over the template's injects, each with a question for the players."""
+    opening = ["first-signs", "it-gets-worse"] + (["if-they-chose-it"] if contingency else [])
+    aimed = [_commented(f"        to: [{role}]", "roles the question is for")] if role else []
+    linked = [f"        objectives: [{objective}]"] if objective else []
+    lines = [
+        "  - id: first-hour",
+        '    title: "Module 1: The first hour"',
+        "    at: T+0m",
+        "    situation: >-",
+        "      The narrative the facilitator reads as the module opens: where things stand.",
+        f"    injects: [{', '.join(opening)}]",
+        "    questions:",
+        "      - id: who-decides",
+        "        ask: Who decides whether to work around the outage, and when?",
+        *aimed,
+        *linked,
+        "        prompts:                                   # for the facilitator only",
+        "          - What would make you wait instead?",
+        "        expect:                                    # points a good discussion covers",
+        "          - One named person decides, against a time limit",
+        "",
+        "  - id: recovery",
+        '    title: "Module 2: Service returns"',
+        "    at: T+1h30m",
+        "    injects: [all-clear]",
+        "    questions:",
+        "      - id: before-stand-down",
+        "        ask: What do we check ourselves before we stand down?",
+    ]
+    return "\n".join(lines)
 
 
 def _commented(line: str, comment: str) -> str:
@@ -340,6 +374,26 @@ summary: >-
 runbooks: [{runbooks}]
 duration: 3h
 # anchor: 2026-01-22T19:33:00Z   # the real-world moment of T+0, if the scenario replays a real event
+
+# The HSEEP exercise overview, printed on the first pages of the handbooks and the report.
+exercise:
+  type: tabletop
+  # date: 12 March 2026, 09:00-13:00
+  # location: The operations room, with remote players on a bridge line
+  scope: >-
+    How long the exercise runs, who plays, and what is simulated rather than touched.
+  mission-areas: [response]                # prevention, protection, mitigation, response, recovery
+  core-capabilities: [Operational Coordination]   # from the National Preparedness Goal
+  # threat: The threat or hazard the scenario plays out
+  # sponsor: Who commissions the exercise
+  # organisations: [IT operations, Service desk]
+  # contacts:
+  #   - {{name: Your Name, role: Exercise director, email: you@example.com}}
+
+# A discussion-based exercise runs in modules: a situation update with its injects,
+# then questions for the players. Leave `modules:` out to play the injects on the clock alone.
+modules:
+{modules}
 
 injects:
 {injects}

@@ -38,6 +38,8 @@ def test_new_runbook_and_scenario_validate_clean(project: Path, capsys: pytest.C
     model = result.documents[1].model
     assert model.scenario == "vpn-outage-monday" and model.runbooks == ["vpn-outage"]
     assert any(i.after for i in model.injects) and any(i.event for i in model.injects)
+    assert [m.id for m in model.modules] == ["first-hour", "recovery"] and model.exercise is not None
+    assert {i for m in model.modules for i in m.injects} == {i.id for i in model.injects}
     assert "wrote runbooks/vpn-outage.yaml" in capsys.readouterr().out
 
 
