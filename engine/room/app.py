@@ -130,7 +130,7 @@ async def events(request: Request) -> Response:
         try:
             yield ServerSentEvent(comment="tabletop room", retry=1000)
             async for message in room.hub.follow(after, room.closing):
-                yield ServerSentEvent(**message)
+                yield message
         finally:
             room.live -= 1
 

@@ -15,6 +15,8 @@ import json
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+from sse_starlette.sse import ServerSentEvent
+
 from engine.drill import events as ev
 from engine.drill.log import read_log
 from engine.drill.session import Drill
@@ -27,6 +29,7 @@ class Hub:
         self.drill = drill
         self.payloads: list[dict[str, Any]] = []  # index = seq
         self._wakers: set[asyncio.Event] = set()
+        self._fresh: tuple[int, bytes, float] | None = None  # the newest event, encoded once for every stream
         self.observers: list[Callable[[ev.Event, float], None]] = []  # (event, when it was told): for the bench
         self._catch_up()
         drill.listeners.append(self.told)
@@ -43,6 +46,7 @@ class Hub:
         if event.seq != len(self.payloads):  # already read from the log
             return
         self.payloads.append(public_event(event, self.drill.state))
+        self._fresh = (event.seq, self.encode(event.seq), self.drill.now_t())
         for waker in self._wakers:
             waker.set()
 
@@ -52,9 +56,16 @@ class Hub:
         for waker in self._wakers:
             waker.set()
 
-    async def follow(self, after: int, closing: asyncio.Event) -> AsyncIterator[dict[str, Any]]:
-        """SSE messages ({"id", "event", "data"}) for every event with seq > `after`, then each new one,
-        until `closing` is set. The data carries the clock as it reads when the message is sent."""
+    def encode(self, seq: int) -> bytes:
+        """One SSE message: id the seq, event the kind, data the JSON payload with the clock as it reads now."""
+        payload = self.payloads[seq]
+        data = {**payload, "clock": clock(self.drill.state, self.drill.now_t())}
+        return ServerSentEvent(json.dumps(data, ensure_ascii=False), id=str(seq), event=payload["kind"]).encode()
+
+    async def follow(self, after: int, closing: asyncio.Event) -> AsyncIterator[bytes]:
+        """Encoded SSE messages for every event with seq > `after`, then each new one, until `closing` is
+        set. A message just told is encoded once for all streams; one caught up on is encoded afresh,
+        so its clock is the clock now."""
         waker = asyncio.Event()
         self._wakers.add(waker)
         try:
@@ -62,9 +73,11 @@ class Hub:
             while not closing.is_set():
                 waker.clear()
                 while nxt < len(self.payloads):
-                    payload = self.payloads[nxt]
-                    data = {**payload, "clock": clock(self.drill.state, self.drill.now_t())}
-                    yield {"id": str(nxt), "event": payload["kind"], "data": json.dumps(data, ensure_ascii=False)}
+                    fresh = self._fresh
+                    if fresh is not None and fresh[0] == nxt and self.drill.now_t() - fresh[2] < 1:
+                        yield fresh[1]
+                    else:
+                        yield self.encode(nxt)
                     nxt += 1
                 await waker.wait()
         finally:

@@ -2,7 +2,8 @@
 
 The participant (and projector) seat sees only what the team would hear in
 the room: the clock, the injects that have fired as read aloud (`say`, to
-whom, when) and the service board. Nothing here ever reads an inject's
+whom, when), the service board, and the current module's situation and
+discussion questions where the scenario has modules. Nothing here ever reads an inject's
 `expect`, an unfired inject, a note or a decision for that seat. The
 evaluator seat sees the objectives with the steps that test them and their
 live state (an EEG per objective), the injects fired with the response
@@ -35,6 +36,21 @@ def fired_inject(state: DrillState, inject_id: str) -> dict[str, Any]:
             "t": t, "at": clock_text(t)}
 
 
+def module_of(state: DrillState, inject_id: str | None) -> dict[str, Any] | None:
+    """The scenario module an inject belongs to, as the players may read it: title, situation and the
+    questions as asked. Never a question's prompts or expected points."""
+    for module in state.plan.scenario.modules:
+        if inject_id is not None and inject_id in module.injects:
+            return {"id": module.id, "title": module.title, "situation": module.situation or "",
+                    "questions": [q.ask for q in module.questions]}
+    return None
+
+
+def latest_inject(state: DrillState) -> str | None:
+    fired = max(state.fired.values(), key=lambda f: (f.t, f.seq), default=None)
+    return fired.id if fired else None
+
+
 def services(state: DrillState) -> list[dict[str, str]]:
     return [{"id": s, "health": state.services.get(s, "up")} for s in state.plan.services]
 
@@ -52,6 +68,7 @@ def public_event(event: ev.Event, state: DrillState) -> dict[str, Any]:
         return out
     if kind == "inject":
         out["inject"] = fired_inject(state, str(event.data.get("inject")))
+        out["module"] = module_of(state, latest_inject(state))
     if kind in ("inject", "services"):
         out["services"] = services(state)
     if kind == "ended":
@@ -70,7 +87,8 @@ def participant(state: DrillState, now_t: float) -> dict[str, Any]:
     fired = [fired_inject(state, f.id) for f in sorted(state.fired.values(), key=lambda f: (f.t, f.seq))]
     fired.reverse()
     return {"title": state.plan.scenario.title, "clock": clock(state, now_t), "current": fired[0] if fired else None,
-            "earlier": fired[1:], "services": services(state), "seq": state.seq}
+            "earlier": fired[1:], "services": services(state), "seq": state.seq,
+            "module": module_of(state, latest_inject(state))}
 
 
 def evaluator(state: DrillState, now_t: float) -> dict[str, Any]:

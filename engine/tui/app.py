@@ -53,6 +53,7 @@ class DrillApp(App[None]):
         self.room = room  # --room: where to serve the drill room, once a drill is open
         self.room_server: RoomServer | None = None
         self.room_file = ""
+        self._room_redraw = False
 
     # ----- opening -----
 
@@ -100,7 +101,7 @@ class DrillApp(App[None]):
         from engine.room.server import RoomServer
 
         self.room_server = RoomServer(self.drill, self.room.seats, self.room.sock, self.room.host,
-                                      after_record=self.after_change)
+                                      after_record=self.room_recorded)
         try:
             self.room_file = str(self.room.save(self.drill.path, self.room_server.base))
         except RoomFileError as exc:
@@ -110,6 +111,16 @@ class DrillApp(App[None]):
             self.notify(f"The drill room is open to the network on {self.room.host}:{self.room_server.port}. "
                         "Press 5 for its links.", title="Room open to the network", severity="warning",
                         markup=False, timeout=10)
+
+    def room_recorded(self) -> None:
+        """An evaluator's note is on disk: redraw soon, once for a burst of them, so the keys stay quick."""
+        if not self._room_redraw:
+            self._room_redraw = True
+            self.set_timer(0.2, self._redraw_for_room)
+
+    def _redraw_for_room(self) -> None:
+        self._room_redraw = False
+        self.after_change()
 
     def on_unmount(self) -> None:
         if self.room_server is not None:

@@ -46,6 +46,15 @@ def wait_log(log: Path, test: Any, timeout: float = 20) -> None:
         time.sleep(0.05)
 
 
+def wait_js(page: Any, expression: str, timeout: float = 20) -> None:
+    """Poll a JavaScript expression until it is true (Playwright's wait_for_function compiles its predicate
+    with eval, which the room's Content-Security-Policy rightly refuses)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"never true in the page: {expression}"
+        time.sleep(0.02)
+
+
 def received(page: Any) -> list[int]:
     return list(page.evaluate("window.tabletopRoom ? window.tabletopRoom.received : []"))
 
@@ -69,7 +78,7 @@ def test_room_end_to_end(browser: Any, tmp_path: Path, capsys: Any) -> None:
         context.on("page", lambda page: page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss())))
         participant = context.new_page()
         participant.goto(links["participant"])
-        participant.wait_for_function("window.tabletopRoom !== undefined")
+        wait_js(participant, "window.tabletopRoom !== undefined")
         participant.wait_for_selector("#live-state:has-text('Live')")
 
         # An inject fired in the console appears on the participant page (measured, not asserted: see bench/)
@@ -78,7 +87,7 @@ def test_room_end_to_end(browser: Any, tmp_path: Path, capsys: Any) -> None:
         fired_at = time.monotonic()
         wait_log(log, lambda events: len(events) > before and events[-1].type == "inject.fired")
         inject = read_log(str(log)).events[-1].data["inject"]
-        participant.wait_for_function(f"window.tabletopRoom.received.includes({before})")
+        wait_js(participant, f"window.tabletopRoom.received.includes({before})")
         shown_after = time.monotonic() - fired_at
         console.keys("\x1b", pause=0.5)
         say_first_line = participant.locator("#current .say").inner_text()
@@ -137,7 +146,7 @@ def test_room_end_to_end(browser: Any, tmp_path: Path, capsys: Any) -> None:
         assert json.loads(log.with_name("room.room.json").read_text(encoding="utf-8")) == {
             **links, "port": json.loads(log.with_name("room.room.json").read_text(encoding="utf-8"))["port"]}
         last = read_log(str(log)).events[-1].seq
-        participant.wait_for_function(f"window.tabletopRoom.received.includes({last})", timeout=20_000)
+        wait_js(participant, f"window.tabletopRoom.received.includes({last})", timeout=30)
         got = received(participant)
         assert got == list(range(first_seq + 1, last + 1)), got  # none missed, none twice, in order
         assert participant.evaluate("window.tabletopRoom.gaps") == 0

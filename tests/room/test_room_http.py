@@ -3,6 +3,7 @@ and the defences on writes (origin, body cap, rate limit, connection cap)."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -16,6 +17,10 @@ from engine.room.seats import Seats, load, room_file, save
 from engine.room.server import RoomBindError, RoomBinding, bind, prepare
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>[bold red]x[/] \x1b[31mred\x1b[0m &amp;"
+
+
+def _html(text: str) -> str:
+    return html.escape(text, quote=True).replace("&#x27;", "&#39;").replace("&quot;", "&#34;")
 
 
 def test_wrong_or_missing_token_is_404_and_reveals_nothing(tmp_path: Path) -> None:
@@ -57,6 +62,13 @@ def test_participant_never_sees_expect_unfired_injects_or_notes(tmp_path: Path) 
                 assert inject.say is None or inject.say[:40] not in seen
             assert "FACILITATOR-ONLY NOTE" not in seen
             assert "expect" not in seen.lower()
+            # the current module's situation and questions, as the players read them; never the prompts
+            module = next(m for m in plan.scenario.modules if scheduled[2].id in m.injects)
+            assert module.questions and _html(module.title) in page
+            for question in module.questions:
+                assert _html(question.ask) in page
+                for hidden in (*question.prompts, *question.expect):
+                    assert hidden[:40] not in seen and _html(hidden)[:40] not in seen
             # the evaluator seat does see what was expected
             evaluator = (await client.get(server.links["evaluator"])).text
             assert "Expected:" in evaluator

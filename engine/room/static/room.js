@@ -64,6 +64,16 @@
     }));
   }
 
+  function showModule(module) {
+    var section = document.getElementById("module");
+    if (!section || !module) { return; }
+    document.getElementById("module-heading").textContent = module.title;
+    document.getElementById("module-situation").textContent = module.situation;
+    var list = document.getElementById("module-questions");
+    list.replaceChildren.apply(list, module.questions.map(function (q) { return el("li", "", q); }));
+    section.hidden = false;
+  }
+
   var liveUrl = body.dataset.live;
   var fetching = false, again = false;
   function refreshLive() {  // the evaluator page: fetch its live part, rendered (and escaped) by the server
@@ -94,7 +104,7 @@
       clock = { t: data.clock.t, running: data.clock.running, ended: data.clock.ended, at: Date.now() };
       drawClock();
     }
-    if (data.kind === "inject") { showInject(data.inject); }
+    if (data.kind === "inject") { showInject(data.inject); showModule(data.module); }
     if (data.services) { showServices(data.services); }
     if (liveUrl) { refreshLive(); }
   }
