@@ -189,4 +189,5 @@ def test_a_whole_drill_by_keys_lands_in_the_log(shipped_plan: Plan, clock: FakeC
     assert final.steps[f"{MAIL}/staff-notice"].skip_reason == "Comms out of scope"
     assert final.fired["report-peak"].manual and not final.fired["gateway-backlog"].manual
     assert cli_main(["log", "verify", str(log)]) == 0
-    assert app.exit_lines()[1] == f"Check it:  tabletop log verify {log}"
+    lines = app.exit_lines()
+    assert lines[1].startswith("Log head:  ") and f"Check it:  tabletop log verify {log} --head " in lines[2]

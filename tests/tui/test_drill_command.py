@@ -84,7 +84,8 @@ def test_closing_the_console_prints_the_log_and_how_to_continue(tmp_path: Path, 
     log = tmp_path / "cli.jsonl"
     assert main(["drill", str(SHIPPED), "--log", str(log), "--facilitator", "Sam"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[-2:] == [f"Drill log: {log}", f"Continue:  tabletop drill {SHIPPED} --resume {log}"]
+    assert out[-3] == f"Drill log: {log}" and out[-2].startswith("Log head:  ")
+    assert out[-1] == f"Continue:  tabletop drill {SHIPPED} --resume {log}"
     resumed = Drill.resume(load_plan(str(SHIPPED)), str(log), FakeClock())
     assert resumed.state.facilitator == "Sam" and not resumed.state.running
     resumed.close()
