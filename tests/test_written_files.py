@@ -55,7 +55,8 @@ def test_a_full_disk_keeps_the_earlier_file_and_says_so_in_one_line(tmp_path: Pa
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(whole_file.os, "write", full)
-    for args in (["validate", ROOT / "runbooks", "-o", target, "--force"], ["explore", SHIPPED, "-o", target, "--force"]):
+    runs = (["validate", ROOT / "runbooks", "-o", target, "--force"], ["explore", SHIPPED, "-o", target, "--force"])
+    for args in runs:
         code, _, err = tabletop(capsys, *args)
         assert code == 2, err
         assert err == f"tabletop: error: cannot write {target}: no space left on the device\n"
