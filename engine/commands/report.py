@@ -209,7 +209,12 @@ def _write(outputs: dict[str, bytes], targets: dict[str, Path | None], skipped_p
     for kind, data in outputs.items():
         path = targets[kind]
         if path is None:
-            sys.stdout.buffer.write(data)
+            if kind != "pdf" and sys.stdout.isatty():  # a terminal, not a pipe: the text must stay data
+                from engine.terminal import escape_lines
+
+                sys.stdout.write(escape_lines(data.decode("utf-8", errors="replace")))
+            else:
+                sys.stdout.buffer.write(data)
             sys.stdout.flush()
             continue
         replaced = path.exists()
