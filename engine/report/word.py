@@ -86,7 +86,8 @@ def _overview(report: m.Report) -> list[Block]:
     out: list[Block] = [Heading(1, "Exercise overview"), Fields([(k, v) for k, v in rows if v])]
     if o.participants:
         out += [Heading(2, "Participants"),
-                Table(["Role", "Name", "Responsibility"], [[p.role, p.name, p.role_text or ""] for p in o.participants])]
+                Table(["Role", "Name", "Responsibility"],
+                      [[p.role, p.name, p.role_text or ""] for p in o.participants])]
     out += [Heading(1, "Executive summary"), Bullets([
         f"Injects: {f.injects_fired} of {f.injects_planned} fired, {f.injects_fired_by_hand} by hand.",
         f"Decisions: {f.decisions} taken.",
