@@ -48,10 +48,11 @@ def view(state: DrillState, now_t: float) -> ModuleView | None:
             fired.append(start)
         if fired:
             reached.append((index, min(fired)))
-    index, started = reached[-1] if reached else (None, None)
-    after = (index + 1) if index is not None else 0
+    current: int | None = reached[-1][0] if reached else None
+    started: float | None = reached[-1][1] if reached else None
+    after = current + 1 if current is not None else 0
     following = modules[after] if after < len(modules) else None
-    return ModuleView(index, len(modules), modules[index] if index is not None else None, started,
+    return ModuleView(current, len(modules), modules[current] if current is not None else None, started,
                       following, scheduled_start(following) if following else None)
 
 
