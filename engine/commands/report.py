@@ -12,7 +12,8 @@ from engine.whole_file import WriteError
 
 EXIT_OK, EXIT_USAGE, EXIT_UNREADABLE = 0, 2, 3
 DEFAULT_FOLDER = "exports/reports"
-EXTENSIONS = {"md": ".md", "html": ".html", "json": ".json", "pdf": ".pdf", "csv": "-improvement-plan.csv"}
+EXTENSIONS = {"md": ".md", "html": ".html", "json": ".json", "pdf": ".pdf", "docx": ".docx",
+              "csv": "-improvement-plan.csv"}
 
 _EPILOG = """\
 examples:
@@ -47,8 +48,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("log", metavar="LOG", help="a drill log (exports/drills/*.jsonl)")
-    parser.add_argument("--format", choices=["md", "html", "json", "pdf", "all"],
-                        help="what to write (default: html; all: md, html, json and pdf side by side)")
+    parser.add_argument("--format", choices=["md", "html", "json", "pdf", "docx", "all"],
+                        help="what to write (default: html; docx: the AAR/IP for Word; "
+                        "all: md, html, json and pdf side by side)")
+    parser.add_argument("--appendix", action="store_true",
+                        help="add the full event log as an appendix (md, html, pdf, docx)")
     parser.add_argument("-o", "--output", metavar="PATH",
                         help=f"a file, a folder (ends with / or exists), or - for stdout (default: {DEFAULT_FOLDER}/)")
     parser.add_argument("--improvement-plan", choices=["csv"], dest="plan",
@@ -97,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         return _fail(problem)
     try:
-        outputs = _render(report, kinds, args.template)
+        outputs = _render(report, kinds, args.template, args.appendix)
     except render.RenderError as exc:
         return _fail(f"cannot render the report: {exc}")
     code = _write(outputs, targets, skipped_pdf)
@@ -145,8 +149,8 @@ def _targets(args: argparse.Namespace, kinds: list[str]) -> dict[str, Path | Non
     if out == "-":
         if len(kinds) != 1:
             raise ValueError("-o - writes one output to stdout; choose one --format")
-        if kinds[0] == "pdf":
-            raise ValueError("a PDF cannot go to stdout; give -o FILE.pdf or a folder")
+        if kinds[0] in ("pdf", "docx"):
+            raise ValueError(f"a {kinds[0]} file cannot go to stdout; give -o FILE.{kinds[0]} or a folder")
         return {kinds[0]: None}
     if out is None:
         folder = Path(DEFAULT_FOLDER)
@@ -175,6 +179,8 @@ def _is_our_report(path: Path, kind: str, drill_id: str) -> bool:
     """Whether a file is a report this command wrote for the same drill (safe to replace)."""
     from engine.report.render import CSV_HEADER
 
+    if kind == "docx":
+        return _is_our_docx(path, drill_id)
     try:
         with open(path, "rb") as handle:
             head = handle.read(64 * 1024 if kind != "pdf" else 64 * 1024 * 1024)
@@ -183,24 +189,41 @@ def _is_our_report(path: Path, kind: str, drill_id: str) -> bool:
     if kind == "csv":
         return head.startswith(",".join(CSV_HEADER).encode())
     marker = {"md": f"<!-- tabletop-report drill:{drill_id} -->", "html": f'content="drill:{drill_id}"',
-              "json": f'"drill_id": "{drill_id}"', "pdf": f"drill:{drill_id}"}[kind]
+              "json": f'"drill_id": "{drill_id}"', "pdf": f"drill:{drill_id}", "docx": f"drill:{drill_id}"}[kind]
     return marker.encode() in head
 
 
-def _render(report, kinds: list[str], template: str | None) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+def _is_our_docx(path: Path, drill_id: str) -> bool:
+    """A Word report of this drill carries `drill:<id>` as its document identifier (docProps/core.xml)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            core = archive.read("docProps/core.xml")[: 64 * 1024]
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return f"drill:{drill_id}".encode() in core
+
+
+def _render(report, kinds: list[str], template: str | None,  # type: ignore[no-untyped-def]
+            appendix: bool = False) -> dict[str, bytes]:
     from engine.report import render
 
     out: dict[str, bytes] = {}
     html = None
     for kind in kinds:
         if kind == "md":
-            out[kind] = render.render_markdown(report, template).encode()
+            out[kind] = render.render_markdown(report, template, appendix=appendix).encode()
+        elif kind == "docx":
+            from engine.report.word import render_docx
+
+            out[kind] = render_docx(report, appendix=appendix)
         elif kind == "json":
             out[kind] = render.render_json(report).encode()
         elif kind == "csv":
             out[kind] = render.improvement_plan_csv(report).encode()
         else:
-            html = html or render.render_html(report, template)
+            html = html or render.render_html(report, template, appendix=appendix)
             out[kind] = html.encode() if kind == "html" else render.render_pdf(html, report.drill_id)
     return out
 

@@ -17,6 +17,7 @@ from engine.drill import events as ev
 from engine.drill.log import LogError, LogRead, read_log
 from engine.drill.plan import Plan, PlanError, load_plan
 from engine.drill.session import check_versions
+from engine.report import brief
 from engine.report import model as m
 from engine.report import sections as sec
 from engine.report.fold import Played, fold_log
@@ -92,7 +93,7 @@ def assemble(plan: Plan, played: Played, notices: list[m.Notice], source: m.Sour
     made = sec.decisions(plan, played)
     plan_items = sec.improvement_plan(plan, items)
     analysis, general = sec.analysis(plan, played, items, runbooks)
-    return m.Report(
+    report = m.Report(
         drill_id=source.drill_id, notices=notices, source=source, verification=verification,
         overview=sec.overview(plan, played, runbooks),
         figures=sec.figures(plan, played, steps, items, made, plan_items),
@@ -102,7 +103,10 @@ def assemble(plan: Plan, played: Played, notices: list[m.Notice], source: m.Sour
         branches_not_taken=sec.branches_not_taken(plan, played.state) if from_files else [],
         improvement_plan=plan_items, decisions=made, hotwash=sec.hotwash(played),
         graphs=sec.graphs(plan, played.state, runbooks) if from_files else [],
+        exercise=brief.exercise_info(plan), modules=brief.modules(plan, played),
     )
+    report.brief = brief.brief(report)
+    return report
 
 
 def _verification(read: LogRead, notices: list[m.Notice]) -> m.Verification:

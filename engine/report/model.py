@@ -332,6 +332,59 @@ class RunbookGraph:
 
 
 @dataclass
+class ExerciseInfo:
+    """The HSEEP exercise overview, from the scenario's `exercise:` block (see docs/format.md)."""
+
+    type: str  # as people read it: "Tabletop exercise (TTX)"
+    date: str
+    location: str
+    scope: str
+    mission_areas: list[str]
+    core_capabilities: list[str]
+    threat: str
+    sponsor: str
+    organisations: list[str]
+    contacts: list[str]  # "name, role, organisation, email, phone" as written
+
+
+@dataclass
+class QuestionItem:
+    id: str
+    ask: str
+    to: list[str]  # role ids
+    objectives: list[str]
+    summaries: list[dict[str, Any]] = field(default_factory=list)  # recorded discussion: {"t", "text", "by"}
+
+
+@dataclass
+class ModuleItem:
+    id: str
+    title: str
+    planned_t: int | None  # scheduled start in scenario seconds; None for a branch module
+    started_t: float | None  # when its first inject fired in this drill; None: none fired
+    injects: list[str]
+    injects_fired: int
+    questions: list[QuestionItem]
+
+
+@dataclass
+class KeyTime:
+    label: str
+    t: float
+    detail: str
+
+
+@dataclass
+class Brief:
+    """The one-page executive brief: what was exercised, ratings at a glance, top improvements, key times."""
+
+    exercised: list[str]  # runbook titles
+    modules: list[str]  # module titles
+    key_times: list[KeyTime]
+    top_improvements: list[ImprovementItem]  # at most three, the most pressing first
+
+
+@dataclass
 class Report:
     drill_id: str
     notices: list[Notice]
@@ -350,6 +403,9 @@ class Report:
     decisions: list[DecisionItem]
     hotwash: list[HotwashItem]
     graphs: list[RunbookGraph]
+    exercise: ExerciseInfo | None = None
+    brief: Brief | None = None
+    modules: list[ModuleItem] = field(default_factory=list)
     report_version: int = REPORT_VERSION
 
     def step(self, key: str) -> StepMetrics | None:

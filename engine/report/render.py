@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +74,34 @@ def rating_label(code: str | None) -> str:
     return ev.RATINGS.get(code or "", "not rated")
 
 
+def counted(number: int, word: str, plural: str | None = None) -> str:
+    """`1 strength`, `2 strengths`; `plural` for words that do not just take an s."""
+    return f"{number} {word if number == 1 else plural or word + 's'}"
+
+
+def short_path(path: str) -> str:
+    """A recorded file path as a reader needs it: relative paths as written, absolute ones cut to their
+    last two parts, so a report passed around does not print someone's home folder."""
+    if not path:
+        return ""
+    parts = path.replace("\\", "/").split("/")
+    if path.startswith("/") or (len(path) > 2 and path[1] == ":"):
+        return "…/" + "/".join(parts[-2:])
+    return path
+
+
 def _filters() -> dict[str, Any]:
-    return {"t": scenario_time, "dur": duration, "wall": wall_time, "rating_label": rating_label}
+    return {"t": scenario_time, "dur": duration, "wall": wall_time, "rating_label": rating_label,
+            "counted": counted, "shortpath": short_path}
+
+
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def code_spans(text: object) -> Markup:
+    """Text for HTML with its `ticked` ids shown as code rather than as raw backticks (escaped first)."""
+    escaped = str(Markup.escape("" if text is None else text))
+    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", escaped))
 
 
 # ----- environments -----
@@ -96,6 +123,7 @@ def _environment(template_dir: str | None, html: bool) -> jinja2.Environment:
     )
     env.filters.update(_filters())
     if html:
+        env.filters["code"] = code_spans
         env.globals["timeline_svg"] = lambda report: Markup(svg.timeline(report))
         env.globals["graph_svg"] = lambda graph, index=0: Markup(svg.runbook_graph(graph, index))
     else:
@@ -106,11 +134,11 @@ def _environment(template_dir: str | None, html: bool) -> jinja2.Environment:
     return env
 
 
-def _render(report: Report, name: str, template_dir: str | None, html: bool) -> str:
+def _render(report: Report, name: str, template_dir: str | None, html: bool, appendix: bool = False) -> str:
     env = _environment(template_dir, html)
     try:
         template = env.get_template(name)
-        return template.render(report=report, day=report.overview.date)
+        return template.render(report=report, day=report.overview.date, appendix=appendix)
     except jinja2.TemplateNotFound as exc:
         raise RenderError(f"template {exc.name} not found") from None
     except jinja2.TemplateSyntaxError as exc:
@@ -136,12 +164,14 @@ def _where(exc: BaseException | None, name: str) -> str:
     return f"template {name}"
 
 
-def render_markdown(report: Report, template_dir: str | None = None) -> str:
-    return _render(report, "report.md.j2", template_dir, html=False)
+def render_markdown(report: Report, template_dir: str | None = None, *, appendix: bool = False) -> str:
+    """The report as Markdown; `appendix` adds the full event log at the end."""
+    return _render(report, "report.md.j2", template_dir, html=False, appendix=appendix)
 
 
-def render_html(report: Report, template_dir: str | None = None) -> str:
-    return _render(report, "report.html.j2", template_dir, html=True)
+def render_html(report: Report, template_dir: str | None = None, *, appendix: bool = False) -> str:
+    """The report as one HTML page; `appendix` adds the full event log at the end."""
+    return _render(report, "report.html.j2", template_dir, html=True, appendix=appendix)
 
 
 def render_json(report: Report) -> str:

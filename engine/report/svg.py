@@ -62,7 +62,7 @@ def timeline(report: m.Report) -> str:
     marks = _inject_marks(injects, x)
     header = 26 + 14 * max((len(stack) for stack in marks.values()), default=1)
     legend_rows = (len(injects) + 2) // 3
-    height = header + _ROW * len(rows) + 48 + 16 * legend_rows + 30
+    height = header + _ROW * len(rows) + 62 + 16 * legend_rows + 30
     top, bottom = header, header + _ROW * len(rows)
     out = [_open_svg(_WIDTH, height, "Timeline of the drill: steps against scenario time")]
     out.append(f'<rect x="0" y="0" width="{_WIDTH}" height="{height}" fill="#ffffff"/>')
@@ -71,7 +71,8 @@ def timeline(report: m.Report) -> str:
         out.append(f'<rect x="{x(jump.t)}" y="{top}" width="{max(x(to) - x(jump.t), 1)}" height="{bottom - top}" '
                    f'fill="{_COLOURS["jump"]}"><title>{text(f"clock jumped from {hm(jump.t)} to {hm(to)}")}'
                    '</title></rect>')
-        out.append(f'<text x="{(x(jump.t) + x(to)) / 2}" y="{top + 12}" font-size="10" fill="#5b6573" '
+        # Under the axis labels: inside the plot it ran into the runbook headings of the first rows.
+        out.append(f'<text x="{(x(jump.t) + x(to)) / 2}" y="{bottom + 27}" font-size="9" fill="#5b6573" '
                    f'text-anchor="middle">clock jumped</text>')
     out += _axis(span, x, top, bottom)
     out += _inject_lines(marks, top, bottom)
@@ -79,7 +80,7 @@ def timeline(report: m.Report) -> str:
         out += _row(report, row, top + index * _ROW, x, end)
     out.append(f'<line x1="{x(end)}" y1="{top - 4}" x2="{x(end)}" y2="{bottom}" stroke="#1d2733" '
                'stroke-width="1.2"/>')
-    out += _timeline_legend(injects, bottom + 36)
+    out += _timeline_legend(injects, bottom + 50)
     out.append("</svg>")
     return "\n".join(out)
 
@@ -330,7 +331,7 @@ def _edge(edge: m.GraphEdge, route: list[tuple[float, float]], arrow: str,
             mid = (ay + by) / 2
             parts.append(f"C{ax:g},{mid:g} {bx:g},{mid:g} {bx:g},{by:g}")
     colour, width = ("#1f4e79", "2") if edge.taken else ("#c3c9d1", "1.2")
-    dash = ' stroke-dasharray="5,4"' if edge.kind != "needs" else ""
+    dash = "" if edge.taken else ' stroke-dasharray="5,4"'  # the legend's promise: dashed means not taken
     marker = f"url(#{arrow}-{'on' if edge.taken else 'off'})"
     out = [f'<path d="{" ".join(parts)}" fill="none" stroke="{colour}" stroke-width="{width}"{dash} '
            f'marker-end="{marker}"/>']

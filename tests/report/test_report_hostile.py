@@ -164,7 +164,7 @@ def test_missing_files_report_still_escapes_ids(ids_report) -> None:  # type: ig
     md = render.render_markdown(ids_report)
     assert "rb\\|x" in md and "\\]\\(javascript:alert\\(1))" in md
     assert "### rb\\|x\n" in md and "### rb\\|x/" not in md  # the runbook is `rb|x`; the rest is the step
-    html = render.render_html(ids_report)
+    html = render.render_html(ids_report, appendix=True)  # the service id shows in the event log appendix
     assert "svc&lt;&amp;&gt;&#34;&#39;" in html or "svc&lt;&amp;&gt;&quot;&#39;" in html
 
 

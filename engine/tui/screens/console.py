@@ -17,14 +17,18 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, OptionList
 
+from engine.drill import modules
 from engine.drill.plan import Plan, PlanStep
 from engine.drill.state import StepStatus
 from engine.tui.applies import why_not
 from engine.tui.commands import DrillCommands
+from engine.tui.module_actions import MODULE_ACTIONS, next_module, show_questions
+from engine.tui.module_actions import refusal as module_refusal
 from engine.tui.widgets.clock_bar import ClockBar
 from engine.tui.widgets.drill_feed import DrillFeed
 from engine.tui.widgets.inject_timeline import InjectTimeline
 from engine.tui.widgets.key_bar import KeyBar
+from engine.tui.widgets.module_bar import ModuleBar
 from engine.tui.widgets.pane_tabs import PaneTabs
 from engine.tui.widgets.pane_text import PaneText
 from engine.tui.widgets.room_pane import RoomPane
@@ -54,6 +58,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "resume": ("Resume the clock", "resume the exercise clock"),
     "jump": ("Jump the clock…", "jump the clock forward: T+4h or +30m"),
     "end": ("End the drill…", "end the drill (asks first), then the hot wash"),
+    "next_module": ("Next module…", "move on to the next module: its injects fire (asks first)"),
+    "module_questions": ("Module questions", "the current module's situation and discussion questions"),
     "next_open": ("Go to the next ready or active step", "go to the next step that is ready or active"),
     "help": ("Help", "this help"),
     "quit": ("Quit", "quit; continue later with --resume (asks first)"),
@@ -75,6 +81,8 @@ class ConsoleScreen(Screen[None]):
         Binding("p", "resume", "Resume", id="resume"),
         Binding("j", "jump", "Jump", id="jump", show=False),
         Binding("e", "end", "End", id="end"),
+        Binding("m", "next_module", "Next module", id="next-module", show=False),
+        Binding("M", "module_questions", "Questions", id="module-questions", show=False),
         Binding("r", "next_open", "Next ready", id="next-open", show=False),
         Binding("f1", "help", "Help", id="help"),
         Binding("q", "quit", "Quit", id="quit", show=False),
@@ -110,6 +118,7 @@ class ConsoleScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield ClockBar(id="clock")
+        yield ModuleBar(id="modules")
         with Horizontal(id="body"):
             yield StepTable(self.plan, id="steps")
             with Vertical(id="side"):
@@ -166,6 +175,7 @@ class ConsoleScreen(Screen[None]):
         drill = self.drill
         state, now_t = drill.state, drill.now_t()
         self.query_one(ClockBar).show(state, now_t, self.plan.scenario.title)
+        self.query_one(ModuleBar).show(modules.view(state, now_t), now_t)
         if table:
             self.query_one(StepTable).refresh_rows(state, now_t, only_active=not full)
         if self.visible("step"):
@@ -213,6 +223,8 @@ class ConsoleScreen(Screen[None]):
 
     def refusal(self, action: str) -> str | None:
         """Why an action does not apply right now (None: it does)."""
+        if action in MODULE_ACTIONS:
+            return module_refusal(self.drill.state, self.drill.now_t(), action)
         return why_not(self.drill.state, self.step(), action)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -350,6 +362,14 @@ class ConsoleScreen(Screen[None]):
         self.app.push_screen(ConfirmScreen(
             "End the drill?", waiting + "The clock stops for good and the hot wash starts: each objective is "
             "rated, then what went well and what to improve.", "End drill"), done)
+
+    def action_next_module(self) -> None:
+        if not self._refused("next_module"):
+            next_module(self)
+
+    def action_module_questions(self) -> None:
+        if not self._refused("module_questions"):
+            show_questions(self)
 
     def action_help(self) -> None:
         from engine.tui.screens.help import HelpScreen

@@ -1,0 +1,74 @@
+"""The parts of the report leadership reads first: the HSEEP overview from `exercise:`, the one-page
+executive brief, and the exercise's modules with their questions and recorded discussion."""
+
+from __future__ import annotations
+
+from engine.drill.plan import Plan
+from engine.hseep import EXERCISE_TYPES, MISSION_AREAS, capability_named
+from engine.report import model as m
+from engine.report.fold import Played
+
+_URGENCY = {"U": 0, "M": 1, "S": 2, "P": 3}
+
+
+def exercise_info(plan: Plan) -> m.ExerciseInfo | None:
+    """The scenario's `exercise:` block as the report prints it; None when the scenario has none."""
+    exercise = plan.scenario.exercise
+    if exercise is None:
+        return None
+    contacts = [", ".join(p for p in (c.name, c.role, c.organisation, c.email, c.phone) if p)
+                for c in exercise.contacts]
+    return m.ExerciseInfo(
+        type=EXERCISE_TYPES[exercise.type or "tabletop"], date=exercise.date or "", location=exercise.location or "",
+        scope=exercise.scope or "", mission_areas=[MISSION_AREAS[a] for a in exercise.mission_areas],
+        core_capabilities=[capability_named(c) or c for c in exercise.core_capabilities],
+        threat=exercise.threat or "", sponsor=exercise.sponsor or "",
+        organisations=list(exercise.organisations), contacts=contacts,
+    )
+
+
+def modules(plan: Plan, played: Played) -> list[m.ModuleItem]:
+    """Each module of the scenario with when it began in this drill (its first inject fired)."""
+    fired = played.state.fired
+    out = []
+    for module in plan.scenario.modules:
+        times = [fired[i].t for i in module.injects if i in fired]
+        planned = module.at[1] if module.at and module.after is None and module.at[0] == "absolute" else None
+        questions = [m.QuestionItem(q.id, q.ask, list(q.to), list(q.objectives)) for q in module.questions]
+        out.append(m.ModuleItem(module.id, module.title, planned, min(times) if times else None,
+                                list(module.injects), len(times), questions))
+    return out
+
+
+def brief(report: m.Report) -> m.Brief:
+    """The executive brief, from the sections already built."""
+    ratings = {ob.key: ob.rating for a in report.analysis for ob in a.objectives}
+    ratings.update({ob.id: ob.rating for a in report.analysis for ob in a.objectives})
+
+    def urgency(item: m.ImprovementItem) -> tuple[int, int]:
+        ranks = [_URGENCY.get(ratings.get(o) or "", 4) for o in item.objectives] or [4]
+        return min(ranks), item.number
+
+    top = sorted(report.improvement_plan, key=urgency)[:3]
+    return m.Brief(
+        exercised=[rb.title for rb in report.overview.runbooks],
+        modules=[module.title for module in report.modules],
+        key_times=_key_times(report),
+        top_improvements=top,
+    )
+
+
+def _key_times(report: m.Report) -> list[m.KeyTime]:
+    out: list[m.KeyTime] = []
+    injects = [e for e in report.timeline if e.kind == "inject" and e.what == "fired"]
+    if injects:
+        out.append(m.KeyTime("First inject", injects[0].t, injects[0].title))
+    done = [s for s in report.steps if s.done_t is not None]
+    if done:
+        first = min(done, key=lambda s: s.done_t or 0)
+        out.append(m.KeyTime("First step done", first.done_t or 0, first.title))
+    for decision in report.decisions[:3]:
+        out.append(m.KeyTime("Decision", decision.t, f"{decision.title}: {decision.label}"))
+    if report.overview.ended:
+        out.append(m.KeyTime("Drill ended", report.figures.scenario_end_t, report.overview.end_reason or ""))
+    return out

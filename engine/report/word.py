@@ -1,0 +1,157 @@
+"""The after-action report and improvement plan as a Word document (.docx), for leadership to edit.
+
+The report is laid out as handbook blocks (engine/handbook/blocks.py) and
+written with the same python-docx writer as the handbooks. Word gets the
+text and tables; the charts stay in the HTML and PDF reports.
+"""
+
+from __future__ import annotations
+
+import io
+
+from engine.handbook import word
+from engine.handbook.blocks import Block, Bullets, Fields, Heading, PageBreak, Paragraph, Table
+from engine.report import model as m
+from engine.report.render import counted, duration, rating_label, scenario_time, short_path, wall_time
+
+_LEVELS = {"error": "Not verified", "warning": "Warning", "info": "Note"}
+
+
+def render_docx(report: m.Report, *, appendix: bool = False) -> bytes:
+    """The report as .docx bytes; `appendix` adds the full event log. The drill id is the file's identifier."""
+    document = word.new_document(f"After-action report: {report.overview.scenario_title}", "HSEEP AAR/IP")
+    document.core_properties.identifier = f"drill:{report.drill_id}"
+    document.add_paragraph().add_run("AFTER-ACTION REPORT AND IMPROVEMENT PLAN").bold = True
+    document.add_heading(word.clean(report.overview.scenario_title), level=0)
+    for block in blocks(report, appendix=appendix):
+        word.add_block(document, block)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def blocks(report: m.Report, *, appendix: bool = False) -> list[Block]:
+    """The report in reading order: the brief on its own page first, the event log only with `appendix`."""
+    out: list[Block] = [Paragraph(f"{_LEVELS[n.level]}: {n.text}", note=True) for n in report.notices]
+    out += _brief(report) + [PageBreak()] + _overview(report) + _analysis(report) + _plan(report)
+    out += _hotwash(report) + _decisions(report) + _source(report)
+    if appendix:
+        out += [PageBreak(), Heading(1, "Appendix: event log"),
+                Table(["Scenario", "Real (UTC)", "Event", "Detail"],
+                      [[scenario_time(e.t), wall_time(e.wall, report.overview.date),
+                        f"{e.kind} {e.what}" + (f": {e.title}" if e.title else ""), e.detail]
+                       for e in report.timeline])]
+    return out
+
+
+def _brief(report: m.Report) -> list[Block]:
+    brief, f, x = report.brief, report.figures, report.exercise
+    out: list[Block] = [Heading(1, "Executive brief")]
+    if brief is None:
+        return out
+    kind = x.type if x else "Tabletop exercise"
+    what = (f"{kind} of {report.overview.date}: {duration(f.scenario_covered)} of the scenario in "
+            f"{duration(f.real_seconds)}, drilling {'; '.join(brief.exercised)}.")
+    if brief.modules:
+        what += f" Modules: {'; '.join(brief.modules)}."
+    out += [Paragraph(what), Heading(2, "Ratings at a glance"),
+            Paragraph(" · ".join(f"{code} {count}" for code, count in f.ratings.items())
+                      + f" · not rated {f.objectives_total - f.objectives_rated}"),
+            Table(["Objective", "Rating"], [[ob.text or ob.id, ob.rating or "–"]
+                                             for a in report.analysis for ob in a.objectives]),
+            Heading(2, "Key times"),
+            Table(["Scenario time", "What"], [[scenario_time(k.t), k.label + (f": {k.detail}" if k.detail else "")]
+                                              for k in brief.key_times]),
+            Heading(2, "The most pressing areas for improvement")]
+    if brief.top_improvements:
+        out.append(Table(["#", "Issue", "Action", "Owner", "Due"],
+                         [[str(i.number), i.issue, i.action or "to be decided", i.owner or "to be assigned",
+                           i.due or "to be assigned"] for i in brief.top_improvements]))
+    else:
+        out.append(Paragraph("No areas for improvement were noted."))
+    return out
+
+
+def _overview(report: m.Report) -> list[Block]:
+    o, x, f = report.overview, report.exercise, report.figures
+    rows = [("Scenario", o.scenario_title), ("Summary", o.scenario_summary or "")]
+    if x:
+        rows += [("Exercise type", x.type), ("Exercise date", x.date), ("Location", x.location), ("Scope", x.scope),
+                 ("Mission areas", ", ".join(x.mission_areas)), ("Core capabilities", ", ".join(x.core_capabilities)),
+                 ("Threat or hazard", x.threat), ("Sponsor", x.sponsor),
+                 ("Participating organisations", "; ".join(x.organisations)),
+                 ("Points of contact", "; ".join(x.contacts))]
+    rows += [("Drill date", o.date), ("Runbooks", "; ".join(r.title for r in o.runbooks)),
+             ("Facilitator", o.facilitator or "not recorded")]
+    out: list[Block] = [Heading(1, "Exercise overview"), Fields([(k, v) for k, v in rows if v])]
+    if o.participants:
+        out += [Heading(2, "Participants"),
+                Table(["Role", "Name", "Responsibility"],
+                      [[p.role, p.name, p.role_text or ""] for p in o.participants])]
+    out += [Heading(1, "Executive summary"), Bullets([
+        f"Injects: {f.injects_fired} of {f.injects_planned} fired, {f.injects_fired_by_hand} by hand.",
+        f"Decisions: {f.decisions} taken.",
+        f"Steps: {f.steps_done} of {f.steps_total} done; {f.steps_over_target} of {f.steps_timed} timed steps "
+        "over target.",
+        f"Notes: {counted(f.strengths, 'strength')}, {counted(f.improvements, 'area')} for improvement, "
+        f"{counted(f.observations, 'observation')}.",
+    ])]
+    return out
+
+
+def _analysis(report: m.Report) -> list[Block]:
+    out: list[Block] = [Heading(1, "Analysis of objectives")]
+    for runbook in report.analysis:
+        out.append(Heading(2, runbook.title))
+        for ob in runbook.objectives:
+            rating = f"{ob.rating}: {rating_label(ob.rating)}" if ob.rating else "Not rated"
+            out += [Heading(3, ob.text or ob.id), Paragraph(rating + (f". {ob.rating_comment}" if ob.rating_comment
+                                                                      else ""))]
+            for label, notes in (("Strengths", ob.strengths), ("Areas for improvement", ob.improvements),
+                                 ("Observations", ob.observations)):
+                if notes:
+                    out += [Paragraph(f"{label}:"), Bullets([f"{n.text} ({n.by or 'unknown'}, {scenario_time(n.t)})"
+                                                            for n in notes])]
+    if report.modules:
+        out.append(Heading(2, "Modules and discussion"))
+        for module in report.modules:
+            began = f"began {scenario_time(module.started_t)}" if module.started_t is not None else "not reached"
+            out += [Heading(3, module.title),
+                    Paragraph(f"{began}; {module.injects_fired} of {len(module.injects)} injects fired.")]
+            for number, question in enumerate(module.questions, 1):
+                out.append(Paragraph(f"{number}. {question.ask}"))
+                said = [f"{s.get('text', '')} ({s.get('by') or 'unknown'}, {scenario_time(s.get('t'))})"
+                        for s in question.summaries]
+                out.append(Bullets(said) if said else Paragraph("No summary of the discussion was recorded."))
+    return out
+
+
+def _plan(report: m.Report) -> list[Block]:
+    rows = [[str(i.number), i.issue, i.action or "to be decided", i.element or "not stated",
+             i.owner or "to be assigned", i.due or "to be assigned"] for i in report.improvement_plan]
+    return [Heading(1, "Improvement plan"),
+            Table(["#", "Issue", "Corrective action", "Capability element", "Owner", "Due"], rows) if rows
+            else Paragraph("No areas for improvement were noted.")]
+
+
+def _hotwash(report: m.Report) -> list[Block]:
+    if not report.hotwash:
+        return [Heading(1, "Hot wash"), Paragraph("No hot-wash answers were recorded.")]
+    return [Heading(1, "Hot wash"), Fields([(h.question, h.answer) for h in report.hotwash])]
+
+
+def _decisions(report: m.Report) -> list[Block]:
+    rows = [[scenario_time(d.t), d.title, d.label, d.rationale or "none recorded", d.by or "not recorded"]
+            for d in report.decisions]
+    return [Heading(1, "Appendix: decision log"),
+            Table(["Scenario time", "Decision", "Chosen", "Rationale", "By"], rows) if rows
+            else Paragraph("No decisions were made.")]
+
+
+def _source(report: m.Report) -> list[Block]:
+    source = report.source
+    return [Heading(1, "Appendix: source and verification"),
+            Fields([("Log", f"{source.log_name}, {source.log_bytes} bytes"), ("Log SHA-256", source.log_sha256),
+                    ("Verification", "passed" if report.verification.ok else "failed")]),
+            Table(["File", "Id", "Path recorded", "Now"],
+                  [[f.kind, f.id, short_path(f.path), f.status] for f in source.files])]

@@ -1,0 +1,75 @@
+"""The console's module actions: move on to the next module (asks first), and show the current one's questions.
+
+Kept apart from the console screen so it stays a few lines there. Moving on is
+recorded as ordinary drill events: a clock jump to the next module's start (its
+injects then come due and fire), or, for a module without a scheduled start,
+its own injects fired by hand.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.drill import modules
+from engine.drill.state import DrillState
+
+MODULE_ACTIONS = ("next_module", "module_questions")
+
+
+def refusal(state: DrillState, now_t: float, action: str) -> str | None:
+    """Why a module action does not apply now (None: it does)."""
+    if state.ended:
+        return "the drill has ended"
+    where = modules.view(state, now_t)
+    if where is None:
+        return "this scenario has no modules"
+    if action == "next_module" and where.following is None:
+        return "this is the last module"
+    if action == "module_questions" and where.current is None:
+        return "no module has started yet"
+    return None
+
+
+def next_module(screen: Any) -> None:
+    """Ask, then move the exercise on to the next module."""
+    from engine.tui.screens.confirm import ConfirmScreen
+
+    drill, app = screen.drill, screen.drill_app
+    where = modules.view(drill.state, drill.now_t())
+    if where is None or where.following is None:
+        return
+    following, target = where.following, where.following_t
+    opening = modules.opening_injects(drill.state, following)
+    if target is not None and target > drill.now_t():
+        how = f"The clock jumps to {_hm(target)}"
+    else:
+        how = "The clock stays where it is"
+    body = (f"{how} and the module's injects fire ({', '.join(opening) or 'none left'}). "
+            "Discussion of the current module ends here.")
+
+    def done(yes: bool | None) -> None:
+        if not yes:
+            return
+        if target is not None and target > drill.now_t():
+            if app.perform(lambda: drill.jump(target)):
+                app.tick()
+            return
+        for inject_id in opening:
+            if app.perform(lambda inject_id=inject_id: drill.fire(inject_id, manual=True)):
+                app.pending.append(inject_id)
+        screen.refresh_view(full=True)
+        app.announce()
+
+    app.push_screen(ConfirmScreen(f"Move on to {following.title}?", body, "Next module"), done)
+
+
+def show_questions(screen: Any) -> None:
+    from engine.tui.screens.module_questions import ModuleQuestionsScreen
+
+    where = modules.view(screen.drill.state, screen.drill.now_t())
+    if where is not None and where.current is not None and where.index is not None:
+        screen.app.push_screen(ModuleQuestionsScreen(where.current, f"Module {where.index + 1}/{where.total}"))
+
+
+def _hm(seconds: int) -> str:
+    return f"T+{seconds // 3600}:{seconds % 3600 // 60:02d}"
