@@ -80,16 +80,8 @@ def run_drill(args: argparse.Namespace) -> int:
             print(f"{finding.path}:{finding.line}:{finding.column}: {finding.message} [{finding.rule}]",
                   file=sys.stderr)
         return EXIT_PLAN
-    clock = SystemClock()
-    drill = None
-    if args.resume:
-        try:
-            drill = Drill.resume(plan, args.resume, clock)
-        except LogError as exc:
-            return _fail(str(exc), EXIT_LOG)
-
     room = None
-    if args.room or args.room_host or args.room_port is not None:
+    if args.room or args.room_host or args.room_port is not None:  # before resuming: a bad room writes nothing
         from engine.room.seats import RoomFileError
         from engine.room.server import RoomBindError, prepare
 
@@ -97,6 +89,15 @@ def run_drill(args: argparse.Namespace) -> int:
             room = prepare(args.room_host or "127.0.0.1", args.room_port, args.resume)
         except (RoomBindError, RoomFileError) as exc:
             return _fail(str(exc), EXIT_USAGE)
+    clock = SystemClock()
+    drill = None
+    if args.resume:
+        try:
+            drill = Drill.resume(plan, args.resume, clock)
+        except LogError as exc:
+            if room is not None:
+                room.sock.close()
+            return _fail(str(exc), EXIT_LOG)
 
     from engine.tui.app import DrillApp  # Textual's import cost is paid only from here on
 

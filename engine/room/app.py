@@ -94,9 +94,10 @@ def _evaluator_context(room: Room, request: Request, **extra: Any) -> dict[str, 
     drill = room.drill
     name = unquote(request.cookies.get(NAME_COOKIE, ""))[:MAX_NAME]
     base = f"/e/{room.seats.evaluator}"
-    return {**views.evaluator(drill.state, drill.now_t()), "base": base, "stream": f"{base}/events",
-            "kinds": ev.NOTE_KINDS, "elements": ev.CAPABILITY_ELEMENTS, "form": {"name": name, **extra.pop("form", {})},
-            **extra}
+    view = views.evaluator(drill.state, drill.now_t(), room.hub.note_objectives)
+    form = {"name": name, **extra.pop("form", {})}
+    return {**view, "base": base, "stream": f"{base}/events", "kinds": ev.NOTE_KINDS,
+            "elements": ev.CAPABILITY_ELEMENTS, "form": form, **extra}
 
 
 async def evaluator_page(request: Request) -> Response:

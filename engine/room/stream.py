@@ -30,6 +30,7 @@ class Hub:
         self.payloads: list[dict[str, Any]] = []  # index = seq
         self._wakers: set[asyncio.Event] = set()
         self._fresh: tuple[int, bytes, float] | None = None  # the newest event, encoded once for every stream
+        self.note_objectives: dict[int, str] = {}  # seq of a note -> the objective an evaluator linked it to
         self.observers: list[Callable[[ev.Event, float], None]] = []  # (event, when it was told): for the bench
         self._catch_up()
         drill.listeners.append(self.told)
@@ -39,12 +40,18 @@ class Hub:
         state = DrillState(self.drill.plan)
         for event in read_log(self.drill.path).events[: self.drill.state.seq + 1]:
             state.apply(event)
+            self._index(event)
             self.payloads.append(public_event(event, state))
+
+    def _index(self, event: ev.Event) -> None:
+        if event.type == ev.NOTE and isinstance(event.data.get("objective"), str):
+            self.note_objectives[event.seq] = event.data["objective"]
 
     def told(self, event: ev.Event) -> None:
         """A drill listener: the event is on disk and applied."""
         if event.seq != len(self.payloads):  # already read from the log
             return
+        self._index(event)
         self.payloads.append(public_event(event, self.drill.state))
         self._fresh = (event.seq, self.encode(event.seq), self.drill.now_t())
         for waker in self._wakers:

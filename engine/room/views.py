@@ -91,21 +91,24 @@ def participant(state: DrillState, now_t: float) -> dict[str, Any]:
             "module": module_of(state, latest_inject(state))}
 
 
-def evaluator(state: DrillState, now_t: float) -> dict[str, Any]:
-    """The evaluator page: an EEG per objective, the injects fired with what was expected, the notes."""
+def evaluator(state: DrillState, now_t: float, note_objectives: dict[int, str] | None = None) -> dict[str, Any]:
+    """The evaluator page: an EEG per objective (its steps, their state, the notes linked to it), the
+    injects fired with what was expected, the notes. `note_objectives`: note seq -> objective key."""
     plan = state.plan
+    linked = note_objectives or {}
     objectives = []
     for key, text in plan.objectives.items():
         steps = [{"key": s.key, "id": s.id, "title": s.title, "state": state.status(s.key).value}
                  for s in plan.steps.values() if key in s.objectives]
         rating = state.ratings.get(key)
-        objectives.append({"key": key, "text": text, "steps": steps,
-                           "rating": rating.rating if rating else ""})
+        objectives.append({"key": key, "text": text, "steps": steps, "rating": rating.rating if rating else "",
+                           "notes": sum(linked.get(n.seq) == key for n in state.notes)})
     injects = []
     for f in sorted(state.fired.values(), key=lambda f: (f.t, f.seq), reverse=True):
         inject = plan.inject(f.id)
         injects.append({**fired_inject(state, f.id), "expect": (inject.expect if inject else None) or ""})
     notes = [{"kind": n.kind, "text": n.text, "by": n.by, "step": n.step or "", "at": clock_text(n.t),
+              "objective": linked.get(n.seq, ""),
               "action": n.action, "element": n.element, "owner": n.owner, "due": n.due}
              for n in reversed(state.notes)]
     return {"title": plan.scenario.title, "clock": clock(state, now_t), "objectives": objectives,

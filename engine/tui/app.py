@@ -109,8 +109,8 @@ class DrillApp(App[None]):
         self.run_worker(self.room_server.serve(), name="room", group="room")
         if self.room_server.open_to_network:
             self.notify(f"The drill room is open to the network on {self.room.host}:{self.room_server.port}. "
-                        "Press 5 for its links.", title="Room open to the network", severity="warning",
-                        markup=False, timeout=10)
+                        "Its links are in the Room pane (key 5).", title="Room open to the network",
+                        severity="warning", markup=False, timeout=10)
 
     def room_recorded(self) -> None:
         """An evaluator's note is on disk: redraw soon, once for a burst of them, so the keys stay quick."""

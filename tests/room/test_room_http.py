@@ -118,6 +118,8 @@ def test_evaluator_observation_is_logged_with_its_author_and_hostile_text_stays_
             assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "Ana &lt;i&gt;" in page
             # the name given once is kept for the next observation
             assert 'value="Ana &lt;i&gt;"' in page
+            # the objective's EEG counts it, and the note names its objective
+            assert f"· {objective} · {step}</p>" in page and "(1 observation)" in page
     run(go)
 
 
