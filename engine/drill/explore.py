@@ -34,11 +34,12 @@ from typing import Any
 
 from engine.drill import events as ev
 from engine.drill.clock import format_wall, parse_wall
+from engine.drill.pace import due_injects, ready_steps, step_seconds, time_is_up
 from engine.drill.plan import Plan
+from engine.drill.session import fired, started
 from engine.drill.state import DrillState, StepStatus
 
 PATH_LIMIT = 512
-DEFAULT_STEP_SECONDS = 600  # a step without a target takes ten minutes
 GRACE_SECONDS = 24 * 3600  # how long past the scenario's duration a path may run
 
 
@@ -121,12 +122,11 @@ class Exploration:
         last = max((i.at or 0 for i in plan.injects if not i.contingent), default=0)
         self.horizon = float(max(scenario.duration or 0, last) + GRACE_SECONDS)
         self._base = parse_wall(scenario.anchor) if scenario.anchor else datetime(2026, 1, 1, tzinfo=UTC)
-        self._durations = {key: step.target if step.target is not None else DEFAULT_STEP_SECONDS
-                           for key, step in plan.steps.items()}
+        self._durations = {key: step_seconds(plan, key) for key in plan.steps}
 
     def __iter__(self) -> Iterator[PathEnd]:
         root = _Run(DrillState(self.plan), [], 0.0, {}, set(), [])
-        self._record(root, ev.STARTED, {"mode": "explore", "participants": {}})
+        self._record(root, started(self.plan, "explore"))
         pending: list[tuple[_Run, str | None, str | None]] = [(root, None, None)]
         while pending:
             if self.paths >= self.limit:
@@ -135,8 +135,7 @@ class Exploration:
                 return
             run, decision, option = pending.pop()
             if decision is not None and option is not None:
-                self._record(run, ev.DECISION_MADE, {"step": decision, "option": option, "rationale": "",
-                                                     "by": "explore"})
+                self._record(run, ev.DecisionMade(decision, option, "", "explore"))
                 run.finish.pop(decision, None)
                 run.choices.append((decision, option))
             decision = self._play(run)
@@ -152,8 +151,8 @@ class Exploration:
 
     # ----- one path -----
 
-    def _record(self, run: _Run, kind: str, data: dict[str, Any]) -> None:
-        event = ev.Event(run.state.seq + 1, format_wall(self._base + timedelta(seconds=run.t)), run.t, kind, data)
+    def _record(self, run: _Run, payload: ev.Payload) -> None:
+        event = ev.Event.of(run.state.seq + 1, format_wall(self._base + timedelta(seconds=run.t)), run.t, payload)
         run.state.apply(event)
         run.events.append(event)
 
@@ -177,15 +176,9 @@ class Exploration:
         """Do everything that happens at run.t; a decision step whose time is up stops it."""
         state, plan = run.state, self.plan
         while True:
-            due = state.due(run.t)
+            due = due_injects(state, run.t)
             if due:
-                inject = due[0]
-                data: dict[str, Any] = {"inject": inject.id, "manual": False}
-                if inject.event:
-                    data["event"] = inject.event
-                if inject.services:
-                    data["services"] = dict(inject.services)
-                self._record(run, ev.INJECT_FIRED, data)
+                self._record(run, fired(due[0]))
                 continue
             progressed = False
             for key in list(run.finish):
@@ -200,19 +193,19 @@ class Exploration:
                     run.held.discard(key)
                     run.finish[key] = run.t + self._durations[key]
                     continue
-                if run.finish[key] > run.t:
+                if not time_is_up(run.finish[key], run.t):
                     continue
                 if plan.steps[key].options:
                     return key
                 del run.finish[key]
-                self._record(run, ev.STEP_DONE, {"step": key})
+                self._record(run, ev.StepDone(key))
                 progressed = True
                 break
             if progressed:
                 continue
-            ready = [key for key in plan.steps if key not in run.finish and state.status(key) is StepStatus.READY]
+            ready = ready_steps(state, run.finish)
             for key in ready:
-                self._record(run, ev.STEP_STARTED, {"step": key})
+                self._record(run, ev.StepStarted(key))
                 run.finish[key] = run.t + self._durations[key]
             if not ready:
                 return None

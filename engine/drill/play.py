@@ -23,17 +23,16 @@ from typing import Any
 
 from engine.drill import events as ev
 from engine.drill.clock import FakeClock
+from engine.drill.pace import BlockWatch, due_injects, ready_steps, step_seconds, time_is_up
 from engine.drill.plan import Plan
 from engine.drill.session import Drill
 from engine.drill.state import UNFINISHED, DrillState, StepStatus
 from engine.drill.team import Choice, Team, TeamNote
 
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
-DEFAULT_STEP_SECONDS = 600  # a step with no target and no team duration takes 10 minutes
 SAFETY_MARGIN = 24 * 3600  # play stops this long after the scenario's planned window, whatever happens
 DEFAULT_RATIONALE = "first option taken by default (no --decide or team file entry)"
 DECIDE_RATIONALE = "chosen with --decide"
-_EPSILON = 1e-6
 
 
 def start_wall(plan: Plan, override: datetime | None = None) -> datetime:
@@ -98,17 +97,13 @@ class Player:
             drill.log = _WatchedLog(drill.log, after_write)  # type: ignore[assignment]
         self.cap = safety_cap(self.plan)
         self.notes = self._notes_still_to_take()
-        self.held: set[str] = set()  # steps at work that a service outage has blocked
-        self.restarted: dict[str, float] = {}  # step -> when it went back to work after a block
+        self.blocks = BlockWatch()  # steps at work that an outage blocked, and when they went back to work
         self._recall_blocks()
 
     # ----- choices -----
 
     def duration(self, key: str) -> int:
-        if self.team and key in self.team.durations:
-            return self.team.durations[key]
-        target = self.plan.steps[key].target
-        return DEFAULT_STEP_SECONDS if target is None else target
+        return step_seconds(self.plan, key, self.team.durations if self.team else None)
 
     def choice(self, key: str) -> Choice:
         if key in self.decide:
@@ -169,8 +164,8 @@ class Player:
         changed = True
         while changed:
             changed = False
-            for inject in self.state.due(self.now()):
-                if inject.id not in self.state.fired:
+            for inject in due_injects(self.state, self.now()):
+                if inject.id not in self.state.fired:  # firing one due inject can fire no other, but be sure
                     self._record(self.drill.fire, inject.id)
                     changed = True
             for key in self._time_up():
@@ -181,31 +176,19 @@ class Player:
             for note in [n for n in self.notes if self._note_due(n)]:
                 self._take(note)
                 changed = True
-            for key in self.plan.steps:
-                if self.state.status(key) is StepStatus.READY:
+            for key in ready_steps(self.state):
+                if self.state.status(key) is StepStatus.READY:  # starting one step cannot stop another
                     self._record(self.drill.start_step, key)
                     changed = True
 
     def _time_up(self) -> list[str]:
         now = self.now()
         return [key for key in self.plan.steps if self.state.status(key) is StepStatus.ACTIVE
-                and self._finish_time(key) <= now + _EPSILON]
+                and time_is_up(self._finish_time(key), now)]
 
     def _finish_time(self, key: str) -> float:
-        started = self.restarted.get(key, self.state.steps[key].started_t)
+        started = self.blocks.restarted.get(key, self.state.steps[key].started_t)
         return (started or 0.0) + self.duration(key)
-
-    def _watch_blocks(self, state: DrillState, t: float) -> None:
-        """A step blocked while at work starts its time again when its service is back (as explore has it)."""
-        for key, record in state.steps.items():
-            if record.started_t is None or record.done_t is not None:
-                continue
-            status = state.status(key)
-            if status is StepStatus.BLOCKED:
-                self.held.add(key)
-            elif key in self.held and status is StepStatus.ACTIVE:
-                self.held.discard(key)
-                self.restarted[key] = t
 
     def _recall_blocks(self) -> None:
         """On resume, find the blocks and restarts of steps at work by folding the log again."""
@@ -216,7 +199,7 @@ class Player:
         again = DrillState(self.plan)
         for event in read_log(self.drill.path).events:
             again.apply(event)
-            self._watch_blocks(again, event.t)
+            self.blocks.watch(again, event.t)
 
     def _finish_times(self) -> list[float]:
         """When each active step's time is up. A blocked step cannot finish, so it is not here."""
@@ -231,7 +214,7 @@ class Player:
 
     def _note_due(self, note: TeamNote) -> bool:
         if note.at is not None:
-            return note.at <= self.now() + _EPSILON
+            return time_is_up(note.at, self.now())
         return note.after is not None and self.state.steps[note.after].done_t is not None
 
     def _note_times(self) -> list[float]:
@@ -254,7 +237,7 @@ class Player:
 
     def _record(self, action: Callable[..., ev.Event], *args: Any) -> None:
         event = action(*args)
-        self._watch_blocks(self.state, event.t)
+        self.blocks.watch(self.state, event.t)
         if self.progress:
             self.progress(event)
 
