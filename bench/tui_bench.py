@@ -79,8 +79,8 @@ def first_frame(args: list[str], marker: bytes, timeout: float = 20.0) -> float:
 
 def bench_startup(repeat: int) -> None:
     from engine.drill.clock import SystemClock
-    from engine.drill.plan import load_plan
     from engine.drill.session import Drill
+    from engine.plans import load_plan
 
     with tempfile.TemporaryDirectory() as tmp:
         starts, resumes = [], []
@@ -132,8 +132,8 @@ async def key_latency(scenario: Path, presses: int) -> list[tuple[str, float]]:
     quiet for SETTLE seconds, and takes the last frame's time. Pilot's own idle waits are not counted.
     """
     from engine.drill.clock import FakeClock
-    from engine.drill.plan import load_plan
     from engine.drill.session import Drill
+    from engine.plans import load_plan
     from engine.tui.app import DrillApp
     from engine.tui.screens.inject import InjectScreen
 

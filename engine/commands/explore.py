@@ -85,9 +85,10 @@ def run(args: argparse.Namespace) -> int:
     from engine.config import ConfigError, find_config, load_config
     from engine.drill.explore import PATH_LIMIT, explore
     from engine.drill.explore_findings import StepLocator, findings
-    from engine.drill.plan import PlanError, load_plan
+    from engine.drill.plan import PlanError
     from engine.findings import Severity
     from engine.formats import RenderContext, render
+    from engine.plans import load_plan
     from engine.rules import all_rules
 
     if not Path(args.scenario).is_file():

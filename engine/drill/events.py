@@ -173,10 +173,6 @@ def _services(wire: str, services: Any) -> dict[str, str]:
     return services
 
 
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 @dataclass(frozen=True, slots=True)
 class LoggedFile:
     """A file a drill ran with, as drill.started names it: id, path (as given, `/`-separated), SHA-256 (hex)."""
@@ -510,7 +506,7 @@ class ClockJumped(Payload):
     @classmethod
     def decode(cls, data: Mapping[str, Any]) -> ClockJumped:
         to = data.get("to")
-        if not _number(to):
+        if not isinstance(to, (int, float)) or isinstance(to, bool):
             raise DecodeError(cls.WIRE, f"the clock jumps to a number of scenario seconds, not {to!r}", "to")
         return cls(to)
 

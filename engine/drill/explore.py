@@ -88,7 +88,7 @@ Fork = Callable[[_Run], _Run]
 
 def fork_by_deepcopy(run: _Run) -> _Run:
     """A copy of a path in progress, copying the fold's objects (the plan is shared)."""
-    memo = {id(run.state.plan): run.state.plan}
+    memo: dict[int, Any] = {id(run.state.plan): run.state.plan}
     for inject in run.state.plan.injects:
         memo[id(inject)] = inject
     return _Run(copy.deepcopy(run.state, memo), list(run.events), run.t, dict(run.finish), set(run.held),

@@ -16,6 +16,7 @@ from engine.drill import events as ev
 from engine.drill.clock import Clock, format_wall
 from engine.drill.log import DrillLog, LogError, LogRead, default_log_path, encode, read_log
 from engine.drill.plan import Plan, PlanInject, SourceFile
+from engine.drill.replay import replay
 from engine.drill.state import DrillState, EventError
 
 DEFAULT_FOLDER = "exports/drills"
@@ -23,17 +24,6 @@ DEFAULT_FOLDER = "exports/drills"
 
 class MismatchError(LogError):
     """The log was written for other versions of the scenario or runbooks than those given."""
-
-
-def replay(plan: Plan, read: LogRead) -> DrillState:
-    """The state after every good event of a log. Raises LogError naming the line of a bad event."""
-    state = DrillState(plan)
-    for number, event in enumerate(read.events, start=1):
-        try:
-            state.apply(event)
-        except EventError as exc:
-            raise LogError(f"{read.path}:{number}: {exc}") from None
-    return state
 
 
 def check_versions(plan: Plan, read: LogRead) -> list[str]:

@@ -18,7 +18,6 @@ from engine.drill.clock import parse_wall
 from engine.drill.events import EventError
 from engine.drill.plan import Opener, Plan, PlanInject
 
-
 _AFTER_END = frozenset({ev.NOTE, ev.RATING, ev.HOTWASH_ANSWER})  # the events a drill may still take once ended
 
 
@@ -221,14 +220,17 @@ class DrillState:
 
     # ----- moving on -----
 
-    def apply(self, event: ev.Event) -> None:
-        """Apply one event, or raise EventError (DecodeError for a bad shape) and change nothing."""
+    def apply(self, event: ev.Event) -> ev.Payload:
+        """Apply one event and return its typed payload, or raise EventError (DecodeError for a bad shape)
+        and change nothing. A wall time that cannot be read (drill.started, clock.resumed or clock.jumped)
+        raises ValueError."""
         payload = self.check(event)
         self._apply(event, payload)
         self.seq = event.seq
         self.wall = event.wall
         if not isinstance(payload, ev.ClockJumped):
             self.t = event.t
+        return payload
 
     def check(self, event: ev.Event) -> ev.Payload:
         """The event's typed payload if it can be applied now; else raise EventError saying why.

@@ -75,8 +75,8 @@ def test_unended_v1_console_log_resumes_where_it_stood(v1: Path) -> None:
     from datetime import UTC, datetime
 
     from engine.drill.clock import FakeClock
-    from engine.drill.plan import load_plan
     from engine.drill.session import Drill
+    from engine.plans import load_plan
 
     files = v1 / "files"
     plan = load_plan(str(files / "scenarios" / "m365-na-outage-2026-01-22.yaml"), [str(files / "runbooks")])
