@@ -149,15 +149,15 @@ def compile_plan(scenario: Scenario, scenario_path: str, runbooks: list[tuple[st
                 labels={o: opt.label or o for o, opt in step.decision.options.items()} if step.decision else {},
                 on=step.on, objectives=[ref(o) for o in step.objectives],
             )
-    for key, step in steps.items():
-        if step.fallback in steps:
-            steps[step.fallback].openers.append(Opener("fallback", key))
-        for option, targets in (step.options or {}).items():
+    for key, planned in steps.items():
+        if planned.fallback in steps:
+            steps[planned.fallback].openers.append(Opener("fallback", key))
+        for option, targets in (planned.options or {}).items():
             for target in targets:
                 if target in steps:
                     steps[target].openers.append(Opener("next", key, option))
-        if step.on:
-            step.openers.append(Opener("event", step.on))
+        if planned.on:
+            planned.openers.append(Opener("event", planned.on))
     injects = [_inject(i, steps, [rb for _, rb in runbooks]) for i in scenario.injects]
     files = [SourceFile("scenario", scenario.scenario, Path(scenario_path).as_posix(), sha256_file(scenario_path))]
     files += [SourceFile("runbook", rb.runbook, Path(p).as_posix(), sha256_file(p)) for p, rb in runbooks]

@@ -248,6 +248,8 @@ class DrillState:
             raise ev.UnknownEventType(kind)
         if event.t < self.t:
             raise EventError(f"scenario time goes backwards ({event.t} after {self.t})")
+        if not isinstance(event.wall, str):
+            raise EventError(f"the wall time must be text like 2026-01-22T19:33:00.000Z, not {event.wall!r}")
         if not isinstance(event.data, dict):
             raise ev.DecodeError(kind, "event data must be a mapping")
         if not self.started and kind != ev.STARTED:

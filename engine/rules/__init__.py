@@ -8,7 +8,7 @@ Stages and the signature of `check`:
   project       -- check(project: Project) -> Iterable[Finding]
   improvements  -- check(plan: Subject, project: Project) -> Iterable[Finding], per improvement-plan file
   readiness     -- none: `tabletop readiness` (engine.readiness.cadence) emits these findings
-  explore       -- none: `tabletop explore` (engine.drill.explore_findings) emits these
+  explore       -- none: `tabletop explore` (engine.explore_findings) emits these
                    findings after playing every path of a scenario; validate never does
 """
 

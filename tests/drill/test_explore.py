@@ -16,8 +16,8 @@ import pytest
 
 from engine.drill.explore import explore as explore_plan
 from engine.drill.explore import fork_by_deepcopy, fork_by_refold
-from engine.drill.explore_findings import StepLocator, findings
 from engine.drill.state import StepStatus
+from engine.explore_findings import StepLocator, findings
 from engine.plans import load_plan
 
 ROOT = Path(__file__).resolve().parents[2]
