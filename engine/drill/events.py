@@ -419,7 +419,9 @@ class Note(Payload):
     """note: an evaluator's or facilitator's note.
 
     kind: observation, strength or improvement; text: never empty; step: the
-    step key it is about, or None; by: who wrote it. An area for improvement
+    step key it is about, or None; by: who wrote it; objective: the
+    objective it bears on, `runbook/objective` (None: not given, not
+    written). An area for improvement
     may carry the improvement-plan columns action, element (a POETE
     capability element: planning, organization, equipment, training,
     exercise), owner and due (a date as written); None: not given, and not
@@ -431,6 +433,7 @@ class Note(Payload):
     text: str
     step: str | None = None
     by: str | None = ""
+    objective: str | None = None
     action: str | None = None
     element: str | None = None
     owner: str | None = None
@@ -451,13 +454,14 @@ class Note(Payload):
         if element not in (None, "") and element not in CAPABILITY_ELEMENTS:
             raise DecodeError(cls.WIRE, f"a capability element is one of {', '.join(CAPABILITY_ELEMENTS)}, "
                                         f"not {element!r}", "element")
-        action, owner, due, by = (_optional_text(cls.WIRE, data, name, f"a note's {name} must be text")
-                                  for name in ("action", "owner", "due", "by"))
-        return cls(kind, text, step, by, action, element, owner, due)
+        objective, action, owner, due, by = (
+            _optional_text(cls.WIRE, data, name, f"a note's {name} must be text")
+            for name in ("objective", "action", "owner", "due", "by"))
+        return cls(kind, text, step, by, objective, action, element, owner, due)
 
     def encode(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "text": self.text, "step": self.step, "by": self.by}
-        for name in ("action", "element", "owner", "due"):
+        for name in ("objective", "action", "element", "owner", "due"):
             value = getattr(self, name)
             if value is not None:
                 out[name] = value

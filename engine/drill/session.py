@@ -172,11 +172,13 @@ class Drill:
         """Decide a ready or active decision step (decision.made): finishes it and opens the option's steps."""
         return self.record(ev.DecisionMade(step, option, rationale, by))
 
-    def note(self, kind: str, text: str, step: str | None = None, by: str = "", *, action: str | None = None,
-             element: str | None = None, owner: str | None = None, due: str | None = None) -> ev.Event:
-        """A note: kind is observation, strength or improvement. An area for improvement may carry the
-        improvement plan's action, element (POETE), owner and due (a date as written)."""
-        return self.record(ev.Note(kind, text, step, by, action, element, owner, due))
+    def note(self, kind: str, text: str, step: str | None = None, by: str = "", *, objective: str | None = None,
+             action: str | None = None, element: str | None = None, owner: str | None = None,
+             due: str | None = None) -> ev.Event:
+        """A note: kind is observation, strength or improvement; objective: runbook/objective it bears on.
+        An area for improvement may carry the improvement plan's action, element (POETE), owner and due
+        (a date as written)."""
+        return self.record(ev.Note(kind, text, step, by, objective, action, element, owner, due))
 
     def pause(self) -> ev.Event:
         """Stop the exercise clock (clock.paused); EventError if it is paused already."""

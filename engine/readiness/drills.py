@@ -1,7 +1,7 @@
 """One drill log -> a `DrillSummary`: what the readiness view and the improvement plan need from it.
 
 This is the one place that reads drill logs for them. It folds the log with
-the report's fold (engine.report.fold) against a plan made from the log alone
+the report's fold (engine.drill.replay) against a plan made from the log alone
 (engine.report.skeleton), so a summary depends on the log's bytes and nothing
 else and can be cached by the log's hash (engine.readiness.cache).
 
@@ -75,7 +75,7 @@ def summarize(path: str, raw: bytes | None = None) -> DrillSummary:
     """
     from engine.drill import events as ev
     from engine.drill.log import read_log
-    from engine.report.fold import fold_log
+    from engine.drill.replay import fold_log
     from engine.report.skeleton import plan_from_log
 
     read = read_log(path)
