@@ -108,7 +108,7 @@ def run_status(args: argparse.Namespace) -> int:
     from engine.commands import today
     from engine.improvement.files import read_plans
     from engine.improvement.status import standings
-    from engine.readiness.cache import LogCache, cache_folder, read_drills
+    from engine.readiness.cache import LogCache, as_of, cache_folder, read_drills
     from engine.readiness.inputs import read_runbooks, step_targets
 
     try:
@@ -122,6 +122,9 @@ def run_status(args: argparse.Namespace) -> int:
               file=sys.stderr)
     cache = LogCache(cache_folder(args.cache, args.no_cache))
     drills, unreadable = read_drills(args.logs, cache)
+    drills, _ = as_of(drills, day)
+    for message in cache.problems:
+        print(f"tabletop: warning: {plain(message)}", file=sys.stderr)
     for name, why in unreadable:
         print(f"tabletop: warning: {name}: {plain(why)}; left out", file=sys.stderr)
     runbooks, _ = read_runbooks(args.runbooks)

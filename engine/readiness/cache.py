@@ -16,10 +16,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
+from datetime import date
 from pathlib import Path
 
 from engine.readiness.drills import SUMMARY_VERSION, DrillSummary, summarize
-from engine.whole_file import WriteError, write_whole
 
 DEFAULT_CACHE = ".tabletop-cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# tabletop's cache of drill-log summaries; safe to delete.\n"
@@ -82,15 +83,18 @@ class LogCache:
             tag = self.root / "CACHEDIR.TAG"
             if not tag.exists():
                 tag.write_text(_TAG, encoding="utf-8")
-            write_whole(entry, text)
+            fd, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+                os.replace(temporary, entry)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
         except OSError as exc:
-            self._problem(f"cannot write the cache in {self.root}: {exc.strerror or exc}")
-        except WriteError as exc:
-            self._problem(f"cannot write the cache: {exc}")
-
-    def _problem(self, message: str) -> None:
-        if message not in self.problems:
-            self.problems.append(message)
+            message = f"cannot write the cache in {self.root}: {exc.strerror or exc}"
+            if message not in self.problems:
+                self.problems.append(message)
 
 
 def cache_folder(given: str | None, disabled: bool) -> str | None:
@@ -119,3 +123,10 @@ def read_drills(folder: str, cache: LogCache) -> tuple[list[DrillSummary], list[
             unreadable.append((Path(path).name, str(exc).removeprefix(f"{path}: ")))
     out.sort(key=lambda s: (s.started or "", s.name))
     return out, unreadable
+
+
+def as_of(drills: list[DrillSummary], day: date) -> tuple[list[DrillSummary], int]:
+    """The drills that started on or before `day` (a view as of a date knows nothing later), and how many
+    were left out. A log with no readable start is kept: it is listed as not counted anyway."""
+    kept = [d for d in drills if not d.started or d.date <= day.isoformat()]
+    return kept, len(drills) - len(kept)

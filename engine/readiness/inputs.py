@@ -14,10 +14,23 @@ class RunbookFile:
     sha256: str  # of the file as it is now; a log records the one it ran with
     model: Any  # engine.model.Runbook
     line: int  # where `runbook:` is written, for findings
+    cadence_at: tuple[int, int] = (1, 1)  # where `drill_every` is written, when it is
 
     @property
     def id(self) -> str:
         return str(self.model.runbook)
+
+
+def read_scenarios(folder: str) -> list[tuple[str, str, list[str]]]:
+    """(id, title, runbook ids) of each valid scenario under `folder`, by path."""
+    from engine.improvement.files import plan_paths
+    from engine.validate import validate
+
+    paths = plan_paths(folder)
+    if not paths:
+        return []
+    result = validate(paths, found=set(paths))
+    return [(s.model.scenario, s.model.title, list(s.model.runbooks)) for s in result.project.scenarios]
 
 
 def read_runbooks(folder: str) -> tuple[list[RunbookFile], list[str]]:
@@ -38,7 +51,8 @@ def read_runbooks(folder: str) -> tuple[list[RunbookFile], list[str]]:
             continue
         raw = Path(subject.doc.path).read_bytes()
         out.append(RunbookFile(subject.doc.path, hashlib.sha256(raw).hexdigest(), subject.model,
-                               subject.doc.where(("runbook",), key=True)[0]))
+                               subject.doc.where(("runbook",), key=True)[0],
+                               subject.doc.where(("drill_every",), key=True)))
     bad += [d.path for d in result.documents if d.unreadable]
     return out, sorted(set(bad))
 
