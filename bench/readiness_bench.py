@@ -43,7 +43,7 @@ RATINGS = "PSMU"
 
 def runbook_text(n: int) -> str:
     rid = f"rb-{n:02d}"
-    lines = [f"# yaml-language-server: $schema=../schemas/runbook.schema.json", f"runbook: {rid}",
+    lines = ["# yaml-language-server: $schema=../schemas/runbook.schema.json", f"runbook: {rid}",
              f"title: Runbook {n} for the bench", "roles:", "  lead: Leads the response", "objectives:"]
     lines += [f"  o{k}: Objective {k} of runbook {n}, met within 30 minutes" for k in range(1, OBJECTIVES + 1)]
     if n % 2:

@@ -59,8 +59,9 @@ def findings(runbooks: list[RunbookFile], cadences_: list[Cadence]) -> list[Find
             message = f"runbook `{rb.id}` should be drilled live every {cadence.every_days} days and never has been"
         else:
             assert cadence.last_live is not None and cadence.next_due is not None
-            message = (f"runbook `{rb.id}` was last drilled live {cadence.last_live.date}; its {cadence.every_days}-day "
-                       f"cadence made it due {cadence.next_due}, {cadence.overdue_days} days ago")
+            message = (f"runbook `{rb.id}` was last drilled live {cadence.last_live.date}; its "
+                       f"{cadence.every_days}-day cadence made it due {cadence.next_due}, "
+                       f"{cadence.overdue_days} days ago")
         line, column = rb.cadence_at if cadence.source == "runbook" else (rb.line, 1)
         out.append(Finding(rb.path, line, column, RULE.id, RULE.severity, message,
                            "drill it live in the console (`tabletop drill SCENARIO`); headless plays do not count"))

@@ -88,7 +88,8 @@ def markdown(view: Readiness) -> str:
     for o in view.objectives:
         ratings = " ".join(f"{p.rating}" for p in o.points) or "not rated"
         out.append(f"| `{o.key}` {escape(o.text)} | {ratings} | {o.latest or ''} | {o.direction} |")
-    out += ["", "## Improvement items", "", "| item | standing | days open | owner | due | |", "|---|---|--:|---|---|---|"]
+    out += ["", "## Improvement items", "", "| item | standing | days open | owner | due | |",
+            "|---|---|--:|---|---|---|"]
     for i in view.items:
         out.append(f"| `{i.id}` | {i.standing} | {'' if i.days_open is None else i.days_open} | "
                    f"{escape(i.item.owner or '')} | {i.item.due or ''} | {escape(i.why)} |")
