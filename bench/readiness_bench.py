@@ -22,6 +22,7 @@ import argparse
 import hashlib
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -59,8 +60,6 @@ def runbook_text(n: int) -> str:
 
 def write_project(root: Path, runbooks: int) -> tuple[dict[str, str], list[tuple[str, list[str]]]]:
     """Runbooks and scenarios under root; returns runbook id -> sha256, and (scenario, runbook ids)."""
-    import shutil
-
     shutil.copytree(ROOT / "schemas", root / "schemas")
     (root / "runbooks").mkdir()
     (root / "scenarios").mkdir()
@@ -138,7 +137,7 @@ def write_items(root: Path, count: int, drills: list[tuple[str, str, str]], runb
             status = rng.choice(("open", "open", "in-progress", "done", "done", "wont-fix"))
             due = (datetime.fromisoformat(day) + timedelta(days=rng.randrange(20, 120))).date().isoformat()
             lines += [f"  - id: ip-{n + 1:04d}", "    finding:", f"      log: exports/drills/{name}",
-                      f"      line: {rng.randrange(50, 400)}", f"      drill: {drill_id[:16]}",
+                      f"      line: {rng.randrange(50, 400)}", f"      drill: '{drill_id[:16]}'",
                       f"      note: Area for improvement {n + 1}", f"    action: Fix thing {n + 1}",
                       "    owner: Bench Owner", f"    due: {due}", f"    status: {status}"]
             if status == "done":
@@ -163,8 +162,9 @@ def build(root: Path, logs: int, events: int, runbooks: int, items: int) -> None
     write_items(root, items, drills, sorted(shas), rng)
 
 
-def measure(root: Path, *extra: str) -> tuple[float, int]:
-    """Wall seconds and peak resident memory (KiB) of one `tabletop readiness` run in a fresh process."""
+def measure(root: Path, *extra: str) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (user + system) and peak resident memory (KiB) of one `tabletop readiness`
+    run in a fresh process. On a shared machine the CPU time is the steadier figure."""
     command = [sys.executable, "-m", "engine", "readiness", "--format", "json", "-o", os.devnull,
                "--today", "2027-01-01", "--cache", str(root / ".tabletop-cache"), *extra]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -175,7 +175,7 @@ def measure(root: Path, *extra: str) -> tuple[float, int]:
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         raise SystemExit(f"readiness exited {code}: {child.stderr.read().decode() if child.stderr else ''}")
-    return wall, usage.ru_maxrss
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
 def main() -> int:
@@ -185,20 +185,27 @@ def main() -> int:
     parser.add_argument("--runbooks", type=int, default=20)
     parser.add_argument("--items", type=int, default=200)
     parser.add_argument("--keep", metavar="DIR", help="build the project in DIR (must not exist) and keep it")
+    parser.add_argument("--project", metavar="DIR", help="measure a project --keep built before (its cache is emptied)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        root = Path(args.keep) if args.keep else Path(scratch) / "project"
-        root.mkdir(parents=True)
-        began = time.perf_counter()
-        build(root, args.logs, args.events, args.runbooks, args.items)
-        size = sum(p.stat().st_size for p in (root / "exports" / "drills").glob("*.jsonl"))
-        print(f"project: {args.logs} logs of {args.events} events ({size / 2**20:.0f} MiB), {args.runbooks} runbooks, "
-              f"{args.items} improvement items; written in {time.perf_counter() - began:.1f} s")
+        root = Path(args.project or args.keep or Path(scratch) / "project")
+        if args.project:
+            shutil.rmtree(root / ".tabletop-cache", ignore_errors=True)
+        else:
+            root.mkdir(parents=True)
+            began = time.perf_counter()
+            build(root, args.logs, args.events, args.runbooks, args.items)
+            print(f"written in {time.perf_counter() - began:.1f} s")
+        logs = sorted((root / "exports" / "drills").glob("*.jsonl"))
+        size = sum(p.stat().st_size for p in logs)
+        print(f"project: {len(logs)} logs ({size / 2**20:.0f} MiB), "
+              f"{len(list((root / 'runbooks').glob('*.yaml')))} runbooks, "
+              f"{sum(p.read_text().count('  - id: ') for p in (root / 'improvements').glob('*.yaml'))} items")
         cold = measure(root)
         warm = measure(root)
         uncached = measure(root, "--no-cache")
-    for name, (wall, peak) in (("cold (empty cache)", cold), ("with the cache", warm), ("--no-cache", uncached)):
-        print(f"{name:<20} {wall:7.2f} s   peak {peak / 1024:6.0f} MiB")
+    for name, (wall, cpu, peak) in (("cold (empty cache)", cold), ("with the cache", warm), ("--no-cache", uncached)):
+        print(f"{name:<20} wall {wall:7.2f} s   cpu {cpu:7.2f} s   peak {peak / 1024:6.0f} MiB")
     print(f"goal: under 2 s with the cache: {'met' if warm[0] < 2 else 'missed'}")
     return 0 if warm[0] < 2 else 1
 

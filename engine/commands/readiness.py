@@ -56,11 +56,11 @@ def run(args: argparse.Namespace) -> int:
     from engine.commands import today
     from engine.config import ConfigError, find_config, load_config
     from engine.findings import Severity
-    from engine.rules import all_rules
+    from engine.rules import rule_ids
 
     try:
         day = today(args.today)
-        config = load_config(find_config(Path.cwd()), set(all_rules()))
+        config = load_config(find_config(Path.cwd()), rule_ids())
     except (ValueError, ConfigError) as exc:
         return fail(str(exc))
     for option in ("logs", "runbooks"):

@@ -65,7 +65,7 @@ def cadence(rows: list[RunbookRow], as_of: str) -> str:
 
 def _axis(x, span: int, top: int, bottom: int, title: str) -> list[str]:  # type: ignore[no-untyped-def]
     step = next(s for s in (1, 2, 5, 7, 10, 14, 30, 60, 90, 180, 365, 730, 1825, 3650, 10**9) if span / s <= 8)
-    out = [_label(_LABEL_W + _PLOT_W / 2, 14, title, "middle", fill="#555")]
+    out = [_label(_LABEL_W + _PLOT_W / 2, 10, title, "middle", fill="#555")]
     for days in range(0, span + 1, step):
         out.append(f'<line x1="{x(days):.1f}" x2="{x(days):.1f}" y1="{top}" y2="{bottom}" stroke="#e4e4e4"/>')
         out.append(_label(x(days), top - 2, str(days), "middle", fill="#777"))
