@@ -54,6 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     from engine.commands import today
+    from engine.commands.plan import view_folders
     from engine.config import ConfigError, find_config, load_config
     from engine.findings import Severity
     from engine.rules import rule_ids
@@ -63,10 +64,9 @@ def run(args: argparse.Namespace) -> int:
         config = load_config(find_config(Path.cwd()), rule_ids())
     except (ValueError, ConfigError) as exc:
         return fail(str(exc))
-    for option in ("logs", "runbooks"):
-        folder = getattr(args, option)
-        if not Path(folder).is_dir():
-            return fail(f"--{option} {folder}: no such folder")
+    problem = view_folders(args)
+    if problem:
+        return fail(problem)
     view, warnings = collect(args, day, config)
     for warning in warnings:
         print(f"tabletop: warning: {warning}", file=sys.stderr)

@@ -131,3 +131,14 @@ def test_bad_inputs_are_one_line_and_exit_2(root: Path, capsys) -> None:  # type
     (root / "tabletop.toml").write_text('drill_every = "quarterly"\n', encoding="utf-8")
     code, _, err = tabletop(capsys, "readiness")
     assert code == 2 and "drill_every must be a duration like \"90d\", not 'quarterly'" in err
+
+
+def test_a_fresh_repository_without_logs_is_not_an_error(root: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (root / "exports" / "drills").rmdir()
+    code, out, err = tabletop(capsys, "readiness", "--today", "2026-02-01")
+    assert code == 0 and err == ""
+    assert out.startswith("Readiness as of 2026-02-01: 0 live drills, 0 headless plays; 0 of 3 runbooks overdue")
+    code, out, err = tabletop(capsys, "plan", "status", "--today", "2026-02-01")
+    assert code == 0 and "No improvement items in improvements/" in out
+    code, _, err = tabletop(capsys, "plan", "status", "--runbooks", "missing")
+    assert code == 2 and err == "tabletop: error: --runbooks missing: no such folder\n"
