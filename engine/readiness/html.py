@@ -3,6 +3,7 @@ fetched. Every piece of user text is HTML-escaped; the same view gives the same 
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from engine.readiness import charts
@@ -84,9 +85,11 @@ def _items(view: Readiness) -> list[str]:
     rows += [charts.items(view.items), "<table><tr><th>item</th><th>standing</th><th>days open</th><th>owner</th>"
              "<th>due</th><th>verification</th></tr>"]
     for i in view.items:
+        late = i.standing in ("open", "in-progress") and i.item.due and i.item.due < view.as_of.isoformat()
+        due = f'<td class="s{" late" if late else ""}">{e(i.item.due or "")}</td>'
         rows.append(f'<tr><td><code>{e(i.id)}</code></td><td class="s">{e(i.standing)}</td>'
                     f'<td class="n">{"" if i.days_open is None else i.days_open}</td><td>{e(i.item.owner or "")}</td>'
-                    f"<td>{e(i.item.due or '')}</td><td>{e(i.why)}</td></tr>")
+                    f"{due}<td>{e(i.why)}</td></tr>")
     return rows + ["</table>"]
 
 
@@ -95,8 +98,14 @@ def _findings(view: Readiness) -> list[str]:
     if not view.findings:
         return []
     return ["<h2>Findings</h2><ul>"] + [
-        f"<li><code>{e(f.path)}:{f.line}</code> {e(f.severity.value)}: {e(f.message)} (<code>{e(f.rule)}</code>)</li>"
+        f"<li><code>{e(f.path)}:{f.line}</code> {e(f.severity.value)}: {_code(f.message)} "
+        f"(<code>{e(f.rule)}</code>)</li>"
         for f in view.findings] + ["</ul>"]
+
+
+def _code(message: str) -> str:
+    """A finding's message with its `ids` set as code; escaped first, so nothing in it becomes markup."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(message))
 
 
 def _logs(view: Readiness) -> list[str]:
