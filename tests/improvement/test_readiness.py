@@ -142,3 +142,20 @@ def test_a_fresh_repository_without_logs_is_not_an_error(root: Path, capsys) -> 
     assert code == 0 and "No improvement items in improvements/" in out
     code, _, err = tabletop(capsys, "plan", "status", "--runbooks", "missing")
     assert code == 2 and err == "tabletop: error: --runbooks missing: no such folder\n"
+
+
+@pytest.mark.parametrize("wall", ["garbage", "9999-12-31T23:59:59.000Z", "0001-01-01T00:00:00.000Z"])
+def test_a_log_with_an_absurd_start_time_is_listed_not_counted(root: Path, capsys, wall: str) -> None:  # type: ignore[no-untyped-def]
+    from engine.drill.events import Event
+    from engine.drill.log import GENESIS, encode
+
+    (root / "tabletop.toml").write_text('drill_every = "90d"\n', encoding="utf-8")
+    start = Event(0, wall, 0, "drill.started", {"version": 1, "mode": "live", "scenario": {"id": "x"},
+                                                "runbooks": [{"id": "admin-console-loss", "sha256": "0"}]})
+    (root / "exports" / "drills" / "odd.jsonl").write_bytes(encode(start, GENESIS) + b"\n")
+    for fmt in ("text", "html", "json"):
+        code, out, err = tabletop(capsys, "readiness", "--format", fmt, "--today", "2026-02-01")
+        assert code == 1 and "Traceback" not in err  # overdue: never drilled live, the odd log does not count
+    logs = json.loads(tabletop(capsys, "readiness", "--format", "json", "--today", "2026-02-01")[1])["logs"]
+    assert logs["not_counted"] == [{"log": "odd.jsonl",
+                                    "why": "drill.started has no wall time between the years 1900 and 2999"}]
