@@ -25,11 +25,11 @@ import json
 import os
 import re
 import stat
-import tempfile
 from datetime import date
 from pathlib import Path
 
 from engine.readiness.drills import SUMMARY_VERSION, DrillSummary, summarize
+from engine.whole_file import WriteError, write_whole
 
 DEFAULT_CACHE = ".tabletop-cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# tabletop's cache of drill-log summaries; safe to delete.\n"
@@ -125,18 +125,15 @@ class LogCache:
             tag = self.root / "CACHEDIR.TAG"
             if not tag.exists():
                 tag.write_text(_TAG, encoding="utf-8")
-            fd, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(text)
-                os.replace(temporary, entry)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            write_whole(entry, text)
         except OSError as exc:
-            message = f"cannot write the cache in {self.root}: {exc.strerror or exc}"
-            if message not in self.problems:
-                self.problems.append(message)
+            self._problem(f"cannot write the cache in {self.root}: {exc.strerror or exc}")
+        except WriteError as exc:
+            self._problem(f"cannot write the cache: {exc}")
+
+    def _problem(self, message: str) -> None:
+        if message not in self.problems:
+            self.problems.append(message)
 
 
 _HEX64 = re.compile("[0-9a-f]{64}")
