@@ -28,7 +28,8 @@ Only live drills (the console) count as drilled; --include-headless adds plays t
 exit codes:
   0  written; no finding at error level
   1  findings at error level (drill-overdue: a runbook past its cadence); with --strict, warnings too
-  2  usage error (bad option, bad date, unusable settings, output path that cannot be written)
+  2  usage error (bad option, bad date, unusable settings, an output file that exists without --force
+     or cannot be written)
 """
 
 
@@ -46,6 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                         help="the scenarios, for which scenario drills which runbook (default: scenarios)")
     parser.add_argument("--format", choices=["text", "markdown", "json", "html"], default="text")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (`-` or none: standard output)")
+    parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     parser.add_argument("--include-headless", action="store_true",
                         help="count the ratings of headless plays in the objective trends too")
     parser.add_argument("--strict", action="store_true", help="exit 1 on findings at warning level too")
@@ -54,6 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     from engine.commands import today
+    from engine.commands.output import OutputError, target, write_text
     from engine.commands.plan import view_folders
     from engine.config import ConfigError, find_config, load_config
     from engine.findings import Severity
@@ -67,19 +70,19 @@ def run(args: argparse.Namespace) -> int:
     problem = view_folders(args)
     if problem:
         return fail(problem)
+    try:
+        where = target(args.output, force=args.force)
+    except OutputError as exc:
+        return fail(str(exc))
     view, warnings = collect(args, day, config)
     for warning in warnings:
         print(f"tabletop: warning: {warning}", file=sys.stderr)
-    output = render(view, args.format)
-    if args.output and args.output != "-":
-        try:
-            Path(args.output).write_text(output, encoding="utf-8")
-        except OSError as exc:
-            return fail(f"cannot write {args.output}: {exc.strerror or exc}")
-        print(f"wrote {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(output)
-        sys.stdout.flush()
+    try:
+        write_text(where, render(view, args.format), force=args.force)
+    except OutputError as exc:
+        return fail(str(exc))
+    if where is not None:
+        print(f"wrote {where}", file=sys.stderr)
     worst = {Severity.ERROR} | ({Severity.WARNING} if args.strict else set())
     return EXIT_FINDINGS if any(f.severity in worst for f in view.findings) else EXIT_OK
 

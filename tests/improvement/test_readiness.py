@@ -159,3 +159,17 @@ def test_a_log_with_an_absurd_start_time_is_listed_not_counted(root: Path, capsy
     logs = json.loads(tabletop(capsys, "readiness", "--format", "json", "--today", "2026-02-01")[1])["logs"]
     assert logs["not_counted"] == [{"log": "odd.jsonl",
                                     "why": "drill.started has no wall time between the years 1900 and 2999"}]
+
+
+def test_output_follows_the_o_convention(root: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    page = root / "readiness.html"
+    code, out, err = tabletop(capsys, "readiness", "--format", "html", "-o", page, "--today", "2026-02-01")
+    assert code == 0 and out == "" and err == f"wrote {page}\n" and page.read_text(encoding="utf-8").startswith("<!")
+    page.write_text("keep me", encoding="utf-8")
+    code, _, err = tabletop(capsys, "readiness", "-o", page, "--today", "2026-02-01")
+    assert code == 2 and "exists already; pass --force to overwrite it" in err
+    assert page.read_text(encoding="utf-8") == "keep me"
+    code, _, _ = tabletop(capsys, "readiness", "-o", page, "--force", "--today", "2026-02-01")
+    assert code == 0 and page.read_text(encoding="utf-8").startswith("Readiness as of 2026-02-01")
+    code, out, _ = tabletop(capsys, "readiness", "-o", "-", "--today", "2026-02-01")
+    assert code == 0 and out.startswith("Readiness as of 2026-02-01")
