@@ -165,7 +165,7 @@ def build(root: Path, logs: int, events: int, runbooks: int, items: int) -> None
 def measure(root: Path, *extra: str) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds (user + system) and peak resident memory (KiB) of one `tabletop readiness`
     run in a fresh process. On a shared machine the CPU time is the steadier figure."""
-    command = [sys.executable, "-m", "engine", "readiness", "--format", "json", "-o", os.devnull,
+    command = [sys.executable, "-m", "engine", "readiness", "--format", "json", "-o", "-",
                "--today", "2027-01-01", "--cache", str(root / ".tabletop-cache"), *extra]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     began = time.perf_counter()

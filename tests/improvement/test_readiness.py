@@ -173,3 +173,22 @@ def test_output_follows_the_o_convention(root: Path, capsys) -> None:  # type: i
     assert code == 0 and page.read_text(encoding="utf-8").startswith("Readiness as of 2026-02-01")
     code, out, _ = tabletop(capsys, "readiness", "-o", "-", "--today", "2026-02-01")
     assert code == 0 and out.startswith("Readiness as of 2026-02-01")
+
+
+def test_output_into_a_fifo_is_written_into_never_replaced(root: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A device or a FIFO named by -o (/dev/null, /dev/stdout) is written into like a shell redirection:
+    moving a file over /dev/null as root would break the machine."""
+    import os
+    import stat
+    import threading
+
+    fifo = root / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    code, _, err = tabletop(capsys, "readiness", "--format", "json", "-o", fifo, "--today", "2026-02-01")
+    reader.join(timeout=30)
+    assert code == 0, err
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert json.loads(got[0])["as_of"] == "2026-02-01"
