@@ -19,7 +19,7 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;bord
 table{border-collapse:collapse;width:100%;font-size:.9rem;margin-top:.6rem}
 th,td{border-bottom:1px solid #eee;padding:.3rem .4rem;text-align:left;vertical-align:top}
 th{background:#f6f6f6}td.n{text-align:right}code{font-size:.85rem}.late{color:#c62828;font-weight:bold}
-td:first-child code,.s{white-space:nowrap}
+td code,.s{white-space:nowrap}
 .r{display:inline-block;width:1.3em;text-align:center;color:#fff;border-radius:3px;font-weight:bold;margin-right:1px}
 .rP{background:#1b7a3a}.rS{background:#7cb342}.rM{background:#f0a030}.rU{background:#c62828}
 svg{max-width:100%;height:auto;margin-top:.5rem}.muted{color:#777}

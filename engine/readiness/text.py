@@ -40,8 +40,8 @@ def summary_line(view: Readiness) -> str:
     open_items = sum(1 for i in view.items if i.standing in ("open", "in-progress"))
     verified = sum(1 for i in view.items if i.standing == "verified")
     return (f"{live} live drill{'s' if live != 1 else ''}, {plays} headless play{'s' if plays != 1 else ''}; "
-            f"{overdue} of {len(view.runbooks)} runbooks overdue; {len(view.items)} improvement items "
-            f"({open_items} open, {verified} verified)")
+            f"{overdue} of {len(view.runbooks)} runbooks overdue; {len(view.items)} improvement "
+            f"item{'s' if len(view.items) != 1 else ''} ({open_items} open, {verified} verified)")
 
 
 def text(view: Readiness) -> str:
