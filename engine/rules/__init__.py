@@ -38,6 +38,13 @@ def rule_modules() -> tuple[ModuleType, ...]:
     return tuple(sorted(modules, key=lambda m: m.RULE.id))
 
 
+def rule_ids() -> set[str]:
+    """Every rule id, without importing the rules (a rule's module is named after its id, a test checks):
+    enough to check settings that name rules, for commands that run none."""
+    return {info.name.replace("_", "-") for info in pkgutil.iter_modules(__path__)
+            if info.name not in _NOT_RULES and not info.name.startswith("_")}
+
+
 def all_rules() -> dict[str, Rule]:
     """Every rule, by id, in id order."""
     return {m.RULE.id: m.RULE for m in rule_modules()}
