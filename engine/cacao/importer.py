@@ -216,8 +216,8 @@ class _Reader:
         self._report_dropped()
         ids = self._step_ids()
         roles, owners = self._roles(ext)
-        services = {s["service_id"]: s["description"] for s in ext.get("services", []) if _pair(s, "service_id")}
-        objectives = {o["objective_id"]: o["description"] for o in ext.get("objectives", [])
+        services = {s["service_id"]: s["description"] for s in ext.get("services") or [] if _pair(s, "service_id")}
+        objectives = {o["objective_id"]: o["description"] for o in ext.get("objectives") or []
                       if _pair(o, "objective_id")}
         steps = {ids[key]: self._step(key, ids, owners) for key in self._order()}
         self._stand_in_services(steps, services)
@@ -277,7 +277,7 @@ class _Reader:
 
     def _roles(self, ext: dict[str, Any]) -> tuple[dict[str, str], dict[str, str | None]]:
         """Roles from the agents the steps use, and each agent's role id (None: no owner)."""
-        described = {r["role_id"]: r["description"] for r in ext.get("roles", []) if _pair(r, "role_id")}
+        described = {r["role_id"]: r["description"] for r in ext.get("roles") or [] if _pair(r, "role_id")}
         agents = self.data.get("agent_definitions") or {}
         roles: dict[str, str] = dict(described)
         owners: dict[str, str | None] = {}
@@ -316,10 +316,10 @@ class _Reader:
             out["target"] = ext["target"]
         if ext.get("objectives"):
             out["objectives"] = list(ext["objectives"])
-        checklist = ext.get("checklist", []) if ext else self._checklist(key, step, draft)
+        checklist = (ext.get("checklist") or []) if ext else self._checklist(key, step, draft)
         if checklist:
             out["do"] = [str(item) for item in checklist]
-        needs = ext.get("needs", []) if ext else [ids[n] for n in draft.needs if n in ids]
+        needs = (ext.get("needs") or []) if ext else [ids[n] for n in draft.needs if n in ids]
         if needs:
             out["needs"] = list(needs)
         if ext.get("requires"):

@@ -90,10 +90,14 @@ def _step(step_id: str, step: Any, workflow: dict[str, Any]) -> list[str]:
 
 
 def _links(step_id: str, key: str, value: Any, workflow: dict[str, Any], kind: type) -> list[str]:
-    if not isinstance(value, kind):
+    targets: list[Any]
+    if kind is list and isinstance(value, list):
+        targets = value
+    elif kind is dict and isinstance(value, dict):
+        targets = list(value.values())
+    else:
         wanted = "a list of step ids" if kind is list else "an object of case -> step id"
         return [f"{step_path(step_id, key)}: expected {wanted}, got {_kind(value)}"]
-    targets = list(value) if kind is list else list(value.values())
     return [f"{step_path(step_id, key, index)}: no step {_show(target)} in $.workflow"
             for index, target in enumerate(targets) if not isinstance(target, str) or target not in workflow]
 
@@ -134,7 +138,7 @@ def _extension(holder: Any, where: str) -> list[str]:
         if value is not None and not (isinstance(value, list) and all(
                 isinstance(v, dict) and isinstance(v.get(id_key), str) for v in value)):
             out.append(f"{here}.{key}: expected a list of objects with a text {id_key}")
-    options = ext.get("options") if step and isinstance(ext.get("options"), list) else []
+    options: list[Any] = ext["options"] if step and isinstance(ext.get("options"), list) else []
     for index, option in enumerate(options):
         if isinstance(option, dict) and option.get("next") is not None and not (
                 isinstance(option["next"], list) and all(isinstance(v, str) for v in option["next"])):

@@ -149,3 +149,38 @@ def test_fuzzed_playbooks_give_a_runbook_or_path_named_errors(edits: list[tuple[
         from_playbook(parse_json(json.dumps(data), "pb.json"), "pb.json")
     except CacaoError as exc:
         assert all(line.startswith("pb.json: ") for line in str(exc).splitlines())
+
+
+def _own_export() -> dict[str, Any]:
+    from engine.cacao.export import to_playbook
+    from engine.validate import validate
+
+    model = validate([str(ROOT / "runbooks" / "inbound-mail-continuity.yaml")]).documents[0].model
+    return json.loads(json.dumps(to_playbook(model, created="2026-01-01T00:00:00.000Z")))
+
+
+OWN = _own_export()
+OWN_PATHS = _paths(OWN)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits=st.lists(st.tuples(st.sampled_from(OWN_PATHS), _VALUES, st.booleans()), min_size=1, max_size=4))
+def test_fuzzed_own_exports_with_the_extension(edits: list[tuple[Any, Any, bool]]) -> None:
+    """The tabletop extension is read too, so hand-edited copies of tabletop's export are fuzzed as well."""
+    data = copy.deepcopy(OWN)
+    for path, value, delete in edits:
+        holder: Any = data
+        try:
+            for key in path[:-1]:
+                holder = holder[key]
+            if delete and isinstance(holder, dict):
+                holder.pop(path[-1], None)
+            else:
+                holder[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue
+    TRIED["count"] += 1
+    try:
+        from_playbook(parse_json(json.dumps(data), "pb.json"), "pb.json")
+    except CacaoError as exc:
+        assert all(line.startswith("pb.json: ") for line in str(exc).splitlines())
