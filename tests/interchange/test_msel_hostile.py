@@ -216,3 +216,19 @@ def test_json_cell_keys_are_reported(tmp_path: Path, capsys: pytest.CaptureFixtu
     source.write_text(json.dumps([{"#": 1, "Real Time": "09:00 AM", "Script": "a"}]), encoding="utf-8")
     code, err = _import(source, tmp_path, capsys)
     assert code == 0, err
+
+
+def test_a_row_with_no_date_among_dated_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "msel.csv"
+    source.write_text("Date,Time,Inject text\n,07:00,early\n2025-03-01,08:00,a\n,09:00,b\n", encoding="utf-8")
+    assert "row 2, column \"Time\": a time with no date, while row 3 has one" in _one_line(source, tmp_path, capsys)
+
+
+def test_zoned_and_unzoned_real_times_mix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "msel.csv"
+    source.write_text("Real time,Inject text\n2026-01-22T19:33:00Z,a\n2026-01-22 20:03,b\n", encoding="utf-8")
+    code, err = _import(source, tmp_path, capsys)
+    assert code == 0, err
+    text = (tmp_path / "out.yaml").read_text(encoding="utf-8")
+    assert "at: T+30m" in text  # the time with no zone is taken in the zone of the others (UTC)
+    assert "anchor: '2026-01-22T19:33:00Z'" in text
