@@ -1,9 +1,11 @@
-"""Hostile CACAO input: every wrong-type field is a line naming its JSON path (exit 2), never a traceback."""
+"""Hostile CACAO input: every wrong-type field is a line naming its JSON path (exit 2), never a traceback.
+TABLETOP_FUZZ_EXAMPLES=5000 runs the fuzz tests for longer."""
 
 from __future__ import annotations
 
 import copy
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -129,7 +131,8 @@ BASE = _playbook()
 PATHS = _paths(BASE)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("TABLETOP_FUZZ_EXAMPLES", 400)), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(edits=st.lists(st.tuples(st.sampled_from(PATHS), _VALUES, st.booleans()), min_size=1, max_size=4))
 def test_fuzzed_playbooks_give_a_runbook_or_path_named_errors(edits: list[tuple[Any, Any, bool]]) -> None:
     data = copy.deepcopy(BASE)
@@ -163,7 +166,8 @@ OWN = _own_export()
 OWN_PATHS = _paths(OWN)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("TABLETOP_FUZZ_EXAMPLES", 300)), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(edits=st.lists(st.tuples(st.sampled_from(OWN_PATHS), _VALUES, st.booleans()), min_size=1, max_size=4))
 def test_fuzzed_own_exports_with_the_extension(edits: list[tuple[Any, Any, bool]]) -> None:
     """The tabletop extension is read too, so hand-edited copies of tabletop's export are fuzzed as well."""

@@ -1,9 +1,11 @@
 """Hostile MSELs: every one gives a scenario or one line naming the file and cell (exit 2), never a traceback;
-text from cells reaches stderr with terminal escapes escaped; what XLSX cannot hold is refused on export."""
+text from cells reaches stderr with terminal escapes escaped; what XLSX cannot hold is refused on export.
+TABLETOP_FUZZ_EXAMPLES=5000 runs the fuzz tests for longer."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -187,7 +189,8 @@ _CELL = st.one_of(st.text(max_size=12), st.sampled_from(["T+0", "22:00", "0700",
                                                          "3/14/2025", "+90m", "omitted", "1:30", "12:00 PM", ""]))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("TABLETOP_FUZZ_EXAMPLES", 300)), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.lists(_CELL, max_size=6), max_size=8),
        header=st.lists(st.sampled_from(["Time", "Date", "Scenario time", "Inject", "Script", "Player", "Status",
                                         "Real time", "Title", "Condition", "Notes", ""]), min_size=1, max_size=6))

@@ -1,7 +1,9 @@
-"""The YAML writer never changes text: any Unicode string written into a scenario comes back exactly."""
+"""The YAML writer never changes text: any Unicode string written into a scenario comes back exactly.
+TABLETOP_FUZZ_EXAMPLES=5000 runs the fuzz tests for longer."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,8 @@ from engine.scaffold import file_text
 TRIED = {"count": 0}
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(os.environ.get("TABLETOP_FUZZ_EXAMPLES", 500)), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=300))
 @example(text="x" * 95 + "\x07" + " tail")  # an escape that falls at the wrap column
 @example(text=("word " * 19) + "\u2028" + "next")
