@@ -159,7 +159,7 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         imported = from_playbook(parse_json(text, args.playbook), args.playbook)
     except CacaoError as exc:  # one line per problem, every problem of the file
-        for line in str(exc).splitlines():
+        for line in str(exc).split("\n"):
             _fail(escape(line))
         return EXIT_USAGE
     except RecursionError:
