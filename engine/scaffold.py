@@ -92,12 +92,29 @@ def dump_yaml(data: Any) -> str:
     _Representer.add_representer(str, represent_str)
     yaml = YAML()
     yaml.Representer = _Representer
+    yaml.Emitter = _UnfoldedEmitter()
     yaml.default_flow_style = False
     yaml.width = 100
     yaml.indent(mapping=2, sequence=4, offset=2)
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
+
+
+def _UnfoldedEmitter() -> type:  # noqa: N802 - a class made on first use, so ruamel is imported lazily
+    """ruamel's emitter, except that a double-quoted scalar is never folded across lines.
+
+    Folding a double-quoted scalar at the wrap column can put a line break next to an escape
+    (`\t`, `\x07`), and reading it back then gives a space that was not in the text. One long
+    line is the price of text that always comes back exactly.
+    """
+    from ruamel.yaml.emitter import Emitter
+
+    class Unfolded(Emitter):  # type: ignore[misc]
+        def write_double_quoted(self, text: Any, split: Any = True) -> None:
+            super().write_double_quoted(text, split=False)
+
+    return Unfolded
 
 
 def _block_safe(value: str) -> bool:

@@ -40,6 +40,11 @@ class Result:
     def unreadable(self) -> bool:
         return any(d.unreadable for d in self.documents)
 
+    def broken(self, path: str) -> bool:
+        """Whether the file has YAML or schema errors: its model then lacks what the file says."""
+        return any(f.path == path and f.severity is Severity.ERROR and f.rule.startswith(("schema-", "yaml-", "file-"))
+                   for f in self.findings)
+
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
 

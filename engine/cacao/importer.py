@@ -27,23 +27,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.cacao import EVENT_CONDITION_OBJECT, EXTENSION_ID, CacaoError
+from engine.cacao.shape import problems
+from engine.cacao.shape import step_path as _path
 from engine.model import ID_PATTERN
 from engine.scaffold import kebab, unique
 
-STEP_TYPES = {"start", "end", "action", "playbook-action", "parallel", "if-condition", "while-condition",
-              "switch-condition"}
-_REQUIRED = ["type", "spec_version", "id", "name", "created_by", "created", "modified", "workflow_start",
-             "workflow"]
-_STEP_REQUIRED = {"action": ["commands"], "parallel": ["next_steps"], "switch-condition": ["switch", "cases"],
-                  "if-condition": ["condition", "on_true"], "while-condition": ["condition", "on_true"],
-                  "playbook-action": ["playbook_id"]}
 _EVENT = re.compile(r"^\s*\[\s*" + re.escape(EVENT_CONDITION_OBJECT) + r"\s*:\s*id\s*=\s*'([^']+)'\s*\]\s*$")
 _ID = re.compile(ID_PATTERN)
-_PLAYBOOK_KEYS_DROPPED = ("target_definitions", "signatures", "markings", "data_marking_definitions",
-                          "authentication_info_definitions", "external_references", "valid_from", "valid_until",
-                          "derived_from", "related_to")
-_STEP_KEYS_DROPPED = ("targets", "in_args", "delay", "timeout", "step_variables", "external_references",
-                      "owner")
+# What a runbook is made from, or what tabletop's export writes again: everything else is reported as dropped.
+_PLAYBOOK_KEYS_READ = {"type", "spec_version", "id", "name", "description", "created_by", "created", "modified",
+                       "workflow_start", "workflow", "agent_definitions", "playbook_extensions",
+                       "extension_definitions", "playbook_types"}
+_STEP_KEYS_READ = {"type", "name", "description", "on_completion", "on_success", "on_failure", "on_true", "on_false",
+                   "next_steps", "cases", "switch", "condition", "commands", "agent", "step_extensions",
+                   "playbook_id"}
+_COMMAND_KEYS_READ = {"type", "command", "command_b64", "description"}
+_OWN_EXPORT_KEYS = {"labels", "playbook_activities", "playbook_variables"}  # with the extension: tabletop's own
+_AGENT_KEYS_READ = {"type", "name", "description", "agent_target_extensions"}
 
 
 @dataclass
@@ -64,73 +64,23 @@ class _Draft:
 
 
 def parse_json(text: str, source: str) -> Any:
+    """The JSON value of a playbook file. Raises CacaoError (not JSON, nested too deeply, a huge number)."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise CacaoError(f"{source}: not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except RecursionError:
+        raise CacaoError(f"{source}: the JSON nests too deeply to be a playbook") from None
+    except ValueError as exc:  # an integer of thousands of digits
+        raise CacaoError(f"{source}: not usable JSON: {exc}") from None
 
 
 def from_playbook(data: Any, source: str) -> Imported:
-    """Runbook data for a playbook. Raises CacaoError naming the JSON path of the first problem."""
-    _check(data, source)
+    """Runbook data for a playbook. Raises CacaoError with one line per problem, each naming its JSON path."""
+    found = problems(data)
+    if found:
+        raise CacaoError("\n".join(f"{source}: {line}" for line in found))
     return _Reader(data, source).read()
-
-
-def _path(step_id: str, *rest: str | int) -> str:
-    out = f'$.workflow["{step_id}"]'
-    for part in rest:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out
-
-
-def _check(data: Any, source: str) -> None:
-    def fail(where: str, message: str) -> CacaoError:
-        return CacaoError(f"{source}: {where}: {message}")
-
-    if not isinstance(data, dict):
-        raise fail("$", "expected a JSON object (a CACAO playbook)")
-    for key in _REQUIRED:
-        if key not in data:
-            raise fail(f"$.{key}", "missing required field")
-    if data["type"] != "playbook":
-        raise fail("$.type", f"expected \"playbook\", got {json.dumps(data['type'])}")
-    if data["spec_version"] != "cacao-2.0":
-        raise fail("$.spec_version", f"{json.dumps(data['spec_version'])} is not supported; only cacao-2.0 is")
-    workflow = data["workflow"]
-    if not isinstance(workflow, dict) or not workflow:
-        raise fail("$.workflow", "expected an object of workflow steps")
-    if data["workflow_start"] not in workflow:
-        raise fail("$.workflow_start", f"step {json.dumps(data['workflow_start'])} is not in $.workflow")
-    for step_id, step in workflow.items():
-        if not isinstance(step, dict):
-            raise fail(_path(step_id), "expected an object")
-        if "type" not in step:
-            raise fail(_path(step_id, "type"), "missing required field")
-        kind = step["type"]
-        if kind not in STEP_TYPES:
-            raise fail(_path(step_id, "type"), f"{json.dumps(kind)} is not a CACAO 2.0 workflow step type")
-        for key in _STEP_REQUIRED.get(kind, []):
-            if key not in step:
-                raise fail(_path(step_id, key), "missing required field")
-        for key in ("on_completion", "on_success", "on_failure", "on_true", "on_false"):
-            if key in step and step[key] not in workflow:
-                raise fail(_path(step_id, key), f"no step {json.dumps(step[key])} in $.workflow")
-        targets = list(step.get("next_steps", [])) if kind == "parallel" else []
-        if kind == "switch-condition":
-            if not isinstance(step["cases"], dict):
-                raise fail(_path(step_id, "cases"), "expected an object of case -> step id")
-            targets = list(step["cases"].values())
-        for index, target in enumerate(targets):
-            if target not in workflow:
-                raise fail(_path(step_id, "next_steps" if kind == "parallel" else "cases", index),
-                           f"no step {json.dumps(target)} in $.workflow")
-        if kind == "action":
-            commands = step["commands"]
-            if not isinstance(commands, list) or not commands:
-                raise fail(_path(step_id, "commands"), "expected a list of at least one command")
-            for index, command in enumerate(commands):
-                if not isinstance(command, dict) or "type" not in command:
-                    raise fail(_path(step_id, "commands", index, "type"), "missing required field")
 
 
 class _Reader:
@@ -191,7 +141,10 @@ class _Reader:
                 if match:
                     self.event(node, step, match.group(1), stop)
                 else:
-                    cases = {"yes": step["on_true"], **({"no": step["on_false"]} if "on_false" in step else {})}
+                    if "on_false" not in step:
+                        self.warn(_path(node, "on_false"), "not given: the decision's option `no` opens nothing "
+                                  "and the flow carries on")
+                    cases = {"yes": step["on_true"], "no": step.get("on_false")}
                     frontier = self.decision(node, step, cases, frontier, stop)
             elif kind == "playbook-action":
                 self.warn(_path(node), "a playbook-action step (calls another playbook) has no tabletop meaning; "
@@ -214,7 +167,7 @@ class _Reader:
         else:
             self.warn(_path(owner, "on_failure"), "leads to a non-action step; no fallback carried over")
 
-    def decision(self, node: str, step: dict[str, Any], cases: dict[str, str], frontier: list[str],
+    def decision(self, node: str, step: dict[str, Any], cases: dict[str, str | None], frontier: list[str],
                  stop: frozenset[str]) -> list[str]:
         decider = self.decider(node, step, frontier)
         options: dict[str, list[str]] = {}
@@ -223,7 +176,8 @@ class _Reader:
         empty = False
         for case, target in cases.items():
             self.contexts.append([])
-            _extend(joined, self.chain(target, [], stop))
+            if target is not None:
+                _extend(joined, self.chain(target, [], stop))
             members = self.contexts.pop()
             option = unique(kebab(case, fallback="option") if not _ID.match(case) else case, taken)
             options[option] = members
@@ -262,8 +216,8 @@ class _Reader:
         self._report_dropped()
         ids = self._step_ids()
         roles, owners = self._roles(ext)
-        services = {s["service_id"]: s["description"] for s in ext.get("services", []) if _pair(s, "service_id")}
-        objectives = {o["objective_id"]: o["description"] for o in ext.get("objectives", [])
+        services = {s["service_id"]: s["description"] for s in ext.get("services") or [] if _pair(s, "service_id")}
+        objectives = {o["objective_id"]: o["description"] for o in ext.get("objectives") or []
                       if _pair(o, "objective_id")}
         steps = {ids[key]: self._step(key, ids, owners) for key in self._order()}
         self._stand_in_services(steps, services)
@@ -323,7 +277,7 @@ class _Reader:
 
     def _roles(self, ext: dict[str, Any]) -> tuple[dict[str, str], dict[str, str | None]]:
         """Roles from the agents the steps use, and each agent's role id (None: no owner)."""
-        described = {r["role_id"]: r["description"] for r in ext.get("roles", []) if _pair(r, "role_id")}
+        described = {r["role_id"]: r["description"] for r in ext.get("roles") or [] if _pair(r, "role_id")}
         agents = self.data.get("agent_definitions") or {}
         roles: dict[str, str] = dict(described)
         owners: dict[str, str | None] = {}
@@ -362,10 +316,10 @@ class _Reader:
             out["target"] = ext["target"]
         if ext.get("objectives"):
             out["objectives"] = list(ext["objectives"])
-        checklist = ext.get("checklist", []) if ext else self._checklist(key, step, draft)
+        checklist = (ext.get("checklist") or []) if ext else self._checklist(key, step, draft)
         if checklist:
             out["do"] = [str(item) for item in checklist]
-        needs = ext.get("needs", []) if ext else [ids[n] for n in draft.needs if n in ids]
+        needs = (ext.get("needs") or []) if ext else [ids[n] for n in draft.needs if n in ids]
         if needs:
             out["needs"] = list(needs)
         if ext.get("requires"):
@@ -396,6 +350,8 @@ class _Reader:
         return ""
 
     def _checklist(self, key: str, step: dict[str, Any], draft: _Draft) -> list[str]:
+        if step.get("type") == "action" and not step.get("commands"):
+            self.warn(_path(key, "commands"), "no commands (a process step); imported with an empty checklist")
         items: list[str] = []
         for index, command in enumerate(step.get("commands", [])):
             if command.get("type") != "manual":
@@ -415,21 +371,36 @@ class _Reader:
         return [item for item in items if item]
 
     def _report_dropped(self) -> None:
-        for key in _PLAYBOOK_KEYS_DROPPED:
-            if self.data.get(key):
+        """One line for each property that has no place in a runbook."""
+        own = bool(_ext(self.data.get("playbook_extensions")))  # tabletop's export writes these again
+        for key in self.data:
+            if key not in _PLAYBOOK_KEYS_READ and not (own and key in _OWN_EXPORT_KEYS):
                 self.warn(f"$.{key}", "not carried over (a runbook has no place for it)")
         for key in self.data.get("playbook_extensions") or {}:
             if key != EXTENSION_ID:
                 self.warn(f'$.playbook_extensions["{key}"]', "an extension tabletop does not know; not carried over")
-        counts: dict[str, int] = {}
-        for step_id in self.drafts:
-            if step_id.startswith("new:"):
-                continue
-            for key in _STEP_KEYS_DROPPED:
-                if key in self.wf[step_id]:
-                    counts[key] = counts.get(key, 0) + 1
-        for key, count in counts.items():
-            self.warn(f"$.workflow[*].{key}", f"not carried over ({count} step{'s' if count > 1 else ''})")
+        steps = [self.wf[k] for k in self.drafts if not k.startswith("new:")]
+        _count_dropped(self, "$.workflow[*]", steps, _STEP_KEYS_READ | ({"out_args"} if own else set()), "step")
+        commands = [c for s in steps for c in s.get("commands") or [] if isinstance(c, dict)]
+        _count_dropped(self, "$.workflow[*].commands[*]", commands,
+                       _COMMAND_KEYS_READ | ({"playbook_activity"} if own else set()), "command")
+        agents = [a for a in (self.data.get("agent_definitions") or {}).values() if isinstance(a, dict)]
+        _count_dropped(self, "$.agent_definitions[*]", agents, _AGENT_KEYS_READ, "agent")
+        no_agent = [k for k, s in zip([k for k in self.drafts if not k.startswith("new:")], steps, strict=True)
+                    if s.get("type") == "action" and not s.get("agent")]
+        if no_agent:
+            self.warn("$.workflow[*].agent", f"missing on {len(no_agent)} action step{'s' if len(no_agent) > 1 else ''}"
+                      " (required by CACAO); those steps have no owner")
+
+
+def _count_dropped(reader: _Reader, where: str, items: list[dict[str, Any]], read: set[str], what: str) -> None:
+    counts: dict[str, int] = {}
+    for item in items:
+        for key in item:
+            if key not in read:
+                counts[key] = counts.get(key, 0) + 1
+    for key, count in counts.items():
+        reader.warn(f"{where}.{key}", f"not carried over ({count} {what}{'s' if count > 1 else ''})")
 
 
 _LINKING = {"the", "a", "an", "of", "to", "on", "in", "for", "and", "or", "with", "from", "by", "at", "is"}

@@ -119,10 +119,11 @@ def run_export(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     if not Path(args.runbook).is_file():
         return _fail(f"{args.runbook}: no such file")
-    doc = validate([args.runbook]).documents[0]
+    result = validate([args.runbook])
+    doc = result.documents[0]
     if doc.unreadable:
         return _fail(f"{args.runbook} could not be read; run `tabletop validate {args.runbook}`", EXIT_UNREADABLE)
-    if doc.kind != "runbook" or doc.model is None:
+    if doc.kind != "runbook" or doc.model is None or result.broken(doc.path):
         return _fail(f"{args.runbook} is not a valid runbook; run `tabletop validate {args.runbook}`", EXIT_FINDINGS)
     text = json.dumps(to_playbook(doc.model, created=created), indent=2, ensure_ascii=False) + "\n"
     try:
@@ -157,12 +158,14 @@ def run_import(args: argparse.Namespace) -> int:
                      "JSON files are UTF-8")
     try:
         imported = from_playbook(parse_json(text, args.playbook), args.playbook)
-    except CacaoError as exc:
-        return _fail(str(exc))
+    except CacaoError as exc:  # one line per problem, every problem of the file
+        for line in str(exc).split("\n"):
+            _fail(escape(line))
+        return EXIT_USAGE
     except RecursionError:
         return _fail(f"{args.playbook}: the JSON nests too deeply to read")
     for warning in imported.warnings:
-        print(f"tabletop: warning: {warning}", file=sys.stderr)
+        print(f"tabletop: warning: {escape(warning)}", file=sys.stderr)
     folder = where.parent if where else Path("runbooks" if Path("runbooks").is_dir() else ".")
     yaml_text = file_text("runbook", folder, imported.data)
     errors = _check(yaml_text, where.name if where else f"{imported.data['runbook']}.yaml")
@@ -173,6 +176,13 @@ def run_import(args: argparse.Namespace) -> int:
     if where is not None:
         print(f"wrote {where} ({len(imported.data['steps'])} steps)", file=sys.stderr)
     return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def escape(text: str) -> str:
+    """Text from a playbook, safe for a terminal: control and format characters as escapes."""
+    from engine.drill.narrate import escape as _escape
+
+    return _escape(text)
 
 
 def _check(text: str, name: str) -> int:
@@ -191,5 +201,7 @@ def _check(text: str, name: str) -> int:
         for finding in result.findings:
             level = "error" if finding.severity is Severity.ERROR else "warning"
             errors += finding.severity is Severity.ERROR
-            print(f"tabletop: {level}: {name}:{finding.line}: {finding.message} [{finding.rule}]", file=sys.stderr)
+            print(f"tabletop: {level}: {name}:{finding.line}: {escape(finding.message)} [{finding.rule}]",
+                  file=sys.stderr)
     return errors
+

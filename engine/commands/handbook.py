@@ -66,7 +66,7 @@ def run_handbook(args: argparse.Namespace) -> int:
 
         missing = pdf_available()
         if missing:
-            return fail(f"PDF needs the optional extra and Pango: pip install 'tabletop[pdf]' ({missing})")
+            return fail(f"PDF needs the optional extra and Pango: pip install -e '.[pdf]' in the checkout ({missing})")
     output = args.output or f"{DEFAULT_FOLDER}/{_stem(args.scenario, args.audience)}.{args.format}"
     if args.output is None:
         Path(DEFAULT_FOLDER).mkdir(parents=True, exist_ok=True)

@@ -183,7 +183,8 @@ def _needs_cryptography() -> None:
     try:
         import cryptography  # noqa: F401
     except ImportError:
-        raise _Anchor("seals need the cryptography package: pip install 'tabletop[seal]'", EXIT_USAGE) from None
+        raise _Anchor("seals need the cryptography package: pip install -e '.[seal]' in the checkout",
+                      EXIT_USAGE) from None
 
 
 def run_seal(args: argparse.Namespace) -> int:

@@ -136,10 +136,11 @@ def run_export(args: argparse.Namespace) -> int:
         where = target(args.output, force=args.force)  # None: stdout (csv), or SCENARIO-ID.xlsx (xlsx)
     except OutputError as exc:
         return _fail(str(exc))
-    doc = validate([args.scenario]).documents[0]
+    result = validate([args.scenario])
+    doc = result.documents[0]
     if doc.unreadable:
         return _fail(f"{args.scenario} could not be read; run `tabletop validate {args.scenario}`", EXIT_UNREADABLE)
-    if doc.kind != "scenario" or doc.model is None:
+    if doc.kind != "scenario" or doc.model is None or result.broken(doc.path):
         return _fail(f"{args.scenario} is not a valid scenario; run `tabletop validate {args.scenario}`",
                      EXIT_FINDINGS)
     scenario = doc.model
@@ -301,3 +302,4 @@ def _check(text: str, name: str, runbook_files: list[str], rows: list[int]) -> i
             errors += finding.severity is Severity.ERROR
             print(f"tabletop: {level}: {place}: {escape(finding.message)} [{finding.rule}]", file=sys.stderr)
     return errors
+

@@ -32,7 +32,7 @@ good part, with that stated first and a warning on stderr.
 
 Files are named after the log (LOG-STEM.md ...). An existing file is replaced only
 when it is a report of the same drill (or with --force). PDF needs WeasyPrint:
-pip install 'tabletop[pdf]'.
+pip install -e '.[pdf]' in the checkout.
 
 exit codes:
   0  report written (also for a log that failed verification: the report says so)
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     skipped_pdf = None
     if "pdf" in kinds and (why := render.pdf_available()):
         if args.format == "pdf":
-            return _fail(f"PDF needs WeasyPrint: pip install 'tabletop[pdf]' ({why})")
+            return _fail(f"PDF needs WeasyPrint: pip install -e '.[pdf]' in the checkout ({why})")
         kinds.remove("pdf")
         skipped_pdf = why
     try:
@@ -248,7 +248,7 @@ def _write(outputs: dict[str, bytes], targets: dict[str, Path | None], skipped_p
         print(f"wrote {path}" + (" (replaced the previous report)" if replaced else ""))
     if skipped_pdf:
         print(f"tabletop: note: no PDF: WeasyPrint is not usable ({skipped_pdf}); "
-              "pip install 'tabletop[pdf]'", file=sys.stderr)
+              "pip install -e '.[pdf]' in the checkout", file=sys.stderr)
     return EXIT_OK
 
 

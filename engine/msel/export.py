@@ -122,12 +122,13 @@ def write_xlsx(scenario: Scenario, path: Path) -> None:
     cell, never a formula. Raises XlsxTextError for a control character a cell cannot hold."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     grid, about = rows(scenario), scenario_rows(scenario)
     _xlsx_safe("MSEL", grid)
     _xlsx_safe("Scenario", about)
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = "MSEL"
     widths = {"number": 8, "time": 13, "real": 22, "say": 70, "expect": 50, "services": 34, "condition": 34}
     for r, row in enumerate(grid, start=1):
@@ -139,7 +140,7 @@ def write_xlsx(scenario: Scenario, path: Path) -> None:
             if r == 1:
                 cell.font = Font(bold=True)
     for c, (key, _) in enumerate(EXPORT_COLUMNS, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=c).column_letter].width = widths.get(key, 18)
+        sheet.column_dimensions[get_column_letter(c)].width = widths.get(key, 18)
     sheet.freeze_panes = "A2"
     meta = book.create_sheet("Scenario")
     for r, row in enumerate(about, start=1):

@@ -129,11 +129,17 @@ def _clocks(slots: list[Slot], anchor: dt.datetime | None, where: Callable[[int]
     undated = [row for row, moment in walls if moment is None]
     if undated:
         raise MselError(f"{where(undated[0])}: no time of day to place the row at")
-    moments = [m for _, m in walls if m is not None]
+    moments = _comparable([m for _, m in walls if m is not None], anchor)
+    placed = [(row, m) for (row, _), m in zip(walls, moments, strict=True)]
+    on_dates = [row for row, m in placed if m.year != _BASE.year]
+    off_dates = [row for row, m in placed if m.year == _BASE.year]
+    if on_dates and off_dates and anchor is None:
+        raise MselError(f"{where(off_dates[0])}: a time with no date, while row {on_dates[0]} has one; "
+                        "give every row a date (a Date cell holds for the rows below it)")
     zero = anchor or min(moments)
-    notes = [f"T+0 is {_show(zero)}" + (" (--anchor)" if anchor else f" (row {walls[moments.index(zero)][0]}, "
+    notes = [f"T+0 is {_show(zero)}" + (" (--anchor)" if anchor else f" (row {placed[moments.index(zero)][0]}, "
                                           "the earliest)")]
-    out = [_since(m, zero, row, where) for row, m in walls]  # type: ignore[arg-type]
+    out = [_since(m, zero, row, where) for row, m in placed]
     written = zero if zero.tzinfo is not None else None
     if written is None and any(s.date is not None and s.date.kind == "date" for s in slots):
         notes.append("the file gives no time zone, so the scenario gets no anchor; pass --anchor "
@@ -164,6 +170,14 @@ def _clock_of(slot: Slot, day: int, previous: int | None,
         day += 1
     base = _BASE if anchor is None else dt.datetime.combine(anchor.date(), dt.time(), anchor.tzinfo)
     return base + dt.timedelta(days=day, seconds=seconds), day, seconds
+
+
+def _comparable(moments: list[dt.datetime], anchor: dt.datetime | None) -> list[dt.datetime]:
+    """All naive or all aware: when any moment has a zone, the others are taken in the anchor's zone (else UTC)."""
+    if all(m.tzinfo is None for m in moments) and anchor is None:
+        return moments
+    zone = anchor.tzinfo if anchor is not None and anchor.tzinfo is not None else dt.UTC
+    return [m if m.tzinfo is not None else m.replace(tzinfo=zone) for m in moments]
 
 
 def _zoned(moment: dt.datetime, anchor: dt.datetime | None) -> dt.datetime:

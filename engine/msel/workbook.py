@@ -62,12 +62,21 @@ def read_xlsx(path: str, sheet_name: str | None) -> Table:
     return table
 
 
-def _reason(exc: Exception) -> str:
+def _reason(exc: BaseException) -> str:
+    """Why openpyxl could not read it, in a few words; an entity declaration anywhere in the chain is named."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    for item in chain:
+        name = type(item).__name__
+        if "Entities" in name or "DTD" in name or "ExternalReference" in name:
+            return "it declares XML entities, which tabletop does not expand"
     text = str(exc).splitlines()[0][:160] if str(exc) else ""
-    name = type(exc).__name__
-    if "Entities" in name or "DTD" in name or "entit" in text.lower():
-        return "it declares XML entities, which tabletop does not expand"
-    return f"{name}: {text}" if text else name
+    if type(exc).__name__ == "ParseError":
+        return f"the sheet's XML is broken: {text}"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _choose(path: str, book: Any, name: str | None) -> tuple[Any, str | None]:
@@ -116,8 +125,12 @@ def _records(path: str, sheet: Any) -> tuple[list[tuple[int, list[Any]]], int]:
     except MselError:
         raise
     except Exception as exc:  # a cell whose type and value disagree, a bad date serial, broken XML
+        reason = _reason(exc)
+        if reason.startswith(("the sheet's XML", "it declares")):
+            raise MselError(f"{path}: sheet {sheet.title!r}: not readable ({reason}); re-save the workbook "
+                            "from a spreadsheet program") from None
         raise MselError(f"{path}: sheet {sheet.title!r}: row {last + 1}: a cell cannot be read "
-                        f"({_reason(exc)}); re-type that row's cells") from None
+                        f"({reason}); re-type that row's cells") from None
     return records, width
 
 

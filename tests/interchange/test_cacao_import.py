@@ -158,8 +158,59 @@ def test_missing_required_field_names_its_path(tmp_path: Path, capsys: pytest.Ca
 
 def test_missing_step_field_names_its_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = _playbook()
+    del data["workflow"][PARALLEL]["next_steps"]
+    assert f'$.workflow["{PARALLEL}"].next_steps: missing required field' in _fails(tmp_path, capsys, data)
+
+
+def test_action_without_commands_or_agent_is_a_step_with_a_warning(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Process playbooks drawn from BPMN have action steps with no commands; CACAO requires both."""
+    data = _playbook()
     del data["workflow"][NOTIFY]["commands"]
-    assert f'$.workflow["{NOTIFY}"].commands: missing required field' in _fails(tmp_path, capsys, data)
+    del data["workflow"][NOTIFY]["agent"]
+    code, _, out = _import(tmp_path, data)
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert f'$.workflow["{NOTIFY}"].commands: no commands (a process step); imported with an empty checklist' in err
+    assert "$.workflow[*].agent: missing on 1 action step (required by CACAO); those steps have no owner" in err
+    step = validate([str(out)]).documents[0].model.steps["warn-staff"]
+    assert step.do == [] and step.owner is None
+
+
+def test_if_condition_without_on_false_continues_the_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = _playbook()
+    data["workflow"][IF]["condition"] = "[ipv4-addr:value = '10.0.0.1']"  # not an event: a decision
+    code, _, out = _import(tmp_path, data)
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert f'$.workflow["{IF}"].on_false: not given: the decision\'s option `no` opens nothing' in err
+    decide = validate([str(out)]).documents[0].model.steps["decide"]
+    assert list(decide.decision.options) == ["yes", "no"]
+    assert decide.decision.options["no"].next == []
+
+
+def test_every_dropped_property_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = _playbook()
+    data.update(playbook_variables={"__x__": {"type": "string"}}, priority=0, severity=80, impact=50)
+    data["workflow"][TRIAGE]["delay"] = 100
+    code, _, _ = _import(tmp_path, data)
+    err = capsys.readouterr().err
+    assert code == 0, err
+    for key in ("playbook_variables", "priority", "severity", "impact"):
+        assert [line for line in err.splitlines() if f": $.{key}: not carried over" in line], key
+    assert "$.workflow[*].delay: not carried over (1 step)" in err
+
+
+def test_every_schema_problem_in_one_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = _playbook()
+    del data["created_by"]
+    data["workflow"][TRIAGE]["on_completion"] = _id("action", 99)
+    data["workflow"][NOTIFY]["type"] = "goto"
+    code, _, out = _import(tmp_path, data)
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("tabletop: error:")]
+    assert code == 2 and not out.exists()
+    assert len(errors) == 3, errors
+    assert "$.created_by: missing required field" in errors[0]
 
 
 def test_dangling_link_names_its_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,53 @@
+"""The README's commands are real: each parses with today's options, and its examples fit together."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from engine.cli import build_parser
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def _commands() -> list[str]:
+    blocks = re.findall(r"```sh\n(.*?)```", README, re.S)
+    lines = "\n".join(blocks).replace("\\\n", " ").splitlines()
+    out = []
+    for line in lines:
+        line = re.sub(r"\s+#.*$", "", line).split(" > ")[0].strip()
+        if line.startswith("tabletop "):
+            out.append(line)
+    return out
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_readme_command_parses(command: str) -> None:
+    argv = shlex.split(command)[1:]
+    try:
+        build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse refuses: a stale option or a missing argument
+        pytest.fail(f"{command!r} does not parse (exit {exc.code})")
+
+
+def test_the_report_example_reports_the_team_drill_it_played() -> None:
+    commands = _commands()
+    play = next(c for c in commands if c.startswith("tabletop play") and "--team" in c and "--log" in c)
+    log = shlex.split(play)[shlex.split(play).index("--log") + 1]
+    assert any(c.startswith(f"tabletop report {log}") for c in commands)
+
+
+def test_imports_do_not_clobber_shipped_files() -> None:
+    for command in _commands():
+        if " import " in command:
+            assert "--force" not in command, command
+            target = shlex.split(command)[shlex.split(command).index("-o") + 1]
+            assert not target.startswith(("runbooks/", "scenarios/")), command
+
+
+def test_install_hints_name_the_checkout() -> None:
+    assert "pip install 'tabletop" not in README and "pip install tabletop" not in README
+    assert ". .venv/bin/activate" in README
