@@ -1,9 +1,10 @@
 """One drill log -> a `DrillSummary`: what the readiness view and the improvement plan need from it.
 
 This is the one place that reads drill logs for them. It folds the log with
-the report's fold (engine.drill.replay) against a plan made from the log alone
-(engine.report.skeleton), so a summary depends on the log's bytes and nothing
-else and can be cached by the log's hash (engine.readiness.cache).
+the one replay (engine.drill.replay.fold_log) against a plan made from the
+log alone (engine.report.skeleton), reading each event through its typed
+payload (engine.drill.events), so a summary depends on the log's bytes and
+nothing else and can be cached by the log's hash (engine.readiness.cache).
 
 A summary is plain JSON-able data:
 - `mode`: `live` (the console), `headless` (`tabletop play`), or None for a log
@@ -86,14 +87,20 @@ def summarize(path: str, raw: bytes | None = None) -> DrillSummary:
                        drill_id=hashlib.sha256(raw.split(b"\n", 1)[0]).hexdigest())
     if read.problem:
         out.problem = f"line {read.problem.line}: {read.problem.message}"
-    if not read.events or read.events[0].type != ev.STARTED:
+    try:
+        start = read.events[0].payload() if read.events else None
+    except ev.DecodeError as exc:
+        start = None
+        out.problem = out.problem or f"line 1: {exc}"
+    if not isinstance(start, ev.Started):
         out.problem = out.problem or "not a drill log: it does not start with drill.started"
         return out
-    _start(out, read.events[0].data, read.events[0].wall)
+    _start(out, start, read.events[0].wall)
     if out.started is None:
         return out
+    watcher = _Watcher(out)
     try:
-        played = fold_log(plan_from_log(read.events), read.events)
+        played = fold_log(plan_from_log(read.events), read.events, watcher)
     except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:  # a hand-made log's oddities
         out.problem = out.problem or f"the log cannot be replayed: {exc}"
         return out
@@ -101,19 +108,18 @@ def summarize(path: str, raw: bytes | None = None) -> DrillSummary:
         out.problem = out.problem or played.problem
     out.ended = played.state.ended
     out.last = played.events[-1].wall if played.events else None
-    _events(out, played.events)
     return out
 
 
-def _start(out: DrillSummary, data: dict[str, Any], wall: Any) -> None:
-    out.mode = data.get("mode") if isinstance(data.get("mode"), str) else None
-    found = data.get("scenario")
-    scenario: dict[str, Any] = found if isinstance(found, dict) else {}
-    out.scenario = str(scenario["id"]) if scenario.get("id") else None
-    out.scenario_sha256 = str(scenario["sha256"]) if scenario.get("sha256") else None
-    for entry in data.get("runbooks") or []:
-        if isinstance(entry, dict) and entry.get("id"):
-            out.runbooks[str(entry["id"])] = str(entry.get("sha256") or "")
+def _start(out: DrillSummary, start: Any, wall: Any) -> None:
+    """What drill.started (an engine.drill.events.Started) says: mode, files, and when."""
+    out.mode = start.mode
+    if start.scenario is not None:
+        out.scenario = start.scenario.id or None
+        out.scenario_sha256 = start.scenario.sha256 or None
+    for logged in start.runbooks:
+        if logged.id:
+            out.runbooks[logged.id] = logged.sha256 or ""
     out.started = wall if _readable_wall(wall) else None
     if out.started is None:
         out.problem = out.problem or "drill.started has no wall time between the years 1900 and 2999"
@@ -131,22 +137,28 @@ def _readable_wall(wall: Any) -> bool:
     return True
 
 
-def _events(out: DrillSummary, events: list[Any]) -> None:
-    from engine.drill import events as ev
+class _Watcher:
+    """Called by the fold after each event it applies, with the event's typed payload: keeps the ratings,
+    the steps done with their time, and the areas for improvement, each with its line."""
 
-    started: dict[str, float] = {}
-    for event in events:
-        kind, data, line = event.type, event.data, event.seq + 1
-        if kind == ev.RATING:
-            out.ratings[str(data["objective"])] = [str(data["rating"]), line]
-        elif kind == ev.STEP_STARTED:
-            started.setdefault(str(data["step"]), float(event.t))
-        elif kind == ev.STEP_DONE:
-            key = str(data["step"])
-            begun = started.get(key)
-            out.steps[key] = [float(event.t) - begun if begun is not None else None, line]
-        elif kind == ev.NOTE and data.get("kind") == "improvement":
-            out.improvements.append({
-                "line": line, "wall": event.wall, "text": str(data["text"]), "step": data.get("step"),
-                **{name: str(data.get(name) or "") for name in ("action", "element", "owner", "due", "by")},
-            })
+    def __init__(self, out: DrillSummary) -> None:
+        self.out = out
+        self.started: dict[str, float] = {}
+
+    def __call__(self, event: Any, payload: Any, state: Any) -> None:
+        from engine.drill import events as ev
+
+        out, line = self.out, event.seq + 1
+        match payload:
+            case ev.Rating(objective=objective, rating=rating):
+                out.ratings[objective] = [rating, line]
+            case ev.StepStarted(step=step):
+                self.started.setdefault(step, float(event.t))
+            case ev.StepDone(step=step):
+                begun = self.started.get(step)
+                out.steps[step] = [float(event.t) - begun if begun is not None else None, line]
+            case ev.Note(kind="improvement"):
+                out.improvements.append({
+                    "line": line, "wall": event.wall, "text": payload.text, "step": payload.step,
+                    **{name: getattr(payload, name) or "" for name in ("action", "element", "owner", "due", "by")},
+                })

@@ -150,8 +150,9 @@ def test_a_log_with_an_absurd_start_time_is_listed_not_counted(root: Path, capsy
     from engine.drill.log import GENESIS, encode
 
     (root / "tabletop.toml").write_text('drill_every = "90d"\n', encoding="utf-8")
-    start = Event(0, wall, 0, "drill.started", {"version": 1, "mode": "live", "scenario": {"id": "x"},
-                                                "runbooks": [{"id": "admin-console-loss", "sha256": "0"}]})
+    files = {"scenario": {"id": "x", "path": "x.yaml", "sha256": "0"},
+             "runbooks": [{"id": "admin-console-loss", "path": "a.yaml", "sha256": "0"}]}
+    start = Event(0, wall, 0, "drill.started", {"version": 1, "mode": "live", **files})
     (root / "exports" / "drills" / "odd.jsonl").write_bytes(encode(start, GENESIS) + b"\n")
     for fmt in ("text", "html", "json"):
         code, out, err = tabletop(capsys, "readiness", "--format", fmt, "--today", "2026-02-01")
