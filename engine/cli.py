@@ -177,7 +177,7 @@ def run_validate(args: argparse.Namespace) -> int:
     try:
         where = target(args.output, force=args.force)
         config_path = Path(args.config) if args.config else find_config(Path.cwd())
-        if args.config and not config_path.is_file():
+        if args.config and not (config_path and config_path.is_file()):
             return _fail(f"{args.config}: no such settings file")
         config = load_config(config_path, set(rules))
         files = discover(args.paths or ["."], config)

@@ -184,6 +184,7 @@ def dot(runbook: Runbook) -> str:
         '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica"];',
         '  edge [fontname="Helvetica"];',
     ]
+    attrs: dict[str, str]
     for sid, step in runbook.steps.items():
         owner = _owner(step.owner)
         attrs = {"label": _dot_label(_title_lines(runbook, sid) + ([owner] if owner else []))}
@@ -201,7 +202,7 @@ def dot(runbook: Runbook) -> str:
         out.append(f"  {node_id(event, 'e')} {_dot_attrs(attrs)};")
 
     for edge in _edges(graph):
-        attrs: dict[str, str] = {}
+        attrs = {}
         if edge.kind == "option":
             attrs = {"style": "dashed", "color": f'"{OPTION_COLOUR}"', "fontcolor": f'"{OPTION_COLOUR}"'}
         elif edge.kind == "fallback":

@@ -12,6 +12,7 @@ import difflib
 import itertools
 import types
 import typing
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from engine.findings import Severity
@@ -183,12 +184,12 @@ def _container_item(annotation: Any) -> Any:
     return args[-1] if args else None
 
 
-def _repaired(data: Any, errors: list[dict[str, Any]], removed: list[tuple[Path_, int]]) -> Any:
+def _repaired(data: Any, errors: Sequence[Mapping[str, Any]], removed: list[tuple[Path_, int]]) -> Any:
     """A copy of data with the wrong parts dropped and missing keys filled (None: nothing left)."""
     import copy
 
     out = copy.deepcopy(data)
-    def order(error: dict[str, Any]) -> tuple[Any, ...]:  # deepest first, then later list items first
+    def order(error: Mapping[str, Any]) -> tuple[Any, ...]:  # deepest first, then later list items first
         loc = _plain(error["loc"])
         return (len(loc), tuple((1, p) if isinstance(p, int) else (0, 0) for p in loc))
 

@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     rules = all_rules()
     try:
         config_path = Path(args.config) if args.config else find_config(Path.cwd())
-        if args.config and not config_path.is_file():
+        if args.config and not (config_path and config_path.is_file()):
             return _fail(f"{args.config}: no such settings file")
         config = load_config(config_path, set(rules))
     except ConfigError as exc:

@@ -41,8 +41,9 @@ def _compact(data: dict[str, Any]) -> str:
 
 
 def _started(data: dict[str, Any]) -> str:
-    scenario = data.get("scenario") if isinstance(data.get("scenario"), dict) else {}
-    runbooks = data.get("runbooks") if isinstance(data.get("runbooks"), list) else []
+    raw_scenario, raw_runbooks = data.get("scenario"), data.get("runbooks")
+    scenario: dict[str, Any] = raw_scenario if isinstance(raw_scenario, dict) else {}
+    runbooks: list[Any] = raw_runbooks if isinstance(raw_runbooks, list) else []
     plural = "" if len(runbooks) == 1 else "s"
     out = f"scenario {escape(scenario.get('id'))}, {len(runbooks)} runbook{plural}, {_g(data, 'mode')}"
     if data.get("facilitator"):

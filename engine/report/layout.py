@@ -28,7 +28,7 @@ class Layout:
 
 def layered(nodes: list[str], edges: list[tuple[str, str]]) -> Layout:
     """Boxes for `nodes` (in their given order when nothing else decides) and a route for each edge."""
-    g = nx.DiGraph()
+    g: nx.DiGraph[str] = nx.DiGraph()
     g.add_nodes_from(nodes)
     g.add_edges_from((s, t) for s, t in edges if s in g and t in g)
     try:

@@ -221,8 +221,8 @@ def mermaid_path(graph: Any) -> markdown.MdSafe:
     taken = []
     for index, edge in enumerate(e for e in graph.edges if e.source in ids and e.target in ids):
         arrow = "==>" if edge.taken else "-.->" if edge.kind != "needs" else "-->"
-        label = edge.option if edge.kind == "option" else "fallback" if edge.kind == "fallback" else ""
-        text = f'|"{markdown.mermaid_label(label)}"|' if label else ""
+        edge_label = edge.option if edge.kind == "option" else "fallback" if edge.kind == "fallback" else ""
+        text = f'|"{markdown.mermaid_label(edge_label)}"|' if edge_label else ""
         lines.append(f"  {ids[edge.source]} {arrow}{text} {ids[edge.target]}")
         if edge.taken:
             taken.append(str(index))

@@ -240,7 +240,7 @@ def decisions(plan: Plan, played: Played) -> list[m.DecisionItem]:
 
 
 def improvement_plan(plan: Plan, items: list[m.NoteItem]) -> list[m.ImprovementItem]:
-    out = []
+    out: list[m.ImprovementItem] = []
     for note in (n for n in items if n.kind == "improvement"):
         step = plan.steps.get(note.step) if note.step else None
         out.append(m.ImprovementItem(

@@ -5,14 +5,17 @@ so any sequence the real plan allowed folds without complaint, and the report sh
 
 from __future__ import annotations
 
+from typing import Any
+
 from engine.drill import events as ev
 from engine.drill.plan import Plan, PlanInject, PlanStep
 from engine.model import Scenario
 
 
 def plan_from_log(events: list[ev.Event]) -> Plan:
-    start = events[0].data if events and isinstance(events[0].data, dict) else {}
-    scenario_info = start.get("scenario") if isinstance(start.get("scenario"), dict) else {}
+    start: dict[str, Any] = events[0].data if events and isinstance(events[0].data, dict) else {}
+    raw_scenario = start.get("scenario")
+    scenario_info: dict[str, Any] = raw_scenario if isinstance(raw_scenario, dict) else {}
     scenario_id = str(scenario_info.get("id") or "unknown-scenario")
     runbook_ids = [str(f.get("id")) for f in start.get("runbooks") or [] if isinstance(f, dict) and f.get("id")]
     steps: dict[str, PlanStep] = {}

@@ -193,14 +193,14 @@ def _row(report: m.Report, row: tuple[str, object], y: int, x, end: float) -> li
                             _COLOURS["over"], "over target"))
     elif s.done_t is not None and not any(d.step == s.key for d in report.decisions):
         out.append(f'<circle cx="{x(s.done_t)}" cy="{mid}" r="3.5" fill="{_COLOURS["work"]}"/>')
-    for start, stop in s.blocked:  # blocked while still waiting on other steps: a thin line only
-        until = stop if stop is not None else end
-        out.append(_bar(x(start), x(until), mid - 1, 2, _COLOURS["blocked"], "a service it requires was down "
-                        f"while it waited on other steps, {hm(start)} to {hm(until)}"))
-    for start, stop in s.held:
-        until = stop if stop is not None else end
-        out.append(_bar(x(start), x(until), mid - 6, 12, _COLOURS["blocked"], "blocked: a service it requires "
-                        f"was down, {hm(start)} to {hm(until)}"))
+    spans = [(a or 0.0, end if b is None else b) for a, b in s.blocked]
+    for since, till in spans:  # blocked while still waiting on other steps: a thin line only
+        out.append(_bar(x(since), x(till), mid - 1, 2, _COLOURS["blocked"], "a service it requires was down "
+                        f"while it waited on other steps, {hm(since)} to {hm(till)}"))
+    spans = [(a or 0.0, end if b is None else b) for a, b in s.held]
+    for since, till in spans:
+        out.append(_bar(x(since), x(till), mid - 6, 12, _COLOURS["blocked"], "blocked: a service it requires "
+                        f"was down, {hm(since)} to {hm(till)}"))
     if s.skipped_t is not None and s.skipped_by == "facilitator":
         sx = x(s.skipped_t)
         out.append(f'<path d="M{sx - 4},{mid - 4} L{sx + 4},{mid + 4} M{sx - 4},{mid + 4} L{sx + 4},{mid - 4}" '

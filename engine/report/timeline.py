@@ -63,8 +63,9 @@ def _event_entry(plan: Plan, event: ev.Event, decided: dict) -> m.TimelineEntry 
     if event.type == ev.CLOCK_RESUMED:
         return entry("clock", "resumed")
     if event.type == ev.CLOCK_JUMPED:
-        to = float(data["to"])
-        return entry("clock", "jumped", detail=f"to {format_t(to)}, skipping {_hours(to - event.t)}", value=to)
+        target = float(data["to"])
+        return entry("clock", "jumped", detail=f"to {format_t(target)}, skipping {_hours(target - event.t)}",
+                     value=target)
     return None
 
 
