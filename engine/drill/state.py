@@ -70,6 +70,7 @@ class NoteRecord:
     element: str = ""  # capability element: planning, organization, equipment, training, exercise
     owner: str = ""
     due: str = ""  # a date, as written
+    objective: str = ""  # runbook/objective an evaluator linked it to ("" when not given)
 
 
 @dataclass(frozen=True)
@@ -348,7 +349,7 @@ class DrillState:
             case ev.Note():
                 self.notes.append(NoteRecord(payload.kind, payload.text, payload.step, payload.by or "", t,
                                              event.seq, payload.action or "", payload.element or "",
-                                             payload.owner or "", payload.due or ""))
+                                             payload.owner or "", payload.due or "", payload.objective or ""))
             case ev.ServiceChanged():
                 self._settle(self._set_service(payload.service, payload.to, t), t)
             case ev.StepStarted():

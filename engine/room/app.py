@@ -94,7 +94,7 @@ def _evaluator_context(room: Room, request: Request, **extra: Any) -> dict[str, 
     drill = room.drill
     name = unquote(request.cookies.get(NAME_COOKIE, ""))[:MAX_NAME]
     base = f"/e/{room.seats.evaluator}"
-    view = views.evaluator(drill.state, drill.now_t(), room.hub.note_objectives)
+    view = views.evaluator(drill.state, drill.now_t())
     form = {"name": name, **extra.pop("form", {})}
     return {**view, "base": base, "stream": f"{base}/events", "kinds": ev.NOTE_KINDS,
             "elements": ev.CAPABILITY_ELEMENTS, "form": form, **extra}

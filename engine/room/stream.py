@@ -32,7 +32,6 @@ class Hub:
         self.payloads: list[dict[str, Any]] = []  # index = seq
         self._wakers: set[asyncio.Event] = set()
         self._encoded: dict[int, tuple[bytes, float]] = {}  # seq -> (message, clock when encoded): shared
-        self.note_objectives: dict[int, str] = {}  # seq of a note -> the objective an evaluator linked it to
         self._catch_up()
         drill.listeners.append(self.told)
 
@@ -41,18 +40,12 @@ class Hub:
         state = DrillState(self.drill.plan)
         for event in read_log(self.drill.path).events[: self.drill.state.seq + 1]:
             state.apply(event)
-            self._index(event)
             self.payloads.append(public_event(event, state))
-
-    def _index(self, event: ev.Event) -> None:
-        if event.type == ev.NOTE and isinstance(event.data.get("objective"), str):
-            self.note_objectives[event.seq] = event.data["objective"]
 
     def told(self, event: ev.Event) -> None:
         """A drill listener: the event is on disk and applied."""
         if event.seq != len(self.payloads):  # already read from the log
             return
-        self._index(event)
         self.payloads.append(public_event(event, self.drill.state))
         for waker in self._wakers:
             waker.set()

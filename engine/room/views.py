@@ -17,8 +17,9 @@ from typing import Any
 from engine.drill import events as ev
 from engine.drill.state import DrillState
 
-PUBLIC_KINDS = {ev.INJECT_FIRED: "inject", ev.SERVICE_CHANGED: "services", ev.CLOCK_PAUSED: "clock",
-                ev.CLOCK_RESUMED: "clock", ev.CLOCK_JUMPED: "clock", ev.ENDED: "ended", ev.STARTED: "clock"}
+PUBLIC_KINDS: dict[type[ev.Payload], str] = {
+    ev.InjectFired: "inject", ev.ServiceChanged: "services", ev.ClockPaused: "clock", ev.ClockResumed: "clock",
+    ev.ClockJumped: "clock", ev.Ended: "ended", ev.Started: "clock"}
 
 
 def clock_text(seconds: float) -> str:
@@ -62,17 +63,16 @@ def public_event(event: ev.Event, state: DrillState) -> dict[str, Any]:
     nothing but its seq (so a browser can tell it missed nothing) and stands for every event the
     room does not show: steps, ticks, decisions, notes, ratings.
     """
-    kind = PUBLIC_KINDS.get(event.type, "other")
+    payload = event.payload()
+    kind = PUBLIC_KINDS.get(type(payload), "other")
     out: dict[str, Any] = {"seq": event.seq, "kind": kind}
-    if kind == "other":
-        return out
-    if kind == "inject":
-        out["inject"] = fired_inject(state, str(event.data.get("inject")))
+    if isinstance(payload, ev.InjectFired):
+        out["inject"] = fired_inject(state, payload.inject)
         out["module"] = module_of(state, latest_inject(state))
     if kind in ("inject", "services"):
         out["services"] = services(state)
-    if kind == "ended":
-        out["reason"] = str(event.data.get("reason") or "")
+    if isinstance(payload, ev.Ended):
+        out["reason"] = payload.reason or ""
     return out
 
 
@@ -91,24 +91,23 @@ def participant(state: DrillState, now_t: float) -> dict[str, Any]:
             "module": module_of(state, latest_inject(state))}
 
 
-def evaluator(state: DrillState, now_t: float, note_objectives: dict[int, str] | None = None) -> dict[str, Any]:
+def evaluator(state: DrillState, now_t: float) -> dict[str, Any]:
     """The evaluator page: an EEG per objective (its steps, their state, the notes linked to it), the
-    injects fired with what was expected, the notes. `note_objectives`: note seq -> objective key."""
+    injects fired with what was expected, the notes."""
     plan = state.plan
-    linked = note_objectives or {}
     objectives = []
     for key, text in plan.objectives.items():
         steps = [{"key": s.key, "id": s.id, "title": s.title, "state": state.status(s.key).value}
                  for s in plan.steps.values() if key in s.objectives]
         rating = state.ratings.get(key)
         objectives.append({"key": key, "text": text, "steps": steps, "rating": rating.rating if rating else "",
-                           "notes": sum(linked.get(n.seq) == key for n in state.notes)})
+                           "notes": sum(n.objective == key for n in state.notes)})
     injects = []
     for f in sorted(state.fired.values(), key=lambda f: (f.t, f.seq), reverse=True):
         inject = plan.inject(f.id)
         injects.append({**fired_inject(state, f.id), "expect": (inject.expect if inject else None) or ""})
     notes = [{"kind": n.kind, "text": n.text, "by": n.by, "step": n.step or "", "at": clock_text(n.t),
-              "objective": linked.get(n.seq, ""),
+              "objective": n.objective,
               "action": n.action, "element": n.element, "owner": n.owner, "due": n.due}
              for n in reversed(state.notes)]
     return {"title": plan.scenario.title, "clock": clock(state, now_t), "objectives": objectives,
