@@ -88,3 +88,10 @@ def test_declared_kind(tmp_path: Path, text: str, folder: str, kind: str | None)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     assert declared_kind(str(path)) == kind
+
+
+def test_validate_dot_at_the_repository_root_is_clean(monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """What the shipped pre-commit hook runs; test data with copies of the shipped files is excluded by settings."""
+    monkeypatch.chdir(ROOT)
+    assert main(["validate", "."]) == 0, capsys.readouterr().out
