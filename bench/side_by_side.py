@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -75,22 +76,34 @@ class Command:
             self.before()
         env = {**os.environ, "PYTHONPATH": str(self.cwd), "NO_COLOR": "1"}
         start = time.perf_counter()
-        proc = subprocess.Popen(self.argv, cwd=self.cwd, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-        code: int | None = None
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                code = os.waitstatus_to_exitcode(status)
-                break
-            if time.perf_counter() - start > timeout:
-                proc.kill()
-                _, status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.005)
-        proc.returncode = code if code is not None else -9
-        wall = time.perf_counter() - start
-        return Run(usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024, code)
+        proc = subprocess.Popen([PY, "-c", _LAUNCHER, *self.argv], cwd=self.cwd, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            out, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            return Run(timeout, time.perf_counter() - start, float("nan"), None)
+        cpu, wall, rss_kb, code = out.split()
+        return Run(float(cpu), float(wall), int(rss_kb) / 1024, int(code))
+
+
+# Forks the command and reports its own rusage. A process started straight from this benchmark would
+# inherit the benchmark's peak RSS (Linux keeps the high-water mark across fork and exec); a fork of
+# this small launcher starts from the launcher's.
+_LAUNCHER = """
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(usage.ru_utime + usage.ru_stime, time.perf_counter() - start, usage.ru_maxrss,
+      os.waitstatus_to_exitcode(status))
+"""
 
 
 def tabletop(label: str, tree: Path, *args: str, before: Callable[[], None] | None = None) -> Command:
@@ -110,7 +123,7 @@ def compare(title: str, commands: list[Command], runs: int, timeout: float) -> N
     first = results[0]
     for command, measured in zip(commands, results, strict=True):
         cpu = statistics.median(r.cpu for r in measured)
-        rss = max(r.rss_mb for r in measured)
+        rss = max((r.rss_mb for r in measured if r.code is not None), default=float("nan"))
         killed = any(r.code is None for r in measured)
         codes = sorted({r.code for r in measured if r.code is not None})
         shown = f">{timeout:.0f} s" if killed else f"{cpu:8.3f} s"
@@ -120,7 +133,7 @@ def compare(title: str, commands: list[Command], runs: int, timeout: float) -> N
             pairs = [a.cpu / b.cpu for a, b in zip(first, measured, strict=False) if b.cpu > 0]
             if pairs:
                 lo, mid, hi = min(pairs), statistics.median(pairs), max(pairs)
-                line += f"  | {commands[0].label} / this: {mid:.2f}x ({lo:.2f}..{hi:.2f})"
+                line += f"  | first row / this row: {mid:.2f}x ({lo:.2f}..{hi:.2f})"
         print(line, flush=True)
 
 
@@ -229,7 +242,7 @@ def case_console(args: argparse.Namespace, work: Path) -> None:
         line = f"  {label:<34} median {statistics.median(ms):6.0f} ms  best {min(ms):6.0f} ms"
         if times[label] is not base:
             pairs = [a / b for a, b in zip(base, times[label], strict=True)]
-            line += f"  | {rows[0][0]} / this: {statistics.median(pairs):.2f}x"
+            line += f"  | first row / this row: {statistics.median(pairs):.2f}x"
         print(line, flush=True)
 
 

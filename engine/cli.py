@@ -169,7 +169,7 @@ def run_validate(args: argparse.Namespace) -> int:
     from engine.rules import all_rules
     from engine.validate import UsageError, discover, validate
 
-    rules = all_rules()
+    rules = all_rules()  # ids only: a rule's module is imported when it is looked at
     try:
         day = today(args.today)
     except ValueError as exc:
