@@ -38,8 +38,8 @@ _BUILT_IN = ("validate", "rules", "schema", "graph")  # defined here; the others
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The whole command line; given one of the commands defined here, only what it needs
-    (the other commands' modules are not imported, so `tabletop validate` starts sooner)."""
+    """The whole command line; given a command's name, only that command (the other commands'
+    modules are not imported, so `tabletop validate` and the console start sooner)."""
     parser = argparse.ArgumentParser(
         prog="tabletop",
         description="Tabletop-exercise runbooks as code: validate runbooks and scenarios, facilitate drills "
@@ -113,7 +113,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     from engine.commands import COMMAND_MODULES
 
-    for name in COMMAND_MODULES:
+    # `tabletop drill ...` needs only the drill command's module; help and mistakes need them all
+    for name in [command] if command in COMMAND_MODULES else COMMAND_MODULES:
         try:
             module = importlib.import_module(f"engine.commands.{name}")
         except ModuleNotFoundError as exc:
