@@ -73,7 +73,7 @@ def resolve_plain(text: str) -> str:
 class _Frame:
     """An open mapping or list: its container, where it is, and for a mapping the key waiting for a value."""
 
-    __slots__ = ("anchor", "container", "is_map", "key", "merge", "merged", "path")
+    __slots__ = ("anchor", "container", "is_map", "key", "key_path", "merge", "merged", "path")
 
     def __init__(self, container: Any, path: Path_, anchor: _Anchor | None) -> None:
         self.container = container
@@ -81,6 +81,7 @@ class _Frame:
         self.anchor = anchor
         self.is_map = isinstance(container, dict)
         self.key: str | None = None  # a mapping's key read, its value not yet
+        self.key_path: Path_ = path  # path + (key,): one tuple for the key's and the value's position
         self.merge = False  # the key read is `<<`: its value fills in keys the mapping lacks
         self.merged: list[Any] = []
 
@@ -216,7 +217,7 @@ class Composer:
                 if parent.key is None:
                     skip, depth = self._key(parent, event, kind is ScalarEvent, kind is AliasEvent, at)
                     continue
-                path = parent.path if parent.merge else parent.path + (parent.key,)
+                path = parent.path if parent.merge else parent.key_path
             else:
                 path = parent.path + (len(parent.container),)
             if kind is ScalarEvent:
@@ -273,6 +274,7 @@ class Composer:
         if self.log is not None:
             self.log.append((path, at, True))
         frame.key = name
+        frame.key_path = path
         return 0, 0
 
     def _place(self, frame: _Frame, value: Any) -> None:
