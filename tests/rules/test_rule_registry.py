@@ -103,3 +103,18 @@ def test_every_rule_has_a_fixture_expecting_it() -> None:
     for rule_id, test_file in TESTED_ELSEWHERE.items():
         assert rule_id in all_rules()
         assert rule_id in (Path(__file__).parent / test_file).read_text(encoding="utf-8")
+
+
+def test_the_stage_table_lists_every_rule_module_at_its_stage() -> None:
+    """engine.rules.STAGES (what validate imports by stage) and the folder agree: a new rule module
+    must be added there, at the stage its RULE declares."""
+    from engine.rules import STAGES
+
+    folder = sorted(p.stem.replace("_", "-") for p in (ROOT / "engine" / "rules").glob("*.py")
+                    if not p.stem.startswith("_") and p.stem != "base")
+    listed = sorted(rule_id for ids in STAGES.values() for rule_id in ids)
+    assert listed == folder, "add the new rule's id to STAGES in engine/rules/__init__.py"
+    for stage, ids in STAGES.items():
+        for rule_id in ids:
+            module = importlib.import_module(f"engine.rules.{rule_id.replace('-', '_')}")
+            assert module.RULE.stage == stage, f"{rule_id} is listed under {stage}, its RULE says {module.RULE.stage}"
