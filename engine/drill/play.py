@@ -16,13 +16,14 @@ second, with runbooks unfinished, is a deadlock.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from engine.drill import events as ev
 from engine.drill.clock import FakeClock
+from engine.drill.frontier import Frontier, InjectQueue
 from engine.drill.plan import Plan
 from engine.drill.session import Drill
 from engine.drill.state import UNFINISHED, DrillState, StepStatus
@@ -101,6 +102,8 @@ class Player:
         self.held: set[str] = set()  # steps at work that a service outage has blocked
         self.restarted: dict[str, float] = {}  # step -> when it went back to work after a block
         self._recall_blocks()
+        self.frontier = Frontier(self.state)  # ready, active, unfinished: updated by each event, not rescanned
+        self.injects = InjectQueue(self.state)
 
     # ----- choices -----
 
@@ -147,16 +150,16 @@ class Player:
         while True:
             self._settle()
             now = self.now()
-            upcoming = [t for t, _ in self.state.upcoming()]
-            if self.state.finished() and not upcoming:
+            upcoming = self.injects.soonest()
+            if self.frontier.finished and upcoming is None:
                 return "finished"
-            moves = upcoming + self._finish_times()
+            moves = ([] if upcoming is None else [upcoming]) + self._finish_times()
             if not moves:
                 return "deadlock: nothing can move any more"
             soonest = min(moves + [t for t in self._note_times() if t > now])
             if soonest > self.cap:
                 cap = f"the safety cap, {self.cap / 3600:g}h of scenario time"
-                if self.state.finished():
+                if self.frontier.finished:
                     return f"finished; injects due after {cap} were not fired"
                 return f"deadlock: stopped at {cap}"
             self.clock.advance(max(0.0, soonest - now))
@@ -169,7 +172,7 @@ class Player:
         changed = True
         while changed:
             changed = False
-            for inject in self.state.due(self.now()):
+            for inject in self.injects.due(self.now()):
                 if inject.id not in self.state.fired:
                     self._record(self.drill.fire, inject.id)
                     changed = True
@@ -181,23 +184,26 @@ class Player:
             for note in [n for n in self.notes if self._note_due(n)]:
                 self._take(note)
                 changed = True
-            for key in self.plan.steps:
-                if self.state.status(key) is StepStatus.READY:
+            for key in self.frontier.in_order(self.frontier.ready):
+                if self.state.status(key) is StepStatus.READY:  # starting one step cannot stop another
                     self._record(self.drill.start_step, key)
                     changed = True
 
     def _time_up(self) -> list[str]:
         now = self.now()
-        return [key for key in self.plan.steps if self.state.status(key) is StepStatus.ACTIVE
-                and self._finish_time(key) <= now + _EPSILON]
+        return [key for key in self.frontier.in_order(self.frontier.active)
+                if self._finish_time(key) <= now + _EPSILON]
 
     def _finish_time(self, key: str) -> float:
         started = self.restarted.get(key, self.state.steps[key].started_t)
         return (started or 0.0) + self.duration(key)
 
-    def _watch_blocks(self, state: DrillState, t: float) -> None:
-        """A step blocked while at work starts its time again when its service is back (as explore has it)."""
-        for key, record in state.steps.items():
+    def _watch_blocks(self, state: DrillState, t: float, keys: Iterable[str] | None = None) -> None:
+        """A step blocked while at work starts its time again when its service is back (as explore has it).
+
+        `keys`: the steps whose status the last event changed (None: every step)."""
+        for key in state.steps if keys is None else keys:
+            record = state.steps[key]
             if record.started_t is None or record.done_t is not None:
                 continue
             status = state.status(key)
@@ -220,7 +226,7 @@ class Player:
 
     def _finish_times(self) -> list[float]:
         """When each active step's time is up. A blocked step cannot finish, so it is not here."""
-        return [self._finish_time(k) for k in self.plan.steps if self.state.status(k) is StepStatus.ACTIVE]
+        return [self._finish_time(k) for k in self.frontier.active]
 
     def _finish(self, key: str) -> None:
         if self.plan.steps[key].options:
@@ -254,9 +260,26 @@ class Player:
 
     def _record(self, action: Callable[..., ev.Event], *args: Any) -> None:
         event = action(*args)
-        self._watch_blocks(self.state, event.t)
+        changed = self.frontier.update(self._touched(action, args))
+        self._watch_blocks(self.state, event.t, changed)
+        if action == self.drill.decide or action == self.drill.complete_step:
+            self.injects.arm(args[0])
         if self.progress:
             self.progress(event)
+
+    def _touched(self, action: Callable[..., ev.Event], args: tuple[Any, ...]) -> list[str]:
+        """The steps an action of this player can change directly (the Frontier follows on from them)."""
+        drill = self.drill
+        if action == drill.fire:
+            inject = self.plan.inject(args[0])
+            return self.frontier.links.for_inject(inject) if inject else []
+        if action == drill.start_step or action == drill.complete_step:
+            return [args[0]]
+        if action == drill.decide:
+            return [args[0], *(t for targets in (self.plan.steps[args[0]].options or {}).values() for t in targets)]
+        if action in (drill.note, drill.end, drill.rate, drill.answer):
+            return []
+        return list(self.plan.steps)  # anything else: look at every step
 
 
 def stuck_steps(state: DrillState) -> list[Stuck]:
