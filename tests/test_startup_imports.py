@@ -33,8 +33,8 @@ RUNBOOK_RULES = [
     "option_no_next", "unknown_fallback", "unknown_need", "unknown_next", "unknown_objective", "unknown_role",
     "unknown_service", "unreachable_step", "unused_objective", "unused_role", "unused_service",
 ]
-CORE = ["engine", "engine.cli", "engine.compose", "engine.config", "engine.duration", "engine.findings",
-        "engine.formats", "engine.formats.text", "engine.load", "engine.model", "engine.rules",
+CORE = ["engine", "engine.bounds", "engine.cli", "engine.compose", "engine.config", "engine.duration",
+        "engine.findings", "engine.formats", "engine.formats.text", "engine.load", "engine.model", "engine.rules",
         "engine.rules._scenario", "engine.rules.base", "engine.rules.duplicate_id", "engine.schema",
         "engine.validate"]
 # the runbook rules and what they share: the graph (without networkx) and the static path walk
