@@ -117,7 +117,7 @@ def validate(files: list[str], config: Config | None = None, *, found: set[str] 
             raw.extend(module.check(subject, project))
     for module in checks("project") if project.runbooks or project.scenarios else ():
         raw.extend(module.check(project))
-    for module in checks("improvements"):
+    for module in checks("improvements") if project.improvements else ():
         for subject in project.improvements:
             raw.extend(module.check(subject, project))
     findings = _settle(raw, documents, config)

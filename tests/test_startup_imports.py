@@ -33,10 +33,10 @@ RUNBOOK_RULES = [
     "option_no_next", "unknown_fallback", "unknown_need", "unknown_next", "unknown_objective", "unknown_role",
     "unknown_service", "unreachable_step", "unused_objective", "unused_role", "unused_service",
 ]
-CORE = ["engine", "engine.bounds", "engine.cli", "engine.compose", "engine.config", "engine.duration",
-        "engine.findings", "engine.formats", "engine.formats.text", "engine.load", "engine.model", "engine.rules",
-        "engine.rules._scenario", "engine.rules.base", "engine.rules.duplicate_id", "engine.schema",
-        "engine.validate"]
+CORE = ["engine", "engine.bounds", "engine.cli", "engine.commands", "engine.commands.output", "engine.compose",
+        "engine.config", "engine.duration", "engine.findings", "engine.formats", "engine.formats.text",
+        "engine.load", "engine.model", "engine.rules", "engine.rules._scenario", "engine.rules.base",
+        "engine.rules.duplicate_id", "engine.schema", "engine.terminal", "engine.validate"]
 # the runbook rules and what they share: the graph (without networkx) and the static path walk
 RUNBOOK = ["engine.graph", "engine.paths", "engine.rules._runbook", *(f"engine.rules.{r}" for r in RUNBOOK_RULES)]
 THIRD_PARTY = ["_ruamel_yaml", "annotated_types", "pydantic", "pydantic_core", "ruamel", "typing_extensions",

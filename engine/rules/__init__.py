@@ -36,11 +36,16 @@ STAGES: dict[str, tuple[str, ...]] = {
                 "needs-on-event", "option-no-next", "unknown-fallback", "unknown-need", "unknown-next",
                 "unknown-objective", "unknown-role", "unknown-service", "unreachable-step", "unused-objective",
                 "unused-role", "unused-service"),
-    "scenario": ("inject-after-duration", "inject-empty", "inject-order", "inject-timing", "inject-unheard-event",
-                 "inject-unknown-objective", "inject-unknown-option", "inject-unknown-role",
-                 "inject-unknown-service", "inject-unknown-step", "unknown-runbook"),
+    "scenario": ("exercise-unknown-capability", "inject-after-duration", "inject-empty", "inject-order",
+                 "inject-timing", "inject-unheard-event", "inject-unknown-objective", "inject-unknown-option",
+                 "inject-unknown-role", "inject-unknown-service", "inject-unknown-step", "module-after-duration",
+                 "module-empty", "module-inject-outside", "module-order", "module-shared-inject", "module-timing",
+                 "module-unknown-condition", "module-unknown-inject", "question-unknown-objective",
+                 "question-unknown-role", "unknown-runbook"),
     "project": ("duplicate-id",),
     "explore": ("explore-blocked-forever", "explore-deadlock", "explore-unfinished"),
+    "improvements": ("improvement-duplicate-id", "improvement-no-reason", "improvement-overdue",
+                     "improvement-unassigned", "improvement-unknown-link"),
 }
 
 
