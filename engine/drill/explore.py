@@ -34,6 +34,7 @@ from typing import Any
 
 from engine.drill import events as ev
 from engine.drill.clock import format_wall, parse_wall
+from engine.drill.frontier import Frontier, Links
 from engine.drill.plan import Plan
 from engine.drill.state import DrillState, StepStatus
 
@@ -53,6 +54,7 @@ class _Run:
     held: set[str]  # started steps that were blocked while at work
     choices: list[tuple[str, str]]  # (decision step, option), in the order made
     cut_off: bool = False  # stopped at the horizon
+    frontier: Frontier | None = None  # the ready and active steps, kept up to date event by event
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,9 @@ def fork_by_deepcopy(run: _Run) -> _Run:
     memo = {id(run.state.plan): run.state.plan}
     for inject in run.state.plan.injects:
         memo[id(inject)] = inject
-    return _Run(copy.deepcopy(run.state, memo), list(run.events), run.t, dict(run.finish), set(run.held),
-                list(run.choices))
+    state = copy.deepcopy(run.state, memo)
+    return _Run(state, list(run.events), run.t, dict(run.finish), set(run.held), list(run.choices),
+                frontier=run.frontier.copy(state) if run.frontier else None)
 
 
 def fork_by_refold(run: _Run) -> _Run:
@@ -99,7 +102,8 @@ def fork_by_refold(run: _Run) -> _Run:
     state = DrillState(run.state.plan)
     for event in run.events:
         state.apply(event)
-    return _Run(state, list(run.events), run.t, dict(run.finish), set(run.held), list(run.choices))
+    return _Run(state, list(run.events), run.t, dict(run.finish), set(run.held), list(run.choices),
+                frontier=run.frontier.copy(state) if run.frontier else None)
 
 
 class Exploration:
@@ -123,10 +127,12 @@ class Exploration:
         self._base = parse_wall(scenario.anchor) if scenario.anchor else datetime(2026, 1, 1, tzinfo=UTC)
         self._durations = {key: step.target if step.target is not None else DEFAULT_STEP_SECONDS
                            for key, step in plan.steps.items()}
+        self._links = Links(plan)
 
     def __iter__(self) -> Iterator[PathEnd]:
         root = _Run(DrillState(self.plan), [], 0.0, {}, set(), [])
         self._record(root, ev.STARTED, {"mode": "explore", "participants": {}})
+        root.frontier = Frontier(root.state, self._links)
         pending: list[tuple[_Run, str | None, str | None]] = [(root, None, None)]
         while pending:
             if self.paths >= self.limit:
@@ -155,7 +161,21 @@ class Exploration:
     def _record(self, run: _Run, kind: str, data: dict[str, Any]) -> None:
         event = ev.Event(run.state.seq + 1, format_wall(self._base + timedelta(seconds=run.t)), run.t, kind, data)
         run.state.apply(event)
+        if run.frontier is not None:
+            run.frontier.update(self._touched(kind, data))
         run.events.append(event)
+
+    def _touched(self, kind: str, data: dict[str, Any]) -> list[str]:
+        """The steps an event of this driver can change directly (the Frontier follows on from them)."""
+        if kind == ev.STEP_STARTED or kind == ev.STEP_DONE:
+            return [data["step"]]
+        if kind == ev.DECISION_MADE:
+            options = self.plan.steps[data["step"]].options or {}
+            return [data["step"], *(t for targets in options.values() for t in targets)]
+        if kind == ev.INJECT_FIRED:
+            inject = self.plan.inject(data["inject"])
+            return self._links.for_inject(inject) if inject else []
+        return list(self.plan.steps)
 
     def _play(self, run: _Run) -> str | None:
         """Play on until a decision is due (its step key) or the path comes to rest (None)."""
@@ -210,7 +230,8 @@ class Exploration:
                 break
             if progressed:
                 continue
-            ready = [key for key in plan.steps if key not in run.finish and state.status(key) is StepStatus.READY]
+            assert run.frontier is not None
+            ready = [key for key in run.frontier.in_order(run.frontier.ready) if key not in run.finish]
             for key in ready:
                 self._record(run, ev.STEP_STARTED, {"step": key})
                 run.finish[key] = run.t + self._durations[key]

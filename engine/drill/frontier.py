@@ -76,7 +76,7 @@ class Frontier:
 
     def copy(self, state: DrillState) -> Frontier:
         """The same sets, for a copy of the state (a fork of an explored path)."""
-        other = Frontier.__new__(Frontier)
+        other = type(self).__new__(type(self))
         other.state, other.links = state, self.links
         other.status, other.resolved = dict(self.status), dict(self.resolved)
         other.ready, other.active, other.unfinished = set(self.ready), set(self.active), set(self.unfinished)

@@ -77,3 +77,17 @@ def test_generated_plans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: 
     plan = load_plan(str(make(tmp_path / "plan")))
     decide = {key: rng.choice(list(step.options)) for key, step in plan.steps.items() if step.options}
     play_checked(plan, tmp_path, monkeypatch, decide=decide)
+
+
+@pytest.mark.parametrize("which", ["shipped", "interacting"])
+def test_explore_keeps_its_frontiers_right_on_every_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         which: str) -> None:
+    import workloads
+
+    from engine.drill.explore import explore
+
+    monkeypatch.setattr("engine.drill.explore.Frontier", Checked)
+    plan = load_plan(str(SHIPPED if which == "shipped" else workloads.interacting(tmp_path / "plan", 3)))
+    before = Checked.updates
+    ends = list(explore(plan))
+    assert len(ends) > 1 and Checked.updates - before > 50
