@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from engine.drill.explore import explore as explore_plan
-from engine.drill.explore import fork_by_deepcopy, fork_by_refold
+from engine.drill.explore import fork_by_copy, fork_by_deepcopy, fork_by_refold
 from engine.drill.explore_findings import StepLocator, findings
 from engine.drill.plan import load_plan
 from engine.drill.state import StepStatus
@@ -256,15 +256,15 @@ def test_a_problem_on_several_paths_is_reported_once_with_the_count(tmp_path: Pa
     assert blocked[0].message.startswith("on the path tone=formal, route=call (and 1 other path), ")
 
 
-def test_both_ways_of_forking_a_path_give_the_same_paths(tmp_path: Path) -> None:
+def test_every_way_of_forking_a_path_gives_the_same_paths(tmp_path: Path) -> None:
     scenario = project(tmp_path, {"desk": DESK}, DESK_DAY_FIXED)
-    deep, _ = explored(scenario, fork=fork_by_deepcopy)
-    refold, _ = explored(scenario, fork=fork_by_refold)
-    assert [(e.choices, e.t, e.statuses) for e in deep] == [(e.choices, e.t, e.statuses) for e in refold]
-    shipped_deep, _ = explored(SHIPPED, fork=fork_by_deepcopy)
-    shipped_refold, _ = explored(SHIPPED, fork=fork_by_refold)
-    assert [(e.choices, e.t, e.statuses) for e in shipped_deep] == \
-        [(e.choices, e.t, e.statuses) for e in shipped_refold]
+    for path in (scenario, SHIPPED):
+        refold, found = explored(path, fork=fork_by_refold)
+        for fork in (fork_by_deepcopy, fork_by_copy):
+            other, other_found = explored(path, fork=fork)
+            assert [(e.choices, e.t, e.statuses, e.reasons) for e in other] == \
+                [(e.choices, e.t, e.statuses, e.reasons) for e in refold]
+            assert other_found == found
 
 
 def test_a_step_blocked_at_work_starts_its_time_again_when_its_service_returns(tmp_path: Path) -> None:
