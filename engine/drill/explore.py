@@ -118,20 +118,28 @@ def fork_by_copy(run: _Run) -> _Run:
 
 
 def _copied(value: Any, plan: Plan, depth: int) -> Any:
-    """`value` with its mutable parts copied `depth` levels down (dicts, lists, sets, dataclass records)."""
+    """`value` with its mutable parts copied `depth` levels down (dicts, lists, sets, records).
+
+    DrillState's underscored attributes are indexes built once from the plan
+    and never changed afterwards: they are shared, like the plan.
+    """
     if depth == 0 or value is plan:
         return value
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is dict:
         return {k: _copied(v, plan, depth - 1) for k, v in value.items()}
-    if isinstance(value, list):
+    if kind is list:
         return [_copied(v, plan, depth - 1) for v in value]
-    if isinstance(value, set):
+    if kind is set:
         return set(value)
-    if hasattr(value, "__dict__") and (hasattr(value, "__dataclass_fields__") or isinstance(value, DrillState)):
-        other = copy.copy(value)
-        for name, item in vars(value).items():
-            if isinstance(item, (dict, list, set)) or hasattr(item, "__dataclass_fields__"):
-                setattr(other, name, _copied(item, plan, depth - 1))
+    if hasattr(value, "__dataclass_fields__") or kind is DrillState:
+        other = kind.__new__(kind)
+        fields = other.__dict__
+        fields.update(value.__dict__)
+        for name, item in fields.items():
+            if type(item) in (dict, list, set) or hasattr(item, "__dataclass_fields__"):
+                if not (kind is DrillState and name.startswith("_")):
+                    fields[name] = _copied(item, plan, depth - 1)
         return other
     return value
 
