@@ -158,7 +158,12 @@ class Exploration:
         self.fork = fork or fork_by_copy
         self.paths = 0
         self.truncated = False
-        self.at_least = 0
+        self.at_least = 0  # the paths played plus the branches left (kept for old readers; see `unexplored`)
+        self.unexplored = 0  # branches the depth-first search left unfollowed when the limit stopped it
+        self.left_at: dict[str, int] = {}  # decision step -> branches left unfollowed there
+        self.covering = 0  # paths played after the limit, so every option reached is played once
+        self.played: dict[str, set[str]] = {}  # decision step -> the options played on some path
+        self._reached: dict[str, tuple[tuple[str, str], ...]] = {}  # decision -> the choices that first led to it
         scenario = plan.scenario
         last = max((i.at or 0 for i in plan.injects if not i.contingent), default=0)
         self.horizon = float(max(scenario.duration or 0, last) + GRACE_SECONDS)
@@ -168,21 +173,24 @@ class Exploration:
         self._links = Links(plan)
 
     def __iter__(self) -> Iterator[PathEnd]:
-        root = _Run(DrillState(self.plan), [], 0.0, {}, set(), [])
-        self._record(root, ev.STARTED, {"mode": "explore", "participants": {}})
-        root.frontier = Frontier(root.state, self._links)
+        """Depth first, every option in turn; past the limit, one more path for each option of a
+        decision met so far that no path took yet (see `cover`)."""
+        root = self._root()
         pending: list[tuple[_Run, str | None, str | None]] = [(root, None, None)]
         while pending:
             if self.paths >= self.limit:
                 self.truncated = True
                 self.at_least = self.paths + len(pending)
+                self.unexplored = len(pending)
+                for _, decision, _ in pending:
+                    if decision is not None:
+                        self.left_at[decision] = self.left_at.get(decision, 0) + 1
+                pending.clear()  # let the forks go before playing on
+                yield from self.cover()
                 return
             run, decision, option = pending.pop()
             if decision is not None and option is not None:
-                self._record(run, ev.DECISION_MADE, {"step": decision, "option": option, "rationale": "",
-                                                     "by": "explore"})
-                run.finish.pop(decision, None)
-                run.choices.append((decision, option))
+                self._decide(run, decision, option)
             decision = self._play(run)
             if decision is None:
                 self.paths += 1
@@ -193,6 +201,59 @@ class Exploration:
             forks = [self.fork(run) for _ in options[:-1]] + [run]
             pending.extend((f, decision, o) for f, o in reversed(list(zip(forks, options, strict=True))))
         self.at_least = self.paths
+
+    def cover(self) -> Iterator[PathEnd]:
+        """Paths that play the options no path took yet, one at least each (after a limit cut the search).
+
+        A depth-first search cut short has varied only the last decisions. For
+        each decision met on some path with an option still unplayed, this
+        plays one more path: the choices that first led to the decision, that
+        option, and after it the first unplayed option of each decision (else
+        the first option). Options of decisions no explored path reached stay
+        unplayed; `unplayed()` names them.
+        """
+        tried: set[tuple[str, str]] = set()
+        while True:
+            todo = [(d, o) for d in self._reached for o in (self.plan.steps[d].options or {})
+                    if o not in self.played.get(d, set()) and (d, o) not in tried]
+            if not todo:
+                return
+            decision, option = todo[0]
+            tried.add((decision, option))
+            end = self._guided(list(self._reached[decision]) + [(decision, option)])
+            self.paths += 1
+            self.covering += 1
+            yield end
+
+    def unplayed(self) -> list[tuple[str, str]]:
+        """(decision, option) pairs that no explored path took, in plan order; decisions never reached included."""
+        return [(key, option) for key, step in self.plan.steps.items() for option in (step.options or {})
+                if option not in self.played.get(key, set())]
+
+    def _root(self) -> _Run:
+        root = _Run(DrillState(self.plan), [], 0.0, {}, set(), [])
+        self._record(root, ev.STARTED, {"mode": "explore", "participants": {}})
+        root.frontier = Frontier(root.state, self._links)
+        return root
+
+    def _decide(self, run: _Run, decision: str, option: str) -> None:
+        self._record(run, ev.DECISION_MADE, {"step": decision, "option": option, "rationale": "", "by": "explore"})
+        run.finish.pop(decision, None)
+        run.choices.append((decision, option))
+        self.played.setdefault(decision, set()).add(option)
+
+    def _guided(self, choices: list[tuple[str, str]]) -> PathEnd:
+        """One path taking `choices` in turn, then the first unplayed option of each decision (else the first)."""
+        run = self._root()
+        while (decision := self._play(run)) is not None:
+            made = len(run.choices)
+            if made < len(choices) and choices[made][0] == decision:
+                option = choices[made][1]
+            else:
+                options = list(self.plan.steps[decision].options or {})
+                option = next((o for o in options if o not in self.played.get(decision, set())), options[0])
+            self._decide(run, decision, option)
+        return self._end(run)
 
     # ----- one path -----
 
@@ -261,6 +322,7 @@ class Exploration:
                 if run.finish[key] > run.t:
                     continue
                 if plan.steps[key].options:
+                    self._reached.setdefault(key, tuple(run.choices))
                     return key
                 del run.finish[key]
                 self._record(run, ev.STEP_DONE, {"step": key})

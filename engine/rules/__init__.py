@@ -43,7 +43,7 @@ STAGES: dict[str, tuple[str, ...]] = {
                  "module-unknown-condition", "module-unknown-inject", "question-unknown-objective",
                  "question-unknown-role", "unknown-runbook"),
     "project": ("duplicate-id",),
-    "explore": ("explore-blocked-forever", "explore-deadlock", "explore-unfinished"),
+    "explore": ("explore-blocked-forever", "explore-deadlock", "explore-incomplete", "explore-unfinished"),
     "improvements": ("improvement-duplicate-id", "improvement-no-reason", "improvement-overdue",
                      "improvement-unassigned", "improvement-unknown-link"),
 }

@@ -28,6 +28,7 @@ TESTED_ELSEWHERE = {
     "explore-deadlock": "../drill/test_explore.py",
     "explore-blocked-forever": "../drill/test_explore.py",
     "explore-unfinished": "../drill/test_explore.py",
+    "explore-incomplete": "../drill/test_explore.py",
 }
 
 MODULES = rule_modules()
