@@ -126,7 +126,7 @@ def compare(title: str, commands: list[Command], runs: int, timeout: float) -> N
         rss = max((r.rss_mb for r in measured if r.code is not None), default=float("nan"))
         killed = any(r.code is None for r in measured)
         codes = sorted({r.code for r in measured if r.code is not None})
-        shown = f">{timeout:.0f} s" if killed else f"{cpu:8.3f} s"
+        shown = f"killed>{timeout:.0f}s" if killed else f"{cpu:8.3f} s"
         line = f"  {command.label:<34} cpu {shown:>10}  wall {statistics.median(r.wall for r in measured):7.2f} s" \
                f"  peak {rss:7.0f} MB  exit {codes or '-'}"
         if measured is not first:
@@ -203,6 +203,7 @@ def case_play(args: argparse.Namespace, work: Path) -> None:
 
 def case_coverage(args: argparse.Namespace, work: Path) -> None:
     folder = workloads.coverage_set(work / "coverage")
+    (work / "no-logs").mkdir(exist_ok=True)
     commands = [tabletop(f"coverage [{t}]", tree, "coverage", str(folder / "runbooks"), str(folder / "scenarios"),
                          "--logs", str(work / "no-logs"), "--format", "json") for t, tree in trees(args)]
     compare("coverage, 10 runbooks x 500 steps, 10 scenarios", commands, args.runs, args.timeout)
@@ -258,6 +259,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default=",".join(CASES), help="comma-separated cases")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--heavy-runs", type=int, default=None,
+                        help="rounds for explore, play, coverage and verify (default: --runs)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds one run may take")
     parser.add_argument("--against", metavar="DIR", help="another checkout of tabletop to compare with")
     args = parser.parse_args()
@@ -265,7 +268,9 @@ def main() -> int:
           f"{args.runs} rounds; cpu = user + sys of the whole process, medians")
     with tempfile.TemporaryDirectory(prefix="tabletop-side-") as tmp:
         for name in args.only.split(","):
-            CASES[name.strip()](args, Path(tmp))
+            heavy = name.strip() in ("explore", "play", "coverage", "verify") and args.heavy_runs
+            case_args = argparse.Namespace(**{**vars(args), "runs": args.heavy_runs}) if heavy else args
+            CASES[name.strip()](case_args, Path(tmp))
     return 0
 
 
