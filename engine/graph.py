@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engine.model import Runbook
 
@@ -71,7 +71,7 @@ class RunbookGraph:
         """The graph as a networkx DiGraph, edges carrying their `kinds` (imports networkx)."""
         import networkx as nx
 
-        graph = nx.DiGraph()
+        graph: Any = nx.DiGraph()
         graph.add_nodes_from(self.steps)
         for source, targets in self.edges.items():
             for target, kinds in targets.items():

@@ -133,7 +133,7 @@ def _copied(value: Any, plan: Plan, depth: int) -> Any:
     if kind is set:
         return set(value)
     if hasattr(value, "__dataclass_fields__") or kind is DrillState:
-        other = kind.__new__(kind)
+        other = object.__new__(kind)
         fields = other.__dict__
         fields.update(value.__dict__)
         for name, item in fields.items():
