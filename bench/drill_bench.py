@@ -55,9 +55,9 @@ def write_big_log(path: str, events: int, seed: int = 7) -> None:
     """
     from engine.drill import log as log_module
     from engine.drill.clock import FakeClock
-    from engine.drill.plan import load_plan
     from engine.drill.session import Drill
     from engine.drill.state import StepStatus
+    from engine.plans import load_plan
 
     rng = random.Random(seed)
     plan = load_plan(str(SCENARIO))
@@ -116,7 +116,7 @@ _FOLD_PROBE = """
 import json, sys, time, tracemalloc
 sys.path.insert(0, {root!r})
 from engine.drill.log import read_log
-from engine.drill.plan import load_plan
+from engine.plans import load_plan
 from engine.drill.session import replay
 plan = load_plan({scenario!r})
 trace = {trace!r}
@@ -150,8 +150,8 @@ def fold_in_subprocess(log: str, trace: bool) -> dict:  # type: ignore[type-arg]
 
 def bench_fold(events: int, repeat: int) -> None:
     from engine.drill.log import read_log
-    from engine.drill.plan import load_plan
     from engine.drill.session import replay
+    from engine.plans import load_plan
 
     folder = tempfile.mkdtemp(prefix="tabletop-bench-")
     try:
@@ -191,8 +191,8 @@ def bench_fold(events: int, repeat: int) -> None:
 
 def bench_append(seconds: float) -> None:
     from engine.drill.clock import FakeClock
-    from engine.drill.plan import load_plan
     from engine.drill.session import Drill
+    from engine.plans import load_plan
 
     exports = ROOT / "exports"
     folder = tempfile.mkdtemp(prefix=".bench-", dir=exports)
@@ -229,7 +229,7 @@ def _filesystem(folder: str) -> str:
 
 def generated_plan(folder: Path, decisions: int):  # type: ignore[no-untyped-def]
     """A runbook of `decisions` decisions in a row, each opening one of two branches joined after it."""
-    from engine.drill.plan import load_plan
+    from engine.plans import load_plan
 
     lines = ["runbook: chain", "title: Decisions in a row", "services:", "  grid: The power grid", "steps:"]
     previous = None
@@ -257,7 +257,7 @@ def generated_plan(folder: Path, decisions: int):  # type: ignore[no-untyped-def
 
 def bench_explore(decisions: int, repeat: int) -> None:
     from engine.drill.explore import PATH_LIMIT, explore, fork_by_deepcopy, fork_by_refold
-    from engine.drill.plan import load_plan
+    from engine.plans import load_plan
 
     plan = load_plan(str(SCENARIO))
     paths = len(list(explore(plan)))

@@ -24,9 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from engine.drill.clock import FakeClock, parse_wall  # noqa: E402
-from engine.drill.plan import Plan, load_plan  # noqa: E402
+from engine.drill.plan import Plan  # noqa: E402
 from engine.drill.session import Drill  # noqa: E402
 from engine.drill.state import StepStatus  # noqa: E402
+from engine.plans import load_plan  # noqa: E402
 
 HOURS = 10
 

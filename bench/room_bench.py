@@ -107,8 +107,8 @@ async def clients(links: dict[str, str], participants: int, evaluators: int, sec
 
 async def console(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     from engine.drill.clock import SystemClock
-    from engine.drill.plan import load_plan
     from engine.drill.session import Drill
+    from engine.plans import load_plan
     from engine.room.server import prepare
     from engine.tui.app import DrillApp
     from engine.tui.screens.console import ConsoleScreen

@@ -84,8 +84,8 @@ def first_frame_of(argv: list[str], marker: bytes, timeout: float = 20.0, cwd: P
 
 def bench_startup(repeat: int) -> None:
     from engine.drill.clock import SystemClock
-    from engine.drill.plan import load_plan
     from engine.drill.session import Drill
+    from engine.plans import load_plan
 
     with tempfile.TemporaryDirectory() as tmp:
         starts, resumes = [], []
@@ -137,8 +137,8 @@ async def key_latency(scenario: Path, presses: int) -> list[tuple[str, float]]:
     quiet for SETTLE seconds, and takes the last frame's time. Pilot's own idle waits are not counted.
     """
     from engine.drill.clock import FakeClock
-    from engine.drill.plan import load_plan
     from engine.drill.session import Drill
+    from engine.plans import load_plan
     from engine.tui.app import DrillApp
     from engine.tui.screens.inject import InjectScreen
 

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +93,9 @@ def load_config(path: Path | None, known_rules: set[str]) -> Config:
     return config
 
 
+_WRITTEN = re.compile(r"(\d+[dhms])+")  # looks like a duration: the parser's reason is the useful part
+
+
 def _cadence(value: object, where: str) -> int | None:
     from engine.duration import DurationError, parse_duration
 
@@ -101,8 +105,9 @@ def _cadence(value: object, where: str) -> int | None:
         if not isinstance(value, str):
             raise DurationError("not text")
         seconds = parse_duration(value)
-    except DurationError:
-        raise ConfigError(f"{where}: drill_every must be a duration like \"90d\", not {value!r}") from None
+    except DurationError as exc:
+        why = f" ({exc})" if isinstance(value, str) and _WRITTEN.fullmatch(value.strip()) else ""
+        raise ConfigError(f"{where}: drill_every must be a duration like \"90d\", not {value!r}{why}") from None
     if seconds <= 0:
         raise ConfigError(f"{where}: drill_every must be longer than nothing")
     return seconds

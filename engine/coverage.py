@@ -22,7 +22,7 @@ reachable when the step or decision it waits for is.
 
 Drill logs add the wall time each item was last drilled: a step done, an
 option chosen, a fallback or event branch opened, found by folding each log
-with DrillState one event at a time against the plan of the scenario it names.
+(engine.drill.replay) against the plan of the scenario it names.
 Nothing here reads a clock; progress is reported through a callback.
 """
 
@@ -36,6 +36,7 @@ from typing import Any
 
 from engine.drill.plan import Plan, PlanStep
 from engine.drill.state import StepStatus
+from engine.plans import RunbookInfo, load_inputs
 
 COVERAGE_VERSION = 1
 REACHED, COVERABLE, NOT_COVERABLE, OUTSIDE = "reached", "coverable", "not-coverable", "outside"
@@ -44,14 +45,6 @@ DEFAULT_LOGS = "exports/drills"
 PROGRESS_EVERY = 64  # paths explored between two progress calls
 
 Progress = Callable[[int, int, str, int], None]  # (scenario number from 1, scenarios, scenario id, paths so far)
-
-
-class CoverageInputError(Exception):
-    """The runbooks or scenarios cannot be read or have errors; `findings` are the first of them."""
-
-    def __init__(self, message: str, findings: list[Any] | None = None) -> None:
-        super().__init__(message)
-        self.findings = findings or []
 
 
 @dataclass(frozen=True)
@@ -71,13 +64,6 @@ class Item:
     @property
     def step_key(self) -> str:
         return f"{self.runbook}/{self.step}"
-
-
-@dataclass(frozen=True)
-class RunbookInfo:
-    id: str
-    title: str
-    path: str
 
 
 @dataclass
@@ -164,54 +150,6 @@ def _counts(coverage: Coverage, items: list[Item]) -> dict[str, Any]:
 
 
 # ----- loading the set -----
-
-@dataclass
-class Inputs:
-    """The validated runbooks and the plan of each scenario."""
-
-    runbooks: list[RunbookInfo]
-    models: list[Any]  # engine.model.Runbook, in the same order
-    plans: list[Plan]
-
-
-def load_inputs(paths: list[str], config: Any = None) -> Inputs:
-    """Validate the files under `paths` and compile each scenario's plan.
-
-    Raises engine.validate.UsageError for a path that does not exist or a set
-    with no runbook or scenario in it, CoverageInputError for a file that
-    cannot be read or has errors.
-    """
-    from engine.config import Config
-    from engine.drill.plan import compile_plan
-    from engine.findings import Severity
-    from engine.validate import UsageError, discover, validate
-
-    config = config or Config()
-    files = discover(paths, config)
-    named = {f for f in files if Path(f).resolve() in {Path(p).resolve() for p in paths if Path(p).is_file()}}
-    # The settings choose the files; the rules keep their own severities, as for a drill (load_plan): a
-    # runbook with an error turned into a warning would still compile into a plan that cannot be played.
-    result = validate(files, Config(max_file_bytes=config.max_file_bytes), found=set(files) - named)
-    if not result.project.runbooks and not result.project.scenarios and not result.unreadable:
-        raise UsageError(f"no runbooks or scenarios in {' '.join(paths)}")
-    errors = [f for f in result.findings if f.severity is Severity.ERROR]
-    if result.unreadable or errors:
-        bad = sorted({f.path for f in errors} | {d.path for d in result.documents if d.unreadable})
-        what = "cannot be read or has errors" if len(bad) == 1 else "cannot be read or have errors"
-        names = ", ".join(bad[:3]) + (f" and {len(bad) - 3} more" if len(bad) > 3 else "")
-        raise CoverageInputError(f"{names} {what}; run `tabletop validate {' '.join(paths)}`", errors)
-    runbooks = [RunbookInfo(s.model.runbook, s.model.title, s.doc.path) for s in result.project.runbooks]
-    by_id = {s.model.runbook: s for s in result.project.runbooks}
-    plans = []
-    for subject in result.project.scenarios:
-        scenario = subject.model
-        missing = [r for r in scenario.runbooks if r not in by_id]
-        if missing:  # validate says so as an error; kept here so a plan is never compiled without its runbooks
-            raise CoverageInputError(f"{subject.doc.path}: runbook {missing[0]} is not among {' '.join(paths)}")
-        named_runbooks = [(by_id[r].doc.path, by_id[r].model) for r in scenario.runbooks]
-        plans.append(compile_plan(scenario, subject.doc.path, named_runbooks))
-    return Inputs(runbooks, [s.model for s in result.project.runbooks], plans)
-
 
 def runbook_items(runbook: Any) -> list[Item]:
     """The items of one runbook, in step order: each step, then its options, fallback and event branch."""
@@ -409,37 +347,32 @@ def _read_one(path: str, plans: dict[str, Plan], items: list[Item]) -> tuple[Log
 
 
 def _fold(plan: Plan, events: list[Any], items: list[Item], info: LogInfo) -> dict[str, Drilled]:
-    """Fold the events with DrillState one at a time, noting the wall time of each item as it is drilled.
+    """Fold the events (engine.drill.replay.fold_log), noting the wall time of each item as it is drilled.
 
-    This is engine.drill.session.replay done by hand: replay gives only the end
-    state, and the wall times are in the events along the way. A log whose
-    files changed can hold an event that no longer fits; what came before it
-    still counts, and the log is flagged.
+    A log whose files changed can hold an event that no longer fits; what came
+    before it still counts, and the log is flagged.
     """
     from engine.drill import events as ev
+    from engine.drill.replay import fold_log
     from engine.drill.state import DrillState
 
-    state = DrillState(plan)
     mine = [i for i in items if i.step_key in plan.steps]
     watched = {i.key: i for i in mine if i.kind in ("fallback", "event")}
     out: dict[str, Drilled] = {}
     bad_wall = False
-    for number, event in enumerate(events, start=1):
-        try:
-            state.apply(event)
-        except Exception as exc:  # EventError, or worse from a hand-made log: flag it, never a traceback
-            info.problems.append(f"line {number} does not fit the runbooks: {exc}")
-            break
-        info.applied = number
+
+    def drilled(event: ev.Event, payload: ev.Payload, state: DrillState) -> None:
+        nonlocal bad_wall
+        info.applied += 1
         when = _wall(event.wall)
         if when is None:
             bad_wall = True
-            continue
+            return
         hit = []
-        if event.type in (ev.STEP_DONE, ev.DECISION_MADE):
-            hit.append(f"step:{event.data['step']}")
-            if event.type == ev.DECISION_MADE:
-                hit.append(f"option:{event.data['step']}={event.data['option']}")
+        if isinstance(payload, (ev.StepDone, ev.DecisionMade)):
+            hit.append(f"step:{payload.step}")
+            if isinstance(payload, ev.DecisionMade):
+                hit.append(f"option:{payload.step}={payload.option}")
         for key, item in list(watched.items()):
             step = plan.steps[item.step_key]
             if item.kind == "fallback":
@@ -448,11 +381,15 @@ def _fold(plan: Plan, events: list[Any], items: list[Item], info: LogInfo) -> di
                     hit.append(key)
                     del watched[key]
             elif state.steps[step.key].opened_t is not None:
-                if event.type == ev.INJECT_FIRED and event.data.get("event") == item.event:
+                if isinstance(payload, ev.InjectFired) and payload.event == item.event:
                     hit.append(key)
                 del watched[key]  # opened some other way: this log does not drill the event branch
         for key in hit:
             out[key] = Drilled(str(event.wall), when, info.name)
+
+    played = fold_log(plan, events, drilled)
+    if played.error is not None:
+        info.problems.append(f"line {played.problem_line} does not fit the runbooks: {played.error}")
     if bad_wall:
         info.problems.append("some events have a wall time that cannot be read; they are not counted")
     return out

@@ -11,9 +11,9 @@ sys.path.insert(0, str(Path(__file__).parent / "drill"))
 from drillkit import ROOT, SHIPPED, start, tabletop  # noqa: E402
 
 from engine.bounds import MAX_CLOCK_SECONDS, MAX_DURATION_SECONDS  # noqa: E402
-from engine.drill.plan import load_plan  # noqa: E402
 from engine.drill.state import EventError  # noqa: E402
 from engine.duration import DurationError, parse_duration, parse_offset  # noqa: E402
+from engine.plans import load_plan  # noqa: E402
 
 NINES = "9" * 400
 

@@ -90,7 +90,8 @@ def _positive(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from engine.config import ConfigError, find_config, load_config
-    from engine.coverage import DEFAULT_LOGS, CoverageInputError, build_coverage, to_json
+    from engine.coverage import DEFAULT_LOGS, build_coverage, to_json
+    from engine.plans import CoverageInputError
     from engine.rules import all_rules
     from engine.validate import UsageError
 

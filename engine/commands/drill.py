@@ -58,8 +58,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run_drill(args: argparse.Namespace) -> int:
     from engine.drill.clock import SystemClock
     from engine.drill.log import LogError
-    from engine.drill.plan import PlanError, load_plan
+    from engine.drill.plan import PlanError
     from engine.drill.session import Drill
+    from engine.plans import load_plan
 
     if not os.path.isfile(args.scenario):
         return _fail(f"{args.scenario}: no such file", EXIT_USAGE)

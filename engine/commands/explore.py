@@ -19,7 +19,7 @@ from engine.commands import fail as _fail
 if TYPE_CHECKING:
     from engine.config import Config
     from engine.drill.explore import Exploration, PathEnd
-    from engine.drill.explore_findings import StepLocator
+    from engine.explore_findings import StepLocator
     from engine.findings import Finding
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
@@ -85,10 +85,11 @@ def run(args: argparse.Namespace) -> int:
     from engine import __version__
     from engine.config import ConfigError, find_config, load_config
     from engine.drill.explore import PATH_LIMIT, explore
-    from engine.drill.explore_findings import StepLocator, findings
-    from engine.drill.plan import PlanError, load_plan
+    from engine.drill.plan import PlanError
+    from engine.explore_findings import StepLocator, findings
     from engine.findings import Severity
     from engine.formats import RenderContext, render
+    from engine.plans import load_plan
     from engine.rules import all_rules
 
     if not Path(args.scenario).is_file():

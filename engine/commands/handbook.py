@@ -94,7 +94,8 @@ def _stem(scenario: str, audience: str) -> str:
 
 
 def _plan(scenario: str, runbooks: list[str] | None) -> Any:
-    from engine.drill.plan import PlanError, load_plan, runbook_folders
+    from engine.drill.plan import PlanError, runbook_folders
+    from engine.plans import load_plan
 
     if not Path(scenario).is_file():
         return fail(f"{scenario}: no such file")

@@ -250,8 +250,9 @@ def run_verify(args: argparse.Namespace) -> int:
 def _verify_events(args: argparse.Namespace, read: Any, scenario: str, chain: str) -> int:
     from engine.drill.clock import format_t
     from engine.drill.log import LogError
-    from engine.drill.plan import PlanError, load_plan, sha256_file
+    from engine.drill.plan import PlanError, sha256_file
     from engine.drill.session import check_versions, replay
+    from engine.plans import load_plan
 
     start = read.events[0].data
     scenario_id = (start.get("scenario") or {}).get("id")

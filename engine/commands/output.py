@@ -14,6 +14,7 @@ refused before a long run, and write with `write_text()` / `write_binary()`.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable
@@ -38,7 +39,7 @@ def target(path: str | None, *, force: bool) -> Path | None:
     where = Path(path)
     if where.is_dir():
         raise OutputError(f"{path} is a folder; give a file name")
-    if where.exists() and not force:
+    if where.exists() and not force and not is_special(where):
         raise OutputError(f"{path} exists already; pass --force to overwrite it")
     folder = where.parent if str(where.parent) else Path(".")
     if not folder.is_dir():
@@ -46,11 +47,34 @@ def target(path: str | None, *, force: bool) -> Path | None:
     return where
 
 
+def is_special(path: Path) -> bool:
+    """Whether `path` is something other than a regular file: /dev/null, /dev/stdout, a FIFO, a terminal.
+
+    Such a target is written into, like a shell redirection, never replaced: moving a temporary file
+    over /dev/null (as root) would turn the device into a plain file for the whole machine.
+    """
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False  # does not exist (yet): a new regular file
+
+
+def _write_into(path: Path, data: bytes) -> None:
+    try:
+        with open(path, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
 def write_text(path: Path | None, text: str, *, force: bool) -> None:
     """`text` to the file (whole, never over an existing one without force) or to standard output."""
     if path is None:
         sys.stdout.write(text)
         sys.stdout.flush()
+        return
+    if is_special(path):
+        _write_into(path, text.encode("utf-8"))
         return
     from engine.scaffold import ScaffoldError, write_file
 
@@ -67,7 +91,7 @@ def write_binary(path: Path | None, write: Callable[[Path], None], *, force: boo
     """
     from engine.whole_file import FileExists, WriteError, write_through
 
-    if path is not None:
+    if path is not None and not is_special(path):
         try:
             write_through(path, write, overwrite=force)
         except FileExists:
@@ -80,6 +104,9 @@ def write_binary(path: Path | None, write: Callable[[Path], None], *, force: boo
     try:
         write(Path(temp))
         with open(temp, "rb") as data:
+            if path is not None:  # a device or a FIFO: written into, never replaced
+                _write_into(path, data.read())
+                return
             sys.stdout.flush()
             sys.stdout.buffer.write(data.read())
             sys.stdout.buffer.flush()

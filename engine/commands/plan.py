@@ -12,6 +12,7 @@ import json
 import re
 import sys
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from engine.commands import fail, usage
@@ -61,15 +62,26 @@ def add_view_options(parser: argparse.ArgumentParser) -> None:
     """The inputs `plan status` and `readiness` share."""
     parser.add_argument("--improvements", metavar="FOLDER", default=DEFAULT_FOLDER,
                         help="the improvement plan folder (default: improvements)")
-    parser.add_argument("--logs", metavar="FOLDER", default="exports/drills",
+    parser.add_argument("--logs", metavar="FOLDER",
                         help="the folder of drill logs, *.jsonl (default: exports/drills)")
-    parser.add_argument("--runbooks", metavar="FOLDER", default="runbooks",
+    parser.add_argument("--runbooks", metavar="FOLDER",
                         help="the runbooks, for step targets and cadences (default: runbooks)")
     parser.add_argument("--today", metavar="YYYY-MM-DD",
                         help="the date days open and cadences count to (default: $TABLETOP_TODAY, else today, UTC)")
     parser.add_argument("--cache", metavar="FOLDER", help="where to cache log summaries (default: "
                         "$TABLETOP_CACHE, else .tabletop-cache; safe to delete)")
     parser.add_argument("--no-cache", action="store_true", help="read every log afresh and cache nothing")
+
+
+def view_folders(args: argparse.Namespace) -> str | None:
+    """Fill in --logs and --runbooks; a folder named on the command line must exist (the message if not),
+    a default one that does not is simply empty."""
+    for option, default in (("logs", "exports/drills"), ("runbooks", "runbooks")):
+        given = getattr(args, option)
+        if given is not None and not Path(given).is_dir():
+            return f"--{option} {given}: no such folder"
+        setattr(args, option, given or default)
+    return None
 
 
 def run_add(args: argparse.Namespace) -> int:
@@ -108,13 +120,16 @@ def run_status(args: argparse.Namespace) -> int:
     from engine.commands import today
     from engine.improvement.files import read_plans
     from engine.improvement.status import standings
-    from engine.readiness.cache import LogCache, cache_folder, read_drills
+    from engine.readiness.cache import LogCache, as_of, cache_folder, read_drills
     from engine.readiness.inputs import read_runbooks, step_targets
 
     try:
         day = today(args.today)
     except ValueError as exc:
         return fail(str(exc))
+    problem = view_folders(args)
+    if problem:
+        return fail(problem)
     plans = read_plans(args.improvements)
     bad = [p.path for p in plans if not p.ok]
     for path in bad:
@@ -122,6 +137,9 @@ def run_status(args: argparse.Namespace) -> int:
               file=sys.stderr)
     cache = LogCache(cache_folder(args.cache, args.no_cache))
     drills, unreadable = read_drills(args.logs, cache)
+    drills, _ = as_of(drills, day)
+    for message in cache.problems:
+        print(f"tabletop: warning: {plain(message)}", file=sys.stderr)
     for name, why in unreadable:
         print(f"tabletop: warning: {name}: {plain(why)}; left out", file=sys.stderr)
     runbooks, _ = read_runbooks(args.runbooks)

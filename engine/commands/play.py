@@ -222,7 +222,8 @@ def _logged_scenario(read: Any) -> str | None:
 
 
 def _load_plan(scenario: str, runbooks: list[str] | None) -> Any:
-    from engine.drill.plan import PlanError, load_plan, runbook_folders
+    from engine.drill.plan import PlanError, runbook_folders
+    from engine.plans import load_plan
 
     try:
         return load_plan(scenario, runbooks if runbooks is not None else _relative(runbook_folders(scenario)))

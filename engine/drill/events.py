@@ -1,37 +1,34 @@
-"""The events of a drill log: one JSON object a line (see docs/drill-log.md).
+"""The drill log's contract: the envelope of every event and one typed payload class per event type.
 
-Every event has `seq` (0, 1, 2, ...), `wall` (UTC wall time), `t` (scenario
-seconds since T+0), `type` and `data`. The log adds `prev`, the hash of the
-line before, when it writes the line.
+A log is one JSON object a line (docs/drill-log.md). Every line is an
+envelope, `Event`: `seq` (0, 1, 2, ...), `wall` (UTC wall time,
+`2026-01-22T19:33:00.000Z`), `t` (scenario seconds since T+0), `type` (the
+wire name, `step.done`) and `data` (a JSON object). The log adds `prev`, the
+hash of the line before, when it writes the line.
+
+`data` is what the log holds, byte for byte. Its typed view is the payload:
+`decode(type, data)` checks the shape (the right keys with the right kinds of
+value) and returns an instance of the payload class registered for the type,
+or raises `DecodeError` saying what is wrong. Whether the event can happen in
+the drill's state (a step that exists, a step that is ready) is not a shape
+question; the fold (engine.drill.state) checks that. `payload.encode()` gives
+the `data` back, key for key in the order tabletop has always written it, and
+`Event.of(seq, wall, t, payload)` builds an envelope from a payload: every
+writer (the console, headless play, explore) builds events that way.
+
+A new event type is one class here: a frozen dataclass deriving `Payload`
+with its `WIRE` name, its fields (units in the docstring), `decode` and
+`encode`, registered with `@event_type`. A type that changes shape in a later
+log version overrides `upcast` to turn an older `data` into the current one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
-LOG_VERSION = 1
-
-STARTED = "drill.started"
-ENDED = "drill.ended"
-INJECT_FIRED = "inject.fired"
-SERVICE_CHANGED = "service.changed"
-STEP_STARTED = "step.started"
-STEP_DONE = "step.done"
-STEP_SKIPPED = "step.skipped"
-CHECK_TICKED = "check.ticked"
-DECISION_MADE = "decision.made"
-NOTE = "note"
-CLOCK_PAUSED = "clock.paused"
-CLOCK_RESUMED = "clock.resumed"
-CLOCK_JUMPED = "clock.jumped"
-HOTWASH_ANSWER = "hotwash.answer"
-RATING = "rating"
-
-TYPES = (
-    STARTED, ENDED, INJECT_FIRED, SERVICE_CHANGED, STEP_STARTED, STEP_DONE, STEP_SKIPPED, CHECK_TICKED,
-    DECISION_MADE, NOTE, CLOCK_PAUSED, CLOCK_RESUMED, CLOCK_JUMPED, HOTWASH_ANSWER, RATING,
-)
+LOG_VERSION = 1  # `version` in drill.started; a reader upcasts the data of older versions
 
 NOTE_KINDS = ("observation", "strength", "improvement")
 RATINGS = {
@@ -44,13 +41,541 @@ HEALTH = ("up", "degraded", "down")
 CAPABILITY_ELEMENTS = ("planning", "organization", "equipment", "training", "exercise")  # HSEEP POETE
 
 
-@dataclass(frozen=True)
+class EventError(ValueError):
+    """An event that cannot be applied: a bad shape (DecodeError) or one that cannot happen in this state
+    (an unknown step, a step not ready). The message says what is wrong, in words for the facilitator."""
+
+
+class DecodeError(EventError):
+    """An event's `data` does not have the shape of its type. `type` is the wire name, `field` the key at
+    fault (None: the whole event)."""
+
+    def __init__(self, type: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.type = type
+        self.field = field
+
+
+class UnknownEventType(DecodeError):
+    """The event's `type` is not one this version of tabletop knows."""
+
+    def __init__(self, type: str) -> None:
+        super().__init__(type, f"unknown event type {type!r}")
+
+
+# ----- the envelope -----
+
+@dataclass(frozen=True, slots=True)
 class Event:
+    """One line of a drill log, without its `prev` hash.
+
+    seq: 0-based position in the log; wall: UTC wall time as written
+    (`2026-01-22T19:33:00.000Z`); t: scenario seconds since T+0 (for
+    clock.jumped, the time the jump was made); type: the wire name; data:
+    the payload as a JSON object, exactly as the log holds it.
+    """
+
     seq: int
-    wall: str  # 2026-01-22T19:33:00.000Z
-    t: float  # scenario seconds
+    wall: str
+    t: float
     type: str
     data: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, seq: int, wall: str, t: float, payload: Payload) -> Event:
+        """The envelope of a payload: its wire name and its encoded data."""
+        return cls(seq, wall, t, payload.WIRE, payload.encode())
+
+    def payload(self, version: int = LOG_VERSION) -> Payload:
+        """The typed payload (decoded anew on each call). Raises DecodeError (UnknownEventType included)."""
+        return decode(self.type, self.data, version)
+
     def to_dict(self) -> dict[str, Any]:
         return {"seq": self.seq, "wall": self.wall, "t": self.t, "type": self.type, "data": self.data}
+
+
+# ----- payloads -----
+
+P = TypeVar("P", bound="Payload")
+
+
+class Payload:
+    """The typed `data` of one event type. Subclasses are frozen dataclasses registered with @event_type."""
+
+    __slots__ = ()
+    WIRE: ClassVar[str]
+
+    @classmethod
+    def decode(cls: type[P], data: Mapping[str, Any]) -> P:
+        """The payload of a `data` mapping of the current log version. Raises DecodeError."""
+        raise NotImplementedError
+
+    @classmethod
+    def upcast(cls, data: Mapping[str, Any], version: int) -> Mapping[str, Any]:
+        """The `data` of a log of an older `version`, rewritten in the current shape (v1 is current)."""
+        return data
+
+    def encode(self) -> dict[str, Any]:
+        """The `data` to write, keys in the order tabletop writes them."""
+        raise NotImplementedError
+
+
+REGISTRY: dict[str, type[Payload]] = {}  # wire name -> payload class
+
+
+def event_type(cls: type[P]) -> type[P]:
+    """Register a payload class under its WIRE name (a class decorator)."""
+    if cls.WIRE in REGISTRY:
+        raise ValueError(f"event type {cls.WIRE} is registered twice")
+    REGISTRY[cls.WIRE] = cls
+    return cls
+
+
+def decode(type: str, data: Any, version: int = LOG_VERSION) -> Payload:
+    """The typed payload of an event. Raises UnknownEventType, or DecodeError for data of the wrong shape."""
+    cls = REGISTRY.get(type) if isinstance(type, str) else None
+    if cls is None:
+        raise UnknownEventType(type)
+    if not isinstance(data, dict):
+        raise DecodeError(type, "event data must be a mapping")
+    if version != LOG_VERSION:
+        data = cls.upcast(data, version)
+    return cls.decode(data)
+
+
+def _text(wire: str, data: Mapping[str, Any], key: str, message: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str):
+        raise DecodeError(wire, message, key)
+    return value
+
+
+def _optional_text(wire: str, data: Mapping[str, Any], key: str, message: str) -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise DecodeError(wire, message, key)
+    return value
+
+
+def _step(wire: str, data: Mapping[str, Any]) -> str:
+    key = data.get("step")
+    if not isinstance(key, str):
+        raise DecodeError(wire, f"no step {key!r} in the drill's runbooks", "step")
+    return key
+
+
+def _services(wire: str, services: Any) -> dict[str, str]:
+    if not isinstance(services, dict):
+        raise DecodeError(wire, "services must map service ids to up, degraded or down", "services")
+    for health in services.values():
+        if health not in HEALTH:
+            raise DecodeError(wire, f"service health must be up, degraded or down, not {health!r}", "services")
+    return services
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedFile:
+    """A file a drill ran with, as drill.started names it: id, path (as given, `/`-separated), SHA-256 (hex)."""
+
+    id: str
+    path: str
+    sha256: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"id": self.id, "path": self.path, "sha256": self.sha256}
+
+
+def _logged_file(value: Any) -> LoggedFile:
+    if not (isinstance(value, dict) and all(isinstance(value.get(k), str) for k in ("id", "path", "sha256"))):
+        raise DecodeError(Started.WIRE, "drill.started names each file as {id, path, sha256}", "runbooks")
+    return LoggedFile(value["id"], value["path"], value["sha256"])
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class Started(Payload):
+    """drill.started, the first event of every log.
+
+    version: LOG_VERSION of the writer; tool: `tabletop <version>`; mode:
+    `live` (the console), `headless` (play) or `explore`; scenario and
+    runbooks: the files, with their SHA-256; facilitator: a name or None;
+    participants: role id -> name.
+    """
+
+    WIRE: ClassVar[str] = "drill.started"
+    version: int | None
+    tool: str | None
+    mode: str | None
+    scenario: LoggedFile | None
+    runbooks: tuple[LoggedFile, ...]
+    facilitator: str | None
+    participants: dict[str, str]
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> Started:
+        participants = data.get("participants", {})
+        if not isinstance(participants, dict) or not all(isinstance(v, str) for v in participants.values()):
+            raise DecodeError(cls.WIRE, "participants must map roles to names", "participants")
+        version = data.get("version")
+        if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+            raise DecodeError(cls.WIRE, f"the log version must be a whole number, not {version!r}", "version")
+        scenario = data.get("scenario")
+        runbooks = data.get("runbooks") or []
+        if not isinstance(runbooks, list):
+            raise DecodeError(cls.WIRE, "drill.started names each file as {id, path, sha256}", "runbooks")
+        return cls(version, _optional_text(cls.WIRE, data, "tool", "the tool must be text"),
+                   _optional_text(cls.WIRE, data, "mode", "the mode must be text"),
+                   None if scenario is None else _logged_file(scenario), tuple(_logged_file(r) for r in runbooks),
+                   _optional_text(cls.WIRE, data, "facilitator", "the facilitator must be a name"), participants)
+
+    def encode(self) -> dict[str, Any]:
+        return {"version": self.version, "tool": self.tool, "mode": self.mode,
+                "scenario": self.scenario.to_dict() if self.scenario else None,
+                "runbooks": [r.to_dict() for r in self.runbooks], "facilitator": self.facilitator,
+                "participants": dict(self.participants)}
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class Ended(Payload):
+    """drill.ended: the exercise is over (notes, ratings and hot-wash answers may follow). reason: words."""
+
+    WIRE: ClassVar[str] = "drill.ended"
+    reason: str | None = ""
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> Ended:
+        return cls(_optional_text(cls.WIRE, data, "reason", "the reason must be text"))
+
+    def encode(self) -> dict[str, Any]:
+        return {"reason": self.reason}
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class InjectFired(Payload):
+    """inject.fired: an inject of the scenario was delivered.
+
+    inject: the inject id; manual: fired by hand rather than at its time;
+    event: the event id it carries (opens `on:` steps), if any; services:
+    service id -> up, degraded or down, the health it sets (empty: none).
+    `event` and `services` are written only when the inject has them.
+    """
+
+    WIRE: ClassVar[str] = "inject.fired"
+    inject: str
+    manual: bool = False
+    event: str | None = None
+    services: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> InjectFired:
+        inject = data.get("inject")
+        if not isinstance(inject, str):
+            raise DecodeError(cls.WIRE, f"no inject {inject!r} in the scenario", "inject")
+        event = data.get("event")
+        return cls(inject, bool(data.get("manual")), event if isinstance(event, str) and event else None,
+                   _services(cls.WIRE, data.get("services", {})))
+
+    def encode(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"inject": self.inject, "manual": self.manual}
+        if self.event:
+            out["event"] = self.event
+        if self.services:
+            out["services"] = dict(self.services)
+        return out
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class ServiceChanged(Payload):
+    """service.changed: the facilitator set a service's health. service: its id; to: up, degraded or down."""
+
+    WIRE: ClassVar[str] = "service.changed"
+    service: str
+    to: str
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> ServiceChanged:
+        service, to = data.get("service"), data.get("to")
+        if not isinstance(service, str):
+            raise DecodeError(cls.WIRE, f"no service {service!r} in the drill's runbooks", "service")
+        if to not in HEALTH:
+            raise DecodeError(cls.WIRE, f"service health must be up, degraded or down, not {to!r}", "to")
+        return cls(service, to)
+
+    def encode(self) -> dict[str, Any]:
+        return {"service": self.service, "to": self.to}
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class StepStarted(Payload):
+    """step.started: work on a ready step began. step: the step key, `runbook/step`."""
+
+    WIRE: ClassVar[str] = "step.started"
+    step: str
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> StepStarted:
+        return cls(_step(cls.WIRE, data))
+
+    def encode(self) -> dict[str, Any]:
+        return {"step": self.step}
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class StepDone(Payload):
+    """step.done: a ready or active step (not a decision) is finished. step: the step key."""
+
+    WIRE: ClassVar[str] = "step.done"
+    step: str
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> StepDone:
+        return cls(_step(cls.WIRE, data))
+
+    def encode(self) -> dict[str, Any]:
+        return {"step": self.step}
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class StepSkipped(Payload):
+    """step.skipped: the facilitator skipped a step. step: the step key; reason: why, never empty."""
+
+    WIRE: ClassVar[str] = "step.skipped"
+    step: str
+    reason: str
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> StepSkipped:
+        step = _step(cls.WIRE, data)
+        reason = data.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            raise DecodeError(cls.WIRE, "skipping a step needs a reason", "reason")
+        return cls(step, reason)
+
+    def encode(self) -> dict[str, Any]:
+        return {"step": self.step, "reason": self.reason}
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class CheckTicked(Payload):
+    """check.ticked: a checklist item of a step was ticked (checked) or unticked.
+
+    step: the step key; item: 0-based index into the step's `do` list.
+    """
+
+    WIRE: ClassVar[str] = "check.ticked"
+    step: str
+    item: int
+    checked: bool = True
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> CheckTicked:
+        step = _step(cls.WIRE, data)
+        item = data.get("item")
+        if not isinstance(item, int) or isinstance(item, bool) or item < 0:
+            raise DecodeError(cls.WIRE, f"step {step} has no checklist item {item!r}", "item")
+        return cls(step, item, bool(data.get("checked", True)))
+
+    def encode(self) -> dict[str, Any]:
+        return {"step": self.step, "item": self.item, "checked": self.checked}
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class DecisionMade(Payload):
+    """decision.made: a decision step was decided, which finishes it and opens the option's steps.
+
+    step: the decision step's key; option: the option id; rationale: why,
+    as said; by: who decided (a name or role, may be empty).
+    """
+
+    WIRE: ClassVar[str] = "decision.made"
+    step: str
+    option: str
+    rationale: str = ""
+    by: str = ""
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> DecisionMade:
+        step = _step(cls.WIRE, data)
+        option = data.get("option")
+        if not isinstance(option, str):
+            raise DecodeError(cls.WIRE, f"decision {step} has no option {option!r}", "option")
+        return cls(step, option, str(data.get("rationale") or ""), str(data.get("by") or ""))
+
+    def encode(self) -> dict[str, Any]:
+        return {"step": self.step, "option": self.option, "rationale": self.rationale, "by": self.by}
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class Note(Payload):
+    """note: an evaluator's or facilitator's note.
+
+    kind: observation, strength or improvement; text: never empty; step: the
+    step key it is about, or None; by: who wrote it; objective: the
+    objective it bears on, `runbook/objective` (None: not given, not
+    written). An area for improvement
+    may carry the improvement-plan columns action, element (a POETE
+    capability element: planning, organization, equipment, training,
+    exercise), owner and due (a date as written); None: not given, and not
+    written.
+    """
+
+    WIRE: ClassVar[str] = "note"
+    kind: str
+    text: str
+    step: str | None = None
+    by: str | None = ""
+    objective: str | None = None
+    action: str | None = None
+    element: str | None = None
+    owner: str | None = None
+    due: str | None = None
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> Note:
+        kind = data.get("kind")
+        if kind not in NOTE_KINDS:
+            raise DecodeError(cls.WIRE, f"a note is one of {', '.join(NOTE_KINDS)}, not {kind!r}", "kind")
+        text = data.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise DecodeError(cls.WIRE, "a note needs text", "text")
+        step = data.get("step")
+        if step is not None and not isinstance(step, str):
+            raise DecodeError(cls.WIRE, f"no step {step!r} in the drill's runbooks", "step")
+        element = data.get("element")
+        if element not in (None, "") and element not in CAPABILITY_ELEMENTS:
+            raise DecodeError(cls.WIRE, f"a capability element is one of {', '.join(CAPABILITY_ELEMENTS)}, "
+                                        f"not {element!r}", "element")
+        objective, action, owner, due, by = (
+            _optional_text(cls.WIRE, data, name, f"a note's {name} must be text")
+            for name in ("objective", "action", "owner", "due", "by"))
+        return cls(kind, text, step, by, objective, action, element, owner, due)
+
+    def encode(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "text": self.text, "step": self.step, "by": self.by}
+        for name in ("objective", "action", "element", "owner", "due"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        return out
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class ClockPaused(Payload):
+    """clock.paused: scenario time stops. reason: why, when the tool paused it (on resume), else absent."""
+
+    WIRE: ClassVar[str] = "clock.paused"
+    reason: str | None = None
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> ClockPaused:
+        return cls(_optional_text(cls.WIRE, data, "reason", "the reason must be text"))
+
+    def encode(self) -> dict[str, Any]:
+        return {} if self.reason is None else {"reason": self.reason}
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class ClockResumed(Payload):
+    """clock.resumed: scenario time runs again from where it stopped."""
+
+    WIRE: ClassVar[str] = "clock.resumed"
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> ClockResumed:
+        return cls()
+
+    def encode(self) -> dict[str, Any]:
+        return {}
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class ClockJumped(Payload):
+    """clock.jumped: scenario time jumps forward. to: the scenario seconds it jumps to (after the event's t)."""
+
+    WIRE: ClassVar[str] = "clock.jumped"
+    to: float
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> ClockJumped:
+        to = data.get("to")
+        if not isinstance(to, (int, float)) or isinstance(to, bool):
+            raise DecodeError(cls.WIRE, f"the clock jumps to a number of scenario seconds, not {to!r}", "to")
+        return cls(to)
+
+    def encode(self) -> dict[str, Any]:
+        return {"to": self.to}
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class HotwashAnswer(Payload):
+    """hotwash.answer: the answer to one hot-wash question, both as said."""
+
+    WIRE: ClassVar[str] = "hotwash.answer"
+    question: str
+    answer: str
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> HotwashAnswer:
+        question, answer = data.get("question"), data.get("answer")
+        if not isinstance(question, str) or not isinstance(answer, str):
+            raise DecodeError(cls.WIRE, "a hot-wash answer needs a question and an answer")
+        return cls(question, answer)
+
+    def encode(self) -> dict[str, Any]:
+        return {"question": self.question, "answer": self.answer}
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class Rating(Payload):
+    """rating: an objective rated on the HSEEP scale. objective: `runbook/objective`; rating: P, S, M or U."""
+
+    WIRE: ClassVar[str] = "rating"
+    objective: str
+    rating: str
+    comment: str = ""
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> Rating:
+        objective = data.get("objective")
+        if not isinstance(objective, str):
+            raise DecodeError(cls.WIRE, f"no objective {objective!r} in the drill's runbooks", "objective")
+        rating = data.get("rating")
+        if rating not in RATINGS:
+            raise DecodeError(cls.WIRE, f"a rating is P, S, M or U, not {rating!r}", "rating")
+        return cls(objective, rating, str(data.get("comment") or ""))
+
+    def encode(self) -> dict[str, Any]:
+        return {"objective": self.objective, "rating": self.rating, "comment": self.comment}
+
+
+# Wire names, for code that compares an envelope's `type` without decoding it.
+STARTED = Started.WIRE
+ENDED = Ended.WIRE
+INJECT_FIRED = InjectFired.WIRE
+SERVICE_CHANGED = ServiceChanged.WIRE
+STEP_STARTED = StepStarted.WIRE
+STEP_DONE = StepDone.WIRE
+STEP_SKIPPED = StepSkipped.WIRE
+CHECK_TICKED = CheckTicked.WIRE
+DECISION_MADE = DecisionMade.WIRE
+NOTE = Note.WIRE
+CLOCK_PAUSED = ClockPaused.WIRE
+CLOCK_RESUMED = ClockResumed.WIRE
+CLOCK_JUMPED = ClockJumped.WIRE
+HOTWASH_ANSWER = HotwashAnswer.WIRE
+RATING = Rating.WIRE
+TYPES = tuple(REGISTRY)

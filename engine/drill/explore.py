@@ -34,12 +34,13 @@ from typing import Any
 
 from engine.drill import events as ev
 from engine.drill.clock import format_wall, parse_wall
-from engine.drill.frontier import Frontier, Links
+from engine.drill.frontier import Frontier, Links, touched
+from engine.drill.pace import due_injects, ready_steps, step_seconds, time_is_up
 from engine.drill.plan import Plan
+from engine.drill.session import fired, started
 from engine.drill.state import DrillState, StepStatus
 
 PATH_LIMIT = 512
-DEFAULT_STEP_SECONDS = 600  # a step without a target takes ten minutes
 GRACE_SECONDS = 24 * 3600  # how long past the scenario's duration a path may run
 
 
@@ -89,7 +90,7 @@ Fork = Callable[[_Run], _Run]
 
 def fork_by_deepcopy(run: _Run) -> _Run:
     """A copy of a path in progress, copying the fold's objects (the plan is shared)."""
-    memo = {id(run.state.plan): run.state.plan}
+    memo: dict[int, Any] = {id(run.state.plan): run.state.plan}
     for inject in run.state.plan.injects:
         memo[id(inject)] = inject
     state = copy.deepcopy(run.state, memo)
@@ -168,8 +169,7 @@ class Exploration:
         last = max((i.at or 0 for i in plan.injects if not i.contingent), default=0)
         self.horizon = float(max(scenario.duration or 0, last) + GRACE_SECONDS)
         self._base = parse_wall(scenario.anchor) if scenario.anchor else datetime(2026, 1, 1, tzinfo=UTC)
-        self._durations = {key: step.target if step.target is not None else DEFAULT_STEP_SECONDS
-                           for key, step in plan.steps.items()}
+        self._durations = {key: step_seconds(plan, key) for key in plan.steps}
         self._links = Links(plan)
 
     def __iter__(self) -> Iterator[PathEnd]:
@@ -232,12 +232,12 @@ class Exploration:
 
     def _root(self) -> _Run:
         root = _Run(DrillState(self.plan), [], 0.0, {}, set(), [])
-        self._record(root, ev.STARTED, {"mode": "explore", "participants": {}})
+        self._record(root, started(self.plan, "explore"))
         root.frontier = Frontier(root.state, self._links)
         return root
 
     def _decide(self, run: _Run, decision: str, option: str) -> None:
-        self._record(run, ev.DECISION_MADE, {"step": decision, "option": option, "rationale": "", "by": "explore"})
+        self._record(run, ev.DecisionMade(decision, option, "", "explore"))
         run.finish.pop(decision, None)
         run.choices.append((decision, option))
         self.played.setdefault(decision, set()).add(option)
@@ -257,24 +257,12 @@ class Exploration:
 
     # ----- one path -----
 
-    def _record(self, run: _Run, kind: str, data: dict[str, Any]) -> None:
-        event = ev.Event(run.state.seq + 1, format_wall(self._base + timedelta(seconds=run.t)), run.t, kind, data)
+    def _record(self, run: _Run, payload: ev.Payload) -> None:
+        event = ev.Event.of(run.state.seq + 1, format_wall(self._base + timedelta(seconds=run.t)), run.t, payload)
         run.state.apply(event)
         if run.frontier is not None:
-            run.frontier.update(self._touched(kind, data))
+            run.frontier.update(touched(payload, self._links, self.plan))
         run.events.append(event)
-
-    def _touched(self, kind: str, data: dict[str, Any]) -> list[str]:
-        """The steps an event of this driver can change directly (the Frontier follows on from them)."""
-        if kind == ev.STEP_STARTED or kind == ev.STEP_DONE:
-            return [data["step"]]
-        if kind == ev.DECISION_MADE:
-            options = self.plan.steps[data["step"]].options or {}
-            return [data["step"], *(t for targets in options.values() for t in targets)]
-        if kind == ev.INJECT_FIRED:
-            inject = self.plan.inject(data["inject"])
-            return self._links.for_inject(inject) if inject else []
-        return list(self.plan.steps)
 
     def _play(self, run: _Run) -> str | None:
         """Play on until a decision is due (its step key) or the path comes to rest (None)."""
@@ -296,15 +284,9 @@ class Exploration:
         """Do everything that happens at run.t; a decision step whose time is up stops it."""
         state, plan = run.state, self.plan
         while True:
-            due = state.due(run.t)
+            due = due_injects(state, run.t)
             if due:
-                inject = due[0]
-                data: dict[str, Any] = {"inject": inject.id, "manual": False}
-                if inject.event:
-                    data["event"] = inject.event
-                if inject.services:
-                    data["services"] = dict(inject.services)
-                self._record(run, ev.INJECT_FIRED, data)
+                self._record(run, fired(due[0]))
                 continue
             progressed = False
             for key in list(run.finish):
@@ -319,21 +301,20 @@ class Exploration:
                     run.held.discard(key)
                     run.finish[key] = run.t + self._durations[key]
                     continue
-                if run.finish[key] > run.t:
+                if not time_is_up(run.finish[key], run.t):
                     continue
                 if plan.steps[key].options:
                     self._reached.setdefault(key, tuple(run.choices))
                     return key
                 del run.finish[key]
-                self._record(run, ev.STEP_DONE, {"step": key})
+                self._record(run, ev.StepDone(key))
                 progressed = True
                 break
             if progressed:
                 continue
-            assert run.frontier is not None
-            ready = [key for key in run.frontier.in_order(run.frontier.ready) if key not in run.finish]
+            ready = ready_steps(state, run.finish, run.frontier)
             for key in ready:
-                self._record(run, ev.STEP_STARTED, {"step": key})
+                self._record(run, ev.StepStarted(key))
                 run.finish[key] = run.t + self._durations[key]
             if not ready:
                 return None

@@ -12,8 +12,9 @@ only ways one step's state reaches another's (see DrillState.status and
 resolved), so the sets stay exactly what a full rescan would give; a test
 compares them after every event of generated drills.
 
-The driver says what it did (started a step, fired an inject, ...); the
-Frontier needs no access to the event's encoding. Nothing here reads a clock.
+The driver passes the typed payload of each event it recorded to `touched`
+(engine.drill.events), which names the steps that event reaches first.
+Nothing here reads a clock.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 
+from engine.drill import events as ev
 from engine.drill.plan import Plan, PlanInject
 from engine.drill.state import UNFINISHED, DrillState, StepStatus
 
@@ -54,6 +56,25 @@ class Links:
 
     def for_services(self, services: Iterable[str]) -> list[str]:
         return [key for service in services for key in self.requiring.get(service, [])]
+
+
+def touched(payload: ev.Payload, links: Links, plan: Plan) -> list[str]:
+    """The steps an event with this payload can change directly (Frontier.update follows on from them).
+
+    Notes, ratings, hot-wash answers and the start and end of a drill change
+    no step; a payload not named here (a service change, a skip, a clock
+    event) is answered with every step."""
+    if isinstance(payload, (ev.StepStarted, ev.StepDone)):
+        return [payload.step]
+    if isinstance(payload, ev.DecisionMade):
+        options = plan.steps[payload.step].options or {}
+        return [payload.step, *(t for targets in options.values() for t in targets)]
+    if isinstance(payload, ev.InjectFired):
+        inject = plan.inject(payload.inject)
+        return links.for_inject(inject) if inject else []
+    if isinstance(payload, (ev.Note, ev.Rating, ev.HotwashAnswer, ev.Started, ev.Ended)):
+        return []
+    return list(plan.steps)
 
 
 class Frontier:

@@ -1,4 +1,8 @@
-"""A drill's plan: the scenario and its runbooks, validated and compiled into one graph of steps.
+"""A drill's plan: the scenario and its runbooks, compiled into one graph of steps.
+
+The files are read and validated above the drill core, in engine.plans
+(load_plan); this module only compiles validated models, so engine.drill
+depends on the models, never on the validator.
 
 Steps from all runbooks live side by side under keys `runbook/step`, so a
 drill of three runbooks is one state machine. Content hashes of every file
@@ -11,7 +15,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.findings import Finding, Severity
+from engine.findings import Finding
 from engine.model import Runbook, Scenario
 
 
@@ -127,42 +131,6 @@ def runbook_folders(scenario_path: str) -> list[str]:
     return [str(p) for p in out]
 
 
-def load_plan(scenario_path: str, runbook_dirs: list[str] | None = None) -> Plan:
-    """Validate the scenario with the runbooks it names and compile them. Raises PlanError."""
-    from engine.config import Config
-    from engine.validate import UsageError, discover, validate
-
-    folders = runbook_dirs if runbook_dirs is not None else runbook_folders(scenario_path)
-    try:
-        runbook_files = discover(folders, Config()) if folders else []
-    except UsageError as exc:
-        raise PlanError(str(exc)) from None
-    files = [scenario_path] + [f for f in runbook_files if Path(f).resolve() != Path(scenario_path).resolve()]
-    result = validate(files, Config(), found=set(files[1:]))
-    scenario_doc = result.documents[0]
-    own = [f for f in result.findings if f.path == scenario_doc.path and f.severity is Severity.ERROR]
-    if scenario_doc.unreadable:
-        raise PlanError(f"{scenario_path} cannot be read", own, unreadable=True)
-    if scenario_doc.kind != "scenario":
-        raise PlanError(f"{scenario_path} is not a scenario (it has no `scenario:` at the top)", own)
-    subject = next((s for s in result.project.scenarios if s.doc is scenario_doc), None)
-    if subject is None or own:
-        raise PlanError(f"{scenario_path} has errors; run `tabletop validate {scenario_path}`", own)
-    scenario: Scenario = subject.model
-    runbooks = []
-    for runbook_id in scenario.runbooks:
-        found = result.project.runbook(runbook_id)
-        if found is None:
-            where = f"is not in {', '.join(folders)}" if folders else "was not found (no runbooks/ folder here)"
-            raise PlanError(f"runbook `{runbook_id}` named by the scenario {where}; "
-                            "give its folder with --runbooks")
-        errors = [f for f in result.findings if f.path == found.doc.path and f.severity is Severity.ERROR]
-        if errors:
-            raise PlanError(f"runbook {found.doc.path} has errors; run `tabletop validate {found.doc.path}`", errors)
-        runbooks.append((found.doc.path, found.model))
-    return compile_plan(scenario, scenario_path, runbooks)
-
-
 def compile_plan(scenario: Scenario, scenario_path: str, runbooks: list[tuple[str, Runbook]]) -> Plan:
     """One graph of steps keyed runbook/step, with the openers of every branch step."""
     steps: dict[str, PlanStep] = {}
@@ -187,15 +155,15 @@ def compile_plan(scenario: Scenario, scenario_path: str, runbooks: list[tuple[st
                 labels={o: opt.label or o for o, opt in step.decision.options.items()} if step.decision else {},
                 on=step.on, objectives=[ref(o) for o in step.objectives],
             )
-    for key, step in steps.items():
-        if step.fallback in steps:
-            steps[step.fallback].openers.append(Opener("fallback", key))
-        for option, targets in (step.options or {}).items():
+    for key, planned in steps.items():
+        if planned.fallback in steps:
+            steps[planned.fallback].openers.append(Opener("fallback", key))
+        for option, targets in (planned.options or {}).items():
             for target in targets:
                 if target in steps:
                     steps[target].openers.append(Opener("next", key, option))
-        if step.on:
-            step.openers.append(Opener("event", step.on))
+        if planned.on:
+            planned.openers.append(Opener("event", planned.on))
     injects = [_inject(i, steps, [rb for _, rb in runbooks]) for i in scenario.injects]
     files = [SourceFile("scenario", scenario.scenario, Path(scenario_path).as_posix(), sha256_file(scenario_path))]
     files += [SourceFile("runbook", rb.runbook, Path(p).as_posix(), sha256_file(p)) for p, rb in runbooks]

@@ -16,25 +16,24 @@ second, with runbooks unfinished, is a deadlock.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from engine.drill import events as ev
 from engine.drill.clock import FakeClock
-from engine.drill.frontier import Frontier, InjectQueue
+from engine.drill.frontier import Frontier, InjectQueue, touched
+from engine.drill.pace import BlockWatch, due_injects, ready_steps, step_seconds, time_is_up
 from engine.drill.plan import Plan
-from engine.drill.session import Drill
+from engine.drill.session import Drill, fired
 from engine.drill.state import UNFINISHED, DrillState, StepStatus
 from engine.drill.team import Choice, Team, TeamNote
 
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
-DEFAULT_STEP_SECONDS = 600  # a step with no target and no team duration takes 10 minutes
 SAFETY_MARGIN = 24 * 3600  # play stops this long after the scenario's planned window, whatever happens
 DEFAULT_RATIONALE = "first option taken by default (no --decide or team file entry)"
 DECIDE_RATIONALE = "chosen with --decide"
-_EPSILON = 1e-6
 
 
 def start_wall(plan: Plan, override: datetime | None = None) -> datetime:
@@ -99,8 +98,7 @@ class Player:
             drill.log = _WatchedLog(drill.log, after_write)  # type: ignore[assignment]
         self.cap = safety_cap(self.plan)
         self.notes = self._notes_still_to_take()
-        self.held: set[str] = set()  # steps at work that a service outage has blocked
-        self.restarted: dict[str, float] = {}  # step -> when it went back to work after a block
+        self.blocks = BlockWatch()  # steps at work that an outage blocked, and when they went back to work
         self._recall_blocks()
         self.frontier = Frontier(self.state)  # ready, active, unfinished: updated by each event, not rescanned
         self.injects = InjectQueue(self.state)
@@ -108,10 +106,7 @@ class Player:
     # ----- choices -----
 
     def duration(self, key: str) -> int:
-        if self.team and key in self.team.durations:
-            return self.team.durations[key]
-        target = self.plan.steps[key].target
-        return DEFAULT_STEP_SECONDS if target is None else target
+        return step_seconds(self.plan, key, self.team.durations if self.team else None)
 
     def choice(self, key: str) -> Choice:
         if key in self.decide:
@@ -136,11 +131,11 @@ class Player:
     def run(self) -> Outcome:
         if not self.state.ended:
             if not self.state.running:
-                self._record(self.drill.resume_clock)
+                self._record(ev.ClockResumed())
             reason = self._play()
             for note in [n for n in self.notes if n.at is None and n.after is None]:
                 self._take(note)
-            self._record(self.drill.end, reason)
+            self._record(ev.Ended(reason))
         self._hot_wash()
         finished = self.state.finished()
         return Outcome(finished, self.state.end_reason or "", [] if finished else stuck_steps(self.state),
@@ -172,9 +167,9 @@ class Player:
         changed = True
         while changed:
             changed = False
-            for inject in self.injects.due(self.now()):
-                if inject.id not in self.state.fired:
-                    self._record(self.drill.fire, inject.id)
+            for inject in due_injects(self.state, self.now(), self.injects):
+                if inject.id not in self.state.fired:  # firing one due inject can fire no other, but be sure
+                    self._record(fired(inject))
                     changed = True
             for key in self._time_up():
                 # Finishing one step cannot stop another; checking costs little and keeps a refused event out.
@@ -184,34 +179,19 @@ class Player:
             for note in [n for n in self.notes if self._note_due(n)]:
                 self._take(note)
                 changed = True
-            for key in self.frontier.in_order(self.frontier.ready):
+            for key in ready_steps(self.state, frontier=self.frontier):
                 if self.state.status(key) is StepStatus.READY:  # starting one step cannot stop another
-                    self._record(self.drill.start_step, key)
+                    self._record(ev.StepStarted(key))
                     changed = True
 
     def _time_up(self) -> list[str]:
         now = self.now()
         return [key for key in self.frontier.in_order(self.frontier.active)
-                if self._finish_time(key) <= now + _EPSILON]
+                if time_is_up(self._finish_time(key), now)]
 
     def _finish_time(self, key: str) -> float:
-        started = self.restarted.get(key, self.state.steps[key].started_t)
+        started = self.blocks.restarted.get(key, self.state.steps[key].started_t)
         return (started or 0.0) + self.duration(key)
-
-    def _watch_blocks(self, state: DrillState, t: float, keys: Iterable[str] | None = None) -> None:
-        """A step blocked while at work starts its time again when its service is back (as explore has it).
-
-        `keys`: the steps whose status the last event changed (None: every step)."""
-        for key in state.steps if keys is None else keys:
-            record = state.steps[key]
-            if record.started_t is None or record.done_t is not None:
-                continue
-            status = state.status(key)
-            if status is StepStatus.BLOCKED:
-                self.held.add(key)
-            elif key in self.held and status is StepStatus.ACTIVE:
-                self.held.discard(key)
-                self.restarted[key] = t
 
     def _recall_blocks(self) -> None:
         """On resume, find the blocks and restarts of steps at work by folding the log again."""
@@ -222,7 +202,7 @@ class Player:
         again = DrillState(self.plan)
         for event in read_log(self.drill.path).events:
             again.apply(event)
-            self._watch_blocks(again, event.t)
+            self.blocks.watch(again, event.t)
 
     def _finish_times(self) -> list[float]:
         """When each active step's time is up. A blocked step cannot finish, so it is not here."""
@@ -231,13 +211,13 @@ class Player:
     def _finish(self, key: str) -> None:
         if self.plan.steps[key].options:
             choice = self.choice(key)
-            self._record(self.drill.decide, key, choice.option, choice.rationale, choice.by)
+            self._record(ev.DecisionMade(key, choice.option, choice.rationale, choice.by))
         else:
-            self._record(self.drill.complete_step, key)
+            self._record(ev.StepDone(key))
 
     def _note_due(self, note: TeamNote) -> bool:
         if note.at is not None:
-            return note.at <= self.now() + _EPSILON
+            return time_is_up(note.at, self.now())
         return note.after is not None and self.state.steps[note.after].done_t is not None
 
     def _note_times(self) -> list[float]:
@@ -245,7 +225,7 @@ class Player:
 
     def _take(self, note: TeamNote) -> None:
         self.notes.remove(note)
-        self._record(self.drill.note, note.kind, note.text, note.step, note.by)
+        self._record(ev.Note(note.kind, note.text, note.step, note.by))
 
     def _hot_wash(self) -> None:
         """Ratings and hot-wash answers from the team file, after drill.ended (those not in the log yet)."""
@@ -254,32 +234,19 @@ class Player:
         for objective, rating, comment in self.team.ratings:
             have = self.state.ratings.get(objective)
             if have is None or (have.rating, have.comment) != (rating, comment):
-                self._record(self.drill.rate, objective, rating, comment)
+                self._record(ev.Rating(objective, rating, comment))
         for question, answer in self.team.hotwash[len(self.state.hotwash):]:
-            self._record(self.drill.answer, question, answer)
+            self._record(ev.HotwashAnswer(question, answer))
 
-    def _record(self, action: Callable[..., ev.Event], *args: Any) -> None:
-        event = action(*args)
-        changed = self.frontier.update(self._touched(action, args))
-        self._watch_blocks(self.state, event.t, changed)
-        if action == self.drill.decide or action == self.drill.complete_step:
-            self.injects.arm(args[0])
+    def _record(self, payload: ev.Payload) -> None:
+        """Record one event through the drill (checked, written, applied), then bring the sets up to date."""
+        event = self.drill.record(payload)
+        changed = self.frontier.update(touched(payload, self.frontier.links, self.plan))
+        self.blocks.watch(self.state, event.t, changed)
+        if isinstance(payload, (ev.StepDone, ev.DecisionMade)):
+            self.injects.arm(payload.step)
         if self.progress:
             self.progress(event)
-
-    def _touched(self, action: Callable[..., ev.Event], args: tuple[Any, ...]) -> list[str]:
-        """The steps an action of this player can change directly (the Frontier follows on from them)."""
-        drill = self.drill
-        if action == drill.fire:
-            inject = self.plan.inject(args[0])
-            return self.frontier.links.for_inject(inject) if inject else []
-        if action == drill.start_step or action == drill.complete_step:
-            return [args[0]]
-        if action == drill.decide:
-            return [args[0], *(t for targets in (self.plan.steps[args[0]].options or {}).values() for t in targets)]
-        if action in (drill.note, drill.end, drill.rate, drill.answer):
-            return []
-        return list(self.plan.steps)  # anything else: look at every step
 
 
 def stuck_steps(state: DrillState) -> list[Stuck]:

@@ -9,14 +9,14 @@ already on disk.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from engine import __version__
 from engine.bounds import OutOfBounds, check_clock
 from engine.drill import events as ev
 from engine.drill.clock import Clock, format_wall
 from engine.drill.log import DrillLog, LogError, LogRead, default_log_path, encode, read_log
-from engine.drill.plan import Plan
+from engine.drill.plan import Plan, PlanInject, SourceFile
+from engine.drill.replay import replay
 from engine.drill.state import DrillState, EventError
 
 DEFAULT_FOLDER = "exports/drills"
@@ -24,17 +24,6 @@ DEFAULT_FOLDER = "exports/drills"
 
 class MismatchError(LogError):
     """The log was written for other versions of the scenario or runbooks than those given."""
-
-
-def replay(plan: Plan, read: LogRead) -> DrillState:
-    """The state after every good event of a log. Raises LogError naming the line of a bad event."""
-    state = DrillState(plan)
-    for number, event in enumerate(read.events, start=1):
-        try:
-            state.apply(event)
-        except EventError as exc:
-            raise LogError(f"{read.path}:{number}: {exc}") from None
-    return state
 
 
 def check_versions(plan: Plan, read: LogRead) -> list[str]:
@@ -57,7 +46,25 @@ def check_versions(plan: Plan, read: LogRead) -> list[str]:
     return out
 
 
+def started(plan: Plan, mode: str, facilitator: str | None = None,
+            participants: dict[str, str] | None = None) -> ev.Started:
+    """The drill.started payload of a drill of `plan`: this tool's version and the files with their hashes."""
+    return ev.Started(ev.LOG_VERSION, f"tabletop {__version__}", mode, _logged(plan.scenario_file),
+                      tuple(_logged(f) for f in plan.runbook_files), facilitator, dict(participants or {}))
+
+
+def _logged(file: SourceFile) -> ev.LoggedFile:
+    return ev.LoggedFile(file.id, file.path, file.sha256)
+
+
+def fired(inject: PlanInject, manual: bool = False) -> ev.InjectFired:
+    """The inject.fired payload of an inject of the plan: the event and service health it carries."""
+    return ev.InjectFired(inject.id, manual, inject.event or None, dict(inject.services))
+
+
 class Drill:
+    """A drill being run: every action is checked, written to the log (fsynced), then applied to `state`."""
+
     def __init__(self, plan: Plan, state: DrillState, log: DrillLog, clock: Clock) -> None:
         self.plan = plan
         self.state = state
@@ -74,15 +81,7 @@ class Drill:
         wall = format_wall(clock.now())
         path = log_path or default_log_path(folder, plan.scenario.scenario, wall)
         drill = cls(plan, DrillState(plan), DrillLog.create(path), clock)
-        drill.record(ev.STARTED, {
-            "version": ev.LOG_VERSION,
-            "tool": f"tabletop {__version__}",
-            "mode": mode,
-            "scenario": plan.scenario_file.to_dict(),
-            "runbooks": [f.to_dict() for f in plan.runbook_files],
-            "facilitator": facilitator,
-            "participants": participants or {},
-        })
+        drill.record(started(plan, mode, facilitator, participants))
         return drill
 
     @classmethod
@@ -99,7 +98,7 @@ class Drill:
         state = replay(plan, read)
         drill = cls(plan, state, DrillLog.reopen(read), clock)
         if state.running and not state.ended:
-            drill.record(ev.CLOCK_PAUSED, {"reason": "resumed from the log"}, t=state.t)
+            drill.record(ev.ClockPaused("resumed from the log"), t=state.t)
         return drill
 
     @property
@@ -109,16 +108,16 @@ class Drill:
     def now_t(self) -> float:
         return self.state.scenario_time(self.clock.now())
 
-    def record(self, kind: str, data: dict[str, Any] | None = None, *, t: float | None = None) -> ev.Event:
-        """Check, write (fsynced), then apply one event. Raises EventError (nothing written) or LogError."""
+    def record(self, payload: ev.Payload, *, t: float | None = None) -> ev.Event:
+        """Check, write (fsynced), then apply one event; returns it.
+
+        `t` is the event's scenario seconds (default: the exercise clock now).
+        Raises EventError when the state refuses it or its text cannot be
+        written (nothing is written then), LogError when the disk refuses it.
+        """
         now = self.clock.now()
-        event = ev.Event(
-            seq=self.state.seq + 1,
-            wall=format_wall(now),
-            t=self.state.scenario_time(now) if t is None else t,
-            type=kind,
-            data=data or {},
-        )
+        event = ev.Event.of(self.state.seq + 1, format_wall(now), self.state.scenario_time(now) if t is None else t,
+                            payload)
         self.state.check(event)
         try:
             encode(event, self.log.last_hash)
@@ -132,18 +131,15 @@ class Drill:
             listener(event)
         return event
 
-    # The actions a facilitator (or a script) takes, as events.
+    # The actions a facilitator (or a script) takes, as events. Each returns the event written, or raises
+    # EventError (refused, nothing written) or LogError (the log cannot be written).
 
     def fire(self, inject_id: str, *, manual: bool = False) -> ev.Event:
+        """Fire an inject of the scenario (inject.fired); `manual`: by hand, not at its time."""
         inject = self.plan.inject(inject_id)
         if inject is None:
             raise EventError(f"no inject {inject_id!r} in the scenario")
-        data: dict[str, Any] = {"inject": inject_id, "manual": manual}
-        if inject.event:
-            data["event"] = inject.event
-        if inject.services:
-            data["services"] = dict(inject.services)
-        return self.record(ev.INJECT_FIRED, data)
+        return self.record(fired(inject, manual))
 
     def fire_due(self) -> list[ev.Event]:
         """Fire every inject whose time has come, in time order (firing one may arm another)."""
@@ -153,49 +149,65 @@ class Drill:
         return fired
 
     def set_service(self, service: str, health: str) -> ev.Event:
-        return self.record(ev.SERVICE_CHANGED, {"service": service, "to": health})
+        """Set a service's health: up, degraded or down (service.changed)."""
+        return self.record(ev.ServiceChanged(service, health))
 
     def start_step(self, step: str) -> ev.Event:
-        return self.record(ev.STEP_STARTED, {"step": step})
+        """Start a ready step (step.started); `step` is its key, runbook/step."""
+        return self.record(ev.StepStarted(step))
 
     def complete_step(self, step: str) -> ev.Event:
-        return self.record(ev.STEP_DONE, {"step": step})
+        """Finish a ready or active step that is not a decision (step.done)."""
+        return self.record(ev.StepDone(step))
 
     def skip_step(self, step: str, reason: str) -> ev.Event:
-        return self.record(ev.STEP_SKIPPED, {"step": step, "reason": reason})
+        """Skip a step that is not done or skipped, for a reason that is not empty (step.skipped)."""
+        return self.record(ev.StepSkipped(step, reason))
 
     def tick(self, step: str, item: int, checked: bool = True) -> ev.Event:
-        return self.record(ev.CHECK_TICKED, {"step": step, "item": item, "checked": checked})
+        """Tick (or untick) checklist item `item` (0-based) of a step (check.ticked)."""
+        return self.record(ev.CheckTicked(step, item, checked))
 
     def decide(self, step: str, option: str, rationale: str = "", by: str = "") -> ev.Event:
-        return self.record(ev.DECISION_MADE, {"step": step, "option": option, "rationale": rationale, "by": by})
+        """Decide a ready or active decision step (decision.made): finishes it and opens the option's steps."""
+        return self.record(ev.DecisionMade(step, option, rationale, by))
 
-    def note(self, kind: str, text: str, step: str | None = None, by: str = "", **plan: str) -> ev.Event:
-        """A note; an area for improvement may carry action=, element=, owner=, due= for the improvement plan."""
-        return self.record(ev.NOTE, {"kind": kind, "text": text, "step": step, "by": by, **plan})
+    def note(self, kind: str, text: str, step: str | None = None, by: str = "", *, objective: str | None = None,
+             action: str | None = None, element: str | None = None, owner: str | None = None,
+             due: str | None = None) -> ev.Event:
+        """A note: kind is observation, strength or improvement; objective: runbook/objective it bears on.
+        An area for improvement may carry the improvement plan's action, element (POETE), owner and due
+        (a date as written)."""
+        return self.record(ev.Note(kind, text, step, by, objective, action, element, owner, due))
 
     def pause(self) -> ev.Event:
-        return self.record(ev.CLOCK_PAUSED, {})
+        """Stop the exercise clock (clock.paused); EventError if it is paused already."""
+        return self.record(ev.ClockPaused())
 
     def resume_clock(self) -> ev.Event:
-        return self.record(ev.CLOCK_RESUMED, {})
+        """Run the exercise clock again (clock.resumed); EventError if it is running."""
+        return self.record(ev.ClockResumed())
 
     def jump(self, to: float) -> ev.Event:
-        """Move the exercise clock to `to` seconds; raises EventError beyond engine.bounds.MAX_CLOCK_SECONDS."""
+        """Move scenario time forward to `to` seconds (clock.jumped); EventError if that is not later, or
+        beyond engine.bounds.MAX_CLOCK_SECONDS."""
         try:
             check_clock(to, "the jump's target")
         except (OutOfBounds, TypeError) as exc:
             raise EventError(str(exc)) from None
-        return self.record(ev.CLOCK_JUMPED, {"to": to})
+        return self.record(ev.ClockJumped(to))
 
     def rate(self, objective: str, rating: str, comment: str = "") -> ev.Event:
-        return self.record(ev.RATING, {"objective": objective, "rating": rating, "comment": comment})
+        """Rate an objective, runbook/objective, P, S, M or U (rating)."""
+        return self.record(ev.Rating(objective, rating, comment))
 
     def answer(self, question: str, answer: str) -> ev.Event:
-        return self.record(ev.HOTWASH_ANSWER, {"question": question, "answer": answer})
+        """Record the answer to a hot-wash question (hotwash.answer)."""
+        return self.record(ev.HotwashAnswer(question, answer))
 
     def end(self, reason: str = "") -> ev.Event:
-        return self.record(ev.ENDED, {"reason": reason})
+        """End the exercise (drill.ended); notes, ratings and hot-wash answers may still follow."""
+        return self.record(ev.Ended(reason))
 
     def close(self) -> None:
         self.log.close()

@@ -15,11 +15,10 @@ from typing import Any
 
 from engine.drill import events as ev
 from engine.drill.clock import parse_wall
+from engine.drill.events import EventError
 from engine.drill.plan import Opener, Plan, PlanInject
 
-
-class EventError(ValueError):
-    """An event that cannot happen in this state (unknown step, a step not ready, ...)."""
+_AFTER_END = frozenset({ev.NOTE, ev.RATING, ev.HOTWASH_ANSWER})  # the events a drill may still take once ended
 
 
 class StepStatus(enum.StrEnum):
@@ -98,7 +97,8 @@ class DrillState:
         self.started = False
         self.ended = False
         self.end_reason: str | None = None
-        self.start_info: dict[str, Any] = {}
+        self.start_info: dict[str, Any] = {}  # drill.started's data as logged
+        self.version = ev.LOG_VERSION  # the log version drill.started gave; later events decode by it
         self.facilitator: str | None = None
         self.participants: dict[str, str] = {}
         self.t = 0.0  # scenario time of the last event (after it, for a jump)
@@ -220,44 +220,177 @@ class DrillState:
 
     # ----- moving on -----
 
-    def apply(self, event: ev.Event) -> None:
-        """Apply one event, or raise EventError and change nothing."""
-        self.check(event)
-        handler = getattr(self, "_apply_" + event.type.replace(".", "_"))
-        handler(event)
+    def apply(self, event: ev.Event) -> ev.Payload:
+        """Apply one event and return its typed payload, or raise EventError (DecodeError for a bad shape)
+        and change nothing. A wall time that cannot be read (drill.started, clock.resumed or clock.jumped)
+        raises ValueError."""
+        payload = self.check(event)
+        self._apply(event, payload)
         self.seq = event.seq
         self.wall = event.wall
-        if event.type != ev.CLOCK_JUMPED:
+        if not isinstance(payload, ev.ClockJumped):
             self.t = event.t
+        return payload
 
-    def check(self, event: ev.Event) -> None:
-        """Raise EventError if the event cannot be applied now."""
+    def check(self, event: ev.Event) -> ev.Payload:
+        """The event's typed payload if it can be applied now; else raise EventError saying why.
+
+        The envelope is checked first (numbered in order, a known type, time
+        not going backwards, drill.started first and once, only notes,
+        ratings and hot-wash answers after drill.ended), then the shape of
+        the data (events.decode raises DecodeError), then the state: the
+        step, inject, service or objective exists, and the step can move so.
+        """
         if event.seq != self.seq + 1:
             raise EventError(f"event number {event.seq} follows {self.seq}; events must be numbered in order")
-        if event.type not in ev.TYPES:
-            raise EventError(f"unknown event type {event.type!r}")
+        kind = event.type
+        if kind not in ev.REGISTRY:
+            raise ev.UnknownEventType(kind)
         if event.t < self.t:
             raise EventError(f"scenario time goes backwards ({event.t} after {self.t})")
+        if not isinstance(event.wall, str):
+            raise EventError(f"the wall time must be text like 2026-01-22T19:33:00.000Z, not {event.wall!r}")
         if not isinstance(event.data, dict):
-            raise EventError("event data must be a mapping")
-        if not self.started and event.type != ev.STARTED:
+            raise ev.DecodeError(kind, "event data must be a mapping")
+        if not self.started and kind != ev.STARTED:
             raise EventError("the first event of a drill must be drill.started")
-        if self.started and event.type == ev.STARTED:
+        if self.started and kind == ev.STARTED:
             raise EventError("the drill has already started")
-        if self.ended and event.type not in (ev.NOTE, ev.RATING, ev.HOTWASH_ANSWER):
-            raise EventError(f"the drill has ended; {event.type} cannot follow")
-        validator = getattr(self, "_check_" + event.type.replace(".", "_"), None)
-        if validator:
-            validator(event)
+        if self.ended and kind not in _AFTER_END:
+            raise EventError(f"the drill has ended; {kind} cannot follow")
+        payload = ev.decode(kind, event.data, self.version)
+        self._check(payload, event.t)
+        return payload
 
-    # ----- per event type: _check_* raises, _apply_* changes -----
+    def _check(self, payload: ev.Payload, t: float) -> None:
+        """The state checks of one payload (its shape is checked already); most frequent types first."""
+        match payload:
+            case ev.CheckTicked():
+                key = self._known_step(payload.step)
+                if payload.item >= len(self.plan.steps[key].do):
+                    raise EventError(f"step {key} has no checklist item {payload.item!r}")
+            case ev.Note():
+                if payload.step is not None:
+                    self._known_step(payload.step)
+            case ev.ServiceChanged():
+                self._check_services({payload.service: payload.to})
+            case ev.StepStarted():
+                key = self._known_step(payload.step)
+                status = self.status(key)
+                if status is not StepStatus.READY:
+                    raise EventError(f"step {key} is {status}, not ready; it cannot start")
+            case ev.StepDone():
+                key = self._known_step(payload.step)
+                status = self.status(key)
+                if status not in (StepStatus.READY, StepStatus.ACTIVE):
+                    raise EventError(f"step {key} is {status}; only a ready or active step can be done")
+                if self.plan.steps[key].options:
+                    raise EventError(f"step {key} is a decision; record the decision to finish it")
+            case ev.InjectFired():
+                if self.plan.inject(payload.inject) is None:
+                    raise EventError(f"no inject {payload.inject!r} in scenario {self.plan.scenario.scenario}")
+                if payload.inject in self.fired:
+                    raise EventError(f"inject {payload.inject} has already fired")
+                self._check_services(payload.services)
+            case ev.DecisionMade():
+                self._check_decision(payload)
+            case ev.StepSkipped():
+                key = self._known_step(payload.step)
+                status = self.status(key)
+                if status in (StepStatus.DONE, StepStatus.SKIPPED):
+                    raise EventError(f"step {key} is already {status}")
+            case ev.ClockPaused():
+                if not self.running:
+                    raise EventError("the clock is already paused")
+            case ev.ClockResumed():
+                if self.running:
+                    raise EventError("the clock is already running")
+            case ev.ClockJumped():
+                if payload.to <= t:
+                    raise EventError(f"the clock jumps forward only; T+{payload.to} is not after T+{t}")
+            case ev.Rating():
+                if payload.objective not in self.plan.objectives:
+                    raise EventError(f"no objective {payload.objective!r} in the drill's runbooks")
+            case _:  # drill.started, drill.ended, hotwash.answer: nothing in the state to check
+                pass
 
-    def _apply_drill_started(self, event: ev.Event) -> None:
-        data = event.data
+    def _known_step(self, key: str) -> str:
+        if key not in self.plan.steps:
+            raise EventError(f"no step {key!r} in the drill's runbooks")
+        return key
+
+    def _check_services(self, services: dict[str, str]) -> None:
+        for service in services:
+            if service not in self.services:
+                raise EventError(f"no service {service!r} in the drill's runbooks")
+
+    def _check_decision(self, payload: ev.DecisionMade) -> None:
+        key = self._known_step(payload.step)
+        options = self.plan.steps[key].options
+        if not options:
+            raise EventError(f"step {key} is not a decision")
+        status = self.status(key)
+        if status not in (StepStatus.READY, StepStatus.ACTIVE):
+            raise EventError(f"decision {key} is {status}; it can be made when ready or active")
+        if payload.option not in options:
+            raise EventError(f"decision {key} has no option {payload.option!r}; options: {', '.join(options)}")
+
+    def _apply(self, event: ev.Event, payload: ev.Payload) -> None:
+        """Change the state by one checked payload; most frequent types first."""
+        t = event.t
+        match payload:
+            case ev.CheckTicked():
+                ticks = self.steps[payload.step].ticks
+                if payload.checked:
+                    ticks.add(payload.item)
+                else:
+                    ticks.discard(payload.item)
+            case ev.Note():
+                self.notes.append(NoteRecord(payload.kind, payload.text, payload.step, payload.by or "", t,
+                                             event.seq, payload.action or "", payload.element or "",
+                                             payload.owner or "", payload.due or ""))
+            case ev.ServiceChanged():
+                self._settle(self._set_service(payload.service, payload.to, t), t)
+            case ev.StepStarted():
+                self.steps[payload.step].started_t = t
+            case ev.StepDone():
+                self._step_done(payload.step, t)
+            case ev.InjectFired():
+                self._inject_fired(payload, event)
+            case ev.DecisionMade():
+                self._decision_made(payload, event)
+            case ev.StepSkipped():
+                self._skip(payload.step, t, payload.reason, "facilitator")
+                self._settle([payload.step], t)
+            case ev.ClockPaused():
+                self.running = False
+                self.base_t = t
+            case ev.ClockResumed():
+                self.running = True
+                self.base_t = t
+                self.base_wall = parse_wall(event.wall)
+            case ev.ClockJumped():
+                self.base_t = float(payload.to)
+                self.base_wall = parse_wall(event.wall)
+                self.t = self.base_t
+            case ev.HotwashAnswer():
+                self.hotwash.append((payload.question, payload.answer, t))
+            case ev.Rating():
+                self.ratings[payload.objective] = RatingRecord(payload.objective, payload.rating, payload.comment, t)
+            case ev.Started():
+                self._started(payload, event)
+            case ev.Ended():
+                self.ended = True
+                self.running = False
+                self.base_t = t
+                self.end_reason = payload.reason
+
+    def _started(self, payload: ev.Started, event: ev.Event) -> None:
         self.started = True
-        self.start_info = dict(data)
-        self.facilitator = data.get("facilitator") or None
-        self.participants = dict(data.get("participants") or {})
+        self.start_info = dict(event.data)
+        self.version = payload.version if payload.version is not None else ev.LOG_VERSION
+        self.facilitator = payload.facilitator or None
+        self.participants = dict(payload.participants)
         self.running = True
         self.base_t = event.t
         self.base_wall = parse_wall(event.wall)
@@ -266,50 +399,21 @@ class DrillState:
                 self.steps[key].opened_t = event.t
         self._settle(list(self.plan.steps), event.t)
 
-    def _check_drill_started(self, event: ev.Event) -> None:
-        participants = event.data.get("participants", {})
-        if not isinstance(participants, dict):
-            raise EventError("participants must map roles to names")
-
-    def _check_inject_fired(self, event: ev.Event) -> None:
-        inject_id = event.data.get("inject")
-        inject = self.plan.inject(inject_id) if isinstance(inject_id, str) else None
-        if inject is None:
-            raise EventError(f"no inject {inject_id!r} in scenario {self.plan.scenario.scenario}")
-        if inject_id in self.fired:
-            raise EventError(f"inject {inject_id} has already fired")
-        self._check_services(event.data.get("services", {}))
-
-    def _apply_inject_fired(self, event: ev.Event) -> None:
-        data = event.data
-        self.fired[data["inject"]] = FiredInject(data["inject"], event.t, bool(data.get("manual")), event.seq)
+    def _inject_fired(self, payload: ev.InjectFired, event: ev.Event) -> None:
+        t = event.t
+        self.fired[payload.inject] = FiredInject(payload.inject, t, payload.manual, event.seq)
         touched: list[str] = []
-        for service, health in (data.get("services") or {}).items():
-            touched += self._set_service(service, health, event.t)
-        name = data.get("event")
+        for service, health in payload.services.items():
+            touched += self._set_service(service, health, t)
+        name = payload.event
         if name:
-            self.arrived.setdefault(name, event.t)
+            self.arrived.setdefault(name, t)
             for key in self._listening.get(name, []):
                 record = self.steps[key]
                 if record.opened_t is None and record.skipped_t is None:
-                    record.opened_t = event.t
+                    record.opened_t = t
                     touched.append(key)
-        self._settle(touched, event.t)
-
-    def _check_service_changed(self, event: ev.Event) -> None:
-        self._check_services({event.data.get("service"): event.data.get("to")})
-
-    def _apply_service_changed(self, event: ev.Event) -> None:
-        self._settle(self._set_service(event.data["service"], event.data["to"], event.t), event.t)
-
-    def _check_services(self, services: Any) -> None:
-        if not isinstance(services, dict):
-            raise EventError("services must map service ids to up, degraded or down")
-        for service, health in services.items():
-            if service not in self.services:
-                raise EventError(f"no service {service!r} in the drill's runbooks")
-            if health not in ev.HEALTH:
-                raise EventError(f"service health must be up, degraded or down, not {health!r}")
+        self._settle(touched, t)
 
     def _set_service(self, service: str, health: str, t: float) -> list[str]:
         self.services[service] = health
@@ -323,90 +427,25 @@ class DrillState:
         self._mark_covered(self._requiring.get(service, []), t)
         return list(self._requiring.get(service, []))
 
-    def _step(self, event: ev.Event) -> str:
-        key = event.data.get("step")
-        if not isinstance(key, str) or key not in self.plan.steps:
-            raise EventError(f"no step {key!r} in the drill's runbooks")
-        return key
-
-    def _check_step_started(self, event: ev.Event) -> None:
-        key = self._step(event)
-        status = self.status(key)
-        if status is not StepStatus.READY:
-            raise EventError(f"step {key} is {status}, not ready; it cannot start")
-
-    def _apply_step_started(self, event: ev.Event) -> None:
-        self.steps[event.data["step"]].started_t = event.t
-
-    def _check_step_done(self, event: ev.Event) -> None:
-        key = self._step(event)
-        status = self.status(key)
-        if status not in (StepStatus.READY, StepStatus.ACTIVE):
-            raise EventError(f"step {key} is {status}; only a ready or active step can be done")
-        if self.plan.steps[key].options:
-            raise EventError(f"step {key} is a decision; record the decision to finish it")
-
-    def _apply_step_done(self, event: ev.Event) -> None:
-        key = event.data["step"]
+    def _step_done(self, key: str, t: float) -> None:
         record = self.steps[key]
         if record.started_t is None:
-            record.started_t = event.t
-        record.done_t = event.t
-        self._mark_covered(self._backed_by.get(key, []), event.t)
+            record.started_t = t
+        record.done_t = t
+        self._mark_covered(self._backed_by.get(key, []), t)
         for inject in self._arms.get(key, []):
             if inject.after_option is None:
-                self.armed.setdefault(inject.id, event.t)
-        self._settle([key], event.t)
+                self.armed.setdefault(inject.id, t)
+        self._settle([key], t)
 
-    def _check_step_skipped(self, event: ev.Event) -> None:
-        key = self._step(event)
-        status = self.status(key)
-        if status in (StepStatus.DONE, StepStatus.SKIPPED):
-            raise EventError(f"step {key} is already {status}")
-        reason = event.data.get("reason")
-        if not isinstance(reason, str) or not reason.strip():
-            raise EventError("skipping a step needs a reason")
-
-    def _apply_step_skipped(self, event: ev.Event) -> None:
-        key = event.data["step"]
-        self._skip(key, event.t, event.data["reason"], "facilitator")
-        self._settle([key], event.t)
-
-    def _check_check_ticked(self, event: ev.Event) -> None:
-        key = self._step(event)
-        item = event.data.get("item")
-        if not isinstance(item, int) or isinstance(item, bool) or not 0 <= item < len(self.plan.steps[key].do):
-            raise EventError(f"step {key} has no checklist item {item!r}")
-
-    def _apply_check_ticked(self, event: ev.Event) -> None:
-        ticks = self.steps[event.data["step"]].ticks
-        if event.data.get("checked", True):
-            ticks.add(event.data["item"])
-        else:
-            ticks.discard(event.data["item"])
-
-    def _check_decision_made(self, event: ev.Event) -> None:
-        key = self._step(event)
-        options = self.plan.steps[key].options
-        if not options:
-            raise EventError(f"step {key} is not a decision")
-        status = self.status(key)
-        if status not in (StepStatus.READY, StepStatus.ACTIVE):
-            raise EventError(f"decision {key} is {status}; it can be made when ready or active")
-        if event.data.get("option") not in options:
-            raise EventError(f"decision {key} has no option {event.data.get('option')!r}; "
-                             f"options: {', '.join(options)}")
-
-    def _apply_decision_made(self, event: ev.Event) -> None:
-        data, t = event.data, event.t
-        key, option = data["step"], data["option"]
-        self.decisions[key] = DecisionRecord(key, option, str(data.get("rationale") or ""),
-                                             str(data.get("by") or ""), t, event.seq)
+    def _decision_made(self, payload: ev.DecisionMade, event: ev.Event) -> None:
+        key, option, t = payload.step, payload.option, event.t
+        self.decisions[key] = DecisionRecord(key, option, payload.rationale, payload.by, t, event.seq)
         record = self.steps[key]
         record.started_t = record.started_t if record.started_t is not None else t
         record.done_t = t
         opened = []
-        for target in self.plan.steps[key].options[option]:  # type: ignore[index]
+        for target in (self.plan.steps[key].options or {})[option]:
             target_record = self.steps[target]
             if target_record.opened_t is None and target_record.skipped_t is None:
                 target_record.opened_t = t
@@ -415,79 +454,6 @@ class DrillState:
             if inject.after_option in (None, option):
                 self.armed.setdefault(inject.id, t)
         self._settle([key, *opened], t)
-
-    def _check_note(self, event: ev.Event) -> None:
-        data = event.data
-        if data.get("kind") not in ev.NOTE_KINDS:
-            raise EventError(f"a note is one of {', '.join(ev.NOTE_KINDS)}, not {data.get('kind')!r}")
-        if not isinstance(data.get("text"), str) or not data["text"].strip():
-            raise EventError("a note needs text")
-        if data.get("step") is not None:
-            self._step(event)
-        element = data.get("element")
-        if element not in (None, "") and element not in ev.CAPABILITY_ELEMENTS:
-            raise EventError(f"a capability element is one of {', '.join(ev.CAPABILITY_ELEMENTS)}, not {element!r}")
-        for name in ("action", "owner", "due", "by"):
-            if data.get(name) is not None and not isinstance(data.get(name), str):
-                raise EventError(f"a note's {name} must be text")
-
-    def _apply_note(self, event: ev.Event) -> None:
-        data = event.data
-        self.notes.append(NoteRecord(data["kind"], data["text"], data.get("step"), str(data.get("by") or ""),
-                                     event.t, event.seq, str(data.get("action") or ""),
-                                     str(data.get("element") or ""), str(data.get("owner") or ""),
-                                     str(data.get("due") or "")))
-
-    def _check_clock_paused(self, event: ev.Event) -> None:
-        if not self.running:
-            raise EventError("the clock is already paused")
-
-    def _apply_clock_paused(self, event: ev.Event) -> None:
-        self.running = False
-        self.base_t = event.t
-
-    def _check_clock_resumed(self, event: ev.Event) -> None:
-        if self.running:
-            raise EventError("the clock is already running")
-
-    def _apply_clock_resumed(self, event: ev.Event) -> None:
-        self.running = True
-        self.base_t = event.t
-        self.base_wall = parse_wall(event.wall)
-
-    def _check_clock_jumped(self, event: ev.Event) -> None:
-        to = event.data.get("to")
-        if not isinstance(to, (int, float)) or isinstance(to, bool) or to <= event.t:
-            raise EventError(f"the clock jumps forward only; T+{to} is not after T+{event.t}")
-
-    def _apply_clock_jumped(self, event: ev.Event) -> None:
-        self.base_t = float(event.data["to"])
-        self.base_wall = parse_wall(event.wall)
-        self.t = self.base_t
-
-    def _check_hotwash_answer(self, event: ev.Event) -> None:
-        if not isinstance(event.data.get("question"), str) or not isinstance(event.data.get("answer"), str):
-            raise EventError("a hot-wash answer needs a question and an answer")
-
-    def _apply_hotwash_answer(self, event: ev.Event) -> None:
-        self.hotwash.append((event.data["question"], event.data["answer"], event.t))
-
-    def _check_rating(self, event: ev.Event) -> None:
-        if event.data.get("objective") not in self.plan.objectives:
-            raise EventError(f"no objective {event.data.get('objective')!r} in the drill's runbooks")
-        if event.data.get("rating") not in ev.RATINGS:
-            raise EventError(f"a rating is P, S, M or U, not {event.data.get('rating')!r}")
-
-    def _apply_rating(self, event: ev.Event) -> None:
-        data = event.data
-        self.ratings[data["objective"]] = RatingRecord(data["objective"], data["rating"],
-                                                       str(data.get("comment") or ""), event.t)
-
-    def _apply_drill_ended(self, event: ev.Event) -> None:
-        self.ended = True
-        self.running = False
-        self.base_t = event.t
-        self.end_reason = event.data.get("reason")
 
     # ----- opening and skipping branches -----
 

@@ -127,7 +127,7 @@ def _write(out: Added, folder: Path, stem: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise PlanAddError(f"cannot create {folder}: {exc.strerror or exc}") from None
-    name = kebab(stem, fallback="drill")
+    name = stem if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", stem) else kebab(stem, fallback="drill")
     target = folder / f"{name}.yaml"
     try:
         if target.exists():
@@ -140,7 +140,7 @@ def _write(out: Added, folder: Path, stem: str) -> None:
             while (folder / f"{name}-{n}.yaml").exists():
                 n += 1
             target = folder / f"{name}-{n}.yaml"
-        text = _new_file(folder, name, out.items)
+        text = _new_file(folder, kebab(stem, fallback="drill"), out.items)
         write_file(target, text)
     except ScaffoldError as exc:
         raise PlanAddError(str(exc)) from None

@@ -1,7 +1,7 @@
 """One drill log -> a `DrillSummary`: what the readiness view and the improvement plan need from it.
 
 This is the one place that reads drill logs for them. It folds the log with
-the report's fold (engine.report.fold) against a plan made from the log alone
+the report's fold (engine.drill.replay) against a plan made from the log alone
 (engine.report.skeleton), so a summary depends on the log's bytes and nothing
 else and can be cached by the log's hash (engine.readiness.cache).
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,7 @@ def summarize(path: str, raw: bytes | None = None) -> DrillSummary:
     """
     from engine.drill import events as ev
     from engine.drill.log import read_log
-    from engine.report.fold import fold_log
+    from engine.drill.replay import fold_log
     from engine.report.skeleton import plan_from_log
 
     read = read_log(path)
@@ -88,10 +89,16 @@ def summarize(path: str, raw: bytes | None = None) -> DrillSummary:
     if not read.events or read.events[0].type != ev.STARTED:
         out.problem = out.problem or "not a drill log: it does not start with drill.started"
         return out
-    played = fold_log(plan_from_log(read.events), read.events)
+    _start(out, read.events[0].data, read.events[0].wall)
+    if out.started is None:
+        return out
+    try:
+        played = fold_log(plan_from_log(read.events), read.events)
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:  # a hand-made log's oddities
+        out.problem = out.problem or f"the log cannot be replayed: {exc}"
+        return out
     if played.problem:
         out.problem = out.problem or played.problem
-    _start(out, read.events[0].data, read.events[0].wall)
     out.ended = played.state.ended
     out.last = played.events[-1].wall if played.events else None
     _events(out, played.events)
@@ -107,7 +114,21 @@ def _start(out: DrillSummary, data: dict[str, Any], wall: Any) -> None:
     for entry in data.get("runbooks") or []:
         if isinstance(entry, dict) and entry.get("id"):
             out.runbooks[str(entry["id"])] = str(entry.get("sha256") or "")
-    out.started = wall if isinstance(wall, str) else None
+    out.started = wall if _readable_wall(wall) else None
+    if out.started is None:
+        out.problem = out.problem or "drill.started has no wall time between the years 1900 and 2999"
+
+
+def _readable_wall(wall: Any) -> bool:
+    from engine.bounds import OutOfBounds, check_wall
+    from engine.drill.clock import parse_wall
+
+    try:
+        when = parse_wall(wall)
+        check_wall(when if when.tzinfo else when.replace(tzinfo=UTC), "the drill's start")
+    except (TypeError, ValueError, AttributeError, OutOfBounds):
+        return False
+    return True
 
 
 def _events(out: DrillSummary, events: list[Any]) -> None:

@@ -14,33 +14,47 @@ class RunbookFile:
     sha256: str  # of the file as it is now; a log records the one it ran with
     model: Any  # engine.model.Runbook
     line: int  # where `runbook:` is written, for findings
+    cadence_at: tuple[int, int] = (1, 1)  # where `drill_every` is written, when it is
 
     @property
     def id(self) -> str:
         return str(self.model.runbook)
 
 
-def read_runbooks(folder: str) -> tuple[list[RunbookFile], list[str]]:
-    """The valid runbooks under `folder` (sorted by path), and the paths of runbook files with errors."""
-    from engine.findings import Severity
+def _models(folder: str, kind: str) -> tuple[list[Any], list[str]]:
+    """The documents of one kind under `folder` whose schema is right (no rule runs: readiness needs the
+    models, and `tabletop validate` is where a runbook's logic is judged), and the paths of broken ones."""
     from engine.improvement.files import plan_paths
-    from engine.validate import validate
+    from engine.load import read_document
+    from engine.schema import check_document
 
-    paths = plan_paths(folder)
-    if not paths:
-        return [], []
-    result = validate(paths, found=set(paths))
-    broken = {f.path for f in result.findings if f.severity is Severity.ERROR}
-    out, bad = [], []
-    for subject in result.project.runbooks:
-        if subject.doc.path in broken:
-            bad.append(subject.doc.path)
-            continue
-        raw = Path(subject.doc.path).read_bytes()
-        out.append(RunbookFile(subject.doc.path, hashlib.sha256(raw).hexdigest(), subject.model,
-                               subject.doc.where(("runbook",), key=True)[0]))
-    bad += [d.path for d in result.documents if d.unreadable]
-    return out, sorted(set(bad))
+    good, bad = [], []
+    for path in plan_paths(folder):
+        doc = read_document(path)
+        if doc.kind and not doc.unreadable:
+            check_document(doc)
+        if doc.kind == kind and doc.model is not None and not doc.findings:
+            good.append(doc)
+        elif doc.kind == kind or doc.unreadable:
+            bad.append(path)
+    return good, bad
+
+
+def read_scenarios(folder: str) -> list[tuple[str, str, list[str]]]:
+    """(id, title, runbook ids) of each scenario under `folder` that reads cleanly, by path."""
+    docs, _ = _models(folder, "scenario")
+    return [(d.model.scenario, d.model.title, list(d.model.runbooks)) for d in docs]
+
+
+def read_runbooks(folder: str) -> tuple[list[RunbookFile], list[str]]:
+    """The runbooks under `folder` that read cleanly (sorted by path), and the paths of those that do not."""
+    docs, bad = _models(folder, "runbook")
+    out = []
+    for doc in docs:
+        sha = hashlib.sha256(Path(doc.path).read_bytes()).hexdigest()  # as drill.started records it
+        out.append(RunbookFile(doc.path, sha, doc.model, doc.where(("runbook",), key=True)[0],
+                               doc.where(("drill_every",), key=True)))
+    return out, bad
 
 
 def step_targets(runbooks: list[RunbookFile]) -> dict[str, int | None]:

@@ -4,9 +4,9 @@ executive brief, and the exercise's modules with their questions and recorded di
 from __future__ import annotations
 
 from engine.drill.plan import Plan
+from engine.drill.replay import Played
 from engine.hseep import EXERCISE_TYPES, MISSION_AREAS, capability_named
 from engine.report import model as m
-from engine.report.fold import Played
 
 _URGENCY = {"U": 0, "M": 1, "S": 2, "P": 3}
 

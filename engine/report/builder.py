@@ -15,12 +15,13 @@ from pathlib import Path
 
 from engine.drill import events as ev
 from engine.drill.log import LogError, LogRead, read_log
-from engine.drill.plan import Plan, PlanError, load_plan
+from engine.drill.plan import Plan, PlanError
+from engine.drill.replay import Played, fold_log
 from engine.drill.session import check_versions
+from engine.plans import load_plan
 from engine.report import brief
 from engine.report import model as m
 from engine.report import sections as sec
-from engine.report.fold import Played, fold_log
 from engine.report.skeleton import plan_from_log
 from engine.report.timeline import timeline
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from engine.drill import events as ev
 from engine.drill.clock import parse_wall
 from engine.drill.plan import Plan, PlanStep
+from engine.drill.replay import Played
 from engine.drill.state import DrillState, StepStatus
 from engine.report import model as m
-from engine.report.fold import Played
 
 # How headless play marks a decision nobody made (engine/drill/play.py DEFAULT_RATIONALE starts so).
 DEFAULT_DECISION = "first option taken by default"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from engine.drill import events as ev
 from engine.drill.clock import format_t
 from engine.drill.plan import Plan, PlanStep
+from engine.drill.replay import Played, Transition
 from engine.drill.state import DrillState, StepStatus
 from engine.report import model as m
-from engine.report.fold import Played, Transition
 from engine.report.sections import DEFAULT_DECISION, title_of
 
 

@@ -117,8 +117,8 @@ async def evaluator_live(request: Request) -> Response:
 
 async def events(request: Request) -> Response:
     room: Room = request.app.state.room
-    seat = room.seats.seat(str(request.path_params.get("token", "")))
-    if seat is None or request.url.path[1] != seat[0]:
+    wanted = "participant" if request.url.path.startswith("/p/") else "evaluator"  # each seat's own stream
+    if not _seat(room, request, wanted):
         return not_found()
     if room.live >= room.max_streams:
         return PlainTextResponse(f"The room is full: {room.max_streams} live connections are open. Close another "

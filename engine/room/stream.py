@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 from sse_starlette.sse import ServerSentEvent
@@ -23,15 +23,16 @@ from engine.drill.session import Drill
 from engine.drill.state import DrillState
 from engine.room.views import clock, public_event
 
+ENCODED_KEPT = 512  # messages kept encoded; past this the cache starts again
+
 
 class Hub:
     def __init__(self, drill: Drill) -> None:
         self.drill = drill
         self.payloads: list[dict[str, Any]] = []  # index = seq
         self._wakers: set[asyncio.Event] = set()
-        self._fresh: tuple[int, bytes, float] | None = None  # the newest event, encoded once for every stream
+        self._encoded: dict[int, tuple[bytes, float]] = {}  # seq -> (message, clock when encoded): shared
         self.note_objectives: dict[int, str] = {}  # seq of a note -> the objective an evaluator linked it to
-        self.observers: list[Callable[[ev.Event, float], None]] = []  # (event, when it was told): for the bench
         self._catch_up()
         drill.listeners.append(self.told)
 
@@ -53,7 +54,6 @@ class Hub:
             return
         self._index(event)
         self.payloads.append(public_event(event, self.drill.state))
-        self._fresh = (event.seq, self.encode(event.seq), self.drill.now_t())
         for waker in self._wakers:
             waker.set()
 
@@ -64,15 +64,22 @@ class Hub:
             waker.set()
 
     def encode(self, seq: int) -> bytes:
-        """One SSE message: id the seq, event the kind, data the JSON payload with the clock as it reads now."""
+        """One SSE message: id the seq, event the kind, data the JSON payload with the clock as it reads now
+        (to the second: a message encoded less than a second ago is shared by every stream that sends it)."""
+        now_t = self.drill.now_t()
+        cached = self._encoded.get(seq)
+        if cached is not None and abs(now_t - cached[1]) < 1:
+            return cached[0]
         payload = self.payloads[seq]
-        data = {**payload, "clock": clock(self.drill.state, self.drill.now_t())}
-        return ServerSentEvent(json.dumps(data, ensure_ascii=False), id=str(seq), event=payload["kind"]).encode()
+        data = {**payload, "clock": clock(self.drill.state, now_t)}
+        message = ServerSentEvent(json.dumps(data, ensure_ascii=False), id=str(seq), event=payload["kind"]).encode()
+        if len(self._encoded) >= ENCODED_KEPT:
+            self._encoded.clear()
+        self._encoded[seq] = (message, now_t)
+        return message
 
     async def follow(self, after: int, closing: asyncio.Event) -> AsyncIterator[bytes]:
-        """Encoded SSE messages for every event with seq > `after`, then each new one, until `closing` is
-        set. A message just told is encoded once for all streams; one caught up on is encoded afresh,
-        so its clock is the clock now."""
+        """Encoded SSE messages for every event with seq > `after`, then each new one, until `closing` is set."""
         waker = asyncio.Event()
         self._wakers.add(waker)
         try:
@@ -80,11 +87,7 @@ class Hub:
             while not closing.is_set():
                 waker.clear()
                 while nxt < len(self.payloads):
-                    fresh = self._fresh
-                    if fresh is not None and fresh[0] == nxt and self.drill.now_t() - fresh[2] < 1:
-                        yield fresh[1]
-                    else:
-                        yield self.encode(nxt)
+                    yield self.encode(nxt)
                     nxt += 1
                 await waker.wait()
         finally:

@@ -8,7 +8,7 @@ Stages and the signature of `check`:
   project       -- check(project: Project) -> Iterable[Finding]
   improvements  -- check(plan: Subject, project: Project) -> Iterable[Finding], per improvement-plan file
   readiness     -- none: `tabletop readiness` (engine.readiness.cadence) emits these findings
-  explore       -- none: `tabletop explore` (engine.drill.explore_findings) emits these
+  explore       -- none: `tabletop explore` (engine.explore_findings) emits these
                    findings after playing every path of a scenario; validate never does
 
 STAGES names every rule by stage, so a run imports only the modules of the
@@ -46,6 +46,7 @@ STAGES: dict[str, tuple[str, ...]] = {
     "explore": ("explore-blocked-forever", "explore-deadlock", "explore-incomplete", "explore-unfinished"),
     "improvements": ("improvement-duplicate-id", "improvement-no-reason", "improvement-overdue",
                      "improvement-unassigned", "improvement-unknown-link"),
+    "readiness": ("drill-overdue",),
 }
 
 
@@ -85,6 +86,12 @@ class RuleBook(Mapping[str, Rule]):
 def rule_modules() -> tuple[ModuleType, ...]:
     """Every rule module, sorted by rule id (imports them all)."""
     return tuple(rule_module(rule_id) for rule_id in RuleBook.ids())
+
+
+def rule_ids() -> set[str]:
+    """Every rule id, without importing any rule (from STAGES): enough to check settings
+    that name rules, for commands that run none."""
+    return set(RuleBook.ids())
 
 
 def all_rules() -> RuleBook:

@@ -11,9 +11,9 @@ from typing import Any
 
 from engine.cli import main
 from engine.drill.clock import FakeClock
-from engine.drill.plan import load_plan
 from engine.drill.play import Player
 from engine.drill.session import Drill
+from engine.plans import load_plan
 
 DATA = Path(__file__).resolve().parent / "data"
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,9 +16,9 @@ import pytest
 
 from engine.drill.explore import explore as explore_plan
 from engine.drill.explore import fork_by_copy, fork_by_deepcopy, fork_by_refold
-from engine.drill.explore_findings import StepLocator, findings
-from engine.drill.plan import load_plan
 from engine.drill.state import StepStatus
+from engine.explore_findings import StepLocator, findings
+from engine.plans import load_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "scenarios" / "m365-na-outage-2026-01-22.yaml"
@@ -196,7 +196,7 @@ def test_a_cut_search_plays_every_option_of_every_decision_it_meets(tmp_path: Pa
     import workloads
 
     from engine.drill.explore import explore
-    from engine.drill.plan import load_plan
+    from engine.plans import load_plan
 
     plan = load_plan(str(workloads.interacting(tmp_path / "plan", 16)))
     exploration = explore(plan, 8)

@@ -24,9 +24,10 @@ from hypothesis import strategies as st
 from engine.drill import events as ev
 from engine.drill.clock import FakeClock
 from engine.drill.log import read_log
-from engine.drill.plan import Plan, load_plan
+from engine.drill.plan import Plan
 from engine.drill.session import Drill, replay
 from engine.drill.state import DrillState, StepStatus
+from engine.plans import load_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "scenarios" / "m365-na-outage-2026-01-22.yaml"

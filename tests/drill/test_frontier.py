@@ -18,11 +18,12 @@ from drillkit import SHIPPED, TEAM
 
 from engine.drill.clock import FakeClock
 from engine.drill.frontier import Frontier
-from engine.drill.plan import Plan, load_plan
+from engine.drill.plan import Plan
 from engine.drill.play import Player, start_wall
 from engine.drill.session import Drill
 from engine.drill.state import UNFINISHED, StepStatus
 from engine.drill.team import load_team
+from engine.plans import load_plan
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 

@@ -13,8 +13,8 @@ from drillkit import ROOT, SHIPPED, TEAM, tabletop
 from engine.drill.clock import FakeClock
 from engine.drill.events import Event
 from engine.drill.log import encode, line_hash, read_log
-from engine.drill.plan import load_plan
 from engine.drill.session import Drill, replay
+from engine.plans import load_plan
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from engine.drill.log import LogError, read_log
 from engine.drill.narrate import line as show_line
-from engine.drill.plan import load_plan
+from engine.plans import load_plan
 from engine.terminal import _CONTROL_BUT_NEWLINE
 
 EXAMPLES = int(os.environ.get("TABLETOP_FUZZ_EXAMPLES", "200"))

@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 from engine.drill import log as log_module
 from engine.drill.clock import FakeClock
 from engine.drill.log import LogRead, read_log
-from engine.drill.plan import Plan, load_plan
+from engine.drill.plan import Plan
 from engine.drill.session import Drill
+from engine.plans import load_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "scenarios" / "m365-na-outage-2026-01-22.yaml"

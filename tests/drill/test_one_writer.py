@@ -16,8 +16,8 @@ from drillkit import ROOT, SHIPPED, T0, TEAM, start, tabletop
 from engine.drill import log as drill_log
 from engine.drill.clock import FakeClock
 from engine.drill.log import LogError, read_log
-from engine.drill.plan import load_plan
 from engine.drill.session import Drill
+from engine.plans import load_plan
 
 
 def _plan():  # type: ignore[no-untyped-def]

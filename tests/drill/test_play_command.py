@@ -10,10 +10,10 @@ import pytest
 from drillkit import DATA, ROOT, SHIPPED, TEAM, tabletop
 
 from engine.drill.log import read_log
-from engine.drill.plan import load_plan
 from engine.drill.play import DEFAULT_RATIONALE
 from engine.drill.session import replay
 from engine.drill.state import StepStatus
+from engine.plans import load_plan
 
 MAIL = "inbound-mail-continuity"
 

@@ -248,9 +248,9 @@ def test_text_that_is_not_valid_unicode_is_refused_and_nothing_is_written(tmp_pa
 
     from engine.drill.clock import FakeClock
     from engine.drill.log import read_log
-    from engine.drill.plan import load_plan
     from engine.drill.session import Drill
     from engine.drill.state import EventError
+    from engine.plans import load_plan
 
     root = __import__("pathlib").Path(__file__).resolve().parents[2]
     plan = load_plan(str(root / "scenarios" / "m365-na-outage-2026-01-22.yaml"))

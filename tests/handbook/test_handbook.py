@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from engine.cli import main
-from engine.drill.plan import load_plan
 from engine.handbook.content import build
 from engine.model import Scenario
+from engine.plans import load_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "m365-na-outage-2026-01-22.yaml"

@@ -81,3 +81,43 @@ def test_logs_that_cannot_be_read_are_named_not_raised(log: Path, tmp_path: Path
     drills, unreadable = read_drills(str(log.parent), LogCache(None))
     assert [d.name for d in drills] == ["live.jsonl"]
     assert unreadable == [("binary.jsonl", "this is a binary file, not a drill log")]
+
+
+def test_an_unchanged_log_is_not_read_again(log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "cache"
+    first = LogCache(str(folder)).summary(str(log))
+    import builtins
+
+    opened: list[str] = []
+    real_open = builtins.open
+
+    def watching_open(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", watching_open)
+    assert LogCache(str(folder)).summary(str(log)) == first
+    assert str(log) not in opened
+
+
+@pytest.mark.parametrize("damage", [b"{", b'{"file": {}, "sha256": "x"}', "other-sha", "foreign-file"])
+def test_a_damaged_file_index_entry_means_reading_the_log(log: Path, tmp_path: Path, damage: object) -> None:
+    folder = tmp_path / "cache"
+    fresh = LogCache(str(folder)).summary(str(log))
+    [entry] = sorted(folder.glob("files-v*/*.json"))
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    if damage == "other-sha":
+        data["sha256"] = "0" * 64
+        entry.write_text(json.dumps(data), encoding="utf-8")
+    elif damage == "foreign-file":
+        data["file"]["bytes"] += 1
+        entry.write_text(json.dumps(data), encoding="utf-8")
+    else:
+        entry.write_bytes(damage)  # type: ignore[arg-type]
+    assert LogCache(str(folder)).summary(str(log)) == fresh
+
+
+def test_rule_ids_without_importing_the_rules_match_the_rules() -> None:
+    from engine.rules import all_rules, rule_ids
+
+    assert rule_ids() == set(all_rules())

@@ -62,8 +62,8 @@ def test_a_later_note_in_the_same_log_is_appended_after_the_items_there(root: Pa
     path = root / "improvements" / "one.yaml"
     before = path.read_text(encoding="utf-8")
     from engine.drill.clock import FakeClock
-    from engine.drill.plan import load_plan
     from engine.drill.session import Drill
+    from engine.plans import load_plan
 
     plan = load_plan(str(root / "scenarios" / "m365-na-outage-2026-01-22.yaml"), [str(root / "runbooks")])
     session = Drill.resume(plan, str(log), FakeClock(datetime.fromisoformat("2026-02-02T12:00:00+00:00")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -106,3 +107,19 @@ def test_a_broken_later_log_does_not_verify(root: Path, capsys) -> None:  # type
     log.write_text(log.read_text(encoding="utf-8").replace('"facilitator":"Sam"', '"facilitator":"Eve"'),
                    encoding="utf-8")
     assert "waiting for a live drill since 2026-02-01" in _why(capsys)
+
+
+def test_user_text_is_data_in_every_format(root: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (root / "improvements").mkdir()
+    (root / "improvements" / "p.yaml").write_text(
+        'improvements: hostile\nitems:\n  - id: x\n    status: wont-fix\n'
+        '    reason: "| a | b |\\n<b>bold</b> \\e[2J\\u202eevil"\n    owner: "[x](javascript:alert(1))"\n',
+        encoding="utf-8")
+    text = _why(capsys)
+    assert "\x1b" not in text and "\u202e" not in text and "won't fix: | a | b | <b>bold</b>" in text
+    code, out, _ = tabletop(capsys, "plan", "status", "--format", "markdown", "--today", "2026-03-01")
+    assert code == 0 and "<b>" not in out and "\x1b" not in out and "](javascript" not in out
+    row = next(line for line in out.splitlines() if line.startswith("| `x`"))
+    assert row.count(" | ") == 5  # the reason's pipes do not make new cells
+    code, out, _ = tabletop(capsys, "plan", "status", "--format", "json", "--today", "2026-03-01")
+    assert json.loads(out)["items"][0]["why"] == "won't fix: | a | b |\n<b>bold</b> \x1b[2J\u202eevil"

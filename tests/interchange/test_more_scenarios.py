@@ -16,9 +16,9 @@ def _play(scenario: Path, tmp_path: Path, decide: dict[str, str]) -> tuple[list[
     play = pytest.importorskip("engine.drill.play")
     from engine.drill.clock import FakeClock
     from engine.drill.log import read_log
-    from engine.drill.plan import load_plan
     from engine.drill.session import Drill
     from engine.drill.state import DrillState, StepStatus
+    from engine.plans import load_plan
 
     plan = load_plan(str(scenario), [str(ROOT / "runbooks")])
     clock = FakeClock(play.start_wall(plan))

@@ -77,8 +77,8 @@ def _played_steps(scenario_path: Path, log_path: Path) -> list[tuple[str, str, f
     play = pytest.importorskip("engine.drill.play")
     from engine.drill.clock import FakeClock
     from engine.drill.log import read_log
-    from engine.drill.plan import load_plan
     from engine.drill.session import Drill
+    from engine.plans import load_plan
 
     plan = load_plan(str(scenario_path), [str(ROOT / "runbooks")])
     clock = FakeClock(play.start_wall(plan))

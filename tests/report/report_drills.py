@@ -12,8 +12,9 @@ from datetime import datetime
 from pathlib import Path
 
 from engine.drill.clock import FakeClock, parse_wall
-from engine.drill.plan import Plan, load_plan
+from engine.drill.plan import Plan
 from engine.drill.session import Drill
+from engine.plans import load_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = "scenarios/m365-na-outage-2026-01-22.yaml"

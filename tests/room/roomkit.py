@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 import httpx
 
 from engine.drill.clock import FakeClock
-from engine.drill.plan import load_plan
 from engine.drill.session import Drill
+from engine.plans import load_plan
 from engine.room.seats import Seats
 from engine.room.server import RoomServer, bind
 

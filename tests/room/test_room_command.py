@@ -12,8 +12,8 @@ from roomkit import ROOT, SHIPPED
 
 from engine.drill.clock import FakeClock
 from engine.drill.log import read_log
-from engine.drill.plan import load_plan
 from engine.drill.session import Drill
+from engine.plans import load_plan
 
 _PROBE = (
     "import sys\n"

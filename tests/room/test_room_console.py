@@ -10,8 +10,8 @@ import httpx
 from roomkit import SHIPPED
 
 from engine.drill.clock import FakeClock
-from engine.drill.plan import load_plan
 from engine.drill.session import Drill
+from engine.plans import load_plan
 from engine.room.server import prepare
 from engine.tui.app import DrillApp
 from engine.tui.screens.inject import InjectScreen

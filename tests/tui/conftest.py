@@ -10,7 +10,8 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from engine.drill.clock import FakeClock
-from engine.drill.plan import Plan, load_plan
+from engine.drill.plan import Plan
+from engine.plans import load_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "scenarios" / "m365-na-outage-2026-01-22.yaml"

@@ -10,8 +10,9 @@ from conftest import ROOT, screen_text, settle
 
 from engine.drill import modules
 from engine.drill.clock import FakeClock
-from engine.drill.plan import Plan, load_plan
+from engine.drill.plan import Plan
 from engine.drill.session import Drill
+from engine.plans import load_plan
 from engine.tui.app import DrillApp
 from engine.tui.screens.console import ConsoleScreen
 from engine.tui.screens.module_questions import ModuleQuestionsScreen

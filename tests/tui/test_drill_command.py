@@ -13,8 +13,8 @@ from conftest import ROOT, SHIPPED, settle
 
 from engine.cli import main
 from engine.drill.clock import FakeClock
-from engine.drill.plan import load_plan
 from engine.drill.session import Drill
+from engine.plans import load_plan
 
 _PROBE = (
     "import sys, json\n"

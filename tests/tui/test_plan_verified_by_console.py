@@ -14,7 +14,7 @@ from conftest import ROOT, settle, type_text
 
 from engine.cli import main
 from engine.drill.clock import FakeClock
-from engine.drill.plan import load_plan
+from engine.plans import load_plan
 from engine.tui.app import DrillApp
 from engine.tui.screens.hotwash import HotwashScreen
 from engine.tui.screens.inject import InjectScreen

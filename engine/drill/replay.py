@@ -1,18 +1,29 @@
-"""Fold a log event by event, keeping what the final state forgets: when each step changed status.
+"""The one replay of a drill log: fold its events into a DrillState, and, for those who need the road
+as well as the end, record every step and service transition on the way.
 
-`DrillState` knows where every step ended up; a report also needs the road:
-when a step became ready, when it was blocked and unblocked, which service
-changed when. Statuses are compared only after events that can move steps,
-so a log of thousands of notes and ticks folds in one pass.
+- `replay(plan, read)`: the state after every event of a log read by
+  read_log; resume (Drill.resume, play --resume) and `log verify` use it. It
+  stops at the first event the fold refuses, with a LogError naming the line.
+- `fold_log(plan, events, watch)`: the state and the transitions (when a
+  step became ready, was blocked and unblocked, which service changed when),
+  stopping quietly at the first refused event (`Played.problem`); the
+  after-action report and coverage use it, coverage with `watch` to see
+  each event applied. Statuses are compared only after events that can move
+  steps, so a log of thousands of notes and ticks folds in one pass.
+
+`tabletop log show` and play's progress lines read the same events through
+engine.drill.narrate.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from engine.drill import events as ev
+from engine.drill.log import LogError, LogRead
 from engine.drill.plan import Plan
-from engine.drill.state import DrillState, EventError, StepStatus
+from engine.drill.state import DrillState, StepStatus
 
 # Only these events can change a step's status; notes, ticks, ratings and the clock cannot.
 _MOVING = frozenset({ev.STARTED, ev.INJECT_FIRED, ev.SERVICE_CHANGED, ev.STEP_STARTED, ev.STEP_DONE,
@@ -50,31 +61,62 @@ class StepTrack:
     held: list[list[float | None]] = field(default_factory=list)
 
 
+def replay(plan: Plan, read: LogRead) -> DrillState:
+    """The state after every good event of a log (`read.events`, from read_log).
+
+    Raises LogError `<log>:<line>: <why>` at the first event the fold refuses
+    (EventError: an unknown type, data of the wrong shape, an event the
+    runbooks do not allow in that state; ValueError: a wall time that is not
+    one). Nothing is written.
+    """
+    state = DrillState(plan)
+    for number, event in enumerate(read.events, start=1):
+        try:
+            state.apply(event)
+        except ValueError as exc:  # EventError is one
+            raise LogError(f"{read.path}:{number}: {exc}") from None
+    return state
+
+
 @dataclass
 class Played:
+    """A log folded with its transitions: the state, and the road to it."""
+
     state: DrillState
     events: list[ev.Event]  # the events applied, in order
     transitions: list[Transition]
     services: list[ServiceChange]
     tracks: dict[str, StepTrack]
     problem: str | None = None  # the first event that could not be applied, and why
+    problem_line: int | None = None  # its line in the log, 1-based
+    error: ValueError | None = None  # what the fold raised for it (EventError, or ValueError for a bad wall time)
 
 
-def fold_log(plan: Plan, events: list[ev.Event]) -> Played:
-    """Apply events in order until one cannot be applied; record every step and service change."""
+Watch = Callable[[ev.Event, ev.Payload, DrillState], None]  # called after each event is applied
+
+
+def fold_log(plan: Plan, events: list[ev.Event], watch: Watch | None = None) -> Played:
+    """Apply events in order until one cannot be applied; record every step and service change.
+
+    `watch(event, payload, state)` is called after each event is applied. The
+    first refused event stops the fold and is described in `problem`.
+    """
     state = DrillState(plan)
     played = Played(state, [], [], [], {key: StepTrack() for key in plan.steps})
     before = {key: StepStatus.DORMANT for key in plan.steps}
-    for event in events:
+    for number, event in enumerate(events, start=1):
         health = dict(state.services)
         try:
-            state.apply(event)
-        except EventError as exc:
+            payload = state.apply(event)
+        except ValueError as exc:  # EventError is one; a wall time that cannot be read is another
             played.problem = f"event {event.seq} ({event.type}) at line {event.seq + 1}: {exc}"
+            played.problem_line, played.error = number, exc
             break
         played.events.append(event)
-        if event.type == ev.STEP_STARTED:
-            played.tracks[event.data["step"]].started_by_event = True
+        if watch is not None:
+            watch(event, payload, state)
+        if isinstance(payload, ev.StepStarted):
+            played.tracks[payload.step].started_by_event = True
         if event.type not in _MOVING:
             continue
         for service, now in state.services.items():
