@@ -39,6 +39,11 @@ TABLETOP = Path(sys.executable).with_name("tabletop")
 
 def first_frame(args: list[str], marker: bytes, timeout: float = 20.0) -> float:
     """Seconds from spawning `tabletop ARGS` on a pty until `marker` has been written to it."""
+    return first_frame_of([str(TABLETOP), *args], marker, timeout=timeout)
+
+
+def first_frame_of(argv: list[str], marker: bytes, timeout: float = 20.0, cwd: Path = ROOT) -> float:
+    """Seconds from spawning `argv` on a pty until `marker` has been written to it."""
     master, slave = pty.openpty()
     os.set_blocking(master, False)
     import fcntl
@@ -46,9 +51,9 @@ def first_frame(args: list[str], marker: bytes, timeout: float = 20.0) -> float:
     import termios
 
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24", "PYTHONPATH": str(cwd)}
     started = time.perf_counter()
-    proc = subprocess.Popen([str(TABLETOP), *args], stdin=slave, stdout=slave, stderr=slave, cwd=ROOT, env=env,
+    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=env,
                             start_new_session=True)
     os.close(slave)
     seen = b""

@@ -14,9 +14,14 @@ import errno
 import json
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine import __version__
+
+if TYPE_CHECKING:
+    from engine.rules.base import Rule
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
 
@@ -29,7 +34,12 @@ exit codes:
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+_BUILT_IN = ("validate", "rules", "schema", "graph")  # defined here; the others in engine/commands/
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; given a command's name, only that command (the other commands'
+    modules are not imported, so `tabletop validate` and the console start sooner)."""
     parser = argparse.ArgumentParser(
         prog="tabletop",
         description="Tabletop-exercise runbooks as code: validate runbooks and scenarios, facilitate drills "
@@ -96,12 +106,15 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("runbook", metavar="RUNBOOK", help="a runbook file")
     graph.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
     graph.set_defaults(run=run_graph)
+    if command in _BUILT_IN:
+        return parser
 
     import importlib
 
     from engine.commands import COMMAND_MODULES
 
-    for name in COMMAND_MODULES:
+    # `tabletop drill ...` needs only the drill command's module; help and mistakes need them all
+    for name in [command] if command in COMMAND_MODULES else COMMAND_MODULES:
         try:
             module = importlib.import_module(f"engine.commands.{name}")
         except ModuleNotFoundError as exc:
@@ -113,7 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    given = sys.argv[1:] if argv is None else argv
+    parser = build_parser(given[0] if given else None)
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()
@@ -169,7 +183,7 @@ def run_validate(args: argparse.Namespace) -> int:
     from engine.rules import all_rules
     from engine.validate import UsageError, discover, validate
 
-    rules = all_rules()
+    rules = all_rules()  # ids only: a rule's module is imported when it is looked at
     try:
         day = today(args.today)
     except ValueError as exc:
@@ -244,7 +258,7 @@ _STAGES = {
 }
 
 
-def _rules_markdown(rules: dict) -> str:  # type: ignore[type-arg]
+def _rules_markdown(rules: Mapping[str, Rule]) -> str:
     out = [
         "# Validation rules",
         "",

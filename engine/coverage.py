@@ -75,7 +75,8 @@ class ScenarioCoverage:
     runbooks: list[str]
     paths: int = 0  # paths explored
     truncated: bool = False
-    at_least: int = 0  # paths there are at least
+    unexplored: int = 0  # branches the search left unfollowed at the limit
+    covering: int = 0  # paths played past the limit so each option met is played once
     limit: int = 0
     cells: dict[str, str] = field(default_factory=dict)  # item key -> cell
 
@@ -286,7 +287,7 @@ def cover_scenario(plan: Plan, items: list[Item], abbrev: str, limit: int,
     return ScenarioCoverage(
         id=scenario.scenario, title=scenario.title, path=plan.scenario_file.path, abbrev=abbrev,
         runbooks=list(scenario.runbooks), paths=exploration.paths, truncated=exploration.truncated,
-        at_least=exploration.at_least, limit=limit, cells=cells,
+        unexplored=exploration.unexplored, covering=exploration.covering, limit=limit, cells=cells,
     )
 
 
@@ -446,7 +447,8 @@ def to_json(coverage: Coverage) -> dict[str, Any]:
         "runbooks": [{"id": r.id, "title": r.title, "path": r.path} for r in coverage.runbooks],
         "scenarios": [{
             "id": s.id, "abbrev": s.abbrev, "title": s.title, "path": s.path, "runbooks": s.runbooks,
-            "exploration": {"paths": s.paths, "truncated": s.truncated, "at_least": s.at_least, "limit": s.limit},
+            "exploration": {"paths": s.paths, "truncated": s.truncated, "unexplored": s.unexplored,
+                            "covering": s.covering, "limit": s.limit},
             "totals": coverage.scenario_totals(s),
         } for s in coverage.scenarios],
         "items": [{

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -146,110 +146,54 @@ class Runbook(_Strict):
     steps: dict[Id, Step] = Field(min_length=1)
 
 
-class After(_Strict):
-    """The condition of a contingency inject: a decision option taken, or a step done."""
-
-    decision: Id | None = None
-    option: Id | None = None
-    step: Id | None = None
-
-
-class Inject(_Strict):
-    """One row of the MSEL: something that happens to the team."""
-
-    id: Id
-    title: Text | None = Field(None, description="A short name, as an MSEL's Subject or Title column gives it")
-    at: Offset | None = Field(None, description="T+20m, or +30m after the `after` condition")
-    after: After | None = None
-    event: Id | None = Field(None, description="Opens `on:` branch steps listening for it")
-    services: dict[Id, Health] = Field(default_factory=dict)
-    to: Id | None = Field(None, description="Intended player: a role id")
-    say: Text | None = Field(None, description="What the facilitator reads out")
-    expect: Text | None = Field(None, description="The response the exercise expects")
-    objectives: list[Id] = Field(default_factory=list)
-
-
-MissionArea = Literal["prevention", "protection", "mitigation", "response", "recovery"]
-ExerciseType = Literal["seminar", "workshop", "tabletop", "game", "drill", "functional", "full-scale"]
-
-
-class Contact(_Strict):
-    """A point of contact for the exercise (HSEEP lists them in every exercise document)."""
-
-    name: Text
-    role: Text | None = Field(None, description="Their part in the exercise, e.g. exercise director")
-    organisation: Text | None = None
-    email: Text | None = None
-    phone: Text | None = None
-
-
-class Exercise(_Strict):
-    """The HSEEP exercise overview: what the handbooks and the after-action report open with."""
-
-    type: ExerciseType | None = Field(None, description="The HSEEP exercise type; tabletop when not given")
-    date: Text | None = Field(None, description="When the exercise is held, as people should read it")
-    location: Text | None = None
-    scope: Text | None = Field(None, description="What is in play and what is not: duration, players, limits")
-    mission_areas: list[MissionArea] = Field(default_factory=list, alias="mission-areas")
-    core_capabilities: list[Text] = Field(
-        default_factory=list, alias="core-capabilities",
-        description="Core capabilities of the National Preparedness Goal the exercise tests",
-    )
-    threat: Text | None = Field(None, description="The threat or hazard")
-    sponsor: Text | None = None
-    organisations: list[Text] = Field(default_factory=list, description="Participating organisations")
-    contacts: list[Contact] = Field(default_factory=list, description="Points of contact")
-
-
-class Question(_Strict):
-    """A discussion question put to the players at the end of a module's situation update."""
-
-    id: Id
-    ask: Text = Field(description="The question as the players read it")
-    to: list[Id] = Field(default_factory=list, description="Role ids the question is aimed at")
-    objectives: list[Id] = Field(default_factory=list, description="Objectives the discussion informs")
-    prompts: list[Text] = Field(
-        default_factory=list, description="Follow-ups for the facilitator only; never in the Situation Manual"
-    )
-    expect: list[Text] = Field(
-        default_factory=list, description="Points a good discussion covers; facilitators and evaluators only"
-    )
-
-
-class Module(_Strict):
-    """A part of a discussion-based exercise: a situation update, its injects, then questions."""
-
-    id: Id
-    title: Text
-    situation: Text | None = Field(None, description="The narrative read at the start of the module")
-    at: Offset | None = Field(None, description="T+2h, or +30m after the `after` condition")
-    after: After | None = None
-    injects: list[Id] = Field(default_factory=list, description="Ids of the injects that belong to it")
-    questions: list[Question] = Field(default_factory=list)
-
-
-class Scenario(_Strict):
-    """What happens to the team: a timed list of injects (an MSEL), optionally in modules."""
-
-    scenario: Id
-    title: Text
-    summary: Text | None = None
-    exercise: Exercise | None = None
-    runbooks: list[Id] = Field(min_length=1)
-    duration: Duration | None = None
-    anchor: Timestamp | None = Field(None, description="Real-world moment of T+0")
-    modules: list[Module] = Field(default_factory=list)
-    injects: list[Inject] = Field(default_factory=list)
-
-
-MODELS: dict[str, type[_Strict]] = {"runbook": Runbook, "scenario": Scenario}
+# The scenario's models (injects, modules, the exercise overview) live in engine.scenario_model and
+# are built on first use: validating runbooks alone never pays for them.
+_SCENARIO_NAMES = ("After", "Inject", "MissionArea", "ExerciseType", "Contact", "Exercise", "Question", "Module",
+                   "Scenario")
 KINDS = ("runbook", "scenario", "improvements")  # the top key that names each kind of file
 
 
 def model_of(kind: str) -> type[_Strict]:
-    """The model of a kind of file; the improvement plan's lives in engine.improvement.model."""
+    """The model of a kind of file (KeyError for another); the improvement plan's lives in
+    engine.improvement.model, the scenario's in engine.scenario_model."""
+    if kind == "runbook":
+        return Runbook
+    if kind == "scenario":
+        from engine.scenario_model import Scenario
+
+        return Scenario
     if kind == "improvements":
         from engine.improvement.model import ImprovementPlan
 
         return ImprovementPlan
-    return MODELS[kind]
+    raise KeyError(kind)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SCENARIO_NAMES:
+        import engine.scenario_model
+
+        return getattr(engine.scenario_model, name)
+    if name == "MODELS":
+        return {"runbook": Runbook, "scenario": model_of("scenario")}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    from engine.scenario_model import (
+        After,
+        Contact,
+        Exercise,
+        ExerciseType,
+        Inject,
+        MissionArea,
+        Module,
+        Question,
+        Scenario,
+    )
+
+    MODELS: dict[str, type[_Strict]]
+
+__all__ = ["ID_PATTERN", "KINDS", "After", "Contact", "Decision", "Duration", "Exercise", "ExerciseType", "Health",
+           "Id", "Inject", "MissionArea", "Module", "Offset", "Option", "Question", "Runbook", "Scenario", "Step",
+           "Text", "Timestamp", "model_of"]

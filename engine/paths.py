@@ -114,14 +114,15 @@ class Exploration:
     because of the limit.
     """
 
-    def __init__(self, runbook: Runbook, limit: int = PATH_LIMIT) -> None:
+    def __init__(self, runbook: Runbook, limit: int = PATH_LIMIT, graph: RunbookGraph | None = None) -> None:
         self.runbook = runbook
+        self.graph = graph
         self.limit = limit
         self.paths = 0
         self.truncated = False
 
     def __iter__(self) -> Iterator[PathOutcome]:
-        engine = _Engine(self.runbook)
+        engine = _Engine(self.runbook, self.graph)
         root = engine.start()
         engine.settle(root)
         pending: list[tuple[_Run, str | None, str | None]] = [(root, None, None)]  # (run, decision, option)
@@ -142,9 +143,9 @@ class Exploration:
             pending.extend((run, decision, o) for o in reversed(engine.options[decision]))
 
 
-def explore(runbook: Runbook, limit: int = PATH_LIMIT) -> Exploration:
-    """The paths of the runbook, at most `limit` of them (see Exploration)."""
-    return Exploration(runbook, limit)
+def explore(runbook: Runbook, limit: int = PATH_LIMIT, graph: RunbookGraph | None = None) -> Exploration:
+    """The paths of the runbook, at most `limit` of them (see Exploration); pass its graph if built."""
+    return Exploration(runbook, limit, graph)
 
 
 def waiting_on_events(outcome: PathOutcome, step_id: str, runbook: Runbook, graph: RunbookGraph) -> list[str]:
@@ -190,10 +191,10 @@ class _Run:
 class _Engine:
     """What every walk of one runbook shares: the graph, each step's needs, who to wake on a change."""
 
-    def __init__(self, runbook: Runbook) -> None:
+    def __init__(self, runbook: Runbook, graph: RunbookGraph | None = None) -> None:
         steps = runbook.steps
-        self.graph = RunbookGraph(runbook)
-        self.index = {sid: i for i, sid in enumerate(steps)}
+        self.graph = graph or RunbookGraph(runbook)
+        self.index = self.graph.index
         self.needs = {sid: [n for n in step.needs if n in steps] for sid, step in steps.items()}
         self.options = {
             sid: list(step.decision.options) for sid, step in steps.items() if step.decision and step.decision.options
@@ -318,8 +319,7 @@ def _deciding(graph: RunbookGraph, start: list[str]) -> list[str]:
             if opener.kind == "next":
                 found.add(opener.source)
                 todo.append(opener.source)
-    order = list(graph.steps)
-    return sorted(found, key=order.index)
+    return sorted(found, key=graph.index.__getitem__)
 
 
 class _Skipping:

@@ -114,15 +114,15 @@ def validate(files: list[str], config: Config | None = None, *, found: set[str] 
             if doc.model is not None:
                 project.of_kind(doc.kind).append(Subject(doc, doc.model))
     raw: list[Finding] = [f for doc in documents for f in doc.findings]
-    for module in checks("runbook"):
+    for module in checks("runbook") if project.runbooks else ():
         for subject in project.runbooks:
             raw.extend(module.check(subject))
-    for module in checks("scenario"):
+    for module in checks("scenario") if project.scenarios else ():
         for subject in project.scenarios:
             raw.extend(module.check(subject, project))
-    for module in checks("project"):
+    for module in checks("project") if project.runbooks or project.scenarios else ():
         raw.extend(module.check(project))
-    for module in checks("improvements"):
+    for module in checks("improvements") if project.improvements else ():
         for subject in project.improvements:
             raw.extend(module.check(subject, project))
     findings = _settle(raw, documents, config)

@@ -129,8 +129,7 @@ def run(args: argparse.Namespace) -> int:
 
     for scenario in coverage.scenarios:
         if scenario.truncated and args.format != "text":  # text says so in its legend already
-            print(f"tabletop: warning: {scenario.id}: explored {scenario.paths} of at least {scenario.at_least} "
-                  "paths; raise --limit to explore them all", file=sys.stderr)
+            print(f"tabletop: warning: {scenario.id}: {_exploration(scenario)}", file=sys.stderr)
     total = coverage.totals()["coverable_percent"]
     if args.fail_under is not None and total < args.fail_under:
         print(f"tabletop: coverage {total:g}% is below --fail-under {args.fail_under:g}%", file=sys.stderr)
@@ -186,7 +185,9 @@ def _log_numbers(coverage: Coverage) -> dict[str, int]:
 
 def _exploration(scenario: Any) -> str:
     if scenario.truncated:
-        return (f"explored {scenario.paths} of at least {scenario.at_least} paths "
+        extra = f", then {scenario.covering} more to play each option met" if scenario.covering else ""
+        return (f"explored {scenario.paths} paths, not every path: the search stopped at --limit {scenario.limit} "
+                f"with {scenario.unexplored} branch{'es' if scenario.unexplored != 1 else ''} not followed{extra} "
                 "(truncated: raise --limit to explore them all)")
     return f"{scenario.paths} path{'s' if scenario.paths != 1 else ''} explored"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -127,9 +128,12 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"{exc}; nothing explored", EXIT_UNREADABLE)
 
     exploration = explore(plan, args.limit or PATH_LIMIT)
-    ends = list(exploration)
+    tally = Tally()  # the summary's counts, taken as the paths go by: no path is kept for it
     locator = StepLocator(plan)
-    found = _settle(findings(exploration, ends, locator), locator, config)
+    raw = findings(exploration, tally.count(exploration), locator)
+    if exploration.truncated:
+        raw.append(_incomplete(exploration, locator))
+    found = _settle(raw, locator, config)
 
     files = [locator.display(f.path) for f in plan.files]
     sources = {path: doc.lines for path, doc in locator.documents.items()}
@@ -139,36 +143,83 @@ def run(args: argparse.Namespace) -> int:
     if code:
         return code
     summary = sys.stdout if (fmt == "text" or where is not None) else sys.stderr
-    for line in summary_lines(exploration, ends):
+    lines = summary_lines(exploration, tally)
+    for line in lines:
         print(line, file=summary)
     if exploration.truncated and summary is sys.stdout:
-        print(f"tabletop: warning: {summary_lines(exploration, ends)[0]}", file=sys.stderr)
+        print(f"tabletop: warning: {lines[0]}", file=sys.stderr)
 
     worst = {Severity.ERROR} | ({Severity.WARNING} if args.strict else set())
     return EXIT_FINDINGS if any(f.severity in worst for f in found) else EXIT_OK
 
 
-def summary_lines(exploration: Exploration, ends: list[PathEnd]) -> list[str]:
-    """What was explored, in a line or two: how many paths, how many finish, how many end states."""
+class Tally:
+    """What the summary says of the explored paths, counted as they go by."""
+
+    def __init__(self) -> None:
+        self.finish = self.stuck = self.cut = 0
+        self.states: set[int] = set()  # hashes of distinct end states
+        self.longest: float | None = None
+
+    def count(self, ends: Iterable[PathEnd]) -> Iterator[PathEnd]:
+        for end in ends:
+            self.finish += end.finished
+            self.stuck += end.stuck
+            self.cut += end.cut_off
+            self.states.add(hash(end.signature()))
+            if end.finished and (self.longest is None or end.t > self.longest):
+                self.longest = end.t
+            yield end
+
+
+def summary_lines(exploration: Exploration, tally: Tally) -> list[str]:
+    """What was explored, exactly: how many paths, what the limit left out, how many finish, how many end states."""
     from engine.drill.clock import format_t
 
-    n = exploration.paths
-    finish = sum(1 for e in ends if e.finished)
-    stuck = sum(1 for e in ends if e.stuck)
-    cut = sum(1 for e in ends if e.cut_off)
-    states = len({e.signature() for e in ends})
-    longest = max((e.t for e in ends if e.finished), default=None)
-    lines = []
-    if exploration.truncated:
-        lines.append(f"explored {n} of at least {exploration.at_least} paths; raise --limit to explore them all")
-    else:
-        lines.append(f"explored {n} path{'s' if n != 1 else ''}, every path of decisions")
-    detail = f"{finish} finish, {stuck} cannot finish, {cut} still running a day late; "
+    lines = [explored_line(exploration)]
+    detail = f"{tally.finish} finish, {tally.stuck} cannot finish, {tally.cut} still running a day late; "
+    states = len(tally.states)
     detail += f"{states} distinct end state{'s' if states != 1 else ''}"
-    if longest is not None:
-        detail += f"; the longest finishing path ends at {format_t(longest)}"
+    if tally.longest is not None:
+        detail += f"; the longest finishing path ends at {format_t(tally.longest)}"
     lines.append(detail)
+    if exploration.truncated:
+        lines.append(unplayed_line(exploration))
     return lines
+
+
+def explored_line(exploration: Exploration) -> str:
+    """`explored 7 paths, every path of decisions`, or what the limit left out, in numbers."""
+    n = exploration.paths
+    if not exploration.truncated:
+        return f"explored {n} path{'s' if n != 1 else ''}, every path of decisions"
+    left = exploration.unexplored
+    at = ", ".join(f"`{d.split('/')[-1]}` ({c})" for d, c in sorted(exploration.left_at.items()))
+    text = (f"explored {n} paths, not every path: the search stopped at --limit {exploration.limit} with "
+            f"{left} branch{'es' if left != 1 else ''} not followed (at {at})")
+    if exploration.covering:
+        text += f", then played {exploration.covering} more so that each option met was played"
+    return text + "; raise --limit to explore them all"
+
+
+def unplayed_line(exploration: Exploration) -> str:
+    unplayed = exploration.unplayed()
+    if not unplayed:
+        return "every option of every decision was played on some path"
+    shown = ", ".join(f"{d.split('/')[-1]}={o}" for d, o in unplayed[:12])
+    more = f" and {len(unplayed) - 12} more" if len(unplayed) > 12 else ""
+    return f"options no explored path took: {shown}{more}"
+
+
+def _incomplete(exploration: Exploration, locator: StepLocator) -> Finding:
+    from engine.findings import Finding
+    from engine.rules import explore_incomplete
+
+    scenario = locator.display(exploration.plan.scenario_file.path)
+    rule = explore_incomplete.RULE
+    return Finding(scenario, 1, 1, rule.id, rule.severity, explored_line(exploration) + "; " +
+                   unplayed_line(exploration),
+                   hint="raise --limit, or split the scenario's decisions into smaller runbooks")
 
 
 def _settle(raw: list[Finding], locator: StepLocator, config: Config) -> list[Finding]:

@@ -34,6 +34,7 @@ from typing import Any
 
 from engine.drill import events as ev
 from engine.drill.clock import format_wall, parse_wall
+from engine.drill.frontier import Frontier, Links, touched
 from engine.drill.pace import due_injects, ready_steps, step_seconds, time_is_up
 from engine.drill.plan import Plan
 from engine.drill.session import fired, started
@@ -54,6 +55,7 @@ class _Run:
     held: set[str]  # started steps that were blocked while at work
     choices: list[tuple[str, str]]  # (decision step, option), in the order made
     cut_off: bool = False  # stopped at the horizon
+    frontier: Frontier | None = None  # the ready and active steps, kept up to date event by event
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,9 @@ def fork_by_deepcopy(run: _Run) -> _Run:
     memo: dict[int, Any] = {id(run.state.plan): run.state.plan}
     for inject in run.state.plan.injects:
         memo[id(inject)] = inject
-    return _Run(copy.deepcopy(run.state, memo), list(run.events), run.t, dict(run.finish), set(run.held),
-                list(run.choices))
+    state = copy.deepcopy(run.state, memo)
+    return _Run(state, list(run.events), run.t, dict(run.finish), set(run.held), list(run.choices),
+                frontier=run.frontier.copy(state) if run.frontier else None)
 
 
 def fork_by_refold(run: _Run) -> _Run:
@@ -100,7 +103,46 @@ def fork_by_refold(run: _Run) -> _Run:
     state = DrillState(run.state.plan)
     for event in run.events:
         state.apply(event)
-    return _Run(state, list(run.events), run.t, dict(run.finish), set(run.held), list(run.choices))
+    return _Run(state, list(run.events), run.t, dict(run.finish), set(run.held), list(run.choices),
+                frontier=run.frontier.copy(state) if run.frontier else None)
+
+
+def fork_by_copy(run: _Run) -> _Run:
+    """A copy of a path in progress: the fold's containers and the records in them copied, the plan shared.
+
+    Linear in the steps, not in the events so far: on long paths much cheaper
+    than folding the events again (bench/side_by_side.py, coverage and explore).
+    """
+    state = _copied(run.state, run.state.plan, 3)
+    return _Run(state, list(run.events), run.t, dict(run.finish), set(run.held), list(run.choices),
+                frontier=run.frontier.copy(state) if run.frontier else None)
+
+
+def _copied(value: Any, plan: Plan, depth: int) -> Any:
+    """`value` with its mutable parts copied `depth` levels down (dicts, lists, sets, records).
+
+    DrillState's underscored attributes are indexes built once from the plan
+    and never changed afterwards: they are shared, like the plan.
+    """
+    if depth == 0 or value is plan:
+        return value
+    kind = type(value)
+    if kind is dict:
+        return {k: _copied(v, plan, depth - 1) for k, v in value.items()}
+    if kind is list:
+        return [_copied(v, plan, depth - 1) for v in value]
+    if kind is set:
+        return set(value)
+    if hasattr(value, "__dataclass_fields__") or kind is DrillState:
+        other = object.__new__(kind)
+        fields = other.__dict__
+        fields.update(value.__dict__)
+        for name, item in fields.items():
+            if type(item) in (dict, list, set) or hasattr(item, "__dataclass_fields__"):
+                if not (kind is DrillState and name.startswith("_")):
+                    fields[name] = _copied(item, plan, depth - 1)
+        return other
+    return value
 
 
 class Exploration:
@@ -114,30 +156,41 @@ class Exploration:
     def __init__(self, plan: Plan, limit: int = PATH_LIMIT, fork: Fork | None = None) -> None:
         self.plan = plan
         self.limit = limit
-        self.fork = fork or fork_by_refold
+        self.fork = fork or fork_by_copy
         self.paths = 0
         self.truncated = False
-        self.at_least = 0
+        self.at_least = 0  # the paths played plus the branches left (kept for old readers; see `unexplored`)
+        self.unexplored = 0  # branches the depth-first search left unfollowed when the limit stopped it
+        self.left_at: dict[str, int] = {}  # decision step -> branches left unfollowed there
+        self.covering = 0  # paths played after the limit, so every option reached is played once
+        self.played: dict[str, set[str]] = {}  # decision step -> the options played on some path
+        self._reached: dict[str, tuple[tuple[str, str], ...]] = {}  # decision -> the choices that first led to it
         scenario = plan.scenario
         last = max((i.at or 0 for i in plan.injects if not i.contingent), default=0)
         self.horizon = float(max(scenario.duration or 0, last) + GRACE_SECONDS)
         self._base = parse_wall(scenario.anchor) if scenario.anchor else datetime(2026, 1, 1, tzinfo=UTC)
         self._durations = {key: step_seconds(plan, key) for key in plan.steps}
+        self._links = Links(plan)
 
     def __iter__(self) -> Iterator[PathEnd]:
-        root = _Run(DrillState(self.plan), [], 0.0, {}, set(), [])
-        self._record(root, started(self.plan, "explore"))
+        """Depth first, every option in turn; past the limit, one more path for each option of a
+        decision met so far that no path took yet (see `cover`)."""
+        root = self._root()
         pending: list[tuple[_Run, str | None, str | None]] = [(root, None, None)]
         while pending:
             if self.paths >= self.limit:
                 self.truncated = True
                 self.at_least = self.paths + len(pending)
+                self.unexplored = len(pending)
+                for _, decision, _ in pending:
+                    if decision is not None:
+                        self.left_at[decision] = self.left_at.get(decision, 0) + 1
+                pending.clear()  # let the forks go before playing on
+                yield from self.cover()
                 return
             run, decision, option = pending.pop()
             if decision is not None and option is not None:
-                self._record(run, ev.DecisionMade(decision, option, "", "explore"))
-                run.finish.pop(decision, None)
-                run.choices.append((decision, option))
+                self._decide(run, decision, option)
             decision = self._play(run)
             if decision is None:
                 self.paths += 1
@@ -149,11 +202,66 @@ class Exploration:
             pending.extend((f, decision, o) for f, o in reversed(list(zip(forks, options, strict=True))))
         self.at_least = self.paths
 
+    def cover(self) -> Iterator[PathEnd]:
+        """Paths that play the options no path took yet, one at least each (after a limit cut the search).
+
+        A depth-first search cut short has varied only the last decisions. For
+        each decision met on some path with an option still unplayed, this
+        plays one more path: the choices that first led to the decision, that
+        option, and after it the first unplayed option of each decision (else
+        the first option). Options of decisions no explored path reached stay
+        unplayed; `unplayed()` names them.
+        """
+        tried: set[tuple[str, str]] = set()
+        while True:
+            todo = [(d, o) for d in self._reached for o in (self.plan.steps[d].options or {})
+                    if o not in self.played.get(d, set()) and (d, o) not in tried]
+            if not todo:
+                return
+            decision, option = todo[0]
+            tried.add((decision, option))
+            end = self._guided(list(self._reached[decision]) + [(decision, option)])
+            self.paths += 1
+            self.covering += 1
+            yield end
+
+    def unplayed(self) -> list[tuple[str, str]]:
+        """(decision, option) pairs that no explored path took, in plan order; decisions never reached included."""
+        return [(key, option) for key, step in self.plan.steps.items() for option in (step.options or {})
+                if option not in self.played.get(key, set())]
+
+    def _root(self) -> _Run:
+        root = _Run(DrillState(self.plan), [], 0.0, {}, set(), [])
+        self._record(root, started(self.plan, "explore"))
+        root.frontier = Frontier(root.state, self._links)
+        return root
+
+    def _decide(self, run: _Run, decision: str, option: str) -> None:
+        self._record(run, ev.DecisionMade(decision, option, "", "explore"))
+        run.finish.pop(decision, None)
+        run.choices.append((decision, option))
+        self.played.setdefault(decision, set()).add(option)
+
+    def _guided(self, choices: list[tuple[str, str]]) -> PathEnd:
+        """One path taking `choices` in turn, then the first unplayed option of each decision (else the first)."""
+        run = self._root()
+        while (decision := self._play(run)) is not None:
+            made = len(run.choices)
+            if made < len(choices) and choices[made][0] == decision:
+                option = choices[made][1]
+            else:
+                options = list(self.plan.steps[decision].options or {})
+                option = next((o for o in options if o not in self.played.get(decision, set())), options[0])
+            self._decide(run, decision, option)
+        return self._end(run)
+
     # ----- one path -----
 
     def _record(self, run: _Run, payload: ev.Payload) -> None:
         event = ev.Event.of(run.state.seq + 1, format_wall(self._base + timedelta(seconds=run.t)), run.t, payload)
         run.state.apply(event)
+        if run.frontier is not None:
+            run.frontier.update(touched(payload, self._links, self.plan))
         run.events.append(event)
 
     def _play(self, run: _Run) -> str | None:
@@ -196,6 +304,7 @@ class Exploration:
                 if not time_is_up(run.finish[key], run.t):
                     continue
                 if plan.steps[key].options:
+                    self._reached.setdefault(key, tuple(run.choices))
                     return key
                 del run.finish[key]
                 self._record(run, ev.StepDone(key))
@@ -203,7 +312,7 @@ class Exploration:
                 break
             if progressed:
                 continue
-            ready = ready_steps(state, run.finish)
+            ready = ready_steps(state, run.finish, run.frontier)
             for key in ready:
                 self._record(run, ev.StepStarted(key))
                 run.finish[key] = run.t + self._durations[key]

@@ -11,13 +11,23 @@ At each moment of scenario time, until nothing more changes:
    being decided;
 3. every ready step starts, in plan order (`ready_steps`).
 
-Nothing here reads a clock; times are scenario seconds.
+Nothing here reads a clock; times are scenario seconds. A driver that keeps
+the incremental sets of engine.drill.frontier passes them in (`queue`,
+`frontier`, the `keys` an event changed): the answers are the same as a full
+scan of the state, in the same order, at a cost that does not grow with the
+plan at every event.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from engine.drill.plan import Plan, PlanInject
 from engine.drill.state import DrillState, StepStatus
+
+if TYPE_CHECKING:
+    from engine.drill.frontier import Frontier, InjectQueue
 
 DEFAULT_STEP_SECONDS = 600  # a step with no target (and no team duration) takes ten minutes
 EPSILON = 1e-6  # scenario seconds: a finish time this close to now is now
@@ -31,15 +41,21 @@ def step_seconds(plan: Plan, key: str, durations: dict[str, int] | None = None) 
     return DEFAULT_STEP_SECONDS if target is None else target
 
 
-def due_injects(state: DrillState, now: float) -> list[PlanInject]:
-    """The injects to fire at scenario time `now`, soonest first (not fired yet, and their time has come)."""
-    return [inject for inject in state.due(now) if inject.id not in state.fired]
+def due_injects(state: DrillState, now: float, queue: InjectQueue | None = None) -> list[PlanInject]:
+    """The injects to fire at scenario time `now`, soonest first (not fired yet, and their time has come).
+
+    `queue`: the driver's InjectQueue of this state; the injects returned are taken off it."""
+    due = state.due(now) if queue is None else queue.due(now)
+    return [inject for inject in due if inject.id not in state.fired]
 
 
-def ready_steps(state: DrillState, busy: set[str] | dict[str, float] | None = None) -> list[str]:
-    """The steps to start now: every ready step, in plan order, except those in `busy`."""
-    return [key for key in state.plan.steps if (not busy or key not in busy)
-            and state.status(key) is StepStatus.READY]
+def ready_steps(state: DrillState, busy: set[str] | dict[str, float] | None = None,
+                frontier: Frontier | None = None) -> list[str]:
+    """The steps to start now: every ready step, in plan order, except those in `busy`.
+
+    `frontier`: the driver's Frontier of this state, read instead of asking the state about every step."""
+    keys: Iterable[str] = state.plan.steps if frontier is None else frontier.in_order(frontier.ready)
+    return [key for key in keys if (not busy or key not in busy) and state.status(key) is StepStatus.READY]
 
 
 def time_is_up(finish_t: float, now: float) -> bool:
@@ -54,9 +70,12 @@ class BlockWatch:
         self.held: set[str] = set()
         self.restarted: dict[str, float] = {}  # step key -> scenario seconds it went back to work
 
-    def watch(self, state: DrillState, t: float) -> None:
-        """Look at the state after an event at scenario time `t`."""
-        for key, record in state.steps.items():
+    def watch(self, state: DrillState, t: float, keys: Iterable[str] | None = None) -> None:
+        """Look at the state after an event at scenario time `t`.
+
+        `keys`: the steps whose status the event changed (None: look at every step)."""
+        for key in state.steps if keys is None else keys:
+            record = state.steps[key]
             if record.started_t is None or record.done_t is not None:
                 continue
             status = state.status(key)

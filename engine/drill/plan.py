@@ -107,7 +107,13 @@ class Plan:
         return [f for f in self.files if f.kind == "runbook"]
 
     def inject(self, inject_id: str) -> PlanInject | None:
-        return next((i for i in self.injects if i.id == inject_id), None)
+        """The inject with this id (looked up by id: a drill asks for every inject it fires)."""
+        index = self.__dict__.get("_inject_index")
+        if index is None or len(index) != len(self.injects):
+            index = self.__dict__["_inject_index"] = {}
+            for inject in self.injects:
+                index.setdefault(inject.id, inject)
+        return index.get(inject_id)
 
 
 def sha256_file(path: str) -> str:

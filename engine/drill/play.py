@@ -23,9 +23,10 @@ from typing import Any
 
 from engine.drill import events as ev
 from engine.drill.clock import FakeClock
+from engine.drill.frontier import Frontier, InjectQueue, touched
 from engine.drill.pace import BlockWatch, due_injects, ready_steps, step_seconds, time_is_up
 from engine.drill.plan import Plan
-from engine.drill.session import Drill
+from engine.drill.session import Drill, fired
 from engine.drill.state import UNFINISHED, DrillState, StepStatus
 from engine.drill.team import Choice, Team, TeamNote
 
@@ -99,6 +100,8 @@ class Player:
         self.notes = self._notes_still_to_take()
         self.blocks = BlockWatch()  # steps at work that an outage blocked, and when they went back to work
         self._recall_blocks()
+        self.frontier = Frontier(self.state)  # ready, active, unfinished: updated by each event, not rescanned
+        self.injects = InjectQueue(self.state)
 
     # ----- choices -----
 
@@ -128,11 +131,11 @@ class Player:
     def run(self) -> Outcome:
         if not self.state.ended:
             if not self.state.running:
-                self._record(self.drill.resume_clock)
+                self._record(ev.ClockResumed())
             reason = self._play()
             for note in [n for n in self.notes if n.at is None and n.after is None]:
                 self._take(note)
-            self._record(self.drill.end, reason)
+            self._record(ev.Ended(reason))
         self._hot_wash()
         finished = self.state.finished()
         return Outcome(finished, self.state.end_reason or "", [] if finished else stuck_steps(self.state),
@@ -142,16 +145,16 @@ class Player:
         while True:
             self._settle()
             now = self.now()
-            upcoming = [t for t, _ in self.state.upcoming()]
-            if self.state.finished() and not upcoming:
+            upcoming = self.injects.soonest()
+            if self.frontier.finished and upcoming is None:
                 return "finished"
-            moves = upcoming + self._finish_times()
+            moves = ([] if upcoming is None else [upcoming]) + self._finish_times()
             if not moves:
                 return "deadlock: nothing can move any more"
             soonest = min(moves + [t for t in self._note_times() if t > now])
             if soonest > self.cap:
                 cap = f"the safety cap, {self.cap / 3600:g}h of scenario time"
-                if self.state.finished():
+                if self.frontier.finished:
                     return f"finished; injects due after {cap} were not fired"
                 return f"deadlock: stopped at {cap}"
             self.clock.advance(max(0.0, soonest - now))
@@ -164,9 +167,9 @@ class Player:
         changed = True
         while changed:
             changed = False
-            for inject in due_injects(self.state, self.now()):
+            for inject in due_injects(self.state, self.now(), self.injects):
                 if inject.id not in self.state.fired:  # firing one due inject can fire no other, but be sure
-                    self._record(self.drill.fire, inject.id)
+                    self._record(fired(inject))
                     changed = True
             for key in self._time_up():
                 # Finishing one step cannot stop another; checking costs little and keeps a refused event out.
@@ -176,15 +179,15 @@ class Player:
             for note in [n for n in self.notes if self._note_due(n)]:
                 self._take(note)
                 changed = True
-            for key in ready_steps(self.state):
+            for key in ready_steps(self.state, frontier=self.frontier):
                 if self.state.status(key) is StepStatus.READY:  # starting one step cannot stop another
-                    self._record(self.drill.start_step, key)
+                    self._record(ev.StepStarted(key))
                     changed = True
 
     def _time_up(self) -> list[str]:
         now = self.now()
-        return [key for key in self.plan.steps if self.state.status(key) is StepStatus.ACTIVE
-                and time_is_up(self._finish_time(key), now)]
+        return [key for key in self.frontier.in_order(self.frontier.active)
+                if time_is_up(self._finish_time(key), now)]
 
     def _finish_time(self, key: str) -> float:
         started = self.blocks.restarted.get(key, self.state.steps[key].started_t)
@@ -203,14 +206,14 @@ class Player:
 
     def _finish_times(self) -> list[float]:
         """When each active step's time is up. A blocked step cannot finish, so it is not here."""
-        return [self._finish_time(k) for k in self.plan.steps if self.state.status(k) is StepStatus.ACTIVE]
+        return [self._finish_time(k) for k in self.frontier.active]
 
     def _finish(self, key: str) -> None:
         if self.plan.steps[key].options:
             choice = self.choice(key)
-            self._record(self.drill.decide, key, choice.option, choice.rationale, choice.by)
+            self._record(ev.DecisionMade(key, choice.option, choice.rationale, choice.by))
         else:
-            self._record(self.drill.complete_step, key)
+            self._record(ev.StepDone(key))
 
     def _note_due(self, note: TeamNote) -> bool:
         if note.at is not None:
@@ -222,7 +225,7 @@ class Player:
 
     def _take(self, note: TeamNote) -> None:
         self.notes.remove(note)
-        self._record(self.drill.note, note.kind, note.text, note.step, note.by)
+        self._record(ev.Note(note.kind, note.text, note.step, note.by))
 
     def _hot_wash(self) -> None:
         """Ratings and hot-wash answers from the team file, after drill.ended (those not in the log yet)."""
@@ -231,13 +234,17 @@ class Player:
         for objective, rating, comment in self.team.ratings:
             have = self.state.ratings.get(objective)
             if have is None or (have.rating, have.comment) != (rating, comment):
-                self._record(self.drill.rate, objective, rating, comment)
+                self._record(ev.Rating(objective, rating, comment))
         for question, answer in self.team.hotwash[len(self.state.hotwash):]:
-            self._record(self.drill.answer, question, answer)
+            self._record(ev.HotwashAnswer(question, answer))
 
-    def _record(self, action: Callable[..., ev.Event], *args: Any) -> None:
-        event = action(*args)
-        self.blocks.watch(self.state, event.t)
+    def _record(self, payload: ev.Payload) -> None:
+        """Record one event through the drill (checked, written, applied), then bring the sets up to date."""
+        event = self.drill.record(payload)
+        changed = self.frontier.update(touched(payload, self.frontier.links, self.plan))
+        self.blocks.watch(self.state, event.t, changed)
+        if isinstance(payload, (ev.StepDone, ev.DecisionMade)):
+            self.injects.arm(payload.step)
         if self.progress:
             self.progress(event)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from engine.findings import Finding
@@ -13,7 +13,7 @@ from engine.rules.base import Rule
 class RenderContext:
     """What a renderer may need besides the findings themselves."""
 
-    rules: dict[str, Rule]  # every known rule, by id
+    rules: Mapping[str, Rule]  # every known rule, by id (engine.rules.RuleBook imports as it is read)
     files: list[str]  # every file that was checked, in order
     tool_version: str
     color: bool = False  # ANSI colour (text format on a terminal)

@@ -8,12 +8,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.duration import format_duration
 from engine.load import Path_
-from engine.model import Inject, Module, Question, Runbook, Step
 from engine.rules.base import Project, Subject
+
+if TYPE_CHECKING:
+    from engine.model import Inject, Module, Question, Runbook, Step
 
 
 @dataclass

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import networkx as nx
-
 from engine.findings import Finding, Severity
 from engine.paths import PathOutcome, State, explore, waiting_on_events
 from engine.rules._runbook import ids
@@ -37,12 +35,12 @@ def check(runbook: Subject) -> Iterator[Finding]:
         return
     steps = runbook.model.steps
     events = [sid for sid, step in steps.items() if step.on]
-    downstream = set().union(*(nx.descendants(runbook.graph.digraph, e) for e in events)) if events else set()
+    downstream = set().union(*(runbook.graph.descendants(e) for e in events)) if events else set()
     hanging = {sid for sid in downstream if not steps[sid].on}  # could stay dormant for want of an event
     candidates = [sid for sid, step in steps.items() if any(n in hanging for n in step.needs)]
     if not candidates:
         return
-    exploration = explore(runbook.model)
+    exploration = explore(runbook.model, graph=runbook.graph)
     first: dict[str, tuple[PathOutcome, list[str]]] = {}
     count: dict[str, int] = {}
     for outcome in exploration:

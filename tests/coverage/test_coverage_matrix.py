@@ -96,14 +96,16 @@ def test_text_matrix_marks_each_cell_and_fits_100_columns(capsys: Any, empty_log
 def test_limit_truncates_the_exploration_and_says_so(capsys: Any, empty_logs: Path) -> None:
     code, out, err = tabletop(capsys, "coverage", DATA, "--logs", empty_logs, "--limit", "1")
     assert code == 0, err
-    assert "explored 1 of at least 2 paths (truncated: raise --limit" in out
+    assert ("explored 2 paths, not every path: the search stopped at --limit 1 with 1 branch not followed, "
+            "then 1 more to play each option met (truncated: raise --limit") in out
     data = coverage_json(capsys, DATA, "--logs", empty_logs, "--limit", "1")
     alpha = cells(data, "sc-alpha")
-    # Only the first option is played; the rest stays coverable, not reached.
+    # Past the limit, one more path plays the option the depth-first search left: both options are reached
+    # (before issue 16 only the first was, and the other showed as merely coverable).
     assert alpha["option:" + D + "choose=left"] == "reached"
-    assert alpha["option:" + D + "choose=right"] == "coverable"
-    assert alpha["event:" + D + "on-late"] == "coverable"
-    assert data["scenarios"][0]["exploration"] == {"paths": 1, "truncated": True, "at_least": 2, "limit": 1}
+    assert alpha["option:" + D + "choose=right"] == "reached"
+    assert data["scenarios"][0]["exploration"] == {"paths": 2, "truncated": True, "unexplored": 1, "covering": 1,
+                                                   "limit": 1}
     assert data["totals"]["coverable"] == 16  # the static part still counts what was not explored
 
 

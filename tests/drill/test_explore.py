@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from engine.drill.explore import explore as explore_plan
-from engine.drill.explore import fork_by_deepcopy, fork_by_refold
+from engine.drill.explore import fork_by_copy, fork_by_deepcopy, fork_by_refold
 from engine.drill.state import StepStatus
 from engine.explore_findings import StepLocator, findings
 from engine.plans import load_plan
@@ -172,11 +172,40 @@ def test_shipped_paths_are_the_four_combinations_of_its_two_decisions() -> None:
     assert ends[0].statuses["inbound-mail-continuity/switch-mx"] is StepStatus.DONE
 
 
-def test_the_limit_stops_exploring_and_says_how_many_paths_there_are_at_least() -> None:
+def test_the_limit_stops_exploring_and_says_exactly_what_was_left() -> None:
     out = run("explore", str(SHIPPED.relative_to(ROOT)), "--limit", "1", cwd=ROOT)
-    assert out.returncode == 0
-    assert "explored 1 of at least 3 paths; raise --limit" in out.stdout
-    assert "tabletop: warning: explored 1 of at least 3 paths" in out.stderr
+    assert out.returncode == 0  # a warning: only --strict fails on it
+    assert ("explored 2 paths, not every path: the search stopped at --limit 1 with 2 branches not followed "
+            "(at `failover-decision` (1), `posture-decision` (1)), then played 1 more so that each option met "
+            "was played; raise --limit") in out.stdout
+    assert "every option of every decision was played on some path" in out.stdout
+    assert "[explore-incomplete]" in out.stdout
+    assert "tabletop: warning: explored 2 paths, not every path" in out.stderr
+    strict = run("explore", str(SHIPPED.relative_to(ROOT)), "--limit", "1", "--strict", cwd=ROOT)
+    assert strict.returncode == 1
+    complete = run("explore", str(SHIPPED.relative_to(ROOT)), "--strict", cwd=ROOT)
+    assert complete.returncode == 0 and "explore-incomplete" not in complete.stdout
+
+
+def test_a_cut_search_plays_every_option_of_every_decision_it_meets(tmp_path: Path) -> None:
+    """Depth first, a limit of 8 on 16 decisions in a row varies only the last three; the covering
+    paths after it play the other option of each of the first thirteen too."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import workloads
+
+    from engine.drill.explore import explore
+    from engine.plans import load_plan
+
+    plan = load_plan(str(workloads.interacting(tmp_path / "plan", 16)))
+    exploration = explore(plan, 8)
+    ends = list(exploration)
+    assert exploration.truncated and exploration.unexplored > 0
+    assert exploration.unplayed() == []
+    assert all(exploration.played[key] == {"left", "right"} for key, s in plan.steps.items() if s.options)
+    assert len(ends) == exploration.paths == 8 + exploration.covering
+    assert exploration.covering <= 16
 
 
 # ----- the rules -----
@@ -256,15 +285,15 @@ def test_a_problem_on_several_paths_is_reported_once_with_the_count(tmp_path: Pa
     assert blocked[0].message.startswith("on the path tone=formal, route=call (and 1 other path), ")
 
 
-def test_both_ways_of_forking_a_path_give_the_same_paths(tmp_path: Path) -> None:
+def test_every_way_of_forking_a_path_gives_the_same_paths(tmp_path: Path) -> None:
     scenario = project(tmp_path, {"desk": DESK}, DESK_DAY_FIXED)
-    deep, _ = explored(scenario, fork=fork_by_deepcopy)
-    refold, _ = explored(scenario, fork=fork_by_refold)
-    assert [(e.choices, e.t, e.statuses) for e in deep] == [(e.choices, e.t, e.statuses) for e in refold]
-    shipped_deep, _ = explored(SHIPPED, fork=fork_by_deepcopy)
-    shipped_refold, _ = explored(SHIPPED, fork=fork_by_refold)
-    assert [(e.choices, e.t, e.statuses) for e in shipped_deep] == \
-        [(e.choices, e.t, e.statuses) for e in shipped_refold]
+    for path in (scenario, SHIPPED):
+        refold, found = explored(path, fork=fork_by_refold)
+        for fork in (fork_by_deepcopy, fork_by_copy):
+            other, other_found = explored(path, fork=fork)
+            assert [(e.choices, e.t, e.statuses, e.reasons) for e in other] == \
+                [(e.choices, e.t, e.statuses, e.reasons) for e in refold]
+            assert other_found == found
 
 
 def test_a_step_blocked_at_work_starts_its_time_again_when_its_service_returns(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ TESTED_ELSEWHERE = {
     "explore-deadlock": "../drill/test_explore.py",
     "explore-blocked-forever": "../drill/test_explore.py",
     "explore-unfinished": "../drill/test_explore.py",
+    "explore-incomplete": "../drill/test_explore.py",
     # Readiness findings come from drill logs and a date, which validate never reads.
     "drill-overdue": "../improvement/test_readiness.py",
 }
@@ -81,7 +82,7 @@ def test_rule_ids_are_unique() -> None:
 
 def test_every_rule_the_loader_and_the_schema_report_is_registered_with_its_severity() -> None:
     rules = all_rules()
-    emitted = {**_emitted("load.py"), **_emitted("schema.py")}
+    emitted = {**_emitted("load.py"), **_emitted("compose.py"), **_emitted("schema.py")}
     assert "yaml-syntax" in emitted and "schema-unknown-key" in emitted  # the pattern still finds them
     missing = sorted(set(emitted) - set(rules))
     assert not missing, f"reported but not registered: {missing}"
@@ -93,7 +94,7 @@ def test_every_rule_the_loader_and_the_schema_report_is_registered_with_its_seve
 
 
 def test_every_load_and_schema_rule_is_reported_somewhere() -> None:
-    emitted = {**_emitted("load.py"), **_emitted("schema.py")}
+    emitted = {**_emitted("load.py"), **_emitted("compose.py"), **_emitted("schema.py")}
     silent = sorted(r.id for r in all_rules().values() if r.stage in ("load", "schema") and r.id not in emitted)
     assert not silent, f"registered but reported by nothing: {silent}"
 
@@ -105,3 +106,18 @@ def test_every_rule_has_a_fixture_expecting_it() -> None:
     for rule_id, test_file in TESTED_ELSEWHERE.items():
         assert rule_id in all_rules()
         assert rule_id in (Path(__file__).parent / test_file).read_text(encoding="utf-8")
+
+
+def test_the_stage_table_lists_every_rule_module_at_its_stage() -> None:
+    """engine.rules.STAGES (what validate imports by stage) and the folder agree: a new rule module
+    must be added there, at the stage its RULE declares."""
+    from engine.rules import STAGES
+
+    folder = sorted(p.stem.replace("_", "-") for p in (ROOT / "engine" / "rules").glob("*.py")
+                    if not p.stem.startswith("_") and p.stem != "base")
+    listed = sorted(rule_id for ids in STAGES.values() for rule_id in ids)
+    assert listed == folder, "add the new rule's id to STAGES in engine/rules/__init__.py"
+    for stage, ids in STAGES.items():
+        for rule_id in ids:
+            module = importlib.import_module(f"engine.rules.{rule_id.replace('-', '_')}")
+            assert module.RULE.stage == stage, f"{rule_id} is listed under {stage}, its RULE says {module.RULE.stage}"

@@ -1,0 +1,278 @@
+"""Side-by-side benchmarks of whole `tabletop` processes, with ratios (run on demand, not in CI):
+
+    python bench/side_by_side.py [--only validate,start,explore,play,coverage,verify,console]
+                                 [--runs 5] [--timeout 120] [--against OTHER_CHECKOUT]
+
+Each case runs its commands in turn (A B A B ...), measures every finished
+process from outside (user + system CPU seconds and peak RSS from wait4, so
+start-up counts), and prints the median of each and the median of the
+per-round ratios A/B. On a shared, noisy machine the ratios are the figures
+to quote; the absolute times drift with the load.
+
+Cases (issue 16):
+  validate   `tabletop validate` against parsing the same bytes with PyYAML's
+             C loader: a shipped runbook, 500, 5,000 and 50,000 steps
+  start      cold start on one small file against `python -c pass` and,
+             where `chaos` is on PATH, `chaos validate` of a small experiment
+  explore    4..20 unrelated and 4..12 interacting decisions, complete
+             (a limit no search reaches)
+  play       500..5,000 steps; 100..10,000 injects
+  coverage   10 runbooks of 500 steps, 10 scenarios
+  verify     `tabletop log verify` of a 1,000,000-event log (written once,
+             kept in the cache folder)
+  console    first frame of `tabletop drill` on the shipped scenario, wall
+             time on a pseudo-terminal, against a bare Textual app
+
+With --against, every tabletop command also runs in the other checkout (for
+example `git archive main | tar -x -C /tmp/base`), and the ratio this/other
+is printed: before and after, side by side in one run. A run that passes
+--timeout is killed and shown as `>N s`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import workloads  # noqa: E402
+
+PY = sys.executable
+CACHE = Path(tempfile.gettempdir()) / "tabletop-bench-cache"
+SHIPPED_RUNBOOK = ROOT / "runbooks" / "inbound-mail-continuity.yaml"
+SHIPPED_SCENARIO = ROOT / "scenarios" / "m365-na-outage-2026-01-22.yaml"
+C_PARSE = "import sys, yaml; yaml.load(open(sys.argv[1], 'rb').read(), Loader=yaml.CSafeLoader)"
+
+
+@dataclass
+class Run:
+    cpu: float  # user + system seconds
+    wall: float
+    rss_mb: float
+    code: int | None  # None: killed at the timeout
+
+
+@dataclass
+class Command:
+    label: str
+    argv: list[str]
+    cwd: Path = ROOT
+    before: Callable[[], None] | None = None  # e.g. remove the log a run writes
+
+    def run(self, timeout: float) -> Run:
+        if self.before:
+            self.before()
+        env = {**os.environ, "PYTHONPATH": str(self.cwd), "NO_COLOR": "1"}
+        start = time.perf_counter()
+        proc = subprocess.Popen([PY, "-c", _LAUNCHER, *self.argv], cwd=self.cwd, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            out, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            return Run(timeout, time.perf_counter() - start, float("nan"), None)
+        cpu, wall, rss_kb, code = out.split()
+        return Run(float(cpu), float(wall), int(rss_kb) / 1024, int(code))
+
+
+# Forks the command and reports its own rusage. A process started straight from this benchmark would
+# inherit the benchmark's peak RSS (Linux keeps the high-water mark across fork and exec); a fork of
+# this small launcher starts from the launcher's.
+_LAUNCHER = """
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(usage.ru_utime + usage.ru_stime, time.perf_counter() - start, usage.ru_maxrss,
+      os.waitstatus_to_exitcode(status))
+"""
+
+
+def tabletop(label: str, tree: Path, *args: str, before: Callable[[], None] | None = None) -> Command:
+    return Command(label, [PY, "-m", "engine", *args], tree, before)
+
+
+def compare(title: str, commands: list[Command], runs: int, timeout: float) -> None:
+    """Run the commands in turn `runs` times; print medians and ratios to the first command."""
+    results: list[list[Run]] = [[] for _ in commands]
+    for _ in range(runs):
+        for i, command in enumerate(commands):
+            run = command.run(timeout)
+            results[i].append(run)
+        if any(r.code is None for r in results[0]):
+            break  # the first command timed out: more rounds would only take longer
+    print(f"{title}")
+    first = results[0]
+    for command, measured in zip(commands, results, strict=True):
+        cpu = statistics.median(r.cpu for r in measured)
+        rss = max((r.rss_mb for r in measured if r.code is not None), default=float("nan"))
+        killed = any(r.code is None for r in measured)
+        codes = sorted({r.code for r in measured if r.code is not None})
+        shown = f"killed>{timeout:.0f}s" if killed else f"{cpu:8.3f} s"
+        line = f"  {command.label:<34} cpu {shown:>10}  wall {statistics.median(r.wall for r in measured):7.2f} s" \
+               f"  peak {rss:7.0f} MB  exit {codes or '-'}"
+        if measured is not first:
+            pairs = [a.cpu / b.cpu for a, b in zip(first, measured, strict=False) if b.cpu > 0]
+            if pairs:
+                lo, mid, hi = min(pairs), statistics.median(pairs), max(pairs)
+                line += f"  | first row / this row: {mid:.2f}x ({lo:.2f}..{hi:.2f})"
+        print(line, flush=True)
+
+
+# ----- the cases -----
+
+def trees(args: argparse.Namespace) -> list[tuple[str, Path]]:
+    out = [("this", ROOT)]
+    if args.against:
+        out.append(("other", Path(args.against).resolve()))
+    return out
+
+
+def case_validate(args: argparse.Namespace, work: Path) -> None:
+    files = [("shipped runbook (11 KB)", SHIPPED_RUNBOOK)]
+    files += [(f"{n:,} steps", workloads.runbook_file(work, n)) for n in (500, 5000, 50000)]
+    settings = work / "big-files.toml"  # 50,000 steps is about 11 MB, over the default 5 MB limit
+    settings.write_text("max-file-bytes = 104857600\n", encoding="utf-8")
+    for name, path in files:
+        size = f"{path.stat().st_size / 1e6:.1f} MB"
+        commands = [tabletop(f"validate [{t}]", tree, "validate", "--config", str(settings), str(path))
+                    for t, tree in trees(args)]
+        commands.append(Command("PyYAML C parse", [PY, "-c", C_PARSE, str(path)]))
+        compare(f"validate, {name} ({size})", commands, args.runs, args.timeout)
+
+
+def case_start(args: argparse.Namespace, work: Path) -> None:
+    commands = [tabletop(f"validate small file [{t}]", tree, "validate", str(SHIPPED_RUNBOOK))
+                for t, tree in trees(args)]
+    commands.append(Command("python -c pass", [PY, "-c", "pass"]))
+    chaos = shutil.which("chaos")
+    if chaos:
+        experiment = work / "experiment.json"
+        experiment.write_text('{"title": "t", "description": "d", "method": [{"type": "probe", "name": "p", '
+                              '"provider": {"type": "python", "module": "os.path", "func": "exists", '
+                              '"arguments": {"path": "/"}}}]}', encoding="utf-8")
+        commands.append(Command("chaos validate", [chaos, "--no-log-file", "validate", str(experiment)]))
+    compare("cold start", commands, args.runs, args.timeout)
+
+
+def case_explore(args: argparse.Namespace, work: Path) -> None:
+    shapes: list[tuple[str, Callable[[Path, int], Path], tuple[int, ...]]] = [
+        ("unrelated", workloads.unrelated, (4, 8, 12, 16, 20)),
+        ("interacting", workloads.interacting, (4, 8, 12)),
+    ]
+    for shape, make, sizes in shapes:
+        for n in sizes:
+            scenario = make(work / f"explore-{shape}-{n}", n)
+            commands = [tabletop(f"explore [{t}]", tree, "explore", str(scenario), "--limit", "100000000",
+                                 "--format", "json") for t, tree in trees(args)]
+            compare(f"explore, {n} {shape} decisions, complete", commands, args.runs, args.timeout)
+
+
+def case_play(args: argparse.Namespace, work: Path) -> None:
+    log = work / "play.jsonl"
+
+    def fresh() -> None:
+        log.unlink(missing_ok=True)
+
+    workload: list[tuple[str, Path]] = []
+    workload += [(f"{n:,} steps", workloads.long_runbook(work / f"play-steps-{n}", n)) for n in (500, 1000, 2000, 5000)]
+    workload += [(f"{n:,} injects", workloads.many_injects(work / f"play-injects-{n}", n)) for n in (100, 1000, 10000)]
+    for name, scenario in workload:
+        commands = [tabletop(f"play [{t}]", tree, "play", str(scenario), "--log", str(log), before=fresh)
+                    for t, tree in trees(args)]
+        compare(f"play, {name}", commands, args.runs, args.timeout)
+
+
+def case_coverage(args: argparse.Namespace, work: Path) -> None:
+    folder = workloads.coverage_set(work / "coverage")
+    (work / "no-logs").mkdir(exist_ok=True)
+    commands = [tabletop(f"coverage [{t}]", tree, "coverage", str(folder / "runbooks"), str(folder / "scenarios"),
+                         "--logs", str(work / "no-logs"), "--format", "json") for t, tree in trees(args)]
+    compare("coverage, 10 runbooks x 500 steps, 10 scenarios", commands, args.runs, args.timeout)
+
+
+def case_verify(args: argparse.Namespace, work: Path) -> None:
+    CACHE.mkdir(exist_ok=True)
+    log = workloads.big_log(CACHE / "verify-1000000.jsonl", 1_000_000)
+    commands = [tabletop(f"log verify [{t}]", tree, "log", "verify", "--scenario", str(SHIPPED_SCENARIO), str(log))
+                for t, tree in trees(args)]
+    compare(f"log verify, 1,000,000 events ({log.stat().st_size / 1e6:.0f} MB)", commands, args.runs, args.timeout)
+
+
+_BARE_APP = """
+from textual.app import App
+from textual.widgets import Static
+class Bare(App):
+    def compose(self):
+        yield Static("Start the drill")
+Bare().run()
+"""
+
+
+def case_console(args: argparse.Namespace, work: Path) -> None:
+    from tui_bench import first_frame_of
+
+    rows: list[tuple[str, list[str], Path]] = []
+    for t, tree in trees(args):
+        rows.append((f"tabletop drill [{t}]", [PY, "-m", "engine", "drill", str(SHIPPED_SCENARIO), "--log",
+                                             str(work / "console-{n}.jsonl")], tree))
+    rows.append(("bare Textual app", [PY, "-c", _BARE_APP], ROOT))
+    times: dict[str, list[float]] = {label: [] for label, _, _ in rows}
+    for n in range(args.runs):
+        for label, argv, cwd in rows:
+            argv = [a.replace("{n}", f"{label[-6:-1]}{n}") for a in argv]
+            times[label].append(first_frame_of(argv, b"Start the drill", cwd=cwd))
+    print("console first frame (wall, pty 80x24; goal < 600 ms)")
+    base = times[rows[0][0]]
+    for label, _, _ in rows:
+        ms = [t * 1000 for t in times[label]]
+        line = f"  {label:<34} median {statistics.median(ms):6.0f} ms  best {min(ms):6.0f} ms"
+        if times[label] is not base:
+            pairs = [a / b for a, b in zip(base, times[label], strict=True)]
+            line += f"  | first row / this row: {statistics.median(pairs):.2f}x"
+        print(line, flush=True)
+
+
+CASES = {"validate": case_validate, "start": case_start, "explore": case_explore, "play": case_play,
+         "coverage": case_coverage, "verify": case_verify, "console": case_console}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", default=",".join(CASES), help="comma-separated cases")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--heavy-runs", type=int, default=None,
+                        help="rounds for explore, play, coverage and verify (default: --runs)")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds one run may take")
+    parser.add_argument("--against", metavar="DIR", help="another checkout of tabletop to compare with")
+    args = parser.parse_args()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}; "
+          f"{args.runs} rounds; cpu = user + sys of the whole process, medians")
+    with tempfile.TemporaryDirectory(prefix="tabletop-side-") as tmp:
+        for name in args.only.split(","):
+            heavy = name.strip() in ("explore", "play", "coverage", "verify") and args.heavy_runs
+            case_args = argparse.Namespace(**{**vars(args), "runs": args.heavy_runs}) if heavy else args
+            CASES[name.strip()](case_args, Path(tmp))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

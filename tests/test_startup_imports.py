@@ -1,0 +1,75 @@
+"""`tabletop validate` on one small file imports only what it uses (issue 16: start fast).
+
+The lists below are the whole of it. A change that makes validate import
+more (networkx for every runbook, the scenario models for a runbook, every
+rule module, every command's module) fails here; if the new import is
+needed, add it to the list and say why in the commit.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL_RUNBOOK = ROOT / "runbooks" / "inbound-mail-continuity.yaml"
+SMALL_SCENARIO = ROOT / "scenarios" / "m365-network-provider-2026-01-21.yaml"
+
+_PROBE = """
+import json, sys, sysconfig
+from engine.cli import main
+code = main(["validate", *sys.argv[1:]])
+site = (sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"])
+third = {m.split(".")[0] for m, mod in list(sys.modules.items())
+         if (getattr(mod, "__file__", None) or "").startswith(site)}
+print(json.dumps({"code": code, "engine": sorted(m for m in sys.modules if m.split(".")[0] == "engine"),
+                  "third": sorted(third)}))
+"""
+
+RUNBOOK_RULES = [
+    "cycle", "dead_end", "decision_options", "fallback_without_requires", "join_all_skippable", "needs_on_event",
+    "option_no_next", "unknown_fallback", "unknown_need", "unknown_next", "unknown_objective", "unknown_role",
+    "unknown_service", "unreachable_step", "unused_objective", "unused_role", "unused_service",
+]
+CORE = ["engine", "engine.bounds", "engine.cli", "engine.commands", "engine.commands.output", "engine.compose",
+        "engine.config", "engine.duration", "engine.findings", "engine.formats", "engine.formats.text",
+        "engine.load", "engine.model", "engine.rules", "engine.rules._scenario", "engine.rules.base",
+        "engine.rules.duplicate_id", "engine.schema", "engine.terminal", "engine.validate"]
+# the runbook rules and what they share: the graph (without networkx) and the static path walk
+RUNBOOK = ["engine.graph", "engine.paths", "engine.rules._runbook", *(f"engine.rules.{r}" for r in RUNBOOK_RULES)]
+THIRD_PARTY = ["_ruamel_yaml", "annotated_types", "pydantic", "pydantic_core", "ruamel", "typing_extensions",
+               "typing_inspection"]
+
+
+def _imports(*paths: Path) -> dict:  # type: ignore[type-arg]
+    out = subprocess.run([sys.executable, "-c", _PROBE, *map(str, paths)], cwd=ROOT, capture_output=True,
+                         text=True, check=True)
+    return json.loads(out.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def _ours(names: list[str]) -> list[str]:
+    """Third-party packages, without what the environment itself loads at start (editable installs, setuptools)."""
+    return [n for n in names if not n.startswith(("__editable__", "_distutils_hack"))]
+
+
+def test_validate_of_a_small_runbook_imports_this_and_nothing_more() -> None:
+    seen = _imports(SMALL_RUNBOOK)
+    assert seen["code"] == 0
+    assert seen["engine"] == sorted(CORE + RUNBOOK)
+    assert _ours(seen["third"]) == THIRD_PARTY  # no networkx, jinja2, textual or rich
+
+
+def test_validate_of_a_scenario_alone_builds_no_runbook_rules() -> None:
+    seen = _imports(SMALL_SCENARIO)
+    assert "engine.scenario_model" in seen["engine"]
+    assert not [m for m in seen["engine"] if m in RUNBOOK]
+    assert "networkx" not in seen["third"]
+
+
+def test_a_runbook_with_a_cycle_still_gets_networkx_to_name_the_loop() -> None:
+    seen = _imports(ROOT / "tests" / "fixtures" / "runbook-cycle.yaml")
+    assert seen["code"] == 1
+    assert "networkx" in seen["third"]
+    assert "engine.scenario_model" not in seen["engine"]
