@@ -196,12 +196,11 @@ class _Engine:
         self.graph = graph or RunbookGraph(runbook)
         self.index = self.graph.index
         self.needs = {sid: [n for n in step.needs if n in steps] for sid, step in steps.items()}
-        self.options = {
-            sid: list(step.decision.options) for sid, step in steps.items() if step.decision and step.decision.options
-        }
+        deciding = {sid: step.decision for sid, step in steps.items() if step.decision and step.decision.options}
+        self.options = {sid: list(decision.options) for sid, decision in deciding.items()}
         self.targets = {
-            sid: {o: [t for t in option.next if t in steps] for o, option in steps[sid].decision.options.items()}
-            for sid in self.options
+            sid: {o: [t for t in option.next if t in steps] for o, option in decision.options.items()}
+            for sid, decision in deciding.items()
         }
         # a change of a step's state can settle the steps that need it and the branches it opens
         self.wakes: dict[str, list[str]] = {sid: [] for sid in steps}
