@@ -316,7 +316,7 @@ def read_drills(log_paths: list[str], plans: list[Plan],
 def _read_one(path: str, plans: dict[str, Plan], items: list[Item]) -> tuple[LogInfo, dict[str, Drilled]]:
     from engine.drill import events as ev
     from engine.drill.log import LogError, read_log
-    from engine.drill.session import check_versions
+    from engine.drill.session import check_versions, logged_start
 
     name = Path(path).name
     info = LogInfo(name, path, None)
@@ -331,8 +331,12 @@ def _read_one(path: str, plans: dict[str, Plan], items: list[Item]) -> tuple[Log
         where = f": line {read.problem.line}: {read.problem.message}" if first is None and read.problem else ""
         info.reason = f"not a drill log{where}"
         return info, {}
-    scenario = first.data.get("scenario")
-    info.scenario = str(scenario.get("id")) if isinstance(scenario, dict) and scenario.get("id") else None
+    try:
+        start = logged_start(read)
+    except LogError as exc:
+        info.reason = f"not a drill log: {str(exc).removeprefix(f'{path}:')}"
+        return info, {}
+    info.scenario = start.scenario.id if start.scenario and start.scenario.id else None
     plan = plans.get(info.scenario or "")
     if plan is None:
         info.reason = (f"its scenario {info.scenario} is not among the scenarios given" if info.scenario

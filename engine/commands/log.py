@@ -231,37 +231,40 @@ def run_verify(args: argparse.Namespace) -> int:
         chain += _anchored(args, read)
     except _Anchor as exc:
         return _fail(str(exc), exc.code)
-    first = read.events[0]
-    if first.type != "drill.started":
-        return _fail(f"{args.log}:1: the log does not start with drill.started", EXIT_BAD)
+    from engine.drill.log import LogError
+    from engine.drill.session import logged_start
+
+    try:
+        start = logged_start(read)
+    except LogError as exc:
+        return _fail(str(exc), EXIT_BAD)
     if args.scenario and not Path(args.scenario).is_file():
         return _fail(f"--scenario {args.scenario}: no such file", EXIT_USAGE)
     for folder in args.runbooks or []:
         if not Path(folder).is_dir():
             return _fail(f"--runbooks {folder}: no such folder", EXIT_USAGE)
-    scenario_info = first.data.get("scenario") if isinstance(first.data.get("scenario"), dict) else {}
-    scenario = args.scenario or logged_file(args.log, scenario_info.get("path"))
+    logged_path = start.scenario.path if start.scenario else None
+    scenario = args.scenario or logged_file(args.log, logged_path)
     if scenario is None:
         print(f"{chain}; events not checked against the runbooks: scenario file "
-              f"{scenario_info.get('path')!r} not found (give it with --scenario PATH)")
+              f"{logged_path!r} not found (give it with --scenario PATH)")
         return EXIT_OK
-    return _verify_events(args, read, scenario, chain)
+    return _verify_events(args, read, start, scenario, chain)
 
 
-def _verify_events(args: argparse.Namespace, read: Any, scenario: str, chain: str) -> int:
+def _verify_events(args: argparse.Namespace, read: Any, start: Any, scenario: str, chain: str) -> int:
     from engine.drill.clock import format_t
     from engine.drill.log import LogError
     from engine.drill.plan import PlanError, sha256_file
     from engine.drill.session import check_versions, replay
     from engine.plans import load_plan
 
-    start = read.events[0].data
-    scenario_id = (start.get("scenario") or {}).get("id")
+    scenario_id = start.scenario.id if start.scenario else None
     folders = args.runbooks or _logged_runbook_folders(args.log, start) or None
     try:
         plan = load_plan(scenario, folders)
     except PlanError as exc:
-        if sha256_file(scenario) != (start.get("scenario") or {}).get("sha256"):
+        if start.scenario is None or sha256_file(scenario) != start.scenario.sha256:
             return _fail(f"{args.log}: log from a different version of scenario {scenario_id}: {scenario} has "
                          "changed since the drill (and no longer loads)", EXIT_BAD)
         return _fail(f"{args.log}: cannot check the events: {exc}", EXIT_UNREADABLE)
@@ -282,10 +285,11 @@ def _verify_events(args: argparse.Namespace, read: Any, scenario: str, chain: st
     return EXIT_OK
 
 
-def _logged_runbook_folders(log: str, start: dict[str, Any]) -> list[str]:
+def _logged_runbook_folders(log: str, start: Any) -> list[str]:
+    """The folders of the runbooks drill.started names (an events.Started), where they are found from here."""
     out: list[str] = []
-    for entry in start.get("runbooks") or []:
-        found = logged_file(log, entry.get("path")) if isinstance(entry, dict) else None
+    for entry in start.runbooks:
+        found = logged_file(log, entry.path)
         if found and str(Path(found).parent) not in out:
             out.append(str(Path(found).parent))
     return out

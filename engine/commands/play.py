@@ -191,7 +191,6 @@ def _progress(event: Any) -> None:
 
 
 def _read_resume(path: str) -> Any:
-    from engine.drill import events as ev
     from engine.drill.log import LogError, read_log
 
     if not Path(path).exists():
@@ -205,20 +204,24 @@ def _read_resume(path: str) -> Any:
                     f"(`tabletop log verify {path}` shows the details)", EXIT_LOG)
     if not read.events:
         raise _Stop(f"{path}: the log holds no complete event to resume from; start the drill again", EXIT_LOG)
-    first = read.events[0]
-    if first.type != ev.STARTED:
-        raise _Stop(f"{path}:1: the log does not start with drill.started", EXIT_LOG)
-    if first.data.get("mode") != "headless":
-        raise _Stop(f"{path}: this drill was not written by `tabletop play` (mode {first.data.get('mode')!r}); "
+    from engine.drill.session import logged_start
+
+    try:
+        start = logged_start(read)
+    except LogError as exc:
+        raise _Stop(str(exc), EXIT_LOG) from None
+    if start.mode != "headless":
+        raise _Stop(f"{path}: this drill was not written by `tabletop play` (mode {start.mode!r}); "
                     "continue it in the drill console", EXIT_LOG)
     return read
 
 
 def _logged_scenario(read: Any) -> str | None:
     from engine.commands.log import logged_file
+    from engine.drill.session import logged_start
 
-    scenario = read.events[0].data.get("scenario")
-    return logged_file(read.path, scenario.get("path")) if isinstance(scenario, dict) else None
+    scenario = logged_start(read).scenario
+    return logged_file(read.path, scenario.path) if scenario else None
 
 
 def _load_plan(scenario: str, runbooks: list[str] | None) -> Any:

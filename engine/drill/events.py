@@ -28,6 +28,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
+from engine.bounds import MAX_CLOCK_SECONDS
+
 LOG_VERSION = 1  # `version` in drill.started; a reader upcasts the data of older versions
 
 NOTE_KINDS = ("observation", "strength", "improvement")
@@ -512,6 +514,8 @@ class ClockJumped(Payload):
         to = data.get("to")
         if not isinstance(to, (int, float)) or isinstance(to, bool):
             raise DecodeError(cls.WIRE, f"the clock jumps to a number of scenario seconds, not {to!r}", "to")
+        if not 0 <= to <= MAX_CLOCK_SECONDS:
+            raise DecodeError(cls.WIRE, f"the clock cannot jump beyond T+{MAX_CLOCK_SECONDS // 86400}d", "to")
         return cls(to)
 
     def encode(self) -> dict[str, Any]:

@@ -26,17 +26,34 @@ class MismatchError(LogError):
     """The log was written for other versions of the scenario or runbooks than those given."""
 
 
+def logged_start(read: LogRead) -> ev.Started:
+    """The drill.started payload of a log's first line.
+
+    Raises LogError `<log>:1: <why>` when the log has no first event, it is
+    not drill.started, or its data has the wrong shape (events.DecodeError).
+    """
+    if not read.events or read.events[0].type != ev.STARTED:
+        raise LogError(f"{read.path}:1: the log does not start with drill.started")
+    try:
+        payload = read.events[0].payload()
+    except ev.DecodeError as exc:
+        raise LogError(f"{read.path}:1: {exc}") from None
+    assert isinstance(payload, ev.Started)
+    return payload
+
+
 def check_versions(plan: Plan, read: LogRead) -> list[str]:
     """How the files differ from those the log was written with (empty: the same)."""
-    if not read.events or read.events[0].type != ev.STARTED:
-        return ["the log does not start with drill.started"]
-    start = read.events[0].data
+    try:
+        start = logged_start(read)
+    except LogError as exc:
+        return [str(exc).removeprefix(f"{read.path}:1: ")]
     out = []
-    logged = {f.get("id"): f.get("sha256") for f in start.get("runbooks", []) if isinstance(f, dict)}
-    scenario = start.get("scenario") or {}
-    if scenario.get("id") != plan.scenario.scenario:
-        out.append(f"the log is a drill of scenario {scenario.get('id')!r}, not {plan.scenario.scenario!r}")
-    elif scenario.get("sha256") != plan.scenario_file.sha256:
+    logged = {f.id: f.sha256 for f in start.runbooks}
+    scenario_id = start.scenario.id if start.scenario else None
+    if scenario_id != plan.scenario.scenario:
+        out.append(f"the log is a drill of scenario {scenario_id!r}, not {plan.scenario.scenario!r}")
+    elif start.scenario is not None and start.scenario.sha256 != plan.scenario_file.sha256:
         out.append(f"scenario {plan.scenario_file.path} has changed since the drill started")
     for file in plan.runbook_files:
         if file.id not in logged:

@@ -17,7 +17,7 @@ from engine.drill import events as ev
 from engine.drill.log import LogError, LogRead, read_log
 from engine.drill.plan import Plan, PlanError
 from engine.drill.replay import Played, fold_log
-from engine.drill.session import check_versions
+from engine.drill.session import check_versions, logged_start
 from engine.plans import load_plan
 from engine.report import brief
 from engine.report import model as m
@@ -42,12 +42,13 @@ def build_report(log_path: str, *, scenario: str | None = None, runbook_dirs: Se
         raise LogError(f"{log_path}: no report can be made: {why}")
     if read.events[0].type != ev.STARTED:
         raise LogError(f"{log_path}: line 1 is {read.events[0].type}, not drill.started; this is not a drill log")
+    start = logged_start(read)
     raw = Path(log_path).read_bytes()
     search = [Path(r) for r in roots] if roots is not None else _default_roots(log_path)
     notices: list[m.Notice] = []
     verification = _verification(read, notices)
 
-    recorded = _recorded_files(read)
+    recorded = _recorded_files(start)
     plan, statuses = _plan_from_files(read, recorded, search, scenario, runbook_dirs, notices)
     played = fold_log(plan, read.events) if plan else None
     trusted = all(f.status == "same" for f in statuses)
@@ -70,16 +71,15 @@ def build_report(log_path: str, *, scenario: str | None = None, runbook_dirs: Se
         notices.insert(0, m.Notice("error", f"The log holds an event that cannot have happened ({played.problem}). "
                                             f"The report covers the {len(played.events)} events before it."))
     verification.events_applied = len(played.events)
-    if not played.state.ended:
+    if not played.state.ended and played.events:
         last = played.events[-1]
         notices.append(m.Notice("info", f"The log has no drill.ended: the drill was still running, or stopped "
                                         f"without ending, after event {last.seq} at scenario second {last.t:g}."))
 
-    start = read.events[0].data
     source = m.Source(
         log_name=Path(log_path).name, log_sha256=hashlib.sha256(raw).hexdigest(), log_bytes=len(raw),
-        drill_id=hashlib.sha256(raw.split(b"\n", 1)[0]).hexdigest(), tool=str(start.get("tool") or ""),
-        log_version=start.get("version") if isinstance(start.get("version"), int) else None,
+        drill_id=hashlib.sha256(raw.split(b"\n", 1)[0]).hexdigest(), tool=start.tool or "",
+        log_version=start.version,
         plan_from="files" if from_files else "log", files=statuses,
     )
     return assemble(plan, played, notices, source, verification, from_files)
@@ -135,15 +135,10 @@ def _default_roots(log_path: str) -> list[Path]:
     return roots
 
 
-def _recorded_files(read: LogRead) -> list[tuple[str, str, str, str]]:
+def _recorded_files(start: ev.Started) -> list[tuple[str, str, str, str]]:
     """(kind, id, path, sha256) of every file drill.started recorded."""
-    start = read.events[0].data
-    out = []
-    entries = [("scenario", start.get("scenario"))] + [("runbook", f) for f in start.get("runbooks") or []]
-    for kind, entry in entries:
-        if isinstance(entry, dict):
-            out.append((kind, str(entry.get("id") or ""), str(entry.get("path") or ""), str(entry.get("sha256") or "")))
-    return out
+    entries = ([("scenario", start.scenario)] if start.scenario else []) + [("runbook", f) for f in start.runbooks]
+    return [(kind, entry.id, entry.path, entry.sha256) for kind, entry in entries]
 
 
 def _locate(kind: str, path: str, roots: list[Path]) -> Path | None:
