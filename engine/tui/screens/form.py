@@ -1,25 +1,62 @@
-"""The shape every modal form shares: Esc cancels, ctrl+s records, a line for what is wrong."""
+"""The shape every modal form shares: Enter walks the fields, only ctrl+s or the Record button records,
+Esc cancels, and a line says what is wrong.
+
+Enter moves to the next field in the order they are on screen (a choice list, a select, an input);
+on the last field it stays and says how to record. So a facilitator who presses Enter once per
+field, or once too often, never records a half-filled form, and what they type next still lands in
+the form rather than on the console.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import events
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Select, Static
 
 if TYPE_CHECKING:
     from engine.drill.session import Drill
     from engine.tui.app import DrillApp
 
 T = TypeVar("T")
+LAST_FIELD = "That was the last field. ctrl+s (or the Record button) records; Esc cancels."
 
 
-def field(label: str, widget: Input | Static) -> Horizontal:
+def field(label: str, widget: Widget) -> Horizontal:
     """One line of a form: a label, then the field."""
     return Horizontal(Static(Content.styled(label, "bold"), classes="field-name"), widget, classes="field-row")
+
+
+def buttons(record: str) -> ComposeResult:
+    """The form's two buttons: record (named for what it records) and cancel."""
+    with Horizontal(classes="buttons"):
+        yield Button(Content(f"{record} (ctrl+s)"), id="record", variant="primary", compact=True)
+        yield Button(Content("Cancel (Esc)"), id="cancel", compact=True)
+
+
+def enter_moves_on(screen: Screen[Any], event: events.Key) -> bool | None:
+    """Enter on an input or a closed select: focus the next field on screen (buttons are not fields).
+
+    Returns None when the key is not such an Enter (the widget handles it), True when focus moved,
+    False when the focused field is the last one (focus stays; the caller says how to record).
+    """
+    focused = screen.focused
+    if event.key != "enter" or not isinstance(focused, (Input, Select)):
+        return None  # an open select's list, a choice list or a button handles its own Enter
+    event.stop()
+    event.prevent_default()
+    fields = [w for w in screen.focus_chain if not isinstance(w, Button)]
+    index = fields.index(focused) if focused in fields else len(fields)
+    if index + 1 >= len(fields):
+        return False
+    fields[index + 1].focus()
+    return True
 
 
 class FormScreen(ModalScreen[T]):
@@ -39,8 +76,19 @@ class FormScreen(ModalScreen[T]):
         return drill
 
     def on_mount(self) -> None:
-        for field in self.query(Input):
-            field.cursor_blink = self.drill_app.blink
+        for each in self.query(Input):
+            each.cursor_blink = self.drill_app.blink
+
+    def on_key(self, event: events.Key) -> None:
+        if enter_moves_on(self, event) is False:
+            self.problem(LAST_FIELD)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "record":
+            self.action_submit()
+        elif event.button.id == "cancel":
+            self.action_cancel()
 
     def problem(self, message: str) -> None:
         """Say what keeps the form from being recorded, in the form itself."""
