@@ -70,7 +70,10 @@ def _event_entry(plan: Plan, event: ev.Event, decided: dict) -> m.TimelineEntry 
 
 
 def _hours(seconds: float) -> str:
+    """A skipped stretch of scenario time: `12m` under an hour (`0h01m` read as nothing), else `1h50m`."""
     whole = int(seconds)
+    if whole < 3600:
+        return f"{whole // 60}m" if whole >= 60 else f"{whole}s"
     return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
 
 
