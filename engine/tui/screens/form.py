@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, ScrollableContainer
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
@@ -40,6 +40,22 @@ def buttons(record: str) -> ComposeResult:
         yield Button(Content("Cancel (Esc)"), id="cancel", compact=True)
 
 
+def form_fields(screen: Screen[Any]) -> list[Widget]:
+    """The fields a person can type or choose in, in the order they are on screen.
+
+    Read from the widgets' own display flags rather than Textual's focus chain, which follows the
+    last layout: fields just shown (the improvement-plan columns, once "area for improvement" is
+    chosen) count at once, even when the next key arrives before the screen is laid out again.
+    """
+    out: list[Widget] = []
+    for widget in screen.walk_children(Widget):
+        if not widget.can_focus or widget.disabled or isinstance(widget, (Button, ScrollableContainer)):
+            continue
+        if all(each.display for each in widget.ancestors_with_self if isinstance(each, Widget)):
+            out.append(widget)
+    return out
+
+
 def enter_moves_on(screen: Screen[Any], event: events.Key) -> bool | None:
     """Enter on an input or a closed select: focus the next field on screen (buttons are not fields).
 
@@ -51,7 +67,7 @@ def enter_moves_on(screen: Screen[Any], event: events.Key) -> bool | None:
         return None  # an open select's list, a choice list or a button handles its own Enter
     event.stop()
     event.prevent_default()
-    fields = [w for w in screen.focus_chain if not isinstance(w, Button)]
+    fields = form_fields(screen)
     index = fields.index(focused) if focused in fields else len(fields)
     if index + 1 >= len(fields):
         return False
