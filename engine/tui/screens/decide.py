@@ -59,7 +59,7 @@ class DecideScreen(FormScreen[None]):
             options.replace_option_prompt_at_index(n, self._prompt(n + 1, name))
         options.highlighted = index
         self.problem("")
-        self.query_one("#rationale", Input).focus()
+        self.set_focus(self.query_one("#rationale", Input))
 
     def on_key(self, event: events.Key) -> None:
         options = self.query_one("#options", OptionList)

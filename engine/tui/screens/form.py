@@ -11,20 +11,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual import events
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, ScrollableContainer
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Button, Checkbox, Input, OptionList, Select, Static, Switch, TextArea
 
 if TYPE_CHECKING:
     from engine.drill.session import Drill
     from engine.tui.app import DrillApp
 
 T = TypeVar("T")
+FIELDS = (Input, Select, OptionList, TextArea, Checkbox, Switch)  # what a person fills in or chooses
 LAST_FIELD = "That was the last field. ctrl+s (or the Record button) records; Esc cancels."
 
 
@@ -49,36 +50,38 @@ def form_fields(screen: Screen[Any]) -> list[Widget]:
     """
     out: list[Widget] = []
     for widget in screen.walk_children(Widget):
-        if not widget.can_focus or widget.disabled or isinstance(widget, (Button, ScrollableContainer)):
+        if not isinstance(widget, FIELDS) or not widget.can_focus or widget.disabled:
             continue
         if all(each.display for each in widget.ancestors_with_self if isinstance(each, Widget)):
             out.append(widget)
     return out
 
 
-def enter_moves_on(screen: Screen[Any], event: events.Key) -> bool | None:
+def enter_moves_on(screen: Screen[Any]) -> bool:
     """Enter on an input or a closed select: focus the next field on screen (buttons are not fields).
 
-    Returns None when the key is not such an Enter (the widget handles it), True when focus moved,
-    False when the focused field is the last one (focus stays; the caller says how to record).
+    Called from a priority binding, so it runs before the focused field sees the key and before any
+    key typed after it is delivered: a fast typist's next letter lands in the next field. Raises
+    SkipAction when the focus is elsewhere (an open select's list, a choice list, a button handle
+    their own Enter); returns True when focus moved, False on the last field (focus stays).
     """
     focused = screen.focused
-    if event.key != "enter" or not isinstance(focused, (Input, Select)):
-        return None  # an open select's list, a choice list or a button handles its own Enter
-    event.stop()
-    event.prevent_default()
+    if not isinstance(focused, (Input, Select)):
+        raise SkipAction()
     fields = form_fields(screen)
     index = fields.index(focused) if focused in fields else len(fields)
     if index + 1 >= len(fields):
         return False
-    fields[index + 1].focus()
+    screen.set_focus(fields[index + 1])  # at once, not after the next frame: the next key goes to it
     return True
 
 
 class FormScreen(ModalScreen[T]):
+    # Priority: handled in the order typed, before the focused field gets the keys that follow.
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "submit", "Record"),
+        Binding("ctrl+s", "submit", "Record", priority=True),
+        Binding("enter", "next_field", "Next field", show=False, priority=True),
     ]
 
     @property
@@ -95,8 +98,8 @@ class FormScreen(ModalScreen[T]):
         for each in self.query(Input):
             each.cursor_blink = self.drill_app.blink
 
-    def on_key(self, event: events.Key) -> None:
-        if enter_moves_on(self, event) is False:
+    def action_next_field(self) -> None:
+        if not enter_moves_on(self):
             self.problem(LAST_FIELD)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -71,11 +71,11 @@ class NoteScreen(FormScreen[None]):
         if self.query_one("#kind", OptionList).has_focus and event.key in keys:
             event.stop()
             self.choose(ev.NOTE_KINDS[keys[event.key]])
-            self.query_one("#text", Input).focus()
+            self.set_focus(self.query_one("#text", Input))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.choose(ev.NOTE_KINDS[event.option_index])
-        self.query_one("#text", Input).focus()
+        self.set_focus(self.query_one("#text", Input))
 
     def kind(self) -> str:
         return self._kind
@@ -84,7 +84,7 @@ class NoteScreen(FormScreen[None]):
         text = self.query_one("#text", Input).value.strip()
         if not text:
             self.problem("A note needs text.")
-            self.query_one("#text", Input).focus()
+            self.set_focus(self.query_one("#text", Input))
             return
         kind = self.kind()
         extra: dict[str, str] = {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -26,7 +25,8 @@ def drill_roles(plan: Plan) -> dict[str, str]:
 
 class StartScreen(Screen[None]):
     BINDINGS = [
-        Binding("ctrl+s", "start", "Start the drill"),
+        Binding("ctrl+s", "start", "Start the drill", priority=True),
+        Binding("enter", "next_field", "Next name", show=False, priority=True),
         Binding("escape", "skip", "Skip names"),
     ]
 
@@ -69,9 +69,9 @@ class StartScreen(Screen[None]):
         self.query_one("#problem").display = False
         self.query_one("#facilitator", Input).focus()
 
-    def on_key(self, event: events.Key) -> None:
+    def action_next_field(self) -> None:
         """Enter walks the names; on the last it says how to start instead of starting the clock."""
-        if enter_moves_on(self, event) is False:
+        if not enter_moves_on(self):
             line = self.query_one("#problem", Static)
             line.update(Content("That was the last name. ctrl+s (or the Start button) starts the drill."))
             line.display = True
