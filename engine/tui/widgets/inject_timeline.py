@@ -69,7 +69,7 @@ class InjectTimeline(OptionList):
 
     def highlight_newest(self) -> None:
         """Put the highlight on the newest fired inject (where re-reading usually starts)."""
-        order = [o.id for o in self.options if (o.id or "").startswith(FIRED)]
+        order = [o.id for o in self.options if o.id and o.id.startswith(FIRED)]
         if order:
             self.highlighted = self.get_option_index(order[0])
 

@@ -71,7 +71,7 @@ class StepTable(DataTable[Text]):
         owner = 20 if wide else 18 if width >= 76 else 12
         rest = width - padding - STATE_WIDTH - TIME_WIDTH - owner
         ids = self._id_width  # the id column as wide as the longest id (capped), the title gets the rest
-        layout = (ids, max(16, rest - ids)) if wide else (max(12, rest),)
+        layout: tuple[int, ...] = (ids, max(16, rest - ids)) if wide else (max(12, rest),)
         if layout + (owner,) == self._layout and self.row_count:
             self.refresh_rows(state, now_t)
             return
