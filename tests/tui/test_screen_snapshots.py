@@ -52,8 +52,10 @@ SCREENS = {
 
 
 @pytest.mark.parametrize("name", list(SCREENS))
-def test_dialog(snap_compare, shipped_plan: Plan, clock: FakeClock, tmp_path: Path, name: str) -> None:
-    app = _midway(shipped_plan, clock, tmp_path / "drill.jsonl")
+def test_dialog(snap_compare, shipped_plan: Plan, clock: FakeClock, tmp_path: Path, name: str,
+                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the log's path shows in some dialogs: the same in every run
+    app = _midway(shipped_plan, clock, Path("drill.jsonl"))
     app.key_guard = 0  # keys come faster than a person types
     assert snap_compare(app, terminal_size=SIZE, run_before=SCREENS[name])
 
@@ -63,8 +65,10 @@ def test_start_screen(snap_compare, shipped_plan: Plan, clock: FakeClock) -> Non
     assert snap_compare(app, terminal_size=SIZE)
 
 
-def test_summary_screen(snap_compare, shipped_plan: Plan, clock: FakeClock, tmp_path: Path) -> None:
-    app = _midway(shipped_plan, clock, tmp_path / "drill.jsonl")
+def test_summary_screen(snap_compare, shipped_plan: Plan, clock: FakeClock, tmp_path: Path,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the summary names the log: the same path in every run
+    app = _midway(shipped_plan, clock, Path("drill.jsonl"))
     assert app.drill is not None
     app.drill.end("time")
     assert snap_compare(app, terminal_size=SIZE, run_before=_keys("ctrl+e"))
