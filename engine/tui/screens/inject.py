@@ -48,6 +48,8 @@ class InjectScreen(ModalScreen[None]):
         inject = drill.plan.inject(inject_id)
         fired = drill.state.fired.get(inject_id)
         when = display.clock(fired.t) if fired else ""
+        if fired and fired.late_t is not None:
+            when += f" (fired late at {display.clock(fired.late_t)}: the clock jumped past it)"
         place = order.index(inject_id) + 1 if inject_id in order else 0
         count = f"  ({place} of {len(order)} fired)" if place else ""
         self.query_one("#inject-title", Static).update(Content.assemble(

@@ -82,7 +82,8 @@ class JumpScreen(FormScreen[None]):
             preview.update("")
             return
         due = [i.id for t, i in state.upcoming() if t <= to]
-        fires = f"; {len(due)} inject(s) fire on the way: {', '.join(due)}" if due else "; no inject comes due"
+        fires = (f"; {len(due)} inject(s) fire, late, each stamped with its own time: {', '.join(due)}" if due
+                 else "; no inject comes due")
         preview.update(Content.styled(f"→ {display.clock(to)} (+{display.span(to - now_t)}){fires}", "dim"))
 
     def action_submit(self) -> None:

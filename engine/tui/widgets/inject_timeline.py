@@ -45,7 +45,7 @@ def fired_order(state: DrillState) -> list[str]:
 def fired_label(state: DrillState, item: FiredInject) -> Content:
     """`✓ T+0:12:05 gateway-backlog (by hand) → messaging-lead (Priya)`."""
     inject = state.plan.inject(item.id)
-    how = " (by hand)" if item.manual else ""
+    how = " (by hand)" if item.manual else " (late: jumped past)" if item.late_t is not None else ""
     return Content.assemble("✓ ", display.clock(item.t), " ", (display.literal(item.id), "bold"), how,
                             (display.literal(target_line(state, inject) if inject else ""), "dim"))
 
