@@ -260,8 +260,10 @@ class InjectFired(Payload):
 
     inject: the inject id; manual: fired by hand rather than at its time;
     event: the event id it carries (opens `on:` steps), if any; services:
-    service id -> up, degraded or down, the health it sets (empty: none).
-    `event` and `services` are written only when the inject has them.
+    service id -> up, degraded or down, the health it sets (empty: none);
+    due: scenario seconds the inject was due at, written only when it fired late
+    because a clock jump passed its time (the event's own `t` is when it fired).
+    `event`, `services` and `due` are written only when there is one.
     """
 
     WIRE: ClassVar[str] = "inject.fired"
@@ -269,6 +271,7 @@ class InjectFired(Payload):
     manual: bool = False
     event: str | None = None
     services: dict[str, str] = field(default_factory=dict)
+    due: float | None = None
 
     @classmethod
     def decode(cls, data: Mapping[str, Any]) -> InjectFired:
@@ -276,8 +279,11 @@ class InjectFired(Payload):
         if not isinstance(inject, str):
             raise DecodeError(cls.WIRE, f"no inject {inject!r} in the scenario", "inject")
         event = data.get("event")
+        due = data.get("due")
+        if due is not None and (isinstance(due, bool) or not isinstance(due, (int, float)) or not due >= 0):
+            raise DecodeError(cls.WIRE, f"an inject's due time is scenario seconds, not {due!r}", "due")
         return cls(inject, bool(data.get("manual")), event if isinstance(event, str) and event else None,
-                   _services(cls.WIRE, data.get("services", {})))
+                   _services(cls.WIRE, data.get("services", {})), None if due is None else float(due))
 
     def encode(self) -> dict[str, Any]:
         out: dict[str, Any] = {"inject": self.inject, "manual": self.manual}
@@ -285,6 +291,8 @@ class InjectFired(Payload):
             out["event"] = self.event
         if self.services:
             out["services"] = dict(self.services)
+        if self.due is not None:
+            out["due"] = self.due
         return out
 
 

@@ -84,9 +84,10 @@ class RatingRecord:
 @dataclass(frozen=True)
 class FiredInject:
     id: str
-    t: float
+    t: float  # scenario seconds it counts from: its due time when a clock jump passed it, else when it fired
     manual: bool
     seq: int
+    late_t: float | None = None  # when a clock jump passed it: the scenario time it actually fired at
 
 
 class DrillState:
@@ -112,6 +113,7 @@ class DrillState:
         self.decisions: dict[str, DecisionRecord] = {}
         self.fired: dict[str, FiredInject] = {}
         self.armed: dict[str, float] = {}  # contingency inject -> when its condition came true
+        self.jumped_to: float | None = None  # the target of the last clock jump: injects due before it fire late
         self.arrived: dict[str, float] = {}  # event id -> when it first arrived
         self.notes: list[NoteRecord] = []
         self.ratings: dict[str, RatingRecord] = {}
@@ -292,6 +294,9 @@ class DrillState:
                     raise EventError(f"no inject {payload.inject!r} in scenario {self.plan.scenario.scenario}")
                 if payload.inject in self.fired:
                     raise EventError(f"inject {payload.inject} has already fired")
+                if payload.due is not None and payload.due > t:
+                    raise EventError(f"inject {payload.inject} cannot be late: it was due at T+{payload.due}, "
+                                     f"after T+{t}")
                 self._check_services(payload.services)
             case ev.DecisionMade():
                 self._check_decision(payload)
@@ -371,6 +376,7 @@ class DrillState:
                 self.base_t = t
                 self.base_wall = parse_wall(event.wall)
             case ev.ClockJumped():
+                self.jumped_to = float(payload.to)
                 self.base_t = float(payload.to)
                 self.base_wall = parse_wall(event.wall)
                 self.t = self.base_t
@@ -402,7 +408,9 @@ class DrillState:
 
     def _inject_fired(self, payload: ev.InjectFired, event: ev.Event) -> None:
         t = event.t
-        self.fired[payload.inject] = FiredInject(payload.inject, t, payload.manual, event.seq)
+        late = payload.due is not None
+        self.fired[payload.inject] = FiredInject(payload.inject, payload.due if late else t,  # type: ignore[arg-type]
+                                                 payload.manual, event.seq, t if late else None)
         touched: list[str] = []
         for service, health in payload.services.items():
             touched += self._set_service(service, health, t)

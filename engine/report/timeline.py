@@ -51,6 +51,9 @@ def _event_entry(plan: Plan, event: ev.Event, decided: dict) -> m.TimelineEntry 
         inject = plan.inject(data["inject"])
         to = f"to {inject.to}" if inject and inject.to else ""
         title = inject.title if inject and inject.title else data["inject"]
+        if isinstance(data.get("due"), (int, float)):  # passed by a clock jump: its own time, and that it came late
+            late = f"due {format_t(float(data['due']))}, fired late when the clock jumped past it"
+            return entry("inject", "fired late", data["inject"], title, "; ".join(p for p in (to, late) if p))
         return entry("inject", "fired by hand" if data.get("manual") else "fired", data["inject"], title, to)
     if event.type == ev.DECISION_MADE:
         record = decided.get(event.seq)
@@ -70,7 +73,10 @@ def _event_entry(plan: Plan, event: ev.Event, decided: dict) -> m.TimelineEntry 
 
 
 def _hours(seconds: float) -> str:
+    """A skipped stretch of scenario time: `12m` under an hour (`0h01m` read as nothing), else `1h50m`."""
     whole = int(seconds)
+    if whole < 3600:
+        return f"{whole // 60}m" if whole >= 60 else f"{whole}s"
     return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
 
 

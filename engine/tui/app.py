@@ -10,18 +10,21 @@ announces them.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from engine.drill.clock import Clock
 from engine.drill.log import LogError
 from engine.drill.plan import Plan
 from engine.drill.session import Drill
 from engine.drill.state import EventError
+from engine.tui.key_guard import DEFAULT_SECONDS
 
 if TYPE_CHECKING:
     from engine.room.server import RoomBinding, RoomServer
@@ -35,7 +38,8 @@ class DrillApp(App[None]):
 
     def __init__(self, plan: Plan, clock: Clock, drill: Drill | None = None, *, scenario_path: str = "",
                  log_path: str | None = None, facilitator: str | None = None, resumed: bool = False,
-                 blink: bool = True, tick_seconds: float = 1.0, room: RoomBinding | None = None) -> None:
+                 blink: bool = True, tick_seconds: float = 1.0, room: RoomBinding | None = None,
+                 key_guard: float = DEFAULT_SECONDS, key_clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self.animation_level = "none"  # nothing slides or fades: every frame is the state, at once
         self.plan = plan
@@ -47,6 +51,8 @@ class DrillApp(App[None]):
         self.resumed = resumed  # the drill came from --resume: say so, and that its clock is paused
         self.blink = blink  # off in snapshot tests, so no frame catches a cursor half-way
         self.tick_seconds = tick_seconds
+        self.key_guard = key_guard  # seconds after a form closes in which keys typed for it are dropped
+        self.key_clock = key_clock  # the guard's clock (wall time of the keyboard, not the exercise clock)
         self.pending: list[str] = []  # injects fired but not yet shown to the facilitator
         self.console_screen: ConsoleScreen | None = None
         self._told_finished = False
@@ -54,6 +60,12 @@ class DrillApp(App[None]):
         self.room_server: RoomServer | None = None
         self.room_file = ""
         self._room_redraw = False
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's own palette entries, less its Quit: the console's Quit (which asks first) is listed."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Quit":
+                yield command
 
     # ----- opening -----
 

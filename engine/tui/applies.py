@@ -51,8 +51,15 @@ def _step_refusal(state: DrillState, step: PlanStep, action: str) -> str | None:
             return _not_ready(state, step, status, "be decided")
     if action == "skip_step" and status in (StepStatus.DONE, StepStatus.SKIPPED):
         return f"{step.id} is already {status.value}"
-    if action == "tick" and not step.do:
-        return f"{step.id} has no checklist"
+    if action == "tick":
+        if not step.do:
+            return f"{step.id} has no checklist"
+        if status is StepStatus.READY:
+            return f"{step.id} has not started: press s to start it, then tick its checklist"
+        if status in (StepStatus.DONE, StepStatus.SKIPPED):
+            return f"{step.id} is {status.value}; its checklist is closed"
+        if status is not StepStatus.ACTIVE:
+            return _not_ready(state, step, status, "have its checklist ticked")
     return None
 
 

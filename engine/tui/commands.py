@@ -8,12 +8,12 @@ from typing import Any
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from engine.tui.actions import ACTIONS
+
 
 class DrillCommands(Provider):
     def _commands(self) -> list[tuple[str, str, str]]:
         """(action, title, help) for the screen the palette was opened on."""
-        from engine.tui.screens.console import ACTIONS
-
         screen: Any = self.screen
         if not hasattr(screen, "refusal"):
             return []

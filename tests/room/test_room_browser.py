@@ -84,7 +84,8 @@ def test_room_end_to_end(browser: Any, tmp_path: Path, capsys: Any) -> None:
 
         # An inject fired in the console appears on the participant page (measured, not asserted: see bench/)
         before = len(read_log(str(log)).events)
-        console.keys("i", pause=0)
+        console.keys("i", pause=0.6)  # firing by hand asks first (issue 10) ...
+        console.keys("y", pause=0)  # ... and takes the answer once the dialog has been up a moment
         fired_at = time.monotonic()
         wait_log(log, lambda events: len(events) > before and events[-1].type == "inject.fired")
         inject = read_log(str(log)).events[-1].data["inject"]
@@ -143,6 +144,7 @@ def test_room_end_to_end(browser: Any, tmp_path: Path, capsys: Any) -> None:
         console = resumed
         console.wait_for("press p to run it")
         console.keys("p", "i", pause=0.6)
+        console.keys("y", pause=0.3)
         wait_log(log, lambda events: events[-1].type == "inject.fired" and events[-2].type == "clock.resumed")
         console.keys("\x1b", pause=0.3)
         assert json.loads(log.with_name("room.room.json").read_text(encoding="utf-8")) == {

@@ -34,7 +34,8 @@ def test_evaluator_note_reaches_the_console_log_pane_signed_and_literal(tmp_path
         plan = load_plan(str(SHIPPED))
         clock = FakeClock()
         drill = Drill.start(plan, clock, log_path=str(tmp_path / "d.jsonl"), facilitator="Sam")
-        app = DrillApp(plan, clock, drill, blink=False, tick_seconds=3600, room=prepare("127.0.0.1", 0, None))
+        app = DrillApp(plan, clock, drill, blink=False, tick_seconds=3600, room=prepare("127.0.0.1", 0, None),
+                       key_guard=0)
         async with app.run_test(size=(160, 48)) as pilot:
             await pilot.pause()
             while isinstance(app.screen, InjectScreen):

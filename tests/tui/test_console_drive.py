@@ -27,7 +27,7 @@ async def _close_injects(pilot) -> list[str]:  # type: ignore[no-untyped-def]
     seen = []
     while isinstance(pilot.app.screen, InjectScreen):
         screen = pilot.app.screen
-        seen.append(screen.injects[screen.index])
+        seen.append(screen.current)
         await pilot.press("enter")
         await settle(pilot)
     return seen
@@ -40,7 +40,8 @@ async def _do_step(pilot, key: str, ticks: int = 0) -> None:  # type: ignore[no-
 
 async def _drive(plan: Plan, clock: FakeClock, log: Path) -> DrillApp:
     """Facilitate the drill at 80x24 with keys only; returns the app after it has closed."""
-    app = DrillApp(plan, clock, log_path=str(log), scenario_path="scenario.yaml", blink=False, tick_seconds=3600)
+    app = DrillApp(plan, clock, log_path=str(log), scenario_path="scenario.yaml", blink=False, tick_seconds=3600,
+                   key_guard=0)  # the stray-key guard has tests of its own (test_stray_keys.py)
     async with app.run_test(size=(80, 24)) as pilot:
         # The start screen: the facilitator and two roles; Enter walks the fields, ctrl+s starts.
         await type_text(pilot, "Sam")
@@ -48,6 +49,8 @@ async def _drive(plan: Plan, clock: FakeClock, log: Path) -> DrillApp:
         await type_text(pilot, "Dana")
         await pilot.press("enter")
         await type_text(pilot, "Priya")
+        await pilot.press("enter")  # the last name: says how to start, starts nothing
+        assert app.drill is None
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.drill is not None
@@ -80,7 +83,10 @@ async def _drive(plan: Plan, clock: FakeClock, log: Path) -> DrillApp:
         await type_text(pilot, "Short outage expected")
         await pilot.press("enter")
         assert app.screen.query_one("#by").value == "Dana"
-        await pilot.press("enter")
+        await pilot.press("enter")  # the last field: Enter records nothing ...
+        await settle(pilot)
+        assert "ctrl+s" in screen_text(app) and f"{MAIL}/failover-decision" not in state.decisions
+        await pilot.press("ctrl+s")  # ... ctrl+s does
         await settle(pilot)
         assert isinstance(app.screen, ConsoleScreen)
         assert state.decisions[f"{MAIL}/failover-decision"].option == "hold"
@@ -92,7 +98,10 @@ async def _drive(plan: Plan, clock: FakeClock, log: Path) -> DrillApp:
         await type_text(pilot, "Nobody owned the relay")
         await pilot.press("enter")
         await type_text(pilot, "Name a relay owner")
-        await pilot.press("enter", "enter", "enter")
+        await pilot.press("enter", "enter", "enter", "enter")  # element, owner, due, and once too many
+        await settle(pilot)
+        assert not state.notes
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert [n.kind for n in state.notes] == ["improvement"]
 
@@ -110,8 +119,8 @@ async def _drive(plan: Plan, clock: FakeClock, log: Path) -> DrillApp:
         assert "customer-escalation" in due_by_then  # armed by choosing hold
         await pilot.press("j")
         await settle(pilot)
-        await type_text(pilot, "T+1h")
-        await pilot.press("enter")
+        await type_text(pilot, "T+1:00")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert await _close_injects(pilot) == due_by_then
         assert app.drill.now_t() == 3600
@@ -119,10 +128,21 @@ async def _drive(plan: Plan, clock: FakeClock, log: Path) -> DrillApp:
         # Fire the next inject early, then any inject by hand from the picker.
         await pilot.press("i")
         await settle(pilot)
+        assert "Fire inject report-peak now?" in screen_text(app)
+        await pilot.press("enter")  # Cancel has the focus: Enter fires nothing
+        await settle(pilot)
+        assert "report-peak" not in state.fired
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
         assert await _close_injects(pilot) == ["report-peak"]
         await pilot.press("I")
         await settle(pilot)
         await pilot.press("enter")  # the soonest left: collab-trouble
+        await settle(pilot)
+        assert "Fire inject collab-trouble now?" in screen_text(app)
+        await pilot.press("y")
         await settle(pilot)
         assert await _close_injects(pilot) == ["collab-trouble"]
         assert state.fired["collab-trouble"].manual
@@ -131,10 +151,10 @@ async def _drive(plan: Plan, clock: FakeClock, log: Path) -> DrillApp:
         await goto(pilot, f"{MAIL}/staff-notice")
         await pilot.press("k")
         await settle(pilot)
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         assert "needs a reason" in screen_text(app)
         await type_text(pilot, "Comms out of scope")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert state.status(f"{MAIL}/staff-notice") is StepStatus.SKIPPED
 

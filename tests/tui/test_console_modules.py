@@ -21,7 +21,7 @@ from engine.tui.screens.module_questions import ModuleQuestionsScreen
 def _app(plan: Plan, clock: FakeClock, log: Path) -> tuple[DrillApp, Drill]:
     drill = Drill.start(plan, clock, log_path=str(log))
     drill.fire_due()
-    return DrillApp(plan, clock, drill, blink=False, tick_seconds=3600), drill
+    return DrillApp(plan, clock, drill, blink=False, tick_seconds=3600, key_guard=0), drill
 
 
 async def _close_injects(pilot) -> None:  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ MAIL = "inbound-mail-continuity"
 
 
 async def _first_session(plan: Plan, clock: FakeClock, log: Path) -> dict[str, StepStatus]:
-    app = DrillApp(plan, clock, log_path=str(log), blink=False, tick_seconds=3600)
+    app = DrillApp(plan, clock, log_path=str(log), blink=False, tick_seconds=3600, key_guard=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("escape")  # no names
         await settle(pilot)
@@ -46,7 +46,7 @@ async def _first_session(plan: Plan, clock: FakeClock, log: Path) -> dict[str, S
 
 async def _second_session(plan: Plan, clock: FakeClock, log: Path) -> tuple[dict[str, StepStatus], str, str]:
     drill = Drill.resume(plan, str(log), clock)
-    app = DrillApp(plan, clock, drill, log_path=None, resumed=True, blink=False, tick_seconds=3600)
+    app = DrillApp(plan, clock, drill, log_path=None, resumed=True, blink=False, tick_seconds=3600, key_guard=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, ConsoleScreen)
@@ -77,7 +77,7 @@ async def _open_ended(plan: Plan, clock: FakeClock, log: Path) -> str:
     drill.end("time")
     drill.close()
     resumed = Drill.resume(plan, str(log), clock)
-    app = DrillApp(plan, clock, resumed, resumed=True, blink=False, tick_seconds=3600)
+    app = DrillApp(plan, clock, resumed, resumed=True, blink=False, tick_seconds=3600, key_guard=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, HotwashScreen)

@@ -78,6 +78,7 @@ def test_closing_the_console_prints_the_log_and_how_to_continue(tmp_path: Path, 
             await settle(pilot)
             await pilot.press("y")
 
+        self.key_guard = 0  # the pilot types faster than a person: no guard dropping its keys
         original(self, headless=True, size=(80, 24), auto_pilot=pilot_keys)
 
     monkeypatch.setattr(DrillApp, "run", headless_run)

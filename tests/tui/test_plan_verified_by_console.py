@@ -34,7 +34,8 @@ def _run(capsys, *args: object) -> tuple[int, str]:  # type: ignore[no-untyped-d
 async def _live_drill_rating(root: Path, log: Path, objective: str, rating: str) -> None:
     plan = load_plan(str(root / "scenarios" / "m365-na-outage-2026-01-22.yaml"), [str(root / "runbooks")])
     clock = FakeClock(datetime(2026, 2, 10, 14, 0, tzinfo=UTC))
-    app = DrillApp(plan, clock, log_path=str(log), scenario_path="scenario.yaml", blink=False, tick_seconds=3600)
+    app = DrillApp(plan, clock, log_path=str(log), scenario_path="scenario.yaml", blink=False, tick_seconds=3600,
+                   key_guard=0)
     async with app.run_test(size=(100, 30)) as pilot:
         await type_text(pilot, "Sam")
         await pilot.press("ctrl+s")

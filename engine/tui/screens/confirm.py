@@ -1,7 +1,14 @@
-"""Yes or no before something that cannot be undone (ending the drill) or that closes the console."""
+"""Yes or no before something that cannot be undone (firing an inject, ending the drill) or that
+closes the console.
+
+The dialog opens with Cancel focused, and for a moment after it opens (the app's key guard) it
+takes no answer at all: a facilitator still typing a name when it appears cannot confirm it
+with a stray `y` or Enter.
+"""
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -10,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from engine.tui import display
+from engine.tui.key_guard import KeyGuard
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -18,17 +26,25 @@ class ConfirmScreen(ModalScreen[bool]):
     def __init__(self, title: str, body: str, yes: str) -> None:
         super().__init__()
         self.title_text, self.body, self.yes = title, body, yes
+        self.guard: KeyGuard | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Content.styled(self.title_text, "bold"), classes="dialog-title")
             yield Static(display.content(self.body), markup=False)
             with Horizontal(classes="buttons"):
-                yield Button(Content(f"{self.yes} (y)"), id="yes", variant="error")
-                yield Button(Content("Cancel (Esc)"), id="no")
+                yield Button(Content(f"{self.yes} (y)"), id="yes", variant="error", compact=True)
+                yield Button(Content("Cancel (Esc)"), id="no", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        self.guard = KeyGuard.of(self.app)
+        self.query_one("#no", Button).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed as the dialog opened answer nothing (Esc still cancels)."""
+        if self.guard is not None and event.key != "escape" and self.guard.holding():
+            event.stop()
+            event.prevent_default()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

@@ -20,8 +20,11 @@ from textual.widgets import DataTable, OptionList
 from engine.drill import modules
 from engine.drill.plan import Plan, PlanStep
 from engine.drill.state import StepStatus
+from engine.tui import display
+from engine.tui.actions import ACTIONS, ALWAYS, CONSOLE_KEYS
 from engine.tui.applies import why_not
 from engine.tui.commands import DrillCommands
+from engine.tui.key_guard import KeyGuard
 from engine.tui.module_actions import MODULE_ACTIONS, next_module, show_questions
 from engine.tui.module_actions import refusal as module_refusal
 from engine.tui.widgets.clock_bar import ClockBar
@@ -44,55 +47,9 @@ SPLIT_FROM = 110  # columns: below, the steps sit above the side pane; from here
 WIDE_FROM = 140  # columns: every side pane on screen at once
 PANES = ("step", "services", "injects", "log")
 
-# action -> (palette title, what it does); the order is the palette's and the help screen's
-ACTIONS: dict[str, tuple[str, str]] = {
-    "start_step": ("Start the step", "start the focused step (when it is ready)"),
-    "complete_step": ("Mark the step done", "mark the focused step done"),
-    "decide": ("Record the decision", "record a decision: option, rationale, who decided"),
-    "skip_step": ("Skip the step", "skip the focused step, giving a reason"),
-    "tick": ("Tick a checklist item", "tick the next open checklist item (or the highlighted one)"),
-    "note": ("Add a note", "add a note: observation, strength or area for improvement"),
-    "fire_next": ("Fire the next inject now", "fire the next scheduled inject now"),
-    "fire_any": ("Fire an inject…", "fire any inject that has not fired, from a list"),
-    "pause": ("Pause the clock", "pause or resume the exercise clock (injects wait)"),
-    "resume": ("Resume the clock", "resume the exercise clock"),
-    "jump": ("Jump the clock…", "jump the clock forward: T+4h or +30m"),
-    "end": ("End the drill…", "end the drill (asks first), then the hot wash"),
-    "next_module": ("Next module…", "move on to the next module: its injects fire (asks first)"),
-    "module_questions": ("Module questions", "the current module's situation and discussion questions"),
-    "next_open": ("Go to the next ready or active step", "go to the next step that is ready or active"),
-    "help": ("Help", "this help"),
-    "quit": ("Quit", "quit; continue later with --resume (asks first)"),
-}
-
-
 class ConsoleScreen(Screen[None]):
     COMMANDS = {DrillCommands}
-    BINDINGS = [
-        Binding("s", "start_step", "Start", id="start"),
-        Binding("c", "complete_step", "Done", id="complete"),
-        Binding("d", "decide", "Decide", id="decide"),
-        Binding("k", "skip_step", "Skip", id="skip"),
-        Binding("x", "tick", "Tick", id="tick"),
-        Binding("n", "note", "Note", id="note"),
-        Binding("i", "fire_next", "Inject", id="fire-next"),
-        Binding("I", "fire_any", "Fire…", id="fire-any", show=False),
-        Binding("p", "pause", "Pause", id="pause"),
-        Binding("p", "resume", "Resume", id="resume"),
-        Binding("j", "jump", "Jump", id="jump", show=False),
-        Binding("e", "end", "End", id="end"),
-        Binding("m", "next_module", "Next module", id="next-module", show=False),
-        Binding("M", "module_questions", "Questions", id="module-questions", show=False),
-        Binding("r", "next_open", "Next ready", id="next-open", show=False),
-        Binding("f1", "help", "Help", id="help"),
-        Binding("q", "quit", "Quit", id="quit", show=False),
-        Binding("escape", "focus_steps", "Steps", show=False),
-        Binding("1", "pane('step')", "Step", show=False),
-        Binding("2", "pane('services')", "Services", show=False),
-        Binding("3", "pane('injects')", "Injects", show=False),
-        Binding("4", "pane('log')", "Log", show=False),
-        Binding("5", "pane('room')", "Room", show=False),
-    ]
+    BINDINGS = CONSOLE_KEYS
 
     def __init__(self, plan: Plan) -> None:
         super().__init__()
@@ -101,6 +58,8 @@ class ConsoleScreen(Screen[None]):
         self.panes = PANES + (("room",) if getattr(self.app, "room_server", None) else ())
         self.wide = False
         self.narrow = True
+        self._covered = False
+        self.guard: KeyGuard | None = None  # set when a form or dialog closes: keys typed then are dropped
         self._keys: dict[str, list[str]] = {}
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
@@ -150,7 +109,13 @@ class ConsoleScreen(Screen[None]):
         self.set_class("room" in self.panes, "-room")
         self.call_after_refresh(self.relayout)
 
+    def on_screen_suspend(self) -> None:
+        self._covered = True
+
     def on_screen_resume(self) -> None:
+        if self._covered:  # a form or dialog has just closed over the console
+            self.guard = KeyGuard.of(self.app)
+            self._covered = False
         self.refresh_view(full=True)
         self.drill_app.announce()
 
@@ -215,6 +180,11 @@ class ConsoleScreen(Screen[None]):
         detail = self.query_one(StepDetail)
         if event.option_list is detail and (item := detail.item()) is not None:
             self._toggle(item)
+        timeline = self.query_one(InjectTimeline)
+        if event.option_list is timeline and (inject_id := timeline.chosen()) is not None:
+            from engine.tui.screens.inject import InjectScreen
+
+            self.app.push_screen(InjectScreen([inject_id]))
 
     # ----- what applies now -----
 
@@ -228,12 +198,16 @@ class ConsoleScreen(Screen[None]):
         return why_not(self.drill.state, self.step(), action)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ACTIONS and action not in ("help", "quit"):
+        if action in ACTIONS and action not in ALWAYS:
             return self.refusal(action) is None  # hidden from the footer when it does not apply
         return True
 
     def on_key(self, event: events.Key) -> None:
-        """A key whose action does not apply says why, instead of doing nothing."""
+        """Keys typed as a form closed are dropped; a key whose action does not apply says why."""
+        if self.guard is not None and self.guard.holding() and event.key != "ctrl+q":
+            event.stop()
+            event.prevent_default()
+            return
         actions = [a for a in self._keys.get(event.key, []) if a in ACTIONS]
         if not actions:
             return
@@ -314,18 +288,43 @@ class ConsoleScreen(Screen[None]):
     def action_fire_next(self) -> None:
         if self._refused("fire_next"):
             return
-        drill = self.drill
-        inject = drill.state.upcoming()[0][1]
-        if self.drill_app.perform(lambda: drill.fire(inject.id, manual=True)):
-            self.drill_app.pending.append(inject.id)
-            self.drill_app.announce()
+        self.ask_fire(self.drill.state.upcoming()[0][1].id)
 
     def action_fire_any(self) -> None:
         if self._refused("fire_any"):
             return
         from engine.tui.screens.fire import FireScreen
 
-        self.app.push_screen(FireScreen())
+        def chosen(inject_id: str | None) -> None:
+            if inject_id:
+                self.ask_fire(inject_id)
+
+        self.app.push_screen(FireScreen(self.drill.state, self.drill.now_t()), chosen)
+
+    def ask_fire(self, inject_id: str) -> None:
+        """Fire an inject by hand once the facilitator has confirmed it, then announce it."""
+        from engine.tui.screens.fire import confirm_fire
+
+        drill = self.drill
+        inject = drill.plan.inject(inject_id)
+        if inject is None:
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes and inject_id not in drill.state.fired and self.drill_app.perform(
+                    lambda: drill.fire(inject_id, manual=True)):
+                self.drill_app.pending.append(inject_id)
+                self.drill_app.announce()
+
+        self.app.push_screen(confirm_fire(drill.state, inject, drill.now_t()), done)
+
+    def action_injects(self) -> None:
+        """Show the Injects pane and put the keyboard on its fired injects."""
+        self.action_pane("injects")
+        timeline = self.query_one(InjectTimeline)
+        timeline.focus()
+        if timeline.chosen() is None:
+            timeline.highlight_newest()
 
     def action_pause(self) -> None:
         if not self._refused("pause"):
@@ -350,18 +349,21 @@ class ConsoleScreen(Screen[None]):
             return
         from engine.tui.screens.confirm import ConfirmScreen
 
-        state = self.drill.state
+        state, now_t = self.drill.state, self.drill.now_t()
         open_steps = sum(state.status(k) in (StepStatus.WAITING, StepStatus.READY, StepStatus.ACTIVE)
                          for k in self.plan.steps)
-        waiting = f"{open_steps} step(s) are still open. " if open_steps else "Every step is finished. "
+        unfired = len(self.plan.injects) - len(state.fired)
+        lines = [f"The clock stops for good at {display.clock(now_t)}.",
+                 f"{open_steps} step(s) still open stay as they are in the report." if open_steps
+                 else "Every step is finished.",
+                 f"{unfired} inject(s) not fired will not fire." if unfired else "Every inject has fired.",
+                 "Then the hot wash: each objective is rated, then what went well and what to improve."]
 
         def done(yes: bool | None) -> None:
             if yes:
                 self.drill_app.end_drill("ended by the facilitator")
 
-        self.app.push_screen(ConfirmScreen(
-            "End the drill?", waiting + "The clock stops for good and the hot wash starts: each objective is "
-            "rated, then what went well and what to improve.", "End drill"), done)
+        self.app.push_screen(ConfirmScreen("End the drill?", "\n".join(lines), "End drill"), done)
 
     def action_next_module(self) -> None:
         if not self._refused("next_module"):

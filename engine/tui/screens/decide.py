@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 
 from engine.drill.plan import PlanStep
 from engine.tui import display
-from engine.tui.screens.form import FormScreen, field
+from engine.tui.screens.form import FormScreen, buttons, field
 
 
 class DecideScreen(FormScreen[None]):
@@ -33,8 +33,9 @@ class DecideScreen(FormScreen[None]):
             yield field("Why", Input(placeholder="the rationale: what the team weighed", id="rationale", compact=True))
             yield field("Decided by", Input(value=by, placeholder="name or role", id="by", compact=True))
             yield Static(id="problem", classes="problem", markup=False)
-            yield Static(Content.styled("1-9 or ↑↓ Enter: choose · Enter: next field, then record · ctrl+s: record · "
+            yield Static(Content.styled("1-9 or ↑↓ Enter: choose · Enter: next field · ctrl+s: record · "
                                         "Esc: cancel", "dim"))
+            yield from buttons("Record the decision")
 
     def _prompt(self, n: int, option: str) -> Content:
         step = self.step
@@ -58,7 +59,7 @@ class DecideScreen(FormScreen[None]):
             options.replace_option_prompt_at_index(n, self._prompt(n + 1, name))
         options.highlighted = index
         self.problem("")
-        self.query_one("#rationale", Input).focus()
+        self.set_focus(self.query_one("#rationale", Input))
 
     def on_key(self, event: events.Key) -> None:
         options = self.query_one("#options", OptionList)
@@ -68,12 +69,6 @@ class DecideScreen(FormScreen[None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.choose(event.option_index)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "rationale":
-            self.query_one("#by", Input).focus()
-        else:
-            self.action_submit()
 
     def action_submit(self) -> None:
         option = self.chosen

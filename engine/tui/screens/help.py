@@ -11,13 +11,15 @@ from textual.widgets import Static
 
 from engine.drill.state import StepStatus
 from engine.tui import display
+from engine.tui.actions import ACTIONS
 
 EXTRA_KEYS = [
     ("↑ ↓ PgUp PgDn", "move between steps (or click a row)"),
     ("Enter", "on a step: to its checklist; in it: tick/untick"),
     ("space", "in the checklist: tick or untick"),
     ("Tab / Esc", "to the checklist and back to the steps"),
-    ("1 2 3 4", "Step, Services, Injects or Log pane (if tabbed)"),
+    ("1 2 4 5", "Step, Services, Log or Room pane (if tabbed)"),
+    ("← →", "in an inject: the previous or next fired inject"),
     ("ctrl+p", "every action by name (the command palette)"),
 ]
 
@@ -34,8 +36,6 @@ class HelpScreen(ModalScreen[None]):
         self.bindings = [b for b in bindings if isinstance(b, Binding) and b.description]
 
     def compose(self) -> ComposeResult:
-        from engine.tui.screens.console import ACTIONS
-
         lines: list[Content] = [Content.styled("Keys", "bold")]
         seen: set[str] = set()
         for binding in self.bindings:

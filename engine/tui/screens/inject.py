@@ -1,4 +1,6 @@
-"""An inject that just fired, big enough to read out: what to say, to whom, and what the team should do."""
+"""An inject in full, big enough to read out: what to say, to whom, its services and what the team
+should do. It comes up when injects fire (Enter pages through those just fired) and from the Injects
+pane; ← and → move to the previous or next fired inject, in the order they fired."""
 
 from __future__ import annotations
 
@@ -10,18 +12,22 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from engine.tui import display
+from engine.tui.widgets.inject_timeline import fired_order
 
 
 class InjectScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("enter,space", "next", "Next", priority=True),
         Binding("escape", "close", "Close all"),
+        Binding("left", "step(-1)", "Previous fired"),
+        Binding("right", "step(1)", "Next fired"),
     ]
 
-    def __init__(self, injects: list[str]) -> None:
+    def __init__(self, injects: list[str], start: str | None = None) -> None:
+        """`injects`: the ones just fired (Enter pages through them); `start`: the one shown first."""
         super().__init__()
         self.injects = injects
-        self.index = 0
+        self.current = start or injects[0]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog inject-dialog"):
@@ -37,11 +43,15 @@ class InjectScreen(ModalScreen[None]):
     def show(self) -> None:
         app = self.app
         drill = app.drill  # type: ignore[attr-defined]
-        inject_id = self.injects[self.index]
+        inject_id = self.current
+        order = fired_order(drill.state)
         inject = drill.plan.inject(inject_id)
         fired = drill.state.fired.get(inject_id)
         when = display.clock(fired.t) if fired else ""
-        count = f"  ({self.index + 1} of {len(self.injects)})" if len(self.injects) > 1 else ""
+        if fired and fired.late_t is not None:
+            when += f" (fired late at {display.clock(fired.late_t)}: the clock jumped past it)"
+        place = order.index(inject_id) + 1 if inject_id in order else 0
+        count = f"  ({place} of {len(order)} fired)" if place else ""
         self.query_one("#inject-title", Static).update(Content.assemble(
             (" INJECT ", "bold reverse"), " ", (display.literal(inject_id), "bold"),
             ("  " + display.literal(inject.title) if inject and inject.title else "", "italic"), f"  {when}", count))
@@ -62,17 +72,29 @@ class InjectScreen(ModalScreen[None]):
         if inject and inject.expect:
             more.append(Content.assemble(("Expect: ", "bold"), (display.literal(inject.expect.strip()), "italic")))
         self.query_one("#inject-more", Static).update(Content("\n").join(more))
-        last = self.index == len(self.injects) - 1
-        self.query_one("#inject-keys", Static).update(Content.styled(
-            "Enter: back to the console" if last else "Enter: next inject · Esc: close all (they stay in Injects)",
-            "dim"))
+        unseen = self._unseen()
+        keys = "Enter: next new inject · Esc: close all (they stay in Injects)" if unseen else "Enter: close"
+        self.query_one("#inject-keys", Static).update(Content.styled(f"{keys} · ←/→: previous/next fired", "dim"))
+
+    def _unseen(self) -> list[str]:
+        """The injects just fired that come after the one on screen."""
+        if self.current not in self.injects:
+            return []
+        return self.injects[self.injects.index(self.current) + 1:]
 
     def action_next(self) -> None:
-        if self.index + 1 < len(self.injects):
-            self.index += 1
+        unseen = self._unseen()
+        if unseen:
+            self.current = unseen[0]
             self.show()
         else:
             self.dismiss(None)
+
+    def action_step(self, by: int) -> None:
+        order = fired_order(self.app.drill.state)  # type: ignore[attr-defined]
+        if self.current in order and 0 <= order.index(self.current) + by < len(order):
+            self.current = order[order.index(self.current) + by]
+            self.show()
 
     def action_close(self) -> None:
         self.dismiss(None)

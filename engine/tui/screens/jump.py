@@ -1,7 +1,10 @@
-"""Jump the exercise clock forward: `T+4h` (a scenario time) or `+30m` (from now). Injects that come
-due on the way fire, and are announced, when the jump is recorded."""
+"""Jump the exercise clock forward: to a scenario time (`T+4h`, `T+1:30`, `1:30`) or by an amount
+from now (`+30m`, `+2:26`). Injects that come due on the way fire, stamped with their own due time
+and marked as fired late by the jump, and are announced when the jump is recorded."""
 
 from __future__ import annotations
+
+import re
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -11,12 +14,39 @@ from textual.widgets import Input, Static
 from engine.bounds import MAX_CLOCK_SECONDS
 from engine.duration import DurationError, parse_offset
 from engine.tui import display
-from engine.tui.screens.form import FormScreen, field
+from engine.tui.screens.form import FormScreen, buttons, field
+
+_COLON = re.compile(r"^(\d+):([0-5]\d)(?::([0-5]\d))?$")
+_SPAN = re.compile(r"^(\d+)h([0-5]\d)$")  # 1h05, as the console shows a time spent
+
+
+def read_time(text: str) -> tuple[str, int]:
+    """("absolute" | "relative", seconds) for every way the console prints a time.
+
+    `T+0:12:05`, `T+0:35`, `1:30` (h:mm[:ss]) and `T+4h`, `4h`, `1h05` are scenario times;
+    `+30m`, `+1h30m` and `+2:26` (m:ss, as in "next inject in 2:26") are amounts from now.
+    Raises DurationError (from engine.duration) when the text reads as none of these.
+    """
+    s = text.strip().replace(" ", "")
+    relative = s.startswith("+")
+    body = s[1:] if relative else (s[2:] if s[:2].upper() == "T+" else s)
+    kind = "relative" if relative else "absolute"
+    if match := _COLON.match(body):
+        a, b, c = int(match[1]), int(match[2]), match[3]
+        if c is not None:
+            return kind, a * 3600 + b * 60 + int(c)
+        return kind, a * 60 + b if relative else a * 3600 + b * 60  # +m:ss like the countdown; h:mm like the clock
+    if match := _SPAN.match(body):
+        return kind, int(match[1]) * 3600 + int(match[2]) * 60
+    try:
+        return parse_offset(s)
+    except DurationError:
+        raise DurationError(f"{text.strip()!r} is not a time: write T+4h, T+1:30, 1:30 or +30m") from None
 
 
 def jump_target(text: str, now_t: float) -> float:
-    """Scenario seconds for `T+4h`, `4h` or `+30m`; raises DurationError if it does not read or is not ahead."""
-    kind, seconds = parse_offset(text)
+    """Scenario seconds the clock jumps to; raises DurationError if it does not read or is not ahead."""
+    kind, seconds = read_time(text)
     to = float(seconds) + (now_t if kind == "relative" else 0.0)
     if to > MAX_CLOCK_SECONDS:
         raise DurationError(f"the clock reads at most T+{MAX_CLOCK_SECONDS // 86400}d; jump to an earlier time")
@@ -30,10 +60,12 @@ class JumpScreen(FormScreen[None]):
         with Vertical(classes="dialog"):
             yield Static(Content.styled("Jump the clock", "bold"), classes="dialog-title")
             yield Static(id="jump-now", markup=False)
-            yield field("Jump to", Input(placeholder="T+4h (scenario time) or +30m (from now)", id="to", compact=True))
+            yield field("Jump to", Input(placeholder="T+4h, T+1:30 or 1:30 (scenario time); +30m (from now)",
+                                         id="to", compact=True))
             yield Static(id="jump-preview", markup=False)
             yield Static(id="problem", classes="problem", markup=False)
-            yield Static(Content.styled("Enter: jump · Esc: cancel", "dim"))
+            yield Static(Content.styled("ctrl+s: jump · Esc: cancel", "dim"))
+            yield from buttons("Jump")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -50,11 +82,9 @@ class JumpScreen(FormScreen[None]):
             preview.update("")
             return
         due = [i.id for t, i in state.upcoming() if t <= to]
-        fires = f"; {len(due)} inject(s) will fire: {', '.join(due)}" if due else "; no inject comes due"
-        preview.update(Content.styled(f"→ {display.clock(to)}{fires}", "dim"))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_submit()
+        fires = (f"; {len(due)} inject(s) fire, late, each stamped with its own time: {', '.join(due)}" if due
+                 else "; no inject comes due")
+        preview.update(Content.styled(f"→ {display.clock(to)} (+{display.span(to - now_t)}){fires}", "dim"))
 
     def action_submit(self) -> None:
         drill = self.drill

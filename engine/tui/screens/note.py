@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from engine.drill import events as ev
 from engine.drill.plan import PlanStep
 from engine.tui import display
-from engine.tui.screens.form import FormScreen, field
+from engine.tui.screens.form import FormScreen, buttons, field
 
 KIND_LABEL = {"observation": "Observation", "strength": "Strength", "improvement": "Area for improvement"}
 
@@ -41,9 +41,9 @@ class NoteScreen(FormScreen[None]):
                     yield field("Owner", Input(placeholder="who will do it", id="owner", compact=True))
                     yield field("Due", Input(placeholder="e.g. 2026-03-31", id="due", compact=True))
             yield Static(id="problem", classes="problem", markup=False)
-            yield Static(Content.styled("o/s/i or ↑↓ Enter: kind · Enter: next field, then record · "
-                                        "ctrl+s: record now · "
-                                        "Esc: cancel", "dim"))
+            yield Static(Content.styled("o/s/i or ↑↓ Enter: kind · Enter: next field · space/↓: open a list · "
+                                        "ctrl+s: record · Esc: cancel", "dim"))
+            yield from buttons("Record the note")
 
     def _kind_prompt(self, kind: str) -> Content:
         mark = "(•)" if kind == self._kind else "( )"  # the choice reads without colour
@@ -71,28 +71,20 @@ class NoteScreen(FormScreen[None]):
         if self.query_one("#kind", OptionList).has_focus and event.key in keys:
             event.stop()
             self.choose(ev.NOTE_KINDS[keys[event.key]])
-            self.query_one("#text", Input).focus()
+            self.set_focus(self.query_one("#text", Input))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.choose(ev.NOTE_KINDS[event.option_index])
-        self.query_one("#text", Input).focus()
+        self.set_focus(self.query_one("#text", Input))
 
     def kind(self) -> str:
         return self._kind
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter records; for an area for improvement it first walks the plan's fields, then records."""
-        order = ["text", "action", "owner", "due"]
-        if self._kind == "improvement" and event.input.id in order[:-1]:
-            self.query_one(f"#{order[order.index(event.input.id) + 1]}", Input).focus()
-            return
-        self.action_submit()
 
     def action_submit(self) -> None:
         text = self.query_one("#text", Input).value.strip()
         if not text:
             self.problem("A note needs text.")
-            self.query_one("#text", Input).focus()
+            self.set_focus(self.query_one("#text", Input))
             return
         kind = self.kind()
         extra: dict[str, str] = {}

@@ -9,7 +9,7 @@ from textual.widgets import Input, Static
 
 from engine.drill.plan import PlanStep
 from engine.tui import display
-from engine.tui.screens.form import FormScreen, field
+from engine.tui.screens.form import FormScreen, buttons, field
 
 
 class SkipScreen(FormScreen[None]):
@@ -25,15 +25,13 @@ class SkipScreen(FormScreen[None]):
             yield field("Reason", Input(placeholder="required, e.g. not in scope for this exercise", id="reason",
                                         compact=True))
             yield Static(id="problem", classes="problem", markup=False)
-            yield Static(Content.styled("Enter: skip it · Esc: cancel", "dim"))
+            yield Static(Content.styled("ctrl+s: skip it · Esc: cancel", "dim"))
+            yield from buttons("Skip the step")
 
     def on_mount(self) -> None:
         super().on_mount()
         self.problem("")
         self.query_one("#reason", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_submit()
 
     def action_submit(self) -> None:
         reason = self.query_one("#reason", Input).value.strip()

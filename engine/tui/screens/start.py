@@ -11,6 +11,7 @@ from textual.widgets import Button, Footer, Input, Static
 
 from engine.drill.plan import Plan
 from engine.tui import display
+from engine.tui.screens.form import enter_moves_on
 
 
 def drill_roles(plan: Plan) -> dict[str, str]:
@@ -24,7 +25,8 @@ def drill_roles(plan: Plan) -> dict[str, str]:
 
 class StartScreen(Screen[None]):
     BINDINGS = [
-        Binding("ctrl+s", "start", "Start the drill"),
+        Binding("ctrl+s", "start", "Start the drill", priority=True),
+        Binding("enter", "next_field", "Next name", show=False, priority=True),
         Binding("escape", "skip", "Skip names"),
     ]
 
@@ -42,7 +44,7 @@ class StartScreen(Screen[None]):
                 f"{len(self.plan.steps)} steps in {len(self.plan.runbooks)} runbook(s), "
                 f"{len(self.plan.injects)} injects. ",
                 ("Name the facilitator and who plays each role (all optional). Enter moves to the next name; "
-                 "Enter on the last, or ctrl+s, starts the drill and its clock. Esc starts without more names.",
+                 "ctrl+s (or the Start button) starts the drill and its clock. Esc starts without more names.",
                  "dim")), id="start-intro")
             with VerticalScroll(id="start-names"):
                 with Horizontal(classes="name-row"):
@@ -67,13 +69,12 @@ class StartScreen(Screen[None]):
         self.query_one("#problem").display = False
         self.query_one("#facilitator", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        fields = list(self.query(Input))
-        index = fields.index(event.input)
-        if index + 1 < len(fields):
-            fields[index + 1].focus()
-        else:
-            self.action_start()
+    def action_next_field(self) -> None:
+        """Enter walks the names; on the last it says how to start instead of starting the clock."""
+        if not enter_moves_on(self):
+            line = self.query_one("#problem", Static)
+            line.update(Content("That was the last name. ctrl+s (or the Start button) starts the drill."))
+            line.display = True
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start-button":

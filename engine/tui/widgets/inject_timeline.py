@@ -1,18 +1,23 @@
-"""The MSEL as it stands: injects fired (with T+), due, upcoming (with a countdown) and contingent,
-and the words of the latest inject for the facilitator to read out again."""
+"""The MSEL as it stands: what comes next (with a countdown), the latest inject's words to read out
+again, every fired inject (↑↓ to move, Enter to read one in full), then later and contingency injects.
+
+One OptionList, like the step detail: the fired injects are its options, the rest is text in disabled
+options, so the keyboard moves only over what can be opened. The text options change every second
+(countdowns); the fired options only when an inject fires.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 from engine.drill.plan import PlanInject
-from engine.drill.state import DrillState
+from engine.drill.state import DrillState, FiredInject
 from engine.tui import display
-from engine.tui.widgets.pane_text import PaneText
 
 NEXT_SHOWN = 3  # upcoming injects listed above the latest inject's words
+FIRED = "fired-"  # option ids of fired injects: fired-<inject id>
 
 
 def target_line(state: DrillState, inject: PlanInject) -> str:
@@ -32,27 +37,94 @@ def condition(state: DrillState, inject: PlanInject) -> str:
     return f"after {when} +{display.span(inject.at or 0)}"
 
 
-class InjectTimeline(VerticalScroll, can_focus=False):
-    def compose(self) -> ComposeResult:
-        yield PaneText()
+def fired_order(state: DrillState) -> list[str]:
+    """Fired inject ids, oldest first (the order of their events in the log)."""
+    return [f.id for f in sorted(state.fired.values(), key=lambda f: f.seq)]
+
+
+def fired_label(state: DrillState, item: FiredInject) -> Content:
+    """`✓ T+0:12:05 gateway-backlog (by hand) → messaging-lead (Priya)`."""
+    inject = state.plan.inject(item.id)
+    how = " (by hand)" if item.manual else " (late: jumped past)" if item.late_t is not None else ""
+    return Content.assemble("✓ ", display.clock(item.t), " ", (display.literal(item.id), "bold"), how,
+                            (display.literal(target_line(state, inject) if inject else ""), "dim"))
+
+
+def _text(lines: list[Content]) -> Option:
+    return Option(Content("\n").join(lines), disabled=True)
+
+
+class InjectTimeline(OptionList):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._fired: tuple[object, ...] = ()
+        self._texts: tuple[str, str] = ("", "")
+
+    def chosen(self) -> str | None:
+        """The fired inject under the highlight, if any."""
+        if self.highlighted is None:
+            return None
+        option_id = self.get_option_at_index(self.highlighted).id or ""
+        return option_id.removeprefix(FIRED) if option_id.startswith(FIRED) else None
+
+    def highlight_newest(self) -> None:
+        """Put the highlight on the newest fired inject (where re-reading usually starts)."""
+        order = [o.id for o in self.options if o.id and o.id.startswith(FIRED)]
+        if order:
+            self.highlighted = self.get_option_index(order[0])
 
     def show(self, state: DrillState, now_t: float) -> None:
-        """What comes next, the latest inject's words (to read out again), then the rest of the MSEL."""
-        upcoming = state.upcoming()
+        """Redraw from the state: the text parts every call, the fired list when something fired."""
+        before, after = self._before(state, now_t), self._after(state, now_t)
         fired = sorted(state.fired.values(), key=lambda f: f.seq, reverse=True)
-        waiting = [i for i in state.plan.injects if i.id not in state.fired and state.due_time(i) is None]
+        signature = tuple((f.id, f.t, f.manual) for f in fired) + (tuple(state.participants.items()),)
+        texts = (str(before), str(after))
+        if signature == self._fired and self.option_count:
+            if texts != self._texts:
+                self.replace_option_prompt_at_index(0, before)
+                self.replace_option_prompt_at_index(self.option_count - 1, after)
+                self._texts = texts
+            return
+        keep = self.chosen()
+        options = [_text([before])]
+        if fired:
+            options.append(_text([Content(""), Content.assemble(("Fired ", "bold"),
+                                                                ("↑↓ then Enter reads one again", "dim"))]))
+            options += [Option(fired_label(state, item), id=FIRED + item.id) for item in fired]
+        options.append(_text([after]))
+        self._fired, self._texts = signature, texts
+        self.set_options(options)
+        if keep is not None:
+            self.highlighted = self.get_option_index(FIRED + keep)
+        elif fired:
+            self.highlight_newest()
+
+    def _before(self, state: DrillState, now_t: float) -> Content:
+        """What comes next, then the latest inject's words (to read out again)."""
+        upcoming = state.upcoming()
         lines: list[Content] = []
         if upcoming:
             lines.append(Content.styled("Next", "bold"))
             lines += [self._upcoming(state, t, inject, now_t) for t, inject in upcoming[:NEXT_SHOWN]]
-        if fired:
-            latest = fired[0]
+        latest = max(state.fired.values(), key=lambda f: f.seq, default=None)
+        if latest is not None:
             inject = state.plan.inject(latest.id)
-            lines += [Content(""), Content.assemble(("Latest ", "bold"), display.clock(latest.t), " ",
-                                                    (display.literal(latest.id), "bold"),
-                                                    display.literal(target_line(state, inject) if inject else ""))]
+            if lines:
+                lines.append(Content(""))
+            lines.append(Content.assemble(("Latest ", "bold"), display.clock(latest.t), " ",
+                                          (display.literal(latest.id), "bold"),
+                                          display.literal(target_line(state, inject) if inject else "")))
             if inject and inject.say:
                 lines.append(display.content(inject.say.strip(), "italic"))
+        if not lines:
+            return Content("This scenario has no injects." if not state.plan.injects else "No inject yet.")
+        return Content("\n").join(lines)
+
+    def _after(self, state: DrillState, now_t: float) -> Content:
+        """Later scheduled injects, then contingency injects waiting on the team."""
+        upcoming = state.upcoming()
+        waiting = [i for i in state.plan.injects if i.id not in state.fired and state.due_time(i) is None]
+        lines: list[Content] = []
         if len(upcoming) > NEXT_SHOWN:
             lines += [Content(""), Content.styled("Later", "bold")]
             lines += [self._upcoming(state, t, inject, now_t) for t, inject in upcoming[NEXT_SHOWN:]]
@@ -60,15 +132,7 @@ class InjectTimeline(VerticalScroll, can_focus=False):
             lines += [Content(""), Content.styled("Waiting on the team", "bold")]
             lines += [Content.assemble(("? ", "dim"), (display.literal(inject.id), "dim"),
                                        (f"  {display.literal(condition(state, inject))}", "dim")) for inject in waiting]
-        if fired:
-            lines += [Content(""), Content.styled("Fired", "bold")]
-        for item in fired:
-            inject = state.plan.inject(item.id)
-            how = " (by hand)" if item.manual else ""
-            lines.append(Content.assemble(("✓ ", "dim"), (display.clock(item.t), "dim"), " ",
-                                          (display.literal(item.id) + how, "dim"),
-                                          (display.literal(target_line(state, inject) if inject else ""), "dim")))
-        self.query_one(PaneText).show(Content("\n").join(lines) if lines else Content("This scenario has no injects."))
+        return Content("\n").join(lines)
 
     @staticmethod
     def _upcoming(state: DrillState, t: float, inject: PlanInject, now_t: float) -> Content:

@@ -49,6 +49,8 @@ class StepTable(DataTable[Text]):
         self._by_runbook = {rb.runbook: [s for s in plan.steps.values() if s.runbook == rb.runbook]
                             for rb in plan.runbooks}
         self._layout: tuple[int, ...] = ()
+        self._id_width = min(28, max([len(s.id) for s in plan.steps.values()] + [len(r.runbook) for r in plan.runbooks]
+                                     + [12]))
         self._active: set[str] = set()  # steps whose time cell moves with the clock
         # Called with the row key as soon as the cursor moves, before the frame is drawn, so the
         # detail pane changes in the same frame as the cursor (RowHighlighted arrives a frame later).
@@ -68,7 +70,8 @@ class StepTable(DataTable[Text]):
         padding = 2 * (5 if wide else 4) + 2  # cell padding, and the scrollbar
         owner = 20 if wide else 18 if width >= 76 else 12
         rest = width - padding - STATE_WIDTH - TIME_WIDTH - owner
-        layout = (24, max(16, rest - 24)) if wide else (max(12, rest),)
+        ids = self._id_width  # the id column as wide as the longest id (capped), the title gets the rest
+        layout: tuple[int, ...] = (ids, max(16, rest - ids)) if wide else (max(12, rest),)
         if layout + (owner,) == self._layout and self.row_count:
             self.refresh_rows(state, now_t)
             return
