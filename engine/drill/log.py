@@ -14,6 +14,7 @@ import gc
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -67,11 +68,7 @@ def encode(event: Event, prev: str) -> bytes:
 def read_log(path: str) -> LogRead:
     """Read and check a log. Raises LogError only when the file cannot be read at all."""
     try:
-        size = os.path.getsize(path)
-        if size > MAX_LOG_BYTES:
-            raise LogError(f"{path}: {size:,} bytes is too big for a drill log")
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = _read_regular(path)
     except FileNotFoundError:
         raise LogError(f"{path}: no such log file") from None
     except IsADirectoryError:
@@ -113,6 +110,25 @@ def read_log(path: str) -> LogRead:
         result.good_bytes = offset
         result.last_hash = prev
     return result
+
+
+def _read_regular(path: str) -> bytes:
+    """The whole file, if it is a regular file within MAX_LOG_BYTES. Opened without blocking, so a FIFO
+    named as a log cannot hang the reader; raises LogError for anything else, OSError when unreadable."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(mode):
+            raise LogError(f"{path}: not a regular file (a pipe or a device), not a drill log")
+        size = os.fstat(fd).st_size
+        if size > MAX_LOG_BYTES:
+            raise LogError(f"{path}: {size:,} bytes is too big for a drill log")
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(MAX_LOG_BYTES + 1)
+    finally:
+        os.close(fd)
 
 
 # The canonical form of a line, as `encode` writes it (kept apart so one encoder serves a whole log).

@@ -140,6 +140,10 @@ def _raw_log(data: bytes) -> Callable[[Path], None]:
     return build
 
 
+def _fifo_log(folder: Path) -> None:
+    os.mkfifo(folder / "logs" / "drill.jsonl")
+
+
 def _torn(folder: Path) -> None:
     log = _good_log(folder)
     log.write_bytes(log.read_bytes()[:-25])
@@ -223,6 +227,7 @@ CASES: dict[str, Callable[[Path], None]] = {
     "log-good": _good_log,
     "log-torn": _torn,
     "log-empty": _raw_log(b""),
+    "log-fifo": _fifo_log,
     "log-binary": _raw_log(b"\x00\x01\x02" * 100),
     "log-not-json": _raw_log(b"{not json\n" * 3),
     "log-deep-json": _raw_log(b"[" * 100_000 + b"\n"),
@@ -256,6 +261,9 @@ EXPECT: dict[tuple[str, str], int] = {
     ("log-full-rewrite", "log verify"): 0,  # the chain alone cannot tell (docs/drill-log.md)
     ("log-torn", "log verify"): 1,
     ("log-empty", "log verify"): 3,
+    ("log-fifo", "log verify"): 3,
+    ("log-fifo", "report"): 3,
+    ("log-fifo", "play --resume"): 4,
     ("log-binary", "log verify"): 3,
     ("log-not-json", "log verify"): 1,
     ("log-deep-json", "log verify"): 1,
