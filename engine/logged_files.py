@@ -40,22 +40,33 @@ class Found:
 
 
 def find_named(log_path: str, recorded: object, *, files_from: str | None = None,
-               max_bytes: int = MAX_FILE_BYTES) -> Found:
-    """Find one path a log names. `files_from`: the folder the user chose to read named files from."""
+               max_bytes: int = MAX_FILE_BYTES, roots: list[Path] | None = None,
+               kind_folder: str | None = None) -> Found:
+    """Find one path a log names. `files_from`: the folder the user chose to read named files from.
+
+    `roots` replaces the folders a relative path is looked up from (default: the working folder and the
+    log's project); `kind_folder` (`scenarios`, `runbooks`) also tries that folder of each root with the
+    file's name alone, for a project that was moved around.
+    """
     if not isinstance(recorded, str) or not recorded or "\x00" in recorded:
         return Found(str(recorded)[:200], problem="the log names no usable path")
     pure = PurePath(recorded)
-    if files_from is not None:
+    chosen = [Path(files_from)] if files_from is not None else roots
+    if chosen is None:
+        if pure.is_absolute() or ".." in pure.parts:
+            return Found(recorded, problem="the path is absolute or leaves the log's project; not read "
+                                           "(give --files-from DIR to read the files from a folder you choose)")
+        chosen, relative = _roots(log_path), pure
+    else:  # folders the user chose: every named path is looked up inside them, and only there
         relative = PurePath(*pure.parts[1:]) if pure.is_absolute() else pure
         if ".." in relative.parts:
-            return Found(recorded, problem="the path climbs out of --files-from with `..`; not read")
-        return _check(recorded, Path(files_from), relative, max_bytes)
-    if pure.is_absolute() or ".." in pure.parts:
-        return Found(recorded, problem="the path is absolute or leaves the log's project; not read "
-                                       "(give --files-from DIR to read the files from a folder you choose)")
+            return Found(recorded, problem="the path climbs out of the folder given with `..`; not read")
+    tries = [(root, relative) for root in chosen]
+    if kind_folder:
+        tries += [(root, PurePath(kind_folder, pure.name)) for root in chosen]
     last: Found | None = None
-    for root in _roots(log_path):
-        found = _check(recorded, root, pure, max_bytes)
+    for root, candidate in tries:
+        found = _check(recorded, root, candidate, max_bytes)
         if found.path is not None:
             return found
         if found.problem and "no such file" not in found.problem:
