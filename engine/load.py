@@ -13,6 +13,7 @@ import itertools
 import operator
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,8 +104,10 @@ def _read_bytes(doc: Document, max_bytes: int) -> bytes | None:
                     f"the file is {size:,} bytes; the limit is {max_bytes:,}", (1, 1),
                     hint="split it into several runbooks, or raise max-file-bytes in [tool.tabletop]")
             return None
-        with open(doc.path, "rb") as handle:
-            raw = handle.read(max_bytes + 1)
+        raw = _read_regular(doc.path, max_bytes + 1)
+    except _NotRegular:
+        doc.add("file-unreadable", Severity.ERROR, "not a regular file (a pipe, device or folder); not read", (1, 1))
+        return None
     except OSError as exc:
         doc.add("file-unreadable", Severity.ERROR, f"cannot read the file: {exc.strerror or exc}", (1, 1))
         return None
@@ -112,6 +115,23 @@ def _read_bytes(doc: Document, max_bytes: int) -> bytes | None:
         doc.add("file-too-large", Severity.ERROR, f"the file is over the {max_bytes:,}-byte limit", (1, 1))
         return None
     return raw
+
+
+class _NotRegular(Exception):
+    pass
+
+
+def _read_regular(path: str, limit: int) -> bytes:
+    """At most `limit` bytes of a regular file. Opened without blocking, so a FIFO cannot hang the reader;
+    raises _NotRegular for anything but a regular file, OSError when it cannot be read."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _NotRegular(path)
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(limit)
+    finally:
+        os.close(fd)
 
 
 def _decode(doc: Document, raw: bytes) -> str | None:

@@ -65,3 +65,16 @@ def test_ordinary_deep_but_sane_nesting_passes_the_pre_scan() -> None:
     assert nesting_problem("a:\n" + "".join("  " * i + "- b:\n" for i in range(1, 200))) is None
     assert nesting_problem("x: " + "[" * 400 + "]" * 400) is None
     assert nesting_problem("x: " + "]" * 900 + "[" * 400) is None
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero", "folder"])
+def test_a_named_file_that_is_not_regular_is_a_finding_not_a_hang(tmp_path: Path, special: str) -> None:
+    import os
+
+    path = {"fifo": str(tmp_path / "pipe.yaml"), "/dev/zero": "/dev/zero", "folder": str(tmp_path)}[special]
+    if special == "fifo":
+        os.mkfifo(path)
+    code = (f"from engine.load import read_document; d = read_document({path!r}); "
+            "print(d.unreadable, d.findings[0].rule, d.findings[0].message)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.stdout == "True file-unreadable not a regular file (a pipe, device or folder); not read\n", out.stderr

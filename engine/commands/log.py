@@ -46,6 +46,9 @@ def register(subparsers: Any) -> None:
     verify.add_argument("--scenario", metavar="PATH", help="the scenario file (default: the one the log names)")
     verify.add_argument("--runbooks", action="append", metavar="DIR",
                         help="folder of runbooks (default: where the log's runbooks were); repeatable")
+    verify.add_argument("--files-from", metavar="DIR",
+                        help="read the scenario and runbooks the log names from DIR only (also when the log names "
+                        "absolute paths or paths outside its project, which are otherwise not read)")
     verify.add_argument("--head", metavar="HASH",
                         help="a head kept elsewhere (as verify, play, report or the console printed it): the log "
                         "must hold it, which a rewrite of the log with every hash recomputed cannot fake")
@@ -82,19 +85,17 @@ def register(subparsers: Any) -> None:
 
 
 
-def logged_file(log_path: str, recorded: Any) -> str | None:
-    """A file named in a log (relative to where play ran), found from here or from the log's folders."""
-    if not isinstance(recorded, str) or not recorded:
-        return None
-    path = Path(recorded)
-    if path.is_absolute():
-        return recorded if path.is_file() else None
-    if path.is_file():
-        return recorded
-    for folder in Path(log_path).resolve().parents:
-        if (folder / path).is_file():
-            return str(folder / path)
-    return None
+def logged_file(log_path: str, recorded: Any, files_from: str | None = None, kind: str = "") -> str | None:
+    """A file named in a log, found without letting the log steer (engine.logged_files); None if not read."""
+    return logged(log_path, recorded, files_from, kind).path
+
+
+def logged(log_path: str, recorded: Any, files_from: str | None = None, kind: str = "") -> Any:
+    """engine.logged_files.find_named for a scenario or runbook a log names: where it is, or why not read."""
+    from engine.logged_files import find_named
+
+    folder = {"scenario": "scenarios", "runbook": "runbooks"}.get(kind)
+    return find_named(log_path, recorded, files_from=files_from, kind_folder=folder if files_from else None)
 
 
 def _read(path: str) -> Any:
@@ -243,11 +244,17 @@ def run_verify(args: argparse.Namespace) -> int:
     for folder in args.runbooks or []:
         if not Path(folder).is_dir():
             return _fail(f"--runbooks {folder}: no such folder", EXIT_USAGE)
+    if args.files_from and not Path(args.files_from).is_dir():
+        return _fail(f"--files-from {args.files_from}: no such folder", EXIT_USAGE)
     logged_path = start.scenario.path if start.scenario else None
-    scenario = args.scenario or logged_file(args.log, logged_path)
+    found = logged(args.log, logged_path, args.files_from, "scenario")
+    scenario = args.scenario or found.path
     if scenario is None:
+        from engine.terminal import escape
+
+        why = found.problem if found.problem and "no such file" not in found.problem else "not found"
         print(f"{chain}; events not checked against the runbooks: scenario file "
-              f"{logged_path!r} not found (give it with --scenario PATH)")
+              f"{escape(found.recorded)!r} {why} (give it with --scenario PATH)")
         return EXIT_OK
     return _verify_events(args, read, start, scenario, chain)
 
@@ -260,7 +267,7 @@ def _verify_events(args: argparse.Namespace, read: Any, start: Any, scenario: st
     from engine.plans import load_plan
 
     scenario_id = start.scenario.id if start.scenario else None
-    folders = args.runbooks or _logged_runbook_folders(args.log, start) or None
+    folders = args.runbooks or _logged_runbook_files(args.log, start, args.files_from) or None
     try:
         plan = load_plan(scenario, folders)
     except PlanError as exc:
@@ -285,13 +292,14 @@ def _verify_events(args: argparse.Namespace, read: Any, start: Any, scenario: st
     return EXIT_OK
 
 
-def _logged_runbook_folders(log: str, start: Any) -> list[str]:
-    """The folders of the runbooks drill.started names (an events.Started), where they are found from here."""
+def _logged_runbook_files(log: str, start: Any, files_from: str | None) -> list[str]:
+    """Exactly the runbook files drill.started (an events.Started) names, found safely: no folder is searched
+    because of the log."""
     out: list[str] = []
     for entry in start.runbooks:
-        found = logged_file(log, entry.path)
-        if found and str(Path(found).parent) not in out:
-            out.append(str(Path(found).parent))
+        found = logged_file(log, entry.path, files_from, "runbook")
+        if found and found not in out:
+            out.append(found)
     return out
 
 

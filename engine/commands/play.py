@@ -58,6 +58,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--runbooks", action="append", metavar="DIR",
                         help="folder of runbooks (default: runbooks/ beside the scenario's folder); repeatable")
     parser.add_argument("--start", metavar="ISO", help="the wall time of T+0, e.g. 2026-01-22T19:33:00Z")
+    parser.add_argument("--files-from", metavar="DIR",
+                        help="with --resume: read the scenario and runbooks the log names from DIR only")
     parser.add_argument("--resume", metavar="LOG", help="continue a log written by play (after a crash) to the end")
     parser.set_defaults(run=run_play)
 
@@ -88,12 +90,20 @@ def _play(args: argparse.Namespace) -> int:
         if not Path(folder).is_dir():
             raise _Stop(f"--runbooks {folder}: no such folder", EXIT_USAGE)
     read = _read_resume(args.resume) if args.resume else None
-    scenario = args.scenario or (_logged_scenario(read) if read else None)
+    if args.files_from and not Path(args.files_from).is_dir():
+        raise _Stop(f"--files-from {args.files_from}: no such folder", EXIT_USAGE)
+    scenario = args.scenario or (_logged_scenario(read, args.files_from) if read else None)
     if not scenario:
         raise _Stop("give a SCENARIO file (or --resume LOG)", EXIT_USAGE)
     if not Path(scenario).is_file():
         raise _Stop(f"{scenario}: no such scenario file", EXIT_USAGE)
-    plan = _load_plan(scenario, args.runbooks)
+    runbooks = args.runbooks
+    if read is not None and not args.scenario and not runbooks:  # the runbooks the log names, and only those
+        from engine.commands.log import _logged_runbook_files
+
+        runbooks = _logged_runbook_files(read.path, read.events[0].data, args.files_from) or None
+    # Recorded relative to the working folder where it lies in it: a log's absolute paths are not read back.
+    plan = _load_plan(_relative([scenario])[0], runbooks)
     decide = _resolve_decide(plan, decide_raw)
     team = _load_team(args.team, plan) if args.team else None
 
@@ -216,12 +226,16 @@ def _read_resume(path: str) -> Any:
     return read
 
 
-def _logged_scenario(read: Any) -> str | None:
-    from engine.commands.log import logged_file
+def _logged_scenario(read: Any, files_from: str | None) -> str | None:
+    from engine.commands.log import logged
     from engine.drill.session import logged_start
 
     scenario = logged_start(read).scenario
-    return logged_file(read.path, scenario.path) if scenario else None
+    found = logged(read.path, scenario.path if scenario else None, files_from, "scenario")
+    if found.path is None and found.problem and "no such file" not in found.problem:
+        raise _Stop(f"{read.path}: the scenario {found.recorded} the log names was not read: {found.problem}",
+                    EXIT_USAGE)
+    return found.path
 
 
 def _load_plan(scenario: str, runbooks: list[str] | None) -> Any:
@@ -237,14 +251,15 @@ def _load_plan(scenario: str, runbooks: list[str] | None) -> Any:
         raise _Stop(str(exc), EXIT_PLAN) from None
 
 
-def _relative(folders: list[str]) -> list[str]:
-    """Folders under the working folder as relative paths, so the log names files the same on every clone."""
+def _relative(paths: list[str]) -> list[str]:
+    """Paths under the working folder as relative paths, so the log names files the same on every clone and
+    a resume, a verify or a report reads them back (a log's absolute paths are not read without --files-from)."""
     out = []
-    for folder in folders:
+    for path in paths:
         try:
-            out.append(Path(folder).relative_to(Path.cwd()).as_posix())
+            out.append(Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix())
         except ValueError:
-            out.append(folder)
+            out.append(path)
     return out
 
 

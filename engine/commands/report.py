@@ -59,6 +59,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                         help="write the improvement plan as CSV for spreadsheets (formula-safe)")
     parser.add_argument("--template", metavar="DIR", help="a folder of templates that replace the built-in ones")
     parser.add_argument("--scenario", metavar="FILE", help="the scenario file (default: the path the log recorded)")
+    parser.add_argument("--files-from", metavar="DIR",
+                        help="read the scenario and runbooks the log names from DIR only (also when the log names "
+                        "absolute paths or paths outside its project, which are otherwise not read)")
     parser.add_argument("--runbooks", metavar="DIR", action="append",
                         help="a folder of runbooks (repeatable; default: where the log's runbooks were)")
     parser.add_argument("--force", action="store_true", help="replace output files even if they are not reports "
@@ -77,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"{args.template}: no such template folder")
     if args.scenario and not Path(args.scenario).is_file():
         return _fail(f"{args.scenario}: no such scenario file")
+    if args.files_from and not Path(args.files_from).is_dir():
+        return _fail(f"--files-from {args.files_from}: no such folder")
     for folder in args.runbooks or []:
         if not Path(folder).is_dir():
             return _fail(f"{folder}: no such runbooks folder")
@@ -92,7 +97,8 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(exc))
 
     try:
-        report = build_report(args.log, scenario=args.scenario, runbook_dirs=args.runbooks)
+        report = build_report(args.log, scenario=args.scenario, runbook_dirs=args.runbooks,
+                              files_from=args.files_from)
     except LogError as exc:
         return _fail(str(exc), EXIT_UNREADABLE)
     _warn(report.notices)

@@ -14,6 +14,7 @@ import gc
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -67,11 +68,7 @@ def encode(event: Event, prev: str) -> bytes:
 def read_log(path: str) -> LogRead:
     """Read and check a log. Raises LogError only when the file cannot be read at all."""
     try:
-        size = os.path.getsize(path)
-        if size > MAX_LOG_BYTES:
-            raise LogError(f"{path}: {size:,} bytes is too big for a drill log")
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = _read_regular(path)
     except FileNotFoundError:
         raise LogError(f"{path}: no such log file") from None
     except IsADirectoryError:
@@ -88,7 +85,7 @@ def read_log(path: str) -> LogRead:
         whole = _read_whole(path, raw)
     if whole is not None:
         whole.size = len(raw)
-        return whole
+        return _check_shapes(whole)
     result.size = len(raw)
     offset = 0
     prev = GENESIS
@@ -112,7 +109,75 @@ def read_log(path: str) -> LogRead:
         offset = end + 1
         result.good_bytes = offset
         result.last_hash = prev
-    return result
+    return _check_shapes(result)
+
+
+def _read_regular(path: str) -> bytes:
+    """The whole file, if it is a regular file within MAX_LOG_BYTES. Opened without blocking, so a FIFO
+    named as a log cannot hang the reader; raises LogError for anything else, OSError when unreadable."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(mode):
+            raise LogError(f"{path}: not a regular file (a pipe or a device), not a drill log")
+        size = os.fstat(fd).st_size
+        if size > MAX_LOG_BYTES:
+            raise LogError(f"{path}: {size:,} bytes is too big for a drill log")
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(MAX_LOG_BYTES + 1)
+    finally:
+        os.close(fd)
+
+
+def _check_shapes(read: LogRead) -> LogRead:
+    """Every field of every event checked through the typed contract (engine.drill.events.decode), and
+    scenario times bounded (engine.bounds): the first event that fails is a problem at its line, and the
+    events before it are what the log holds. A hash chain is easy to recompute, so any shape can arrive."""
+    from engine.bounds import MAX_CLOCK_SECONDS, MAX_DURATION_SECONDS
+    from engine.drill import events as ev
+
+    first = read.events[0].data if read.events and isinstance(read.events[0].data, dict) else {}
+    raw_version = first.get("version")
+    version: int = raw_version if type(raw_version) is int else ev.LOG_VERSION
+    latest = MAX_CLOCK_SECONDS + MAX_DURATION_SECONDS
+    for index, event in enumerate(read.events):
+        problem = None
+        if not isinstance(event.wall, str):
+            problem = "its `wall` time is not text"
+        elif not 0 <= event.t <= latest:  # NaN fails this too
+            problem = f"its scenario time {event.t!r:.40} is out of range"
+        else:
+            try:
+                ev.decode(event.type, event.data, version)
+            except ev.DecodeError as exc:
+                problem = f"{event.type}: {exc}"
+            to = event.data.get("to") if event.type == ev.CLOCK_JUMPED else None
+            if problem is None and isinstance(to, (int, float)) and not 0 <= to <= latest:
+                problem = "clock.jumped: the clock jumps beyond any exercise's range"
+        if problem is not None:
+            line = index + 1
+            read.events = read.events[:index]
+            read.problem = LogProblem(line, problem)
+            read.torn = False
+            read.last_hash = _hash_of_line(read.path, index) if index else GENESIS
+            read.good_bytes = _bytes_of_lines(read.path, index)
+            break
+    return read
+
+
+def _hash_of_line(path: str, count: int) -> str:
+    return line_hash(_lines(path)[count - 1])
+
+
+def _bytes_of_lines(path: str, count: int) -> int:
+    return sum(len(line) + 1 for line in _lines(path)[:count])
+
+
+def _lines(path: str) -> list[bytes]:
+    with open(path, "rb") as handle:
+        return handle.read(MAX_LOG_BYTES + 1).split(b"\n")
 
 
 # The canonical form of a line, as `encode` writes it (kept apart so one encoder serves a whole log).

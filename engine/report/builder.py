@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from engine.drill import events as ev
 from engine.drill.log import LogError, LogRead, read_log
@@ -29,12 +29,14 @@ _KIND_FOLDERS = {"scenario": "scenarios", "runbook": "runbooks"}
 
 
 def build_report(log_path: str, *, scenario: str | None = None, runbook_dirs: Sequence[str] | None = None,
-                 roots: Sequence[str] | None = None) -> m.Report:
+                 roots: Sequence[str] | None = None, files_from: str | None = None) -> m.Report:
     """Build the report of a log. Raises LogError when the log cannot be read or holds no drill.
 
     `scenario` and `runbook_dirs` name the files outright; otherwise the paths the
     log recorded are looked up under each of `roots` (default: the current folder,
-    then the log's folder and the folders above it).
+    then the log's project), or only in `files_from` when given. The log never
+    steers the reading (engine.logged_files): only the regular, size-capped files
+    it names inside those folders are read, and no folder is searched.
     """
     read = read_log(log_path)
     if not read.events:
@@ -44,12 +46,12 @@ def build_report(log_path: str, *, scenario: str | None = None, runbook_dirs: Se
         raise LogError(f"{log_path}: line 1 is {read.events[0].type}, not drill.started; this is not a drill log")
     start = logged_start(read)
     raw = Path(log_path).read_bytes()
-    search = [Path(r) for r in roots] if roots is not None else _default_roots(log_path)
+    search = [Path(r) for r in roots] if roots is not None else None
     notices: list[m.Notice] = []
     verification = _verification(read, notices)
 
     recorded = _recorded_files(start)
-    plan, statuses = _plan_from_files(read, recorded, search, scenario, runbook_dirs, notices)
+    plan, statuses = _plan_from_files(read, recorded, search, scenario, runbook_dirs, notices, files_from)
     played = fold_log(plan, read.events) if plan else None
     trusted = all(f.status == "same" for f in statuses)
     if played is not None and played.problem and not trusted:
@@ -126,47 +128,47 @@ def _verification(read: LogRead, notices: list[m.Notice]) -> m.Verification:
     return out
 
 
-def _default_roots(log_path: str) -> list[Path]:
-    roots = [Path.cwd()]
-    folder = Path(log_path).resolve().parent
-    for candidate in [folder, *folder.parents][:4]:
-        if candidate not in roots:
-            roots.append(candidate)
-    return roots
-
-
 def _recorded_files(start: ev.Started) -> list[tuple[str, str, str, str]]:
     """(kind, id, path, sha256) of every file drill.started recorded."""
     entries = ([("scenario", start.scenario)] if start.scenario else []) + [("runbook", f) for f in start.runbooks]
     return [(kind, entry.id, entry.path, entry.sha256) for kind, entry in entries]
 
 
-def _locate(kind: str, path: str, roots: list[Path]) -> Path | None:
+def _locate(kind: str, path: str, roots: list[Path] | None, log_path: str, files_from: str | None,
+            notices: list[m.Notice]) -> Path | None:
+    """A file the log names, found without letting the log steer (engine.logged_files); a refusal is a notice."""
+    from engine.logged_files import find_named
+
     if not path:
         return None
-    recorded = Path(path)
-    candidates = [recorded] if recorded.is_absolute() else [root / recorded for root in roots]
-    candidates += [root / _KIND_FOLDERS[kind] / recorded.name for root in roots]
-    return next((c for c in candidates if c.is_file()), None)
+    found = find_named(log_path, path, files_from=files_from, roots=roots, kind_folder=_KIND_FOLDERS[kind])
+    if found.problem and "no such file" not in found.problem:
+        name = PurePath(path).name  # the name alone: a report does not show where anyone keeps their files
+        notices.append(m.Notice("warning", f"The {kind} file {name} named by the log was not read: "
+                                           f"{found.problem.split('; not read')[0]}; give --files-from DIR to read "
+                                           "it from a folder you choose."))
+    return Path(found.path) if found.path else None
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _plan_from_files(read: LogRead, recorded: list[tuple[str, str, str, str]], roots: list[Path],
+def _plan_from_files(read: LogRead, recorded: list[tuple[str, str, str, str]], roots: list[Path] | None,
                      scenario: str | None, runbook_dirs: Sequence[str] | None,
-                     notices: list[m.Notice]) -> tuple[Plan | None, list[m.SourceFile]]:
-    located = {(kind, fid): _locate(kind, path, roots) for kind, fid, path, _ in recorded}
+                     notices: list[m.Notice], files_from: str | None = None) -> tuple[Plan | None, list[m.SourceFile]]:
+    located = {(kind, fid): _locate(kind, path, roots, read.path, files_from, notices)
+               for kind, fid, path, _ in recorded}
     scenario_id = next((fid for kind, fid, _, _ in recorded if kind == "scenario"), "")
     scenario_path = Path(scenario) if scenario else located.get(("scenario", scenario_id))
-    if runbook_dirs is None:
-        found = [p.parent for (kind, _), p in located.items() if kind == "runbook" and p is not None]
-        runbook_dirs = [str(d) for d in dict.fromkeys(found)] or None
+    if runbook_dirs is None:  # exactly the runbook files the log names: no folder is searched because of it
+        found = [p for (kind, _), p in located.items() if kind == "runbook" and p is not None]
+        runbook_dirs = [str(p) for p in dict.fromkeys(found)] or None
 
     plan = None
     if scenario_path is None or not scenario_path.is_file():
-        notices.append(m.Notice("warning", f"The scenario file {_recorded_path(recorded, 'scenario')} is missing."))
+        shown = _shown(_recorded_path(recorded, "scenario"))
+        notices.append(m.Notice("warning", f"The scenario file {shown} is missing."))
     else:
         try:
             plan = load_plan(str(scenario_path), list(runbook_dirs) if runbook_dirs is not None else None)
@@ -175,11 +177,16 @@ def _plan_from_files(read: LogRead, recorded: list[tuple[str, str, str, str]], r
     statuses = _file_statuses(recorded, located, plan)
     for file in statuses:
         if file.status == "missing" and file.kind == "runbook":
-            notices.append(m.Notice("warning", f"The runbook file {file.path} ({file.id}) is missing."))
+            notices.append(m.Notice("warning", f"The runbook file {_shown(file.path)} ({file.id}) is missing."))
     if plan is not None:
         notices += [m.Notice("warning", f"The files differ from those the drill ran with: {d}.")
                     for d in check_versions(plan, read)]
     return plan, statuses
+
+
+def _shown(path: str) -> str:
+    """A recorded path as a report shows it: relative as recorded, absolute by its name alone."""
+    return PurePath(path).name if PurePath(path).is_absolute() else path
 
 
 def _recorded_path(recorded: list[tuple[str, str, str, str]], kind: str) -> str:

@@ -142,8 +142,10 @@ def repo_copy(tmp_path: Path) -> Path:
     return copy
 
 
-def test_a_log_from_a_different_version_of_the_scenario_fails(tmp_path: Path, capsys: Any) -> None:
+def test_a_log_from_a_different_version_of_the_scenario_fails(tmp_path: Path, capsys: Any,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     copy = repo_copy(tmp_path)
+    monkeypatch.chdir(copy)  # run from the project, so the log names its files relative to it
     scenario = copy / "scenarios" / SHIPPED.name
     log = copy / "exports" / "drill.jsonl"
     assert tabletop(capsys, "play", scenario, "--log", log)[0] == 0
@@ -156,8 +158,10 @@ def test_a_log_from_a_different_version_of_the_scenario_fails(tmp_path: Path, ca
     assert "log from a different version of scenario m365-na-outage-2026-01-22" in one_error_line(err)
 
 
-def test_a_log_from_a_different_version_of_a_runbook_fails(tmp_path: Path, capsys: Any) -> None:
+def test_a_log_from_a_different_version_of_a_runbook_fails(tmp_path: Path, capsys: Any,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     copy = repo_copy(tmp_path)
+    monkeypatch.chdir(copy)
     log = copy / "exports" / "drill.jsonl"
     assert tabletop(capsys, "play", copy / "scenarios" / SHIPPED.name, "--log", log)[0] == 0
     runbook = copy / "runbooks" / "admin-console-loss.yaml"

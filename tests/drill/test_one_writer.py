@@ -33,7 +33,7 @@ def _play(*args: str, delay: str = "0") -> subprocess.Popen[str]:
 def test_a_second_writer_is_refused_naming_the_holder(tmp_path: Path, capsys: Any) -> None:
     drill = Drill.start(_plan(), FakeClock(T0), log_path=str(tmp_path / "drill.jsonl"), mode="headless")
     drill.note("observation", "the first writer holds the log")
-    code, _, err = tabletop(capsys, "play", "--resume", drill.path)
+    code, _, err = tabletop(capsys, "play", SHIPPED, "--resume", drill.path)
     assert code == 4
     assert f"another drill is writing to this log (pid {os.getpid()} on host {socket.gethostname()} since " in err
     assert err.count("\n") == 1

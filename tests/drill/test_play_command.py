@@ -279,10 +279,12 @@ injects:
 """
 
 
-def test_a_step_blocked_at_work_starts_its_time_again_also_after_a_resume(tmp_path: Path, capsys: Any) -> None:
+def test_a_step_blocked_at_work_starts_its_time_again_also_after_a_resume(tmp_path: Path, capsys: Any,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from drillkit import write_plan
 
     write_plan(tmp_path, OUTAGE_RUNBOOK, OUTAGE_SCENARIO)
+    monkeypatch.chdir(tmp_path)  # the log names the files relative to the project, so resume reads them back
     scenario = tmp_path / "scenarios" / "sc.yaml"
     whole = tmp_path / "whole.jsonl"
     assert tabletop(capsys, "play", scenario, "--log", whole)[0] == 0

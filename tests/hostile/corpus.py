@@ -140,6 +140,27 @@ def _raw_log(data: bytes) -> Callable[[Path], None]:
     return build
 
 
+def _fifo_log(folder: Path) -> None:
+    os.mkfifo(folder / "logs" / "drill.jsonl")
+
+
+def _names(scenario_path: str, make: Callable[[Path], None] | None = None) -> Callable[[Path], None]:
+    """A log whose drill.started names `scenario_path` (and its runbooks under `/`), re-chained."""
+    def build(folder: Path) -> None:
+        if make is not None:
+            make(folder)
+        _edited_log(lambda rs: _first(rs, "drill.started")["data"].update(
+            scenario=dict(_first(rs, "drill.started")["data"]["scenario"], path=scenario_path),
+            runbooks=[dict(r, path="/" + r["path"].split("/")[-1]) for r in _first(rs, "drill.started")["data"]
+                      ["runbooks"]]))(folder)
+    return build
+
+
+def _huge_file(folder: Path) -> None:
+    with open(folder / "scenarios" / "huge.yaml", "wb") as handle:
+        handle.truncate(20 * 1024 * 1024)  # sparse: 20 MB to read, none on disk
+
+
 def _torn(folder: Path) -> None:
     log = _good_log(folder)
     log.write_bytes(log.read_bytes()[:-25])
@@ -223,6 +244,11 @@ CASES: dict[str, Callable[[Path], None]] = {
     "log-good": _good_log,
     "log-torn": _torn,
     "log-empty": _raw_log(b""),
+    "log-fifo": _fifo_log,
+    "log-names-root": _names("/"),
+    "log-names-outside": _names("../../../../../../etc/passwd"),
+    "log-names-a-fifo": _names("scenarios/pipe.yaml", lambda f: os.mkfifo(f / "scenarios" / "pipe.yaml")),
+    "log-names-a-huge-file": _names("scenarios/huge.yaml", _huge_file),
     "log-binary": _raw_log(b"\x00\x01\x02" * 100),
     "log-not-json": _raw_log(b"{not json\n" * 3),
     "log-deep-json": _raw_log(b"[" * 100_000 + b"\n"),
@@ -239,7 +265,7 @@ CASES: dict[str, Callable[[Path], None]] = {
     "log-wall-number": _edited_log(lambda rs: rs[3].update(wall=12345)),
 }
 
-# Cases whose fix is the typed event contract (issue 9): shape-checking every field of every event on read.
+# Cases that wait for other work to pass (marked xfail, strict); none since every event is shape-checked on read.
 WAITS_FOR_CONTRACT: set[str] = set()
 
 # The documented exit code where one is the answer: (case, command) -> code.
@@ -255,6 +281,11 @@ EXPECT: dict[tuple[str, str], int] = {
     ("log-full-rewrite", "log verify"): 0,  # the chain alone cannot tell (docs/drill-log.md)
     ("log-torn", "log verify"): 1,
     ("log-empty", "log verify"): 3,
+    ("log-fifo", "log verify"): 3,
+    ("log-fifo", "report"): 3,
+    ("log-fifo", "play --resume"): 4,
+    **{(c, cmd): code for c in ("log-names-root", "log-names-outside", "log-names-a-fifo", "log-names-a-huge-file")
+       for cmd, code in (("log verify", 0), ("report", 0), ("play --resume", 2))},
     ("log-binary", "log verify"): 3,
     ("log-not-json", "log verify"): 1,
     ("log-deep-json", "log verify"): 1,
