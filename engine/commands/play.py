@@ -100,8 +100,9 @@ def _play(args: argparse.Namespace) -> int:
     runbooks = args.runbooks
     if read is not None and not args.scenario and not runbooks:  # the runbooks the log names, and only those
         from engine.commands.log import _logged_runbook_files
+        from engine.drill.session import logged_start
 
-        runbooks = _logged_runbook_files(read.path, read.events[0].data, args.files_from) or None
+        runbooks = _logged_runbook_files(read.path, logged_start(read), args.files_from) or None
     # Recorded relative to the working folder where it lies in it: a log's absolute paths are not read back.
     plan = _load_plan(_relative([scenario])[0], runbooks)
     decide = _resolve_decide(plan, decide_raw)
