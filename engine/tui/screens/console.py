@@ -132,7 +132,7 @@ class ConsoleScreen(Screen[None]):
 
     # ----- rendering from the state -----
 
-    def visible(self, pane: str) -> bool:
+    def pane_shown(self, pane: str) -> bool:
         return self.wide or self.pane == pane
 
     def refresh_view(self, full: bool = True, table: bool = True) -> None:
@@ -143,15 +143,15 @@ class ConsoleScreen(Screen[None]):
         self.query_one(ModuleBar).show(modules.view(state, now_t), now_t)
         if table:
             self.query_one(StepTable).refresh_rows(state, now_t, only_active=not full)
-        if self.visible("step"):
+        if self.pane_shown("step"):
             self.query_one(StepDetail).show(state, self.query_one(StepTable).current_key(), now_t)
-        if self.visible("injects"):
+        if self.pane_shown("injects"):
             self.query_one(InjectTimeline).show(state, now_t)
-        if full and self.visible("services"):
+        if full and self.pane_shown("services"):
             self.query_one(ServiceBoard).show(state)
-        if full and self.visible("log"):
+        if full and self.pane_shown("log"):
             self.query_one(DrillFeed).show(state)
-        if "room" in self.panes and self.visible("room"):  # the count of live browsers moves too
+        if "room" in self.panes and self.pane_shown("room"):  # the count of live browsers moves too
             self.query_one(RoomPane).show(self.drill_app.room_server, self.drill_app.room_file)
         if full:
             self.update_footer()
@@ -166,7 +166,7 @@ class ConsoleScreen(Screen[None]):
 
     def show_step(self, key: str | None) -> None:
         """The cursor moved: show that step and the keys that apply to it."""
-        if self.visible("step"):
+        if self.pane_shown("step"):
             self.query_one(StepDetail).show(self.drill.state, key, self.drill.now_t())
         self.update_footer()
 
