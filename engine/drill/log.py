@@ -33,6 +33,8 @@ class LogError(Exception):
 
 @dataclass
 class LogProblem:
+    """Why a log stops being trustworthy: the 1-based line it happens on and a one-line message."""
+
     line: int  # 1-based
     message: str
 
@@ -51,10 +53,13 @@ class LogRead:
 
     @property
     def ok(self) -> bool:
+        """True when every line read, parsed and chained (a torn last line is reported apart, in `torn`)."""
         return self.problem is None
 
 
 def line_hash(line: bytes) -> str:
+    """The SHA-256 of one log line as written (its bytes without the newline), as 64 hex digits: the next
+    line's `prev`, and the log's head when it is the last line."""
     return hashlib.sha256(line).hexdigest()
 
 

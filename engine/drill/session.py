@@ -121,9 +121,11 @@ class Drill:
 
     @property
     def path(self) -> str:
+        """The drill log's file path, as it was opened."""
         return self.log.path
 
     def now_t(self) -> float:
+        """The exercise clock now, in scenario seconds since T+0 (read from the injected clock)."""
         return self.state.scenario_time(self.clock.now())
 
     def record(self, payload: ev.Payload, *, t: float | None = None) -> ev.Event:
@@ -233,4 +235,5 @@ class Drill:
         return self.record(ev.Ended(reason))
 
     def close(self) -> None:
+        """Release the log (and its writer's lock); the drill can be resumed from it later."""
         self.log.close()

@@ -144,6 +144,7 @@ class DrillState:
     # ----- reading the state -----
 
     def status(self, key: str) -> StepStatus:
+        """The status of step `key` (`runbook/step`) now; KeyError for a key not in the plan."""
         record = self.steps[key]
         if record.done_t is not None:
             return StepStatus.DONE
@@ -187,6 +188,7 @@ class DrillState:
         return any(self.services.get(s) == "down" for s in self.plan.steps[key].requires)
 
     def statuses(self) -> dict[str, StepStatus]:
+        """Every step's status, keyed `runbook/step`, in plan order."""
         return {key: self.status(key) for key in self.plan.steps}
 
     def scenario_time(self, wall: datetime) -> float:
