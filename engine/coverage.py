@@ -23,6 +23,11 @@ reachable when the step or decision it waits for is.
 Drill logs add the wall time each item was last drilled: a step done, an
 option chosen, a fallback or event branch opened, found by folding each log
 (engine.drill.replay) against the plan of the scenario it names.
+Only live drills count by default: a log whose drill.started `mode` is a
+rehearsal (REHEARSAL_MODES: `headless` from play, `explore`) is read but left
+out. With include_headless it counts, but apart: its wall times are the
+play's made-up clock, so they go to `rehearsed`, never to `last`, the
+latest live drill.
 Nothing here reads a clock; progress is reported through a callback.
 """
 
@@ -42,6 +47,7 @@ COVERAGE_VERSION = 1
 REACHED, COVERABLE, NOT_COVERABLE, OUTSIDE = "reached", "coverable", "not-coverable", "outside"
 KINDS = ("step", "option", "fallback", "event")
 DEFAULT_LOGS = "exports/drills"
+REHEARSAL_MODES = ("headless", "explore")  # drill.started modes that are rehearsals, not drills
 PROGRESS_EVERY = 64  # paths explored between two progress calls
 
 Progress = Callable[[int, int, str, int], None]  # (scenario number from 1, scenarios, scenario id, paths so far)
@@ -100,6 +106,17 @@ class LogInfo:
     used: bool = False  # matched a scenario of the set and counted
     problems: list[str] = field(default_factory=list)  # why it is flagged (does not verify, files changed)
     reason: str | None = None  # why it was not used
+    mode: str | None = None  # drill.started's mode: live, headless, explore (None: not written)
+
+    @property
+    def rehearsal(self) -> bool:
+        """A headless play or explore run: its wall times are a made-up clock, not when anyone drilled."""
+        return self.mode in REHEARSAL_MODES
+
+    @property
+    def left_out(self) -> bool:
+        """A rehearsal not counted (no --include-headless)."""
+        return self.rehearsal and not self.used and self.reason == REHEARSAL_LEFT_OUT
 
     @property
     def flagged(self) -> bool:
@@ -114,7 +131,17 @@ class Coverage:
     scenarios: list[ScenarioCoverage]
     logs: list[LogInfo]
     logs_folder: str | None
-    last: dict[str, tuple[Drilled, LogInfo]]  # item key -> the latest drill of it
+    last: dict[str, tuple[Drilled, LogInfo]]  # item key -> the latest live drill of it
+    rehearsed: dict[str, tuple[Drilled, LogInfo]] = field(default_factory=dict)  # item key -> latest rehearsal
+    include_headless: bool = False  # rehearsals counted (they fill `rehearsed`)
+
+    def drilled(self, item: Item) -> bool:
+        """Drilled in a counted log: a live drill, or a rehearsal when rehearsals count."""
+        return item.key in self.last or item.key in self.rehearsed
+
+    def left_out(self) -> list[LogInfo]:
+        """The rehearsal logs not counted."""
+        return [log for log in self.logs if log.left_out]
 
     def coverable(self, item: Item) -> bool:
         return any(s.cells.get(item.key) in (REACHED, COVERABLE) for s in self.scenarios)
@@ -143,10 +170,11 @@ def percent(part: int, whole: int) -> float:
 def _counts(coverage: Coverage, items: list[Item]) -> dict[str, Any]:
     coverable = sum(1 for i in items if coverage.coverable(i))
     reached = sum(1 for i in items if coverage.reached(i))
-    drilled = sum(1 for i in items if i.key in coverage.last)
+    drilled = sum(1 for i in items if coverage.drilled(i))
+    rehearsed = sum(1 for i in items if i.key in coverage.rehearsed and i.key not in coverage.last)
     return {"items": len(items), "coverable": coverable, "coverable_percent": percent(coverable, len(items)),
             "reached": reached, "reached_percent": percent(reached, len(items)),
-            "drilled": drilled, "drilled_percent": percent(drilled, len(items))}
+            "drilled": drilled, "drilled_percent": percent(drilled, len(items)), "rehearsed_only": rehearsed}
 
 
 # ----- loading the set -----
@@ -298,22 +326,36 @@ def find_logs(folder: str) -> list[str]:
     return sorted(str(p) for p in Path(folder).glob("*.jsonl") if p.is_file())
 
 
-def read_drills(log_paths: list[str], plans: list[Plan],
-                items: list[Item]) -> tuple[list[LogInfo], dict[str, tuple[Drilled, LogInfo]]]:
-    """Each log's standing, and the latest drill of every item across the logs."""
+Latest = dict[str, tuple[Drilled, LogInfo]]  # item key -> its latest drill and the log of it
+
+
+def read_drills(log_paths: list[str], plans: list[Plan], items: list[Item],
+                include_headless: bool = False) -> tuple[list[LogInfo], Latest, Latest]:
+    """Each log's standing, the latest live drill of every item, and its latest rehearsal.
+
+    Rehearsal logs (LogInfo.rehearsal) are left out, unused with reason
+    REHEARSAL_LEFT_OUT, unless include_headless; then they fill the third
+    mapping only, so a made-up date never stands as a live drill's.
+    """
     by_scenario = {p.scenario.scenario: p for p in plans}
-    last: dict[str, tuple[Drilled, LogInfo]] = {}
+    last: Latest = {}
+    rehearsed: Latest = {}
     infos = []
     for path in log_paths:
-        info, drilled = _read_one(path, by_scenario, items)
+        info, drilled = _read_one(path, by_scenario, items, include_headless)
         infos.append(info)
+        into = rehearsed if info.rehearsal else last
         for key, when in drilled.items():
-            if key not in last or when.when > last[key][0].when:
-                last[key] = (when, info)
-    return infos, last
+            if key not in into or when.when > into[key][0].when:
+                into[key] = (when, info)
+    return infos, last, rehearsed
 
 
-def _read_one(path: str, plans: dict[str, Plan], items: list[Item]) -> tuple[LogInfo, dict[str, Drilled]]:
+REHEARSAL_LEFT_OUT = "a headless rehearsal, not a live drill: --include-headless counts it"
+
+
+def _read_one(path: str, plans: dict[str, Plan], items: list[Item],
+              include_headless: bool) -> tuple[LogInfo, dict[str, Drilled]]:
     from engine.drill import events as ev
     from engine.drill.log import LogError, read_log
     from engine.drill.session import check_versions, logged_start
@@ -341,6 +383,10 @@ def _read_one(path: str, plans: dict[str, Plan], items: list[Item]) -> tuple[Log
     if plan is None:
         info.reason = (f"its scenario {info.scenario} is not among the scenarios given" if info.scenario
                        else "it names no scenario")
+        return info, {}
+    info.mode = start.mode
+    if info.rehearsal and not include_headless:
+        info.reason = REHEARSAL_LEFT_OUT
         return info, {}
     info.used = True
     if read.problem:
@@ -412,8 +458,11 @@ def _wall(text: Any) -> datetime | None:
 # ----- all together -----
 
 def build_coverage(paths: list[str], *, logs_folder: str | None = DEFAULT_LOGS, limit: int | None = None,
-                   config: Any = None, progress: Progress | None = None) -> Coverage:
+                   config: Any = None, progress: Progress | None = None,
+                   include_headless: bool = False) -> Coverage:
     """The coverage of the runbooks and scenarios under `paths`, with the logs in `logs_folder`.
+
+    Headless rehearsals count (apart, in `rehearsed`) only with include_headless.
 
     Raises engine.validate.UsageError and CoverageInputError (see load_inputs).
     """
@@ -430,18 +479,19 @@ def build_coverage(paths: list[str], *, logs_folder: str | None = DEFAULT_LOGS, 
         tick = (lambda n, number=number, sid=sid: progress(number, count, sid, n)) if progress else None
         scenarios.append(cover_scenario(plan, items, f"S{number}", limit or PATH_LIMIT, tick))
     logs = find_logs(logs_folder) if logs_folder and Path(logs_folder).is_dir() else []
-    infos, last = read_drills(logs, inputs.plans, items)
-    return Coverage(list(paths), inputs.runbooks, items, scenarios, infos, logs_folder, last)
+    infos, last, rehearsed = read_drills(logs, inputs.plans, items, include_headless)
+    return Coverage(list(paths), inputs.runbooks, items, scenarios, infos, logs_folder, last, rehearsed,
+                    include_headless)
 
 
 # ----- JSON -----
 
 def to_json(coverage: Coverage) -> dict[str, Any]:
     """The documented JSON shape (docs/coverage-json.md)."""
-    def drilled(key: str) -> dict[str, Any] | None:
-        if key not in coverage.last:
+    def drilled(key: str, latest: Latest) -> dict[str, Any] | None:
+        if key not in latest:
             return None
-        when, log = coverage.last[key]
+        when, log = latest[key]
         return {"wall": when.wall, "log": log.name, "flagged": log.flagged}
 
     return {
@@ -460,12 +510,15 @@ def to_json(coverage: Coverage) -> dict[str, Any]:
             "option": i.option, "label": i.label, "fallback": i.fallback, "event": i.event,
             "cells": {s.id: s.cells.get(i.key, OUTSIDE) for s in coverage.scenarios},
             "coverable": coverage.coverable(i), "reached": coverage.reached(i),
-            "last_drilled": drilled(i.key),
+            "last_drilled": drilled(i.key, coverage.last),
+            "last_rehearsed": drilled(i.key, coverage.rehearsed),
         } for i in coverage.items],
         "logs_folder": coverage.logs_folder,
+        "include_headless": coverage.include_headless,
+        "headless_left_out": len(coverage.left_out()),
         "logs": [{
             "name": log.name, "path": log.path, "scenario": log.scenario, "events": log.events,
             "applied": log.applied, "used": log.used, "flagged": log.flagged, "problems": log.problems,
-            "reason": log.reason,
+            "reason": log.reason, "mode": log.mode, "rehearsal": log.rehearsal,
         } for log in coverage.logs],
     }

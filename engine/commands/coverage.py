@@ -29,11 +29,17 @@ examples:
   tabletop coverage runbooks scenarios --format markdown > coverage.md
   tabletop coverage --format json --logs archive/drills
   tabletop coverage --fail-under 80                   # for CI
+  tabletop coverage --include-headless                # count headless plays too, as rehearsals
 
 Cells: ● reached on an explored path of decisions; ○ coverable (a team could
 reach it with this scenario, but no explored path did); · not coverable by the
 scenario; blank: the scenario does not drill the runbook. The total is the
 share of items coverable by at least one scenario; --fail-under compares it.
+
+Last drilled counts live drills (the console) only. Logs of headless plays
+are rehearsals on a made-up clock: left out, and said so, unless
+--include-headless; then they count, but an item drilled only in a rehearsal
+shows "rehearsal [N]", never a date.
 
 exit codes:
   0  written
@@ -62,6 +68,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                         help="output format (default: text)")
     parser.add_argument("--fail-under", metavar="PERCENT", type=_percent, default=None,
                         help="exit 1 when less than PERCENT of the items are coverable by some scenario")
+    parser.add_argument("--include-headless", action="store_true",
+                        help="count headless plays (rehearsals) as drilled; their made-up dates are never shown "
+                        "as drill dates")
     parser.add_argument("--limit", metavar="N", type=_positive, default=None,
                         help="explore at most N paths a scenario (default: 512)")
     parser.set_defaults(run=run)
@@ -105,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     progress = _Progress() if sys.stderr.isatty() else None
     try:
         coverage = build_coverage(paths, logs_folder=args.logs or DEFAULT_LOGS, limit=args.limit, config=config,
-                                  progress=progress)
+                                  progress=progress, include_headless=getattr(args, "include_headless", False))
     except UsageError as exc:
         return _fail(str(exc))
     except CoverageInputError as exc:
@@ -170,17 +179,31 @@ def _short(value: str, width: int) -> str:
 
 
 def _wall(coverage: Coverage, item: Item, numbers: dict[str, int]) -> str:
-    found = coverage.last.get(item.key)
+    """The latest live drill's date and log number; else `rehearsal [N]` (a rehearsal's date is made up)."""
+    found = coverage.last.get(item.key) or coverage.rehearsed.get(item.key)
     if found is None:
         return ""
     when, log = found
-    return f"{when.when:%Y-%m-%d %H:%M} [{numbers[log.name]}]{'!' if log.flagged else ''}"
+    flag = "!" if log.flagged else ""
+    if log.rehearsal:
+        return f"rehearsal [{numbers[log.name]}]{flag}"
+    return f"{when.when:%Y-%m-%d %H:%M} [{numbers[log.name]}]{flag}"
 
 
 def _log_numbers(coverage: Coverage) -> dict[str, int]:
-    """A number for each log that is the latest drill of some item, by log name."""
-    names = sorted({log.name for _, log in coverage.last.values()})
+    """A number for each log shown in the last-drilled column, by log name."""
+    shown = [coverage.last.get(i.key) or coverage.rehearsed.get(i.key) for i in coverage.items]
+    names = sorted({found[1].name for found in shown if found is not None})
     return {name: n for n, name in enumerate(names, start=1)}
+
+
+def _left_out_line(coverage: Coverage) -> str | None:
+    """How many headless rehearsals were not counted, and how to count them (None: none left out)."""
+    count = len(coverage.left_out())
+    if not count:
+        return None
+    plays = "play" if count == 1 else "plays"
+    return f"{count} headless {plays} not counted; --include-headless counts {'it' if count == 1 else 'them'}"
 
 
 def _exploration(scenario: Any) -> str:
@@ -199,9 +222,14 @@ def _totals_lines(coverage: Coverage) -> list[str]:
         f"Total: {t['coverable']} of {t['items']} items ({t['coverable_percent']:g}%) coverable by at least "
         "one scenario",
         f"       {t['reached']} ({t['reached_percent']:g}%) reached on an explored path, "
-        f"{t['drilled']} ({t['drilled_percent']:g}%) drilled in a log",
+        f"{t['drilled']} ({t['drilled_percent']:g}%) drilled in a log{_rehearsed_only(t)}",
         f"       coverable: {kinds}",
     ]
+
+
+def _rehearsed_only(totals: dict[str, Any]) -> str:
+    count = totals["rehearsed_only"]
+    return f" ({count} only in a headless rehearsal)" if count else ""
 
 
 def _log_lines(coverage: Coverage, numbers: dict[str, int], show: Any) -> list[str]:
@@ -211,14 +239,17 @@ def _log_lines(coverage: Coverage, numbers: dict[str, int], show: Any) -> list[s
     for name, n in numbers.items():
         log = by_name[name]
         flag = f"  ! {'; '.join(show(p) for p in log.problems)}" if log.flagged else ""
-        lines.append(f"[{n}] {show(name)}{flag}")
+        kind = "  (headless rehearsal)" if log.rehearsal else ""
+        lines.append(f"[{n}] {show(name)}{kind}{flag}")
     used = [log for log in coverage.logs if log.used]
     others = [log for log in used if log.name not in numbers]
-    unused = [log for log in coverage.logs if not log.used]
+    unused = [log for log in coverage.logs if not log.used and not log.left_out]
     flagged = sum(1 for log in used if log.flagged)
     where = coverage.logs_folder or "no folder"
+    left_out = _left_out_line(coverage)
     lines[:0] = [f"Drill logs in {show(where)}:",
-                 f"{len(coverage.logs)} read, {len(used)} counted ({flagged} flagged), {len(unused)} not used"]
+                 f"{len(coverage.logs)} read, {len(used)} counted ({flagged} flagged), {len(unused)} not used"
+                 + (f", {left_out}" if left_out else "")]
     for log in [lg for lg in others if lg.flagged][:10]:
         lines.append(f"    {show(log.name)}  ! {'; '.join(show(p) for p in log.problems)}")
     for log in unused[:10]:
@@ -309,7 +340,8 @@ def markdown(coverage: Coverage) -> str:
     t = coverage.totals()
     out = ["# Runbook coverage", "",
            f"**{t['coverable_percent']:g}%** of {t['items']} items coverable by at least one scenario; "
-           f"{t['reached_percent']:g}% reached on an explored path; {t['drilled_percent']:g}% drilled in a log.",
+           f"{t['reached_percent']:g}% reached on an explored path; {t['drilled_percent']:g}% drilled in a log"
+           f"{_rehearsed_only(t)}.",
            "", "| items | coverable | reached | drilled |", "|---|--:|--:|--:|"]
     for kind, v in t["by_kind"].items():
         out.append(f"| {KIND_NAMES[kind]} | {v['coverable']} of {v['items']} | {v['reached']} | {v['drilled']} |")

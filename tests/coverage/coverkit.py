@@ -26,11 +26,16 @@ def fixture_set(folder: Path) -> Path:
     return target
 
 
-def play_log(root: Path, scenario: str, log: Path, start: datetime, decide: dict[str, str] | None = None) -> Path:
-    """Play a scenario of the set at `root` headless to its end, from `start`, writing `log`."""
+def play_log(root: Path, scenario: str, log: Path, start: datetime, decide: dict[str, str] | None = None,
+             mode: str = "live") -> Path:
+    """Play a scenario of the set at `root` to its end, from `start`, writing `log` with drill.started `mode`.
+
+    The default, `live`, stands for a console drill (coverage counts it); `headless` is what `tabletop play`
+    writes (a rehearsal, counted only with --include-headless).
+    """
     plan = load_plan(str(root / "scenarios" / f"{scenario}.yaml"), [str(root / "runbooks")])
     clock = FakeClock(start)
-    drill = Drill.start(plan, clock, log_path=str(log), mode="headless")
+    drill = Drill.start(plan, clock, log_path=str(log), mode=mode)
     try:
         Player(drill, clock, decide=decide or {}).run()
     finally:

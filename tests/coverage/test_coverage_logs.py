@@ -110,3 +110,73 @@ def test_logs_of_other_scenarios_and_other_files_are_listed_not_counted(tmp_path
     assert "binary" in by_name["binary.jsonl"]["reason"]
     assert by_name["notes.jsonl"]["reason"].startswith("not a drill log")
     assert last(data)["option:" + D + "choose=right"] is None  # only alpha chose right
+
+
+# ----- live drills and headless rehearsals -----
+
+APRIL_1 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+
+
+def live_and_headless(tmp_path: Path) -> tuple[Path, Path]:
+    """Alpha drilled live on 2 March choosing right; alpha played headless on a made-up 1 April choosing left."""
+    root = fixture_set(tmp_path)
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    play_log(root, "sc-alpha", logs / "live.jsonl", MARCH_2, {D + "choose": "right"})
+    play_log(root, "sc-alpha", logs / "play.jsonl", APRIL_1, {D + "choose": "left"}, mode="headless")
+    return root, logs
+
+
+def test_by_default_only_the_live_drill_counts(tmp_path: Path, capsys: Any) -> None:
+    root, logs = live_and_headless(tmp_path)
+    data = coverage_json(capsys, root, "--logs", logs)
+    by_name = {entry["name"]: entry for entry in data["logs"]}
+    assert (by_name["live.jsonl"]["used"], by_name["live.jsonl"]["mode"], by_name["live.jsonl"]["rehearsal"]) == \
+        (True, "live", False)
+    play = by_name["play.jsonl"]
+    assert (play["used"], play["mode"], play["rehearsal"], play["applied"]) == (False, "headless", True, 0)
+    assert "--include-headless" in play["reason"]
+    assert (data["include_headless"], data["headless_left_out"]) == (False, 1)
+    drilled = last(data)
+    assert drilled["step:" + D + "start"] == ("2026-03-02T09:10:00.000Z", "live.jsonl", False)  # not 1 April
+    assert drilled["option:" + D + "choose=left"] is None  # only the rehearsal chose left
+    assert all(item["last_rehearsed"] is None for item in data["items"])
+    assert data["totals"]["rehearsed_only"] == 0
+    code, out, err = tabletop(capsys, "coverage", root, "--logs", logs)
+    assert code == 0, err
+    assert "2 read, 1 counted (0 flagged), 0 not used, 1 headless play not counted; --include-headless counts it" \
+        in out
+    assert "2026-04-01" not in out and "play.jsonl" not in out
+
+
+def test_include_headless_counts_both_and_labels_the_rehearsal(tmp_path: Path, capsys: Any) -> None:
+    root, logs = live_and_headless(tmp_path)
+    data = coverage_json(capsys, root, "--logs", logs, "--include-headless")
+    assert (data["include_headless"], data["headless_left_out"]) == (True, 0)
+    assert all(entry["used"] for entry in data["logs"])
+    drilled = last(data)
+    # The rehearsal's later, made-up date never stands as the last drill.
+    assert drilled["step:" + D + "start"] == ("2026-03-02T09:10:00.000Z", "live.jsonl", False)
+    assert drilled["option:" + D + "choose=left"] is None
+    items = {item["key"]: item for item in data["items"]}
+    assert items["option:" + D + "choose=left"]["last_rehearsed"] == \
+        {"wall": "2026-04-01T09:20:00.000Z", "log": "play.jsonl", "flagged": False}
+    assert items["step:" + D + "start"]["last_rehearsed"]["log"] == "play.jsonl"
+    # left and left-work were drilled only in the rehearsal; they count as drilled, and are told apart.
+    rehearsed_only = [k for k, i in items.items() if i["last_rehearsed"] and not i["last_drilled"]]
+    assert sorted(rehearsed_only) == ["option:" + D + "choose=left", "step:" + D + "left-work"]
+    assert data["totals"]["rehearsed_only"] == 2
+    live_only = coverage_json(capsys, root, "--logs", logs)["totals"]["drilled"]
+    assert data["totals"]["drilled"] == live_only + 2
+    code, out, err = tabletop(capsys, "coverage", root, "--logs", logs, "--include-headless")
+    assert code == 0, err
+    rows = {line.split()[0] + (" " + line.split()[1] if line.split()[0] == "option" else ""): line
+            for line in out.splitlines() if line.startswith("  ") and line.split()}
+    assert rows["start"].endswith("2026-03-02 09:10 [1]")
+    assert rows["option left"].endswith("rehearsal [2]") and rows["left-work"].endswith("rehearsal [2]")
+    assert "2026-04-01" not in out  # the made-up date is never shown
+    assert "[1] live.jsonl\n[2] play.jsonl  (headless rehearsal)\n" in out
+    assert "(2 only in a headless rehearsal)" in out
+    code, md, err = tabletop(capsys, "coverage", root, "--logs", logs, "--include-headless", "--format", "markdown")
+    assert code == 0, err
+    assert "2026-04-01" not in md and "rehearsal \\[2\\]" in md

@@ -44,18 +44,21 @@ def test_json_shape(capsys: Any, empty_logs: Path) -> None:
     data = coverage_json(capsys, DATA, "--logs", empty_logs)
     assert list(data)[0] == "coverage_version" and data["coverage_version"] == 1
     assert set(data) == {"coverage_version", "paths", "totals", "runbooks", "scenarios", "items", "logs_folder",
-                         "logs"}
+                         "include_headless", "headless_left_out", "logs"}
+    assert (data["include_headless"], data["headless_left_out"]) == (False, 0)
     assert [r["id"] for r in data["runbooks"]] == ["cov-drill", "cov-side"]
     alpha = data["scenarios"][0]
     assert set(alpha) == {"id", "abbrev", "title", "path", "runbooks", "exploration", "totals"}
     assert (alpha["abbrev"], alpha["runbooks"]) == ("S1", ["cov-drill", "cov-side"])
     assert alpha["totals"] == {"items": 20, "coverable": 16, "reached": 16}
     assert set(data["totals"]["by_kind"]) == {"step", "option", "fallback", "event"}
+    assert set(data["totals"]) == {"items", "coverable", "coverable_percent", "reached", "reached_percent",
+                                   "drilled", "drilled_percent", "rehearsed_only", "by_kind"}
     keys = [item["key"] for item in data["items"]]
     assert len(keys) == len(set(keys)) == 20
     for item in data["items"]:
         assert set(item) == {"key", "kind", "runbook", "step", "title", "option", "label", "fallback", "event",
-                             "cells", "coverable", "reached", "last_drilled"}
+                             "cells", "coverable", "reached", "last_drilled", "last_rehearsed"}
         assert set(item["cells"]) == {"sc-alpha", "sc-beta"}
         assert set(item["cells"].values()) <= {"reached", "coverable", "not-coverable", "outside"}
     option = next(i for i in data["items"] if i["kind"] == "option" and i["option"] == "right")
@@ -69,7 +72,8 @@ def test_json_shape(capsys: Any, empty_logs: Path) -> None:
 def test_every_json_key_is_documented() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "coverage-json.md").read_text(encoding="utf-8")
     for key in ("coverage_version", "totals", "by_kind", "coverable_percent", "exploration", "abbrev", "cells",
-                "last_drilled", "logs_folder", "problems", "reason", "applied", "flagged"):
+                "last_drilled", "logs_folder", "problems", "reason", "applied", "flagged", "last_rehearsed",
+                "include_headless", "headless_left_out", "rehearsed_only", "mode", "rehearsal"):
         assert f"`{key}`" in doc, key
 
 
