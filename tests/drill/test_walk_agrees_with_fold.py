@@ -92,48 +92,113 @@ def drawn(draw: st.DrawFn) -> Drawn:
     return Drawn(runbook, scenario)
 
 
-def _plan(folder: Path) -> Plan:
+def _plan(folder: Path) -> tuple[Plan, bool]:
     """The plan as `tabletop explore` loads it; a runbook the validator rejects only for `dead-end` (the
-    walk found a stuck path) is compiled all the same, so the fold can be asked about that path too."""
+    walk found a stuck path) is compiled all the same, so the fold can be asked about that path too.
+    The flag: whether the validator said dead-end."""
     scenario_path = str(folder / "scenarios" / "sc.yaml")
     try:
-        return load_plan(scenario_path, [str(folder / "runbooks")])
+        return load_plan(scenario_path, [str(folder / "runbooks")]), False
     except PlanError as exc:
         assert exc.findings and {f.rule for f in exc.findings} == {"dead-end"}, exc.findings
     runbook_path = str(folder / "runbooks" / "rb.yaml")
     runbook = Runbook.model_validate(read_document(runbook_path).data)
     scenario = Scenario.model_validate(read_document(scenario_path).data)
-    return compile_plan(scenario, scenario_path, [(runbook_path, runbook)])
+    return compile_plan(scenario, scenario_path, [(runbook_path, runbook)]), True
 
 
-def outcomes(case: Drawn) -> tuple[dict, dict]:
-    """(static, fold): frozen choices of each path -> every step's end state, as StepStatus by step id."""
+Ends = dict[frozenset[tuple[str, str]], dict[str, StepStatus]]
+
+
+def outcomes(case: Drawn) -> tuple[Ends, Ends, bool]:
+    """(static, fold, dead-end): the choices of each path -> every step's end state by step id; and
+    whether the validator rejected the runbook as dead-ended. Checks on the way that the fold says a path
+    is finished exactly when the walk left no step stuck on it."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "runbooks").mkdir()
         (folder / "scenarios").mkdir()
         (folder / "runbooks" / "rb.yaml").write_text(case.runbook, encoding="utf-8")
         (folder / "scenarios" / "sc.yaml").write_text(case.scenario, encoding="utf-8")
-        plan = _plan(folder)
-    static = {}
+        plan, dead_end = _plan(folder)
+    static: Ends = {}
+    stuck: dict[frozenset[tuple[str, str]], list[str]] = {}
     for path in walk_paths(plan.runbooks[0]):
         static[frozenset(path.choices.items())] = {sid: AS_FOLD[s] for sid, s in path.states.items()}
-    fold = {}
+        stuck[frozenset(path.choices.items())] = path.stuck()
+    fold: Ends = {}
     for end in play_paths(plan):
         assert not end.cut_off, end
         choices = frozenset((key.split("/", 1)[1], option) for key, option in end.choices)
         fold[choices] = {key.split("/", 1)[1]: s for key, s in end.statuses.items()}
-    return static, fold
+        assert end.finished is not bool(stuck.get(choices, True)), (end, stuck.get(choices))
+    return static, fold, dead_end
 
 
+def _case(steps: str) -> Drawn:
+    return Drawn(f"runbook: rb\ntitle: Example\nservices:\n  db: The database\nsteps:\n{steps}",
+                 "scenario: sc\ntitle: Quiet\nrunbooks: [rb]\n" + "injects: []\n")
+
+
+# A join after either branch; the fallback of a step that finished is skipped.
+JOIN = _case("""\
+  s0: {title: Start, requires: [db], fallback: s4}
+  s1:
+    title: Choose
+    needs: [s0]
+    decision:
+      question: Which?
+      options:
+        a: {label: A, next: [s2]}
+        b: {label: B, next: [s3]}
+  s2: {title: Left}
+  s3: {title: Right}
+  s4: {title: By hand}
+  s5: {title: Join, needs: [s2, s3]}
+""")
+# Dead-ended on every path: s3 needs a branch only the event branch s1 opens (validate says dead-end).
+STUCK = _case("""\
+  s0: {title: Start}
+  s1:
+    title: On alarm
+    on: alarm
+    decision:
+      question: Which?
+      options:
+        a: {label: A, next: [s2]}
+        b: {label: B}
+  s2: {title: Opened by the alarm only}
+  s3: {title: Waits, needs: [s0, s2]}
+""")
+# One step with every kind of opener: an option, a fallback and an event.
+OPENERS = _case("""\
+  s0:
+    title: Choose
+    requires: [db]
+    fallback: s2
+    decision:
+      question: Which?
+      options:
+        a: {label: A, next: [s1]}
+        b: {label: B, next: [s2]}
+  s1: {title: A}
+  s2: {title: Every opener, on: call}
+  s3: {title: After, needs: [s1]}
+""")
+
+
+@example(JOIN)
+@example(STUCK)
+@example(OPENERS)
 @settings(max_examples=60, deadline=None, derandomize=True)
 @given(drawn())
 def test_every_path_ends_the_same_in_the_walk_and_in_the_fold(case: Drawn) -> None:
-    static, fold = outcomes(case)
+    static, fold, dead_end = outcomes(case)
     assert set(static) == set(fold), "the two explore different paths of decisions"
     for choices, states in static.items():
         assert fold[choices] == states, f"on the path {sorted(choices)}"
     ends = {s for states in fold.values() for s in states.values()}
+    assert dead_end is (StepStatus.WAITING in ends), "validate's dead-end verdict differs from the fold"
     event(f"paths: {min(len(fold), 4)}{'+' if len(fold) >= 4 else ''}")
     for status in (StepStatus.WAITING, StepStatus.SKIPPED, StepStatus.DORMANT):
         event(f"some path ends with a step {status}" if status in ends else f"no step ends {status}")
