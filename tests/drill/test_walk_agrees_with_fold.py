@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 from engine.drill.explore import explore as play_paths
 from engine.drill.plan import Plan, PlanError, compile_plan
 from engine.drill.state import StepStatus
-from engine.paths import State
 from engine.load import read_document
 from engine.model import Runbook
+from engine.paths import State
 from engine.paths import explore as walk_paths
 from engine.plans import load_plan
 from engine.scenario_model import Scenario
@@ -51,14 +51,15 @@ class Drawn:
 
 @st.composite
 def steps_yaml(draw: st.DrawFn) -> str:
-    """Up to seven steps s0..sN; needs point back, `next` and `fallback` forward, so there is no cycle."""
+    """Up to eight steps s0..sN; needs point back, `next` and `fallback` forward, so there is no cycle."""
     n = draw(st.integers(2, 7))
-    events = [draw(st.sampled_from([None, None, "alarm", "call"])) if i else None for i in range(n)]
-    lines = []
+    events = [draw(st.sampled_from([None, "alarm", "call"])) if i else None for i in range(n)]
+    lines: list[str] = []
+    by_event: dict[int, set[bool]] = {}  # a step some option opens -> whether each opener is an event branch
     for i in range(n):
         later = list(range(i + 1, n))
         needs = draw(st.lists(st.sampled_from([j for j in range(i) if events[j] is None] or [-1]),
-                              unique=True, max_size=3))
+                              unique=True, min_size=int(i > 2), max_size=3))
         needs = [j for j in needs if j >= 0]
         lines += [f"  s{i}:", f"    title: Step {i}"]
         if draw(st.booleans()):
@@ -67,16 +68,23 @@ def steps_yaml(draw: st.DrawFn) -> str:
             lines.append(f"    needs: [{', '.join(f's{j}' for j in needs)}]")
         if events[i]:
             lines.append(f"    on: {events[i]}")
-        if later and draw(st.booleans()):
+        if draw(st.booleans()) and later:
             fallback = draw(st.sampled_from(later))
             lines += ["    requires: [db]", f"    fallback: s{fallback}"]
         elif draw(st.integers(0, 3)) == 0:
             lines.append("    requires: [net]")
-        if later and draw(st.booleans()):
+        if draw(st.integers(0, 2)) and later:  # two steps in three decide, so branches abound
             lines += ["    decision:", "      question: Which way?", "      options:"]
             for o in range(draw(st.integers(2, 3))):
                 targets = draw(st.lists(st.sampled_from(later), unique=True, max_size=2))
                 lines.append(f"        o{o}: {{label: Option {o}, next: [{', '.join(f's{t}' for t in targets)}]}}")
+                for t in targets:
+                    by_event.setdefault(t, set()).add(events[i] is not None)
+    # Half the time a last step waits for a branch that only event branches open: a dead end, unless
+    # every path skips it.
+    hanging = [j for j, kinds in by_event.items() if kinds == {True} and events[j] is None]
+    if hanging and draw(st.booleans()):
+        lines += [f"  s{n}:", "    title: Last", f"    needs: [s{draw(st.sampled_from(hanging))}]"]
     return "\n".join(lines)
 
 
