@@ -83,7 +83,7 @@ def steps_yaml(draw: st.DrawFn) -> str:
     # Half the time a last step waits for a branch that only event branches open: a dead end, unless
     # every path skips it.
     hanging = [j for j, kinds in by_event.items() if kinds == {True} and events[j] is None]
-    if hanging and draw(st.booleans()):
+    if draw(st.booleans()) and hanging:
         lines += [f"  s{n}:", "    title: Last", f"    needs: [s{draw(st.sampled_from(hanging))}]"]
     return "\n".join(lines)
 
