@@ -574,6 +574,131 @@ class Rating(Payload):
         return {"objective": self.objective, "rating": self.rating, "comment": self.comment}
 
 
+# ----- corrections: the log stays append-only; these events correct what an earlier one said -----
+
+def _reason(wire: str, data: Mapping[str, Any], key: str = "reason") -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise DecodeError(wire, f"a correction needs a {key}, never empty", key)
+    return value
+
+
+def _note_seq(wire: str, data: Mapping[str, Any]) -> int:
+    seq = data.get("note")
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        raise DecodeError(wire, f"a note is named by its event number, not {seq!r}", "note")
+    return seq
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class DecisionRevised(Payload):
+    """decision.revised: a decision already made is changed to another option.
+
+    step: the decision step's key; option: the new option id; reason: why,
+    never empty; by: who revised it (may be empty). The old branch's steps
+    not started go back to dormant (skipped "branch not taken"), the new
+    branch opens; started or done steps of the old branch stay, marked.
+    """
+
+    WIRE: ClassVar[str] = "decision.revised"
+    step: str
+    option: str
+    reason: str
+    by: str = ""
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> DecisionRevised:
+        step = _step(cls.WIRE, data)
+        option = data.get("option")
+        if not isinstance(option, str):
+            raise DecodeError(cls.WIRE, f"decision {step} has no option {option!r}", "option")
+        return cls(step, option, _reason(cls.WIRE, data), str(data.get("by") or ""))
+
+    def encode(self) -> dict[str, Any]:
+        return {"step": self.step, "option": self.option, "reason": self.reason, "by": self.by}
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class InjectWithdrawn(Payload):
+    """inject.withdrawn: an inject fired by mistake is taken back.
+
+    inject: the inject id (fired, not withdrawn); reason: why, never empty;
+    by: who. Its service changes are undone where nothing later changed the
+    same service; contingency injects armed since it fired and not fired are disarmed.
+    """
+
+    WIRE: ClassVar[str] = "inject.withdrawn"
+    inject: str
+    reason: str
+    by: str = ""
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> InjectWithdrawn:
+        inject = data.get("inject")
+        if not isinstance(inject, str):
+            raise DecodeError(cls.WIRE, f"no inject {inject!r} in the scenario", "inject")
+        return cls(inject, _reason(cls.WIRE, data), str(data.get("by") or ""))
+
+    def encode(self) -> dict[str, Any]:
+        return {"inject": self.inject, "reason": self.reason, "by": self.by}
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class StepReopened(Payload):
+    """step.reopened: a step marked done or skipped by mistake is open again. step: the key; reason; by."""
+
+    WIRE: ClassVar[str] = "step.reopened"
+    step: str
+    reason: str
+    by: str = ""
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> StepReopened:
+        return cls(_step(cls.WIRE, data), _reason(cls.WIRE, data), str(data.get("by") or ""))
+
+    def encode(self) -> dict[str, Any]:
+        return {"step": self.step, "reason": self.reason, "by": self.by}
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class NoteAmended(Payload):
+    """note.amended: a note's text is corrected. note: the note event's seq; text: the new text; by: who."""
+
+    WIRE: ClassVar[str] = "note.amended"
+    note: int
+    text: str
+    by: str = ""
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> NoteAmended:
+        return cls(_note_seq(cls.WIRE, data), _reason(cls.WIRE, data, "text"), str(data.get("by") or ""))
+
+    def encode(self) -> dict[str, Any]:
+        return {"note": self.note, "text": self.text, "by": self.by}
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class NoteWithdrawn(Payload):
+    """note.withdrawn: a note is withdrawn (it stays in the log, marked). note: its seq; reason; by."""
+
+    WIRE: ClassVar[str] = "note.withdrawn"
+    note: int
+    reason: str
+    by: str = ""
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> NoteWithdrawn:
+        return cls(_note_seq(cls.WIRE, data), _reason(cls.WIRE, data), str(data.get("by") or ""))
+
+    def encode(self) -> dict[str, Any]:
+        return {"note": self.note, "reason": self.reason, "by": self.by}
+
+
 # Wire names, for code that compares an envelope's `type` without decoding it.
 STARTED = Started.WIRE
 ENDED = Ended.WIRE
@@ -590,4 +715,9 @@ CLOCK_RESUMED = ClockResumed.WIRE
 CLOCK_JUMPED = ClockJumped.WIRE
 HOTWASH_ANSWER = HotwashAnswer.WIRE
 RATING = Rating.WIRE
+DECISION_REVISED = DecisionRevised.WIRE
+INJECT_WITHDRAWN = InjectWithdrawn.WIRE
+STEP_REOPENED = StepReopened.WIRE
+NOTE_AMENDED = NoteAmended.WIRE
+NOTE_WITHDRAWN = NoteWithdrawn.WIRE
 TYPES = tuple(REGISTRY)

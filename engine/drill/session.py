@@ -197,6 +197,26 @@ class Drill:
         """Decide a ready or active decision step (decision.made): finishes it and opens the option's steps."""
         return self.record(ev.DecisionMade(step, option, rationale, by))
 
+    def revise(self, step: str, option: str, reason: str, by: str = "") -> ev.Event:
+        """Change a decision made to another option (decision.revised); the reason must not be empty."""
+        return self.record(ev.DecisionRevised(step, option, reason, by))
+
+    def withdraw(self, inject_id: str, reason: str, by: str = "") -> ev.Event:
+        """Take back an inject fired by mistake (inject.withdrawn); the reason must not be empty."""
+        return self.record(ev.InjectWithdrawn(inject_id, reason, by))
+
+    def reopen(self, step: str, reason: str, by: str = "") -> ev.Event:
+        """Open again a step done or skipped by mistake (step.reopened)."""
+        return self.record(ev.StepReopened(step, reason, by))
+
+    def amend_note(self, note: int, text: str, by: str = "") -> ev.Event:
+        """Correct the text of the note logged as event `note` (note.amended); the original stays in the log."""
+        return self.record(ev.NoteAmended(note, text, by))
+
+    def withdraw_note(self, note: int, reason: str, by: str = "") -> ev.Event:
+        """Withdraw the note logged as event `note` (note.withdrawn); it stays in the log, marked."""
+        return self.record(ev.NoteWithdrawn(note, reason, by))
+
     def note(self, kind: str, text: str, step: str | None = None, by: str = "", *, objective: str | None = None,
              action: str | None = None, element: str | None = None, owner: str | None = None,
              due: str | None = None) -> ev.Event:

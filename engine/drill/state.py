@@ -18,7 +18,8 @@ from engine.drill.clock import parse_wall
 from engine.drill.events import EventError
 from engine.drill.plan import Opener, Plan, PlanInject
 
-_AFTER_END = frozenset({ev.NOTE, ev.RATING, ev.HOTWASH_ANSWER})  # the events a drill may still take once ended
+# the events a drill may still take once ended
+_AFTER_END = frozenset({ev.NOTE, ev.RATING, ev.HOTWASH_ANSWER, ev.NOTE_AMENDED, ev.NOTE_WITHDRAWN})
 
 
 class StepStatus(enum.StrEnum):
@@ -45,6 +46,7 @@ class StepRecord:
     blocked_t: float | None = None  # when it last became blocked (None: not blocked)
     covered_t: float | None = None  # when its fallback, done while it was blocked, stood in for it
     ticks: set[int] = field(default_factory=set)
+    off_branch: str | None = None  # started or done on a branch a revised decision no longer takes: which one
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,22 @@ class NoteRecord:
     owner: str = ""
     due: str = ""  # a date, as written
     objective: str = ""  # runbook/objective an evaluator linked it to ("" when not given)
+
+
+@dataclass(frozen=True)
+class CorrectionRecord:
+    """One correction event: kind is its wire name (decision.revised, ...); subject the step key, inject id
+    or note seq (as text) it corrects; old and new: what was said before and now (option, text; "" if none);
+    reason, by, t (scenario seconds), seq: the correction's own."""
+
+    kind: str
+    subject: str
+    old: str
+    new: str
+    reason: str
+    by: str
+    t: float
+    seq: int
 
 
 @dataclass(frozen=True)
@@ -115,7 +133,11 @@ class DrillState:
         self.armed: dict[str, float] = {}  # contingency inject -> when its condition came true
         self.jumped_to: float | None = None  # the target of the last clock jump: injects due before it fire late
         self.arrived: dict[str, float] = {}  # event id -> when it first arrived
-        self.notes: list[NoteRecord] = []
+        self.notes: list[NoteRecord] = []  # as first written; corrections are in `corrections`
+        self.corrections: list[CorrectionRecord] = []
+        self.withdrawn: dict[str, CorrectionRecord] = {}  # inject id -> its withdrawal
+        self._service_before: dict[str, dict[str, str]] = {}  # inject id -> health of each service it set, before
+        self._service_last: dict[str, int] = {}  # service -> seq of the event that last changed it
         self.ratings: dict[str, RatingRecord] = {}
         self.hotwash: list[tuple[str, str, float]] = []
         self._index()
@@ -319,6 +341,9 @@ class DrillState:
             case ev.Rating():
                 if payload.objective not in self.plan.objectives:
                     raise EventError(f"no objective {payload.objective!r} in the drill's runbooks")
+            case (ev.DecisionRevised() | ev.InjectWithdrawn() | ev.StepReopened()
+                  | ev.NoteAmended() | ev.NoteWithdrawn()):
+                self._check_correction(payload)
             case _:  # drill.started, drill.ended, hotwash.answer: nothing in the state to check
                 pass
 
@@ -343,6 +368,48 @@ class DrillState:
         if payload.option not in options:
             raise EventError(f"decision {key} has no option {payload.option!r}; options: {', '.join(options)}")
 
+    def _check_correction(self, payload: ev.Payload) -> None:
+        match payload:
+            case ev.DecisionRevised():
+                key = self._known_step(payload.step)
+                decision = self.decisions.get(key)
+                if decision is None:
+                    raise EventError(f"decision {key} has not been made; there is nothing to revise")
+                if payload.option not in (self.plan.steps[key].options or {}):
+                    raise EventError(f"decision {key} has no option {payload.option!r}")
+                if payload.option == decision.option:
+                    raise EventError(f"decision {key} is already `{payload.option}`")
+            case ev.InjectWithdrawn():
+                if payload.inject not in self.fired:
+                    raise EventError(f"inject {payload.inject!r} has not fired; there is nothing to withdraw")
+                if payload.inject in self.withdrawn:
+                    raise EventError(f"inject {payload.inject} is already withdrawn")
+            case ev.StepReopened():
+                key = self._known_step(payload.step)
+                record = self.steps[key]
+                if self.plan.steps[key].options and key in self.decisions:
+                    raise EventError(f"step {key} is a decision made; revise the decision instead")
+                if record.done_t is None and record.skipped_by != "facilitator":
+                    raise EventError(f"step {key} is {self.status(key)}; only a step done or skipped by hand "
+                                     "can be reopened")
+            case ev.NoteAmended() | ev.NoteWithdrawn():
+                if not any(n.seq == payload.note for n in self.notes):
+                    raise EventError(f"event {payload.note} is not a note")
+                if payload.note in self.withdrawn_notes():
+                    raise EventError(f"note {payload.note} is withdrawn already")
+
+    def withdrawn_notes(self) -> set[int]:
+        """The seq of every note withdrawn."""
+        return {int(c.subject) for c in self.corrections if c.kind == ev.NOTE_WITHDRAWN}
+
+    def note_text(self, seq: int) -> str:
+        """A note's text as last amended (its first text if never amended)."""
+        text = next(n.text for n in self.notes if n.seq == seq)
+        for c in self.corrections:
+            if c.kind == ev.NOTE_AMENDED and c.subject == str(seq):
+                text = c.new
+        return text
+
     def _apply(self, event: ev.Event, payload: ev.Payload) -> None:
         """Change the state by one checked payload; most frequent types first."""
         t = event.t
@@ -358,6 +425,7 @@ class DrillState:
                                              event.seq, payload.action or "", payload.element or "",
                                              payload.owner or "", payload.due or "", payload.objective or ""))
             case ev.ServiceChanged():
+                self._service_last[payload.service] = event.seq
                 self._settle(self._set_service(payload.service, payload.to, t), t)
             case ev.StepStarted():
                 self.steps[payload.step].started_t = t
@@ -388,11 +456,120 @@ class DrillState:
                 self.ratings[payload.objective] = RatingRecord(payload.objective, payload.rating, payload.comment, t)
             case ev.Started():
                 self._started(payload, event)
+            case (ev.DecisionRevised() | ev.InjectWithdrawn() | ev.StepReopened()
+                  | ev.NoteAmended() | ev.NoteWithdrawn()):
+                self._apply_correction(payload, event)
             case ev.Ended():
                 self.ended = True
                 self.running = False
                 self.base_t = t
                 self.end_reason = payload.reason
+
+    def _apply_correction(self, payload: ev.Payload, event: ev.Event) -> None:
+        t, seq = event.t, event.seq
+        match payload:
+            case ev.DecisionRevised():
+                old = self.decisions[payload.step].option
+                self.corrections.append(CorrectionRecord(payload.WIRE, payload.step, old, payload.option,
+                                                         payload.reason, payload.by, t, seq))
+                self._decision_revised(payload, old, t, seq)
+            case ev.InjectWithdrawn():
+                record = CorrectionRecord(payload.WIRE, payload.inject, "", "", payload.reason, payload.by, t, seq)
+                self.corrections.append(record)
+                self.withdrawn[payload.inject] = record
+                self._inject_withdrawn(payload.inject, t, seq)
+            case ev.StepReopened():
+                step = self.steps[payload.step]
+                old = "done" if step.done_t is not None else "skipped"
+                self.corrections.append(CorrectionRecord(payload.WIRE, payload.step, old, "", payload.reason,
+                                                         payload.by, t, seq))
+                step.done_t = step.skipped_t = step.skip_reason = step.skipped_by = None
+                self._reconsider_branches(t)
+            case ev.NoteAmended():
+                self.corrections.append(CorrectionRecord(payload.WIRE, str(payload.note), self.note_text(payload.note),
+                                                         payload.text, "", payload.by, t, seq))
+            case ev.NoteWithdrawn():
+                self.corrections.append(CorrectionRecord(payload.WIRE, str(payload.note), self.note_text(payload.note),
+                                                         "", payload.reason, payload.by, t, seq))
+
+    def _branch_of(self, targets: list[str]) -> list[str]:
+        """The steps an option opens, with their fallbacks and the branches of decisions among them."""
+        out: list[str] = []
+        queue = list(targets)
+        while queue:
+            key = queue.pop()
+            if key in out:
+                continue
+            out.append(key)
+            step = self.plan.steps[key]
+            if step.fallback:
+                queue.append(step.fallback)
+            for more in (step.options or {}).values():
+                queue.extend(more)
+        return out
+
+    def _decision_revised(self, payload: ev.DecisionRevised, old: str, t: float, seq: int) -> None:
+        key, option = payload.step, payload.option
+        self.decisions[key] = DecisionRecord(key, option, payload.reason, payload.by, t, seq)
+        options = self.plan.steps[key].options or {}
+        for target in self._branch_of(options[old]):
+            record = self.steps[target]
+            if record.started_t is not None or record.done_t is not None:
+                record.off_branch = f"option `{old}` of {key}, revised to `{option}` at T+{t:g}s"
+            elif record.skipped_by != "facilitator":
+                record.opened_t = record.skipped_t = record.skip_reason = record.skipped_by = None
+                record.blocked_t = record.covered_t = None
+        for inject in self._arms.get(key, []):
+            if inject.after_option == old and inject.id not in self.fired:
+                self.armed.pop(inject.id, None)
+            if inject.after_option == option:
+                self.armed.setdefault(inject.id, t)
+        for target in options[option]:
+            record = self.steps[target]
+            if record.skipped_by == "branch not taken":
+                record.skipped_t = record.skip_reason = record.skipped_by = None
+            if record.opened_t is None and record.skipped_t is None:
+                record.opened_t = t
+        self._reconsider_branches(t)
+
+    def _reconsider_branches(self, t: float) -> None:
+        """Skip anew, from scratch, the branches no opener can open any more: a step skipped as
+        "branch not taken" that is still not taken keeps its first skip time and reason."""
+        before = {k: (r.skipped_t, r.skip_reason) for k, r in self.steps.items() if r.skipped_by == "branch not taken"}
+        for key in before:
+            record = self.steps[key]
+            record.skipped_t = record.skip_reason = record.skipped_by = None
+        self._settle(list(self.plan.steps), t)
+        for key, (skipped_t, reason) in before.items():
+            record = self.steps[key]
+            if record.skipped_by == "branch not taken" and record.skip_reason == reason:
+                record.skipped_t = skipped_t
+
+    def _inject_withdrawn(self, inject_id: str, t: float, seq: int) -> None:
+        fired = self.fired[inject_id]
+        touched: list[str] = []
+        for service, health in self._service_before.get(inject_id, {}).items():
+            if self._service_last.get(service) == fired.seq:
+                touched += self._set_service(service, health, t)
+                self._service_last[service] = seq
+        plan_inject = self.plan.inject(inject_id)
+        name = plan_inject.event if plan_inject else None
+        if name and not any(self._carries(other, name) for other in self.fired if other not in self.withdrawn):
+            self.arrived.pop(name, None)
+            opened = [k for k in self._listening.get(name, []) if self.steps[k].opened_t is not None]
+            for key in opened:
+                record = self.steps[key]
+                if record.started_t is None and record.done_t is None and record.skipped_t is None:
+                    record.opened_t = None
+            for key in opened:
+                for inject in self._arms.get(key, []):
+                    if inject.id not in self.fired:
+                        self.armed.pop(inject.id, None)
+        self._settle(touched, t)
+
+    def _carries(self, inject_id: str, name: str) -> bool:
+        inject = self.plan.inject(inject_id)
+        return inject is not None and inject.event == name
 
     def _started(self, payload: ev.Started, event: ev.Event) -> None:
         self.started = True
@@ -414,8 +591,10 @@ class DrillState:
         self.fired[payload.inject] = FiredInject(payload.inject, payload.due if late else t,  # type: ignore[arg-type]
                                                  payload.manual, event.seq, t if late else None)
         touched: list[str] = []
+        self._service_before[payload.inject] = {s: self.services[s] for s in payload.services}
         for service, health in payload.services.items():
             touched += self._set_service(service, health, t)
+            self._service_last[service] = event.seq
         name = payload.event
         if name:
             self.arrived.setdefault(name, t)
