@@ -152,6 +152,10 @@ def actions(drill: Drill, clock: FakeClock) -> list[tuple[str, Action]]:
                                       d.draw(st.none() | st.sampled_from(list(plan.steps))), d.draw(TEXT))),
         ("answer", lambda d: drill.answer(d.draw(TEXT), d.draw(st.text(max_size=30)))),
     ]
+    notes = sorted({n.seq for n in state.notes} - state.withdrawn_notes())
+    if notes:
+        out.append(("amend", lambda d: drill.amend_note(d.draw(st.sampled_from(notes)), d.draw(TEXT), d.draw(TEXT))))
+        out.append(("unnote", lambda d: drill.withdraw_note(d.draw(st.sampled_from(notes)), d.draw(TEXT))))
     if plan.objectives:
         out.append(("rate", lambda d: drill.rate(d.draw(st.sampled_from(sorted(plan.objectives))),
                                                  d.draw(st.sampled_from(sorted(ev.RATINGS))),
@@ -191,8 +195,29 @@ def actions(drill: Drill, clock: FakeClock) -> list[tuple[str, Action]]:
         out.append(("tick", tick))
     if unfired:
         out.append(("fire", lambda d: drill.fire(d.draw(st.sampled_from(unfired)), manual=d.draw(st.booleans()))))
+    out += corrections(drill)
     if state.due(drill.now_t()):
         out.append(("fire-due", lambda d: drill.fire_due()))
+    return out
+
+
+def corrections(drill: Drill) -> list[tuple[str, Action]]:
+    """Revise a decision made, withdraw an inject fired, reopen a step done or skipped by hand."""
+    state, plan = drill.state, drill.plan
+    out: list[tuple[str, Action]] = []
+    revisable = [(k, o) for k, dec in state.decisions.items() for o in plan.steps[k].options or {} if o != dec.option]
+    if revisable:
+        def revise(d: st.DataObject) -> None:
+            key, option = d.draw(st.sampled_from(revisable))
+            drill.revise(key, option, d.draw(TEXT), d.draw(st.text(max_size=10)))
+        out.append(("revise", revise))
+    withdrawable = sorted(set(state.fired) - set(state.withdrawn))
+    if withdrawable:
+        out.append(("withdraw", lambda d: drill.withdraw(d.draw(st.sampled_from(withdrawable)), d.draw(TEXT))))
+    reopenable = [k for k, r in state.steps.items() if not (plan.steps[k].options and k in state.decisions)
+                  and (r.done_t is not None or r.skipped_by == "facilitator")]
+    if reopenable:
+        out.append(("reopen", lambda d: drill.reopen(d.draw(st.sampled_from(reopenable)), d.draw(TEXT))))
     return out
 
 
@@ -201,7 +226,8 @@ def snapshot(state: DrillState) -> dict[str, Any]:
     return {
         "statuses": state.statuses(), "steps": state.steps, "services": state.services,
         "decisions": state.decisions, "fired": state.fired, "armed": state.armed, "arrived": state.arrived,
-        "notes": state.notes, "ratings": state.ratings, "hotwash": state.hotwash,
+        "notes": state.notes, "corrections": state.corrections, "withdrawn": state.withdrawn,
+        "ratings": state.ratings, "hotwash": state.hotwash,
         "t": state.t, "running": state.running, "base_t": state.base_t, "base_wall": state.base_wall,
         "seq": state.seq, "wall": state.wall, "started": state.started, "ended": state.ended,
         "end_reason": state.end_reason, "facilitator": state.facilitator, "participants": state.participants,
