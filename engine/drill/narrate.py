@@ -89,6 +89,14 @@ def _jumped(data: dict[str, Any]) -> str:
     return f"to {format_t(to)}" if isinstance(to, (int, float)) and not isinstance(to, bool) else f"to {escape(to)}"
 
 
+def _by(data: dict[str, Any]) -> str:
+    return f" (by {_g(data, 'by')})" if data.get("by") else ""
+
+
+def _revised(data: dict[str, Any]) -> str:
+    return f"{_g(data, 'step')} now = {_g(data, 'option')}{_by(data)}: {_g(data, 'reason')}"
+
+
 _SUMMARIES = {
     ev.STARTED: _started,
     ev.ENDED: lambda d: _g(d, "reason"),
@@ -106,4 +114,9 @@ _SUMMARIES = {
     ev.CLOCK_JUMPED: _jumped,
     ev.HOTWASH_ANSWER: lambda d: f"{_g(d, 'question')} -> {_g(d, 'answer')}",
     ev.RATING: _rating,
+    ev.DECISION_REVISED: _revised,
+    ev.INJECT_WITHDRAWN: lambda d: f"{_g(d, 'inject')} withdrawn{_by(d)}: {_g(d, 'reason')}",
+    ev.STEP_REOPENED: lambda d: f"{_g(d, 'step')} reopened{_by(d)}: {_g(d, 'reason')}",
+    ev.NOTE_AMENDED: lambda d: f"note #{_g(d, 'note')} now reads{_by(d)}: {_g(d, 'text')}",
+    ev.NOTE_WITHDRAWN: lambda d: f"note #{_g(d, 'note')} withdrawn{_by(d)}: {_g(d, 'reason')}",
 }

@@ -22,6 +22,7 @@ from engine.plans import load_plan
 from engine.report import brief
 from engine.report import model as m
 from engine.report import sections as sec
+from engine.report.corrections import corrections
 from engine.report.skeleton import plan_from_log
 from engine.report.timeline import timeline
 
@@ -107,6 +108,7 @@ def assemble(plan: Plan, played: Played, notices: list[m.Notice], source: m.Sour
         improvement_plan=plan_items, decisions=made, hotwash=sec.hotwash(played),
         graphs=sec.graphs(plan, played.state, runbooks) if from_files else [],
         exercise=brief.exercise_info(plan), modules=brief.modules(plan, played),
+        corrections=corrections(plan, played),
     )
     report.brief = brief.brief(report)
     return report

@@ -296,6 +296,29 @@ class DecisionItem:
 
 
 @dataclass
+class CorrectionItem:
+    """A correction event and what it corrects. seq, t (scenario seconds), wall, by, reason: the correction's;
+    kind: `decision revised`, `inject withdrawn`, `step reopened`, `note amended` or `note withdrawn`;
+    subject: step key, inject id or `note #seq`; title: the step's title or ""; was, was_t, was_wall,
+    was_by: what the corrected event said, with its times and who (None/"" when not found); now: what
+    stands after the correction (the new option or text, `withdrawn`, `open again`)."""
+
+    seq: int
+    t: float
+    wall: str
+    kind: str
+    subject: str
+    title: str
+    was: str
+    was_t: float | None
+    was_wall: str
+    was_by: str
+    now: str
+    reason: str
+    by: str
+
+
+@dataclass
 class HotwashItem:
     seq: int
     t: float
@@ -406,6 +429,7 @@ class Report:
     exercise: ExerciseInfo | None = None
     brief: Brief | None = None
     modules: list[ModuleItem] = field(default_factory=list)
+    corrections: list[CorrectionItem] = field(default_factory=list)  # in JSON only when there is one
     report_version: int = REPORT_VERSION
 
     def step(self, key: str) -> StepMetrics | None:
@@ -413,6 +437,8 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
+        if not out["corrections"]:
+            del out["corrections"]  # reports of logs without corrections read as they always have
         # report_version first: readers check it before anything else.
         return {"report_version": out.pop("report_version"), **out}
 

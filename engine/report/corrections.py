@@ -1,0 +1,85 @@
+"""The report's corrections: each correction event beside the event it corrects, both with their times and who.
+
+A correction never rewrites what the report shows from the original event;
+this section says what was corrected, when, by whom and why.
+"""
+
+from __future__ import annotations
+
+from engine.drill import events as ev
+from engine.drill.plan import Plan
+from engine.drill.replay import Played
+from engine.report import model as m
+
+_KIND = {
+    ev.DECISION_REVISED: "decision revised",
+    ev.INJECT_WITHDRAWN: "inject withdrawn",
+    ev.STEP_REOPENED: "step reopened",
+    ev.NOTE_AMENDED: "note amended",
+    ev.NOTE_WITHDRAWN: "note withdrawn",
+}
+
+
+def _corrects(event: ev.Event, correction: ev.Event) -> bool:
+    """Whether `event` is what `correction` corrects (the latest such event before it is the one)."""
+    data, said = event.data, correction.data
+    match correction.type:
+        case ev.DECISION_REVISED:
+            return event.type in (ev.DECISION_MADE, ev.DECISION_REVISED) and data.get("step") == said.get("step")
+        case ev.INJECT_WITHDRAWN:
+            return event.type == ev.INJECT_FIRED and data.get("inject") == said.get("inject")
+        case ev.STEP_REOPENED:
+            return event.type in (ev.STEP_DONE, ev.STEP_SKIPPED) and data.get("step") == said.get("step")
+        case _:
+            return event.seq == said.get("note")
+
+
+def _original(played: Played, correction: ev.Event) -> ev.Event | None:
+    return next((e for e in reversed(played.events[:correction.seq]) if _corrects(e, correction)), None)
+
+
+def _said(event: ev.Event | None) -> str:
+    if event is None:
+        return ""
+    data = event.data
+    match event.type:
+        case ev.DECISION_MADE | ev.DECISION_REVISED:
+            return str(data.get("option", ""))
+        case ev.STEP_DONE:
+            return "done"
+        case ev.STEP_SKIPPED:
+            return f"skipped: {data.get('reason', '')}"
+        case ev.INJECT_FIRED:
+            return "fired by hand" if data.get("manual") else "fired"
+        case _:
+            return str(data.get("text", ""))
+
+
+def _now(correction: ev.Event) -> str:
+    data = correction.data
+    match correction.type:
+        case ev.DECISION_REVISED:
+            return str(data.get("option", ""))
+        case ev.NOTE_AMENDED:
+            return str(data.get("text", ""))
+        case ev.STEP_REOPENED:
+            return "open again"
+        case _:
+            return "withdrawn"
+
+
+def corrections(plan: Plan, played: Played) -> list[m.CorrectionItem]:
+    """Every correction in the log, in log order, with the original it corrects ([] when there is none)."""
+    out = []
+    for event in (e for e in played.events if e.type in _KIND):
+        original = _original(played, event)
+        subject = str(event.data.get("step") or event.data.get("inject") or f"note #{event.data.get('note')}")
+        step = plan.steps.get(subject)
+        out.append(m.CorrectionItem(
+            seq=event.seq, t=event.t, wall=event.wall, kind=_KIND[event.type], subject=subject,
+            title=step.title if step else "", was=_said(original),
+            was_t=original.t if original else None, was_wall=original.wall if original else "",
+            was_by=str(original.data.get("by") or "") if original else "", now=_now(event),
+            reason=str(event.data.get("reason") or ""), by=str(event.data.get("by") or ""),
+        ))
+    return out

@@ -1,0 +1,56 @@
+"""The report shows each correction beside the original, both with their times and who: Markdown, HTML, JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "drill"))
+
+from drillkit import minutes, start, write_plan  # noqa: E402
+from test_step_semantics import RUNBOOK, SCENARIO, decide  # noqa: E402
+
+from engine.drill import narrate  # noqa: E402
+from engine.drill.log import read_log  # noqa: E402
+from engine.report.builder import build_report  # noqa: E402
+from engine.report.render import render_html, render_json, render_markdown  # noqa: E402
+
+
+def _corrected_log(tmp_path: Path) -> str:
+    plan = write_plan(tmp_path, RUNBOOK, SCENARIO)
+    drill, clock = start(plan, tmp_path)
+    minutes(clock, 10)
+    decide(drill, "fail-over")
+    minutes(clock, 110)
+    drill.revise("rb/route", "hold", "the relay <b>is not</b> ready", "Priya")
+    drill.fire("relay-fails", manual=True)
+    minutes(clock, 1)
+    drill.withdraw("relay-fails", "fired by a stray key", "Sam")
+    drill.end("finished")
+    drill.close()
+    return drill.path
+
+
+def test_the_report_shows_the_original_decision_and_its_revision(tmp_path: Path) -> None:
+    path = _corrected_log(tmp_path)
+    report = build_report(path, scenario=str(tmp_path / "scenarios" / "sc.yaml"),
+                          runbook_dirs=[str(tmp_path / "runbooks")])
+    revised, withdrawn = report.corrections
+    assert (revised.was, revised.was_t, revised.was_by, revised.now, revised.t, revised.by) == (
+        "fail-over", 600.0, "ic", "hold", 7200.0, "Priya")
+    assert (withdrawn.kind, withdrawn.was, withdrawn.now, withdrawn.by) == (
+        "inject withdrawn", "fired by hand", "withdrawn", "Sam")
+    md = render_markdown(report)
+    assert "| decision revised | Fail over or hold? | fail-over | T+0:10" in md
+    assert "T+2:00" in md and "Priya" in md
+    html = render_html(report)
+    assert "&lt;b&gt;is not&lt;/b&gt;" in html and "<b>is not</b>" not in html
+    data = json.loads(render_json(report))
+    assert [c["kind"] for c in data["corrections"]] == ["decision revised", "inject withdrawn"]
+
+
+def test_log_show_narrates_corrections(tmp_path: Path) -> None:
+    lines = [narrate.line(e) for e in read_log(_corrected_log(tmp_path)).events]
+    assert any("decision.revised" in x and "rb/route now = hold (by Priya)" in x for x in lines)
+    assert any("relay-fails withdrawn (by Sam): fired by a stray key" in x for x in lines)
