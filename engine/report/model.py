@@ -174,7 +174,7 @@ class TimelineEntry:
     seq: int
     t: float
     wall: str
-    kind: str  # drill | inject | service | decision | step | clock
+    kind: str  # drill | inject | service | decision | step | clock | correction
     what: str  # started, ended, fired, changed, made, opened, blocked, unblocked, done, skipped, paused, ...
     subject: str  # inject id, service id, step key, or "" for the drill and the clock
     title: str  # the subject as people read it (a title where the files give one)

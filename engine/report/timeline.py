@@ -61,6 +61,11 @@ def _event_entry(plan: Plan, event: ev.Event, decided: dict) -> m.TimelineEntry 
         label = step.labels.get(data["option"], data["option"])
         suffix = " (first option, by default)" if record and record.rationale.startswith(DEFAULT_DECISION) else ""
         return entry("decision", "made", data["step"], step.title, label + suffix)
+    if event.type in _CORRECTIONS:
+        subject = str(data.get("step") or data.get("inject") or f"note #{data.get('note')}")
+        step = plan.steps.get(subject)
+        said = data.get("option") or data.get("text") or data.get("reason") or ""
+        return entry("correction", _CORRECTIONS[event.type], subject, step.title if step else "", str(said))
     if event.type == ev.CLOCK_PAUSED:
         return entry("clock", "paused", detail=str(data.get("reason") or ""))
     if event.type == ev.CLOCK_RESUMED:
@@ -70,6 +75,10 @@ def _event_entry(plan: Plan, event: ev.Event, decided: dict) -> m.TimelineEntry 
         return entry("clock", "jumped", detail=f"to {format_t(target)}, skipping {_hours(target - event.t)}",
                      value=target)
     return None
+
+
+_CORRECTIONS = {ev.DECISION_REVISED: "decision revised", ev.INJECT_WITHDRAWN: "inject withdrawn",
+                ev.STEP_REOPENED: "step reopened", ev.NOTE_AMENDED: "note amended", ev.NOTE_WITHDRAWN: "note withdrawn"}
 
 
 def _hours(seconds: float) -> str:

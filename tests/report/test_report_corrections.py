@@ -41,6 +41,9 @@ def test_the_report_shows_the_original_decision_and_its_revision(tmp_path: Path)
         "fail-over", 600.0, "ic", "hold", 7200.0, "Priya")
     assert (withdrawn.kind, withdrawn.was, withdrawn.now, withdrawn.by) == (
         "inject withdrawn", "fired by hand", "withdrawn", "Sam")
+    marked = [(e.kind, e.what, e.subject, e.detail) for e in report.timeline if e.kind == "correction"]
+    assert marked == [("correction", "decision revised", "rb/route", "hold"),
+                      ("correction", "inject withdrawn", "relay-fails", "fired by a stray key")]
     md = render_markdown(report)
     assert "| decision revised | Fail over or hold? | fail-over | T+0:10" in md
     assert "T+2:00" in md and "Priya" in md
