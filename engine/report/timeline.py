@@ -63,9 +63,9 @@ def _event_entry(plan: Plan, event: ev.Event, decided: dict) -> m.TimelineEntry 
         return entry("decision", "made", data["step"], step.title, label + suffix)
     if event.type in _CORRECTIONS:
         subject = str(data.get("step") or data.get("inject") or f"note #{data.get('note')}")
-        step = plan.steps.get(subject)
+        corrected = plan.steps.get(subject)
         said = data.get("option") or data.get("text") or data.get("reason") or ""
-        return entry("correction", _CORRECTIONS[event.type], subject, step.title if step else "", str(said))
+        return entry("correction", _CORRECTIONS[event.type], subject, corrected.title if corrected else "", str(said))
     if event.type == ev.CLOCK_PAUSED:
         return entry("clock", "paused", detail=str(data.get("reason") or ""))
     if event.type == ev.CLOCK_RESUMED:
