@@ -552,6 +552,38 @@ class HotwashAnswer(Payload):
 
 @event_type
 @dataclass(frozen=True, slots=True)
+class DiscussionSummary(Payload):
+    """discussion.summary: the gist of the discussion on one of a module's questions, as recorded.
+
+    module: the scenario module's id; question: the question's id within that
+    module; text: the summary, never blank; by: who recorded it ("" when not
+    known). data is `{"module": str, "question": str, "text": str, "by": str}`.
+    Raises DecodeError on a missing or non-text field or blank text; whether
+    the module and question exist is the fold's check (EventError).
+    """
+
+    WIRE: ClassVar[str] = "discussion.summary"
+    module: str
+    question: str
+    text: str
+    by: str = ""
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> DiscussionSummary:
+        module = _text(cls.WIRE, data, "module", "a discussion summary names its module by id")
+        question = _text(cls.WIRE, data, "question", "a discussion summary names its question by id")
+        text = _text(cls.WIRE, data, "text", "a discussion summary needs text")
+        if not text.strip():
+            raise DecodeError(cls.WIRE, "a discussion summary needs text", "text")
+        by = _optional_text(cls.WIRE, data, "by", "who recorded a discussion summary must be text")
+        return cls(module, question, text, by or "")
+
+    def encode(self) -> dict[str, Any]:
+        return {"module": self.module, "question": self.question, "text": self.text, "by": self.by}
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
 class Rating(Payload):
     """rating: an objective rated on the HSEEP scale. objective: `runbook/objective`; rating: P, S, M or U."""
 
@@ -720,4 +752,5 @@ INJECT_WITHDRAWN = InjectWithdrawn.WIRE
 STEP_REOPENED = StepReopened.WIRE
 NOTE_AMENDED = NoteAmended.WIRE
 NOTE_WITHDRAWN = NoteWithdrawn.WIRE
+DISCUSSION_SUMMARY = DiscussionSummary.WIRE
 TYPES = tuple(REGISTRY)

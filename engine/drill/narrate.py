@@ -79,6 +79,11 @@ def _note(data: dict[str, Any]) -> str:
     return f"{_g(data, 'kind')}{where}{by}: {_g(data, 'text')}"
 
 
+def _discussion(data: dict[str, Any]) -> str:
+    by = f" (by {_g(data, 'by')})" if data.get("by") else ""
+    return f"{_g(data, 'module')}/{_g(data, 'question')}{by}: {_g(data, 'text')}"
+
+
 def _rating(data: dict[str, Any]) -> str:
     out = f"{_g(data, 'objective')} {_g(data, 'rating')}"
     return out + (f": {_g(data, 'comment')}" if data.get("comment") else "")
@@ -119,4 +124,5 @@ _SUMMARIES = {
     ev.STEP_REOPENED: lambda d: f"{_g(d, 'step')} reopened{_by(d)}: {_g(d, 'reason')}",
     ev.NOTE_AMENDED: lambda d: f"note #{_g(d, 'note')} now reads{_by(d)}: {_g(d, 'text')}",
     ev.NOTE_WITHDRAWN: lambda d: f"note #{_g(d, 'note')} withdrawn{_by(d)}: {_g(d, 'reason')}",
+    ev.DISCUSSION_SUMMARY: _discussion,
 }

@@ -250,8 +250,14 @@ class Drill:
         """Record the answer to a hot-wash question (hotwash.answer)."""
         return self.record(ev.HotwashAnswer(question, answer))
 
+    def summarise(self, module: str, question: str, text: str, by: str = "") -> ev.Event:
+        """Record the gist of the discussion on a module's question (discussion.summary): module and question
+        are ids from the scenario; EventError when either is unknown or the text is blank."""
+        return self.record(ev.DiscussionSummary(module, question, text, by))
+
     def end(self, reason: str = "") -> ev.Event:
-        """End the exercise (drill.ended); notes, ratings and hot-wash answers may still follow."""
+        """End the exercise (drill.ended); notes, ratings, hot-wash answers and discussion summaries may still
+        follow."""
         return self.record(ev.Ended(reason))
 
     def close(self) -> None:

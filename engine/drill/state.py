@@ -19,7 +19,8 @@ from engine.drill.events import EventError
 from engine.drill.plan import Opener, Plan, PlanInject
 
 # the events a drill may still take once ended
-_AFTER_END = frozenset({ev.NOTE, ev.RATING, ev.HOTWASH_ANSWER, ev.NOTE_AMENDED, ev.NOTE_WITHDRAWN})
+_AFTER_END = frozenset({ev.NOTE, ev.RATING, ev.HOTWASH_ANSWER, ev.NOTE_AMENDED, ev.NOTE_WITHDRAWN,
+                        ev.DISCUSSION_SUMMARY})
 
 
 class StepStatus(enum.StrEnum):
@@ -92,6 +93,18 @@ class CorrectionRecord:
 
 
 @dataclass(frozen=True)
+class SummaryRecord:
+    """The gist of the discussion on one module question (discussion.summary), in log order."""
+
+    module: str  # the module's id
+    question: str  # the question's id within the module
+    text: str
+    by: str  # who recorded it ("" when not known)
+    t: float  # scenario seconds when it was recorded
+    seq: int
+
+
+@dataclass(frozen=True)
 class RatingRecord:
     objective: str
     rating: str
@@ -140,6 +153,7 @@ class DrillState:
         self._service_last: dict[str, int] = {}  # service -> seq of the event that last changed it
         self.ratings: dict[str, RatingRecord] = {}
         self.hotwash: list[tuple[str, str, float]] = []
+        self.summaries: list[SummaryRecord] = []  # discussion summaries, in the order recorded
         self._index()
 
     # ----- indexes built once from the plan -----
@@ -344,6 +358,8 @@ class DrillState:
             case (ev.DecisionRevised() | ev.InjectWithdrawn() | ev.StepReopened()
                   | ev.NoteAmended() | ev.NoteWithdrawn()):
                 self._check_correction(payload)
+            case ev.DiscussionSummary():
+                self._check_question(payload.module, payload.question)
             case _:  # drill.started, drill.ended, hotwash.answer: nothing in the state to check
                 pass
 
@@ -351,6 +367,13 @@ class DrillState:
         if key not in self.plan.steps:
             raise EventError(f"no step {key!r} in the drill's runbooks")
         return key
+
+    def _check_question(self, module_id: str, question_id: str) -> None:
+        module = next((m for m in self.plan.scenario.modules if m.id == module_id), None)
+        if module is None:
+            raise EventError(f"no module {module_id!r} in scenario {self.plan.scenario.scenario}")
+        if all(q.id != question_id for q in module.questions):
+            raise EventError(f"module {module_id} has no question {question_id!r}")
 
     def _check_services(self, services: dict[str, str]) -> None:
         for service in services:
@@ -454,6 +477,9 @@ class DrillState:
                 self.hotwash.append((payload.question, payload.answer, t))
             case ev.Rating():
                 self.ratings[payload.objective] = RatingRecord(payload.objective, payload.rating, payload.comment, t)
+            case ev.DiscussionSummary():
+                self.summaries.append(SummaryRecord(payload.module, payload.question, payload.text, payload.by, t,
+                                                    event.seq))
             case ev.Started():
                 self._started(payload, event)
             case (ev.DecisionRevised() | ev.InjectWithdrawn() | ev.StepReopened()

@@ -3,6 +3,8 @@ executive brief, and the exercise's modules with their questions and recorded di
 
 from __future__ import annotations
 
+from typing import Any
+
 from engine.drill.plan import Plan
 from engine.drill.replay import Played
 from engine.hseep import EXERCISE_TYPES, MISSION_AREAS, capability_named
@@ -28,16 +30,24 @@ def exercise_info(plan: Plan) -> m.ExerciseInfo | None:
 
 
 def modules(plan: Plan, played: Played) -> list[m.ModuleItem]:
-    """Each module of the scenario with when it began in this drill (its first inject fired)."""
+    """Each module of the scenario with when it began in this drill (its first inject fired), and the
+    discussion summaries recorded on each of its questions (discussion.summary events)."""
     fired = played.state.fired
     out = []
     for module in plan.scenario.modules:
         times = [fired[i].t for i in module.injects if i in fired]
         planned = module.at[1] if module.at and module.after is None and module.at[0] == "absolute" else None
-        questions = [m.QuestionItem(q.id, q.ask, list(q.to), list(q.objectives)) for q in module.questions]
+        questions = [m.QuestionItem(q.id, q.ask, list(q.to), list(q.objectives), _said(played, module.id, q.id))
+                     for q in module.questions]
         out.append(m.ModuleItem(module.id, module.title, planned, min(times) if times else None,
                                 list(module.injects), len(times), questions))
     return out
+
+
+def _said(played: Played, module_id: str, question_id: str) -> list[dict[str, Any]]:
+    """The discussion summaries recorded on one question, in log order: {"t": scenario seconds, "text", "by"}."""
+    return [{"t": s.t, "text": s.text, "by": s.by} for s in played.state.summaries
+            if s.module == module_id and s.question == question_id]
 
 
 def brief(report: m.Report) -> m.Brief:
