@@ -1,24 +1,33 @@
 """The current module for the facilitator: its situation, and each question with prompts and expected points.
 
-Read-only: Esc or q closes it. Everything shown is scenario text, drawn as
+Below the text, the questions as a list: choose one (↑↓) and press Enter to
+record the gist of its discussion (a discussion.summary event, through the
+summary form); the summaries already recorded show under each question.
+Esc or q closes it. Everything shown is scenario or typed text, drawn as
 literal text (no markup), like every other user text in the console.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
 
+from engine.drill.state import SummaryRecord
 from engine.model import Module
 from engine.tui import display
+from engine.tui.key_guard import KeyGuard
 
 
-def module_text(module: Module) -> Content:
-    """The module as the facilitator reads it out and steers the discussion."""
+def module_text(module: Module, said: Sequence[SummaryRecord] = ()) -> Content:
+    """The module as the facilitator reads it out and steers the discussion, with the summaries `said` so far."""
     parts: list[Content | str] = []
     if module.situation:
         parts += [Content.styled("Situation", "bold"), "\n", display.content(module.situation), "\n\n"]
@@ -30,6 +39,10 @@ def module_text(module: Module) -> Content:
             parts += [display.content(f"   prompt: {prompt}", one_line=True), "\n"]
         for point in question.expect:
             parts += [display.content(f"   look for: {point}", "italic", one_line=True), "\n"]
+        for record in said:
+            if record.module == module.id and record.question == question.id:
+                who = f" ({record.by})" if record.by else ""
+                parts += [display.content(f"   summary{who}: {record.text}", "green", one_line=True), "\n"]
         parts.append("\n")
     if not module.questions:
         parts.append(Content("This module has no discussion questions."))
@@ -42,6 +55,12 @@ class ModuleQuestionsScreen(ModalScreen[None]):
     def __init__(self, module: Module, position: str) -> None:
         super().__init__()
         self.module, self.position = module, position
+        self.guard: KeyGuard | None = None  # set when the summary form closes: keys typed for it are dropped
+        self._covered = False
+
+    def said(self) -> list[SummaryRecord]:
+        drill = getattr(self.app, "drill", None)
+        return list(drill.state.summaries) if drill is not None else []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide-dialog"):
@@ -49,5 +68,53 @@ class ModuleQuestionsScreen(ModalScreen[None]):
                                           display.content(self.module.title, "bold", one_line=True)),
                          classes="dialog-title")
             with VerticalScroll():
-                yield Static(module_text(self.module), markup=False)
-            yield Static(Content.styled("Esc: close", "dim"))
+                yield Static(module_text(self.module, self.said()), markup=False, id="module-text")
+            if self.module.questions:
+                yield OptionList(*self._options(), id="questions")
+                yield Static(Content.styled("↑↓: choose a question · Enter: record a summary of its discussion · "
+                                            "Esc: close", "dim"))
+            else:
+                yield Static(Content.styled("Esc: close", "dim"))
+
+    def _options(self) -> list[Option]:
+        said = self.said()
+        out = []
+        for number, question in enumerate(self.module.questions, 1):
+            count = sum(1 for s in said if s.module == self.module.id and s.question == question.id)
+            mark = f"  [{count} recorded]" if count else ""
+            out.append(Option(display.content(f"{number}. {question.ask}{mark}", one_line=True), id=question.id))
+        return out
+
+    def on_mount(self) -> None:
+        if self.module.questions:
+            questions = self.query_one("#questions", OptionList)
+            questions.highlighted = 0
+            questions.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        from engine.tui.screens.discussion import DiscussionSummaryScreen
+
+        event.stop()
+        index = event.option_index
+        self.app.push_screen(DiscussionSummaryScreen(self.module, self.module.questions[index], index + 1))
+
+    def on_screen_suspend(self) -> None:
+        self._covered = True
+
+    def on_screen_resume(self) -> None:
+        if not self._covered:
+            return
+        self._covered = False
+        self.guard = KeyGuard.of(self.app)  # the summary form has just closed over this screen
+        self.query_one("#module-text", Static).update(module_text(self.module, self.said()))
+        questions = self.query_one("#questions", OptionList)
+        highlighted = questions.highlighted
+        questions.clear_options()
+        questions.add_options(self._options())
+        questions.highlighted = highlighted
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed as the summary form closed are dropped (they were meant for the form)."""
+        if self.guard is not None and self.guard.holding():
+            event.stop()
+            event.prevent_default()
