@@ -90,3 +90,44 @@ async def _no_modules(plan: Plan, clock: FakeClock, log: Path) -> None:
 def test_a_scenario_without_modules_has_no_module_bar(clock: FakeClock, tmp_path: Path) -> None:
     plan = load_plan(str(ROOT / "scenarios" / "m365-network-provider-2026-01-21.yaml"))
     asyncio.run(_no_modules(plan, clock, tmp_path / "n.jsonl"))
+
+
+async def _summarise(plan: Plan, clock: FakeClock, log: Path) -> None:
+    from textual.widgets import Static
+
+    from engine.drill.log import read_log
+    from engine.tui.screens.discussion import DiscussionSummaryScreen
+
+    app, drill = _app(plan, clock, log)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await _close_injects(pilot)
+        await pilot.press("M")
+        await settle(pilot)
+        assert isinstance(app.screen, ModuleQuestionsScreen)
+        await pilot.press("down", "enter")  # the second question of module 1
+        await settle(pilot)
+        assert isinstance(app.screen, DiscussionSummaryScreen)
+        assert "who can still administer the tenant" in screen_text(app)
+        await pilot.press("enter")  # an empty summary is not recorded: Enter only moves on, ctrl+s says why
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscussionSummaryScreen) and "needs text" in screen_text(app)
+        assert drill.state.summaries == []  # and the focus is back on the summary
+        await pilot.press(*"Two break-glass accounts")
+        await pilot.press("enter")  # moves to "by" (the facilitator's name to start with)
+        await pilot.press("ctrl+u", *"Rosa")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ModuleQuestionsScreen)  # back on the questions, the summary under its one
+        assert "[1 recorded]" in screen_text(app)
+        shown = str(app.screen.query_one("#module-text", Static).render())  # below the fold of its scroll
+        assert "summary (Rosa): Two break-glass accounts" in shown
+    drill.close()
+    summaries = [e for e in read_log(str(log)).events if e.type == "discussion.summary"]
+    assert [e.data for e in summaries] == [{"module": "mail-stops", "question": "who-can-administer",
+                                            "text": "Two break-glass accounts", "by": "Rosa"}]
+
+
+def test_the_console_records_a_discussion_summary(shipped_plan: Plan, clock: FakeClock, tmp_path: Path) -> None:
+    asyncio.run(_summarise(shipped_plan, clock, tmp_path / "s.jsonl"))
