@@ -70,4 +70,4 @@ def test_a_bad_shape_is_a_decode_error(data: dict[str, object], field: str) -> N
 def test_the_payload_round_trips() -> None:
     payload = ev.DiscussionSummary("m", "q", "<b>said</b>\x1b[2J", "")
     assert ev.decode(payload.WIRE, payload.encode()) == payload
-    assert ev.decode(payload.WIRE, {"module": "m", "question": "q", "text": "t"}).by == ""
+    assert ev.decode(payload.WIRE, {"module": "m", "question": "q", "text": "t"}) == ev.DiscussionSummary("m", "q", "t")
