@@ -48,6 +48,12 @@ SCREENS = {
     "inject_reread": _keys("3", "enter"),
     "note_last_field": _keys("n", "i", *"Relay", "enter", "enter", "enter", "enter", "enter"),
     "refusal": _keys("x", step=f"{MAIL}/fail-back"),
+    "revise": _keys("D", step=f"{MAIL}/failover-decision"),
+    "revise_confirm": _keys("D", "1", *"Six more hours", "ctrl+s", step=f"{MAIL}/failover-decision"),
+    "reopen": _keys("o", step=f"{MAIL}/size-impact"),
+    "note_correction": _keys("N", "enter", "a"),
+    "withdraw": _keys("3", "down", "w"),
+    "withdraw_confirm": _keys("3", "down", "w", "enter", *"Stray key", "ctrl+s"),
 }
 
 

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, OptionList
 from engine.drill import modules
 from engine.drill.plan import Plan, PlanStep
 from engine.drill.state import StepStatus
+from engine.tui import correction_actions as fix
 from engine.tui import display
 from engine.tui.actions import ACTIONS, ALWAYS, CONSOLE_KEYS
 from engine.tui.applies import why_not
@@ -195,6 +196,8 @@ class ConsoleScreen(Screen[None]):
         """Why an action does not apply right now (None: it does)."""
         if action in MODULE_ACTIONS:
             return module_refusal(self.drill.state, self.drill.now_t(), action)
+        if action in fix.CORRECTION_ACTIONS:
+            return fix.refusal(self.drill.state, self.step(), action)
         return why_not(self.drill.state, self.step(), action)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -284,6 +287,23 @@ class ConsoleScreen(Screen[None]):
         from engine.tui.screens.note import NoteScreen
 
         self.app.push_screen(NoteScreen(self.step()))
+
+    def action_revise_decision(self) -> None:
+        if not self._refused("revise_decision"):
+            fix.revise(self)
+
+    def action_reopen_step(self) -> None:
+        if not self._refused("reopen_step"):
+            fix.reopen(self)
+
+    def action_correct_note(self) -> None:
+        if not self._refused("correct_note"):
+            fix.correct_note(self)
+
+    def action_withdraw_inject(self) -> None:
+        """w: withdraw the inject highlighted on the Injects pane (when it shows), else the newest."""
+        if not self._refused("withdraw_inject"):
+            fix.withdraw_inject(self, self.query_one(InjectTimeline).chosen() if self.pane_shown("injects") else None)
 
     def action_fire_next(self) -> None:
         if self._refused("fire_next"):

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 
-from engine.drill.state import DrillState
+from engine.drill.state import CorrectionRecord, DrillState
 from engine.tui import display
 from engine.tui.widgets.pane_text import PaneText
 
@@ -41,7 +41,25 @@ def feed_lines(state: DrillState) -> list[tuple[tuple[float, int], Content]]:
                 (display.clock(record.skipped_t), "dim"), " ", ("SKIPPED ", "bold"),
                 display.literal(key.partition("/")[2]),
                 ": ", display.literal(record.skip_reason or ""))))
+    out += [((fix.t, fix.seq), _correction(state, fix)) for fix in state.corrections]
     return out
+
+
+FIX_MARK = {"decision.revised": "REVISED", "inject.withdrawn": "WITHDRAWN", "step.reopened": "REOPENED",
+            "note.amended": "AMENDED", "note.withdrawn": "WITHDRAWN"}
+
+
+def _correction(state: DrillState, fix: CorrectionRecord) -> Content:
+    """`T+2:00:00 REVISED failover-decision: hold → fail-over by Dana: relay needed` (the original stays)."""
+    subject = fix.subject.partition("/")[2] or fix.subject
+    if fix.kind.startswith("note."):
+        subject = f"note of {display.clock(next((n.t for n in state.notes if str(n.seq) == fix.subject), 0))}"
+    what = {"decision.revised": f": {fix.old} → {fix.new}", "step.reopened": f" (was {fix.old})",
+            "note.amended": f": now “{fix.new}”"}.get(fix.kind, "")
+    by = f" by {fix.by}" if fix.by else ""
+    why = f": {fix.reason}" if fix.reason else ""
+    return Content.assemble((display.clock(fix.t), "dim"), " ", (FIX_MARK.get(fix.kind, fix.kind), "bold"), " ",
+                            display.literal(f"{subject}{what}{by}{why}"))
 
 
 class DrillFeed(VerticalScroll, can_focus=False):

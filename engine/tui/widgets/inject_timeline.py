@@ -46,6 +46,8 @@ def fired_label(state: DrillState, item: FiredInject) -> Content:
     """`✓ T+0:12:05 gateway-backlog (by hand) → messaging-lead (Priya)`."""
     inject = state.plan.inject(item.id)
     how = " (by hand)" if item.manual else " (late: jumped past)" if item.late_t is not None else ""
+    if item.id in state.withdrawn:
+        how += f" (withdrawn at {display.clock(state.withdrawn[item.id].t)})"
     return Content.assemble("✓ ", display.clock(item.t), " ", (display.literal(item.id), "bold"), how,
                             (display.literal(target_line(state, inject) if inject else ""), "dim"))
 
@@ -77,7 +79,8 @@ class InjectTimeline(OptionList):
         """Redraw from the state: the text parts every call, the fired list when something fired."""
         before, after = self._before(state, now_t), self._after(state, now_t)
         fired = sorted(state.fired.values(), key=lambda f: f.seq, reverse=True)
-        signature = tuple((f.id, f.t, f.manual) for f in fired) + (tuple(state.participants.items()),)
+        signature = tuple((f.id, f.t, f.manual, f.id in state.withdrawn) for f in fired) + (
+            tuple(state.participants.items()),)
         texts = (str(before), str(after))
         if signature == self._fired and self.option_count:
             if texts != self._texts:

@@ -125,6 +125,8 @@ class StepDetail(OptionList):
             over = " — over target" if step.target and taken > step.target else ""
             timing = f"{display.span(taken)} spent, {timing}{over}"
         lines.append(Content.assemble("Owner: ", display.literal(who), "  ·  ", timing))
+        if record.off_branch:
+            lines.append(Content.assemble(("Off the branch: ", "bold"), display.literal(record.off_branch)))
         if status is StepStatus.SKIPPED and record.skip_reason:
             lines.append(Content.assemble(("Skipped: ", "bold"), display.literal(record.skip_reason)))
         if status is StepStatus.DORMANT:
@@ -181,6 +183,9 @@ class StepDetail(OptionList):
                                           f" at {display.clock(chosen.t)}{by}"))
             if chosen.rationale:
                 lines.append(Content.assemble(("Why: ", "bold"), display.literal(chosen.rationale)))
+            for fix in (c for c in state.corrections if c.kind == "decision.revised" and c.subject == step.key):
+                lines.append(Content.assemble(("Revised: ", "bold"), display.literal(f"`{fix.old}` → `{fix.new}`"),
+                                              f" at {display.clock(fix.t)}", (" (both stay in the log)", "dim")))
         return lines
 
     def _runbook(self, state: DrillState, runbook_id: str | None) -> list[Content]:
