@@ -55,6 +55,13 @@ def _said(event: ev.Event | None) -> str:
             return str(data.get("text", ""))
 
 
+def _why(event: ev.Event | None) -> str:
+    """Why the corrected decision was taken: its rationale, or the reason of the revision it was."""
+    if event is None or event.type not in (ev.DECISION_MADE, ev.DECISION_REVISED):
+        return ""
+    return str(event.data.get("rationale") or event.data.get("reason") or "")
+
+
 def _now(correction: ev.Event) -> str:
     data = correction.data
     match correction.type:
@@ -80,6 +87,6 @@ def corrections(plan: Plan, played: Played) -> list[m.CorrectionItem]:
             title=step.title if step else "", was=_said(original),
             was_t=original.t if original else None, was_wall=original.wall if original else "",
             was_by=str(original.data.get("by") or "") if original else "", now=_now(event),
-            reason=str(event.data.get("reason") or ""), by=str(event.data.get("by") or ""),
+            reason=str(event.data.get("reason") or ""), by=str(event.data.get("by") or ""), was_why=_why(original),
         ))
     return out

@@ -301,7 +301,8 @@ class CorrectionItem:
     kind: `decision revised`, `inject withdrawn`, `step reopened`, `note amended` or `note withdrawn`;
     subject: step key, inject id or `note #seq`; title: the step's title or ""; was, was_t, was_wall,
     was_by: what the corrected event said, with its times and who (None/"" when not found); now: what
-    stands after the correction (the new option or text, `withdrawn`, `open again`)."""
+    stands after the correction (the new option or text, `withdrawn`, `open again`); was_why: the corrected
+    decision's rationale or earlier revision's reason ("" when none or not a decision)."""
 
     seq: int
     t: float
@@ -316,6 +317,7 @@ class CorrectionItem:
     now: str
     reason: str
     by: str
+    was_why: str = ""
 
 
 @dataclass

@@ -77,7 +77,7 @@ def effect_lines(effects: Effects, *, revision: bool = False) -> list[str]:
         lines.append(f"Service {service} stays {health} (a later change stands, or it was already so).")
     if effects.closed:
         what = "not started on the old branch, are skipped as a branch not taken" if revision else \
-            "go back to dormant: nothing has started them"
+            "that go back to dormant (none had started)"
         lines.append(f"Steps {what}: {_ids(effects.closed)}.")
     if effects.stays:
         lines.append(f"Steps already started or done on the old branch stay as they are, marked as off the "

@@ -45,7 +45,8 @@ def test_the_report_shows_the_original_decision_and_its_revision(tmp_path: Path)
     assert marked == [("correction", "decision revised", "rb/route", "hold"),
                       ("correction", "inject withdrawn", "relay-fails", "fired by a stray key")]
     md = render_markdown(report)
-    assert "| decision revised | Fail over or hold? | fail-over | T+0:10" in md
+    assert revised.was_why == "test" and withdrawn.was_why == ""  # the original decision's rationale
+    assert "| decision revised | Fail over or hold? | fail-over (why: test) | T+0:10" in md
     assert "T+2:00" in md and "Priya" in md
     html = render_html(report)
     assert "&lt;b&gt;is not&lt;/b&gt;" in html and "<b>is not</b>" not in html
@@ -57,3 +58,22 @@ def test_log_show_narrates_corrections(tmp_path: Path) -> None:
     lines = [narrate.line(e) for e in read_log(_corrected_log(tmp_path)).events]
     assert any("decision.revised" in x and "rb/route now = hold (by Priya)" in x for x in lines)
     assert any("relay-fails withdrawn (by Sam): fired by a stray key" in x for x in lines)
+
+
+def test_a_second_revision_shows_the_reason_of_the_first(tmp_path: Path) -> None:
+    plan = write_plan(tmp_path, RUNBOOK, SCENARIO)
+    drill, clock = start(plan, tmp_path)
+    decide(drill, "fail-over")
+    minutes(clock, 60)
+    drill.revise("rb/route", "hold", "relay not ready", "Priya")
+    minutes(clock, 60)
+    drill.revise("rb/route", "fail-over", "relay ready now", "Dana")
+    drill.end("finished")
+    drill.close()
+    report = build_report(drill.path, scenario=str(tmp_path / "scenarios" / "sc.yaml"),
+                          runbook_dirs=[str(tmp_path / "runbooks")])
+    first, second = report.corrections
+    assert (first.was, first.was_why, first.now, first.reason) == ("fail-over", "test", "hold", "relay not ready")
+    assert (second.was, second.was_why, second.was_t, second.now) == ("hold", "relay not ready", 3600.0, "fail-over")
+    assert "hold (why: relay not ready)" in render_html(report)
+    assert [c["was_why"] for c in json.loads(render_json(report))["corrections"]] == ["test", "relay not ready"]

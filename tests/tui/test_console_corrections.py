@@ -22,6 +22,7 @@ from engine.tui.screens.note_correction import NoteCorrectionScreen
 from engine.tui.screens.reopen import ReopenScreen
 from engine.tui.screens.revise import ReviseScreen
 from engine.tui.screens.withdraw import WithdrawScreen
+from engine.tui.widgets.step_detail import StepDetail
 
 DECISION = f"{MAIL}/failover-decision"
 
@@ -77,6 +78,14 @@ async def _revise(plan: Plan, clock: FakeClock, log: Path) -> None:
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, ConsoleScreen)
+        detail = app.screen.query_one(StepDetail)  # the step pane (below the fold at 80x24)
+        shown = "\n".join(str(detail.get_option_at_index(i).prompt) for i in range(detail.option_count))
+        assert "Revised: `hold` → `fail-over` at T+0:43:05" in shown
+        await pilot.press("4")
+        await settle(pilot)
+        feed = screen_text(app)
+        assert "REVISED failover-decision: hold → fail-over by Dana: Provider says" in feed
+        assert "DECIDED failover-decision → fail-over" not in feed  # the revision is not shown as a decision
     events = _new_events(log, before)
     assert [e.type for e in events] == [ev.DECISION_REVISED]
     assert events[0].data == {"step": DECISION, "option": "fail-over", "reason": "Provider says six more hours",

@@ -36,7 +36,7 @@ class WithdrawScreen(FormScreen[None]):
                  if f.id not in state.withdrawn]
         ids = [f.id for f in fired]
         self.chosen = self.first if self.first in ids else (ids[0] if ids else None)
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog fire-dialog"):
             yield Static(Content.styled("Withdraw an inject fired by mistake", "bold"), classes="dialog-title")
             yield OptionList(*(Option(self._prompt(f.id), id=f.id) for f in fired), id="fired")
             yield field("Reason", Input(placeholder="required, e.g. fired by a stray key", id="reason", compact=True))

@@ -16,7 +16,10 @@ NOTE_MARK = {"observation": "OBSERVED", "strength": "STRENGTH", "improvement": "
 def feed_lines(state: DrillState) -> list[tuple[tuple[float, int], Content]]:
     """((t, seq), line) for each decision, note and skip the facilitator made."""
     out: list[tuple[tuple[float, int], Content]] = []
+    revisions = {fix.seq for fix in state.corrections}
     for decision in state.decisions.values():
+        if decision.seq in revisions:  # a revised decision: its REVISED line says both options
+            continue
         step = state.plan.steps[decision.step]
         by = f" by {display.literal(decision.by)}" if decision.by else ""
         why = f": {display.literal(decision.rationale)}" if decision.rationale else ""

@@ -114,8 +114,9 @@ class InjectTimeline(OptionList):
             inject = state.plan.inject(latest.id)
             if lines:
                 lines.append(Content(""))
+            gone = " (withdrawn)" if latest.id in state.withdrawn else ""
             lines.append(Content.assemble(("Latest ", "bold"), display.clock(latest.t), " ",
-                                          (display.literal(latest.id), "bold"),
+                                          (display.literal(latest.id), "bold"), gone,
                                           display.literal(target_line(state, inject) if inject else "")))
             if inject and inject.say:
                 lines.append(display.content(inject.say.strip(), "italic"))
