@@ -81,9 +81,9 @@ def footprint(plan: Plan, decision: str, links: Links | None = None) -> tuple[se
             if inject_id in injects:
                 continue
             injects.add(inject_id)
-            inject = plan.inject(inject_id)
-            if inject is not None:
-                todo.extend(links.for_inject(inject))
+            armed = plan.inject(inject_id)
+            if armed is not None:
+                todo.extend(links.for_inject(armed))
     return steps, injects
 
 
