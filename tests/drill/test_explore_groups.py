@@ -2,7 +2,7 @@
 
 Hypothesis draws small drills of a few blocks, each a decision with its own
 branches, tied together now and then (a join needing steps of two blocks, a
-branch needing another block's step, a contingency inject one option arms
+branch needing another block's step, a contingency inject an option or a step done arms
 that takes down a service or brings an event another block's step waits
 for, a decision inside a branch), with services that go down and come
 back, event branches, fallbacks, and now and then a step so long that paths
@@ -95,7 +95,9 @@ def drill(draw: st.DrawFn) -> tuple[str, str]:
         b = draw(st.integers(0, blocks - 1))
         what = draw(st.sampled_from(["services: {db: down}", "services: {net: down}", "event: alarm",
                                      "services: {net: up}"]))
-        injects.append(f"  - id: c{k}\n    after: {{decision: d{b}, option: o1}}\n"
+        after = draw(st.sampled_from([f"{{decision: d{b}, option: o1}}",
+                                      f"{{step: {draw(st.sampled_from(branch[b]))}}}"]))
+        injects.append(f"  - id: c{k}\n    after: {after}\n"
                        f"    at: +{draw(st.integers(0, 90))}m\n    {what}")
     scenario = "\n".join(["scenario: sc", "title: Drawn", "runbooks: [rb]", "duration: 3h",
                           "injects:" if injects else "injects: []", *injects, ""])
