@@ -31,7 +31,11 @@ examples:
 
 Each path is the drill played in virtual time: injects fire when due, ready
 steps start and finish after their target (ten minutes without one), and at
-each decision every option is tried in turn.
+each decision every option is tried in turn. Decisions whose branches cannot
+influence each other (no shared step, join, service or event, through their
+branches and contingency injects) are played group by group with the other
+decisions at their first option; the summary says which paths the played
+ones stand for, and findings count every combination.
 
 exit codes:
   0  clean
@@ -45,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = subparsers.add_parser(
         "explore",
         help="play every path of decisions against a scenario and report paths that cannot finish",
-        description="Play the scenario's drill once for every combination of decision options and report, "
+        description="Play the scenario's drill for every combination of decision options and report, "
         "as findings, each path that deadlocks, leaves a step blocked for good, or runs a day past "
         "the scenario's duration.",
         epilog=_EPILOG,
@@ -56,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                         help="a folder of runbooks (repeatable; default: runbooks/ beside the scenario's "
                         "folder, or ./runbooks)")
     parser.add_argument("--limit", metavar="N", type=_positive, default=None,
-                        help="explore at most N paths (default: 512)")
+                        help="play at most N paths (default: 512); then one more for each option no path took")
     parser.add_argument("--format", choices=["text", "json", "github", "sarif", "junit"],
                         help="output format (default: text; github when GITHUB_ACTIONS=true)")
     parser.add_argument("-o", "--output", metavar="FILE",
