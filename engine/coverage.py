@@ -306,6 +306,7 @@ def cover_scenario(plan: Plan, items: list[Item], abbrev: str, limit: int,
     cells.update(static_cells(plan, mine, reach))
     exploration = explore(plan, limit)
     reached: set[str] = set()
+    exploration.on_restart.append(reached.clear)
     for n, end in enumerate(exploration, start=1):
         reached |= explored_keys(plan, mine, reach, end.statuses, end.choices)
         if progress is not None and n % PROGRESS_EVERY == 0:

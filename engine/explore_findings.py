@@ -4,10 +4,20 @@ A problem that shows on many paths is reported once, at the step it is
 about, naming the first path (in the order explored) that shows it and how
 many more do. Findings are placed at the step's key in its runbook file, as
 validate places its own.
+
+After a complete grouped search (engine.drill.explore) the counts are of
+every path of decisions, not of the paths played: a problem at a step of
+group G's footprint shows on a combination exactly when it shows on the
+path that varies G alone, so it shows on (G's paths that show it) x (every
+other group's paths) of them; a problem at a step of no footprint shows on
+every path or on none. The first path in the search's order that shows it
+is always one of those played (the others' first options come first), so
+the message is the one the full cross product would give.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -56,7 +66,8 @@ class _Seen:
     step: str
     first: PathEnd
     detail: str
-    paths: int = 1
+    paths: int = 1  # played paths that show it
+    own: int = 0  # of those, the paths of the group its step belongs to (grouped search)
     extra: list[str] = field(default_factory=list)
 
 
@@ -65,13 +76,16 @@ def findings(exploration: Exploration, ends: Iterable[PathEnd], locator: StepLoc
     plan = exploration.plan
     names = _Names(plan)
     seen: dict[tuple[str, str], _Seen] = {}
+    exploration.on_restart.append(seen.clear)
 
     def add(rule: Rule, step: str, end: PathEnd, detail: str) -> None:
         item = seen.get((rule.id, step))
         if item is None:
-            seen[(rule.id, step)] = _Seen(rule, step, end, detail)
-        else:
-            item.paths += 1
+            item = seen[(rule.id, step)] = _Seen(rule, step, end, detail, paths=0)
+        item.paths += 1
+        groups = exploration.groups
+        if groups is not None and end.group in (None, groups.step_group.get(step)):
+            item.own += 1
 
     for end in ends:
         if end.cut_off:
@@ -90,11 +104,23 @@ def findings(exploration: Exploration, ends: Iterable[PathEnd], locator: StepLoc
     order = {key: i for i, key in enumerate(plan.steps)}
     for item in sorted(seen.values(), key=lambda s: (order[s.step], s.rule.id)):
         path, line, column = locator.where(item.step)
-        every = item.paths == exploration.paths and not exploration.truncated
-        where = "every path" if every else _path(item.first, names, item.paths)
+        count, total = _count(exploration, item)
+        every = count == total and not exploration.truncated
+        where = "every path" if every else _path(item.first, names, count)
         out.append(Finding(path, line, column, item.rule.id, item.rule.severity, f"on {where}, {item.detail}",
                            hint=_HINTS[item.rule.id]))
     return out
+
+
+def _count(exploration: Exploration, item: _Seen) -> tuple[int, int]:
+    """(paths that show it, paths in all): of every path of decisions after a complete grouped search,
+    else of the paths played."""
+    groups = exploration.groups
+    if groups is None or exploration.truncated:
+        return item.paths, exploration.paths
+    sizes = exploration.group_paths
+    owner = groups.step_group.get(item.step)  # None: a step that ends the same on every path
+    return item.own * math.prod(n for g, n in enumerate(sizes) if g != owner), math.prod(sizes)
 
 
 _HINTS = {

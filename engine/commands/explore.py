@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +17,8 @@ from engine.commands import fail as _fail
 
 if TYPE_CHECKING:
     from engine.config import Config
-    from engine.drill.explore import Exploration, PathEnd
+    from engine.drill.explore import Exploration
+    from engine.drill.tally import PathTally
     from engine.explore_findings import StepLocator
     from engine.findings import Finding
 
@@ -31,7 +31,11 @@ examples:
 
 Each path is the drill played in virtual time: injects fire when due, ready
 steps start and finish after their target (ten minutes without one), and at
-each decision every option is tried in turn.
+each decision every option is tried in turn. Decisions whose branches cannot
+influence each other (no shared step, join, service or event, through their
+branches and contingency injects) are played group by group with the other
+decisions at their first option; the summary says which paths the played
+ones stand for, and findings count every combination.
 
 exit codes:
   0  clean
@@ -45,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = subparsers.add_parser(
         "explore",
         help="play every path of decisions against a scenario and report paths that cannot finish",
-        description="Play the scenario's drill once for every combination of decision options and report, "
+        description="Play the scenario's drill for every combination of decision options and report, "
         "as findings, each path that deadlocks, leaves a step blocked for good, or runs a day past "
         "the scenario's duration.",
         epilog=_EPILOG,
@@ -56,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                         help="a folder of runbooks (repeatable; default: runbooks/ beside the scenario's "
                         "folder, or ./runbooks)")
     parser.add_argument("--limit", metavar="N", type=_positive, default=None,
-                        help="explore at most N paths (default: 512)")
+                        help="play at most N paths (default: 512); then one more for each option no path took")
     parser.add_argument("--format", choices=["text", "json", "github", "sarif", "junit"],
                         help="output format (default: text; github when GITHUB_ACTIONS=true)")
     parser.add_argument("-o", "--output", metavar="FILE",
@@ -86,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.config import ConfigError, find_config, load_config
     from engine.drill.explore import PATH_LIMIT, explore
     from engine.drill.plan import PlanError
+    from engine.drill.tally import PathTally
     from engine.explore_findings import StepLocator, findings
     from engine.findings import Severity
     from engine.formats import RenderContext, render
@@ -128,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"{exc}; nothing explored", EXIT_UNREADABLE)
 
     exploration = explore(plan, args.limit or PATH_LIMIT)
-    tally = Tally()  # the summary's counts, taken as the paths go by: no path is kept for it
+    tally = PathTally(exploration)  # the summary's counts, taken as the paths go by: no path is kept for it
     locator = StepLocator(plan)
     raw = findings(exploration, tally.count(exploration), locator)
     if exploration.truncated:
@@ -153,35 +158,17 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(f.severity in worst for f in found) else EXIT_OK
 
 
-class Tally:
-    """What the summary says of the explored paths, counted as they go by."""
-
-    def __init__(self) -> None:
-        self.finish = self.stuck = self.cut = 0
-        self.states: set[int] = set()  # hashes of distinct end states
-        self.longest: float | None = None
-
-    def count(self, ends: Iterable[PathEnd]) -> Iterator[PathEnd]:
-        for end in ends:
-            self.finish += end.finished
-            self.stuck += end.stuck
-            self.cut += end.cut_off
-            self.states.add(hash(end.signature()))
-            if end.finished and (self.longest is None or end.t > self.longest):
-                self.longest = end.t
-            yield end
-
-
-def summary_lines(exploration: Exploration, tally: Tally) -> list[str]:
-    """What was explored, exactly: how many paths, what the limit left out, how many finish, how many end states."""
+def summary_lines(exploration: Exploration, tally: PathTally) -> list[str]:
+    """What was explored, exactly: how many paths, what they stand for or what the limit left out, how many
+    finish, how many end states."""
     from engine.drill.clock import format_t
 
+    totals = tally.totals()
     lines = [explored_line(exploration)]
-    detail = f"{tally.finish} finish, {tally.stuck} cannot finish, {tally.cut} still running a day late; "
-    states = len(tally.states)
-    detail += f"{states} distinct end state{'s' if states != 1 else ''}"
-    if tally.longest is not None:
-        detail += f"; the longest finishing path ends at {format_t(tally.longest)}"
+    detail = f"{totals.finish} finish, {totals.stuck} cannot finish, {totals.cut} still running a day late; "
+    detail += f"{totals.states} distinct end state{'s' if totals.states != 1 else ''}"
+    if totals.longest is not None:
+        detail += f"; the longest finishing path ends at {format_t(totals.longest)}"
     lines.append(detail)
     if exploration.truncated:
         lines.append(unplayed_line(exploration))
@@ -192,6 +179,8 @@ def explored_line(exploration: Exploration) -> str:
     """`explored 7 paths, every path of decisions`, or what the limit left out, in numbers."""
     n = exploration.paths
     if not exploration.truncated:
+        if exploration.groups is not None:
+            return grouped_line(exploration)
         return f"explored {n} path{'s' if n != 1 else ''}, every path of decisions"
     left = exploration.unexplored
     at = ", ".join(f"`{d.split('/')[-1]}` ({c})" for d, c in sorted(exploration.left_at.items()))
@@ -200,6 +189,23 @@ def explored_line(exploration: Exploration) -> str:
     if exploration.covering:
         text += f", then played {exploration.covering} more so that each option met was played"
     return text + "; raise --limit to explore them all"
+
+
+def grouped_line(exploration: Exploration) -> str:
+    """`explored 21 paths standing for all 1048576 paths of decisions: 20 groups ... (2^20)`."""
+    sizes = exploration.group_paths
+    groups = len(sizes)
+    return (f"explored {exploration.paths} paths standing for all {exploration.total} paths of decisions: "
+            f"{groups} groups of decisions that cannot influence each other ({_product(sizes)} paths), "
+            "each group's paths played with every other decision at its first option")
+
+
+def _product(sizes: list[int]) -> str:
+    """`8 x 2^3`: each group's paths, equal ones as a power, largest first."""
+    counts: dict[int, int] = {}
+    for size in sorted(sizes, reverse=True):
+        counts[size] = counts.get(size, 0) + 1
+    return " x ".join(str(size) if times == 1 else f"{size}^{times}" for size, times in counts.items())
 
 
 def unplayed_line(exploration: Exploration) -> str:

@@ -18,6 +18,17 @@ options it takes. At each moment of scenario time it, in this order:
    first, options in the order written;
 4. starts every step that is ready.
 
+Decisions that cannot influence each other (engine.drill.independence) are
+not multiplied out: the search forks at a decision only while the path has
+left the first option of no other group, so it plays, for each group, every
+combination of that group's options with every other decision at its first
+option. Those paths stand for every path of decisions: each step ends on a
+combination as it ends on the path that varies only its own group (see
+engine.explore_findings and engine.drill.tally, which count them so). A
+path cut off at the horizon ties every group together (whether a path is
+cut off decides what every stuck step is reported as), so on meeting one the
+search starts again and plays every combination, as `independent=False`.
+
 When nothing is left to happen (no step at work, no inject still to come)
 the path has come to rest; past the horizon (the scenario's duration plus
 GRACE_SECONDS) it is cut off. A resting path either finished
@@ -27,6 +38,7 @@ GRACE_SECONDS) it is cut off. A resting path either finished
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -35,6 +47,7 @@ from typing import Any
 from engine.drill import events as ev
 from engine.drill.clock import format_wall, parse_wall
 from engine.drill.frontier import Frontier, Links, touched
+from engine.drill.independence import Groups, decision_groups
 from engine.drill.pace import due_injects, ready_steps, step_seconds, time_is_up
 from engine.drill.plan import Plan
 from engine.drill.session import fired, started
@@ -56,6 +69,14 @@ class _Run:
     choices: list[tuple[str, str]]  # (decision step, option), in the order made
     cut_off: bool = False  # stopped at the horizon
     frontier: Frontier | None = None  # the ready and active steps, kept up to date event by event
+    deviated: int | None = None  # the group whose decisions left their first option (None: none yet)
+    when: dict[int | None, float] = field(default_factory=dict)  # group (None: no group) -> its last event's t
+
+    def copy(self, state: DrillState) -> _Run:
+        """This path with `state` (a copy of its own) and copies of the driver's bookkeeping."""
+        return _Run(state, list(self.events), self.t, dict(self.finish), set(self.held), list(self.choices),
+                    frontier=self.frontier.copy(state) if self.frontier else None, deviated=self.deviated,
+                    when=dict(self.when))
 
 
 @dataclass(frozen=True)
@@ -72,6 +93,9 @@ class PathEnd:
     roots: tuple[str, ...]  # the waiting steps that are stuck for a reason of their own
     unfinished: tuple[str, ...]  # at a cut-off: every step not finished
     reasons: dict[str, str] = field(default_factory=dict)  # stuck step -> why, in words
+    group: int | None = None  # the only group of decisions not all at their first option (grouped search)
+    times: dict[int | None, float] = field(default_factory=dict)  # group -> t of its last event (grouped search)
+    past_horizon: bool = False  # something was still to come past the horizon (finished or not)
 
     @property
     def stuck(self) -> bool:
@@ -93,9 +117,7 @@ def fork_by_deepcopy(run: _Run) -> _Run:
     memo: dict[int, Any] = {id(run.state.plan): run.state.plan}
     for inject in run.state.plan.injects:
         memo[id(inject)] = inject
-    state = copy.deepcopy(run.state, memo)
-    return _Run(state, list(run.events), run.t, dict(run.finish), set(run.held), list(run.choices),
-                frontier=run.frontier.copy(state) if run.frontier else None)
+    return run.copy(copy.deepcopy(run.state, memo))
 
 
 def fork_by_refold(run: _Run) -> _Run:
@@ -103,8 +125,7 @@ def fork_by_refold(run: _Run) -> _Run:
     state = DrillState(run.state.plan)
     for event in run.events:
         state.apply(event)
-    return _Run(state, list(run.events), run.t, dict(run.finish), set(run.held), list(run.choices),
-                frontier=run.frontier.copy(state) if run.frontier else None)
+    return run.copy(state)
 
 
 def fork_by_copy(run: _Run) -> _Run:
@@ -113,9 +134,7 @@ def fork_by_copy(run: _Run) -> _Run:
     Linear in the steps, not in the events so far: on long paths much cheaper
     than folding the events again (bench/side_by_side.py, coverage and explore).
     """
-    state = _copied(run.state, run.state.plan, 3)
-    return _Run(state, list(run.events), run.t, dict(run.finish), set(run.held), list(run.choices),
-                frontier=run.frontier.copy(state) if run.frontier else None)
+    return run.copy(_copied(run.state, run.state.plan, 3))
 
 
 def _copied(value: Any, plan: Plan, depth: int) -> Any:
@@ -151,12 +170,31 @@ class Exploration:
     After iterating, `paths` is how many paths were played, `truncated`
     whether the limit stopped it, and `at_least` a lower bound on how many
     paths there are in all (the played ones plus the forks still waiting).
+    With `independent` (the default) and more than one group of decisions,
+    `groups` holds them and, once the search is complete, `group_paths` how
+    many paths each group has and `total` the paths of decisions the played
+    ones stand for (their product). A consumer that sums up paths as they go
+    by registers in `on_restart` what clears its sums: it is called when a
+    cut-off path makes the search start again over every combination.
     """
 
-    def __init__(self, plan: Plan, limit: int = PATH_LIMIT, fork: Fork | None = None) -> None:
+    def __init__(self, plan: Plan, limit: int = PATH_LIMIT, fork: Fork | None = None,
+                 independent: bool = True) -> None:
         self.plan = plan
         self.limit = limit
         self.fork = fork or fork_by_copy
+        self.on_restart: list[Callable[[], None]] = []
+        groups = decision_groups(plan) if independent else None
+        self.groups: Groups | None = groups if groups is not None and len(groups) > 1 else None
+        self._clear()
+        scenario = plan.scenario
+        last = max((i.at or 0 for i in plan.injects if not i.contingent), default=0)
+        self.horizon = float(max(scenario.duration or 0, last) + GRACE_SECONDS)
+        self._base = parse_wall(scenario.anchor) if scenario.anchor else datetime(2026, 1, 1, tzinfo=UTC)
+        self._durations = {key: step_seconds(plan, key) for key in plan.steps}
+        self._links = Links(plan)
+
+    def _clear(self) -> None:
         self.paths = 0
         self.truncated = False
         self.at_least = 0  # the paths played plus the branches left (kept for old readers; see `unexplored`)
@@ -165,16 +203,37 @@ class Exploration:
         self.covering = 0  # paths played after the limit, so every option reached is played once
         self.played: dict[str, set[str]] = {}  # decision step -> the options played on some path
         self._reached: dict[str, tuple[tuple[str, str], ...]] = {}  # decision -> the choices that first led to it
-        scenario = plan.scenario
-        last = max((i.at or 0 for i in plan.injects if not i.contingent), default=0)
-        self.horizon = float(max(scenario.duration or 0, last) + GRACE_SECONDS)
-        self._base = parse_wall(scenario.anchor) if scenario.anchor else datetime(2026, 1, 1, tzinfo=UTC)
-        self._durations = {key: step_seconds(plan, key) for key in plan.steps}
-        self._links = Links(plan)
+        self._ended: dict[int | None, int] = {}  # group a path varied (None: none) -> paths played
+
+    @property
+    def group_paths(self) -> list[int]:
+        """How many paths each group of decisions has (its own combinations, the rest at first options)."""
+        if self.groups is None:
+            return [self.paths]
+        return [1 + self._ended.get(g, 0) for g in range(len(self.groups))]
+
+    @property
+    def total(self) -> int:
+        """The paths of decisions the played ones stand for (meaningful once the search is complete)."""
+        return math.prod(self.group_paths)
 
     def __iter__(self) -> Iterator[PathEnd]:
-        """Depth first, every option in turn; past the limit, one more path for each option of a
-        decision met so far that no path took yet (see `cover`)."""
+        """Depth first, every option in turn (grouped: see the module docstring); past the limit, one
+        more path for each option of a decision met so far that no path took yet (see `cover`)."""
+        if self.groups is None:
+            yield from self._search()
+            return
+        for end in self._search():
+            if end.past_horizon:  # ties every group together: play every combination instead
+                self.groups = None
+                self._clear()
+                for clear in self.on_restart:
+                    clear()
+                yield from self._search()
+                return
+            yield end
+
+    def _search(self) -> Iterator[PathEnd]:
         root = self._root()
         pending: list[tuple[_Run, str | None, str | None]] = [(root, None, None)]
         while pending:
@@ -194,11 +253,18 @@ class Exploration:
             decision = self._play(run)
             if decision is None:
                 self.paths += 1
+                self._ended[run.deviated] = self._ended.get(run.deviated, 0) + 1
                 yield self._end(run)
                 continue
             options = list(self.plan.steps[decision].options or {})
+            group = self.groups.group_of[decision] if self.groups is not None else None
+            if run.deviated is not None and run.deviated != group:
+                options = options[:1]  # another group has left its first options: this one keeps its first
             # The first option goes on top (played next); the last reuses the run itself.
             forks = [self.fork(run) for _ in options[:-1]] + [run]
+            for n, fork in enumerate(forks):
+                if n:
+                    fork.deviated = group
             pending.extend((f, decision, o) for f, o in reversed(list(zip(forks, options, strict=True))))
         self.at_least = self.paths
 
@@ -263,6 +329,18 @@ class Exploration:
         if run.frontier is not None:
             run.frontier.update(touched(payload, self._links, self.plan))
         run.events.append(event)
+        if self.groups is not None:
+            run.when[self._group_of(payload)] = run.t
+
+    def _group_of(self, payload: ev.Payload) -> int | None:
+        """The group whose footprint an event belongs to (None: the same on every path)."""
+        groups = self.groups
+        assert groups is not None
+        if isinstance(payload, (ev.StepStarted, ev.StepDone, ev.DecisionMade)):
+            return groups.step_group.get(payload.step)
+        if isinstance(payload, ev.InjectFired):
+            return groups.inject_group.get(payload.inject)
+        return None
 
     def _play(self, run: _Run) -> str | None:
         """Play on until a decision is due (its step key) or the path comes to rest (None)."""
@@ -338,12 +416,13 @@ class Exploration:
             reasons = {k: _why_blocked(state, k) for k in blocked}
             reasons.update({k: _why_waiting(state, statuses, k) for k in roots})
         return PathEnd(tuple(run.choices), state.t, statuses, finished, cut_off, blocked, waiting, roots,
-                       unfinished, reasons)
+                       unfinished, reasons, run.deviated, dict(run.when), run.cut_off)
 
 
-def explore(plan: Plan, limit: int = PATH_LIMIT, fork: Fork | None = None) -> Exploration:
-    """The paths of the drill, at most `limit` of them (see Exploration)."""
-    return Exploration(plan, limit, fork)
+def explore(plan: Plan, limit: int = PATH_LIMIT, fork: Fork | None = None, independent: bool = True) -> Exploration:
+    """The paths of the drill, at most `limit` of them (see Exploration); `independent=False` multiplies
+    every decision out, as the search did before it told groups apart."""
+    return Exploration(plan, limit, fork, independent)
 
 
 # ----- why a step is stuck -----

@@ -144,8 +144,10 @@ def test_shipped_scenario_explores_clean_on_every_path() -> None:
     out = run("explore", str(SHIPPED.relative_to(ROOT)), cwd=ROOT)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "no problems" in out.stdout
-    assert "explored 4 paths, every path of decisions" in out.stdout
-    assert "4 finish, 0 cannot finish, 0 still running a day late" in out.stdout
+    # its two decisions cannot influence each other: 1 + 1 + 1 paths stand for the 2 x 2
+    assert ("explored 3 paths standing for all 4 paths of decisions: 2 groups of decisions that cannot "
+            "influence each other (2^2 paths)") in out.stdout
+    assert "4 finish, 0 cannot finish, 0 still running a day late; 4 distinct end states" in out.stdout
 
 
 @pytest.mark.parametrize("scenario", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
@@ -156,7 +158,7 @@ def test_every_shipped_scenario_finishes_on_every_path(scenario: Path) -> None:
 
 
 def test_shipped_paths_are_the_four_combinations_of_its_two_decisions() -> None:
-    ends, found = explored(SHIPPED)
+    ends, found = explored(SHIPPED, independent=False)
     assert found == []
     assert [[(d.split("/")[1], o) for d, o in e.choices] for e in ends] == [
         [("failover-decision", "fail-over"), ("posture-decision", "raise-posture")],
@@ -170,6 +172,11 @@ def test_shipped_paths_are_the_four_combinations_of_its_two_decisions() -> None:
     assert hold["inbound-mail-continuity/watch-queues"] is StepStatus.DONE
     assert hold["inbound-mail-continuity/switch-mx"] is StepStatus.SKIPPED
     assert ends[0].statuses["inbound-mail-continuity/switch-mx"] is StepStatus.DONE
+    # grouped (the default): each decision's other option is played with the other at its first
+    grouped, grouped_found = explored(SHIPPED)
+    assert grouped_found == []
+    assert [e.choices for e in grouped] == [ends[0].choices, ends[1].choices, ends[2].choices]
+    assert [e.group for e in grouped] == [None, 1, 0]
 
 
 def test_the_limit_stops_exploring_and_says_exactly_what_was_left() -> None:
@@ -278,11 +285,14 @@ def test_a_problem_on_several_paths_is_reported_once_with_the_count(tmp_path: Pa
   friendly-notice:
     title: Send the friendly notice
   send-email:""")
-    ends, found = explored(project(tmp_path, {"desk": runbook}, DESK_DAY))
-    assert len(ends) == 4
+    scenario = project(tmp_path, {"desk": runbook}, DESK_DAY)
+    every, every_found = explored(scenario, independent=False)
+    ends, found = explored(scenario)
+    assert (len(every), len(ends)) == (4, 3)  # tone and route cannot influence each other
     blocked = [f for f in found if f.rule == "explore-blocked-forever"]
     assert len(blocked) == 1
     assert blocked[0].message.startswith("on the path tone=formal, route=call (and 1 other path), ")
+    assert found == every_found
 
 
 def test_every_way_of_forking_a_path_gives_the_same_paths(tmp_path: Path) -> None:
