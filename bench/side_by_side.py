@@ -1,19 +1,24 @@
 """Side-by-side benchmarks of whole `tabletop` processes, with ratios (run on demand, not in CI):
 
     python bench/side_by_side.py [--only validate,start,explore,play,coverage,verify,console]
-                                 [--runs 5] [--timeout 120] [--against OTHER_CHECKOUT]
+                                 [--runs 5] [--timeout 120] [--against OTHER_CHECKOUT] [--chaos PATH]
 
 Each case runs its commands in turn (A B A B ...), measures every finished
 process from outside (user + system CPU seconds and peak RSS from wait4, so
-start-up counts), and prints the median of each and the median of the
-per-round ratios A/B. On a shared, noisy machine the ratios are the figures
-to quote; the absolute times drift with the load.
+start-up counts), and prints the median of each and, for every tabletop row,
+the median of the per-round CPU ratios to every other row. On a shared, noisy
+machine the ratios are the figures to quote; the absolute times drift with the
+load. Each command runs once unmeasured first, and every checkout's engine/ is
+byte-compiled before any run (as an installed package is), so a run never
+pays for compiling sources, whatever PYTHONDONTWRITEBYTECODE says.
 
 Cases (issue 16):
   validate   `tabletop validate` against parsing the same bytes with PyYAML's
              C loader: a shipped runbook, 500, 5,000 and 50,000 steps
   start      cold start on one small file against `python -c pass` and,
-             where `chaos` is on PATH, `chaos validate` of a small experiment
+             where `chaos` is on PATH (or given by --chaos), `chaos validate`
+             of a small experiment (Chaos Toolkit: `pip install chaostoolkit`,
+             best in a venv of its own)
   explore    4..20 unrelated and 4..12 interacting decisions, complete
              (a limit no search reaches)
   play       500..5,000 steps; 100..10,000 injects
@@ -70,11 +75,13 @@ class Command:
     argv: list[str]
     cwd: Path = ROOT
     before: Callable[[], None] | None = None  # e.g. remove the log a run writes
+    tree_row: bool = False  # a tabletop command (ratios are printed from it to the other rows)
 
     def run(self, timeout: float) -> Run:
         if self.before:
             self.before()
         env = {**os.environ, "PYTHONPATH": str(self.cwd), "NO_COLOR": "1"}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         start = time.perf_counter()
         proc = subprocess.Popen([PY, "-c", _LAUNCHER, *self.argv], cwd=self.cwd, env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, start_new_session=True)
@@ -107,20 +114,23 @@ print(usage.ru_utime + usage.ru_stime, time.perf_counter() - start, usage.ru_max
 
 
 def tabletop(label: str, tree: Path, *args: str, before: Callable[[], None] | None = None) -> Command:
-    return Command(label, [PY, "-m", "engine", *args], tree, before)
+    return Command(label, [PY, "-m", "engine", *args], tree, before, tree_row=True)
 
 
-def compare(title: str, commands: list[Command], runs: int, timeout: float) -> None:
-    """Run the commands in turn `runs` times; print medians and ratios to the first command."""
+def compare(title: str, commands: list[Command], runs: int, timeout: float, goal: str = "") -> None:
+    """Run the commands in turn `runs` times (after one unmeasured round); print medians, and every
+    tabletop row's CPU ratio to each other row (median of the per-round ratios, min..max)."""
     results: list[list[Run]] = [[] for _ in commands]
+    if commands[0].run(timeout).code is not None:  # warm the caches; skipped rounds would be lost anyway
+        for command in commands[1:]:
+            command.run(timeout)
     for _ in range(runs):
         for i, command in enumerate(commands):
             run = command.run(timeout)
             results[i].append(run)
         if any(r.code is None for r in results[0]):
             break  # the first command timed out: more rounds would only take longer
-    print(f"{title}")
-    first = results[0]
+    print(f"{title}" + (f"  (goal: {goal})" if goal else ""))
     for command, measured in zip(commands, results, strict=True):
         cpu = statistics.median(r.cpu for r in measured)
         rss = max((r.rss_mb for r in measured if r.code is not None), default=float("nan"))
@@ -129,12 +139,17 @@ def compare(title: str, commands: list[Command], runs: int, timeout: float) -> N
         shown = f"killed>{timeout:.0f}s" if killed else f"{cpu:8.3f} s"
         line = f"  {command.label:<34} cpu {shown:>10}  wall {statistics.median(r.wall for r in measured):7.2f} s" \
                f"  peak {rss:7.0f} MB  exit {codes or '-'}"
-        if measured is not first:
-            pairs = [a.cpu / b.cpu for a, b in zip(first, measured, strict=False) if b.cpu > 0]
+        print(line, flush=True)
+    ours = [i for i, c in enumerate(commands) if c.tree_row]
+    for i in ours:
+        for j, other in enumerate(commands):
+            if j == i or (j in ours and j < i):
+                continue  # two checkouts' rows: once, this / other
+            pairs = [a.cpu / b.cpu for a, b in zip(results[i], results[j], strict=False)
+                     if a.code is not None and b.code is not None and b.cpu > 0]
             if pairs:
                 lo, mid, hi = min(pairs), statistics.median(pairs), max(pairs)
-                line += f"  | first row / this row: {mid:.2f}x ({lo:.2f}..{hi:.2f})"
-        print(line, flush=True)
+                print(f"    {commands[i].label} / {other.label}: {mid:.2f}x ({lo:.2f}..{hi:.2f})", flush=True)
 
 
 # ----- the cases -----
@@ -147,30 +162,34 @@ def trees(args: argparse.Namespace) -> list[tuple[str, Path]]:
 
 
 def case_validate(args: argparse.Namespace, work: Path) -> None:
-    files = [("shipped runbook (11 KB)", SHIPPED_RUNBOOK)]
+    files = [("a shipped runbook", SHIPPED_RUNBOOK)]
     files += [(f"{n:,} steps", workloads.runbook_file(work, n)) for n in (500, 5000, 50000)]
     settings = work / "big-files.toml"  # 50,000 steps is about 11 MB, over the default 5 MB limit
     settings.write_text("max-file-bytes = 104857600\n", encoding="utf-8")
     for name, path in files:
-        size = f"{path.stat().st_size / 1e6:.1f} MB"
+        n = path.stat().st_size
+        size = f"{n / 1e6:.1f} MB" if n > 1e5 else f"{n // 1000} KB"
         commands = [tabletop(f"validate [{t}]", tree, "validate", "--config", str(settings), str(path))
                     for t, tree in trees(args)]
         commands.append(Command("PyYAML C parse", [PY, "-c", C_PARSE, str(path)]))
-        compare(f"validate, {name} ({size})", commands, args.runs, args.timeout)
+        goal = "<= 2x the C parse" if "500 " in name else ("<= 1.3x the C parse" if "steps" in name else "")
+        compare(f"validate, {name} ({size})", commands, args.runs, args.timeout, goal)
 
 
 def case_start(args: argparse.Namespace, work: Path) -> None:
     commands = [tabletop(f"validate small file [{t}]", tree, "validate", str(SHIPPED_RUNBOOK))
                 for t, tree in trees(args)]
     commands.append(Command("python -c pass", [PY, "-c", "pass"]))
-    chaos = shutil.which("chaos")
+    chaos = args.chaos or shutil.which("chaos")
     if chaos:
         experiment = work / "experiment.json"
         experiment.write_text('{"title": "t", "description": "d", "method": [{"type": "probe", "name": "p", '
                               '"provider": {"type": "python", "module": "os.path", "func": "exists", '
                               '"arguments": {"path": "/"}}}]}', encoding="utf-8")
         commands.append(Command("chaos validate", [chaos, "--no-log-file", "validate", str(experiment)]))
-    compare("cold start", commands, args.runs, args.timeout)
+    else:
+        print("(no `chaos` on PATH and no --chaos: cold start is compared with `python -c pass` only)")
+    compare("cold start, validate of one small file", commands, args.runs, args.timeout, "<= 1.0x chaos validate")
 
 
 def case_explore(args: argparse.Namespace, work: Path) -> None:
@@ -263,7 +282,10 @@ def main() -> int:
                         help="rounds for explore, play, coverage and verify (default: --runs)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds one run may take")
     parser.add_argument("--against", metavar="DIR", help="another checkout of tabletop to compare with")
+    parser.add_argument("--chaos", metavar="PATH", help="the `chaos` command for the start case (default: on PATH)")
     args = parser.parse_args()
+    for _, tree in trees(args):  # as installed: byte-compiled, so no run pays for compiling sources
+        subprocess.run([PY, "-m", "compileall", "-q", str(tree / "engine")], check=True, stdout=subprocess.DEVNULL)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}; "
           f"{args.runs} rounds; cpu = user + sys of the whole process, medians")
     with tempfile.TemporaryDirectory(prefix="tabletop-side-") as tmp:

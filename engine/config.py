@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +56,8 @@ def load_config(path: Path | None, known_rules: set[str]) -> Config:
     """Read settings from path (None: defaults). Raises ConfigError for settings that make no sense."""
     if path is None:
         return Config()
+    import tomllib  # only with a settings file
+
     try:
         data = tomllib.loads(_read(path))
     except tomllib.TOMLDecodeError as exc:

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from engine.model import Runbook
-
 if TYPE_CHECKING:
     import networkx as nx
+
+    from engine.model import Runbook
 
 
 @dataclass(frozen=True)

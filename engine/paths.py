@@ -45,9 +45,12 @@ import enum
 import itertools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from engine.graph import Opener, RunbookGraph
-from engine.model import Runbook
+
+if TYPE_CHECKING:
+    from engine.model import Runbook
 
 PATH_LIMIT = 4096  # paths explore() walks at most
 

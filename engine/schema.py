@@ -21,8 +21,20 @@ from engine.load import Document, Path_
 _REPAIR_ROUNDS = 4
 
 
-def check_document(doc: Document) -> None:
-    """Validate doc.data against the model of doc.kind; set doc.model when some valid part remains."""
+def check_document(doc: Document, *, quick: bool = False) -> None:
+    """Validate doc.data against the model of doc.kind; set doc.model when some valid part remains.
+
+    With `quick`, data that certainly fits is accepted without pydantic (engine.quick_check) and
+    doc.model holds read-only records with the model's fields instead of model instances; for callers
+    that only read the model. Anything else goes through pydantic as without it, so the findings
+    are the same either way.
+    """
+    if quick:
+        from engine.quick_check import quick_model
+
+        doc.model = quick_model(doc.kind or "", doc.data)
+        if doc.model is not None:
+            return
     from pydantic import ValidationError
 
     from engine.model import model_of

@@ -88,7 +88,7 @@ def _excluded(path: str, config: Config) -> bool:
 
 
 def validate(files: list[str], config: Config | None = None, *, found: set[str] | None = None,
-             today: date | None = None) -> Result:
+             today: date | None = None, quick: bool = False) -> Result:
     """Load, check and cross-check the files; findings sorted by file, line, column, rule.
 
     `found` names files that were found by searching a folder rather than named by
@@ -96,7 +96,9 @@ def validate(files: list[str], config: Config | None = None, *, found: set[str] 
     repository) are left out quietly, unless they sit in a runbooks/,
     scenarios/ or improvements/ folder, where a broken top key is more likely
     than a stranger. `today` is the date improvement items are due against
-    (None: no item is checked for being overdue); the caller reads the clock.
+    (None: no item is checked for being overdue); the caller reads the clock. With `quick`, the
+    models of files that are right are engine.quick_check's records (no pydantic: sooner for a few
+    small files), for callers that read only the findings; the findings are the same either way.
     """
     config = config or Config()
     skipped = [f for f in files if f in found and declared_kind(f) is None] if found else []
@@ -110,7 +112,7 @@ def validate(files: list[str], config: Config | None = None, *, found: set[str] 
     project = Project(today=today)
     for doc in documents:
         if doc.kind and not doc.unreadable:
-            check_document(doc)
+            check_document(doc, quick=quick)
             if doc.model is not None:
                 project.of_kind(doc.kind).append(Subject(doc, doc.model))
     raw: list[Finding] = [f for doc in documents for f in doc.findings]

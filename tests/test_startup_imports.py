@@ -1,9 +1,10 @@
 """`tabletop validate` on one small file imports only what it uses (issue 16: start fast).
 
 The lists below are the whole of it. A change that makes validate import
-more (networkx for every runbook, the scenario models for a runbook, every
+more (networkx for every runbook, pydantic for a file that is right, every
 rule module, every command's module) fails here; if the new import is
-needed, add it to the list and say why in the commit.
+needed, add it to the list and say why in the commit. pydantic comes in only
+for a file that does not fit its model, to name each problem exactly.
 """
 
 from __future__ import annotations
@@ -35,12 +36,12 @@ RUNBOOK_RULES = [
 ]
 CORE = ["engine", "engine.bounds", "engine.cli", "engine.commands", "engine.commands.output", "engine.compose",
         "engine.config", "engine.duration", "engine.findings", "engine.formats", "engine.formats.text",
-        "engine.load", "engine.model", "engine.rules", "engine.rules._scenario", "engine.rules.base",
-        "engine.rules.duplicate_id", "engine.schema", "engine.terminal", "engine.validate"]
+        "engine.load", "engine.model_shapes", "engine.quick_check", "engine.rules", "engine.rules._scenario",
+        "engine.rules.base", "engine.rules.duplicate_id", "engine.schema", "engine.terminal", "engine.validate"]
 # the runbook rules and what they share: the graph (without networkx) and the static path walk
 RUNBOOK = ["engine.graph", "engine.paths", "engine.rules._runbook", *(f"engine.rules.{r}" for r in RUNBOOK_RULES)]
-THIRD_PARTY = ["_ruamel_yaml", "annotated_types", "pydantic", "pydantic_core", "ruamel", "typing_extensions",
-               "typing_inspection"]
+THIRD_PARTY = ["_ruamel_yaml", "ruamel"]  # the YAML parser, and nothing else for a file that is right
+PYDANTIC = {"annotated_types", "pydantic", "pydantic_core", "typing_extensions", "typing_inspection"}
 
 
 def _imports(*paths: Path) -> dict:  # type: ignore[type-arg]
@@ -58,14 +59,30 @@ def test_validate_of_a_small_runbook_imports_this_and_nothing_more() -> None:
     seen = _imports(SMALL_RUNBOOK)
     assert seen["code"] == 0
     assert seen["engine"] == sorted(CORE + RUNBOOK)
-    assert _ours(seen["third"]) == THIRD_PARTY  # no networkx, jinja2, textual or rich
+    assert _ours(seen["third"]) == THIRD_PARTY  # no pydantic, networkx, jinja2, textual or rich
 
 
 def test_validate_of_a_scenario_alone_builds_no_runbook_rules() -> None:
     seen = _imports(SMALL_SCENARIO)
-    assert "engine.scenario_model" in seen["engine"]
+    assert "engine.rules.inject_timing" in seen["engine"]
     assert not [m for m in seen["engine"] if m in RUNBOOK]
     assert "networkx" not in seen["third"]
+    assert not PYDANTIC & set(seen["third"])
+    assert "engine.scenario_model" not in seen["engine"]  # the quick check needs no model class
+
+
+def test_an_improvement_plan_that_is_right_needs_no_pydantic_either() -> None:
+    seen = _imports(ROOT / "improvements" / "m365-na-outage-2026-01-22.yaml")
+    assert seen["code"] == 0
+    assert "engine.rules.improvement_overdue" in seen["engine"]
+    assert _ours(seen["third"]) == THIRD_PARTY
+
+
+def test_a_file_that_does_not_fit_its_model_gets_pydantic_to_name_each_problem() -> None:
+    seen = _imports(ROOT / "tests" / "fixtures" / "schema-bad-ids.yaml")
+    assert seen["code"] == 1
+    assert PYDANTIC <= set(seen["third"])
+    assert "engine.model" in seen["engine"]
 
 
 def test_a_runbook_with_a_cycle_still_gets_networkx_to_name_the_loop() -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -99,6 +98,8 @@ def write_binary(path: Path | None, write: Callable[[Path], None], *, force: boo
         except WriteError as exc:
             raise OutputError(str(exc)) from None
         return
+    import tempfile  # here: it costs `tabletop validate` to stdout a few ms of start-up
+
     handle, temp = tempfile.mkstemp(prefix=".out.", suffix=".tmp")
     os.close(handle)
     try:

@@ -24,10 +24,10 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from engine.improvement.states import OPEN_STATUSES as OPEN_STATUSES
+from engine.improvement.states import STATUSES as STATUSES
 from engine.model import ID_PATTERN, Id, Text, _Strict
 
-STATUSES = ("open", "in-progress", "done", "verified", "wont-fix")
-OPEN_STATUSES = ("open", "in-progress")  # the work is still to do: owner, due date and overdue apply
 ELEMENTS = ("planning", "organization", "equipment", "training", "exercise")  # HSEEP POETE
 REF_PATTERN = "^" + ID_PATTERN.strip("^$") + "/" + ID_PATTERN.strip("^$") + "$"
 _REF = re.compile(REF_PATTERN)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.findings import Finding
 from engine.load import Path_
-from engine.model import After
 from engine.rules._scenario import show_time
 from engine.rules.base import Rule, Subject
+
+if TYPE_CHECKING:
+    from engine.model import After
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from engine.findings import Finding, Severity
-from engine.improvement.model import OPEN_STATUSES
+from engine.improvement.states import OPEN_STATUSES
 from engine.rules._improvement import placed_items
 from engine.rules.base import Project, Rule, Subject
 

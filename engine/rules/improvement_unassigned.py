@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from engine.findings import Finding, Severity
-from engine.improvement.model import OPEN_STATUSES
+from engine.improvement.states import OPEN_STATUSES
 from engine.rules._improvement import placed_items
 from engine.rules.base import Project, Rule, Subject
 

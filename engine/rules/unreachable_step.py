@@ -9,11 +9,14 @@ that `requires` a service (the service may go down), and every `on:` step
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from engine.findings import Finding, Severity
 from engine.graph import Opener
-from engine.model import Runbook
 from engine.rules.base import Rule, Subject
+
+if TYPE_CHECKING:
+    from engine.model import Runbook
 
 RULE = Rule(
     id="unreachable-step",
