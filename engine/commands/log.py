@@ -98,21 +98,57 @@ def logged(log_path: str, recorded: Any, files_from: str | None = None, kind: st
     return find_named(log_path, recorded, files_from=files_from, kind_folder=folder if files_from else None)
 
 
-def _read(path: str) -> Any:
-    """The log as read; exits (via SystemExit-free return codes) are the caller's: raises _Unreadable."""
-    from engine.drill.log import LogError, read_log
+def _open(path: str) -> Any:
+    """The log as a LogStream (engine.drill.log.open_log), to read once; raises _Unreadable when it cannot be
+    read at all (no such file, a folder, binary, empty), with the message to print."""
+    from engine.drill.log import LogError, open_log
 
     try:
-        read = read_log(path)
+        stream = open_log(path)
     except LogError as exc:
         raise _Unreadable(str(exc)) from None
-    if not read.events and read.problem and read.problem.message == "the log is empty":
+    if stream.problem and stream.problem.message == "the log is empty":
         raise _Unreadable(f"{path}: the log is empty")
-    return read
+    return stream
 
 
 class _Unreadable(Exception):
     pass
+
+
+class _Probe:
+    """What --head and --seal ask of the log's lines, noted as the lines go by, so the log is read once:
+    the first line whose hash is the head given, and the hash of the line the seal names."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        from engine.drill.anchor import AnchorError, check_head, read_seal
+
+        self.head: str | None = None
+        self.head_line: int | None = None
+        self.seal_lines: int | None = None
+        self.sealed_hash: str | None = None
+        if args.head is not None:
+            try:
+                self.head = check_head(args.head)
+            except AnchorError:
+                pass  # said by _anchored, after the chain is checked
+        if args.key is not None:
+            try:
+                self.seal_lines = read_seal(_small_file(args.seal or args.log + ".seal", "seal")).lines
+            except (AnchorError, _SmallFileError):
+                pass
+
+    def watch(self, stream: Any, events: Any) -> Any:
+        """`events` (an iterator over `stream`) passed on one by one, each line's hash noted on the way."""
+        for event in events:
+            self.see(stream.count, stream.last_hash)
+            yield event
+
+    def see(self, line: int, digest: str) -> None:
+        if self.head_line is None and digest == self.head:
+            self.head_line = line
+        if line == self.seal_lines:
+            self.sealed_hash = digest
 
 
 class _Anchor(Exception):
@@ -121,9 +157,10 @@ class _Anchor(Exception):
         self.code = code
 
 
-def _anchored(args: argparse.Namespace, read: Any) -> str:
-    """What --head and --key add to the verdict; raises _Anchor when the log fails them."""
-    from engine.drill.anchor import AnchorError, UnusableKey, check_head, check_seal, find_head, line_hashes, read_seal
+def _anchored(args: argparse.Namespace, probe: _Probe, lines: int) -> str:
+    """What --head and --key add to the verdict on a log of `lines` good lines, from what `probe` saw of
+    them; raises _Anchor when the log fails them."""
+    from engine.drill.anchor import AnchorError, UnusableKey, check_head, check_seal, read_seal
 
     said = ""
     if args.head is not None:
@@ -131,7 +168,7 @@ def _anchored(args: argparse.Namespace, read: Any) -> str:
             head = check_head(args.head)
         except AnchorError as exc:
             raise _Anchor(str(exc), EXIT_USAGE) from None
-        line = find_head(read, head)
+        line = probe.head_line if probe.head == head else None
         if line is None:
             raise _Anchor(f"{args.log}: no line of the log has the head {head}: the log was rewritten, "
                           "or the head is another log's", EXIT_BAD)
@@ -150,8 +187,7 @@ def _anchored(args: argparse.Namespace, read: Any) -> str:
             raise _Anchor(f"{seal_path}: {exc}", EXIT_BAD) from None
         except _SmallFileError as exc:
             raise _Anchor(str(exc), EXIT_USAGE) from None
-        hashes = line_hashes(read)
-        if seal.lines > len(hashes) or hashes[seal.lines - 1] != seal.head:
+        if seal.lines > lines or seal.lines != probe.seal_lines or probe.sealed_hash != seal.head:
             raise _Anchor(f"{args.log}: line {seal.lines} does not have the sealed head: the log was rewritten "
                           "or cut short after it was sealed", EXIT_BAD)
         said += f"; sealed: line {seal.lines} has the head signed by the key's holder"
@@ -193,15 +229,17 @@ def run_seal(args: argparse.Namespace) -> int:
     from engine.whole_file import WriteError, write_whole
 
     try:
-        read = _read(args.log)
+        stream = _open(args.log)
     except _Unreadable as exc:
         return _fail(str(exc), EXIT_UNREADABLE)
-    if read.problem:
-        return _fail(_locate(args.log, read.problem.line, read.problem.message) + "; only an intact log is sealed",
-                     EXIT_BAD)
+    for _ in stream:  # the chain checked line by line; only the count and the head are kept
+        pass
+    if stream.problem:
+        return _fail(_locate(args.log, stream.problem.line, stream.problem.message) + "; only an intact log is "
+                     "sealed", EXIT_BAD)
     try:
         _needs_cryptography()
-        text = make_seal(read, _small_file(args.key, "key"))
+        text = make_seal(stream, _small_file(args.key, "key"))
     except _Anchor as exc:
         return _fail(str(exc), exc.code)
     except (AnchorError, _SmallFileError) as exc:
@@ -211,41 +249,98 @@ def run_seal(args: argparse.Namespace) -> int:
         write_whole(target, text)
     except WriteError as exc:
         return _fail(str(exc))
-    print(f"sealed {len(read.events)} events, head {read.last_hash}: {target}")
+    print(f"sealed {stream.count} events, head {stream.last_hash}: {target}")
     return EXIT_OK
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    try:
-        read = _read(args.log)
-    except _Unreadable as exc:
-        return _fail(str(exc), EXIT_UNREADABLE)
-    if read.torn:
-        n = read.problem.line
-        return _fail(f"{args.log}: torn last line {n} (a crash mid-write); resume continues from line {n - 1}",
-                     EXIT_BAD)
-    if read.problem:
-        return _fail(_locate(args.log, read.problem.line, read.problem.message), EXIT_BAD)
-    n = len(read.events)
-    chain = f"ok: {n} events, chain intact, head {read.last_hash}"
-    try:
-        chain += _anchored(args, read)
-    except _Anchor as exc:
-        return _fail(str(exc), exc.code)
-    from engine.drill.log import LogError
-    from engine.drill.session import logged_start
+    """Read the log once: each event is checked against the chain, and folded (when the runbooks can be
+    loaded) as it is read, so no more than a block of events is held. The verdicts keep their order: the
+    chain first, then --head/--key, then the files, then the events against the runbooks."""
+    from engine.drill.log import collector_paused
 
     try:
-        start = logged_start(read)
+        stream = _open(args.log)
+    except _Unreadable as exc:
+        return _fail(str(exc), EXIT_UNREADABLE)
+    with collector_paused():
+        return _verify(args, stream)
+
+
+def _verify(args: argparse.Namespace, stream: Any) -> int:
+    from itertools import chain as chained
+
+    from engine.drill.log import LogError
+    from engine.drill.replay import replay_events
+
+    probe = _Probe(args)
+    events = iter(stream)
+    first = next(events, None)
+    if first is not None:
+        probe.see(stream.count, stream.last_hash)
+    prepared = _prepare(args, first)
+    rest = probe.watch(stream, events)
+    state, refused = None, None
+    if isinstance(prepared, _Prepared):
+        try:
+            assert first is not None  # a plan is prepared only from a drill.started
+            state = replay_events(prepared.plan, args.log, chained([first], rest))
+        except LogError as exc:
+            refused = str(exc)
+    for _ in rest:  # the chain to its end, past an event the runbooks refuse
+        pass
+    if stream.torn:
+        n = stream.problem.line
+        return _fail(f"{args.log}: torn last line {n} (a crash mid-write); resume continues from line {n - 1}",
+                     EXIT_BAD)
+    if stream.problem:
+        return _fail(_locate(args.log, stream.problem.line, stream.problem.message), EXIT_BAD)
+    chain = f"ok: {stream.count} events, chain intact, head {stream.last_hash}"
+    try:
+        chain += _anchored(args, probe, stream.count)
+    except _Anchor as exc:
+        return _fail(str(exc), exc.code)
+    if not isinstance(prepared, _Prepared):
+        return prepared(chain)
+    if refused is not None:
+        return _fail(refused, EXIT_BAD)
+    assert state is not None
+    from engine.drill.clock import format_t
+
+    plan = prepared.plan
+    if state.ended:
+        end = f"ended at {format_t(state.t)} ({state.end_reason or 'no reason given'})"
+    else:
+        end = f"not ended (last event at {format_t(state.t)})"
+    print(f"{chain}, every event follows scenario {plan.scenario.scenario} and its {len(plan.runbooks)} "
+          f"runbooks (unchanged); {end}")
+    return EXIT_OK
+
+
+class _Prepared:
+    """The plan a log's events are checked against."""
+
+    def __init__(self, plan: Any) -> None:
+        self.plan = plan
+
+
+def _prepare(args: argparse.Namespace, first: Any) -> Any:
+    """From the log's first event: the _Prepared plan to fold the log with, or else what verify says once the
+    chain is checked (a function of the chain's verdict line to the exit code)."""
+    from engine.drill.log import LogError
+    from engine.drill.session import start_of
+
+    try:
+        start = start_of(args.log, first)
     except LogError as exc:
-        return _fail(str(exc), EXIT_BAD)
+        return _failing(str(exc), EXIT_BAD)
     if args.scenario and not Path(args.scenario).is_file():
-        return _fail(f"--scenario {args.scenario}: no such file", EXIT_USAGE)
+        return _failing(f"--scenario {args.scenario}: no such file", EXIT_USAGE)
     for folder in args.runbooks or []:
         if not Path(folder).is_dir():
-            return _fail(f"--runbooks {folder}: no such folder", EXIT_USAGE)
+            return _failing(f"--runbooks {folder}: no such folder", EXIT_USAGE)
     if args.files_from and not Path(args.files_from).is_dir():
-        return _fail(f"--files-from {args.files_from}: no such folder", EXIT_USAGE)
+        return _failing(f"--files-from {args.files_from}: no such folder", EXIT_USAGE)
     logged_path = start.scenario.path if start.scenario else None
     found = logged(args.log, logged_path, args.files_from, "scenario")
     scenario = args.scenario or found.path
@@ -253,17 +348,23 @@ def run_verify(args: argparse.Namespace) -> int:
         from engine.terminal import escape
 
         why = found.problem if found.problem and "no such file" not in found.problem else "not found"
-        print(f"{chain}; events not checked against the runbooks: scenario file "
-              f"{escape(found.recorded)!r} {why} (give it with --scenario PATH)")
-        return EXIT_OK
-    return _verify_events(args, read, start, scenario, chain)
+
+        def unchecked(chain: str) -> int:
+            print(f"{chain}; events not checked against the runbooks: scenario file "
+                  f"{escape(found.recorded)!r} {why} (give it with --scenario PATH)")
+            return EXIT_OK
+
+        return unchecked
+    return _plan_for(args, start, scenario)
 
 
-def _verify_events(args: argparse.Namespace, read: Any, start: Any, scenario: str, chain: str) -> int:
-    from engine.drill.clock import format_t
-    from engine.drill.log import LogError
+def _failing(message: str, code: int) -> Any:
+    return lambda chain: _fail(message, code)
+
+
+def _plan_for(args: argparse.Namespace, start: Any, scenario: str) -> Any:
     from engine.drill.plan import PlanError, sha256_file
-    from engine.drill.session import check_versions, replay
+    from engine.drill.session import file_differences
     from engine.plans import load_plan
 
     scenario_id = start.scenario.id if start.scenario else None
@@ -272,24 +373,14 @@ def _verify_events(args: argparse.Namespace, read: Any, start: Any, scenario: st
         plan = load_plan(scenario, folders)
     except PlanError as exc:
         if start.scenario is None or sha256_file(scenario) != start.scenario.sha256:
-            return _fail(f"{args.log}: log from a different version of scenario {scenario_id}: {scenario} has "
-                         "changed since the drill (and no longer loads)", EXIT_BAD)
-        return _fail(f"{args.log}: cannot check the events: {exc}", EXIT_UNREADABLE)
-    differences = check_versions(plan, read)
+            return _failing(f"{args.log}: log from a different version of scenario {scenario_id}: {scenario} has "
+                            "changed since the drill (and no longer loads)", EXIT_BAD)
+        return _failing(f"{args.log}: cannot check the events: {exc}", EXIT_UNREADABLE)
+    differences = file_differences(plan, start)
     if differences:
-        return _fail(f"{args.log}: log from a different version of scenario {scenario_id} or its runbooks: "
-                     f"{differences[0]}", EXIT_BAD)
-    try:
-        state = replay(plan, read)
-    except LogError as exc:
-        return _fail(str(exc), EXIT_BAD)
-    if state.ended:
-        end = f"ended at {format_t(state.t)} ({state.end_reason or 'no reason given'})"
-    else:
-        end = f"not ended (last event at {format_t(state.t)})"
-    print(f"{chain}, every event follows scenario {plan.scenario.scenario} and its {len(plan.runbooks)} "
-          f"runbooks (unchanged); {end}")
-    return EXIT_OK
+        return _failing(f"{args.log}: log from a different version of scenario {scenario_id} or its runbooks: "
+                        f"{differences[0]}", EXIT_BAD)
+    return _Prepared(plan)
 
 
 def _logged_runbook_files(log: str, start: Any, files_from: str | None) -> list[str]:
@@ -311,14 +402,13 @@ def _locate(log: str, number: int, message: str) -> str:
 
     if "does not follow the line before it" not in message or number < 2:
         return f"{log}:{number}: {message}"
-    with open(log, "rb") as handle:
-        lines = handle.read().split(b"\n")
-    here = _record(lines[number - 1])
+    lines = _lines_at(log, number - 1, number + 1)
+    here = _record(lines[1])
     if here is not None and here.get("seq") != number - 1:
         return (f"{log}:{number}: does not follow the line before it and is numbered {here.get('seq')!r}, "
                 f"expected {number - 1}: a line before it is missing, or one was added")
-    after = _record(lines[number]) if number < len(lines) else None
-    if after is not None and after.get("prev") == line_hash(lines[number - 1]):
+    after = _record(lines[2]) if lines[2] is not None else None
+    if after is not None and after.get("prev") == line_hash(lines[1] or b""):
         return (f"{log}:{number - 1}: was changed after it was written: line {number} no longer follows it "
                 "(its `prev` hash differs)")
     if after is None:
@@ -326,7 +416,22 @@ def _locate(log: str, number: int, message: str) -> str:
     return f"{log}:{number}: {message}"
 
 
-def _record(raw: bytes) -> dict[str, Any] | None:
+def _lines_at(log: str, first: int, last: int) -> list[bytes | None]:
+    """Lines `first` to `last` (1-based) of a file, without their newlines; None past its end. Read a line at a
+    time: nothing before `first` is kept."""
+    out: list[bytes | None] = []
+    with open(log, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if number >= first:
+                out.append(raw.removesuffix(b"\n"))
+            if number == last:
+                break
+    return out + [None] * (last - first + 1 - len(out))
+
+
+def _record(raw: bytes | None) -> dict[str, Any] | None:
+    if raw is None:
+        return None
     try:
         record = json.loads(raw)
     except ValueError:
@@ -338,17 +443,17 @@ def run_show(args: argparse.Namespace) -> int:
     from engine.drill.narrate import line
 
     try:
-        read = _read(args.log)
+        stream = _open(args.log)
     except _Unreadable as exc:
         return _fail(str(exc), EXIT_UNREADABLE)
     out = sys.stdout
-    for event in read.events:
+    for event in stream:  # printed as read: a line is on the terminal before the next is parsed
         out.write(line(event) + "\n")
     out.flush()
-    if read.torn:
-        return _fail(f"{args.log}: torn last line {read.problem.line} (a crash mid-write); "
+    if stream.torn:
+        return _fail(f"{args.log}: torn last line {stream.problem.line} (a crash mid-write); "
                      "the lines above are complete", EXIT_BAD)
-    if read.problem:
-        return _fail(_locate(args.log, read.problem.line, read.problem.message) + "; the lines above are intact",
+    if stream.problem:
+        return _fail(_locate(args.log, stream.problem.line, stream.problem.message) + "; the lines above are intact",
                      EXIT_BAD)
     return EXIT_OK

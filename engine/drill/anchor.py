@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from engine.drill.log import LogRead
+from engine.drill.log import LogRead, LogStream
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 MAX_SEAL_BYTES = 4096
@@ -73,8 +73,9 @@ def signed_text(lines: int, head: str) -> bytes:
     return f"tabletop drill log head v1\n{lines}\n{head}\n".encode()
 
 
-def make_seal(read: LogRead, private_key_pem: bytes) -> str:
-    """The seal of a log's current head, as JSON text. Raises AnchorError for a key that is not Ed25519."""
+def make_seal(read: LogRead | LogStream, private_key_pem: bytes) -> str:
+    """The seal of a log's current head (`read` wholly read: a LogRead, or a LogStream iterated to its end),
+    as JSON text. Raises AnchorError for a key that is not Ed25519."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
@@ -84,7 +85,7 @@ def make_seal(read: LogRead, private_key_pem: bytes) -> str:
         raise UnusableKey(f"not an unencrypted PEM private key ({_first_line(exc)})") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise UnusableKey("the key is not an Ed25519 key (make one with `openssl genpkey -algorithm ed25519`)")
-    lines = len(read.events)
+    lines = len(read.events) if isinstance(read, LogRead) else read.count
     signature = key.sign(signed_text(lines, read.last_hash))
     record = {"seal": 1, "lines": lines, "head": read.last_hash,
               "signature": base64.b64encode(signature).decode("ascii")}

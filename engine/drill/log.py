@@ -19,8 +19,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
-from engine.drill.events import Event
+from engine.bounds import MAX_CLOCK_SECONDS, MAX_DURATION_SECONDS
+from engine.drill import events as ev
+from engine.drill.events import LOG_VERSION, Event
 from engine.drill.writer_lock import LockHeld, WriterLock
 
 GENESIS = "0" * 64  # `prev` of the first line
@@ -71,55 +74,41 @@ def encode(event: Event, prev: str) -> bytes:
 
 
 def read_log(path: str) -> LogRead:
-    """Read and check a log. Raises LogError only when the file cannot be read at all."""
+    """Read and check a whole log, its events in a list. Raises LogError only when the file cannot be read
+    at all. Commands that only need to go through the events once use `open_log`, which holds one block."""
+    stream = open_log(path)
+    with collector_paused():
+        events = list(stream)
+    return LogRead(path=path, events=events, problem=stream.problem, torn=stream.torn,
+                   good_bytes=stream.good_bytes, last_hash=stream.last_hash, size=stream.size)
+
+
+def open_log(path: str) -> LogStream:
+    """A log to read once, event by event (see LogStream). Raises LogError when the file cannot be read at
+    all: no such file, a folder, a pipe or a device, over MAX_LOG_BYTES, or binary."""
     try:
-        raw = _read_regular(path)
+        handle, size = _open_regular(path)
     except FileNotFoundError:
         raise LogError(f"{path}: no such log file") from None
     except IsADirectoryError:
         raise LogError(f"{path}: is a folder, not a log file") from None
     except OSError as exc:
         raise LogError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    result = LogRead(path=path)
-    if not raw:
-        result.problem = LogProblem(1, "the log is empty")
-        return result
-    if b"\x00" in raw[:4096]:
+    try:
+        head = handle.read(4096)
+    except OSError as exc:
+        handle.close()
+        raise LogError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if b"\x00" in head:
+        handle.close()
         raise LogError(f"{path}: this is a binary file, not a drill log")
-    with _collector_paused():
-        whole = _read_whole(path, raw)
-    if whole is not None:
-        whole.size = len(raw)
-        return _check_shapes(whole)
-    result.size = len(raw)
-    offset = 0
-    prev = GENESIS
-    number = 0
-    while offset < len(raw):
-        number += 1
-        end = raw.find(b"\n", offset)
-        if end == -1:
-            result.problem = LogProblem(number, "the last line is incomplete (the drill stopped mid-write)")
-            result.torn = True
-            break
-        line = raw[offset:end]
-        problem = _check_line(line, number, prev)
-        if isinstance(problem, str):
-            last = end + 1 == len(raw)
-            result.problem = LogProblem(number, problem)
-            result.torn = last and _looks_torn(line)
-            break
-        result.events.append(problem)
-        prev = line_hash(line)
-        offset = end + 1
-        result.good_bytes = offset
-        result.last_hash = prev
-    return _check_shapes(result)
+    return LogStream(path, handle, size, head)
 
 
-def _read_regular(path: str) -> bytes:
-    """The whole file, if it is a regular file within MAX_LOG_BYTES. Opened without blocking, so a FIFO
-    named as a log cannot hang the reader; raises LogError for anything else, OSError when unreadable."""
+def _open_regular(path: str) -> tuple[BinaryIO, int]:
+    """The file open for reading, and its size, if it is a regular file within MAX_LOG_BYTES. Opened without
+    blocking, so a FIFO named as a log cannot hang the reader; raises LogError for anything else, OSError
+    when unreadable."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
         mode = os.fstat(fd).st_mode
@@ -130,71 +119,140 @@ def _read_regular(path: str) -> bytes:
         size = os.fstat(fd).st_size
         if size > MAX_LOG_BYTES:
             raise LogError(f"{path}: {size:,} bytes is too big for a drill log")
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            return handle.read(MAX_LOG_BYTES + 1)
+        return os.fdopen(os.dup(fd), "rb"), size
     finally:
         os.close(fd)
 
 
-def _check_shapes(read: LogRead) -> LogRead:
-    """Every field of every event checked through the typed contract (engine.drill.events.decode), and
-    scenario times bounded (engine.bounds): the first event that fails is a problem at its line, and the
-    events before it are what the log holds. A hash chain is easy to recompute, so any shape can arrive."""
-    from engine.bounds import MAX_CLOCK_SECONDS, MAX_DURATION_SECONDS
-    from engine.drill import events as ev
+class LogStream:
+    """A log read in one pass: iterating it yields its good events in order, each checked before it is
+    yielded (the hash chain, the canonical form, the typed payload of engine.drill.events and the bounds
+    of engine.bounds), reading a block of lines (_BLOCK_BYTES) at a time; no more than a block of events is
+    held. Iteration stops at the first problem.
 
-    first = read.events[0].data if read.events and isinstance(read.events[0].data, dict) else {}
-    raw_version = first.get("version")
-    version: int = raw_version if type(raw_version) is int else ev.LOG_VERSION
+    While iterating, `count`, `last_hash` and `good_bytes` describe the good lines up to the event just
+    yielded. Once iteration has stopped, `problem` names the first bad line (None: every line read, parsed
+    and chained), `torn` says whether it is an incomplete last line (a crash mid-write), and `size` is the
+    bytes in the file when it was opened (nothing appended later is read). Iterable once; the file is
+    closed when iteration ends.
+    """
+
+    def __init__(self, path: str, handle: BinaryIO, size: int, head: bytes) -> None:
+        self.path = path
+        self.size = size
+        self.count = 0  # events yielded
+        self.last_hash = GENESIS
+        self.good_bytes = 0
+        self.problem: LogProblem | None = None if size else LogProblem(1, "the log is empty")
+        self.torn = False
+        self._handle = handle
+        self._head = head
+        self._version: int | None = None  # the log format version drill.started states (shapes depend on it)
+
+    @property
+    def ok(self) -> bool:
+        """True when every line read so far parsed and chained (a torn last line is reported in `torn`)."""
+        return self.problem is None
+
+    def __iter__(self) -> Iterator[Event]:
+        try:
+            yield from self._events()
+        finally:
+            self._handle.close()
+
+    def _events(self) -> Iterator[Event]:
+        offset = 0  # bytes of the file before `pending`
+        pending = self._head
+        left = self.size - len(pending)
+        while self.size:
+            if left > 0:
+                more = self._handle.read(min(_BLOCK_BYTES, left))
+                if not more:  # the file shrank while being read: what is there is all there is
+                    left = 0
+                left -= len(more)
+                pending += more
+            cut = pending.rfind(b"\n") + 1
+            if not cut and left > 0:
+                continue
+            block, pending = pending[:cut], pending[cut:]
+            checked, problem = self._check_block(block, offset, at_end=left <= 0 and not pending)
+            for event, line_hash_, end in checked:
+                self.count += 1
+                self.last_hash, self.good_bytes = line_hash_, end
+                yield event
+            if problem is not None:
+                self.problem, self.torn = problem
+                return
+            offset += len(block)
+            if left <= 0:
+                break
+        if pending:  # no newline at the end of the file: the last line was cut short
+            self.problem = LogProblem(self.count + 1, "the last line is incomplete (the drill stopped mid-write)")
+            self.torn = True
+
+    def _check_block(self, block: bytes, offset: int, at_end: bool
+                     ) -> tuple[list[tuple[Event, str, int]], tuple[LogProblem, bool] | None]:
+        """The good events of a block of whole lines starting at file offset `offset`, each with its line's
+        hash and the offset after it, and the first problem, with whether it is a torn tail, if any."""
+        lines = _quick_block(block, self.last_hash, self.count)
+        if lines is not None:
+            return self._shaped([(event, digest, offset + end) for event, digest, end in lines], None)
+        prev, number, start = self.last_hash, self.count, offset
+        lines = []
+        for raw in block.split(b"\n")[:-1]:
+            number += 1
+            checked = _check_line(raw, number, prev)
+            if isinstance(checked, str):
+                last = at_end and start + len(raw) + 1 == offset + len(block)
+                return self._shaped(lines, (LogProblem(number, checked), last and _looks_torn(raw)))
+            prev = line_hash(raw)
+            start += len(raw) + 1
+            lines.append((checked, prev, start))
+        return self._shaped(lines, None)
+
+    def _shaped(self, lines: list[tuple[Event, str, int]], problem: tuple[LogProblem, bool] | None
+                ) -> tuple[list[tuple[Event, str, int]], tuple[LogProblem, bool] | None]:
+        """`lines` up to the first event whose fields are wrong (shape_problem), and the first problem: that
+        event's, or else `problem` (a line after them)."""
+        for index, (event, _, _) in enumerate(lines):
+            if self._version is None:
+                raw_version = event.data.get("version")
+                self._version = raw_version if type(raw_version) is int else LOG_VERSION
+            wrong = shape_problem(event, self._version)
+            if wrong is not None:
+                return lines[:index], (LogProblem(self.count + index + 1, wrong), False)
+        return lines, problem
+
+
+def shape_problem(event: Event, version: int = LOG_VERSION) -> str | None:
+    """What is wrong with an event's fields (checked through engine.drill.events.decode, scenario times
+    bounded by engine.bounds), or None. A hash chain is easy to recompute, so any shape can arrive."""
     latest = MAX_CLOCK_SECONDS + MAX_DURATION_SECONDS
-    for index, event in enumerate(read.events):
-        problem = None
-        if not isinstance(event.wall, str):
-            problem = "its `wall` time is not text"
-        elif not 0 <= event.t <= latest:  # NaN fails this too
-            problem = f"its scenario time {event.t!r:.40} is out of range"
-        else:
-            try:
-                ev.decode(event.type, event.data, version)
-            except ev.DecodeError as exc:
-                problem = f"{event.type}: {exc}"
-            to = event.data.get("to") if event.type == ev.CLOCK_JUMPED else None
-            if problem is None and isinstance(to, (int, float)) and not 0 <= to <= latest:
-                problem = "clock.jumped: the clock jumps beyond any exercise's range"
-        if problem is not None:
-            line = index + 1
-            read.events = read.events[:index]
-            read.problem = LogProblem(line, problem)
-            read.torn = False
-            read.last_hash = _hash_of_line(read.path, index) if index else GENESIS
-            read.good_bytes = _bytes_of_lines(read.path, index)
-            break
-    return read
+    if not isinstance(event.wall, str):
+        return "its `wall` time is not text"
+    if not 0 <= event.t <= latest:  # NaN fails this too
+        return f"its scenario time {event.t!r:.40} is out of range"
+    try:
+        ev.decode(event.type, event.data, version)
+    except ev.DecodeError as exc:
+        return f"{event.type}: {exc}"
+    to = event.data.get("to") if event.type == ev.CLOCK_JUMPED else None
+    if isinstance(to, (int, float)) and not 0 <= to <= latest:
+        return "clock.jumped: the clock jumps beyond any exercise's range"
+    return None
 
 
-def _hash_of_line(path: str, count: int) -> str:
-    return line_hash(_lines(path)[count - 1])
-
-
-def _bytes_of_lines(path: str, count: int) -> int:
-    return sum(len(line) + 1 for line in _lines(path)[:count])
-
-
-def _lines(path: str) -> list[bytes]:
-    with open(path, "rb") as handle:
-        return handle.read(MAX_LOG_BYTES + 1).split(b"\n")
-
-
-# The canonical form of a line, as `encode` writes it (kept apart so one encoder serves a whole log).
+# The canonical form of a line, as `encode` writes it (kept apart so one encoder serves a whole block).
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 _KEYS = ("seq", "wall", "t", "type", "data", "prev")
-_BLOCK_BYTES = 1 << 20  # lines read at a time by the one-pass reader
+_BLOCK_BYTES = 1 << 20  # bytes of lines read at a time
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Run without Python's cycle collector: reading builds a few hundred thousand objects and no
-    cycles, and the collector's passes over the growing heap would add a quarter or more to the time."""
+def collector_paused() -> Iterator[None]:
+    """Run without Python's cycle collector: reading a log builds a few hundred thousand objects and no
+    cycles, and the collector's passes over the growing heap (the list of events, or the state a fold
+    builds) would add a quarter or more to the time. Memory is still freed as references go."""
     was_on = gc.isenabled()
     gc.disable()
     try:
@@ -204,50 +262,43 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _read_whole(path: str, raw: bytes) -> LogRead | None:
-    """A log with nothing wrong in it, read a block of lines at a time; None at the first doubt.
+def _quick_block(block: bytes, prev: str, first: int) -> list[tuple[Event, str, int]] | None:
+    """The events of a block of whole lines with nothing wrong in it, each with its line's hash and the
+    offset after it in the block; None at the first doubt.
 
     Resuming folds the whole log, so reading it must be quick (see
-    bench/drill_bench.py). Parsing and re-encoding about a megabyte of lines
-    in one call each, rather than a call a line, takes about half the time,
-    and working block by block keeps the memory to the events themselves. It
-    accepts only logs the line-by-line reader reads without a problem, with
-    the same events, and leaves every other log to it, so a problem is still
-    found and named at its line.
+    bench/drill_bench.py). Parsing and re-encoding a block of lines in one
+    call each, rather than a call a line, takes about half the time. It
+    accepts only blocks the line-by-line check accepts, with the same events,
+    and leaves every other block to it, so a problem is still found and named
+    at its line.
     """
-    if not raw.endswith(b"\n"):
+    try:
+        text = block.decode("utf-8")  # a block ends at a newline, so it never cuts a character in two
+    except UnicodeDecodeError:
         return None
-    events: list[Event] = []
-    prev = GENESIS
-    start = 0
-    while start < len(raw):
-        end = raw.rfind(b"\n", start, start + _BLOCK_BYTES) + 1 or raw.find(b"\n", start) + 1
-        block = raw[start:end]
-        try:
-            text = block.decode("utf-8")  # a block ends at a newline, so it never cuts a character in two
-        except UnicodeDecodeError:
+    count = text.count("\n")
+    joined = "[" + text[:-1].replace("\n", ",") + "]"
+    try:
+        records = json.loads(joined)
+        # Each line one object, its keys in the order `encode` writes them, and byte for byte what
+        # `encode` would write: then the list of them encodes to exactly the text that was read.
+        if (len(records) != count or not all(type(r) is dict and tuple(r) == _KEYS for r in records)
+                or _CANONICAL.encode(records) != joined):
             return None
-        count = text.count("\n")
-        joined = "[" + text[:-1].replace("\n", ",") + "]"
-        try:
-            records = json.loads(joined)
-            # Each line one object, its keys in the order `encode` writes them, and byte for byte what
-            # `encode` would write: then the list of them encodes to exactly the text that was read.
-            if (len(records) != count or not all(type(r) is dict and tuple(r) == _KEYS for r in records)
-                    or _CANONICAL.encode(records) != joined):
-                return None
-        except (ValueError, RecursionError):
+    except (ValueError, RecursionError):
+        return None
+    out = []
+    end = 0
+    for number, (record, line) in enumerate(zip(records, block.split(b"\n"), strict=False), start=first):
+        seq, t, kind, data = record["seq"], record["t"], record["type"], record["data"]
+        if (record["prev"] != prev or seq != number or not isinstance(t, (int, float))
+                or not isinstance(kind, str) or not isinstance(data, dict)):
             return None
-        first = len(events)
-        for number, (record, line) in enumerate(zip(records, block.split(b"\n"), strict=False), start=first):
-            seq, t, kind, data = record["seq"], record["t"], record["type"], record["data"]
-            if (record["prev"] != prev or seq != number or not isinstance(t, (int, float))
-                    or not isinstance(kind, str) or not isinstance(data, dict)):
-                return None
-            events.append(Event(seq, record["wall"], t, kind, data))
-            prev = hashlib.sha256(line).hexdigest()
-        start = end
-    return LogRead(path=path, events=events, good_bytes=len(raw), last_hash=prev)
+        prev = hashlib.sha256(line).hexdigest()
+        end += len(line) + 1
+        out.append((Event(seq, record["wall"], t, kind, data), prev, end))
+    return out
 
 
 def _looks_torn(line: bytes) -> bool:

@@ -17,7 +17,7 @@ engine.drill.narrate.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from engine.drill import events as ev
@@ -69,12 +69,19 @@ def replay(plan: Plan, read: LogRead) -> DrillState:
     runbooks do not allow in that state; ValueError: a wall time that is not
     one). Nothing is written.
     """
+    return replay_events(plan, read.path, read.events)
+
+
+def replay_events(plan: Plan, path: str, events: Iterable[ev.Event]) -> DrillState:
+    """replay over events as they come (a LogStream from open_log, or any iterable of a log's events in
+    order, the first on line 1), taking each only when the one before is applied: the events are not held.
+    Raises LogError `<path>:<line>: <why>` as replay does, having taken nothing after that event."""
     state = DrillState(plan)
-    for number, event in enumerate(read.events, start=1):
+    for number, event in enumerate(events, start=1):
         try:
             state.apply(event)
         except ValueError as exc:  # EventError is one
-            raise LogError(f"{read.path}:{number}: {exc}") from None
+            raise LogError(f"{path}:{number}: {exc}") from None
     return state
 
 

@@ -33,12 +33,18 @@ def logged_start(read: LogRead) -> ev.Started:
     Raises LogError `<log>:1: <why>` when the log has no first event, it is
     not drill.started, or its data has the wrong shape (events.DecodeError).
     """
-    if not read.events or read.events[0].type != ev.STARTED:
-        raise LogError(f"{read.path}:1: the log does not start with drill.started")
+    return start_of(read.path, read.events[0] if read.events else None)
+
+
+def start_of(path: str, first: ev.Event | None) -> ev.Started:
+    """The drill.started payload of `first`, the first event of the log at `path` (None: it has none).
+    Raises LogError as logged_start does."""
+    if first is None or first.type != ev.STARTED:
+        raise LogError(f"{path}:1: the log does not start with drill.started")
     try:
-        payload = read.events[0].payload()
+        payload = first.payload()
     except ev.DecodeError as exc:
-        raise LogError(f"{read.path}:1: {exc}") from None
+        raise LogError(f"{path}:1: {exc}") from None
     assert isinstance(payload, ev.Started)
     return payload
 
@@ -49,6 +55,11 @@ def check_versions(plan: Plan, read: LogRead) -> list[str]:
         start = logged_start(read)
     except LogError as exc:
         return [str(exc).removeprefix(f"{read.path}:1: ")]
+    return file_differences(plan, start)
+
+
+def file_differences(plan: Plan, start: ev.Started) -> list[str]:
+    """How the plan's files differ from those drill.started (`start`) recorded (empty: the same)."""
     out = []
     logged = {f.id: f.sha256 for f in start.runbooks}
     scenario_id = start.scenario.id if start.scenario else None

@@ -1,4 +1,5 @@
-"""read_log reads a good log in blocks of lines (engine.drill.log._read_whole), anything else line by line.
+"""The log reader reads a good block of lines in one call (engine.drill.log._quick_block), anything else line
+by line.
 
 The one-pass reader exists for speed only: for every file, good or damaged,
 read_log must say exactly what the line-by-line reader says. Hypothesis
@@ -61,12 +62,12 @@ def write_log(plan: Plan, folder: str, notes: list[str]) -> bytes:
 
 
 def line_by_line(path: str) -> LogRead:
-    saved = log_module._read_whole
-    log_module._read_whole = lambda path, raw: None  # type: ignore[assignment]
+    saved = log_module._quick_block
+    log_module._quick_block = lambda block, prev, first: None  # type: ignore[assignment]
     try:
         return read_log(path)
     finally:
-        log_module._read_whole = saved  # type: ignore[assignment]
+        log_module._quick_block = saved  # type: ignore[assignment]
 
 
 def same(a: LogRead, b: LogRead) -> None:
@@ -157,10 +158,21 @@ def test_read_log_says_what_the_line_by_line_reader_says(shipped: Shipped, data:
 def test_a_good_log_is_read_in_one_pass(shipped: Shipped, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                         block: int) -> None:
     monkeypatch.setattr(log_module, "_BLOCK_BYTES", block)
-    raw = write_log(shipped.plan, str(tmp_path), [f"note {i}" for i in range(30)])
+    write_log(shipped.plan, str(tmp_path), [f"note {i}" for i in range(30)])
     path = tmp_path / "drill.jsonl"
-    whole = log_module._read_whole(str(path), raw)
-    assert whole is not None and whole.ok and len(whole.events) == 64
+    quick = log_module._quick_block
+    answers: list[bool] = []
+
+    def counted(block: bytes, prev: str, first: int) -> list | None:  # type: ignore[type-arg]
+        found = quick(block, prev, first)
+        answers.append(found is not None)
+        return found
+
+    monkeypatch.setattr(log_module, "_quick_block", counted)
+    whole = read_log(str(path))
+    assert whole.ok and len(whole.events) == 64
+    assert answers and all(answers)  # no block of a good log fell back to the line-by-line check
+    monkeypatch.setattr(log_module, "_quick_block", quick)
     same(whole, line_by_line(str(path)))
 
 
