@@ -8,6 +8,7 @@ Textual is imported only once the plan and the log are known to be good.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shlex
 import sys
@@ -56,10 +57,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run_drill(args: argparse.Namespace) -> int:
+    gc.disable()  # no collections while start-up builds its objects; the console re-enables at its first frame
     from engine.drill.clock import SystemClock
-    from engine.drill.log import LogError
     from engine.drill.plan import PlanError
-    from engine.drill.session import Drill
     from engine.plans import load_plan
 
     if not os.path.isfile(args.scenario):
@@ -92,7 +92,10 @@ def run_drill(args: argparse.Namespace) -> int:
             return _fail(str(exc), EXIT_USAGE)
     clock = SystemClock()
     drill = None
-    if args.resume:
+    if args.resume:  # a new drill's modules load after the start screen's first frame
+        from engine.drill.log import LogError
+        from engine.drill.session import Drill
+
         try:
             drill = Drill.resume(plan, args.resume, clock)
         except LogError as exc:

@@ -9,6 +9,7 @@ announces them.
 
 from __future__ import annotations
 
+import gc
 import shlex
 import time
 from collections.abc import Callable, Iterable
@@ -20,13 +21,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from engine.drill.clock import Clock
-from engine.drill.log import LogError
 from engine.drill.plan import Plan
-from engine.drill.session import Drill
-from engine.drill.state import EventError
 from engine.tui.key_guard import DEFAULT_SECONDS
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the drill's modules load with the drill: the start screen's first frame needs none of them
+    from engine.drill.session import Drill
     from engine.room.server import RoomBinding, RoomServer
     from engine.tui.screens.console import ConsoleScreen
 
@@ -77,9 +76,22 @@ class DrillApp(App[None]):
         else:
             self.open_drill(resumed=self.resumed)
         self.set_interval(self.tick_seconds, self.tick)
+        self.call_after_refresh(self.first_frame_shown)
+
+    def first_frame_shown(self) -> None:
+        """Collect again if `tabletop drill` held the collector off through start-up; what start-up built
+        (modules, styles, the plan) lives as long as the console, so it is frozen out of later collections,
+        which keeps a full collection from stalling a key press."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def begin(self, facilitator: str | None, participants: dict[str, str]) -> str | None:
         """Start the drill (creating its log); returns why not, or None once the console is up."""
+        from engine.drill.log import LogError
+        from engine.drill.session import Drill
+        from engine.drill.state import EventError
+
         try:
             self.drill = Drill.start(self.plan, self.clock, log_path=self.log_path, facilitator=facilitator,
                                      participants=participants)
@@ -154,6 +166,9 @@ class DrillApp(App[None]):
         drill = self.drill
         if drill is None or drill.state.ended:
             return False
+        from engine.drill.log import LogError
+        from engine.drill.state import EventError
+
         try:
             events = drill.fire_due()
         except (EventError, LogError) as exc:
@@ -184,6 +199,9 @@ class DrillApp(App[None]):
 
     def perform(self, action: Callable[[], object], report: Callable[[str], None] | None = None) -> bool:
         """Run one drill action. A refusal is reported (a short notice by default) and nothing changes."""
+        from engine.drill.log import LogError
+        from engine.drill.state import EventError
+
         try:
             action()
         except EventError as exc:

@@ -1,19 +1,18 @@
 """How drill facts read on screen: user text made literal, states as a symbol and a word, times.
 
 User text (titles, inject text, notes, names) is data. It reaches the screen
-only through `literal`/`text`, which never parse markup and turn control
-characters into visible symbols, so `[bold]`, `[@click=app.quit]` or an ANSI
-escape in a runbook shows as typed and does nothing.
+only through `literal`/`content`/`cell` (engine.tui.literal, re-exported here),
+which never parse markup and turn control characters into visible symbols, so
+`[bold]`, `[@click=app.quit]` or an ANSI escape in a runbook shows as typed and
+does nothing.
 """
 
 from __future__ import annotations
 
-import re
-
-from rich.text import Text
-from textual.content import Content
-
 from engine.drill.state import StepStatus
+from engine.tui.literal import cell as cell
+from engine.tui.literal import content as content
+from engine.tui.literal import literal as literal
 
 # A symbol and a word for each state, so the table reads without colour.
 STATE_GLYPH = {
@@ -45,40 +44,6 @@ STATE_MEANING = {
 }
 HEALTH_GLYPH = {"up": "✓", "degraded": "~", "down": "✗"}
 HEALTH_STYLE = {"up": "", "degraded": "bold yellow", "down": "bold red"}
-
-# C0 and C1 controls and DEL become their visible "control picture" (ESC -> ␛); bidi overrides
-# are spelled out, so nothing a file holds can move the cursor, recolour or reorder the screen.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def _picture(match: re.Match[str]) -> str:
-    char = match.group()
-    code = ord(char)
-    if code < 0x20:
-        return chr(0x2400 + code)
-    if code == 0x7F:
-        return "␡"
-    return f"<U+{code:04X}>"
-
-
-def literal(value: object, *, one_line: bool = False) -> str:
-    """User text with control characters made visible (and, for one line, newlines and tabs as spaces)."""
-    text = "" if value is None else str(value)
-    text = text.replace("\t", " ")
-    if one_line:
-        text = " ".join(text.split("\n"))
-    return _CONTROL.sub(_picture, text)
-
-
-def content(value: object, style: str = "", *, one_line: bool = False) -> Content:
-    """Literal user text as Textual Content, optionally styled."""
-    return Content.styled(literal(value, one_line=one_line), style)
-
-
-def cell(value: object, style: str = "") -> Text:
-    """Literal user text as a Rich Text for a DataTable cell (a str cell would be parsed as markup)."""
-    return Text(literal(value, one_line=True), style=style, no_wrap=True, overflow="ellipsis")
-
 
 def clock(seconds: float) -> str:
     """Scenario time with seconds: T+0:12:05."""

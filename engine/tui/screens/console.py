@@ -108,6 +108,8 @@ class ConsoleScreen(Screen[None]):
         self.set_class(self.wide, "-wide")
         self.set_class(self.narrow, "-narrow")
         self.set_class("room" in self.panes, "-room")
+        if not self.wide and self.is_mounted:
+            self.show_pane()  # a pane chosen while wide
         self.call_after_refresh(self.relayout)
 
     def on_screen_suspend(self) -> None:
@@ -423,9 +425,15 @@ class ConsoleScreen(Screen[None]):
         if name not in self.panes or (name == self.pane and self.query_one(f"#pane-{name}").has_class("-current")):
             return
         self.pane = name
+        if self.wide:  # every pane is on screen and the tabs are hidden: nothing to redraw (on_resize catches up)
+            return
         self.refresh_view(full=True, table=False)  # fill the pane first: showing it takes one layout, not two
+        self.show_pane()
+
+    def show_pane(self) -> None:
+        """Mark the chosen pane current (the one shown when not wide) and in the tabs."""
         for pane in self.panes:
-            self.query_one(f"#pane-{pane}").set_class(pane == name, "-current")
-        self.query_one(PaneTabs).show(name)
-        self.remeasure(name)
+            self.query_one(f"#pane-{pane}").set_class(pane == self.pane, "-current")
+        self.query_one(PaneTabs).show(self.pane)
+        self.remeasure(self.pane)
 

@@ -18,14 +18,13 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, OptionList, Select, Static, Switch, TextArea
+from textual.widgets import Button, Input, Select, Static
 
 if TYPE_CHECKING:
     from engine.drill.session import Drill
     from engine.tui.app import DrillApp
 
 T = TypeVar("T")
-FIELDS = (Input, Select, OptionList, TextArea, Checkbox, Switch)  # what a person fills in or chooses
 LAST_FIELD = "That was the last field. ctrl+s (or the Record button) records; Esc cancels."
 
 
@@ -41,6 +40,14 @@ def buttons(record: str) -> ComposeResult:
         yield Button(Content("Cancel (Esc)"), id="cancel", compact=True)
 
 
+def field_kinds() -> tuple[type[Widget], ...]:
+    """The widgets a person fills in or chooses (imported here, not at start: the start screen's first frame
+    needs only Input, and TextArea alone costs more than the rest of the form)."""
+    from textual.widgets import Checkbox, OptionList, Switch, TextArea
+
+    return (Input, Select, OptionList, TextArea, Checkbox, Switch)
+
+
 def form_fields(screen: Screen[Any]) -> list[Widget]:
     """The fields a person can type or choose in, in the order they are on screen.
 
@@ -49,8 +56,9 @@ def form_fields(screen: Screen[Any]) -> list[Widget]:
     chosen) count at once, even when the next key arrives before the screen is laid out again.
     """
     out: list[Widget] = []
+    kinds = field_kinds()
     for widget in screen.walk_children(Widget):
-        if not isinstance(widget, FIELDS) or not widget.can_focus or widget.disabled:
+        if not isinstance(widget, kinds) or not widget.can_focus or widget.disabled:
             continue
         if all(each.display for each in widget.ancestors_with_self if isinstance(each, Widget)):
             out.append(widget)

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
 from engine.drill.plan import Plan
-from engine.tui import display
+from engine.tui.literal import content
 from engine.tui.screens.form import enter_moves_on
 
 
@@ -39,7 +39,7 @@ class StartScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         scenario = self.plan.scenario
         with Vertical(id="start"):
-            yield Static(display.content(scenario.title, "bold"), id="start-title")
+            yield Static(content(scenario.title, "bold"), id="start-title")
             yield Static(Content.assemble(
                 f"{len(self.plan.steps)} steps in {len(self.plan.runbooks)} runbook(s), "
                 f"{len(self.plan.injects)} injects. ",
@@ -53,9 +53,9 @@ class StartScreen(Screen[None]):
                     yield Static(Content.styled("runs the exercise", "dim"), classes="name-what")
                 for role, text in self.roles.items():
                     with Horizontal(classes="name-row"):
-                        yield Static(display.content(role, "bold", one_line=True), classes="name-role")
+                        yield Static(content(role, "bold", one_line=True), classes="name-role")
                         yield Input(placeholder="name", id=f"role-{role}", classes="role", compact=True)
-                        yield Static(display.content(text, "dim", one_line=True), classes="name-what")
+                        yield Static(content(text, "dim", one_line=True), classes="name-what")
             yield Static(id="problem", classes="problem", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(Content("Start the drill (ctrl+s)"), id="start-button", variant="primary", compact=True)

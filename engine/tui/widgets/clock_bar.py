@@ -27,7 +27,12 @@ def next_inject(state: DrillState, now_t: float) -> Content:
 
 
 class ClockBar(Static):
-    """One line, rebuilt every second."""
+    """One line, rebuilt every second; repainted only when its text changes (a key press within the same
+    second leaves it, and the top line of the screen, alone)."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._shown: Content | None = None
 
     def show(self, state: DrillState, now_t: float, title: str) -> None:
         if state.ended:
@@ -36,7 +41,10 @@ class ClockBar(Static):
             mode, style = "▶ RUNNING", "bold"
         else:
             mode, style = "‖ PAUSED", "bold reverse"
-        self.update(Content.assemble(
+        line = Content.assemble(
             (f" {display.clock(now_t)} ", "bold reverse"), " ", (mode, style), "  ",
             next_inject(state, now_t), "  │  ", display.content(title, one_line=True),
-        ), layout=False)  # always one line
+        )
+        if self._shown is None or not line.is_same(self._shown):
+            self.update(line, layout=False)  # always one line
+            self._shown = line

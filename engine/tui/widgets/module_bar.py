@@ -31,9 +31,18 @@ def describe(view: ModuleView, now_t: float) -> Content:
 
 
 class ModuleBar(Static):
-    """One line, rebuilt with the clock."""
+    """One line, rebuilt with the clock: repainted when its text changes, never laid out again (its height
+    is fixed at one line), so a key press or a tick does not re-lay out the screen."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._shown: Content | None = None
 
     def show(self, view: ModuleView | None, now_t: float) -> None:
         self.display = view is not None
-        if view is not None:
-            self.update(describe(view, now_t))
+        if view is None:
+            return
+        line = describe(view, now_t)
+        if self._shown is None or not line.is_same(self._shown):
+            self.update(line, layout=False)
+            self._shown = line

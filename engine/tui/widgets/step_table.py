@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
+from textual.cache import LRUCache
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
+from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist, RowKey
 
 from engine.drill.plan import Plan, PlanStep
 from engine.drill.state import DrillState, StepStatus
@@ -36,6 +38,18 @@ def owner_name(state: DrillState, step: PlanStep) -> str:
     if not step.owner:
         return ""
     return state.participants.get(step.owner) or step.owner
+
+
+def _same(cells: tuple[Text, ...], before: tuple[Text, ...] | None) -> bool:
+    """The same text and styles (Rich's Text equality ignores the base style: a step that turns done
+    keeps its id's text but goes dim)."""
+    return before is not None and all(a == b and a.style == b.style for a, b in zip(cells, before, strict=True))
+
+
+def _drop_rows(cache: LRUCache[Any, Any], at: int, rows: set[RowKey] | set[int]) -> None:
+    """Forget a DataTable render cache's entries for these rows (named by key or index at `at` in its keys)."""
+    for cached in [key for key in cache.keys() if key[at] in rows]:
+        cache.discard(cached)
 
 
 class StepTable(DataTable[Text]):
@@ -98,13 +112,36 @@ class StepTable(DataTable[Text]):
         rows an action changed, not all of them."""
         if not self._layout:
             return
-        columns = list(self.columns)
-        for key, cells in self._rows(state, now_t, list(self._active) if only_active else None).items():
-            old = self._rendered.get(key)
-            for column, new, before in zip(columns, cells, old or (None,) * len(cells), strict=True):
-                if new != before:
-                    self.update_cell(key, column, new)
+        changed = [(key, cells) for key, cells in
+                   self._rows(state, now_t, list(self._active) if only_active else None).items()
+                   if not _same(cells, self._rendered.get(key))]
+        for key, cells in changed:
             self._rendered[key] = cells
+        self._replace_rows(changed)
+
+    def _replace_rows(self, rows: list[tuple[str, tuple[Text, ...]]]) -> None:
+        """Put new cells in these rows and repaint only them.
+
+        DataTable.update_cell invalidates the render of every cell of the table and repaints all of it
+        (its caches are keyed by one update counter): at 200x50 that is some 250 cells redrawn for one
+        step's state. Here only the changed rows' cached renders are dropped and only their lines are
+        repainted. The rows keep their keys, order and height, so the
+        table's row offsets stay valid. Relies on DataTable's caches as of the pinned Textual.
+        """
+        if not rows:
+            return
+        keys = {RowKey(key) for key, _ in rows}
+        indices = {self.get_row_index(key) for key, _ in rows}
+        for key, cells in rows:
+            row = self._data[RowKey(key)]
+            for column, value in zip(self.columns, cells, strict=True):
+                row[column] = value
+        _drop_rows(self._row_renderable_cache, 1, indices)  # (update count, row index)
+        _drop_rows(self._cell_render_cache, 0, keys)  # (row key, column key, ...)
+        _drop_rows(self._row_render_cache, 0, keys)  # (row key, line, ...)
+        self._line_cache.clear()  # keyed by line number; a line is rebuilt only when it is repainted
+        for index in indices:
+            self.refresh_row(index)
 
     def _rows(self, state: DrillState, now_t: float, keys: list[str] | None = None) -> dict[str, tuple[Text, ...]]:
         """The cells of the rows that changed (all rows after `build` cleared the signatures)."""

@@ -1,0 +1,60 @@
+"""`tabletop drill` imports, before its first frame, only what that frame needs (issue 16: start fast).
+
+The start screen shows the scenario's title, its counts and a name field per
+role: it needs the plan (so the validator and the models) and Textual, not the
+drill's state machine, its log, the console's panes, the report or the room.
+Those load once the facilitator starts the drill. The console's own modules
+are listed whole; a change that makes the first frame import more fails here
+(if it is needed, add it to the list and say why in the commit).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = ROOT / "scenarios" / "m365-na-outage-2026-01-22.yaml"
+
+# Runs the real command, headless at 80x24, and lists the modules loaded when the first frame is drawn.
+_PROBE = """
+import json, sys
+import engine.tui.app as tui_app
+seen = {}
+display, run = tui_app.DrillApp._display, tui_app.DrillApp.run
+def first_frame(app, screen, renderable):
+    if renderable is not None and not seen:
+        seen.update(screen=type(screen).__name__, modules=sorted(sys.modules))
+        app.exit()
+    display(app, screen, renderable)
+tui_app.DrillApp._display = first_frame
+tui_app.DrillApp.run = lambda app, **kw: run(app, headless=True, size=(80, 24))
+from engine.cli import main
+code = main(["drill", *sys.argv[1:]])
+print(json.dumps({"code": code, **seen}))
+"""
+
+CONSOLE = ["engine.tui", "engine.tui.app", "engine.tui.key_guard", "engine.tui.literal", "engine.tui.screens",
+           "engine.tui.screens.form", "engine.tui.screens.start"]
+DRILL = ["engine.drill", "engine.drill.clock", "engine.drill.plan"]  # the plan; no state, events, log or session
+NOT_YET = ["engine.report", "engine.room", "engine.handbook", "engine.readiness", "engine.coverage", "engine.msel",
+           "engine.cacao", "engine.improvement", "networkx", "jinja2", "docx", "weasyprint", "qrcode",
+           "textual.widgets._data_table", "textual.widgets._text_area"]
+
+
+def _first_frame(tmp_path: Path) -> dict:  # type: ignore[type-arg]
+    out = subprocess.run([sys.executable, "-c", _PROBE, str(SHIPPED), "--log", str(tmp_path / "drill.jsonl")],
+                         cwd=ROOT, capture_output=True, text=True, check=True, timeout=120)
+    return json.loads(out.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_the_start_screen_s_first_frame_loads_no_drill_machinery(tmp_path: Path) -> None:
+    seen = _first_frame(tmp_path)
+    assert seen["code"] == 0 and seen["screen"] == "StartScreen"
+    modules = seen["modules"]
+    assert [m for m in modules if m.startswith("engine.tui")] == CONSOLE
+    assert [m for m in modules if m.startswith("engine.drill")] == DRILL
+    assert [m for m in modules if m.split(".")[0] in NOT_YET or m in NOT_YET] == []
+    assert not (tmp_path / "drill.jsonl").exists()  # nothing is written before the drill starts
