@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -74,6 +75,8 @@ def _runbook(folder: Path, text: str, name: str = "bad.yaml") -> None:
 
 # ----- logs -----
 
+_CWD = threading.Lock()
+
 def _good_log(folder: Path) -> Path:
     """A finished headless drill of the base scenario, played in this process."""
     from datetime import UTC, datetime
@@ -86,17 +89,18 @@ def _good_log(folder: Path) -> Path:
     plan = load_plan(str(folder / "scenarios" / "drill.yaml"), [str(folder / "runbooks")])
     clock = FakeClock(datetime(2026, 1, 22, 19, 33, tzinfo=UTC))
     log = folder / "logs" / "drill.jsonl"
-    cwd = os.getcwd()
-    os.chdir(folder)  # the log records paths as given: relative to the project, as people run it
-    try:
-        drill = Drill.start(load_plan("scenarios/drill.yaml", ["runbooks"]), clock, log_path="logs/drill.jsonl",
-                            mode="headless")
+    with _CWD:  # the working folder is the process's: cases are built on two threads
+        cwd = os.getcwd()
+        os.chdir(folder)  # the log records paths as given: relative to the project, as people run it
         try:
-            Player(drill, clock).run()
+            drill = Drill.start(load_plan("scenarios/drill.yaml", ["runbooks"]), clock, log_path="logs/drill.jsonl",
+                                mode="headless")
+            try:
+                Player(drill, clock).run()
+            finally:
+                drill.close()
         finally:
-            drill.close()
-    finally:
-        os.chdir(cwd)
+            os.chdir(cwd)
     assert plan.scenario.scenario == "mail-drill"
     return log
 
