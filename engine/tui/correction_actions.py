@@ -76,7 +76,7 @@ def effect_lines(effects: Effects, *, revision: bool = False) -> list[str]:
     for service, health in effects.kept:
         lines.append(f"Service {service} stays {health} (a later change stands, or it was already so).")
     if effects.closed:
-        what = "not started on the old branch, are skipped as a branch not taken" if revision else \
+        what = "not started on the old branch are skipped as a branch not taken" if revision else \
             "that go back to dormant (none had started)"
         lines.append(f"Steps {what}: {_ids(effects.closed)}.")
     if effects.stays:

@@ -294,3 +294,39 @@ async def _markup(plan: Plan, clock: FakeClock, log: Path) -> None:
 def test_note_text_shows_literally_in_the_correction_list(shipped_plan: Plan, clock: FakeClock,
                                                           tmp_path: Path) -> None:
     _run(_markup, shipped_plan, clock, tmp_path / "m.jsonl")
+
+
+async def _hostile(plan: Plan, clock: FakeClock, log: Path) -> None:
+    from engine.drill.session import Drill
+
+    drill = Drill.start(plan, clock, log_path=str(log), facilitator="[b]Eve")
+    drill.fire_due()
+    drill.complete_step("hostile-markup/first")
+    drill.decide("hostile-markup/choose", "left", "[@click=app.quit]why[/]", "[b]Eve")
+    app = DrillApp(plan, clock, drill, blink=False, tick_seconds=3600, key_guard=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await goto(pilot, "hostile-markup/choose")
+        before = drill.state.seq
+        await pilot.press("D")
+        await settle(pilot)
+        form = screen_text(app)
+        assert "[link=https://x]Right[/link]" in form and "[b]Left[/b] ␛[1m" in form
+        assert "[@click=app.quit]why[/]" in form
+        await pilot.press("2")
+        await type_text(pilot, "[/] [@click=app.quit]")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        confirm = screen_text(app)
+        assert "Steps not started on the old branch are skipped as a branch not taken:" in confirm
+        assert "left-step." in confirm  # on the next line at this width
+        assert "Steps that open: right-step." in confirm
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ConsoleScreen)  # nothing acted on the text; still running
+    assert [(e.type, e.data["reason"]) for e in _new_events(log, before)] == [
+        (ev.DECISION_REVISED, "[/] [@click=app.quit]")]
+
+
+def test_hostile_text_in_a_revision_shows_as_typed(hostile_plan: Plan, clock: FakeClock, tmp_path: Path) -> None:
+    _run(_hostile, hostile_plan, clock, tmp_path / "h.jsonl")
