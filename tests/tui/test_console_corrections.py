@@ -246,6 +246,9 @@ async def _withdraw(plan: Plan, clock: FakeClock, log: Path) -> None:
         await pilot.press("3")
         await settle(pilot)
         assert "console-dark (withdrawn at T+0:43:05)" in screen_text(app)
+        await pilot.press("enter")  # re-read it: the pop-up says it was withdrawn, and why
+        await settle(pilot)
+        assert "WITHDRAWN at T+0:43:05: fired by a stray" in screen_text(app)  # (wraps at 80 columns)
     events = _new_events(log, before)
     assert [(e.type, e.data) for e in events] == [
         (ev.INJECT_WITHDRAWN, {"inject": "console-dark", "reason": "fired by a stray key", "by": "Sam"})]

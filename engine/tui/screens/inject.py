@@ -50,6 +50,9 @@ class InjectScreen(ModalScreen[None]):
         when = display.clock(fired.t) if fired else ""
         if fired and fired.late_t is not None:
             when += f" (fired late at {display.clock(fired.late_t)}: the clock jumped past it)"
+        withdrawn = drill.state.withdrawn.get(inject_id)
+        if withdrawn is not None:
+            when += f"  WITHDRAWN at {display.clock(withdrawn.t)}: {display.literal(withdrawn.reason, one_line=True)}"
         place = order.index(inject_id) + 1 if inject_id in order else 0
         count = f"  ({place} of {len(order)} fired)" if place else ""
         self.query_one("#inject-title", Static).update(Content.assemble(
