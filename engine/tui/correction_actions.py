@@ -84,8 +84,11 @@ def effect_lines(effects: Effects, *, revision: bool = False) -> list[str]:
                      f"branch: {_ids(effects.stays)}.")
     if effects.opened:
         lines.append(f"Steps that open: {_ids(effects.opened)}.")
+    moves: dict[tuple[str, str], list[str]] = {}
     for key, was, now in effects.changed:
-        lines.append(f"Step {_ids((key,))} goes from {was.value} to {now.value}.")
+        moves.setdefault((was.value, now.value), []).append(key)
+    for (was_value, now_value), keys in moves.items():
+        lines.append(f"{'Step' if len(keys) == 1 else 'Steps'} {was_value} → {now_value}: {_ids(tuple(keys))}.")
     if effects.disarmed:
         lines.append(f"Contingency injects that will no longer come: {', '.join(effects.disarmed)}.")
     if effects.armed:

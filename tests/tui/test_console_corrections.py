@@ -150,7 +150,7 @@ async def _reopen(plan: Plan, clock: FakeClock, log: Path) -> None:
         await pilot.press("o")
         await settle(pilot)
         assert isinstance(app.screen, ReopenScreen)
-        assert "Step size-impact goes from done to active." in screen_text(app)
+        assert "Step done → active: size-impact." in screen_text(app)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Reopening needs a reason." in screen_text(app)
@@ -235,7 +235,9 @@ async def _withdraw(plan: Plan, clock: FakeClock, log: Path) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
-        assert "Service admin-center goes back from down to degraded." in screen_text(app)
+        confirm = screen_text(app)
+        assert "Service admin-center goes back from down to degraded." in confirm
+        assert "Steps blocked → waiting: read-service-health, urgent-admin-change," in confirm
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, ConsoleScreen)
