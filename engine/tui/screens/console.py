@@ -374,7 +374,7 @@ class ConsoleScreen(Screen[None]):
         state, now_t = self.drill.state, self.drill.now_t()
         open_steps = sum(state.status(k) in (StepStatus.WAITING, StepStatus.READY, StepStatus.ACTIVE)
                          for k in self.plan.steps)
-        unfired = len(self.plan.injects) - len(state.fired)
+        unfired = len(self.plan.injects) - state.planned_fired()
         lines = [f"The clock stops for good at {display.clock(now_t)}.",
                  f"{open_steps} step(s) still open stay as they are in the report." if open_steps
                  else "Every step is finished.",
