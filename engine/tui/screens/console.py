@@ -22,6 +22,7 @@ from engine.drill.plan import Plan, PlanStep
 from engine.drill.state import StepStatus
 from engine.tui import correction_actions as fix
 from engine.tui import display
+from engine.tui import written_actions as written
 from engine.tui.actions import ACTIONS, ALWAYS, CONSOLE_KEYS
 from engine.tui.applies import why_not
 from engine.tui.commands import DrillCommands
@@ -200,6 +201,8 @@ class ConsoleScreen(Screen[None]):
             return module_refusal(self.drill.state, self.drill.now_t(), action)
         if action in fix.CORRECTION_ACTIONS:
             return fix.refusal(self.drill.state, self.step(), action)
+        if action in written.WRITTEN_ACTIONS:
+            return written.refusal(self.drill.state, action)
         return why_not(self.drill.state, self.step(), action)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -301,6 +304,14 @@ class ConsoleScreen(Screen[None]):
     def action_correct_note(self) -> None:
         if not self._refused("correct_note"):
             fix.correct_note(self)
+
+    def action_adhoc_inject(self) -> None:
+        if not self._refused("adhoc_inject"):
+            written.adhoc_inject(self)
+
+    def action_set_service(self) -> None:
+        if not self._refused("set_service"):
+            written.set_service(self)
 
     def action_withdraw_inject(self) -> None:
         """w: withdraw the inject highlighted on the Injects pane (when it shows), else the newest."""
