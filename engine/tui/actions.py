@@ -23,7 +23,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "withdraw_inject": ("Withdraw an inject…", "withdraw an inject fired by mistake (asks first)"),
     "fire_next": ("Fire the next inject now…", "fire the next scheduled inject now (asks first)"),
     "fire_any": ("Fire an inject…", "fire any inject that has not fired, from a list (asks first)"),
-    "adhoc_inject": ("Write an inject…", "write an inject now: text, to whom, services, event (asks first)"),
+    "adhoc_inject": ("Write an inject…", "write an inject now: text, roles, services (asks first)"),
     "set_service": ("Set a service's health…", "set a service up, degraded or down by hand (asks first)"),
     "injects": ("Re-read the fired injects", "the Injects pane: ↑↓ through the fired injects, Enter reads one"),
     "pause": ("Pause the clock", "pause or resume the exercise clock (injects wait)"),

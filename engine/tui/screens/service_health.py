@@ -35,8 +35,8 @@ class ServiceHealthScreen(FormScreen[None]):
             yield OptionList(*(Option(self._service_prompt(s), id=s) for s in state.plan.services), id="service")
             yield OptionList(*(Option(self._health_prompt(h), id=h) for h in ev.HEALTH), id="health")
             yield Static(id="problem", classes="problem", markup=False)
-            yield Static(Content.styled("↑↓ Enter: the service, then its health · ctrl+s: review and set · "
-                                        "Esc: cancel", "dim"))
+            yield Static(Content.styled("↑↓ Enter: the service, then its health · ctrl+s: review · Esc: cancel",
+                                        "dim"))
             yield from buttons("Set it")
 
     def _service_prompt(self, service: str) -> Content:
