@@ -137,3 +137,14 @@ def test_a_log_with_adhoc_injects_replays_shows_and_verifies(run: tuple[Drill, F
     finally:
         resumed.close()
     assert json.loads(Path(drill.path).read_text().splitlines()[1])["data"]["to"] == ["messaging-lead", "comms-lead"]
+
+
+def test_the_console_foresees_what_withdrawing_an_adhoc_inject_undoes(run: tuple[Drill, FakeClock]) -> None:
+    from engine.drill.foresight import foresee
+
+    drill, _ = run
+    drill.adhoc("Relay and tracker down.", services={"relay": "down", "tracker": "down"})
+    drill.set_service("tracker", "degraded")
+    effects = foresee(drill.state, ev.InjectWithdrawn("adhoc-1", "stray"), drill.now_t())
+    assert effects.services == (("relay", "down", "up"),)
+    assert effects.kept == (("tracker", "degraded"),)  # set by hand since: it stands
