@@ -22,7 +22,10 @@ reachable when the step or decision it waits for is.
 
 Drill logs add the wall time each item was last drilled: a step done, an
 option chosen, a fallback or event branch opened, found by folding each log
-(engine.drill.replay) against the plan of the scenario it names.
+(engine.drill.replay) against the plan of the scenario it names. An event
+branch counts when an inject carrying its event opened it (a scenario inject
+or one written ad hoc); if that inject is withdrawn later, it never really
+came, and the branch does not count unless the event comes again.
 Only live drills count by default: a log whose drill.started `mode` is a
 rehearsal (REHEARSAL_MODES: `headless` from play, `explore`) is read but left
 out. With include_headless it counts, but apart: its wall times are the
@@ -410,6 +413,7 @@ def _fold(plan: Plan, events: list[Any], items: list[Item], info: LogInfo) -> di
     mine = [i for i in items if i.step_key in plan.steps]
     watched = {i.key: i for i in mine if i.kind in ("fallback", "event")}
     out: dict[str, Drilled] = {}
+    brought: dict[str, str] = {}  # event item key -> the inject whose event opened it
     bad_wall = False
 
     def drilled(event: ev.Event, payload: ev.Payload, state: DrillState) -> None:
@@ -419,6 +423,11 @@ def _fold(plan: Plan, events: list[Any], items: list[Item], info: LogInfo) -> di
         if when is None:
             bad_wall = True
             return
+        if isinstance(payload, ev.InjectWithdrawn):  # it never really came: what it alone opened is not drilled
+            for key in [k for k, inject in brought.items() if inject == payload.inject]:
+                out.pop(key, None)
+                watched[key] = next(i for i in mine if i.key == key)
+                del brought[key]
         hit = []
         if isinstance(payload, (ev.StepDone, ev.DecisionMade)):
             hit.append(f"step:{payload.step}")
@@ -432,8 +441,9 @@ def _fold(plan: Plan, events: list[Any], items: list[Item], info: LogInfo) -> di
                     hit.append(key)
                     del watched[key]
             elif state.steps[step.key].opened_t is not None:
-                if isinstance(payload, ev.InjectFired) and payload.event == item.event:
+                if isinstance(payload, (ev.InjectFired, ev.InjectAdhoc)) and payload.event == item.event:
                     hit.append(key)
+                    brought[key] = payload.inject
                 del watched[key]  # opened some other way: this log does not drill the event branch
         for key in hit:
             out[key] = Drilled(str(event.wall), when, info.name)

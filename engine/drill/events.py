@@ -754,3 +754,102 @@ NOTE_AMENDED = NoteAmended.WIRE
 NOTE_WITHDRAWN = NoteWithdrawn.WIRE
 DISCUSSION_SUMMARY = DiscussionSummary.WIRE
 TYPES = tuple(REGISTRY)
+
+
+# ----- written during the drill: an ad-hoc inject, and the time away after a crash -----
+
+def _roles(wire: str, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(r, str) and r.strip() for r in value):
+        raise DecodeError(wire, "`to` is a list of roles (each a non-empty text)", "to")
+    return tuple(value)
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class InjectAdhoc(Payload):
+    """inject.adhoc: an inject the facilitator wrote during the drill, delivered at once.
+
+    inject: the id the drill gave it (`adhoc-1`, ...; never a scenario
+    inject's id); text: what is read out, never blank; to: the roles it is
+    for (empty: the whole room); services: service id -> up, degraded or
+    down, the health it sets (empty: none); event: the event id it carries
+    (opens `on:` steps like a scenario inject's), or None; by: who wrote it.
+    `services` and `event` are written only when there is one. It counts as
+    fired by hand, and inject.withdrawn takes it back like any other.
+    data is `{"inject": str, "text": str, "to": [str], "services"?: {str: str},
+    "event"?: str, "by": str}`. Raises DecodeError on a blank id or text, a
+    `to` that is not a list of texts, or a health that is not one of HEALTH.
+    """
+
+    WIRE: ClassVar[str] = "inject.adhoc"
+    inject: str
+    text: str
+    to: tuple[str, ...] = ()
+    services: dict[str, str] = field(default_factory=dict)
+    event: str | None = None
+    by: str = ""
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> InjectAdhoc:
+        inject = data.get("inject")
+        if not isinstance(inject, str) or not inject.strip():
+            raise DecodeError(cls.WIRE, f"an ad-hoc inject needs an id, not {inject!r}", "inject")
+        text = data.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise DecodeError(cls.WIRE, "an ad-hoc inject needs its text", "text")
+        event = _optional_text(cls.WIRE, data, "event", "the event an inject carries is an id (text)")
+        by = _optional_text(cls.WIRE, data, "by", "who wrote the inject must be text")
+        return cls(inject, text, _roles(cls.WIRE, data.get("to")), _services(cls.WIRE, data.get("services", {})),
+                   event or None, by or "")
+
+    def encode(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"inject": self.inject, "text": self.text, "to": list(self.to)}
+        if self.services:
+            out["services"] = dict(self.services)
+        if self.event:
+            out["event"] = self.event
+        out["by"] = self.by
+        return out
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class ClockGap(Payload):
+    """clock.gap: on resume after a crash, the facilitator's answer to "count the time away?".
+
+    since: the wall time of the last event written before the drill stopped
+    (as the log has it, `2026-01-22T19:52:10.000Z`); away: wall seconds from
+    then to this answer; counted: true moves the exercise clock forward by
+    `away` (as if it had run all along: injects it passes fire late, like a
+    jump's), false leaves it where it stopped. The clock stays paused either
+    way. data is `{"since": str, "away": float, "counted": bool}`. Raises
+    DecodeError on a `since` that is not text, an `away` that is not a
+    number of seconds from 0 to engine.bounds.MAX_CLOCK_SECONDS, or a
+    `counted` that is not true or false.
+    """
+
+    WIRE: ClassVar[str] = "clock.gap"
+    since: str
+    away: float
+    counted: bool
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> ClockGap:
+        since = _text(cls.WIRE, data, "since", "`since` is the wall time of the last event before the stop")
+        away = data.get("away")
+        if isinstance(away, bool) or not isinstance(away, (int, float)) or not 0 <= away <= MAX_CLOCK_SECONDS:
+            raise DecodeError(cls.WIRE, f"the time away is a number of seconds, not {away!r}", "away")
+        counted = data.get("counted")
+        if not isinstance(counted, bool):
+            raise DecodeError(cls.WIRE, f"`counted` is true or false, not {counted!r}", "counted")
+        return cls(since, float(away), counted)
+
+    def encode(self) -> dict[str, Any]:
+        return {"since": self.since, "away": self.away, "counted": self.counted}
+
+
+INJECT_ADHOC = InjectAdhoc.WIRE
+CLOCK_GAP = ClockGap.WIRE
+TYPES = tuple(REGISTRY)

@@ -74,7 +74,7 @@ def _compare(before: DrillState, after: DrillState, payload: ev.Payload) -> Effe
     services = tuple((s, h, after.services[s]) for s, h in before.services.items() if after.services[s] != h)
     kept: tuple[tuple[str, str], ...] = ()
     if isinstance(payload, ev.InjectWithdrawn):
-        inject = before.plan.inject(payload.inject)
+        inject = before.inject(payload.inject)  # a scenario inject or one written ad hoc
         moved = {s for s, _, _ in services}
         kept = tuple((s, after.services[s]) for s in (inject.services if inject else {}) if s not in moved)
     order = {inject.id: i for i, inject in enumerate(before.plan.injects)}

@@ -102,6 +102,38 @@ def _revised(data: dict[str, Any]) -> str:
     return f"{_g(data, 'step')} now = {_g(data, 'option')}{_by(data)}: {_g(data, 'reason')}"
 
 
+def _adhoc(data: dict[str, Any]) -> str:
+    roles = data.get("to")
+    to = ", ".join(escape(r) for r in roles) if isinstance(roles, list) and roles else "the room"
+    by = f", written by {_g(data, 'by')}" if data.get("by") else ""
+    out = f"{_g(data, 'inject')} (ad hoc{by}) to {to}: {_g(data, 'text')}"
+    if data.get("event"):
+        out += f"; event {_g(data, 'event')}"
+    services = data.get("services")
+    if isinstance(services, dict) and services:
+        out += "; " + ", ".join(f"{escape(s)} {escape(h)}" for s, h in services.items())
+    return out
+
+
+def away_text(seconds: float) -> str:
+    """Wall time away as people read it: `45s`, `14m 05s`, `2h 03m`."""
+    whole = int(seconds)
+    if whole < 60:
+        return f"{whole}s"
+    if whole < 3600:
+        return f"{whole // 60}m {whole % 60:02d}s"
+    return f"{whole // 3600}h {whole % 3600 // 60:02d}m"
+
+
+def _gap(data: dict[str, Any]) -> str:
+    away = data.get("away")
+    span = away_text(away) if isinstance(away, (int, float)) and not isinstance(away, bool) else escape(away)
+    since = escape(data.get("since"))
+    since = since[:19] + "Z" if len(since) == len("2026-01-22T19:33:00.000Z") else since
+    verdict = "counted: the clock moves on by it" if data.get("counted") is True else "not counted"
+    return f"{span} away since the last event at {since}, {verdict}"
+
+
 _SUMMARIES = {
     ev.STARTED: _started,
     ev.ENDED: lambda d: _g(d, "reason"),
@@ -125,4 +157,6 @@ _SUMMARIES = {
     ev.NOTE_AMENDED: lambda d: f"note #{_g(d, 'note')} now reads{_by(d)}: {_g(d, 'text')}",
     ev.NOTE_WITHDRAWN: lambda d: f"note #{_g(d, 'note')} withdrawn{_by(d)}: {_g(d, 'reason')}",
     ev.DISCUSSION_SUMMARY: _discussion,
+    ev.INJECT_ADHOC: _adhoc,
+    ev.CLOCK_GAP: _gap,
 }

@@ -27,7 +27,8 @@ from engine.drill.state import DrillState, StepStatus
 
 # Only these events can change a step's status; notes, ticks, ratings and the clock cannot.
 _MOVING = frozenset({ev.STARTED, ev.INJECT_FIRED, ev.SERVICE_CHANGED, ev.STEP_STARTED, ev.STEP_DONE,
-                     ev.STEP_SKIPPED, ev.DECISION_MADE})
+                     ev.STEP_SKIPPED, ev.DECISION_MADE, ev.INJECT_ADHOC, ev.DECISION_REVISED,
+                     ev.INJECT_WITHDRAWN, ev.STEP_REOPENED})
 
 
 @dataclass

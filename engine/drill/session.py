@@ -8,13 +8,13 @@ already on disk.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from engine import __version__
 from engine.bounds import OutOfBounds, check_clock
 from engine.drill import events as ev
-from engine.drill.clock import Clock, format_wall
+from engine.drill.clock import Clock, format_wall, parse_wall
 from engine.drill.log import DrillLog, LogError, LogRead, default_log_path, encode, read_log
 from engine.drill.plan import Plan, PlanInject, SourceFile
 from engine.drill.replay import replay
@@ -101,6 +101,9 @@ class Drill:
         self.clock = clock
         # Called with each event once it is on disk and applied (the drill room streams them from here).
         self.listeners: list[Callable[[ev.Event], None]] = []
+        # Set by resume when the log ends with the clock running (a crash, not a quit): the wall time of
+        # its last event, until the facilitator says whether the time away counts (settle_time_away).
+        self.stopped: str | None = None
 
     @classmethod
     def start(cls, plan: Plan, clock: Clock, *, log_path: str | None = None, folder: str = DEFAULT_FOLDER,
@@ -127,7 +130,9 @@ class Drill:
         state = replay(plan, read)
         drill = cls(plan, state, DrillLog.reopen(read), clock)
         if state.running and not state.ended:
+            last = read.events[-1].wall
             drill.record(ev.ClockPaused("resumed from the log"), t=state.t)
+            drill.stopped = last
         return drill
 
     @property
@@ -183,6 +188,43 @@ class Drill:
             else:
                 out.append(self.fire(inject.id))
         return out
+
+    def adhoc(self, text: str, to: Iterable[str] = (), services: dict[str, str] | None = None,
+              event: str | None = None, by: str = "") -> ev.Event:
+        """Deliver an inject written now (inject.adhoc) under the next free id, `adhoc-1`, `adhoc-2`, ...:
+        text read out to the roles `to` (none: the whole room); services: service id -> up, degraded or
+        down; event: the event id it carries. Raises DecodeError for blank text or a bad health, EventError
+        for a service the runbooks do not have."""
+        payload = ev.InjectAdhoc(self.next_adhoc_id(), text, tuple(to), dict(services or {}), event or None, by)
+        return self.record(payload)
+
+    def next_adhoc_id(self) -> str:
+        """The id the next ad-hoc inject gets: `adhoc-N`, the lowest N not taken by any inject."""
+        n = 1
+        while f"adhoc-{n}" in self.state.fired or self.plan.inject(f"adhoc-{n}") is not None:
+            n += 1
+        return f"adhoc-{n}"
+
+    def time_away(self) -> float | None:
+        """Wall seconds from the last event before the stop to now (read from the injected clock); None when
+        the resume has no time away to settle (the log ended paused or ended, or it is settled already)."""
+        if self.stopped is None:
+            return None
+        try:
+            since = parse_wall(self.stopped)
+        except ValueError:
+            return None
+        return max(0.0, round((self.clock.now() - since).total_seconds(), 3))
+
+    def settle_time_away(self, counted: bool) -> ev.Event:
+        """Record the facilitator's answer (clock.gap): `counted` moves the paused clock forward by the time
+        away, else it stays. Raises EventError when there is nothing to settle (see time_away)."""
+        away = self.time_away()
+        if self.stopped is None or away is None:
+            raise EventError("there is no time away to settle: the drill was not resumed after a stop")
+        event = self.record(ev.ClockGap(self.stopped, away, counted))
+        self.stopped = None
+        return event
 
     def set_service(self, service: str, health: str) -> ev.Event:
         """Set a service's health: up, degraded or down (service.changed)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from engine.bounds import MAX_CLOCK_SECONDS
 from engine.drill import events as ev
 from engine.drill.clock import parse_wall
 from engine.drill.events import EventError
@@ -121,6 +122,33 @@ class FiredInject:
     late_t: float | None = None  # when a clock jump passed it: the scenario time it actually fired at
 
 
+@dataclass(frozen=True)
+class AdhocRecord:
+    """An inject written during the drill (inject.adhoc): id, text, to (roles), services, event, by, as
+    recorded; t (scenario seconds) and seq of its event."""
+
+    id: str
+    text: str
+    to: tuple[str, ...]
+    services: dict[str, str]
+    event: str | None
+    by: str
+    t: float
+    seq: int
+
+
+@dataclass(frozen=True)
+class GapRecord:
+    """The facilitator's answer on resume (clock.gap): since (wall time of the last event before the stop),
+    away (wall seconds), counted; t: scenario seconds when answered (before any move); seq."""
+
+    since: str
+    away: float
+    counted: bool
+    t: float
+    seq: int
+
+
 class DrillState:
     """Everything known about a drill after the events applied so far."""
 
@@ -142,7 +170,9 @@ class DrillState:
         self.services = {s: "up" for s in plan.services}
         self.steps = {key: StepRecord() for key in plan.steps}
         self.decisions: dict[str, DecisionRecord] = {}
-        self.fired: dict[str, FiredInject] = {}
+        self.fired: dict[str, FiredInject] = {}  # scenario injects and ad-hoc ones (those also in `adhoc`)
+        self.adhoc: dict[str, AdhocRecord] = {}  # injects written during the drill, by their id
+        self.gaps: list[GapRecord] = []  # the time away after each crash, and whether it counted
         self.armed: dict[str, float] = {}  # contingency inject -> when its condition came true
         self.jumped_to: float | None = None  # the target of the last clock jump: injects due before it fire late
         self.arrived: dict[str, float] = {}  # event id -> when it first arrived
@@ -251,6 +281,21 @@ class DrillState:
         out = [(t, i) for i in self.plan.injects if i.id not in self.fired and (t := self.due_time(i)) is not None]
         return sorted(out, key=lambda pair: pair[0])
 
+    def inject(self, inject_id: str) -> PlanInject | None:
+        """The inject with this id: the scenario's, or one written during the drill (as a PlanInject with
+        `say` its text, `to` its roles joined by ", ", no time and no `expect`); None when neither."""
+        planned = self.plan.inject(inject_id)
+        if planned is not None or inject_id not in self.adhoc:
+            return planned
+        adhoc = self.adhoc[inject_id]
+        return PlanInject(id=adhoc.id, at=None, after_step=None, after_option=None, event=adhoc.event,
+                          services=dict(adhoc.services), to=", ".join(adhoc.to) or None, say=adhoc.text,
+                          expect=None, title="ad hoc")
+
+    def planned_fired(self) -> int:
+        """How many of the scenario's injects have fired (ad-hoc ones not counted)."""
+        return sum(1 for i in self.plan.injects if i.id in self.fired)
+
     def finished(self) -> bool:
         """No step is waiting, ready or active, and no blocked step is left without a done fallback."""
         for key in self.plan.steps:
@@ -269,7 +314,7 @@ class DrillState:
         self._apply(event, payload)
         self.seq = event.seq
         self.wall = event.wall
-        if not isinstance(payload, ev.ClockJumped):
+        if not isinstance(payload, ev.ClockJumped) and not (isinstance(payload, ev.ClockGap) and payload.counted):
             self.t = event.t
         return payload
 
@@ -360,6 +405,8 @@ class DrillState:
                 self._check_correction(payload)
             case ev.DiscussionSummary():
                 self._check_question(payload.module, payload.question)
+            case ev.InjectAdhoc() | ev.ClockGap():
+                self._check_written(payload, t)
             case _:  # drill.started, drill.ended, hotwash.answer: nothing in the state to check
                 pass
 
@@ -420,6 +467,26 @@ class DrillState:
                     raise EventError(f"event {payload.note} is not a note")
                 if payload.note in self.withdrawn_notes():
                     raise EventError(f"note {payload.note} is withdrawn already")
+
+    def _check_written(self, payload: ev.Payload, t: float) -> None:
+        match payload:
+            case ev.InjectAdhoc():
+                if self.plan.inject(payload.inject) is not None:
+                    raise EventError(f"{payload.inject} is an inject of the scenario; an ad-hoc inject needs "
+                                     "an id of its own")
+                if payload.inject in self.fired:
+                    raise EventError(f"inject {payload.inject} has already fired")
+                self._check_services(payload.services)
+            case ev.ClockGap():
+                if self.running:
+                    raise EventError("the time away is settled while the clock is paused, as it is on resume")
+                try:
+                    parse_wall(payload.since)
+                except ValueError:
+                    raise EventError(f"`since` must be a wall time like 2026-01-22T19:33:00.000Z, "
+                                     f"not {payload.since!r}") from None
+                if payload.counted and t + payload.away > MAX_CLOCK_SECONDS:
+                    raise EventError(f"the clock cannot run beyond T+{MAX_CLOCK_SECONDS // 86400}d")
 
     def withdrawn_notes(self) -> set[int]:
         """The seq of every note withdrawn."""
@@ -482,6 +549,17 @@ class DrillState:
                                                     event.seq))
             case ev.Started():
                 self._started(payload, event)
+            case ev.InjectAdhoc():
+                self.adhoc[payload.inject] = AdhocRecord(payload.inject, payload.text, payload.to,
+                                                         dict(payload.services), payload.event, payload.by, t,
+                                                         event.seq)
+                self.fired[payload.inject] = FiredInject(payload.inject, t, True, event.seq)
+                self._deliver(payload.inject, payload.services, payload.event, event)
+            case ev.ClockGap():
+                self.gaps.append(GapRecord(payload.since, payload.away, payload.counted, t, event.seq))
+                if payload.counted:
+                    self.jumped_to = self.base_t = self.t = t + payload.away
+                    self.base_wall = parse_wall(event.wall)
             case (ev.DecisionRevised() | ev.InjectWithdrawn() | ev.StepReopened()
                   | ev.NoteAmended() | ev.NoteWithdrawn()):
                 self._apply_correction(payload, event)
@@ -578,8 +656,7 @@ class DrillState:
             if self._service_last.get(service) == fired.seq:
                 touched += self._set_service(service, health, t)
                 self._service_last[service] = seq
-        plan_inject = self.plan.inject(inject_id)
-        name = plan_inject.event if plan_inject else None
+        name = self._event_of(inject_id)
         if name and not any(self._carries(other, name) for other in self.fired if other not in self.withdrawn):
             self.arrived.pop(name, None)
             opened = [k for k in self._listening.get(name, []) if self.steps[k].opened_t is not None]
@@ -594,8 +671,15 @@ class DrillState:
         self._settle(touched, t)
 
     def _carries(self, inject_id: str, name: str) -> bool:
+        return self._event_of(inject_id) == name
+
+    def _event_of(self, inject_id: str) -> str | None:
+        """The event a fired inject carries (a scenario inject's, or what an ad-hoc one was written with)."""
+        adhoc = self.adhoc.get(inject_id)
+        if adhoc is not None:
+            return adhoc.event
         inject = self.plan.inject(inject_id)
-        return inject is not None and inject.event == name
+        return inject.event if inject else None
 
     def _started(self, payload: ev.Started, event: ev.Event) -> None:
         self.started = True
@@ -616,12 +700,16 @@ class DrillState:
         late = payload.due is not None
         self.fired[payload.inject] = FiredInject(payload.inject, payload.due if late else t,  # type: ignore[arg-type]
                                                  payload.manual, event.seq, t if late else None)
+        self._deliver(payload.inject, payload.services, payload.event, event)
+
+    def _deliver(self, inject_id: str, services: dict[str, str], name: str | None, event: ev.Event) -> None:
+        """What a fired inject (scenario or ad hoc) does: set its services' health, bring its event."""
+        t = event.t
         touched: list[str] = []
-        self._service_before[payload.inject] = {s: self.services[s] for s in payload.services}
-        for service, health in payload.services.items():
+        self._service_before[inject_id] = {s: self.services[s] for s in services}
+        for service, health in services.items():
             touched += self._set_service(service, health, t)
             self._service_last[service] = event.seq
-        name = payload.event
         if name:
             self.arrived.setdefault(name, t)
             for key in self._listening.get(name, []):

@@ -19,7 +19,7 @@ from engine.drill.plan import Plan, PlanError
 from engine.drill.replay import Played, fold_log
 from engine.drill.session import check_versions, logged_start
 from engine.plans import load_plan
-from engine.report import brief
+from engine.report import brief, written
 from engine.report import model as m
 from engine.report import sections as sec
 from engine.report.corrections import corrections
@@ -108,7 +108,8 @@ def assemble(plan: Plan, played: Played, notices: list[m.Notice], source: m.Sour
         improvement_plan=plan_items, decisions=made, hotwash=sec.hotwash(played),
         graphs=sec.graphs(plan, played.state, runbooks) if from_files else [],
         exercise=brief.exercise_info(plan), modules=brief.modules(plan, played),
-        corrections=corrections(plan, played),
+        corrections=corrections(plan, played), adhoc_injects=written.adhoc_injects(played),
+        time_away=written.time_away(played),
     )
     report.brief = brief.brief(report)
     return report

@@ -27,7 +27,7 @@ def _corrects(event: ev.Event, correction: ev.Event) -> bool:
         case ev.DECISION_REVISED:
             return event.type in (ev.DECISION_MADE, ev.DECISION_REVISED) and data.get("step") == said.get("step")
         case ev.INJECT_WITHDRAWN:
-            return event.type == ev.INJECT_FIRED and data.get("inject") == said.get("inject")
+            return event.type in (ev.INJECT_FIRED, ev.INJECT_ADHOC) and data.get("inject") == said.get("inject")
         case ev.STEP_REOPENED:
             return event.type in (ev.STEP_DONE, ev.STEP_SKIPPED) and data.get("step") == said.get("step")
         case _:
@@ -51,6 +51,8 @@ def _said(event: ev.Event | None) -> str:
             return f"skipped: {data.get('reason', '')}"
         case ev.INJECT_FIRED:
             return "fired by hand" if data.get("manual") else "fired"
+        case ev.INJECT_ADHOC:
+            return f"written ad hoc: {data.get('text', '')}"
         case _:
             return str(data.get("text", ""))
 

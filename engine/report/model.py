@@ -400,6 +400,38 @@ class KeyTime:
 
 
 @dataclass
+class AdhocInjectItem:
+    """An inject written during the drill (inject.adhoc). seq, t (scenario seconds), wall: its event's; id: the
+    id the drill gave it; text, to (roles; empty: the whole room), services (service -> health), event (or
+    ""), by: as written; withdrawn: the reason it was withdrawn ("" while it stands)."""
+
+    seq: int
+    t: float
+    wall: str
+    id: str
+    text: str
+    to: list[str]
+    services: dict[str, str]
+    event: str
+    by: str
+    withdrawn: str = ""
+
+
+@dataclass
+class TimeAwayItem:
+    """The facilitator's answer on resume after a stop (clock.gap). seq, t (scenario seconds when answered),
+    wall: its event's; since: wall time of the last event before the stop; away: wall seconds; counted: whether
+    the exercise clock moved on by it (then to `t + away`)."""
+
+    seq: int
+    t: float
+    wall: str
+    since: str
+    away: float
+    counted: bool
+
+
+@dataclass
 class Brief:
     """The one-page executive brief: what was exercised, ratings at a glance, top improvements, key times."""
 
@@ -432,6 +464,8 @@ class Report:
     brief: Brief | None = None
     modules: list[ModuleItem] = field(default_factory=list)
     corrections: list[CorrectionItem] = field(default_factory=list)  # in JSON only when there is one
+    adhoc_injects: list[AdhocInjectItem] = field(default_factory=list)  # in JSON only when there is one
+    time_away: list[TimeAwayItem] = field(default_factory=list)  # in JSON only when there is one
     report_version: int = REPORT_VERSION
 
     def step(self, key: str) -> StepMetrics | None:
@@ -439,8 +473,9 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
-        if not out["corrections"]:
-            del out["corrections"]  # reports of logs without corrections read as they always have
+        for key in ("corrections", "adhoc_injects", "time_away"):
+            if not out[key]:
+                del out[key]  # reports of logs without them read as they always have
         # report_version first: readers check it before anything else.
         return {"report_version": out.pop("report_version"), **out}
 

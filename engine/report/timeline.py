@@ -3,8 +3,11 @@ each with its scenario time and its wall time."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from engine.drill import events as ev
 from engine.drill.clock import format_t
+from engine.drill.narrate import away_text
 from engine.drill.plan import Plan, PlanStep
 from engine.drill.replay import Played, Transition
 from engine.drill.state import DrillState, StepStatus
@@ -27,8 +30,9 @@ def timeline(plan: Plan, played: Played) -> list[m.TimelineEntry]:
             out.append(entry)
         for move in moves.get(event.seq, []):
             if hasattr(move, "service"):
+                by_hand = ", set by hand" if event.type == ev.SERVICE_CHANGED else ""
                 out.append(m.TimelineEntry(event.seq, event.t, event.wall, "service", "changed", move.service,
-                                           move.service, f"{move.before} → {move.after}"))
+                                           move.service, f"{move.before} → {move.after}{by_hand}"))
             else:
                 line = _step_entry(plan, state, event, move)
                 if line is not None:
@@ -55,6 +59,10 @@ def _event_entry(plan: Plan, event: ev.Event, decided: dict) -> m.TimelineEntry 
             late = f"due {format_t(float(data['due']))}, fired late when the clock jumped past it"
             return entry("inject", "fired late", data["inject"], title, "; ".join(p for p in (to, late) if p))
         return entry("inject", "fired by hand" if data.get("manual") else "fired", data["inject"], title, to)
+    if event.type == ev.INJECT_ADHOC:
+        return entry("inject", "fired ad hoc", data["inject"], data["text"], _adhoc_detail(data))
+    if event.type == ev.CLOCK_GAP:
+        return _gap_entry(event, entry)
     if event.type == ev.DECISION_MADE:
         record = decided.get(event.seq)
         step = plan.steps[data["step"]]
@@ -75,6 +83,30 @@ def _event_entry(plan: Plan, event: ev.Event, decided: dict) -> m.TimelineEntry 
         return entry("clock", "jumped", detail=f"to {format_t(target)}, skipping {_hours(target - event.t)}",
                      value=target)
     return None
+
+
+def _adhoc_detail(data: dict) -> str:  # type: ignore[type-arg]
+    parts = ["written during the drill" + (f" by {data['by']}" if data.get("by") else "")]
+    parts.append("to " + (", ".join(data.get("to") or []) or "the whole room"))
+    if data.get("services"):
+        parts.append(", ".join(f"{s} {h}" for s, h in data["services"].items()))
+    if data.get("event"):
+        parts.append(f"event {data['event']}")
+    return "; ".join(parts)
+
+
+def _gap_entry(event: ev.Event, entry: Callable[..., m.TimelineEntry]) -> m.TimelineEntry:
+    data = event.data
+    since = str(data["since"])[:19].replace("T", " ")
+    away = away_text(float(data["away"]))
+    if data["counted"]:
+        target = event.t + float(data["away"])
+        return entry("clock", "time away counted",
+                     detail=f"{away} since the last event at {since} UTC before the drill stopped; the clock moves "
+                            f"to {format_t(target)}", value=target)
+    return entry("clock", "time away not counted",
+                 detail=f"{away} since the last event at {since} UTC before the drill stopped; the clock stays at "
+                        f"{format_t(event.t)}")
 
 
 _CORRECTIONS = {ev.DECISION_REVISED: "decision revised", ev.INJECT_WITHDRAWN: "inject withdrawn",
@@ -115,6 +147,8 @@ def _how_opened(plan: Plan, state: DrillState, step: PlanStep, event: ev.Event) 
     for opener in step.openers:
         if opener.kind == "event" and event.type == ev.INJECT_FIRED and event.data.get("event") == opener.source:
             return f"event {opener.source}"
+        if opener.kind == "event" and event.type == ev.INJECT_ADHOC and event.data.get("event") == opener.source:
+            return f"event {opener.source}, from ad-hoc inject {event.data.get('inject')}"
         if opener.kind == "next" and event.type == ev.DECISION_MADE and event.data.get("step") == opener.source:
             return f"option {opener.option} of {title_of(plan, opener.source)}"
         if opener.kind == "fallback":

@@ -33,7 +33,7 @@ def render_docx(report: m.Report, *, appendix: bool = False) -> bytes:
 def blocks(report: m.Report, *, appendix: bool = False) -> list[Block]:
     """The report in reading order: the brief on its own page first, the event log only with `appendix`."""
     out: list[Block] = [Paragraph(f"{_LEVELS[n.level]}: {n.text}", note=True) for n in report.notices]
-    out += _brief(report) + [PageBreak()] + _overview(report) + _analysis(report) + _plan(report)
+    out += _brief(report) + [PageBreak()] + _overview(report) + _analysis(report) + _written(report) + _plan(report)
     out += _hotwash(report) + _decisions(report) + _source(report)
     if appendix:
         out += [PageBreak(), Heading(1, "Appendix: event log"),
@@ -89,7 +89,8 @@ def _overview(report: m.Report) -> list[Block]:
                 Table(["Role", "Name", "Responsibility"],
                       [[p.role, p.name, p.role_text or ""] for p in o.participants])]
     out += [Heading(1, "Executive summary"), Bullets([
-        f"Injects: {f.injects_fired} of {f.injects_planned} fired, {f.injects_fired_by_hand} by hand.",
+        f"Injects: {f.injects_fired} of {f.injects_planned} fired, {f.injects_fired_by_hand} by hand."
+        + (f" Written ad hoc during the drill: {len(report.adhoc_injects)} more." if report.adhoc_injects else ""),
         f"Decisions: {f.decisions} taken.",
         f"Steps: {f.steps_done} of {f.steps_total} done; {f.steps_over_target} of {f.steps_timed} timed steps "
         "over target.",
@@ -123,6 +124,30 @@ def _analysis(report: m.Report) -> list[Block]:
                 said = [f"{s.get('text', '')} ({s.get('by') or 'unknown'}, {scenario_time(s.get('t'))})"
                         for s in question.summaries]
                 out.append(Bullets(said) if said else Paragraph("No summary of the discussion was recorded."))
+    return out
+
+
+def _written(report: m.Report) -> list[Block]:
+    """The injects written ad hoc and the time away after a stop: only when the drill had any."""
+    out: list[Block] = []
+    if report.adhoc_injects:
+        rows = [[scenario_time(a.t), f"{a.id} (ad hoc)", ", ".join(a.to) or "the whole room", a.text,
+                 "; ".join(p for p in (", ".join(f"{s} {h}" for s, h in a.services.items()),
+                                       f"event {a.event}" if a.event else "") if p),
+                 a.by or "not recorded", f"withdrawn: {a.withdrawn}" if a.withdrawn else "yes"]
+                for a in report.adhoc_injects]
+        out += [Heading(1, "Injects written during the drill (ad hoc)"),
+                Paragraph("Written by the facilitator as the drill ran, not planned in the scenario; each counts "
+                          "as fired by hand."),
+                Table(["Scenario time", "Inject", "To", "Text", "Services and event", "Written by", "Stands"], rows)]
+    if report.time_away:
+        rows = [[wall_time(g.since, report.overview.date), duration(g.away), scenario_time(g.t),
+                 f"yes: the clock moved to {scenario_time(g.t + g.away)}" if g.counted
+                 else f"no: the clock stayed at {scenario_time(g.t)}"] for g in report.time_away]
+        out += [Heading(1, "Time away after a stop"),
+                Paragraph("The drill stopped without closing; on resume the facilitator chose whether the time "
+                          "away counts on the exercise clock."),
+                Table(["Last event before the stop", "Away", "Answered at", "Counted"], rows)]
     return out
 
 

@@ -18,8 +18,9 @@ from engine.drill import events as ev
 from engine.drill.state import DrillState
 
 PUBLIC_KINDS: dict[type[ev.Payload], str] = {
-    ev.InjectFired: "inject", ev.ServiceChanged: "services", ev.ClockPaused: "clock", ev.ClockResumed: "clock",
-    ev.ClockJumped: "clock", ev.Ended: "ended", ev.Started: "clock"}
+    ev.InjectFired: "inject", ev.InjectAdhoc: "inject", ev.ServiceChanged: "services",
+    ev.ClockPaused: "clock", ev.ClockResumed: "clock",
+    ev.ClockJumped: "clock", ev.ClockGap: "clock", ev.Ended: "ended", ev.Started: "clock"}
 
 
 def clock_text(seconds: float) -> str:
@@ -30,7 +31,7 @@ def clock_text(seconds: float) -> str:
 
 def fired_inject(state: DrillState, inject_id: str) -> dict[str, Any]:
     """An inject as the room hears it: id, say, to, t and its clock text. Never `expect`."""
-    inject = state.plan.inject(inject_id)
+    inject = state.inject(inject_id)  # a scenario inject, or one written during the drill
     fired = state.fired.get(inject_id)
     t = fired.t if fired else 0.0
     return {"id": inject_id, "say": (inject.say if inject else None) or "", "to": (inject.to if inject else None) or "",
@@ -66,7 +67,7 @@ def public_event(event: ev.Event, state: DrillState) -> dict[str, Any]:
     payload = event.payload()
     kind = PUBLIC_KINDS.get(type(payload), "other")
     out: dict[str, Any] = {"seq": event.seq, "kind": kind}
-    if isinstance(payload, ev.InjectFired):
+    if isinstance(payload, (ev.InjectFired, ev.InjectAdhoc)):
         out["inject"] = fired_inject(state, payload.inject)
         out["module"] = module_of(state, latest_inject(state))
     if kind in ("inject", "services"):
@@ -104,7 +105,7 @@ def evaluator(state: DrillState, now_t: float) -> dict[str, Any]:
                            "notes": sum(n.objective == key for n in state.notes)})
     injects = []
     for f in sorted(state.fired.values(), key=lambda f: (f.t, f.seq), reverse=True):
-        inject = plan.inject(f.id)
+        inject = state.inject(f.id)
         injects.append({**fired_inject(state, f.id), "expect": (inject.expect if inject else None) or ""})
     notes = [{"kind": n.kind, "text": n.text, "by": n.by, "step": n.step or "", "at": clock_text(n.t),
               "objective": n.objective,

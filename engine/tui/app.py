@@ -116,6 +116,10 @@ class DrillApp(App[None]):
         if resumed and not self.drill.state.running:
             self.notify(f"Resumed from {self.drill.path}. The clock is paused: press p to run it.",
                         title="Resumed", markup=False, timeout=6)
+        if resumed and self.drill.time_away() is not None:  # a crash: does the time away count?
+            from engine.tui.screens.time_away import ask_time_away
+
+            ask_time_away(self)
 
     def open_room(self) -> None:
         """Serve the drill room in this event loop (the console stays the one writer of the log)."""

@@ -24,7 +24,7 @@ def why_not(state: DrillState, step: PlanStep | None, action: str) -> str | None
         return _step_refusal(state, step, action)
     if action == "fire_next" and not state.upcoming():
         return "no scheduled inject is left (contingency injects wait for the team; I picks any inject)"
-    if action == "fire_any" and len(state.fired) == len(state.plan.injects):
+    if action == "fire_any" and state.planned_fired() == len(state.plan.injects):
         return "every inject has fired"
     if action == "next_open" and not any(state.status(k) in WORKING for k in state.plan.steps):
         return "no step is ready or active"

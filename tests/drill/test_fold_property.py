@@ -202,7 +202,8 @@ def actions(drill: Drill, clock: FakeClock) -> list[tuple[str, Action]]:
 
 
 def corrections(drill: Drill) -> list[tuple[str, Action]]:
-    """Revise a decision made, withdraw an inject fired, reopen a step done or skipped by hand."""
+    """Revise a decision made, withdraw an inject fired (ad hoc ones too), reopen a step done or skipped by hand;
+    write an ad-hoc inject; settle a time away while the clock is paused."""
     state, plan = drill.state, drill.plan
     out: list[tuple[str, Action]] = []
     revisable = [(k, o) for k, dec in state.decisions.items() for o in plan.steps[k].options or {} if o != dec.option]
@@ -214,6 +215,13 @@ def corrections(drill: Drill) -> list[tuple[str, Action]]:
     withdrawable = sorted(set(state.fired) - set(state.withdrawn))
     if withdrawable:
         out.append(("withdraw", lambda d: drill.withdraw(d.draw(st.sampled_from(withdrawable)), d.draw(TEXT))))
+    out.append(("adhoc", lambda d: drill.adhoc(
+        d.draw(TEXT), d.draw(st.lists(st.sampled_from(["lead", "ops"]), max_size=2)),
+        d.draw(st.dictionaries(st.sampled_from(sorted(plan.services)), st.sampled_from(ev.HEALTH), max_size=2)),
+        d.draw(st.none() | st.sampled_from(["alarm", "no-such-event"])), d.draw(st.text(max_size=10)))))
+    if not state.running and not state.ended and state.wall:
+        out.append(("gap", lambda d: drill.record(ev.ClockGap(state.wall or "", d.draw(SECONDS),
+                                                              d.draw(st.booleans())))))
     reopenable = [k for k, r in state.steps.items() if not (plan.steps[k].options and k in state.decisions)
                   and (r.done_t is not None or r.skipped_by == "facilitator")]
     if reopenable:
@@ -227,6 +235,7 @@ def snapshot(state: DrillState) -> dict[str, Any]:
         "statuses": state.statuses(), "steps": state.steps, "services": state.services,
         "decisions": state.decisions, "fired": state.fired, "armed": state.armed, "arrived": state.arrived,
         "notes": state.notes, "corrections": state.corrections, "withdrawn": state.withdrawn,
+        "adhoc": state.adhoc, "gaps": state.gaps, "jumped_to": state.jumped_to,
         "ratings": state.ratings, "hotwash": state.hotwash,
         "t": state.t, "running": state.running, "base_t": state.base_t, "base_wall": state.base_wall,
         "seq": state.seq, "wall": state.wall, "started": state.started, "ended": state.ended,

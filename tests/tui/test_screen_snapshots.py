@@ -54,6 +54,10 @@ SCREENS = {
     "note_correction": _keys("N", "enter", "a"),
     "withdraw": _keys("3", "down", "w"),
     "withdraw_confirm": _keys("3", "down", "w", "enter", *"Stray key", "ctrl+s"),
+    "adhoc": _keys("a", *"The CFO walks in", "enter", "down", "space", "enter", *"relay-mx=down"),
+    "adhoc_confirm": _keys("a", *"The CFO walks in", "enter", "down", "space", "enter", *"relay-mx=down", "ctrl+s"),
+    "service_health": _keys("h", "down", "enter"),
+    "service_health_confirm": _keys("h", "down", "enter", "down", "down", "enter", "ctrl+s"),
 }
 
 
@@ -78,3 +82,20 @@ def test_summary_screen(snap_compare, shipped_plan: Plan, clock: FakeClock, tmp_
     assert app.drill is not None
     app.drill.end("time")
     assert snap_compare(app, terminal_size=SIZE, run_before=_keys("ctrl+e"))
+
+
+def test_time_away_question(snap_compare, shipped_plan: Plan, clock: FakeClock, tmp_path: Path,
+                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Resumed after a crash (the log ends with the clock running): when, how long ago, count it or not."""
+    from engine.drill.session import Drill
+
+    monkeypatch.chdir(tmp_path)
+    drill = Drill.start(shipped_plan, clock, log_path="drill.jsonl", facilitator="Sam")
+    drill.fire_due()
+    clock.advance(600)
+    drill.start_step(f"{MAIL}/detect-deferrals")
+    drill.close()  # killed with the clock running
+    clock.advance(1807)
+    resumed = Drill.resume(shipped_plan, "drill.jsonl", clock)
+    app = DrillApp(shipped_plan, clock, resumed, resumed=True, blink=False, tick_seconds=3600, key_guard=0)
+    assert snap_compare(app, terminal_size=SIZE)

@@ -22,6 +22,7 @@ from engine.drill.plan import Plan, PlanStep
 from engine.drill.state import StepStatus
 from engine.tui import correction_actions as fix
 from engine.tui import display
+from engine.tui import written_actions as written
 from engine.tui.actions import ACTIONS, ALWAYS, CONSOLE_KEYS
 from engine.tui.applies import why_not
 from engine.tui.commands import DrillCommands
@@ -200,6 +201,8 @@ class ConsoleScreen(Screen[None]):
             return module_refusal(self.drill.state, self.drill.now_t(), action)
         if action in fix.CORRECTION_ACTIONS:
             return fix.refusal(self.drill.state, self.step(), action)
+        if action in written.WRITTEN_ACTIONS:
+            return written.refusal(self.drill.state, action)
         return why_not(self.drill.state, self.step(), action)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -302,6 +305,14 @@ class ConsoleScreen(Screen[None]):
         if not self._refused("correct_note"):
             fix.correct_note(self)
 
+    def action_adhoc_inject(self) -> None:
+        if not self._refused("adhoc_inject"):
+            written.adhoc_inject(self)
+
+    def action_set_service(self) -> None:
+        if not self._refused("set_service"):
+            written.set_service(self)
+
     def action_withdraw_inject(self) -> None:
         """w: withdraw the inject highlighted on the Injects pane (when it shows), else the newest."""
         if not self._refused("withdraw_inject"):
@@ -374,7 +385,7 @@ class ConsoleScreen(Screen[None]):
         state, now_t = self.drill.state, self.drill.now_t()
         open_steps = sum(state.status(k) in (StepStatus.WAITING, StepStatus.READY, StepStatus.ACTIVE)
                          for k in self.plan.steps)
-        unfired = len(self.plan.injects) - len(state.fired)
+        unfired = len(self.plan.injects) - state.planned_fired()
         lines = [f"The clock stops for good at {display.clock(now_t)}.",
                  f"{open_steps} step(s) still open stay as they are in the report." if open_steps
                  else "Every step is finished.",

@@ -45,7 +45,7 @@ class InjectScreen(ModalScreen[None]):
         drill = app.drill  # type: ignore[attr-defined]
         inject_id = self.current
         order = fired_order(drill.state)
-        inject = drill.plan.inject(inject_id)
+        inject = drill.state.inject(inject_id)
         fired = drill.state.fired.get(inject_id)
         when = display.clock(fired.t) if fired else ""
         if fired and fired.late_t is not None:

@@ -32,7 +32,8 @@ class SummaryScreen(Screen[None]):
             Content(f"Ran to {display.clock(state.t)}. Steps: {statuses.count(StepStatus.DONE)} done, "
                     f"{statuses.count(StepStatus.SKIPPED)} skipped, "
                     f"{sum(s not in (StepStatus.DONE, StepStatus.SKIPPED) for s in statuses)} not finished."),
-            Content(f"Injects fired: {len(state.fired)} of {len(state.plan.injects)}. "
+            Content(f"Injects fired: {state.planned_fired()} of {len(state.plan.injects)}"
+                    + (f", and {len(state.adhoc)} written ad hoc" if state.adhoc else "") + ". "
                     f"Decisions: {len(state.decisions)}. Notes: {len(state.notes)}."),
             Content(f"Objectives rated: {len(state.ratings)} of {len(state.plan.objectives)}. "
                     f"Hot-wash points: {len(state.hotwash)}."),

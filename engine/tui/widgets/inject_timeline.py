@@ -44,8 +44,9 @@ def fired_order(state: DrillState) -> list[str]:
 
 def fired_label(state: DrillState, item: FiredInject) -> Content:
     """`✓ T+0:12:05 gateway-backlog (by hand) → messaging-lead (Priya)`."""
-    inject = state.plan.inject(item.id)
-    how = " (by hand)" if item.manual else " (late: jumped past)" if item.late_t is not None else ""
+    inject = state.inject(item.id)
+    how = (" (ad hoc)" if item.id in state.adhoc else " (by hand)" if item.manual
+           else " (late: jumped past)" if item.late_t is not None else "")
     if item.id in state.withdrawn:
         how += f" (withdrawn at {display.clock(state.withdrawn[item.id].t)})"
     return Content.assemble("✓ ", display.clock(item.t), " ", (display.literal(item.id), "bold"), how,
@@ -111,7 +112,7 @@ class InjectTimeline(OptionList):
             lines += [self._upcoming(state, t, inject, now_t) for t, inject in upcoming[:NEXT_SHOWN]]
         latest = max(state.fired.values(), key=lambda f: f.seq, default=None)
         if latest is not None:
-            inject = state.plan.inject(latest.id)
+            inject = state.inject(latest.id)
             if lines:
                 lines.append(Content(""))
             gone = " (withdrawn)" if latest.id in state.withdrawn else ""
