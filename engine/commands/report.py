@@ -112,19 +112,20 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"cannot render the report: {exc}")
     code = _write(outputs, targets, skipped_pdf)
     if code == EXIT_OK:
-        _say_head(args.log, to_stderr=None in targets.values())
+        _say_head(args.log, report.verification.events_read, to_stderr=None in targets.values())
     return code
 
 
-def _say_head(log: str, *, to_stderr: bool) -> None:
-    """The head of the log the report was made from, to keep elsewhere (`log verify --head` checks it)."""
-    from engine.drill.log import LogError, read_log
+def _say_head(log: str, lines: int, *, to_stderr: bool) -> None:
+    """The head of the log the report was made from (the hash of its last good line, `lines`), to keep
+    elsewhere (`log verify --head` checks it)."""
+    from engine.drill.log import LogError, line_hash_at
 
     try:
-        read = read_log(log)
-    except LogError:
+        head = line_hash_at(log, lines)
+    except (OSError, LogError):
         return
-    print(f"log head: {read.last_hash} (line {len(read.events)}; keep it elsewhere: "
+    print(f"log head: {head} (line {lines}; keep it elsewhere: "
           "`tabletop log verify --head` then tells a rewritten log)", file=sys.stderr if to_stderr else sys.stdout)
 
 
@@ -225,7 +226,7 @@ def _render(report, kinds: list[str], template: str | None,  # type: ignore[no-u
 
             out[kind] = render_docx(report, appendix=appendix)
         elif kind == "json":
-            out[kind] = render.render_json(report).encode()
+            out[kind] = report.to_json_bytes()
         elif kind == "csv":
             out[kind] = render.improvement_plan_csv(report).encode()
         else:

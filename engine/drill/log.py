@@ -66,6 +66,18 @@ def line_hash(line: bytes) -> str:
     return hashlib.sha256(line).hexdigest()
 
 
+def line_hash_at(path: str, line: int) -> str:
+    """The line_hash of line `line` (1-based) of a log, GENESIS for line 0; read a line at a time, nothing
+    parsed. Raises LogError when the file has fewer lines, OSError when it cannot be read."""
+    if line < 1:
+        return GENESIS
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if number == line:
+                return line_hash(raw.removesuffix(b"\n"))
+    raise LogError(f"{path}: has no line {line}")
+
+
 def encode(event: Event, prev: str) -> bytes:
     """The bytes of one log line, without its newline. Keys in a fixed order; UTF-8."""
     record = {"seq": event.seq, "wall": event.wall, "t": event.t, "type": event.type, "data": event.data,

@@ -91,23 +91,38 @@ class Played:
     """A log folded with its transitions: the state, and the road to it."""
 
     state: DrillState
-    events: list[ev.Event]  # the events applied, in order
+    events: list[ev.Event]  # the events applied, in order (but for the types fold_log was told to skip)
     transitions: list[Transition]
     services: list[ServiceChange]
     tracks: dict[str, StepTrack]
     problem: str | None = None  # the first event that could not be applied, and why
     problem_line: int | None = None  # its line in the log, 1-based
     error: ValueError | None = None  # what the fold raised for it (EventError, or ValueError for a bad wall time)
+    count: int = 0  # the events applied, skipped types included
+    first: ev.Event | None = None  # the first event applied
+    last: ev.Event | None = None  # the last event applied
+    walls: dict[int, str] = field(default_factory=dict)  # wall time of each note and decision, by seq
+
+    def wall_of(self, seq: int) -> str:
+        """The wall time of the note or decision (made or revised) at `seq`; "" for any other event."""
+        return self.walls.get(seq, "")
 
 
 Watch = Callable[[ev.Event, ev.Payload, DrillState], None]  # called after each event is applied
 
 
-def fold_log(plan: Plan, events: list[ev.Event], watch: Watch | None = None) -> Played:
+def fold_log(plan: Plan, events: Iterable[ev.Event], watch: Watch | None = None,
+             skip: frozenset[str] = frozenset()) -> Played:
     """Apply events in order until one cannot be applied; record every step and service change.
 
-    `watch(event, payload, state)` is called after each event is applied. The
-    first refused event stops the fold and is described in `problem`.
+    `events` is taken one at a time (a LogStream from open_log is read as the
+    fold goes), and nothing after a refused event is taken. `Played.events`
+    keeps the events applied but for the types in `skip` (the after-action
+    report skips ticks, notes and service changes, which it reads from the
+    state, the transitions and `Played.services`); `count`, `first`, `last`
+    and `walls` count them all. `watch(event, payload, state)` is called after
+    each event is applied. The first refused event stops the fold and is
+    described in `problem`.
     """
     state = DrillState(plan)
     played = Played(state, [], [], [], {key: StepTrack() for key in plan.steps})
@@ -120,7 +135,7 @@ def fold_log(plan: Plan, events: list[ev.Event], watch: Watch | None = None) -> 
             played.problem = f"event {event.seq} ({event.type}) at line {event.seq + 1}: {exc}"
             played.problem_line, played.error = number, exc
             break
-        played.events.append(event)
+        _count(played, event, skip)
         if watch is not None:
             watch(event, payload, state)
         if isinstance(payload, ev.StepStarted):
@@ -140,6 +155,19 @@ def fold_log(plan: Plan, events: list[ev.Event], watch: Watch | None = None) -> 
             if status is StepStatus.BLOCKED or (track.held and track.held[-1][1] is None):
                 _hold(track, state, event, key, status)
     return played
+
+
+_WALLED = frozenset({ev.NOTE, ev.DECISION_MADE, ev.DECISION_REVISED})  # Played.wall_of answers for these
+
+
+def _count(played: Played, event: ev.Event, skip: frozenset[str]) -> None:
+    played.count += 1
+    played.first = played.first or event
+    played.last = event
+    if event.type not in skip:
+        played.events.append(event)
+    if event.type in _WALLED:
+        played.walls[event.seq] = event.wall
 
 
 def _hold(track: StepTrack, state: DrillState, event: ev.Event, key: str, status: StepStatus) -> None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from itertools import chain
 from pathlib import Path, PurePath
 
 from engine.drill import events as ev
-from engine.drill.log import LogError, LogRead, read_log
+from engine.drill.log import LogError, LogStream, collector_paused, open_log
 from engine.drill.plan import Plan, PlanError
 from engine.drill.replay import Played, fold_log
-from engine.drill.session import check_versions, logged_start
+from engine.drill.session import file_differences, start_of
 from engine.plans import load_plan
 from engine.report import brief, written
 from engine.report import model as m
@@ -29,6 +30,12 @@ from engine.report.timeline import timeline
 _KIND_FOLDERS = {"scenario": "scenarios", "runbook": "runbooks"}
 
 
+# Events the report does not need one by one: ticks (the state has the checklists), notes (the state keeps
+# them as first written) and service changes (the fold's `services` and `transitions` carry their times).
+# A long drill is mostly these; the report folds them and keeps none (engine.drill.replay.fold_log `skip`).
+_NOT_KEPT = frozenset({ev.CHECK_TICKED, ev.NOTE, ev.SERVICE_CHANGED})
+
+
 def build_report(log_path: str, *, scenario: str | None = None, runbook_dirs: Sequence[str] | None = None,
                  roots: Sequence[str] | None = None, files_from: str | None = None) -> m.Report:
     """Build the report of a log. Raises LogError when the log cannot be read or holds no drill.
@@ -38,22 +45,38 @@ def build_report(log_path: str, *, scenario: str | None = None, runbook_dirs: Se
     then the log's project), or only in `files_from` when given. The log never
     steers the reading (engine.logged_files): only the regular, size-capped files
     it names inside those folders are read, and no folder is searched.
+
+    The log is read once, folded as it is read (engine.drill.log.open_log), and
+    its events are not held: only those the report shows one by one are kept.
+    It is read again, as the stand-in plan is made and folded, when the files
+    cannot be used.
     """
-    read = read_log(log_path)
-    if not read.events:
-        why = read.problem.message if read.problem else "it holds no events"
+    with collector_paused():
+        return _build(log_path, scenario, runbook_dirs, roots, files_from)
+
+
+def _build(log_path: str, scenario: str | None, runbook_dirs: Sequence[str] | None, roots: Sequence[str] | None,
+           files_from: str | None) -> m.Report:
+    stream = open_log(log_path)
+    events = iter(stream)
+    first = next(events, None)
+    if first is None:
+        why = stream.problem.message if stream.problem else "it holds no events"
         raise LogError(f"{log_path}: no report can be made: {why}")
-    if read.events[0].type != ev.STARTED:
-        raise LogError(f"{log_path}: line 1 is {read.events[0].type}, not drill.started; this is not a drill log")
-    start = logged_start(read)
-    raw = Path(log_path).read_bytes()
+    if first.type != ev.STARTED:
+        raise LogError(f"{log_path}: line 1 is {first.type}, not drill.started; this is not a drill log")
+    start = start_of(log_path, first)
     search = [Path(r) for r in roots] if roots is not None else None
     notices: list[m.Notice] = []
-    verification = _verification(read, notices)
 
     recorded = _recorded_files(start)
-    plan, statuses = _plan_from_files(read, recorded, search, scenario, runbook_dirs, notices, files_from)
-    played = fold_log(plan, read.events) if plan else None
+    plan, statuses = _plan_from_files(log_path, start, recorded, search, scenario, runbook_dirs, notices, files_from)
+    played = fold_log(plan, chain([first], events), skip=_NOT_KEPT) if plan else None
+    for _ in events:  # the chain to its end, past an event the files refuse
+        pass
+    first_notices: list[m.Notice] = []
+    verification = _verification(stream, first_notices)
+    notices[:0] = first_notices
     trusted = all(f.status == "same" for f in statuses)
     if played is not None and played.problem and not trusted:
         # Files edited since the drill can explain an event that no longer fits; the log's own ids cannot lie.
@@ -61,8 +84,8 @@ def build_report(log_path: str, *, scenario: str | None = None, runbook_dirs: Se
                                            "the report uses only the ids the log names."))
         plan = None
     if plan is None:
-        plan = plan_from_log(read.events)
-        played = fold_log(plan, read.events)
+        plan = plan_from_log(open_log(log_path))
+        played = fold_log(plan, open_log(log_path), skip=_NOT_KEPT)
         notices.append(m.Notice("warning", "Titles, objectives and the shape of each runbook come from the files, "
                                            "which could not be used: this report shows ids instead of titles, "
                                            "and cannot list the steps never exercised or the branches never taken."))
@@ -72,20 +95,36 @@ def build_report(log_path: str, *, scenario: str | None = None, runbook_dirs: Se
         verification.ok = False
         verification.apply_problem = played.problem
         notices.insert(0, m.Notice("error", f"The log holds an event that cannot have happened ({played.problem}). "
-                                            f"The report covers the {len(played.events)} events before it."))
-    verification.events_applied = len(played.events)
-    if not played.state.ended and played.events:
-        last = played.events[-1]
+                                            f"The report covers the {played.count} events before it."))
+    verification.events_applied = played.count
+    if not played.state.ended and played.last is not None:
+        last = played.last
         notices.append(m.Notice("info", f"The log has no drill.ended: the drill was still running, or stopped "
                                         f"without ending, after event {last.seq} at scenario second {last.t:g}."))
 
+    digest, size, drill_id = _digests(log_path)
     source = m.Source(
-        log_name=Path(log_path).name, log_sha256=hashlib.sha256(raw).hexdigest(), log_bytes=len(raw),
-        drill_id=hashlib.sha256(raw.split(b"\n", 1)[0]).hexdigest(), tool=start.tool or "",
+        log_name=Path(log_path).name, log_sha256=digest, log_bytes=size, drill_id=drill_id, tool=start.tool or "",
         log_version=start.version,
         plan_from="files" if from_files else "log", files=statuses,
     )
     return assemble(plan, played, notices, source, verification, from_files)
+
+
+def _digests(path: str) -> tuple[str, int, str]:
+    """The SHA-256 of the whole file, its size in bytes, and the SHA-256 of its first line (the drill's id),
+    read a block at a time."""
+    whole, line = hashlib.sha256(), hashlib.sha256()
+    size, first = 0, None
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            whole.update(block)
+            size += len(block)
+            if first is None:
+                cut = block.find(b"\n")
+                line.update(block if cut < 0 else block[:cut])
+                first = line.hexdigest() if cut >= 0 else None
+    return whole.hexdigest(), size, first or line.hexdigest()
 
 
 def assemble(plan: Plan, played: Played, notices: list[m.Notice], source: m.Source,
@@ -115,12 +154,13 @@ def assemble(plan: Plan, played: Played, notices: list[m.Notice], source: m.Sour
     return report
 
 
-def _verification(read: LogRead, notices: list[m.Notice]) -> m.Verification:
-    out = m.Verification(ok=read.ok, events_read=len(read.events), events_applied=0)
+def _verification(read: LogStream, notices: list[m.Notice]) -> m.Verification:
+    """What reading the log (to its end) found."""
+    out = m.Verification(ok=read.ok, events_read=read.count, events_applied=0)
     if read.problem is None:
         return out
     out.problem_line, out.problem, out.torn = read.problem.line, read.problem.message, read.torn
-    kept = f"The report covers the {len(read.events)} events before it"
+    kept = f"The report covers the {read.count} events before it"
     if read.torn:
         notices.append(m.Notice("error", f"This log is torn: line {read.problem.line} is incomplete (the drill "
                                          f"stopped mid-write). {kept}."))
@@ -157,10 +197,10 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _plan_from_files(read: LogRead, recorded: list[tuple[str, str, str, str]], roots: list[Path] | None,
-                     scenario: str | None, runbook_dirs: Sequence[str] | None,
+def _plan_from_files(log_path: str, start: ev.Started, recorded: list[tuple[str, str, str, str]],
+                     roots: list[Path] | None, scenario: str | None, runbook_dirs: Sequence[str] | None,
                      notices: list[m.Notice], files_from: str | None = None) -> tuple[Plan | None, list[m.SourceFile]]:
-    located = {(kind, fid): _locate(kind, path, roots, read.path, files_from, notices)
+    located = {(kind, fid): _locate(kind, path, roots, log_path, files_from, notices)
                for kind, fid, path, _ in recorded}
     scenario_id = next((fid for kind, fid, _, _ in recorded if kind == "scenario"), "")
     scenario_path = Path(scenario) if scenario else located.get(("scenario", scenario_id))
@@ -183,7 +223,7 @@ def _plan_from_files(read: LogRead, recorded: list[tuple[str, str, str, str]], r
             notices.append(m.Notice("warning", f"The runbook file {_shown(file.path)} ({file.id}) is missing."))
     if plan is not None:
         notices += [m.Notice("warning", f"The files differ from those the drill ran with: {d}.")
-                    for d in check_versions(plan, read)]
+                    for d in file_differences(plan, start)]
     return plan, statuses
 
 

@@ -35,7 +35,15 @@ def _corrects(event: ev.Event, correction: ev.Event) -> bool:
 
 
 def _original(played: Played, correction: ev.Event) -> ev.Event | None:
-    return next((e for e in reversed(played.events[:correction.seq]) if _corrects(e, correction)), None)
+    """The event `correction` corrects. A note is not kept among the events the report folds (fold_log's
+    `skip`): its original is made again from the state's record of it, which keeps the note as first
+    written (amendments are corrections beside it)."""
+    if correction.type in (ev.NOTE_AMENDED, ev.NOTE_WITHDRAWN):
+        note = next((n for n in played.state.notes if n.seq == correction.data.get("note")), None)
+        if note is not None and note.seq < correction.seq:
+            return ev.Event(note.seq, played.wall_of(note.seq), note.t, ev.NOTE, {"text": note.text, "by": note.by})
+    earlier = (e for e in reversed(played.events) if e.seq < correction.seq)
+    return next((e for e in earlier if _corrects(e, correction)), None)
 
 
 def _said(event: ev.Event | None) -> str:

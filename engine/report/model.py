@@ -8,6 +8,7 @@ runbook authors wrote is kept exactly as written: escaping is the renderers' job
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -481,3 +482,12 @@ class Report:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def to_json_bytes(self) -> bytes:
+        """to_json, in UTF-8, encoded a piece at a time: with an indent, json.dumps gathers every piece of
+        the text in a list before joining them, which for a long drill is millions of small strings."""
+        out = io.BytesIO()
+        for piece in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(self.to_dict()):
+            out.write(piece.encode("utf-8"))
+        out.write(b"\n")
+        return out.getvalue()

@@ -23,14 +23,16 @@ def title_of(plan: Plan, key: str) -> str:
 
 
 def wall_of(played: Played, seq: int) -> str:
-    return played.events[seq].wall if 0 <= seq < len(played.events) else ""
+    """The wall time of a note or decision (engine.drill.replay.Played.wall_of)."""
+    return played.wall_of(seq)
 
 
 # ----- overview and notes -----
 
 
 def overview(plan: Plan, played: Played, runbooks: list[m.RunbookRef]) -> m.Overview:
-    state, events = played.state, played.events
+    state, first, last = played.state, played.first, played.last
+    assert first is not None and last is not None  # a report is made of a log with events
     info = state.start_info
     roles: dict[str, str] = {}
     for rb in plan.runbooks:
@@ -44,7 +46,7 @@ def overview(plan: Plan, played: Played, runbooks: list[m.RunbookRef]) -> m.Over
         anchor=scenario.anchor, planned_duration=scenario.duration, runbooks=runbooks,
         mode=str(info["mode"]) if info.get("mode") else None,
         facilitator=str(state.facilitator) if state.facilitator else None, participants=participants,
-        date=events[0].wall[:10], started_wall=events[0].wall, last_wall=events[-1].wall,
+        date=first.wall[:10], started_wall=first.wall, last_wall=last.wall,
         ended=state.ended, end_reason=str(state.end_reason) if state.end_reason else None,
     )
 
@@ -303,7 +305,8 @@ def analysis(plan: Plan, played: Played, items: list[m.NoteItem],
 
 def figures(plan: Plan, played: Played, steps: list[m.StepMetrics], items: list[m.NoteItem],
             made: list[m.DecisionItem], plan_items: list[m.ImprovementItem]) -> m.Figures:
-    events, state = played.events, played.state
+    events, state, first, last = played.events, played.state, played.first, played.last
+    assert first is not None and last is not None  # a report is made of a log with events
     pauses = jumps = 0
     paused = jumped = 0.0
     paused_at = None
@@ -324,8 +327,8 @@ def figures(plan: Plan, played: Played, steps: list[m.StepMetrics], items: list[
     timed = [s for s in steps if s.taken is not None and s.target is not None]
     fired = state.fired.values()
     return m.Figures(
-        scenario_start_t=events[0].t, scenario_end_t=state.t, scenario_covered=state.t - events[0].t,
-        real_seconds=(parse_wall(events[-1].wall) - parse_wall(events[0].wall)).total_seconds(),
+        scenario_start_t=first.t, scenario_end_t=state.t, scenario_covered=state.t - first.t,
+        real_seconds=(parse_wall(last.wall) - parse_wall(first.wall)).total_seconds(),
         pauses=pauses, paused_seconds=paused, jumps=jumps, jumped_seconds=jumped,
         injects_planned=len(plan.injects), injects_fired=state.planned_fired(),
         injects_fired_by_hand=sum(1 for f in fired if f.manual and f.id not in state.adhoc),

@@ -5,6 +5,7 @@ so any sequence the real plan allowed folds without complaint, and the report sh
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from engine.drill import events as ev
@@ -12,18 +13,17 @@ from engine.drill.plan import Plan, PlanInject, PlanStep
 from engine.model import Scenario
 
 
-def plan_from_log(events: list[ev.Event]) -> Plan:
-    start: dict[str, Any] = events[0].data if events and isinstance(events[0].data, dict) else {}
-    raw_scenario = start.get("scenario")
-    scenario_info: dict[str, Any] = raw_scenario if isinstance(raw_scenario, dict) else {}
-    scenario_id = str(scenario_info.get("id") or "unknown-scenario")
-    runbook_ids = [str(f.get("id")) for f in start.get("runbooks") or [] if isinstance(f, dict) and f.get("id")]
+def plan_from_log(events: Iterable[ev.Event]) -> Plan:
+    """The stand-in plan of a log's events (a list, or a LogStream read as it goes: one pass, nothing kept
+    but the ids)."""
+    start: dict[str, Any] | None = None
     steps: dict[str, PlanStep] = {}
     services: dict[str, str] = {}
     objectives: dict[str, str] = {}
     injects: dict[str, PlanInject] = {}
     for event in events:
         data = event.data if isinstance(event.data, dict) else {}
+        start = data if start is None else start
         key = data.get("step")
         if isinstance(key, str):
             step = steps.get(key) or _step(key)
@@ -46,6 +46,11 @@ def plan_from_log(events: list[ev.Event]) -> Plan:
                 id=data["inject"], at=int(event.t), after_step=None, after_option=None,
                 event=data.get("event") if isinstance(data.get("event"), str) else None,
                 services=dict(found) if isinstance(found, dict) else {}, to=None, say=None, expect=None))
+    start = start or {}
+    raw_scenario = start.get("scenario")
+    scenario_info: dict[str, Any] = raw_scenario if isinstance(raw_scenario, dict) else {}
+    scenario_id = str(scenario_info.get("id") or "unknown-scenario")
+    runbook_ids = [str(f.get("id")) for f in start.get("runbooks") or [] if isinstance(f, dict) and f.get("id")]
     scenario = Scenario.model_construct(scenario=scenario_id, title=scenario_id, summary=None,
                                         runbooks=runbook_ids, duration=None, anchor=None, injects=[])
     return Plan(scenario, [], steps, list(injects.values()), services, objectives, [])

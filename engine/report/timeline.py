@@ -9,29 +9,35 @@ from engine.drill import events as ev
 from engine.drill.clock import format_t
 from engine.drill.narrate import away_text
 from engine.drill.plan import Plan, PlanStep
-from engine.drill.replay import Played, Transition
+from engine.drill.replay import Played, ServiceChange, Transition
 from engine.drill.state import DrillState, StepStatus
 from engine.report import model as m
 from engine.report.sections import DEFAULT_DECISION, title_of
 
 
 def timeline(plan: Plan, played: Played) -> list[m.TimelineEntry]:
+    """The entries in log order: each event's own (from `played.events`), then the service changes and step
+    transitions it caused (`played.services`, `played.transitions`, which carry their event's times, so
+    the events that only move things, service changes among them, need not be kept)."""
     state = played.state
     out: list[m.TimelineEntry] = []
-    moves: dict[int, list] = {}
+    moves: dict[int, list[ServiceChange | Transition]] = {}
     for change in played.services:
         moves.setdefault(change.seq, []).append(change)
     for transition in played.transitions:
         moves.setdefault(transition.seq, []).append(transition)
     decided = {d.seq: d for d in state.decisions.values()}
-    for event in played.events:
-        entry = _event_entry(plan, event, decided)
+    kept = {event.seq: event for event in played.events}
+    for seq in sorted(kept.keys() | moves.keys()):
+        event = kept.get(seq)
+        entry = _event_entry(plan, event, decided) if event is not None else None
         if entry is not None:
             out.append(entry)
-        for move in moves.get(event.seq, []):
-            if hasattr(move, "service"):
-                by_hand = ", set by hand" if event.type == ev.SERVICE_CHANGED else ""
-                out.append(m.TimelineEntry(event.seq, event.t, event.wall, "service", "changed", move.service,
+        for move in moves.get(seq, []):
+            if isinstance(move, ServiceChange):
+                # service.changed events are folded, not kept: a change with no kept event was set by hand
+                by_hand = ", set by hand" if event is None or event.type == ev.SERVICE_CHANGED else ""
+                out.append(m.TimelineEntry(move.seq, move.t, move.wall, "service", "changed", move.service,
                                            move.service, f"{move.before} → {move.after}{by_hand}"))
             else:
                 line = _step_entry(plan, state, event, move)
@@ -121,7 +127,7 @@ def _hours(seconds: float) -> str:
     return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
 
 
-def _step_entry(plan: Plan, state: DrillState, event: ev.Event, move: Transition) -> m.TimelineEntry | None:
+def _step_entry(plan: Plan, state: DrillState, event: ev.Event | None, move: Transition) -> m.TimelineEntry | None:
     key, was, now = move.key, move.before, move.after
     step = plan.steps[key]
     what, detail = "", ""
@@ -140,16 +146,17 @@ def _step_entry(plan: Plan, state: DrillState, event: ev.Event, move: Transition
         what, detail = "opened", _how_opened(plan, state, step, event)
     if not what:
         return None
-    return m.TimelineEntry(event.seq, event.t, event.wall, "step", what, key, step.title, detail)
+    return m.TimelineEntry(move.seq, move.t, move.wall, "step", what, key, step.title, detail)
 
 
-def _how_opened(plan: Plan, state: DrillState, step: PlanStep, event: ev.Event) -> str:
+def _how_opened(plan: Plan, state: DrillState, step: PlanStep, event: ev.Event | None) -> str:
+    kind, data = (event.type, event.data) if event is not None else ("", {})
     for opener in step.openers:
-        if opener.kind == "event" and event.type == ev.INJECT_FIRED and event.data.get("event") == opener.source:
+        if opener.kind == "event" and kind == ev.INJECT_FIRED and data.get("event") == opener.source:
             return f"event {opener.source}"
-        if opener.kind == "event" and event.type == ev.INJECT_ADHOC and event.data.get("event") == opener.source:
-            return f"event {opener.source}, from ad-hoc inject {event.data.get('inject')}"
-        if opener.kind == "next" and event.type == ev.DECISION_MADE and event.data.get("step") == opener.source:
+        if opener.kind == "event" and kind == ev.INJECT_ADHOC and data.get("event") == opener.source:
+            return f"event {opener.source}, from ad-hoc inject {data.get('inject')}"
+        if opener.kind == "next" and kind == ev.DECISION_MADE and data.get("step") == opener.source:
             return f"option {opener.option} of {title_of(plan, opener.source)}"
         if opener.kind == "fallback":
             return f"fallback while {title_of(plan, opener.source)} is blocked"
