@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.drill.plan import Plan, PlanError, compile_plan, runbook_folders
 from engine.findings import Severity
-from engine.model import Runbook, Scenario
+
+if TYPE_CHECKING:  # the models are pydantic's: loaded only when a file is checked by it
+    from engine.model import Runbook, Scenario
 
 
 class CoverageInputError(Exception):
@@ -36,11 +38,14 @@ class RunbookInfo:
     path: str
 
 
-def load_plan(scenario_path: str, runbook_dirs: list[str] | None = None) -> Plan:
+def load_plan(scenario_path: str, runbook_dirs: list[str] | None = None, *, quick: bool = False) -> Plan:
     """Validate the scenario with the runbooks it names and compile them into a Plan.
 
     `runbook_dirs`: folders to find the runbooks in (default: runbook_folders,
-    runbooks/ beside the scenario's folder, then ./runbooks). Raises
+    runbooks/ beside the scenario's folder, then ./runbooks). With `quick`, files
+    that certainly fit their model are read without pydantic and the plan's
+    `scenario` and `runbooks` are engine.quick_check records (the models' fields,
+    read-only; findings are the same either way): the console starts sooner. Raises
     PlanError: the scenario cannot be read (`unreadable`), is not a scenario,
     has errors (`findings` lists them), or names a runbook that is missing or
     has errors; the message says what to run or give.
@@ -54,7 +59,7 @@ def load_plan(scenario_path: str, runbook_dirs: list[str] | None = None) -> Plan
     except UsageError as exc:
         raise PlanError(str(exc)) from None
     files = [scenario_path] + [f for f in runbook_files if Path(f).resolve() != Path(scenario_path).resolve()]
-    result = validate(files, Config(), found=set(files[1:]))
+    result = validate(files, Config(), found=set(files[1:]), quick=quick)
     scenario_doc = result.documents[0]
     own = [f for f in result.findings if f.path == scenario_doc.path and f.severity is Severity.ERROR]
     if scenario_doc.unreadable:

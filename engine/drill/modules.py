@@ -11,9 +11,12 @@ fire as usual; for a module without a scheduled start, its own injects fire.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from engine.drill.state import DrillState
-from engine.model import Module
+
+if TYPE_CHECKING:  # a pydantic model or its engine.quick_check record: only fields are read
+    from engine.model import Module
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.findings import Finding
-from engine.model import Runbook, Scenario
+
+if TYPE_CHECKING:  # compiled from the models' fields: pydantic's instances or engine.quick_check's records
+    from engine.model import Runbook, Scenario
 
 
 class PlanError(Exception):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import shlex
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -28,6 +29,18 @@ if TYPE_CHECKING:  # the drill's modules load with the drill: the start screen's
     from engine.drill.session import Drill
     from engine.room.server import RoomBinding, RoomServer
     from engine.tui.screens.console import ConsoleScreen
+
+
+PRELOAD = "tabletop-preload"  # the thread that loads the console's modules behind the start screen
+
+
+def preload_console() -> None:
+    """Import what starting the drill needs (the drill's session, the console and its panes, the inject
+    pop-up), so ctrl+s on the start screen does not wait for them. The modules import no one another in
+    a cycle, so a start pressed meanwhile simply waits for the import under way."""
+    import engine.drill.session
+    import engine.tui.screens.console
+    import engine.tui.screens.inject  # noqa: F401
 
 
 class DrillApp(App[None]):
@@ -85,6 +98,8 @@ class DrillApp(App[None]):
         if not gc.isenabled():
             gc.freeze()
             gc.enable()
+        if self.drill is None:  # the start screen: load the console while names are typed, off the event loop
+            threading.Thread(target=preload_console, name=PRELOAD, daemon=True).start()
 
     def begin(self, facilitator: str | None, participants: dict[str, str]) -> str | None:
         """Start the drill (creating its log); returns why not, or None once the console is up."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import segno
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -22,6 +21,8 @@ HALF = {(True, True): "█", (True, False): "▀", (False, True): "▄", (False,
 
 def qr_lines(text: str) -> list[str]:
     """A QR code of `text` in half-block characters, two rows of modules to a line (dark = drawn)."""
+    import segno  # only a console with --room draws one: the others do not pay for loading it
+
     matrix = segno.make(text, error="l").matrix
     size = len(matrix)
     width = size + 2 * QUIET
