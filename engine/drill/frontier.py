@@ -135,13 +135,11 @@ class Frontier:
         resolved = state.resolved(key)
         self.status[key] = status
         self.resolved[key] = resolved
-        for group, member in ((self.ready, status is StepStatus.READY), (self.active, status is StepStatus.ACTIVE),
-                              (self.unfinished, status in UNFINISHED
-                               or (status is StepStatus.BLOCKED and not resolved))):
-            if member:
-                group.add(key)
-            else:
-                group.discard(key)
+        # the sets, one test each (this runs for every step an event reaches)
+        (self.ready.add if status is StepStatus.READY else self.ready.discard)(key)
+        (self.active.add if status is StepStatus.ACTIVE else self.active.discard)(key)
+        stays = status in UNFINISHED or (status is StepStatus.BLOCKED and not resolved)
+        (self.unfinished.add if stays else self.unfinished.discard)(key)
 
 
 class InjectQueue:
