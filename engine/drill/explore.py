@@ -150,16 +150,17 @@ def copy_state(state: DrillState) -> DrillState:
     fields.update(state.__dict__)
     for name, value in fields.items():
         kind = type(value)
-        if (kind is dict or kind is list or kind is set) and name not in _PLAN_INDEXES:
+        if (kind is dict or kind is list or kind is set) and name not in _PLAN_INDEXES and name != "steps":
             fields[name] = value.copy()
     new = object.__new__
     steps = {}
     for key, record in state.steps.items():
         twin = new(StepRecord)
-        twin.__dict__.update(record.__dict__)
-        twin.ticks = set(record.ticks)
+        copied = record.__dict__.copy()
+        copied["ticks"] = set(copied["ticks"])
+        twin.__dict__ = copied
         steps[key] = twin
-    fields["steps"] = steps
+    other.steps = steps
     return other
 
 
