@@ -396,7 +396,11 @@ class Exploration:
                 break
             if progressed:
                 continue
-            ready = ready_steps(state, run.finish, run.frontier)
+            frontier = run.frontier
+            if frontier is not None:  # its ready set is the state's, as of the last event
+                ready = [key for key in frontier.in_order(frontier.ready) if key not in run.finish]
+            else:
+                ready = ready_steps(state, run.finish)
             for key in ready:
                 self._record(run, ev.StepStarted(key))
                 run.finish[key] = run.t + self._durations[key]
