@@ -15,6 +15,12 @@ Reports:
       per second, total time; and, on a generated runbook with D decisions in
       a row (2^D paths), the two ways of forking a path (deepcopy of the
       state, or folding the path's events again).
+  (d) explore of decisions that cannot influence each other (4..20, grouped:
+      1 + D paths stand for 2^D) and of decisions that do (4..12 in a row,
+      one group: 2^D paths): paths played, the paths they stand for, and the
+      CPU seconds of the search in this process (CPU time, not wall time:
+      the figure to quote on a shared machine). Goal: 20 unrelated decisions
+      complete in under 1 s.
 """
 
 from __future__ import annotations
@@ -288,13 +294,41 @@ def bench_explore(decisions: int, repeat: int) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def bench_groups(repeat: int) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import workloads
+
+    from engine.drill.explore import explore
+    from engine.plans import load_plan
+
+    folder = Path(tempfile.mkdtemp(prefix="tabletop-bench-"))
+    try:
+        for shape, make, sizes in (("unrelated", workloads.unrelated, (4, 8, 12, 16, 20)),
+                                   ("interacting", workloads.interacting, (4, 6, 8, 10, 12))):
+            for n in sizes:
+                plan = load_plan(str(make(folder / f"{shape}-{n}", n)))
+                best = float("inf")
+                for _ in range(repeat):
+                    start = time.process_time()
+                    exploration = explore(plan, 10**9)  # grouping the decisions counts too
+                    for _end in exploration:
+                        pass
+                    best = min(best, time.process_time() - start)
+                groups = len(exploration.group_paths)
+                print(f"(d) explore, {n:2} {shape} decisions: {exploration.paths:5} paths played standing for "
+                      f"{exploration.total:8} ({groups} group{'s' if groups != 1 else ''}), "
+                      f"{best:.3f} s CPU (best of {repeat})")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--append-seconds", type=float, default=5.0)
     parser.add_argument("--decisions", type=int, default=9)
-    parser.add_argument("--only", choices=["fold", "append", "explore"])
+    parser.add_argument("--only", choices=["fold", "append", "explore", "groups"])
     args = parser.parse_args()
     if args.only in (None, "fold"):
         bench_fold(args.events, args.repeat)
@@ -302,6 +336,8 @@ def main() -> int:
         bench_append(args.append_seconds)
     if args.only in (None, "explore"):
         bench_explore(args.decisions, args.repeat)
+    if args.only in (None, "groups"):
+        bench_groups(min(args.repeat, 3))
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; max RSS of this process "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0

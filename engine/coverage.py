@@ -309,9 +309,19 @@ def cover_scenario(plan: Plan, items: list[Item], abbrev: str, limit: int,
     cells.update(static_cells(plan, mine, reach))
     exploration = explore(plan, limit)
     reached: set[str] = set()
-    exploration.on_restart.append(reached.clear)
+    todo = mine  # the items no path has reached yet: each path looks only at those
+
+    def restart() -> None:  # a cut-off path made explore start again over every combination
+        nonlocal todo
+        reached.clear()
+        todo = mine
+
+    exploration.on_restart.append(restart)
     for n, end in enumerate(exploration, start=1):
-        reached |= explored_keys(plan, mine, reach, end.statuses, end.choices)
+        new = explored_keys(plan, todo, reach, end.statuses, end.choices)
+        if new:
+            reached |= new
+            todo = [i for i in todo if i.key not in reached]
         if progress is not None and n % PROGRESS_EVERY == 0:
             progress(n)
     for key in reached:

@@ -51,7 +51,7 @@ from engine.drill.independence import Groups, decision_groups
 from engine.drill.pace import due_injects, ready_steps, step_seconds, time_is_up
 from engine.drill.plan import Plan
 from engine.drill.session import fired, started
-from engine.drill.state import DrillState, StepStatus
+from engine.drill.state import DrillState, StepRecord, StepStatus
 
 PATH_LIMIT = 512
 GRACE_SECONDS = 24 * 3600  # how long past the scenario's duration a path may run
@@ -129,39 +129,39 @@ def fork_by_refold(run: _Run) -> _Run:
 
 
 def fork_by_copy(run: _Run) -> _Run:
-    """A copy of a path in progress: the fold's containers and the records in them copied, the plan shared.
+    """A copy of a path in progress: the fold's containers and step records copied, the plan shared.
 
     Linear in the steps, not in the events so far: on long paths much cheaper
     than folding the events again (bench/side_by_side.py, coverage and explore).
     """
-    return run.copy(_copied(run.state, run.state.plan, 3))
+    return run.copy(copy_state(run.state))
 
 
-def _copied(value: Any, plan: Plan, depth: int) -> Any:
-    """`value` with its mutable parts copied `depth` levels down (dicts, lists, sets, records).
+# DrillState's indexes, built once from the plan and never changed afterwards: shared by every copy.
+_PLAN_INDEXES = frozenset({"_requiring", "_listening", "_arms", "_order", "_backed_by"})
 
-    DrillState's underscored attributes are indexes built once from the plan
-    and never changed afterwards: they are shared, like the plan.
-    """
-    if depth == 0 or value is plan:
-        return value
-    kind = type(value)
-    if kind is dict:
-        return {k: _copied(v, plan, depth - 1) for k, v in value.items()}
-    if kind is list:
-        return [_copied(v, plan, depth - 1) for v in value]
-    if kind is set:
-        return set(value)
-    if hasattr(value, "__dataclass_fields__") or kind is DrillState:
-        other = object.__new__(kind)
-        fields = other.__dict__
-        fields.update(value.__dict__)
-        for name, item in fields.items():
-            if type(item) in (dict, list, set) or hasattr(item, "__dataclass_fields__"):
-                if not (kind is DrillState and name.startswith("_")):
-                    fields[name] = _copied(item, plan, depth - 1)
-        return other
-    return value
+
+def copy_state(state: DrillState) -> DrillState:
+    """A copy of a fold that moves on apart from it: every dict, list and set of the state is copied, and
+    each StepRecord (the only records the fold changes in place; the others are frozen); the plan and
+    the plan's indexes are shared."""
+    other = object.__new__(DrillState)
+    fields = other.__dict__
+    fields.update(state.__dict__)
+    for name, value in fields.items():
+        kind = type(value)
+        if (kind is dict or kind is list or kind is set) and name not in _PLAN_INDEXES and name != "steps":
+            fields[name] = value.copy()
+    new = object.__new__
+    steps = {}
+    for key, record in state.steps.items():
+        twin = new(StepRecord)
+        copied = record.__dict__.copy()
+        copied["ticks"] = set(copied["ticks"])
+        twin.__dict__ = copied
+        steps[key] = twin
+    other.steps = steps
+    return other
 
 
 class Exploration:
@@ -193,6 +193,7 @@ class Exploration:
         self._base = parse_wall(scenario.anchor) if scenario.anchor else datetime(2026, 1, 1, tzinfo=UTC)
         self._durations = {key: step_seconds(plan, key) for key in plan.steps}
         self._links = Links(plan)
+        self._walls: dict[float, str] = {}  # scenario seconds -> the wall time written for it
 
     def _clear(self) -> None:
         self.paths = 0
@@ -324,7 +325,10 @@ class Exploration:
     # ----- one path -----
 
     def _record(self, run: _Run, payload: ev.Payload) -> None:
-        event = ev.Event.of(run.state.seq + 1, format_wall(self._base + timedelta(seconds=run.t)), run.t, payload)
+        wall = self._walls.get(run.t)
+        if wall is None:  # many events share a moment, and every path the same moments
+            wall = self._walls[run.t] = format_wall(self._base + timedelta(seconds=run.t))
+        event = ev.Event.of(run.state.seq + 1, wall, run.t, payload)
         run.state.apply(event)
         if run.frontier is not None:
             run.frontier.update(touched(payload, self._links, self.plan))
@@ -361,6 +365,8 @@ class Exploration:
     def _moment(self, run: _Run) -> str | None:
         """Do everything that happens at run.t; a decision step whose time is up stops it."""
         state, plan = run.state, self.plan
+        # the frontier has every step's status as of the last event; without one, ask the state
+        status_of = run.frontier.status.__getitem__ if run.frontier is not None else state.status
         while True:
             due = due_injects(state, run.t)
             if due:
@@ -368,7 +374,7 @@ class Exploration:
                 continue
             progressed = False
             for key in list(run.finish):
-                status = state.status(key)
+                status = status_of(key)
                 if status is StepStatus.BLOCKED:
                     run.held.add(key)
                     continue
@@ -390,7 +396,11 @@ class Exploration:
                 break
             if progressed:
                 continue
-            ready = ready_steps(state, run.finish, run.frontier)
+            frontier = run.frontier
+            if frontier is not None:  # its ready set is the state's, as of the last event
+                ready = [key for key in frontier.in_order(frontier.ready) if key not in run.finish]
+            else:
+                ready = ready_steps(state, run.finish)
             for key in ready:
                 self._record(run, ev.StepStarted(key))
                 run.finish[key] = run.t + self._durations[key]
@@ -398,10 +408,13 @@ class Exploration:
                 return None
 
     def _end(self, run: _Run) -> PathEnd:
-        state = run.state
-        statuses = state.statuses()
-        finished = state.finished()
-        blocked = tuple(k for k, s in statuses.items() if s is StepStatus.BLOCKED and not state.resolved(k))
+        state, frontier = run.state, run.frontier
+        if frontier is not None:  # up to date after every event, in plan order: no need to ask every step again
+            statuses, finished = dict(frontier.status), frontier.finished
+            blocked = tuple(k for k, s in statuses.items() if s is StepStatus.BLOCKED and not frontier.resolved[k])
+        else:
+            statuses, finished = state.statuses(), state.finished()
+            blocked = tuple(k for k, s in statuses.items() if s is StepStatus.BLOCKED and not state.resolved(k))
         waiting = tuple(k for k, s in statuses.items() if s is StepStatus.WAITING)
         cut_off = run.cut_off and not finished
         unfinished: tuple[str, ...] = ()

@@ -6,11 +6,13 @@ about every step each time makes a drill of N steps cost N x N. A Frontier
 remembers each step's status (and whether it counts as resolved for the
 steps that need it) and, after each event, looks again only at the steps
 the event can have changed: the steps it names, and from there, as long as
-something changed, the steps that need them, their fallbacks, the branches
-their options open, and the steps a fallback stands in for. Those are the
-only ways one step's state reaches another's (see DrillState.status and
-resolved), so the sets stay exactly what a full rescan would give; a test
-compares them after every event of generated drills.
+something changed, the steps that need them (when whether it counts as
+resolved changed: that is all a step's status reads of its needs), their
+fallbacks, the branches their options open, and the steps a fallback stands
+in for. Those are the only ways one step's state reaches another's (see
+DrillState.status and resolved), so the sets stay exactly what a full
+rescan would give; tests compare them after every event of generated
+drills.
 
 The driver passes the typed payload of each event it recorded to `touched`
 (engine.drill.events), which names the steps that event reaches first.
@@ -32,22 +34,26 @@ class Links:
 
     def __init__(self, plan: Plan) -> None:
         self.order = {key: i for i, key in enumerate(plan.steps)}
-        self.onward: dict[str, list[str]] = {key: [] for key in plan.steps}
+        # needed_by: steps whose status reads whether this one is resolved (and nothing else of it);
+        # linked: steps whose state the fold changes when this one's changes (fallbacks, branches)
+        self.needed_by: dict[str, list[str]] = {key: [] for key in plan.steps}
+        self.linked: dict[str, list[str]] = {key: [] for key in plan.steps}
         self.requiring: dict[str, list[str]] = {}
         self.listening: dict[str, list[str]] = {}
         for key, step in plan.steps.items():
             for need in step.needs:
-                if need in self.onward:
-                    self.onward[need].append(key)  # its status waits on the need being resolved
-            if step.fallback in self.onward:
-                self.onward[key].append(step.fallback)  # blocked: opens it; resolved: closes it
-                self.onward[step.fallback].append(key)  # done: covers the step it stands in for
+                if need in self.needed_by:
+                    self.needed_by[need].append(key)  # its status waits on the need being resolved
+            if step.fallback in self.linked:
+                self.linked[key].append(step.fallback)  # blocked: opens it; resolved: closes it
+                self.linked[step.fallback].append(key)  # done: covers the step it stands in for
             for targets in (step.options or {}).values():
-                self.onward[key].extend(t for t in targets if t in self.onward)
+                self.linked[key].extend(t for t in targets if t in self.linked)
             for service in step.requires:
                 self.requiring.setdefault(service, []).append(key)
             if step.on:
                 self.listening.setdefault(step.on, []).append(key)
+        self.onward = {key: self.needed_by[key] + self.linked[key] for key in plan.steps}  # either way
 
     def for_inject(self, inject: PlanInject) -> list[str]:
         """The steps an inject can change directly: those needing its services, those listening for its event."""
@@ -121,12 +127,15 @@ class Frontier:
             if key in seen:
                 continue
             seen.add(key)
-            before = self.status.get(key), self.resolved.get(key)
+            status, resolved = self.status.get(key), self.resolved.get(key)
             self._look(key)
-            if (self.status[key], self.resolved[key]) != before:
-                if self.status[key] is not before[0]:
-                    changed.append(key)
-                queue.extend(k for k in self.links.onward[key] if k not in seen)
+            if self.status[key] is not status:
+                changed.append(key)
+                queue.extend(k for k in self.links.linked[key] if k not in seen)
+            if self.resolved[key] is not resolved:  # only then can a step that needs it move
+                queue.extend(k for k in self.links.needed_by[key] if k not in seen)
+                if self.status[key] is status:
+                    queue.extend(k for k in self.links.linked[key] if k not in seen)
         return changed
 
     def _look(self, key: str) -> None:
@@ -135,13 +144,11 @@ class Frontier:
         resolved = state.resolved(key)
         self.status[key] = status
         self.resolved[key] = resolved
-        for group, member in ((self.ready, status is StepStatus.READY), (self.active, status is StepStatus.ACTIVE),
-                              (self.unfinished, status in UNFINISHED
-                               or (status is StepStatus.BLOCKED and not resolved))):
-            if member:
-                group.add(key)
-            else:
-                group.discard(key)
+        # the sets, one test each (this runs for every step an event reaches)
+        (self.ready.add if status is StepStatus.READY else self.ready.discard)(key)
+        (self.active.add if status is StepStatus.ACTIVE else self.active.discard)(key)
+        stays = status in UNFINISHED or (status is StepStatus.BLOCKED and not resolved)
+        (self.unfinished.add if stays else self.unfinished.discard)(key)
 
 
 class InjectQueue:

@@ -225,3 +225,36 @@ def test_the_example_is_two_groups_with_a_finding_in_each(tmp_path: Path) -> Non
     assert rows[0][4].startswith("on the path d0=o0, d1=o0 (and 1 other path), step `b0x0` is still blocked")
     assert rows[1][4].startswith("on the path d0=o0, d1=o0 (and 1 other path), the drill cannot finish")
     assert (totals.paths, totals.finish, totals.stuck) == (4, 1, 3)  # d0=o1, d1=o1 finishes
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(drill())
+def test_the_frontier_stays_a_full_rescan_on_every_drawn_path(case: tuple[str, str]) -> None:
+    """Explore reads statuses from its Frontier; on these drills (outages, fallbacks, contingency injects,
+    events) it must equal DrillState after every event."""
+    from unittest import mock
+
+    from engine.drill.frontier import Frontier
+    from engine.drill.state import UNFINISHED, StepStatus
+
+    class Checked(Frontier):
+        def update(self, seeds):  # type: ignore[no-untyped-def]
+            changed = super().update(seeds)
+            state = self.state
+            statuses = state.statuses()
+            assert self.status == statuses
+            assert self.ready == {k for k, s in statuses.items() if s is StepStatus.READY}
+            assert self.active == {k for k, s in statuses.items() if s is StepStatus.ACTIVE}
+            assert self.unfinished == {k for k, s in statuses.items() if s in UNFINISHED
+                                       or (s is StepStatus.BLOCKED and not state.resolved(k))}
+            assert self.resolved == {k: state.resolved(k) for k in statuses}
+            return changed
+
+    runbook, scenario = case
+    with tempfile.TemporaryDirectory() as tmp, mock.patch("engine.drill.explore.Frontier", Checked):
+        folder = Path(tmp)
+        (folder / "runbooks").mkdir()
+        (folder / "scenarios").mkdir()
+        (folder / "runbooks" / "rb.yaml").write_text(runbook, encoding="utf-8")
+        (folder / "scenarios" / "sc.yaml").write_text(scenario, encoding="utf-8")
+        assert list(explore(_plan(folder), LIMIT, independent=False))
