@@ -136,6 +136,10 @@ AFTER: dict[str, Callable[[str], str]] = {"id": _id, "ref": _ref, "timestamp": _
 BEFORE: dict[str, Check] = {"duration": _duration, "offset": _offset}
 
 
+def _missing() -> Any:
+    raise _Unsure  # a required key: never reached, `built` checks for them first
+
+
 class _Compiler:
     """Turns SHAPES into nested check functions (one per model, built once)."""
 
@@ -157,22 +161,23 @@ class _Compiler:
         record = type(name, (Record,), {"__slots__": ()})
         by_key = {key: (attr, self.shape(shape)) for key, attr, shape, _ in fields}
         required = [key for key, _, _, default in fields if default is None]
-        defaults = [(attr, self._default(default)) for _, attr, _, default in fields if default is not None]
+        every = [(attr, self._default(default) if default else _missing) for _, attr, _, default in fields]
 
         def built(data: Any) -> Record:
             if type(data) is not dict:
                 raise _Unsure
-            values = {attr: make() for attr, make in defaults}
+            given = {}
             for key, value in data.items():
                 found = by_key.get(key) if type(key) is str else None
                 if found is None:
                     raise _Unsure  # an unknown key (or one that is not text)
                 attr, check = found
-                values[attr] = check(value)
+                given[attr] = check(value)
             for key in required:
                 if key not in data:
                     raise _Unsure
-            return record(values)
+            # in the model's field order, whatever the file's: equal records hash alike
+            return record({attr: given[attr] if attr in given else make() for attr, make in every})
 
         self.models[name] = built
         return built

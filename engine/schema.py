@@ -8,7 +8,6 @@ the file that are right ("all findings in one run").
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import types
 import typing
@@ -84,6 +83,7 @@ def _report(doc: Document, model: type, error: dict[str, Any]) -> None:
     if kind == "extra_forbidden":
         name = str(loc[-1])
         allowed = sorted(fields_at(model, loc[:-1]))
+        import difflib  # only when there is a name to match
         close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else ("allowed here: " + ", ".join(allowed) if allowed else None)
         doc.add("schema-unknown-key", Severity.ERROR, f"unknown key {name!r}{_in(loc[:-1])}",

@@ -148,3 +148,15 @@ def test_missing_required_keys_and_other_top_level_shapes_are_refused() -> None:
         for data in (None, [], "text", {}, {kind: "ok-id"}, {"title": "t"}):
             _agree(kind, data)
     assert quick_model("team", {"team": "x"}) is None
+
+
+def test_records_are_equal_and_hash_alike_whatever_order_the_file_writes_their_keys_in() -> None:
+    def scenario(after: dict[str, str]) -> Any:
+        return quick_model("scenario", {"scenario": "s", "title": "T", "runbooks": ["r"],
+                                        "injects": [{"id": "i", "after": after, "at": "+5m"}]})
+
+    one, two = scenario({"decision": "d", "option": "o"}), scenario({"option": "o", "decision": "d"})
+    assert one is not None and two is not None
+    assert one == two and one.injects[0].after == two.injects[0].after
+    assert hash(one.injects[0].after) == hash(two.injects[0].after)
+    assert one.injects[0].at == ("relative", 300) and one.injects[0].services == {}

@@ -10,6 +10,7 @@ for a file that does not fit its model, to name each problem exactly.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,14 +20,16 @@ SMALL_RUNBOOK = ROOT / "runbooks" / "inbound-mail-continuity.yaml"
 SMALL_SCENARIO = ROOT / "scenarios" / "m365-network-provider-2026-01-21.yaml"
 
 _PROBE = """
-import json, sys, sysconfig
+import sys
 from engine.cli import main
 code = main(["validate", *sys.argv[1:]])
+loaded = dict(sys.modules)
+import json, sysconfig
 site = (sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"])
-third = {m.split(".")[0] for m, mod in list(sys.modules.items())
+third = {m.split(".")[0] for m, mod in loaded.items()
          if (getattr(mod, "__file__", None) or "").startswith(site)}
-print(json.dumps({"code": code, "engine": sorted(m for m in sys.modules if m.split(".")[0] == "engine"),
-                  "third": sorted(third)}))
+print(json.dumps({"code": code, "engine": sorted(m for m in loaded if m.split(".")[0] == "engine"),
+                  "third": sorted(third), "all": sorted(loaded)}))
 """
 
 RUNBOOK_RULES = [
@@ -44,9 +47,10 @@ THIRD_PARTY = ["_ruamel_yaml", "ruamel"]  # the YAML parser, and nothing else fo
 PYDANTIC = {"annotated_types", "pydantic", "pydantic_core", "typing_extensions", "typing_inspection"}
 
 
-def _imports(*paths: Path) -> dict:  # type: ignore[type-arg]
-    out = subprocess.run([sys.executable, "-c", _PROBE, *map(str, paths)], cwd=ROOT, capture_output=True,
-                         text=True, check=True)
+def _imports(*paths: Path, cwd: Path = ROOT) -> dict:  # type: ignore[type-arg]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", _PROBE, *map(str, paths)], cwd=cwd, capture_output=True,
+                         text=True, check=True, env=env)
     return json.loads(out.stdout.splitlines()[-1])  # type: ignore[no-any-return]
 
 
@@ -60,6 +64,16 @@ def test_validate_of_a_small_runbook_imports_this_and_nothing_more() -> None:
     assert seen["code"] == 0
     assert seen["engine"] == sorted(CORE + RUNBOOK)
     assert _ours(seen["third"]) == THIRD_PARTY  # no pydantic, networkx, jinja2, textual or rich
+
+
+# standard-library modules that only some runs need: settings files, written files, suggestions, other formats
+NOT_FOR_A_SMALL_FILE = ["difflib", "hashlib", "importlib.metadata", "json", "random", "tempfile", "tomllib"]
+
+
+def test_validate_where_there_are_no_settings_loads_no_toml_reader_and_no_other_formats(tmp_path: Path) -> None:
+    seen = _imports(SMALL_RUNBOOK, cwd=tmp_path)
+    assert seen["code"] == 0
+    assert [m for m in NOT_FOR_A_SMALL_FILE if m in seen["all"]] == []
 
 
 def test_validate_of_a_scenario_alone_builds_no_runbook_rules() -> None:

@@ -5,12 +5,13 @@ Not a rule module (the leading underscore keeps it out of the rule registry).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str | None:
     """`did you mean `x`?` for the closest of choices, or None when nothing is close."""
+    import difflib  # only when there is a name to match
+
     close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else None
 

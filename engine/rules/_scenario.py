@@ -5,7 +5,6 @@ Not a rule module (the leading underscore keeps it out of the rule registry).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -178,6 +177,8 @@ def show_time(at: tuple[str, int]) -> str:
 
 
 def did_you_mean(name: str, choices: Iterable[str], otherwise: str | None = None) -> str | None:
+    import difflib  # only when there is a name to match
+
     close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else otherwise
 
