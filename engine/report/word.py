@@ -170,7 +170,23 @@ def _decisions(report: m.Report) -> list[Block]:
             for d in report.decisions]
     return [Heading(1, "Appendix: decision log"),
             Table(["Scenario time", "Decision", "Chosen", "Rationale", "By"], rows) if rows
-            else Paragraph("No decisions were made.")]
+            else Paragraph("No decisions were made."), *_corrections(report)]
+
+
+def _corrections(report: m.Report) -> list[Block]:
+    """Each correction beside what it corrects, both with their times and who (only when there is one)."""
+    if not report.corrections:
+        return []
+    day = report.overview.date
+    rows = [[c.kind, c.title or c.subject,
+             (c.was or "not found") + (f" (why: {c.was_why})" if c.was_why else ""),
+             f"{scenario_time(c.was_t)}, {wall_time(c.was_wall, day)}" if c.was_t is not None else "",
+             c.was_by or "not recorded", c.now, f"{scenario_time(c.t)}, {wall_time(c.wall, day)}",
+             c.by or "not recorded", c.reason] for c in report.corrections]
+    return [Heading(2, "Corrections"),
+            Paragraph("Corrected during the drill; the original stands in the log and in this report."),
+            Table(["Correction", "Of", "Original", "Original at", "Original by", "Now", "Corrected at",
+                   "Corrected by", "Reason"], rows)]
 
 
 def _source(report: m.Report) -> list[Block]:

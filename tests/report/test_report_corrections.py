@@ -15,6 +15,7 @@ from engine.drill import narrate  # noqa: E402
 from engine.drill.log import read_log  # noqa: E402
 from engine.report.builder import build_report  # noqa: E402
 from engine.report.render import render_html, render_json, render_markdown  # noqa: E402
+from engine.report.word import render_docx  # noqa: E402
 
 
 def _corrected_log(tmp_path: Path) -> str:
@@ -77,3 +78,21 @@ def test_a_second_revision_shows_the_reason_of_the_first(tmp_path: Path) -> None
     assert (second.was, second.was_why, second.was_t, second.now) == ("hold", "relay not ready", 3600.0, "fail-over")
     assert "hold (why: relay not ready)" in render_html(report)
     assert [c["was_why"] for c in json.loads(render_json(report))["corrections"]] == ["test", "relay not ready"]
+
+
+def test_the_word_report_shows_each_correction_beside_its_original(tmp_path: Path) -> None:
+    import io
+
+    import docx
+
+    path = _corrected_log(tmp_path)
+    report = build_report(path, scenario=str(tmp_path / "scenarios" / "sc.yaml"),
+                          runbook_dirs=[str(tmp_path / "runbooks")])
+    document = docx.Document(io.BytesIO(render_docx(report)))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Correction")
+    rows = [[cell.text for cell in row.cells] for row in table.rows[1:]]
+    assert rows[0][:3] == ["decision revised", "Fail over or hold?", "fail-over (why: test)"]
+    assert rows[0][3].startswith("T+0:10") and rows[0][4] == "ic"
+    assert rows[0][5] == "hold" and rows[0][6].startswith("T+2:00")
+    assert rows[0][7:] == ["Priya", "the relay <b>is not</b> ready"]  # as typed, nothing interpreted
+    assert [r[0] for r in rows] == ["decision revised", "inject withdrawn"]
