@@ -335,3 +335,47 @@ async def _hostile(plan: Plan, clock: FakeClock, log: Path) -> None:
 
 def test_hostile_text_in_a_revision_shows_as_typed(hostile_plan: Plan, clock: FakeClock, tmp_path: Path) -> None:
     _run(_hostile, hostile_plan, clock, tmp_path / "h.jsonl")
+
+
+class _KeyTime:
+    """The keyboard's clock for the key guard: stands still until the test lets time pass."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def _after_the_end(plan: Plan, clock: FakeClock, log: Path) -> None:
+    from engine.tui.screens.summary import SummaryScreen
+
+    drill = _midway(plan, clock, log).drill
+    assert drill is not None
+    drill.end("time")
+    keys = _KeyTime()
+    app = DrillApp(plan, clock, drill, blink=False, tick_seconds=3600, key_clock=keys)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+e")  # the hot wash: finish it, to the summary
+        await settle(pilot)
+        keys.now += 1
+        assert isinstance(app.screen, SummaryScreen)
+        before = drill.state.seq
+        await pilot.press("N")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteCorrectionScreen)
+        await pilot.press("enter", "w")
+        await type_text(pilot, "not what was said")
+        await pilot.press("ctrl+s", "enter")  # records; the Enter typed after it does not close the console
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen) and app.is_running
+        keys.now += 1
+        await pilot.press("N")
+        await settle(pilot)
+        assert "no note to amend or withdraw" in [str(n.message) for n in app._notifications]
+    assert [e.type for e in _new_events(log, before)] == [ev.NOTE_WITHDRAWN]
+
+
+def test_a_note_can_be_withdrawn_after_the_drill_ended(shipped_plan: Plan, clock: FakeClock, tmp_path: Path) -> None:
+    _run(_after_the_end, shipped_plan, clock, tmp_path / "e.jsonl")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,13 +14,16 @@ from textual.widgets import Footer, Static
 
 from engine.drill.state import StepStatus
 from engine.tui import display
+from engine.tui.key_guard import KeyGuard
 
 
 class SummaryScreen(Screen[None]):
     BINDINGS = [
         Binding("q,enter", "app.quit", "Close the console"),
         Binding("b", "back", "Back to the hot wash"),
+        Binding("N", "correct_note", "Fix a note"),
     ]
+    guard: KeyGuard | None = None  # set when the note form closes: keys typed for it are dropped
 
     def compose(self) -> ComposeResult:
         drill = self.app.drill  # type: ignore[attr-defined]
@@ -43,11 +47,31 @@ class SummaryScreen(Screen[None]):
             Content.assemble(("Report  ", "bold"), display.literal(f"tabletop report {path}")),
             Content(""),
             Content.styled("q or Enter closes the console (the commands are printed again); b goes back.", "dim"),
+            Content.styled("N amends or withdraws a note (the original stays in the log).", "dim"),
         ]
         with Vertical(id="summary"):
             yield Static(Content.styled("Summary", "bold reverse"), classes="dialog-title")
             yield Static(Content("\n").join(lines))
         yield Footer()
+
+    def action_correct_note(self) -> None:
+        """N: notes may still be amended or withdrawn once the drill has ended (note.amended, note.withdrawn)."""
+        from engine.tui.correction_actions import correct_note
+
+        state = self.app.drill.state  # type: ignore[attr-defined]
+        if not state.notes or len(state.withdrawn_notes()) == len(state.notes):
+            self.notify("no note to amend or withdraw", title="Not now", severity="warning", markup=False)
+            return
+        correct_note(self)
+
+    def on_screen_resume(self) -> None:
+        self.guard = KeyGuard.of(self.app)
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed as the note form closed do not close the console."""
+        if self.guard is not None and self.guard.holding():
+            event.stop()
+            event.prevent_default()
 
     def action_back(self) -> None:
         from engine.tui.screens.hotwash import HotwashScreen
