@@ -92,10 +92,12 @@ class DrillApp(App[None]):
         self.call_after_refresh(self.first_frame_shown)
 
     def first_frame_shown(self) -> None:
-        """Collect again if `tabletop drill` held the collector off through start-up; what start-up built
-        (modules, styles, the plan) lives as long as the console, so it is frozen out of later collections,
-        which keeps a full collection from stalling a key press."""
+        """Collect again if `tabletop drill` held the collector off through start-up: start-up's garbage
+        once, now that the frame is on screen (some 10 ms); what remains (modules, styles, the plan) lives
+        as long as the console, so it is frozen out of later collections, which keeps a full collection
+        from stalling a key press."""
         if not gc.isenabled():
+            gc.collect()
             gc.freeze()
             gc.enable()
         if self.drill is None:  # the start screen: load the console while names are typed, off the event loop

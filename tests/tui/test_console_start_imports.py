@@ -20,17 +20,17 @@ ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "scenarios" / "m365-na-outage-2026-01-22.yaml"
 
 # Runs the real command, headless at 80x24, and lists the modules loaded when the first frame is drawn,
-# then (once the start screen's preloading thread is done) the modules loaded by then.
+# then (once the app has taken the collector back and its preloading thread is done) the modules by then.
 _PROBE = """
-import json, sys, threading
+import gc, json, sys, threading
 import engine.tui.app as tui_app
 seen = {}
 display, run = tui_app.DrillApp._display, tui_app.DrillApp.run
 def later(app):
-    if any(t.name == tui_app.PRELOAD for t in threading.enumerate()):
+    if not gc.isenabled() or any(t.name == tui_app.PRELOAD for t in threading.enumerate()):
         app.set_timer(0.05, lambda: later(app))
         return
-    seen.update(later=sorted(sys.modules))
+    seen.update(later=sorted(sys.modules), collecting=gc.isenabled(), frozen=gc.get_freeze_count())
     app.exit()
 def first_frame(app, screen, renderable):
     if renderable is not None and not seen:
@@ -80,6 +80,8 @@ def test_behind_the_start_screen_the_console_is_loaded_before_the_drill_starts(t
     assert {"engine.drill.session", "engine.tui.screens.console", "engine.tui.screens.inject"} <= set(seen["later"])
     assert _unneeded(seen["later"], NEVER) == []
     assert not (tmp_path / "drill.jsonl").exists()  # loaded, not started: still nothing written
+    # the collector, held off through start-up, runs again, with start-up's survivors frozen out of it
+    assert seen["collecting"] and seen["frozen"] > 0
 
 
 def test_a_resumed_console_s_first_frame_loads_no_report_room_or_qr_code(tmp_path: Path) -> None:
