@@ -92,6 +92,7 @@ def test_a_resumed_console_s_first_frame_loads_no_report_room_or_qr_code(tmp_pat
     log = tmp_path / "drill.jsonl"
     drill = Drill.start(load_plan(str(SHIPPED)), SystemClock(), log_path=str(log))
     drill.fire_due()  # the T+0 injects: shown when fired, so the resumed console opens on itself
+    drill.pause()  # as on quitting: no time away to ask about
     drill.close()
     seen = _run("--resume", str(log))
     assert seen["code"] == 0 and seen["screen"] == "ConsoleScreen"
