@@ -308,6 +308,21 @@ class Drill:
         are ids from the scenario; EventError when either is unknown or the text is blank."""
         return self.record(ev.DiscussionSummary(module, question, text, by))
 
+    def submit_feedback(self, ratings: dict[str, int], answers: dict[str, str], *, respondent: str = "",
+                        name: str = "", role: str = "", organisation: str = "") -> ev.Event:
+        """Record one participant's feedback form (feedback.submitted): ratings statement id -> 1..5, answers
+        question id -> text (engine.feedback's items). EventError when the form is closed or full, an id is
+        unknown, a value is out of range or too long, or `respondent` has answered already."""
+        return self.record(ev.FeedbackSubmitted(respondent, name, role, organisation, dict(ratings), dict(answers)))
+
+    def open_feedback(self, by: str = "") -> ev.Event:
+        """Open the participant feedback form before the drill ends (feedback.opened); EventError if open."""
+        return self.record(ev.FeedbackOpened(by))
+
+    def close_feedback(self, by: str = "") -> ev.Event:
+        """Close the participant feedback form (feedback.closed); EventError if it is closed already."""
+        return self.record(ev.FeedbackClosed(by))
+
     def end(self, reason: str = "") -> ev.Event:
         """End the exercise (drill.ended); notes, ratings, hot-wash answers and discussion summaries may still
         follow."""
