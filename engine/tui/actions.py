@@ -32,6 +32,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "end": ("End the drill…", "end the drill (asks first), then the hot wash"),
     "next_module": ("Next module…", "move on to the next module: its injects fire (asks first)"),
     "module_questions": ("Module questions", "the current module's situation and discussion questions"),
+    "feedback": ("Open or close the feedback form", "open the room's participant feedback form now, or close it "
+                 "(it opens by itself when the drill ends)"),
     "next_open": ("Go to the next ready or active step", "go to the next step that is ready or active"),
     "help": ("Help", "this help"),
     "quit": ("Quit", "quit; continue later with --resume (asks first)"),
@@ -61,6 +63,7 @@ CONSOLE_KEYS: list[BindingType] = [
     Binding("e", "end", "End", id="end"),
     Binding("m", "next_module", "Next module", id="next-module", show=False),
     Binding("M", "module_questions", "Questions", id="module-questions", show=False),
+    Binding("F", "feedback", "Feedback", id="feedback", show=False),
     Binding("r", "next_open", "Next ready", id="next-open", show=False),
     Binding("f1", "help", "Help", id="help"),
     Binding("q", "quit", "Quit", id="quit", show=False),
