@@ -85,7 +85,8 @@ def read_answers(fields: dict[str, str]) -> tuple[dict[str, Any], str | None]:
             ratings[item.id] = int(value)
         elif value:
             problem = problem or f"Choose a number from {feedback.SCALE[0]} to {feedback.SCALE[-1]}."
-    answers = {item.id: text for item in feedback.QUESTIONS if (text := fields.get(item.id, "").strip())}
+    answers = {item.id: text.replace("\r\n", "\n") for item in feedback.QUESTIONS
+               if (text := fields.get(item.id, "").strip())}  # a browser sends a textarea's lines as CRLF
     if any(len(text) > feedback.MAX_ANSWER for text in answers.values()):
         problem = problem or f"Keep each answer under {feedback.MAX_ANSWER} characters."
         answers = {k: v[:feedback.MAX_ANSWER] for k, v in answers.items()}

@@ -32,8 +32,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "end": ("End the drill…", "end the drill (asks first), then the hot wash"),
     "next_module": ("Next module…", "move on to the next module: its injects fire (asks first)"),
     "module_questions": ("Module questions", "the current module's situation and discussion questions"),
-    "feedback": ("Open or close the feedback form", "open the room's participant feedback form now, or close it "
-                 "(it opens by itself when the drill ends)"),
+    "feedback": ("Open or close the feedback form", "open or close the room's feedback form (opens at the end)"),
     "next_open": ("Go to the next ready or active step", "go to the next step that is ready or active"),
     "help": ("Help", "this help"),
     "quit": ("Quit", "quit; continue later with --resume (asks first)"),

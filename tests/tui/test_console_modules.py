@@ -38,7 +38,7 @@ async def _drive(plan: Plan, clock: FakeClock, log: Path) -> None:
         await settle(pilot)
         await _close_injects(pilot)
         text = screen_text(app)
-        assert "1/3" in text and "Module 1: The mail stops" in text and "next: Module 2" in text
+        assert "1/3" in text and "The mail stops" in text and "next 2/3: The long evening" in text
         await pilot.press("M")
         await settle(pilot)
         assert isinstance(app.screen, ModuleQuestionsScreen)
