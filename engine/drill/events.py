@@ -607,7 +607,8 @@ class Rating(Payload):
         return {"objective": self.objective, "rating": self.rating, "comment": self.comment}
 
 
-# ----- participant feedback (HSEEP's feedback form, asked in the drill room; items in engine.feedback) -----
+# ----- participant feedback (HSEEP's feedback form, asked in the drill room; items in engine.feedback), and
+# ----- corrections to discussion summaries -----
 
 @event_type
 @dataclass(frozen=True, slots=True)
@@ -709,6 +710,52 @@ class FeedbackSubmitted(Payload):
     def encode(self) -> dict[str, Any]:
         return {"respondent": self.respondent, "name": self.name, "role": self.role,
                 "organisation": self.organisation, "ratings": dict(self.ratings), "answers": dict(self.answers)}
+
+
+def _summary_seq(wire: str, data: Mapping[str, Any]) -> int:
+    seq = data.get("summary")
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        raise DecodeError(wire, f"a discussion summary is named by its event number, not {seq!r}", "summary")
+    return seq
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class DiscussionAmended(Payload):
+    """discussion.amended: a discussion summary's text is corrected (like note.amended). summary: the
+    discussion.summary event's seq; text: the new text, never blank; by: who. data is `{"summary": int,
+    "text": str, "by": str}`; DecodeError names the field."""
+
+    WIRE: ClassVar[str] = "discussion.amended"
+    summary: int
+    text: str
+    by: str = ""
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> DiscussionAmended:
+        return cls(_summary_seq(cls.WIRE, data), _reason(cls.WIRE, data, "text"), str(data.get("by") or ""))
+
+    def encode(self) -> dict[str, Any]:
+        return {"summary": self.summary, "text": self.text, "by": self.by}
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class DiscussionWithdrawn(Payload):
+    """discussion.withdrawn: a discussion summary is withdrawn (it stays in the log, marked; like
+    note.withdrawn). summary: its seq; reason: why, never blank; by: who."""
+
+    WIRE: ClassVar[str] = "discussion.withdrawn"
+    summary: int
+    reason: str
+    by: str = ""
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> DiscussionWithdrawn:
+        return cls(_summary_seq(cls.WIRE, data), _reason(cls.WIRE, data), str(data.get("by") or ""))
+
+    def encode(self) -> dict[str, Any]:
+        return {"summary": self.summary, "reason": self.reason, "by": self.by}
 
 
 # ----- corrections: the log stays append-only; these events correct what an earlier one said -----
@@ -861,6 +908,8 @@ DISCUSSION_SUMMARY = DiscussionSummary.WIRE
 FEEDBACK_OPENED = FeedbackOpened.WIRE
 FEEDBACK_CLOSED = FeedbackClosed.WIRE
 FEEDBACK_SUBMITTED = FeedbackSubmitted.WIRE
+DISCUSSION_AMENDED = DiscussionAmended.WIRE
+DISCUSSION_WITHDRAWN = DiscussionWithdrawn.WIRE
 TYPES = tuple(REGISTRY)
 
 

@@ -170,4 +170,6 @@ _SUMMARIES = {
     ev.FEEDBACK_OPENED: lambda d: f"participant feedback form opened{_by(d)}",
     ev.FEEDBACK_CLOSED: lambda d: f"participant feedback form closed{_by(d)}",
     ev.FEEDBACK_SUBMITTED: _feedback,
+    ev.DISCUSSION_AMENDED: lambda d: f"summary #{_g(d, 'summary')} now reads{_by(d)}: {_g(d, 'text')}",
+    ev.DISCUSSION_WITHDRAWN: lambda d: f"summary #{_g(d, 'summary')} withdrawn{_by(d)}: {_g(d, 'reason')}",
 }

@@ -308,6 +308,15 @@ class Drill:
         are ids from the scenario; EventError when either is unknown or the text is blank."""
         return self.record(ev.DiscussionSummary(module, question, text, by))
 
+    def amend_summary(self, summary: int, text: str, by: str = "") -> ev.Event:
+        """Correct a discussion summary's text (discussion.amended); `summary` is its event's seq. EventError
+        when that event is not a discussion summary, it is withdrawn, or the text is blank."""
+        return self.record(ev.DiscussionAmended(summary, text, by))
+
+    def withdraw_summary(self, summary: int, reason: str, by: str = "") -> ev.Event:
+        """Withdraw a discussion summary (discussion.withdrawn), giving a reason; EventError as amend_summary."""
+        return self.record(ev.DiscussionWithdrawn(summary, reason, by))
+
     def submit_feedback(self, ratings: dict[str, int], answers: dict[str, str], *, respondent: str = "",
                         name: str = "", role: str = "", organisation: str = "") -> ev.Event:
         """Record one participant's feedback form (feedback.submitted): ratings statement id -> 1..5, answers

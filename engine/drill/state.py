@@ -22,7 +22,8 @@ from engine.drill.plan import Opener, Plan, PlanInject
 
 # the events a drill may still take once ended
 _AFTER_END = frozenset({ev.NOTE, ev.RATING, ev.HOTWASH_ANSWER, ev.NOTE_AMENDED, ev.NOTE_WITHDRAWN,
-                        ev.DISCUSSION_SUMMARY, ev.FEEDBACK_OPENED, ev.FEEDBACK_CLOSED, ev.FEEDBACK_SUBMITTED})
+                        ev.DISCUSSION_SUMMARY, ev.FEEDBACK_OPENED, ev.FEEDBACK_CLOSED, ev.FEEDBACK_SUBMITTED,
+                        ev.DISCUSSION_AMENDED, ev.DISCUSSION_WITHDRAWN})
 
 
 class StepStatus(enum.StrEnum):
@@ -427,6 +428,11 @@ class DrillState:
                 self._check_written(payload, t)
             case ev.FeedbackSubmitted() | ev.FeedbackOpened() | ev.FeedbackClosed():
                 self._check_feedback(payload)
+            case ev.DiscussionAmended() | ev.DiscussionWithdrawn():
+                if not any(s.seq == payload.summary for s in self.summaries):
+                    raise EventError(f"event {payload.summary} is not a discussion summary")
+                if payload.summary in self.withdrawn_summaries():
+                    raise EventError(f"discussion summary {payload.summary} is withdrawn already")
             case _:  # drill.started, drill.ended, hotwash.answer: nothing in the state to check
                 pass
 
@@ -545,6 +551,18 @@ class DrillState:
                 text = c.new
         return text
 
+    def withdrawn_summaries(self) -> set[int]:
+        """The seq of every discussion summary withdrawn (discussion.withdrawn)."""
+        return {int(c.subject) for c in self.corrections if c.kind == ev.DISCUSSION_WITHDRAWN}
+
+    def summary_text(self, seq: int) -> str:
+        """A discussion summary's text as last amended (discussion.amended; its first text if never amended)."""
+        text = next(s.text for s in self.summaries if s.seq == seq)
+        for c in self.corrections:
+            if c.kind == ev.DISCUSSION_AMENDED and c.subject == str(seq):
+                text = c.new
+        return text
+
     def _apply(self, event: ev.Event, payload: ev.Payload) -> None:
         """Change the state by one checked payload; most frequent types first."""
         t = event.t
@@ -598,6 +616,14 @@ class DrillState:
                                                     dict(payload.answers), t, event.seq))
             case ev.FeedbackOpened() | ev.FeedbackClosed():
                 self.feedback_set = isinstance(payload, ev.FeedbackOpened)
+            case ev.DiscussionAmended():
+                self.corrections.append(CorrectionRecord(payload.WIRE, str(payload.summary),
+                                                         self.summary_text(payload.summary), payload.text, "",
+                                                         payload.by, t, event.seq))
+            case ev.DiscussionWithdrawn():
+                self.corrections.append(CorrectionRecord(payload.WIRE, str(payload.summary),
+                                                         self.summary_text(payload.summary), "", payload.reason,
+                                                         payload.by, t, event.seq))
             case ev.Started():
                 self._started(payload, event)
             case ev.InjectAdhoc():
