@@ -57,9 +57,9 @@ def _brief(report: m.Report) -> list[Block]:
     out += [Paragraph(what), Heading(2, "Ratings at a glance"),
             Paragraph(" · ".join(f"{code} {count}" for code, count in f.ratings.items())
                       + f" · not rated {f.objectives_total - f.objectives_rated}"),
-            *_feedback_glance(report.feedback),
             Table(["Objective", "Rating"], [[ob.text or ob.id, ob.rating or "–"]
                                              for a in report.analysis for ob in a.objectives]),
+            *_feedback_glance(report.feedback),
             Heading(2, "Key times"),
             Table(["Scenario time", "What"], [[scenario_time(k.t), k.label + (f": {k.detail}" if k.detail else "")]
                                               for k in brief.key_times]),
