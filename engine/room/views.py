@@ -2,8 +2,10 @@
 
 The participant (and projector) seat sees only what the team would hear in
 the room: the clock, the injects that have fired as read aloud (`say`, to
-whom, when), the service board, and the current module's situation and
-discussion questions where the scenario has modules. Nothing here ever reads an inject's
+whom, when), the service board, the current module's situation and
+discussion questions where the scenario has modules (the module under way
+by the console's own rule, engine.drill.modules.view), and whether the
+participant feedback form is open (never what anyone answered). Nothing here ever reads an inject's
 `expect`, an unfired inject, a note or a decision for that seat. The
 evaluator seat sees the objectives with the steps that test them and their
 live state (an EEG per objective), the injects fired with the response
