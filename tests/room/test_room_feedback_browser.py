@@ -72,8 +72,10 @@ def test_a_participant_sends_the_feedback_form(browser: Any, tmp_path: Path, cap
         assert participant.locator("#feedback-link").is_visible()
         participant.locator("#feedback-link a").click()
         participant.wait_for_selector("#thanks")
+        participant.goto(links["participant"])
+        wait_js(participant, "window.tabletopRoom !== undefined")
+        participant.wait_for_selector("#live-state:has-text('Live')")
         if SHOTS:
-            participant.goto(links["participant"])
             participant.screenshot(path=str(Path(SHOTS) / "participant-feedback-link.png"), full_page=True)
 
         # the facilitator closes it: the link goes away live
