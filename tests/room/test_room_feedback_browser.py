@@ -6,6 +6,7 @@ browser cannot send twice; axe-core finds no serious or critical violation on th
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,20 @@ SHOTS = os.environ.get("TABLETOP_ROOM_SHOTS")
 
 def submitted(log: Path) -> list[dict[str, Any]]:
     return [e.data for e in read_log(str(log)).events if e.type == "feedback.submitted"]
+
+
+def press_feedback(console: Console, log: Path, wanted: str) -> None:
+    """Press F until the log says `wanted` (a key typed the moment a dialog closes is dropped on purpose, and a
+    loaded machine can keep the T+0 announcement up a moment longer)."""
+    for _ in range(5):
+        console.keys("F", pause=0.2)
+        deadline = time.monotonic() + 4
+        while time.monotonic() < deadline:
+            if read_log(str(log)).events[-1].type == wanted:
+                return
+            time.sleep(0.1)
+        console.keys("\x1b", pause=0.8)  # an announcement still up: close it, then try again
+    raise AssertionError(f"F never recorded {wanted}")
 
 
 def test_a_participant_sends_the_feedback_form(browser: Any, tmp_path: Path, capsys: Any) -> None:  # noqa: F811
@@ -39,8 +54,7 @@ def test_a_participant_sends_the_feedback_form(browser: Any, tmp_path: Path, cap
             Path(SHOTS).mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(Path(SHOTS) / "feedback-closed.png"), full_page=True)
 
-        console.keys("F", pause=0.5)  # the facilitator opens the form; the waiting page shows it by itself
-        wait_log(log, lambda events: events[-1].type == "feedback.opened")
+        press_feedback(console, log, "feedback.opened")  # the facilitator opens it; the waiting page shows it
         page.wait_for_selector("form button:has-text('Send feedback')", timeout=20_000)
 
         page.get_by_label("Name (optional)").fill("Ana <b>Participant</b>")
@@ -79,8 +93,7 @@ def test_a_participant_sends_the_feedback_form(browser: Any, tmp_path: Path, cap
             participant.screenshot(path=str(Path(SHOTS) / "participant-feedback-link.png"), full_page=True)
 
         # the facilitator closes it: the link goes away live
-        console.keys("F", pause=0.5)
-        wait_log(log, lambda events: events[-1].type == "feedback.closed")
+        press_feedback(console, log, "feedback.closed")
         wait_js(participant, "document.getElementById('feedback-link').hidden === true")
     finally:
         console.quit()
@@ -96,8 +109,7 @@ def test_the_feedback_form_passes_axe(browser: Any, tmp_path: Path) -> None:  # 
     log = tmp_path / "axe.jsonl"
     console, links = start_console(log)
     try:
-        console.keys("F", pause=0.5)
-        wait_log(log, lambda events: events[-1].type == "feedback.opened")
+        press_feedback(console, log, "feedback.opened")
         page = browser.new_page()
         found = {}
         for name, url in (("form", links["participant"] + "/feedback"), ("participant", links["participant"])):
