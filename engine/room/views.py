@@ -61,7 +61,7 @@ def services(state: DrillState) -> list[dict[str, str]]:
 def public_event(event: ev.Event, state: DrillState) -> dict[str, Any]:
     """What the participant seat is told of one event, from the state just after it.
 
-    {"seq": n, "kind": "inject" | "services" | "clock" | "ended" | "other", ...}; "other" carries
+    {"seq": n, "kind": "inject" | "services" | "clock" | "ended" | "feedback" | "other", ...}; "other" carries
     nothing but its seq (so a browser can tell it missed nothing) and stands for every event the
     room does not show: steps, ticks, decisions, notes, ratings, feedback answers. "module" (inject and
     clock events) is the module under way just after it; "feedback" (ended and feedback events) whether
