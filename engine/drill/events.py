@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
+from engine import feedback
 from engine.bounds import MAX_CLOCK_SECONDS
 
 LOG_VERSION = 1  # `version` in drill.started; a reader upcasts the data of older versions
@@ -606,6 +607,157 @@ class Rating(Payload):
         return {"objective": self.objective, "rating": self.rating, "comment": self.comment}
 
 
+# ----- participant feedback (HSEEP's feedback form, asked in the drill room; items in engine.feedback), and
+# ----- corrections to discussion summaries -----
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class FeedbackOpened(Payload):
+    """feedback.opened: the facilitator opens the participant feedback form before the drill ends (it opens by
+    itself at drill.ended). by: who opened it (may be empty). data is `{"by": str}`."""
+
+    WIRE: ClassVar[str] = "feedback.opened"
+    by: str = ""
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> FeedbackOpened:
+        return cls(_optional_text(cls.WIRE, data, "by", "who opened the feedback form must be text") or "")
+
+    def encode(self) -> dict[str, Any]:
+        return {"by": self.by}
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class FeedbackClosed(Payload):
+    """feedback.closed: the facilitator closes the participant feedback form (it stays closed, even after
+    drill.ended, until feedback.opened). by: who closed it. data is `{"by": str}`."""
+
+    WIRE: ClassVar[str] = "feedback.closed"
+    by: str = ""
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> FeedbackClosed:
+        return cls(_optional_text(cls.WIRE, data, "by", "who closed the feedback form must be text") or "")
+
+    def encode(self) -> dict[str, Any]:
+        return {"by": self.by}
+
+
+def _bounded(wire: str, value: Any, key: str, limit: int) -> str:
+    if not isinstance(value, str):
+        raise DecodeError(wire, f"feedback {key} must be text", key)
+    if len(value) > limit:
+        raise DecodeError(wire, f"feedback {key} is longer than {limit} characters", key)
+    return value
+
+
+def _feedback_ratings(wire: str, value: Any) -> dict[str, int]:
+    if not isinstance(value, dict):
+        raise DecodeError(wire, "feedback ratings map statement ids to a score", "ratings")
+    for key, score in value.items():
+        if not isinstance(key, str) or isinstance(score, bool) or score not in feedback.SCALE:
+            raise DecodeError(wire, f"a feedback rating is a whole number from {feedback.SCALE[0]} to "
+                                    f"{feedback.SCALE[-1]}, not {score!r}", "ratings")
+    return dict(value)
+
+
+def _feedback_answers(wire: str, value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise DecodeError(wire, "feedback answers map question ids to text", "answers")
+    for key, text in value.items():
+        if not isinstance(key, str) or not isinstance(text, str) or not text.strip():
+            raise DecodeError(wire, "a feedback answer is text, never blank", "answers")
+        _bounded(wire, text, "answers", feedback.MAX_ANSWER)
+    return dict(value)
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class FeedbackSubmitted(Payload):
+    """feedback.submitted: one participant's feedback form, as sent from the drill room.
+
+    respondent: an opaque random id the room gives each browser ("" when not
+    known), so one browser answers once; it names no one. name, role,
+    organisation: as the participant chose to give them ("" each: not given;
+    at most feedback.MAX_ABOUT characters). ratings: statement id ->
+    1..5 (5 strongly agree); answers: open question id -> text (never blank,
+    at most feedback.MAX_ANSWER characters); an item left out was not
+    answered, and at least one is answered. data is `{"respondent", "name",
+    "role", "organisation": str, "ratings": {id: int}, "answers": {id: str}}`.
+    Raises DecodeError naming the field; whether the form is open, the ids
+    known and the respondent new is the fold's check (EventError).
+    """
+
+    WIRE: ClassVar[str] = "feedback.submitted"
+    respondent: str
+    name: str
+    role: str
+    organisation: str
+    ratings: dict[str, int]
+    answers: dict[str, str]
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> FeedbackSubmitted:
+        respondent, name, role, organisation = (_bounded(cls.WIRE, data.get(key, ""), key, feedback.MAX_ABOUT)
+                                                for key in ("respondent", "name", "role", "organisation"))
+        ratings = _feedback_ratings(cls.WIRE, data.get("ratings", {}))
+        answers = _feedback_answers(cls.WIRE, data.get("answers", {}))
+        if not ratings and not answers:
+            raise DecodeError(cls.WIRE, "a feedback form needs at least one rating or answer", "ratings")
+        return cls(respondent, name, role, organisation, ratings, answers)
+
+    def encode(self) -> dict[str, Any]:
+        return {"respondent": self.respondent, "name": self.name, "role": self.role,
+                "organisation": self.organisation, "ratings": dict(self.ratings), "answers": dict(self.answers)}
+
+
+def _summary_seq(wire: str, data: Mapping[str, Any]) -> int:
+    seq = data.get("summary")
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        raise DecodeError(wire, f"a discussion summary is named by its event number, not {seq!r}", "summary")
+    return seq
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class DiscussionAmended(Payload):
+    """discussion.amended: a discussion summary's text is corrected (like note.amended). summary: the
+    discussion.summary event's seq; text: the new text, never blank; by: who. data is `{"summary": int,
+    "text": str, "by": str}`; DecodeError names the field."""
+
+    WIRE: ClassVar[str] = "discussion.amended"
+    summary: int
+    text: str
+    by: str = ""
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> DiscussionAmended:
+        return cls(_summary_seq(cls.WIRE, data), _reason(cls.WIRE, data, "text"), str(data.get("by") or ""))
+
+    def encode(self) -> dict[str, Any]:
+        return {"summary": self.summary, "text": self.text, "by": self.by}
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class DiscussionWithdrawn(Payload):
+    """discussion.withdrawn: a discussion summary is withdrawn (it stays in the log, marked; like
+    note.withdrawn). summary: its seq; reason: why, never blank; by: who."""
+
+    WIRE: ClassVar[str] = "discussion.withdrawn"
+    summary: int
+    reason: str
+    by: str = ""
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> DiscussionWithdrawn:
+        return cls(_summary_seq(cls.WIRE, data), _reason(cls.WIRE, data), str(data.get("by") or ""))
+
+    def encode(self) -> dict[str, Any]:
+        return {"summary": self.summary, "reason": self.reason, "by": self.by}
+
+
 # ----- corrections: the log stays append-only; these events correct what an earlier one said -----
 
 def _reason(wire: str, data: Mapping[str, Any], key: str = "reason") -> str:
@@ -753,6 +905,11 @@ STEP_REOPENED = StepReopened.WIRE
 NOTE_AMENDED = NoteAmended.WIRE
 NOTE_WITHDRAWN = NoteWithdrawn.WIRE
 DISCUSSION_SUMMARY = DiscussionSummary.WIRE
+FEEDBACK_OPENED = FeedbackOpened.WIRE
+FEEDBACK_CLOSED = FeedbackClosed.WIRE
+FEEDBACK_SUBMITTED = FeedbackSubmitted.WIRE
+DISCUSSION_AMENDED = DiscussionAmended.WIRE
+DISCUSSION_WITHDRAWN = DiscussionWithdrawn.WIRE
 TYPES = tuple(REGISTRY)
 
 

@@ -84,6 +84,14 @@ def _discussion(data: dict[str, Any]) -> str:
     return f"{_g(data, 'module')}/{_g(data, 'question')}{by}: {_g(data, 'text')}"
 
 
+def _feedback(data: dict[str, Any]) -> str:
+    who = ", ".join(_g(data, k) for k in ("name", "role", "organisation") if data.get(k)) or "anonymous"
+    ratings, answers = data.get("ratings"), data.get("answers")
+    parts = [f"{escape(k)} {escape(v)}" for k, v in (ratings.items() if isinstance(ratings, dict) else [])]
+    parts += [f"{escape(k)}: {escape(v)}" for k, v in (answers.items() if isinstance(answers, dict) else [])]
+    return f"from {who}" + (": " + "; ".join(parts) if parts else "")
+
+
 def _rating(data: dict[str, Any]) -> str:
     out = f"{_g(data, 'objective')} {_g(data, 'rating')}"
     return out + (f": {_g(data, 'comment')}" if data.get("comment") else "")
@@ -159,4 +167,9 @@ _SUMMARIES = {
     ev.DISCUSSION_SUMMARY: _discussion,
     ev.INJECT_ADHOC: _adhoc,
     ev.CLOCK_GAP: _gap,
+    ev.FEEDBACK_OPENED: lambda d: f"participant feedback form opened{_by(d)}",
+    ev.FEEDBACK_CLOSED: lambda d: f"participant feedback form closed{_by(d)}",
+    ev.FEEDBACK_SUBMITTED: _feedback,
+    ev.DISCUSSION_AMENDED: lambda d: f"summary #{_g(d, 'summary')} now reads{_by(d)}: {_g(d, 'text')}",
+    ev.DISCUSSION_WITHDRAWN: lambda d: f"summary #{_g(d, 'summary')} withdrawn{_by(d)}: {_g(d, 'reason')}",
 }

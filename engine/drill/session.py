@@ -308,6 +308,30 @@ class Drill:
         are ids from the scenario; EventError when either is unknown or the text is blank."""
         return self.record(ev.DiscussionSummary(module, question, text, by))
 
+    def amend_summary(self, summary: int, text: str, by: str = "") -> ev.Event:
+        """Correct a discussion summary's text (discussion.amended); `summary` is its event's seq. EventError
+        when that event is not a discussion summary, it is withdrawn, or the text is blank."""
+        return self.record(ev.DiscussionAmended(summary, text, by))
+
+    def withdraw_summary(self, summary: int, reason: str, by: str = "") -> ev.Event:
+        """Withdraw a discussion summary (discussion.withdrawn), giving a reason; EventError as amend_summary."""
+        return self.record(ev.DiscussionWithdrawn(summary, reason, by))
+
+    def submit_feedback(self, ratings: dict[str, int], answers: dict[str, str], *, respondent: str = "",
+                        name: str = "", role: str = "", organisation: str = "") -> ev.Event:
+        """Record one participant's feedback form (feedback.submitted): ratings statement id -> 1..5, answers
+        question id -> text (engine.feedback's items). EventError when the form is closed or full, an id is
+        unknown, a value is out of range or too long, or `respondent` has answered already."""
+        return self.record(ev.FeedbackSubmitted(respondent, name, role, organisation, dict(ratings), dict(answers)))
+
+    def open_feedback(self, by: str = "") -> ev.Event:
+        """Open the participant feedback form before the drill ends (feedback.opened); EventError if open."""
+        return self.record(ev.FeedbackOpened(by))
+
+    def close_feedback(self, by: str = "") -> ev.Event:
+        """Close the participant feedback form (feedback.closed); EventError if it is closed already."""
+        return self.record(ev.FeedbackClosed(by))
+
     def end(self, reason: str = "") -> ev.Event:
         """End the exercise (drill.ended); notes, ratings, hot-wash answers and discussion summaries may still
         follow."""

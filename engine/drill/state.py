@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from engine import feedback
 from engine.bounds import MAX_CLOCK_SECONDS
 from engine.drill import events as ev
 from engine.drill.clock import parse_wall
@@ -21,7 +22,8 @@ from engine.drill.plan import Opener, Plan, PlanInject
 
 # the events a drill may still take once ended
 _AFTER_END = frozenset({ev.NOTE, ev.RATING, ev.HOTWASH_ANSWER, ev.NOTE_AMENDED, ev.NOTE_WITHDRAWN,
-                        ev.DISCUSSION_SUMMARY})
+                        ev.DISCUSSION_SUMMARY, ev.FEEDBACK_OPENED, ev.FEEDBACK_CLOSED, ev.FEEDBACK_SUBMITTED,
+                        ev.DISCUSSION_AMENDED, ev.DISCUSSION_WITHDRAWN})
 
 
 class StepStatus(enum.StrEnum):
@@ -106,6 +108,21 @@ class SummaryRecord:
 
 
 @dataclass(frozen=True)
+class FeedbackRecord:
+    """One participant's feedback form (feedback.submitted), in log order. ratings: statement id -> 1..5;
+    answers: question id -> text; name, role, organisation: "" when not given."""
+
+    respondent: str
+    name: str
+    role: str
+    organisation: str
+    ratings: dict[str, int]
+    answers: dict[str, str]
+    t: float
+    seq: int
+
+
+@dataclass(frozen=True)
 class RatingRecord:
     objective: str
     rating: str
@@ -184,6 +201,8 @@ class DrillState:
         self.ratings: dict[str, RatingRecord] = {}
         self.hotwash: list[tuple[str, str, float]] = []
         self.summaries: list[SummaryRecord] = []  # discussion summaries, in the order recorded
+        self.feedback: list[FeedbackRecord] = []  # participant feedback forms, in the order sent
+        self.feedback_set: bool | None = None  # opened (True) or closed (False) by hand; None: open once ended
         self._index()
 
     # ----- indexes built once from the plan -----
@@ -407,6 +426,13 @@ class DrillState:
                 self._check_question(payload.module, payload.question)
             case ev.InjectAdhoc() | ev.ClockGap():
                 self._check_written(payload, t)
+            case ev.FeedbackSubmitted() | ev.FeedbackOpened() | ev.FeedbackClosed():
+                self._check_feedback(payload)
+            case ev.DiscussionAmended() | ev.DiscussionWithdrawn():
+                if not any(s.seq == payload.summary for s in self.summaries):
+                    raise EventError(f"event {payload.summary} is not a discussion summary")
+                if payload.summary in self.withdrawn_summaries():
+                    raise EventError(f"discussion summary {payload.summary} is withdrawn already")
             case _:  # drill.started, drill.ended, hotwash.answer: nothing in the state to check
                 pass
 
@@ -421,6 +447,31 @@ class DrillState:
             raise EventError(f"no module {module_id!r} in scenario {self.plan.scenario.scenario}")
         if all(q.id != question_id for q in module.questions):
             raise EventError(f"module {module_id} has no question {question_id!r}")
+
+    @property
+    def feedback_open(self) -> bool:
+        """Whether the participant feedback form takes answers: once the drill has ended, unless the facilitator
+        closed it; before that only if the facilitator opened it."""
+        return self.ended if self.feedback_set is None else self.feedback_set
+
+    def _check_feedback(self, payload: ev.Payload) -> None:
+        if isinstance(payload, ev.FeedbackOpened) and self.feedback_open:
+            raise EventError("the feedback form is already open")
+        if isinstance(payload, ev.FeedbackClosed) and not self.feedback_open:
+            raise EventError("the feedback form is already closed")
+        if not isinstance(payload, ev.FeedbackSubmitted):
+            return
+        if not self.feedback_open:
+            raise EventError("the feedback form is closed; it opens when the drill ends, or when the facilitator "
+                             "opens it")
+        unknown = sorted((set(payload.ratings) - feedback.STATEMENT_IDS) | (set(payload.answers)
+                                                                           - feedback.QUESTION_IDS))
+        if unknown:
+            raise EventError(f"the feedback form has no item {unknown[0]!r}")
+        if payload.respondent and any(f.respondent == payload.respondent for f in self.feedback):
+            raise EventError("this browser has already sent its feedback")
+        if len(self.feedback) >= feedback.MAX_RESPONSES:
+            raise EventError(f"the feedback form is full: {feedback.MAX_RESPONSES} answers are recorded")
 
     def _check_services(self, services: dict[str, str]) -> None:
         for service in services:
@@ -500,6 +551,18 @@ class DrillState:
                 text = c.new
         return text
 
+    def withdrawn_summaries(self) -> set[int]:
+        """The seq of every discussion summary withdrawn (discussion.withdrawn)."""
+        return {int(c.subject) for c in self.corrections if c.kind == ev.DISCUSSION_WITHDRAWN}
+
+    def summary_text(self, seq: int) -> str:
+        """A discussion summary's text as last amended (discussion.amended; its first text if never amended)."""
+        text = next(s.text for s in self.summaries if s.seq == seq)
+        for c in self.corrections:
+            if c.kind == ev.DISCUSSION_AMENDED and c.subject == str(seq):
+                text = c.new
+        return text
+
     def _apply(self, event: ev.Event, payload: ev.Payload) -> None:
         """Change the state by one checked payload; most frequent types first."""
         t = event.t
@@ -547,6 +610,20 @@ class DrillState:
             case ev.DiscussionSummary():
                 self.summaries.append(SummaryRecord(payload.module, payload.question, payload.text, payload.by, t,
                                                     event.seq))
+            case ev.FeedbackSubmitted():
+                self.feedback.append(FeedbackRecord(payload.respondent, payload.name, payload.role,
+                                                    payload.organisation, dict(payload.ratings),
+                                                    dict(payload.answers), t, event.seq))
+            case ev.FeedbackOpened() | ev.FeedbackClosed():
+                self.feedback_set = isinstance(payload, ev.FeedbackOpened)
+            case ev.DiscussionAmended():
+                self.corrections.append(CorrectionRecord(payload.WIRE, str(payload.summary),
+                                                         self.summary_text(payload.summary), payload.text, "",
+                                                         payload.by, t, event.seq))
+            case ev.DiscussionWithdrawn():
+                self.corrections.append(CorrectionRecord(payload.WIRE, str(payload.summary),
+                                                         self.summary_text(payload.summary), "", payload.reason,
+                                                         payload.by, t, event.seq))
             case ev.Started():
                 self._started(payload, event)
             case ev.InjectAdhoc():

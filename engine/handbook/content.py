@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from engine import feedback
 from engine.drill.events import RATINGS
 from engine.drill.plan import Plan
 from engine.handbook.blocks import (
@@ -331,29 +332,15 @@ def _evaluation_guides(book: Book, plan: Plan) -> None:
                  WriteIn("Evaluator", lines=1))
 
 
-FEEDBACK_STATEMENTS = [
-    "The exercise was well organised and kept to its schedule.",
-    "The scenario was realistic and believable.",
-    "The facilitators knew the subject and kept the discussion moving.",
-    "The Situation Manual was useful before and during the exercise.",
-    "The right people and roles were in the room.",
-    "I understand my organisation's plans better after the exercise.",
-    "I know what I need to do differently after the exercise.",
-]
-
-
 def _feedback_form(book: Book, scenario: Scenario, first: bool = False) -> None:
     if not first:
         book.add(PageBreak())
     book.add(Heading(1, "Participant feedback form"),
              Paragraph(f"{scenario.title}. Please fill this in before you leave; it helps the next exercise."),
-             Fields([("Name (optional)", ""), ("Role in the exercise", ""), ("Organisation", "")]),
+             Fields([(item.text, "") for item in feedback.ABOUT]),
              Heading(2, "Part 1: Ratings"),
-             Paragraph("Tick one box per line: 1 strongly disagree, 5 strongly agree."))
-    for statement in FEEDBACK_STATEMENTS:
-        book.add(Rating(statement, ["1", "2", "3", "4", "5"]))
+             Paragraph(f"Tick one box per line: {feedback.scale_ends()}."))
+    for statement in feedback.STATEMENTS:
+        book.add(Rating(statement.text, [str(n) for n in feedback.SCALE]))
     book.add(Heading(2, "Part 2: Your view"),
-             WriteIn("What went well? Name up to three strengths you saw.", 3),
-             WriteIn("What needs to improve? Name up to three areas, and who should act on them.", 3),
-             WriteIn("What will you change in your own work or plans after today?", 2),
-             WriteIn("How could this exercise be better next time?", 2))
+             *(WriteIn(question.text, question.lines) for question in feedback.QUESTIONS))

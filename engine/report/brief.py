@@ -45,9 +45,12 @@ def modules(plan: Plan, played: Played) -> list[m.ModuleItem]:
 
 
 def _said(played: Played, module_id: str, question_id: str) -> list[dict[str, Any]]:
-    """The discussion summaries recorded on one question, in log order: {"t": scenario seconds, "text", "by"}."""
-    return [{"t": s.t, "text": s.text, "by": s.by} for s in played.state.summaries
-            if s.module == module_id and s.question == question_id]
+    """The discussion summaries recorded on one question, in log order: {"t": scenario seconds, "text", "by"};
+    the text as last amended, a withdrawn one left out (the corrections section says what changed)."""
+    state = played.state
+    withdrawn = state.withdrawn_summaries()
+    return [{"t": s.t, "text": state.summary_text(s.seq), "by": s.by} for s in state.summaries
+            if s.module == module_id and s.question == question_id and s.seq not in withdrawn]
 
 
 def brief(report: m.Report) -> m.Brief:

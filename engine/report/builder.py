@@ -24,6 +24,7 @@ from engine.report import brief, written
 from engine.report import model as m
 from engine.report import sections as sec
 from engine.report.corrections import corrections
+from engine.report.feedback import summary as feedback_summary
 from engine.report.skeleton import plan_from_log
 from engine.report.timeline import timeline
 
@@ -149,6 +150,7 @@ def assemble(plan: Plan, played: Played, notices: list[m.Notice], source: m.Sour
         exercise=brief.exercise_info(plan), modules=brief.modules(plan, played),
         corrections=corrections(plan, played), adhoc_injects=written.adhoc_injects(played),
         time_away=written.time_away(played),
+        feedback=feedback_summary(played.state),
     )
     report.brief = brief.brief(report)
     return report

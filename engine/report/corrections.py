@@ -17,6 +17,8 @@ _KIND = {
     ev.STEP_REOPENED: "step reopened",
     ev.NOTE_AMENDED: "note amended",
     ev.NOTE_WITHDRAWN: "note withdrawn",
+    ev.DISCUSSION_AMENDED: "discussion summary amended",
+    ev.DISCUSSION_WITHDRAWN: "discussion summary withdrawn",
 }
 
 
@@ -30,6 +32,8 @@ def _corrects(event: ev.Event, correction: ev.Event) -> bool:
             return event.type in (ev.INJECT_FIRED, ev.INJECT_ADHOC) and data.get("inject") == said.get("inject")
         case ev.STEP_REOPENED:
             return event.type in (ev.STEP_DONE, ev.STEP_SKIPPED) and data.get("step") == said.get("step")
+        case ev.DISCUSSION_AMENDED | ev.DISCUSSION_WITHDRAWN:
+            return event.seq == said.get("summary")
         case _:
             return event.seq == said.get("note")
 
@@ -77,7 +81,7 @@ def _now(correction: ev.Event) -> str:
     match correction.type:
         case ev.DECISION_REVISED:
             return str(data.get("option", ""))
-        case ev.NOTE_AMENDED:
+        case ev.NOTE_AMENDED | ev.DISCUSSION_AMENDED:
             return str(data.get("text", ""))
         case ev.STEP_REOPENED:
             return "open again"
@@ -85,12 +89,17 @@ def _now(correction: ev.Event) -> str:
             return "withdrawn"
 
 
+def _numbered(data: dict[str, object]) -> str:
+    """`note #12` or `summary #14`: the corrected event by its seq."""
+    return f"summary #{data.get('summary')}" if "summary" in data else f"note #{data.get('note')}"
+
+
 def corrections(plan: Plan, played: Played) -> list[m.CorrectionItem]:
     """Every correction in the log, in log order, with the original it corrects ([] when there is none)."""
     out = []
     for event in (e for e in played.events if e.type in _KIND):
         original = _original(played, event)
-        subject = str(event.data.get("step") or event.data.get("inject") or f"note #{event.data.get('note')}")
+        subject = str(event.data.get("step") or event.data.get("inject") or _numbered(event.data))
         step = plan.steps.get(subject)
         out.append(m.CorrectionItem(
             seq=event.seq, t=event.t, wall=event.wall, kind=_KIND[event.type], subject=subject,

@@ -443,6 +443,39 @@ class Brief:
 
 
 @dataclass
+class FeedbackStatement:
+    """One rated statement of the participant feedback form: how many rated it, each score's count
+    ({"1": n, ..., "5": n}: every score, 0 when none gave it) and the mean (None: nobody rated it)."""
+
+    id: str
+    text: str
+    rated: int
+    counts: dict[str, int]
+    mean: float | None
+
+
+@dataclass
+class FeedbackQuestion:
+    """One open question of the form and every answer to it in log order: {"text", "by"} ("by": the name
+    and role the participant gave, "" when anonymous)."""
+
+    id: str
+    text: str
+    answers: list[dict[str, str]]
+
+
+@dataclass
+class FeedbackSummary:
+    """Participant feedback (feedback.submitted events): responses, the mean of every rating given (None:
+    none), each statement's distribution and mean, each open question's answers."""
+
+    responses: int
+    mean: float | None
+    statements: list[FeedbackStatement]
+    questions: list[FeedbackQuestion]
+
+
+@dataclass
 class Report:
     drill_id: str
     notices: list[Notice]
@@ -467,6 +500,7 @@ class Report:
     corrections: list[CorrectionItem] = field(default_factory=list)  # in JSON only when there is one
     adhoc_injects: list[AdhocInjectItem] = field(default_factory=list)  # in JSON only when there is one
     time_away: list[TimeAwayItem] = field(default_factory=list)  # in JSON only when there is one
+    feedback: FeedbackSummary | None = None  # in JSON only when a participant sent the feedback form
     report_version: int = REPORT_VERSION
 
     def step(self, key: str) -> StepMetrics | None:
@@ -477,6 +511,8 @@ class Report:
         for key in ("corrections", "adhoc_injects", "time_away"):
             if not out[key]:
                 del out[key]  # reports of logs without them read as they always have
+        if out["feedback"] is None:
+            del out["feedback"]  # likewise for logs without participant feedback
         # report_version first: readers check it before anything else.
         return {"report_version": out.pop("report_version"), **out}
 

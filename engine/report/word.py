@@ -59,6 +59,7 @@ def _brief(report: m.Report) -> list[Block]:
                       + f" · not rated {f.objectives_total - f.objectives_rated}"),
             Table(["Objective", "Rating"], [[ob.text or ob.id, ob.rating or "–"]
                                              for a in report.analysis for ob in a.objectives]),
+            *_feedback_glance(report.feedback),
             Heading(2, "Key times"),
             Table(["Scenario time", "What"], [[scenario_time(k.t), k.label + (f": {k.detail}" if k.detail else "")]
                                               for k in brief.key_times]),
@@ -70,6 +71,13 @@ def _brief(report: m.Report) -> list[Block]:
     else:
         out.append(Paragraph("No areas for improvement were noted."))
     return out
+
+
+def _feedback_glance(fb: m.FeedbackSummary | None) -> list[Block]:
+    if fb is None or fb.mean is None:
+        return []
+    return [Paragraph(f"Participant feedback: {fb.mean:.1f} of 5 on average from "
+                      f"{counted(fb.responses, 'form')} (see the hot wash).")]
 
 
 def _overview(report: m.Report) -> list[Block]:
@@ -161,8 +169,26 @@ def _plan(report: m.Report) -> list[Block]:
 
 def _hotwash(report: m.Report) -> list[Block]:
     if not report.hotwash:
-        return [Heading(1, "Hot wash"), Paragraph("No hot-wash answers were recorded.")]
-    return [Heading(1, "Hot wash"), Fields([(h.question, h.answer) for h in report.hotwash])]
+        out: list[Block] = [Heading(1, "Hot wash"), Paragraph("No hot-wash answers were recorded.")]
+    else:
+        out = [Heading(1, "Hot wash"), Fields([(h.question, h.answer) for h in report.hotwash])]
+    return out + _feedback(report.feedback)
+
+
+def _feedback(fb: m.FeedbackSummary | None) -> list[Block]:
+    if fb is None:
+        return []
+    mean = f"; mean rating {fb.mean:.1f} of 5" if fb.mean is not None else ""
+    out: list[Block] = [
+        Heading(2, "Participant feedback"),
+        Paragraph(f"{counted(fb.responses, 'feedback form')} returned{mean} (1 strongly disagree, 5 strongly agree)."),
+        Table(["Statement", "Rated", "1", "2", "3", "4", "5", "Mean"],
+              [[st.text, str(st.rated), *(str(c) for c in st.counts.values()),
+                f"{st.mean:.1f}" if st.mean is not None else "–"] for st in fb.statements])]
+    for question in fb.questions:
+        said = [a["text"] + (f" ({a['by']})" if a["by"] else "") for a in question.answers]
+        out += [Heading(3, question.text), Bullets(said) if said else Paragraph("No answers.")]
+    return out
 
 
 def _decisions(report: m.Report) -> list[Block]:

@@ -6,6 +6,7 @@ Routes (a wrong or missing token is a plain 404, like any unknown address):
   GET  /p/{token}/events          live stream (server-sent events; ids are the log's seq)
   GET  /e/{token}/events          the same stream for the evaluator page
   POST /e/{token}/observations    an observation, strength or area for improvement
+  GET  /p/{token}/feedback        the participant feedback form; POST sends one (see feedback.py)
   GET  /static/...                the room's stylesheet and script, served from the package
 
 The room never writes the log itself: an observation goes through `Drill.note`
@@ -34,7 +35,7 @@ from engine.drill import events as ev
 from engine.drill.log import LogError
 from engine.drill.session import Drill
 from engine.drill.state import EventError
-from engine.room import guard, views
+from engine.room import feedback, guard, views
 from engine.room.seats import Seats
 from engine.room.stream import Hub, last_event_id
 
@@ -87,7 +88,8 @@ async def participant_page(request: Request) -> Response:
     drill = room.drill
     view = views.participant(drill.state, drill.now_t())
     return room.render("participant.html.j2", projector=request.query_params.get("projector") == "1",
-                       stream=f"/p/{room.seats.participant}/events", **view)
+                       stream=f"/p/{room.seats.participant}/events",
+                       feedback_url=f"/p/{room.seats.participant}/feedback", **view)
 
 
 def _evaluator_context(room: Room, request: Request, **extra: Any) -> dict[str, Any]:
@@ -231,6 +233,8 @@ def make_app(room: Room) -> ASGIApp:
     app = Starlette(routes=[
         Route("/p/{token}", participant_page),
         Route("/p/{token}/events", events),
+        Route("/p/{token}/feedback", feedback.form_page),
+        Route("/p/{token}/feedback", feedback.submit, methods=["POST"]),
         Route("/e/{token}", evaluator_page),
         Route("/e/{token}/live", evaluator_live),
         Route("/e/{token}/events", events),

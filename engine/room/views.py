@@ -2,8 +2,10 @@
 
 The participant (and projector) seat sees only what the team would hear in
 the room: the clock, the injects that have fired as read aloud (`say`, to
-whom, when), the service board, and the current module's situation and
-discussion questions where the scenario has modules. Nothing here ever reads an inject's
+whom, when), the service board, the current module's situation and
+discussion questions where the scenario has modules (the module under way
+by the console's own rule, engine.drill.modules.view), and whether the
+participant feedback form is open (never what anyone answered). Nothing here ever reads an inject's
 `expect`, an unfired inject, a note or a decision for that seat. The
 evaluator seat sees the objectives with the steps that test them and their
 live state (an EEG per objective), the injects fired with the response
@@ -15,12 +17,14 @@ from __future__ import annotations
 from typing import Any
 
 from engine.drill import events as ev
+from engine.drill import modules
 from engine.drill.state import DrillState
 
 PUBLIC_KINDS: dict[type[ev.Payload], str] = {
     ev.InjectFired: "inject", ev.InjectAdhoc: "inject", ev.ServiceChanged: "services",
     ev.ClockPaused: "clock", ev.ClockResumed: "clock",
-    ev.ClockJumped: "clock", ev.ClockGap: "clock", ev.Ended: "ended", ev.Started: "clock"}
+    ev.ClockJumped: "clock", ev.ClockGap: "clock", ev.Ended: "ended", ev.Started: "clock",
+    ev.FeedbackOpened: "feedback", ev.FeedbackClosed: "feedback"}
 
 
 def clock_text(seconds: float) -> str:
@@ -38,19 +42,16 @@ def fired_inject(state: DrillState, inject_id: str) -> dict[str, Any]:
             "t": t, "at": clock_text(t)}
 
 
-def module_of(state: DrillState, inject_id: str | None) -> dict[str, Any] | None:
-    """The scenario module an inject belongs to, as the players may read it: title, situation and the
-    questions as asked. Never a question's prompts or expected points."""
-    for module in state.plan.scenario.modules:
-        if inject_id is not None and inject_id in module.injects:
-            return {"id": module.id, "title": module.title, "situation": module.situation or "",
-                    "questions": [q.ask for q in module.questions]}
-    return None
-
-
-def latest_inject(state: DrillState) -> str | None:
-    fired = max(state.fired.values(), key=lambda f: (f.t, f.seq), default=None)
-    return fired.id if fired else None
+def current_module(state: DrillState, now_t: float) -> dict[str, Any] | None:
+    """The module under way as the players may read it (title, situation, the questions as asked; never a
+    question's prompts or expected points), by the same rule as the console's module bar
+    (engine.drill.modules.view); None before the first module or without modules."""
+    where = modules.view(state, now_t)
+    module = where.current if where else None
+    if module is None:
+        return None
+    return {"id": module.id, "title": module.title, "situation": module.situation or "",
+            "questions": [q.ask for q in module.questions]}
 
 
 def services(state: DrillState) -> list[dict[str, str]]:
@@ -60,16 +61,21 @@ def services(state: DrillState) -> list[dict[str, str]]:
 def public_event(event: ev.Event, state: DrillState) -> dict[str, Any]:
     """What the participant seat is told of one event, from the state just after it.
 
-    {"seq": n, "kind": "inject" | "services" | "clock" | "ended" | "other", ...}; "other" carries
+    {"seq": n, "kind": "inject" | "services" | "clock" | "ended" | "feedback" | "other", ...}; "other" carries
     nothing but its seq (so a browser can tell it missed nothing) and stands for every event the
-    room does not show: steps, ticks, decisions, notes, ratings.
+    room does not show: steps, ticks, decisions, notes, ratings, feedback answers. "module" (inject and
+    clock events) is the module under way just after it; "feedback" (ended and feedback events) whether
+    the participant feedback form is open.
     """
     payload = event.payload()
     kind = PUBLIC_KINDS.get(type(payload), "other")
     out: dict[str, Any] = {"seq": event.seq, "kind": kind}
     if isinstance(payload, (ev.InjectFired, ev.InjectAdhoc)):
         out["inject"] = fired_inject(state, payload.inject)
-        out["module"] = module_of(state, latest_inject(state))
+    if kind in ("inject", "clock"):
+        out["module"] = current_module(state, state.t)
+    if kind in ("ended", "feedback"):
+        out["feedback"] = state.feedback_open
     if kind in ("inject", "services"):
         out["services"] = services(state)
     if isinstance(payload, ev.Ended):
@@ -89,7 +95,7 @@ def participant(state: DrillState, now_t: float) -> dict[str, Any]:
     fired.reverse()
     return {"title": state.plan.scenario.title, "clock": clock(state, now_t), "current": fired[0] if fired else None,
             "earlier": fired[1:], "services": services(state), "seq": state.seq,
-            "module": module_of(state, latest_inject(state))}
+            "module": current_module(state, now_t), "feedback": state.feedback_open}
 
 
 def evaluator(state: DrillState, now_t: float) -> dict[str, Any]:

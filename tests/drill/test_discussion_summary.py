@@ -71,3 +71,48 @@ def test_the_payload_round_trips() -> None:
     payload = ev.DiscussionSummary("m", "q", "<b>said</b>\x1b[2J", "")
     assert ev.decode(payload.WIRE, payload.encode()) == payload
     assert ev.decode(payload.WIRE, {"module": "m", "question": "q", "text": "t"}) == ev.DiscussionSummary("m", "q", "t")
+
+
+def test_a_summary_is_amended_and_withdrawn_like_a_note(drill: Drill, tmp_path: Path) -> None:
+    from engine.report.builder import build_report
+
+    first = drill.summarise("mail-stops", "who-can-administer", "Two accounts", "Dana")
+    second = drill.summarise("mail-stops", "when-fail-over", "At 30 minutes <b>deferred</b>", "Dana")
+    amended = drill.amend_summary(first.seq, "Two break-glass accounts, both tested", "Sam")
+    assert amended.data == {"summary": first.seq, "text": "Two break-glass accounts, both tested", "by": "Sam"}
+    assert f"summary #{first.seq} now reads (by Sam): Two break-glass accounts, both tested" in line(amended)
+    drill.end("finished")
+    drill.withdraw_summary(second.seq, "recorded on the wrong question", "Sam")  # after the end, as for notes
+    with pytest.raises(EventError, match="withdrawn already"):
+        drill.amend_summary(second.seq, "x")
+    with pytest.raises(EventError, match="is not a discussion summary"):
+        drill.withdraw_summary(0, "the start is no summary")
+    assert drill.state.summary_text(first.seq) == "Two break-glass accounts, both tested"
+    assert drill.state.summaries[0].text == "Two accounts"  # as first written; the correction is beside it
+    drill.close()
+
+    again = Drill.resume(drill.plan, drill.path, FakeClock(drill.clock.now()))
+    assert again.state.withdrawn_summaries() == {second.seq}
+    again.close()
+    report = build_report(drill.path, roots=[str(ROOT)])
+    said = {q.id: q.summaries for q in report.modules[0].questions}
+    assert [s["text"] for s in said["who-can-administer"]] == ["Two break-glass accounts, both tested"]
+    assert said["when-fail-over"] == []
+    kinds = {(c.kind, c.subject, c.was, c.now) for c in report.corrections}
+    assert ("discussion summary amended", f"summary #{first.seq}", "Two accounts",
+            "Two break-glass accounts, both tested") in kinds
+    assert ("discussion summary withdrawn", f"summary #{second.seq}", "At 30 minutes <b>deferred</b>",
+            "withdrawn") in kinds
+
+
+@pytest.mark.parametrize(("wire", "data", "field"), [
+    ("discussion.amended", {"summary": "3", "text": "t"}, "summary"),
+    ("discussion.amended", {"summary": True, "text": "t"}, "summary"),
+    ("discussion.amended", {"summary": 3, "text": "  "}, "text"),
+    ("discussion.withdrawn", {"summary": -1, "reason": "r"}, "summary"),
+    ("discussion.withdrawn", {"summary": 3}, "reason"),
+])
+def test_a_bad_summary_correction_is_a_decode_error(wire: str, data: dict[str, object], field: str) -> None:
+    with pytest.raises(ev.DecodeError) as caught:
+        ev.decode(wire, data)
+    assert caught.value.field == field

@@ -10,6 +10,7 @@ import httpx
 from roomkit import SHIPPED
 
 from engine.drill.clock import FakeClock
+from engine.drill.log import read_log
 from engine.drill.session import Drill
 from engine.plans import load_plan
 from engine.room.server import prepare
@@ -81,3 +82,68 @@ def test_qr_code_reads_back_as_the_link() -> None:
             top = (y + 2) % 2 == 0
             dark = char == "█" or (char == "▀" and top) or (char == "▄" and not top)
             assert dark == bool(matrix[y][x]), (x, y)
+
+
+def test_f_opens_and_closes_the_feedback_form_and_the_room_pane_counts_forms(tmp_path: Path) -> None:
+    async def go() -> list[str]:
+        plan = load_plan(str(SHIPPED))
+        clock = FakeClock()
+        drill = Drill.start(plan, clock, log_path=str(tmp_path / "d.jsonl"), facilitator="Sam")
+        app = DrillApp(plan, clock, drill, blink=False, tick_seconds=3600, room=prepare("127.0.0.1", 0, None),
+                       key_guard=0)
+        seen = []
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            while isinstance(app.screen, InjectScreen):
+                await pilot.press("escape")
+                await pilot.pause()
+            server = app.room_server
+            assert server is not None
+            while not server.server.started:
+                await asyncio.sleep(0.01)
+            seen.append(shown(app.screen.query_one(RoomPane)))
+            await pilot.press("F")
+            await pilot.pause()
+            assert drill.state.feedback_open and read_log(drill.path).events[-1].type == "feedback.opened"
+            async with httpx.AsyncClient() as client:
+                response = await client.post(server.links["participant"] + "/feedback",
+                                             data={"rate-organised": "5"}, headers={"origin": server.base})
+                assert response.status_code == 303
+            await asyncio.sleep(0.4)
+            await pilot.pause()
+            seen.append(shown(app.screen.query_one(RoomPane)))
+            await pilot.press("F")
+            await pilot.pause()
+            assert not drill.state.feedback_open
+            seen.append(shown(app.screen.query_one(RoomPane)))
+        drill.close()
+        return seen
+
+    before, opened, closed = asyncio.run(go())
+    assert "Feedback form: closed, opens when the drill ends · none received yet (F opens it)" in before
+    assert "Feedback form: open · 1 received (F closes it)" in opened
+    assert "Feedback form: closed · 1 received (F opens it)" in closed
+
+
+def test_f_without_the_room_says_why_and_records_nothing(tmp_path: Path) -> None:
+    async def go() -> tuple[int, int, list[str]]:
+        plan = load_plan(str(SHIPPED))
+        clock = FakeClock()
+        drill = Drill.start(plan, clock, log_path=str(tmp_path / "d.jsonl"))
+        app = DrillApp(plan, clock, drill, blink=False, tick_seconds=3600, key_guard=0)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            while isinstance(app.screen, InjectScreen):
+                await pilot.press("escape")
+                await pilot.pause()
+            before = drill.state.seq
+            await pilot.press("F")
+            await pilot.pause()
+            messages = [str(n.message) for n in app._notifications]
+            after = drill.state.seq
+        drill.close()
+        return before, after, messages
+
+    before, after, messages = asyncio.run(go())
+    assert before == after
+    assert any("drill room, which is not open" in m for m in messages)

@@ -10,6 +10,7 @@ from conftest import ROOT, screen_text, settle
 
 from engine.drill import modules
 from engine.drill.clock import FakeClock
+from engine.drill.log import read_log
 from engine.drill.plan import Plan
 from engine.drill.session import Drill
 from engine.plans import load_plan
@@ -38,7 +39,7 @@ async def _drive(plan: Plan, clock: FakeClock, log: Path) -> None:
         await settle(pilot)
         await _close_injects(pilot)
         text = screen_text(app)
-        assert "1/3" in text and "Module 1: The mail stops" in text and "next: Module 2" in text
+        assert "1/3" in text and "The mail stops" in text and "next 2/3: The long evening" in text
         await pilot.press("M")
         await settle(pilot)
         assert isinstance(app.screen, ModuleQuestionsScreen)
@@ -131,3 +132,51 @@ async def _summarise(plan: Plan, clock: FakeClock, log: Path) -> None:
 
 def test_the_console_records_a_discussion_summary(shipped_plan: Plan, clock: FakeClock, tmp_path: Path) -> None:
     asyncio.run(_summarise(shipped_plan, clock, tmp_path / "s.jsonl"))
+
+
+async def _correct(plan: Plan, clock: FakeClock, log: Path) -> None:
+    from textual.widgets import Static
+
+    from engine.tui.screens.discussion import DiscussionSummaryScreen
+
+    app, drill = _app(plan, clock, log)
+    first = drill.summarise("mail-stops", "when-fail-over", "At 30 minutes", "Rosa")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await _close_injects(pilot)
+        await pilot.press("M")
+        await settle(pilot)
+        await pilot.press("down", "a")  # the second question has no summary: nothing to amend
+        await settle(pilot)
+        assert isinstance(app.screen, ModuleQuestionsScreen)
+        assert any("No summary is recorded" in str(n.message) for n in app._notifications)
+        await pilot.press("up", "a")  # the first has one: the form opens with its text
+        await settle(pilot)
+        assert isinstance(app.screen, DiscussionSummaryScreen) and "Amend the summary" in screen_text(app)
+        await pilot.press("ctrl+u", *"At 45 minutes, after the relay test")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ModuleQuestionsScreen)
+        shown = str(app.screen.query_one("#module-text", Static).render())
+        assert "summary (Rosa): At 45 minutes, after the relay test" in shown and "At 30 minutes" not in shown
+        await pilot.press("w")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscussionSummaryScreen) and "Withdraw the summary" in screen_text(app)
+        await pilot.press("ctrl+s")  # a withdrawal needs a reason
+        await settle(pilot)
+        assert isinstance(app.screen, DiscussionSummaryScreen) and "needs a reason" in screen_text(app)
+        await pilot.press(*"recorded on the wrong question")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ModuleQuestionsScreen)
+        shown = str(app.screen.query_one("#module-text", Static).render())
+        assert "At 45 minutes" not in shown and "[1 recorded]" not in screen_text(app)
+    drill.close()
+    corrections = [(e.type, e.data) for e in read_log(str(log)).events if e.type.startswith("discussion.")][1:]
+    assert corrections == [
+        ("discussion.amended", {"summary": first.seq, "text": "At 45 minutes, after the relay test", "by": ""}),
+        ("discussion.withdrawn", {"summary": first.seq, "reason": "recorded on the wrong question", "by": ""})]
+
+
+def test_the_console_amends_and_withdraws_a_summary(shipped_plan: Plan, clock: FakeClock, tmp_path: Path) -> None:
+    asyncio.run(_correct(shipped_plan, clock, tmp_path / "c.jsonl"))

@@ -74,6 +74,14 @@
     section.hidden = false;
   }
 
+  function showFeedback(open) {
+    var link = document.getElementById("feedback-link");
+    if (link) { link.hidden = !open; }
+    // the feedback page itself: a closed form that opens is shown by reloading (nothing typed is lost,
+    // a closed page has no form); an open form that closes keeps what was typed and says so on sending
+    if (body.dataset.feedback === "closed" && open) { window.location.reload(); }
+  }
+
   var liveUrl = body.dataset.live;
   var fetching = false, again = false;
   function refreshLive() {  // the evaluator page: fetch its live part, rendered (and escaped) by the server
@@ -104,14 +112,16 @@
       clock = { t: data.clock.t, running: data.clock.running, ended: data.clock.ended, at: Date.now() };
       drawClock();
     }
-    if (data.kind === "inject") { showInject(data.inject); showModule(data.module); }
+    if (data.kind === "inject") { showInject(data.inject); }
+    if (data.module) { showModule(data.module); }
+    if (data.feedback !== undefined) { showFeedback(data.feedback); }
     if (data.services) { showServices(data.services); }
     if (liveUrl) { refreshLive(); }
   }
 
   function connect() {
     var source = new EventSource(stream + "?after=" + last);
-    ["inject", "services", "clock", "ended", "other"].forEach(function (kind) {
+    ["inject", "services", "clock", "ended", "feedback", "other"].forEach(function (kind) {
       source.addEventListener(kind, handle);
     });
     source.onopen = function () { liveState.textContent = "Live: updates appear as they happen."; };

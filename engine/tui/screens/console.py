@@ -21,7 +21,7 @@ from engine.drill import modules
 from engine.drill.plan import Plan, PlanStep
 from engine.drill.state import StepStatus
 from engine.tui import correction_actions as fix
-from engine.tui import display
+from engine.tui import display, feedback_toggle
 from engine.tui import written_actions as written
 from engine.tui.actions import ACTIONS, ALWAYS, CONSOLE_KEYS
 from engine.tui.applies import why_not
@@ -203,6 +203,8 @@ class ConsoleScreen(Screen[None]):
             return fix.refusal(self.drill.state, self.step(), action)
         if action in written.WRITTEN_ACTIONS:
             return written.refusal(self.drill.state, action)
+        if action == "feedback":
+            return feedback_toggle.refusal(self.app)
         return why_not(self.drill.state, self.step(), action)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -405,6 +407,10 @@ class ConsoleScreen(Screen[None]):
     def action_module_questions(self) -> None:
         if not self._refused("module_questions"):
             show_questions(self)
+
+    def action_feedback(self) -> None:
+        if not self._refused("feedback"):
+            feedback_toggle.toggle(self.app)
 
     def action_help(self) -> None:
         from engine.tui.screens.help import HelpScreen

@@ -2,7 +2,9 @@
 
 Below the text, the questions as a list: choose one (↑↓) and press Enter to
 record the gist of its discussion (a discussion.summary event, through the
-summary form); the summaries already recorded show under each question.
+summary form); the summaries already recorded show under each question, as
+last amended. `a` amends the question's latest summary, `w` withdraws it
+with a reason (discussion.amended / discussion.withdrawn).
 Esc or q closes it. Everything shown is scenario or typed text, drawn as
 literal text (no markup), like every other user text in the console.
 """
@@ -10,6 +12,7 @@ literal text (no markup), like every other user text in the console.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from textual import events
 from textual.app import ComposeResult
@@ -27,7 +30,8 @@ from engine.tui.key_guard import KeyGuard
 
 
 def module_text(module: Module, said: Sequence[SummaryRecord] = ()) -> Content:
-    """The module as the facilitator reads it out and steers the discussion, with the summaries `said` so far."""
+    """The module as the facilitator reads it out and steers the discussion, with the summaries `said` so far
+    (each as it stands: amended text, withdrawn ones left out)."""
     parts: list[Content | str] = []
     if module.situation:
         parts += [Content.styled("Situation", "bold"), "\n", display.content(module.situation), "\n\n"]
@@ -50,7 +54,8 @@ def module_text(module: Module, said: Sequence[SummaryRecord] = ()) -> Content:
 
 
 class ModuleQuestionsScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,q", "dismiss", "Close"), Binding("a", "correct('amend')", "Amend"),
+                Binding("w", "correct('withdraw')", "Withdraw")]
 
     def __init__(self, module: Module, position: str) -> None:
         super().__init__()
@@ -59,8 +64,13 @@ class ModuleQuestionsScreen(ModalScreen[None]):
         self._covered = False
 
     def said(self) -> list[SummaryRecord]:
+        """The summaries as they stand: the amended text, the withdrawn ones left out."""
         drill = getattr(self.app, "drill", None)
-        return list(drill.state.summaries) if drill is not None else []
+        if drill is None:
+            return []
+        state = drill.state
+        withdrawn = state.withdrawn_summaries()
+        return [replace(s, text=state.summary_text(s.seq)) for s in state.summaries if s.seq not in withdrawn]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide-dialog"):
@@ -72,7 +82,7 @@ class ModuleQuestionsScreen(ModalScreen[None]):
             if self.module.questions:
                 yield OptionList(*self._options(), id="questions")
                 yield Static(Content.styled("↑↓: choose a question · Enter: record a summary of its discussion · "
-                                            "Esc: close", "dim"))
+                                            "a / w: amend / withdraw its latest summary · Esc: close", "dim"))
             else:
                 yield Static(Content.styled("Esc: close", "dim"))
 
@@ -97,6 +107,23 @@ class ModuleQuestionsScreen(ModalScreen[None]):
         event.stop()
         index = event.option_index
         self.app.push_screen(DiscussionSummaryScreen(self.module, self.module.questions[index], index + 1))
+
+    def action_correct(self, mode: str) -> None:
+        """Amend or withdraw the highlighted question's latest summary (it says so when there is none)."""
+        from engine.tui.screens.discussion import DiscussionSummaryScreen
+
+        if not self.module.questions:
+            return
+        index = self.query_one("#questions", OptionList).highlighted or 0
+        question = self.module.questions[index]
+        standing = [s for s in self.said() if s.module == self.module.id and s.question == question.id]
+        if not standing:
+            self.app.notify("No summary is recorded on this question yet.", title="Nothing to correct",
+                            severity="warning", markup=False, timeout=4)
+            return
+        latest = standing[-1]
+        self.app.push_screen(DiscussionSummaryScreen(self.module, question, index + 1, mode,
+                                                     (latest.seq, latest.text)))
 
     def on_screen_suspend(self) -> None:
         self._covered = True

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from engine.drill.state import StepStatus
-from engine.tui import display
+from engine.tui import display, feedback_toggle
 from engine.tui.key_guard import KeyGuard
 
 
@@ -22,6 +22,7 @@ class SummaryScreen(Screen[None]):
         Binding("q,enter", "app.quit", "Close the console"),
         Binding("b", "back", "Back to the hot wash"),
         Binding("N", "correct_note", "Fix a note"),
+        Binding("F", "feedback", "Open or close the feedback form", show=False),
     ]
     guard: KeyGuard | None = None  # set when the note form closes: keys typed for it are dropped
 
@@ -52,6 +53,7 @@ class SummaryScreen(Screen[None]):
         with Vertical(id="summary"):
             yield Static(Content.styled("Summary", "bold reverse"), classes="dialog-title")
             yield Static(Content("\n").join(lines))
+            yield Static(id="feedback-line")
         yield Footer()
 
     def action_correct_note(self) -> None:
@@ -72,6 +74,21 @@ class SummaryScreen(Screen[None]):
         if self.guard is not None and self.guard.holding():
             event.stop()
             event.prevent_default()
+    def on_mount(self) -> None:
+        room_open = feedback_toggle.refusal(self.app) is None
+        self.query_one("#feedback-line").display = room_open
+        if room_open:  # participants keep sending forms while this screen is up
+            self.show_feedback()
+            self.set_interval(1.0, self.show_feedback)
+
+    def show_feedback(self) -> None:
+        state = self.app.drill.state  # type: ignore[attr-defined]
+        self.query_one("#feedback-line", Static).update(Content.assemble("\n", feedback_toggle.line(state)))
+
+    def action_feedback(self) -> None:
+        if feedback_toggle.refusal(self.app) is None:
+            feedback_toggle.toggle(self.app)
+            self.show_feedback()
 
     def action_back(self) -> None:
         from engine.tui.screens.hotwash import HotwashScreen

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 
-from engine.tui import display
+from engine.tui import display, feedback_toggle
 from engine.tui.widgets.pane_text import PaneText
 
 if TYPE_CHECKING:
@@ -62,7 +62,8 @@ class RoomPane(VerticalScroll, can_focus=False):
                  *(Content.styled(line, "#000000 on #ffffff") for line in self._qr[1]),
                  Content(""), Content("Projector"), Content(display.literal(server.links["projector"])),
                  Content(""), Content("Evaluators"), Content(display.literal(server.links["evaluator"])),
-                 Content(""), Content(f"Live connections: {server.room.live}")]
+                 Content(""), Content(f"Live connections: {server.room.live}"),
+                 feedback_toggle.line(server.room.drill.state)]
         if room_file:
             parts.append(Content.styled(f"Links saved in {display.literal(room_file)} (readable by you only)", "dim"))
         self.query_one(PaneText).show(Content("\n").join(parts))
