@@ -87,9 +87,11 @@ class AdhocScreen(FormScreen[None]):
 
     def on_key(self, event: events.Key) -> None:
         options = self.query_one("#to", OptionList)
-        if event.key == "space" and options.has_focus and options.highlighted is not None:
+        if event.key == "space" and options.has_focus and options.option_count:
             event.stop()
-            self.toggle(options.highlighted)
+            if options.highlighted is None:  # a space typed the moment the list took the focus: its first role
+                options.highlighted = 0
+            self.toggle(options.highlighted or 0)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()  # a click on a role ticks it (Enter moves on to the next field)
