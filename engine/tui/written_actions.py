@@ -50,8 +50,12 @@ def effect_lines(effects: Effects) -> list[str]:
     lines = [f"Service {service}: {now} → {then}." for service, now, then in effects.services]
     if effects.opened:
         lines.append(f"Steps that open: {_ids(effects.opened)}.")
+    moves: dict[tuple[str, str], list[str]] = {}  # grouped, so a service many steps need still fits 80x24
     for key, was, now in effects.changed:
-        lines.append(f"Step {_ids((key,))} goes from {was.value} to {now.value}.")
+        moves.setdefault((was.value, now.value), []).append(key)
+    for (was_value, now_value), keys in moves.items():
+        noun = "Step" if len(keys) == 1 else "Steps"
+        lines.append(f"{noun} {was_value} → {now_value}: {_ids(tuple(keys))}.")
     return lines
 
 

@@ -92,7 +92,7 @@ async def _service(plan: Plan, clock: FakeClock, log: Path) -> None:
         await settle(pilot)
         text = screen_text(app)
         assert "mail-gateway goes from up to down at T+0:43:05, set by hand." in text
-        assert "Step watch-queues goes from active to blocked." in text
+        assert "Step active → blocked: watch-queues." in text
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, ConsoleScreen)
