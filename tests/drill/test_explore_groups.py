@@ -22,7 +22,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from engine.drill.explore import explore
+from engine.drill.explore import explore, fork_by_refold
 from engine.drill.independence import decision_groups
 from engine.drill.plan import Plan, PlanError, compile_plan
 from engine.drill.tally import PathTally
@@ -231,7 +231,8 @@ def test_the_example_is_two_groups_with_a_finding_in_each(tmp_path: Path) -> Non
 @given(drill())
 def test_the_frontier_stays_a_full_rescan_on_every_drawn_path(case: tuple[str, str]) -> None:
     """Explore reads statuses from its Frontier; on these drills (outages, fallbacks, contingency injects,
-    events) it must equal DrillState after every event."""
+    events) it must equal DrillState after every event. And a fork made by copying the fold moves on
+    apart from the path it was copied from."""
     from unittest import mock
 
     from engine.drill.frontier import Frontier
@@ -257,4 +258,9 @@ def test_the_frontier_stays_a_full_rescan_on_every_drawn_path(case: tuple[str, s
         (folder / "scenarios").mkdir()
         (folder / "runbooks" / "rb.yaml").write_text(runbook, encoding="utf-8")
         (folder / "scenarios" / "sc.yaml").write_text(scenario, encoding="utf-8")
-        assert list(explore(_plan(folder), LIMIT, independent=False))
+        plan = _plan(folder)
+        copied = list(explore(plan, LIMIT, independent=False))
+    # forking by copying the fold (the default) plays the paths that folding each fork's events again plays
+    refolded = list(explore(plan, LIMIT, fork=fork_by_refold, independent=False))
+    assert [(e.choices, e.t, e.statuses, e.reasons) for e in copied] == \
+        [(e.choices, e.t, e.statuses, e.reasons) for e in refolded]
