@@ -177,3 +177,14 @@ def test_the_pdf_without_appendix_is_a_handful_of_pages(report) -> None:  # type
 
     short, long = pages(render.render_html(report)), pages(render.render_html(report, appendix=True))
     assert short <= 14 < long
+
+
+def test_each_key_time_is_its_own_line_in_markdown(report) -> None:  # type: ignore[no-untyped-def]
+    page = render.render_markdown(report)
+    block = page[page.index("**Key times**"):page.index("**The most pressing")]
+    items = [line for line in block.splitlines() if line.startswith("- ")]
+    assert report.brief is not None
+    times = report.brief.key_times
+    assert len(times) >= 3  # the golden drill has injects, steps, decisions and an end
+    assert len(items) == len(times)
+    assert all(re.match(r"- T\+\d+:\d\d ", item) and "- T+" not in item[2:] for item in items)
