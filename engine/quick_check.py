@@ -229,12 +229,22 @@ def _text(min_length: int, pattern: str | None, after: str | None) -> Check:
     then = AFTER[after] if after else None
 
     def text(v: Any) -> str:
-        if type(v) is not str or len(v) < min_length:
+        if type(v) is not str or len(v) < min_length or not (v.isascii() or _encodable(v)):
             raise _Unsure
         if matches is not None and ("\n" in v or not matches(v)):  # pydantic-core's `$` is the very end
             raise _Unsure
         return then(v) if then is not None else v
     return text
+
+
+def _encodable(v: str) -> bool:
+    """Whether text holds only real characters: pydantic-core refuses a lone surrogate (string_unicode),
+    which a Python str can hold (the loader never gives one; other callers might)."""
+    try:
+        v.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _whole(ge: int | None, le: int | None) -> Check:
