@@ -296,17 +296,32 @@ def _describe_model(model: Any, models: dict[str, list[tuple[Any, ...]]], known:
     name = model.__name__
     if name in models:
         return
-    config = model.model_config
-    decorators = model.__pydantic_decorators__
-    if (config.get("extra") != "forbid" or not config.get("strict") or config.get("populate_by_name")
-            or decorators.model_validators or decorators.field_validators):
-        raise TypeError(f"{name}: the quick check mirrors strict models without validators of their own")
+    _mirrorable(model)
     models[name] = []
     fields: list[tuple[Any, ...]] = []
     for attr, info in model.model_fields.items():
+        if info.validation_alias not in (None, info.alias) or info.validate_default:
+            raise TypeError(f"{name}.{attr}: the quick check mirrors one key per field and unvalidated defaults")
         shape = _shape(info.annotation, list(info.metadata), models, known)
         fields.append((info.alias or attr, attr, shape, _default_of(info)))
     models[name] = fields
+
+
+_CONFIG = {"extra": "forbid", "strict": True, "frozen": True}  # the settings the quick check mirrors, all of them
+
+
+def _mirrorable(model: Any) -> None:
+    """Raise TypeError unless `model` validates only by its fields' shapes: strict, no extra keys, no
+    other setting that changes values (str_strip_whitespace, alias_generator, ...), no validators,
+    computed fields or post-init of its own."""
+    from pydantic import BaseModel
+
+    config = {k: v for k, v in model.model_config.items() if k != "title"}
+    decorators = model.__pydantic_decorators__
+    if (config != _CONFIG or decorators.model_validators or decorators.field_validators or decorators.validators
+            or decorators.root_validators or decorators.computed_fields
+            or model.model_post_init is not BaseModel.model_post_init or model.__init__ is not BaseModel.__init__):
+        raise TypeError(f"{model.__name__}: the quick check mirrors strict models without validators of their own")
 
 
 def _default_of(info: Any) -> tuple[Any, ...] | None:

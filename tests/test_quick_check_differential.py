@@ -373,3 +373,96 @@ def test_hostile_projects_give_the_same_findings_either_way(case: str, tmp_path:
     files = discover(["."], Config())
     assert _validate(files, quick=True) == _validate(files, quick=False)
     _both_ways([".", "--format", "json", "--today", TODAY.isoformat()])
+
+
+# ----- the table's generator refuses every part of a model it cannot mirror -----
+
+def _models_it_must_refuse() -> list[Any]:
+    """Small strict models, each with one thing that changes what pydantic accepts or the values it builds."""
+    from pydantic import AliasChoices, BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
+
+    strict = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    class StripsWhitespace(BaseModel):
+        model_config = ConfigDict(**strict, str_strip_whitespace=True)
+        name: str
+
+    class LowerCases(BaseModel):
+        model_config = ConfigDict(**strict, str_to_lower=True)
+        name: str
+
+    class GeneratesAliases(BaseModel):
+        model_config = ConfigDict(**strict, alias_generator=lambda a: a.upper())
+        name: str
+
+    class PythonRegex(BaseModel):
+        model_config = ConfigDict(**strict, regex_engine="python-re")
+        name: str = Field(pattern="^a$")
+
+    class ByName(BaseModel):
+        model_config = ConfigDict(**strict, populate_by_name=True)
+        name: str = Field(alias="the-name")
+
+    class TwoKeys(BaseModel):
+        model_config = strict
+        name: str = Field(validation_alias=AliasChoices("name", "label"))
+
+    class ValidatedDefault(BaseModel):
+        model_config = strict
+        name: str = Field("", min_length=1, validate_default=True)
+
+    class FieldValidator(BaseModel):
+        model_config = strict
+        name: str
+
+        @field_validator("name")
+        @classmethod
+        def _upper(cls, value: str) -> str:
+            return value.upper()
+
+    class ModelValidator(BaseModel):
+        model_config = strict
+        name: str
+
+        @model_validator(mode="after")
+        def _check(self) -> ModelValidator:
+            return self
+
+    class Computed(BaseModel):
+        model_config = strict
+        name: str
+
+        @computed_field  # type: ignore[prop-decorator]
+        @property
+        def shout(self) -> str:
+            return self.name.upper()
+
+    class PostInit(BaseModel):
+        model_config = strict
+        name: str
+
+        def model_post_init(self, context: Any) -> None:
+            raise ValueError("never")
+
+    class MaxLength(BaseModel):
+        model_config = strict
+        name: str = Field(max_length=3)
+
+    class Lax(BaseModel):
+        model_config = strict
+        name: int = Field(strict=False)
+
+    class Loose(BaseModel):
+        model_config = ConfigDict(extra="ignore", strict=True, frozen=True)
+        name: str
+
+    return [StripsWhitespace, LowerCases, GeneratesAliases, PythonRegex, ByName, TwoKeys, ValidatedDefault,
+            FieldValidator, ModelValidator, Computed, PostInit, MaxLength, Lax, Loose]
+
+
+@pytest.mark.parametrize("model", _models_it_must_refuse(), ids=lambda m: m.__name__)
+def test_the_generator_refuses_what_the_quick_check_cannot_mirror(model: Any) -> None:
+    from engine.quick_check import _describe_model
+
+    with pytest.raises(TypeError):
+        _describe_model(model, {}, {})
