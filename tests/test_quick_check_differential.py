@@ -333,6 +333,10 @@ PROJECT = {  # a small project whose files name each other: a runbook, a scenari
     "improvements/plan.yaml": read_document(str(ROOT / "improvements" / "m365-na-outage-2026-01-22.yaml")).data,
 }
 PROJECT["scenarios/mail-drill.yaml"] = _trimmed(PROJECT["scenarios/mail-drill.yaml"])
+# the same scenario again under another name, and a second runbook: rules across files then see the records of
+# the files that fit beside pydantic's models of the file that does not
+PROJECT["scenarios/again.yaml"] = PROJECT["scenarios/mail-drill.yaml"]
+PROJECT["runbooks/console.yaml"] = _trimmed(read_document(str(ROOT / "runbooks" / "admin-console-loss.yaml")).data)
 
 
 @END_TO_END
