@@ -56,18 +56,24 @@ _checks: dict[str, Check] = {}  # by kind of file, compiled on first use
 
 def quick_model(kind: str, data: Any) -> Record | None:
     """The records of a file of `kind` whose data certainly fits its model; None otherwise."""
-    check = _checks.get(kind)
-    if check is None:
-        from engine.model_shapes import KINDS
-
-        if kind not in KINDS:
-            return None
-        check = _checks[kind] = _Compiler().model(KINDS[kind])
     try:
+        check = _checks.get(kind) or _compiled(kind)
+        if check is None:
+            return None
         record: Record = check(data)
     except Exception:  # noqa: BLE001 - _Unsure, or anything unforeseen: pydantic decides and reports
         return None
     return record
+
+
+def _compiled(kind: str) -> Check | None:
+    """The check of a kind of file, built from the table on first use (None for a kind it does not name)."""
+    from engine.model_shapes import KINDS
+
+    if kind not in KINDS:
+        return None
+    check = _checks[kind] = _Compiler().model(KINDS[kind])
+    return check
 
 
 # ----- the custom checks of the models, in plain Python (each mirrors the model's validator) -----

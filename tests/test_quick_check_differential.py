@@ -488,3 +488,13 @@ def test_the_generator_refuses_what_the_quick_check_cannot_mirror(model: Any) ->
 
     with pytest.raises(TypeError):
         _describe_model(model, {}, {})
+
+
+def test_a_table_the_quick_check_cannot_build_leaves_every_file_to_pydantic(monkeypatch: pytest.MonkeyPatch) -> None:
+    """quick_model raises nothing, even for a table edited by hand into one it cannot compile."""
+    monkeypatch.setattr(engine.quick_check, "_checks", {})
+    monkeypatch.setattr(shapes, "MODELS", {**shapes.MODELS, "Runbook": [("runbook", "runbook", ("model", "Runbook"),
+                                                                          None)]})
+    assert quick_model("runbook", RUNBOOK) is None
+    monkeypatch.setattr(shapes, "MODELS", {**shapes.MODELS, "Runbook": [("runbook", "runbook", ("float",), None)]})
+    assert quick_model("runbook", RUNBOOK) is None
