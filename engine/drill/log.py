@@ -160,6 +160,7 @@ class LogStream:
         self._handle = handle
         self._head = head
         self._version: int | None = None  # the log format version drill.started states (shapes depend on it)
+        self._taken = False
 
     @property
     def ok(self) -> bool:
@@ -167,6 +168,9 @@ class LogStream:
         return self.problem is None
 
     def __iter__(self) -> Iterator[Event]:
+        if self._taken:
+            raise RuntimeError(f"{self.path}: a LogStream is read once; open the log again (open_log)")
+        self._taken = True
         try:
             yield from self._events()
         finally:
@@ -177,8 +181,8 @@ class LogStream:
         pending = self._head
         left = self.size - len(pending)
         while self.size:
-            if left > 0:
-                more = self._handle.read(min(_BLOCK_BYTES, left))
+            if left > 0:  # a line longer than a block: read as much again, so a huge line costs linear time
+                more = self._handle.read(min(max(_BLOCK_BYTES, len(pending)), left))
                 if not more:  # the file shrank while being read: what is there is all there is
                     left = 0
                 left -= len(more)

@@ -103,6 +103,10 @@ class Played:
     last: ev.Event | None = None  # the last event applied
     walls: dict[int, str] = field(default_factory=dict)  # wall time of each note and decision, by seq
 
+    def payload(self, event: ev.Event) -> ev.Payload:
+        """The typed payload of an event the fold applied, decoded by the log's version (it decoded before)."""
+        return event.payload(self.state.version)
+
     def wall_of(self, seq: int) -> str:
         """The wall time of the note or decision (made or revised) at `seq`; "" for any other event."""
         return self.walls.get(seq, "")

@@ -254,8 +254,12 @@ def improvement_plan(plan: Plan, items: list[m.NoteItem]) -> list[m.ImprovementI
 
 
 def hotwash(played: Played) -> list[m.HotwashItem]:
-    return [m.HotwashItem(e.seq, e.t, e.wall, e.data["question"], e.data["answer"])
-            for e in played.events if e.type == ev.HOTWASH_ANSWER]
+    out = []
+    for event in (e for e in played.events if e.type == ev.HOTWASH_ANSWER):
+        match played.payload(event):
+            case ev.HotwashAnswer(question=question, answer=answer):
+                out.append(m.HotwashItem(event.seq, event.t, event.wall, question, answer))
+    return out
 
 
 # ----- analysis per objective -----
@@ -310,16 +314,17 @@ def figures(plan: Plan, played: Played, steps: list[m.StepMetrics], items: list[
     pauses = jumps = 0
     paused = jumped = 0.0
     paused_at = None
-    for event in events:
-        if event.type == ev.CLOCK_PAUSED:
-            pauses += 1
-            paused_at = parse_wall(event.wall)
-        elif event.type in (ev.CLOCK_RESUMED, ev.ENDED) and paused_at is not None:
-            paused += (parse_wall(event.wall) - paused_at).total_seconds()
-            paused_at = None
-        elif event.type == ev.CLOCK_JUMPED:
-            jumps += 1
-            jumped += float(event.data["to"]) - event.t
+    for event in (e for e in events if e.type in _CLOCK):
+        match played.payload(event):
+            case ev.ClockPaused():
+                pauses += 1
+                paused_at = parse_wall(event.wall)
+            case ev.ClockResumed() | ev.Ended() if paused_at is not None:
+                paused += (parse_wall(event.wall) - paused_at).total_seconds()
+                paused_at = None
+            case ev.ClockJumped(to=to):
+                jumps += 1
+                jumped += float(to) - event.t
     statuses = [s.status for s in steps]
     ratings = {code: 0 for code in ev.RATINGS}
     for rating in state.ratings.values():
@@ -348,6 +353,9 @@ def figures(plan: Plan, played: Played, steps: list[m.StepMetrics], items: list[
         observations=sum(1 for n in items if n.kind == "observation"),
         improvements_without_owner=sum(1 for i in plan_items if not i.owner.strip()),
     )
+
+
+_CLOCK = frozenset({ev.CLOCK_PAUSED, ev.CLOCK_RESUMED, ev.ENDED, ev.CLOCK_JUMPED})  # what figures() reads
 
 
 # ----- the runbook graphs -----

@@ -30,7 +30,8 @@ def timeline(plan: Plan, played: Played) -> list[m.TimelineEntry]:
     kept = {event.seq: event for event in played.events}
     for seq in sorted(kept.keys() | moves.keys()):
         event = kept.get(seq)
-        entry = _event_entry(plan, event, decided) if event is not None else None
+        payload = played.payload(event) if event is not None else None
+        entry = _event_entry(plan, event, payload, decided) if event is not None and payload is not None else None
         if entry is not None:
             out.append(entry)
         for move in moves.get(seq, []):
@@ -40,73 +41,91 @@ def timeline(plan: Plan, played: Played) -> list[m.TimelineEntry]:
                 out.append(m.TimelineEntry(move.seq, move.t, move.wall, "service", "changed", move.service,
                                            move.service, f"{move.before} → {move.after}{by_hand}"))
             else:
-                line = _step_entry(plan, state, event, move)
+                line = _step_entry(plan, state, payload, move)
                 if line is not None:
                     out.append(line)
     return out
 
 
-def _event_entry(plan: Plan, event: ev.Event, decided: dict) -> m.TimelineEntry | None:  # type: ignore[type-arg]
-    data = event.data
-
+def _event_entry(plan: Plan, event: ev.Event, payload: ev.Payload, decided: dict) -> m.TimelineEntry | None:  # type: ignore[type-arg]
     def entry(kind: str, what: str, subject: str = "", title: str = "", detail: str = "",
               value: float | None = None) -> m.TimelineEntry:
         return m.TimelineEntry(event.seq, event.t, event.wall, kind, what, subject, title, detail, value)
 
-    if event.type == ev.STARTED:
-        return entry("drill", "started", plan.scenario.scenario, plan.scenario.title)
-    if event.type == ev.ENDED:
-        return entry("drill", "ended", plan.scenario.scenario, plan.scenario.title, str(data.get("reason") or ""))
-    if event.type == ev.INJECT_FIRED:
-        inject = plan.inject(data["inject"])
-        to = f"to {inject.to}" if inject and inject.to else ""
-        title = inject.title if inject and inject.title else data["inject"]
-        if isinstance(data.get("due"), (int, float)):  # passed by a clock jump: its own time, and that it came late
-            late = f"due {format_t(float(data['due']))}, fired late when the clock jumped past it"
-            return entry("inject", "fired late", data["inject"], title, "; ".join(p for p in (to, late) if p))
-        return entry("inject", "fired by hand" if data.get("manual") else "fired", data["inject"], title, to)
-    if event.type == ev.INJECT_ADHOC:
-        return entry("inject", "fired ad hoc", data["inject"], data["text"], _adhoc_detail(data))
-    if event.type == ev.CLOCK_GAP:
-        return _gap_entry(event, entry)
-    if event.type == ev.DECISION_MADE:
-        record = decided.get(event.seq)
-        step = plan.steps[data["step"]]
-        label = step.labels.get(data["option"], data["option"])
-        suffix = " (first option, by default)" if record and record.rationale.startswith(DEFAULT_DECISION) else ""
-        return entry("decision", "made", data["step"], step.title, label + suffix)
-    if event.type in _CORRECTIONS:
-        subject = str(data.get("step") or data.get("inject") or f"note #{data.get('note')}")
-        corrected = plan.steps.get(subject)
-        said = data.get("option") or data.get("text") or data.get("reason") or ""
-        return entry("correction", _CORRECTIONS[event.type], subject, corrected.title if corrected else "", str(said))
-    if event.type == ev.CLOCK_PAUSED:
-        return entry("clock", "paused", detail=str(data.get("reason") or ""))
-    if event.type == ev.CLOCK_RESUMED:
-        return entry("clock", "resumed")
-    if event.type == ev.CLOCK_JUMPED:
-        target = float(data["to"])
-        return entry("clock", "jumped", detail=f"to {format_t(target)}, skipping {_hours(target - event.t)}",
-                     value=target)
+    scenario = plan.scenario
+    match payload:
+        case ev.Started():
+            return entry("drill", "started", scenario.scenario, scenario.title)
+        case ev.Ended(reason=reason):
+            return entry("drill", "ended", scenario.scenario, scenario.title, str(reason or ""))
+        case ev.InjectFired():
+            return _inject_entry(plan, payload, entry)
+        case ev.InjectAdhoc():
+            return entry("inject", "fired ad hoc", payload.inject, payload.text, _adhoc_detail(payload))
+        case ev.ClockGap():
+            return _gap_entry(event, payload, entry)
+        case ev.DecisionMade(step=key, option=option):
+            record = decided.get(event.seq)
+            step = plan.steps[key]
+            suffix = " (first option, by default)" if record and record.rationale.startswith(DEFAULT_DECISION) else ""
+            return entry("decision", "made", key, step.title, step.labels.get(option, option) + suffix)
+        case ev.DecisionRevised() | ev.InjectWithdrawn() | ev.StepReopened() | ev.NoteAmended() | ev.NoteWithdrawn():
+            subject, said = _corrected(payload)
+            corrected = plan.steps.get(subject)
+            return entry("correction", _CORRECTIONS[event.type], subject, corrected.title if corrected else "", said)
+        case ev.ClockPaused(reason=reason):
+            return entry("clock", "paused", detail=str(reason or ""))
+        case ev.ClockResumed():
+            return entry("clock", "resumed")
+        case ev.ClockJumped(to=to):
+            target = float(to)
+            return entry("clock", "jumped", detail=f"to {format_t(target)}, skipping {_hours(target - event.t)}",
+                         value=target)
     return None
 
 
-def _adhoc_detail(data: dict) -> str:  # type: ignore[type-arg]
-    parts = ["written during the drill" + (f" by {data['by']}" if data.get("by") else "")]
-    parts.append("to " + (", ".join(data.get("to") or []) or "the whole room"))
-    if data.get("services"):
-        parts.append(", ".join(f"{s} {h}" for s, h in data["services"].items()))
-    if data.get("event"):
-        parts.append(f"event {data['event']}")
+def _inject_entry(plan: Plan, fired: ev.InjectFired, entry: Callable[..., m.TimelineEntry]) -> m.TimelineEntry:
+    inject = plan.inject(fired.inject)
+    to = f"to {inject.to}" if inject and inject.to else ""
+    title = inject.title if inject and inject.title else fired.inject
+    if fired.due is not None:  # passed by a clock jump: its own time, and that it came late
+        late = f"due {format_t(fired.due)}, fired late when the clock jumped past it"
+        return entry("inject", "fired late", fired.inject, title, "; ".join(p for p in (to, late) if p))
+    return entry("inject", "fired by hand" if fired.manual else "fired", fired.inject, title, to)
+
+
+def _corrected(payload: ev.Payload) -> tuple[str, str]:
+    """What a correction is about (a step, an inject, `note #N`) and what it says (the new option, the new
+    text, or why)."""
+    match payload:
+        case ev.DecisionRevised(step=step, option=option, reason=reason):
+            return step, option or reason
+        case ev.InjectWithdrawn(inject=inject, reason=reason):
+            return inject, reason
+        case ev.StepReopened(step=step, reason=reason):
+            return step, reason
+        case ev.NoteAmended(note=note, text=text):
+            return f"note #{note}", text
+        case ev.NoteWithdrawn(note=note, reason=reason):
+            return f"note #{note}", reason
+    return "", ""
+
+
+def _adhoc_detail(adhoc: ev.InjectAdhoc) -> str:
+    parts = ["written during the drill" + (f" by {adhoc.by}" if adhoc.by else "")]
+    parts.append("to " + (", ".join(adhoc.to) or "the whole room"))
+    if adhoc.services:
+        parts.append(", ".join(f"{s} {h}" for s, h in adhoc.services.items()))
+    if adhoc.event:
+        parts.append(f"event {adhoc.event}")
     return "; ".join(parts)
 
 
-def _gap_entry(event: ev.Event, entry: Callable[..., m.TimelineEntry]) -> m.TimelineEntry:
-    data = event.data
-    since = str(data["since"])[:19].replace("T", " ")
-    away = away_text(float(data["away"]))
-    if data["counted"]:
-        target = event.t + float(data["away"])
+def _gap_entry(event: ev.Event, gap: ev.ClockGap, entry: Callable[..., m.TimelineEntry]) -> m.TimelineEntry:
+    since = gap.since[:19].replace("T", " ")
+    away = away_text(float(gap.away))
+    if gap.counted:
+        target = event.t + float(gap.away)
         return entry("clock", "time away counted",
                      detail=f"{away} since the last event at {since} UTC before the drill stopped; the clock moves "
                             f"to {format_t(target)}", value=target)
@@ -127,7 +146,8 @@ def _hours(seconds: float) -> str:
     return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
 
 
-def _step_entry(plan: Plan, state: DrillState, event: ev.Event | None, move: Transition) -> m.TimelineEntry | None:
+def _step_entry(plan: Plan, state: DrillState, payload: ev.Payload | None, move: Transition
+                ) -> m.TimelineEntry | None:
     key, was, now = move.key, move.before, move.after
     step = plan.steps[key]
     what, detail = "", ""
@@ -143,20 +163,19 @@ def _step_entry(plan: Plan, state: DrillState, event: ev.Event | None, move: Tra
     elif was is StepStatus.BLOCKED and now is not StepStatus.DONE:
         what = "unblocked"
     elif step.branch and was is StepStatus.DORMANT and now in (StepStatus.WAITING, StepStatus.READY):
-        what, detail = "opened", _how_opened(plan, state, step, event)
+        what, detail = "opened", _how_opened(plan, state, step, payload)
     if not what:
         return None
     return m.TimelineEntry(move.seq, move.t, move.wall, "step", what, key, step.title, detail)
 
 
-def _how_opened(plan: Plan, state: DrillState, step: PlanStep, event: ev.Event | None) -> str:
-    kind, data = (event.type, event.data) if event is not None else ("", {})
+def _how_opened(plan: Plan, state: DrillState, step: PlanStep, payload: ev.Payload | None) -> str:
     for opener in step.openers:
-        if opener.kind == "event" and kind == ev.INJECT_FIRED and data.get("event") == opener.source:
+        if opener.kind == "event" and isinstance(payload, ev.InjectFired) and payload.event == opener.source:
             return f"event {opener.source}"
-        if opener.kind == "event" and kind == ev.INJECT_ADHOC and data.get("event") == opener.source:
-            return f"event {opener.source}, from ad-hoc inject {data.get('inject')}"
-        if opener.kind == "next" and kind == ev.DECISION_MADE and data.get("step") == opener.source:
+        if opener.kind == "event" and isinstance(payload, ev.InjectAdhoc) and payload.event == opener.source:
+            return f"event {opener.source}, from ad-hoc inject {payload.inject}"
+        if opener.kind == "next" and isinstance(payload, ev.DecisionMade) and payload.step == opener.source:
             return f"option {opener.option} of {title_of(plan, opener.source)}"
         if opener.kind == "fallback":
             return f"fallback while {title_of(plan, opener.source)} is blocked"

@@ -177,3 +177,28 @@ def test_verify_and_show_hold_a_block_not_the_log(tmp_path: Path, monkeypatch: p
         # Eight times the events, and the peak grows by a small part of what holding them would take.
         assert peaks[1] - peaks[0] < (whole[1] - whole[0]) / 5, (command, peaks, whole)
     assert whole[1] > 4 * whole[0]
+
+
+def test_a_line_longer_than_many_blocks_is_read_in_few_reads(tmp_path: Path, counted: list[CountingReader],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = 0
+    real_read = CountingReader.read
+
+    def read(self: CountingReader, size: int = -1) -> bytes:
+        nonlocal calls
+        calls += 1
+        return real_read(self, size)
+
+    monkeypatch.setattr(CountingReader, "read", read)
+    path = tmp_path / "one-line.jsonl"
+    path.write_bytes(b'{"seq":0,"wall":"' + b"x" * (1 << 20) + b'"')  # 1 MB, no newline: 256 blocks of 4 KB
+    stream = open_log(str(path))
+    assert list(stream) == [] and stream.torn and stream.problem is not None and stream.problem.line == 1
+    assert calls <= 12  # the reads double: about log2(256) of them, not one a block
+
+
+def test_a_stream_is_read_once(tmp_path: Path) -> None:
+    stream = open_log(str(write_ticks(tmp_path, 5)))
+    assert len(list(stream)) == stream.count > 5
+    with pytest.raises(RuntimeError, match="read once"):
+        list(stream)
