@@ -57,7 +57,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run_drill(args: argparse.Namespace) -> int:
-    gc.disable()  # no collections while start-up builds its objects; the console re-enables at its first frame
+    """No collections while start-up builds its objects: the console takes the collector back at its first
+    frame (DrillApp.first_frame_shown); whatever way this returns, the collector is on again."""
+    gc.disable()
+    try:
+        return _run_drill(args)
+    finally:
+        gc.enable()
+
+
+def _run_drill(args: argparse.Namespace) -> int:
     from engine.drill.clock import SystemClock
     from engine.drill.plan import PlanError
     from engine.plans import load_plan

@@ -97,3 +97,17 @@ def test_a_resumed_console_s_first_frame_loads_no_report_room_or_qr_code(tmp_pat
     seen = _run("--resume", str(log))
     assert seen["code"] == 0 and seen["screen"] == "ConsoleScreen"
     assert _unneeded(seen["modules"], NEVER) == []
+
+
+def test_a_drill_that_cannot_start_leaves_the_collector_on(tmp_path: Path) -> None:
+    import gc
+
+    from engine.cli import main
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("scenario: [unclosed\n")
+    assert gc.isenabled()
+    assert main(["drill", str(tmp_path / "missing.yaml")]) == 2
+    assert gc.isenabled()
+    assert main(["drill", str(broken)]) == 3
+    assert gc.isenabled()
