@@ -130,13 +130,13 @@ class DrillApp(App[None]):
         self.fire_due()  # T+0 injects land with the first frame, not a tick later
         self.console_screen = ConsoleScreen(self.plan)
         self._show(self.console_screen)
-        if resumed and not self.drill.state.running:
-            self.notify(f"Resumed from {self.drill.path}. The clock is paused: press p to run it.",
-                        title="Resumed", markup=False, timeout=6)
         if resumed and self.drill.time_away() is not None:  # a crash: does the time away count?
             from engine.tui.screens.time_away import ask_time_away
 
-            ask_time_away(self)
+            ask_time_away(self)  # the question says the clock stays paused: no notice over its buttons
+        elif resumed and not self.drill.state.running:
+            self.notify(f"Resumed from {self.drill.path}. The clock is paused: press p to run it.",
+                        title="Resumed", markup=False, timeout=6)
 
     def open_room(self) -> None:
         """Serve the drill room in this event loop (the console stays the one writer of the log)."""

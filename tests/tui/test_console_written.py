@@ -120,6 +120,7 @@ async def _crashed(plan: Plan, clock: FakeClock, log: Path, answer: str) -> tupl
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, TimeAwayScreen)
+        assert len(app._notifications) == 0  # the question says all a notice would, and a notice covers its buttons
         text = screen_text(app)
         await pilot.press(answer)
         await settle(pilot)
