@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from engine.drill.plan import PlanStep
 from engine.tui import display
-from engine.tui.screens.form import FormScreen, buttons, field
+from engine.tui.screens.form import buttons, field
+from engine.tui.screens.option_pick import OptionPick
 
 
-class DecideScreen(FormScreen[None]):
-    def __init__(self, step: PlanStep) -> None:
-        super().__init__()
-        self.step = step
-        self.chosen: str | None = None
+class DecideScreen(OptionPick):
+    NEXT_FIELD = "rationale"
 
     def compose(self) -> ComposeResult:
         step = self.step
@@ -37,38 +33,10 @@ class DecideScreen(FormScreen[None]):
                                         "Esc: cancel", "dim"))
             yield from buttons("Record the decision")
 
-    def _prompt(self, n: int, option: str) -> Content:
-        step = self.step
-        opens = ", ".join(t.partition("/")[2] for t in (step.options or {})[option])
-        mark = "(•)" if option == self.chosen else "( )"  # the choice reads without colour
-        return Content.assemble((f"{mark} {n}. ", "bold"), (display.literal(option), "bold"), "  ",
-                                display.literal(step.labels.get(option, option)),
-                                (f"  → {display.literal(opens)}", "dim"))
-
     def on_mount(self) -> None:
         super().on_mount()
         self.problem("")
         self.query_one("#options", OptionList).focus()
-
-    def choose(self, index: int) -> None:
-        """Mark an option as the team's choice (moving the list's cursor alone chooses nothing)."""
-        options = self.query_one("#options", OptionList)
-        names = list(self.step.options or {})
-        self.chosen = names[index]
-        for n, name in enumerate(names):
-            options.replace_option_prompt_at_index(n, self._prompt(n + 1, name))
-        options.highlighted = index
-        self.problem("")
-        self.set_focus(self.query_one("#rationale", Input))
-
-    def on_key(self, event: events.Key) -> None:
-        options = self.query_one("#options", OptionList)
-        if options.has_focus and event.key.isdigit() and 0 < int(event.key) <= options.option_count:
-            event.stop()
-            self.choose(int(event.key) - 1)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.choose(event.option_index)
 
     def action_submit(self) -> None:
         option = self.chosen

@@ -6,7 +6,6 @@ Both choices stay in the log; the report shows each with its time, reason and wh
 
 from __future__ import annotations
 
-from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -15,19 +14,16 @@ from textual.widgets.option_list import Option
 
 from engine.drill import events as ev
 from engine.drill.foresight import foresee
-from engine.drill.plan import PlanStep
 from engine.drill.state import EventError
 from engine.tui import display
 from engine.tui.correction_actions import by_default, effect_lines
 from engine.tui.screens.confirm import ConfirmScreen
-from engine.tui.screens.form import FormScreen, buttons, field
+from engine.tui.screens.form import buttons, field
+from engine.tui.screens.option_pick import OptionPick
 
 
-class ReviseScreen(FormScreen[None]):
-    def __init__(self, step: PlanStep) -> None:
-        super().__init__()
-        self.step = step
-        self.chosen: str | None = None
+class ReviseScreen(OptionPick):
+    NEXT_FIELD = "reason"
 
     def compose(self) -> ComposeResult:
         step, state = self.step, self.drill.state
@@ -51,15 +47,13 @@ class ReviseScreen(FormScreen[None]):
                                         "and record · Esc: cancel", "dim"))
             yield from buttons("Revise")
 
-    def _prompt(self, n: int, option: str) -> Content:
-        step = self.step
-        current = self.drill.state.decisions[step.key].option
-        opens = ", ".join(t.partition("/")[2] for t in (step.options or {})[option])
-        mark = "(•)" if option == self.chosen else "( )"
-        now = "  (the decision now)" if option == current else ""
-        return Content.assemble((f"{mark} {n}. ", "bold"), (display.literal(option), "bold"), "  ",
-                                display.literal(step.labels.get(option, option)),
-                                (f"  → {display.literal(opens)}{now}", "dim"))
+    def aside(self, option: str) -> str:
+        return "  (the decision now)" if option == self.drill.state.decisions[self.step.key].option else ""
+
+    def refusal(self, option: str) -> str | None:
+        if option == self.drill.state.decisions[self.step.key].option:
+            return f"`{option}` is the decision now: choose another option."
+        return None
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -67,29 +61,6 @@ class ReviseScreen(FormScreen[None]):
         options = self.query_one("#options", OptionList)
         options.focus()
         options.action_first()  # the first option that is not the decision now
-
-    def choose(self, index: int) -> None:
-        """Mark the new option (moving the cursor alone chooses nothing); the decision now cannot be chosen."""
-        names = list(self.step.options or {})
-        if names[index] == self.drill.state.decisions[self.step.key].option:
-            self.problem(f"`{names[index]}` is the decision now: choose another option.")
-            return
-        self.chosen = names[index]
-        options = self.query_one("#options", OptionList)
-        for n, name in enumerate(names):
-            options.replace_option_prompt_at_index(n, self._prompt(n + 1, name))
-        options.highlighted = index
-        self.problem("")
-        self.set_focus(self.query_one("#reason", Input))
-
-    def on_key(self, event: events.Key) -> None:
-        options = self.query_one("#options", OptionList)
-        if options.has_focus and event.key.isdigit() and 0 < int(event.key) <= options.option_count:
-            event.stop()
-            self.choose(int(event.key) - 1)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.choose(event.option_index)
 
     def action_submit(self) -> None:
         option, reason = self.chosen, self.query_one("#reason", Input).value.strip()
