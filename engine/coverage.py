@@ -406,22 +406,28 @@ def _read_one(path: str, plans: dict[str, Plan], items: list[Item],
     if read.problem:
         torn = " (torn by a crash)" if read.torn else ""
         info.problems.append(f"does not verify{torn}: line {read.problem.line}: {read.problem.message}")
-    info.problems += check_versions(plan, read)
-    return info, _fold(plan, read.events, items, info)
+    changed = check_versions(plan, read)
+    info.problems += changed
+    return info, _fold(plan, read.events, items, info, changed=bool(changed))
 
 
-def _fold(plan: Plan, events: list[Any], items: list[Item], info: LogInfo) -> dict[str, Drilled]:
+def _fold(plan: Plan, events: list[Any], items: list[Item], info: LogInfo, *,
+          changed: bool = False) -> dict[str, Drilled]:
     """Fold the events (engine.drill.replay.fold_log), noting the wall time of each item as it is drilled.
 
-    A log whose files changed can hold an event that no longer fits; what came
-    before it still counts, and the log is flagged.
+    A log whose files `changed` since the drill is folded against the plan made
+    from the log alone (engine.drill.log_plan), so every event it records
+    counts: the steps done and the options chosen or revised to, by their keys;
+    fallbacks and event branches, which need the runbooks' shape, are not
+    counted from it. The log is flagged (its problems say the files changed).
     """
     from engine.drill import events as ev
+    from engine.drill.log_plan import plan_from_log
     from engine.drill.replay import fold_log
     from engine.drill.state import DrillState
 
     mine = [i for i in items if i.step_key in plan.steps]
-    watched = {i.key: i for i in mine if i.kind in ("fallback", "event")}
+    watched = {} if changed else {i.key: i for i in mine if i.kind in ("fallback", "event")}
     out: dict[str, Drilled] = {}
     brought: dict[str, str] = {}  # event item key -> the inject whose event opened it
     bad_wall = False
@@ -441,8 +447,8 @@ def _fold(plan: Plan, events: list[Any], items: list[Item], info: LogInfo) -> di
         hit = []
         if isinstance(payload, (ev.StepDone, ev.DecisionMade)):
             hit.append(f"step:{payload.step}")
-            if isinstance(payload, ev.DecisionMade):
-                hit.append(f"option:{payload.step}={payload.option}")
+        if isinstance(payload, (ev.DecisionMade, ev.DecisionRevised)):  # the option the team went with
+            hit.append(f"option:{payload.step}={payload.option}")
         for key, item in list(watched.items()):
             step = plan.steps[item.step_key]
             if item.kind == "fallback":
@@ -458,7 +464,7 @@ def _fold(plan: Plan, events: list[Any], items: list[Item], info: LogInfo) -> di
         for key in hit:
             out[key] = Drilled(str(event.wall), when, info.name)
 
-    played = fold_log(plan, events, drilled)
+    played = fold_log(plan_from_log(events) if changed else plan, events, drilled)
     if played.error is not None:
         info.problems.append(f"line {played.problem_line} does not fit the runbooks: {played.error}")
     if bad_wall:

@@ -1,9 +1,12 @@
 """One drill log -> a `DrillSummary`: what the readiness view and the improvement plan need from it.
 
 This is the one place that reads drill logs for them. It folds the log with
-the one replay (engine.drill.replay.fold_log) against a plan made from the
-log alone (engine.report.skeleton), reading each event through its typed
-payload (engine.drill.events), so a summary depends on the log's bytes and
+the one replay (engine.drill.replay.fold_log) against the plan of the files
+the log names when they are at hand and unchanged, else against a plan made
+from the log alone (engine.drill.log_plan), reading each event through its
+typed payload (engine.drill.events). Either plan takes every event the drill
+recorded (a decision revised to any option, an ad hoc inject, a withdrawal),
+and the summary reads only the payloads, so it depends on the log's bytes and
 nothing else and can be cached by the log's hash (engine.readiness.cache).
 
 A summary is plain JSON-able data:
@@ -15,7 +18,9 @@ A summary is plain JSON-able data:
 - `ratings`: objective key `runbook/objective` -> [rating P|S|M|U, 1-based line];
 - `steps`: step key -> [scenario seconds from step.started to step.done (None when
   it was done without being started), 1-based line of step.done];
-- `improvements`: the areas for improvement, each with its 1-based `line`.
+- `improvements`: the areas for improvement, each with its 1-based `line`;
+- `plan_from`: `files` (the runbooks and scenario the log names, unchanged) or
+  `log` (the log's own ids: `plan_why` says why the files were not used).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2  # 2: plan_from and plan_why; a revision to any option counts
 
 
 @dataclass
@@ -46,6 +51,8 @@ class DrillSummary:
     ratings: dict[str, list[Any]] = field(default_factory=dict)
     steps: dict[str, list[Any]] = field(default_factory=dict)
     improvements: list[dict[str, Any]] = field(default_factory=list)
+    plan_from: str = "log"
+    plan_why: str | None = None
 
     @property
     def live(self) -> bool:
@@ -77,8 +84,8 @@ def summarize(path: str, raw: bytes | None = None) -> DrillSummary:
     """
     from engine.drill import events as ev
     from engine.drill.log import read_log
+    from engine.drill.log_plan import plan_for_log, plan_from_log
     from engine.drill.replay import fold_log
-    from engine.report.skeleton import plan_from_log
 
     read = read_log(path)
     if raw is None:
@@ -99,8 +106,10 @@ def summarize(path: str, raw: bytes | None = None) -> DrillSummary:
     if out.started is None:
         return out
     watcher = _Watcher(out)
+    found = plan_for_log(path, start)
+    out.plan_from, out.plan_why = ("files", None) if found.plan else ("log", found.why)
     try:
-        played = fold_log(plan_from_log(read.events), read.events, watcher)
+        played = fold_log(found.plan or plan_from_log(read.events), read.events, watcher)
     except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:  # a hand-made log's oddities
         out.problem = out.problem or f"the log cannot be replayed: {exc}"
         return out

@@ -16,6 +16,7 @@ from pathlib import Path, PurePath
 
 from engine.drill import events as ev
 from engine.drill.log import LogError, LogStream, collector_paused, open_log
+from engine.drill.log_plan import plan_from_log
 from engine.drill.plan import Plan, PlanError
 from engine.drill.replay import Played, fold_log
 from engine.drill.session import file_differences, start_of
@@ -25,7 +26,6 @@ from engine.report import model as m
 from engine.report import sections as sec
 from engine.report.corrections import corrections
 from engine.report.feedback import summary as feedback_summary
-from engine.report.skeleton import plan_from_log
 from engine.report.timeline import timeline
 
 _KIND_FOLDERS = {"scenario": "scenarios", "runbook": "runbooks"}
