@@ -75,11 +75,13 @@ def register(subparsers: Any) -> None:
     show = actions.add_parser(
         "show", help="print the events as readable lines",
         description="Print each event as T+h:mm, wall time (UTC), type and a summary. Text people typed is "
-        "printed as written, with control characters escaped.",
+        "printed as written, with control characters escaped. The events are replayed as they are printed "
+        "(against the files the log names when they are at hand and unchanged, else the ids it names); "
+        "an event the replay refuses is named once in a warning on stderr, as the report would stop there.",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     show.add_argument("log", metavar="LOG")
-    show.set_defaults(run=run_show)
+    show.set_defaults(run=_show)
     parser.set_defaults(run=lambda args: _usage(parser))
 
 
@@ -439,21 +441,7 @@ def _record(raw: bytes | None) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
-def run_show(args: argparse.Namespace) -> int:
-    from engine.drill.narrate import line
+def _show(args: argparse.Namespace) -> int:
+    from engine.commands.log_show import run_show
 
-    try:
-        stream = _open(args.log)
-    except _Unreadable as exc:
-        return _fail(str(exc), EXIT_UNREADABLE)
-    out = sys.stdout
-    for event in stream:  # printed as read: a line is on the terminal before the next is parsed
-        out.write(line(event) + "\n")
-    out.flush()
-    if stream.torn:
-        return _fail(f"{args.log}: torn last line {stream.problem.line} (a crash mid-write); "
-                     "the lines above are complete", EXIT_BAD)
-    if stream.problem:
-        return _fail(_locate(args.log, stream.problem.line, stream.problem.message) + "; the lines above are intact",
-                     EXIT_BAD)
-    return EXIT_OK
+    return run_show(args)

@@ -122,10 +122,9 @@ def fork_by_deepcopy(run: _Run) -> _Run:
 
 def fork_by_refold(run: _Run) -> _Run:
     """A copy of a path in progress, made by folding its events again into a fresh state."""
-    state = DrillState(run.state.plan)
-    for event in run.events:
-        state.apply(event)
-    return run.copy(state)
+    from engine.drill.replay import replay_events
+
+    return run.copy(replay_events(run.state.plan, "<the path explored>", run.events))
 
 
 def fork_by_copy(run: _Run) -> _Run:

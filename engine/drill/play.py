@@ -198,11 +198,9 @@ class Player:
         if self.state.seq <= 0:
             return
         from engine.drill.log import read_log
+        from engine.drill.replay import replay
 
-        again = DrillState(self.plan)
-        for event in read_log(self.drill.path).events:
-            again.apply(event)
-            self.blocks.watch(again, event.t)
+        replay(self.plan, read_log(self.drill.path), lambda event, again: self.blocks.watch(again, event.t))
 
     def _finish_times(self) -> list[float]:
         """When each active step's time is up. A blocked step cannot finish, so it is not here."""

@@ -1,9 +1,11 @@
 """The one replay of a drill log: fold its events into a DrillState, and, for those who need the road
 as well as the end, record every step and service transition on the way.
 
-- `replay(plan, read)`: the state after every event of a log read by
-  read_log; resume (Drill.resume, play --resume) and `log verify` use it. It
-  stops at the first event the fold refuses, with a LogError naming the line.
+- `replay(plan, read, watch)`: the state after every event of a log read by
+  read_log; resume (Drill.resume, play --resume and its blocked steps), the
+  room's catch-up, explore's forks and `log verify` use it, each with `watch`
+  to see the state as it stood after each event. It stops at the first event
+  the fold refuses, with a LogError naming the line.
 - `fold_log(plan, events, watch)`: the state and the transitions (when a
   step became ready, was blocked and unblocked, which service changed when),
   stopping quietly at the first refused event (`Played.problem`); the
@@ -62,18 +64,22 @@ class StepTrack:
     held: list[list[float | None]] = field(default_factory=list)
 
 
-def replay(plan: Plan, read: LogRead) -> DrillState:
-    """The state after every good event of a log (`read.events`, from read_log).
+Seen = Callable[[ev.Event, DrillState], None]  # an event just applied, and the state right after it
+
+
+def replay(plan: Plan, read: LogRead, watch: Seen | None = None) -> DrillState:
+    """The state after every good event of a log (`read.events`, from read_log); `watch(event, state)` is
+    called after each event is applied (the state is the live one: read it, do not keep it).
 
     Raises LogError `<log>:<line>: <why>` at the first event the fold refuses
     (EventError: an unknown type, data of the wrong shape, an event the
     runbooks do not allow in that state; ValueError: a wall time that is not
     one). Nothing is written.
     """
-    return replay_events(plan, read.path, read.events)
+    return replay_events(plan, read.path, read.events, watch)
 
 
-def replay_events(plan: Plan, path: str, events: Iterable[ev.Event]) -> DrillState:
+def replay_events(plan: Plan, path: str, events: Iterable[ev.Event], watch: Seen | None = None) -> DrillState:
     """replay over events as they come (a LogStream from open_log, or any iterable of a log's events in
     order, the first on line 1), taking each only when the one before is applied: the events are not held.
     Raises LogError `<path>:<line>: <why>` as replay does, having taken nothing after that event."""
@@ -83,6 +89,8 @@ def replay_events(plan: Plan, path: str, events: Iterable[ev.Event]) -> DrillSta
             state.apply(event)
         except ValueError as exc:  # EventError is one
             raise LogError(f"{path}:{number}: {exc}") from None
+        if watch is not None:
+            watch(event, state)
     return state
 
 

@@ -19,8 +19,8 @@ from sse_starlette.sse import ServerSentEvent
 
 from engine.drill import events as ev
 from engine.drill.log import read_log
+from engine.drill.replay import replay_events
 from engine.drill.session import Drill
-from engine.drill.state import DrillState
 from engine.room.views import clock, public_event
 
 ENCODED_KEPT = 512  # messages kept encoded; past this the cache starts again
@@ -37,10 +37,9 @@ class Hub:
 
     def _catch_up(self) -> None:
         """The events already in the log, folded again so each is told as it stood then."""
-        state = DrillState(self.drill.plan)
-        for event in read_log(self.drill.path).events[: self.drill.state.seq + 1]:
-            state.apply(event)
-            self.payloads.append(public_event(event, state))
+        told = read_log(self.drill.path).events[: self.drill.state.seq + 1]
+        replay_events(self.drill.plan, self.drill.path, told,
+                      lambda event, state: self.payloads.append(public_event(event, state)))
 
     def told(self, event: ev.Event) -> None:
         """A drill listener: the event is on disk and applied."""

@@ -120,3 +120,25 @@ def test_log_verify_and_readiness_agree(tmp_path: Path, monkeypatch: pytest.Monk
     assert "not counted" not in err
     [rb] = json.loads(out)["runbooks"]
     assert (rb["id"], rb["last_live"], rb["live_drills"]) == ("rb", {"log": "revised.jsonl", "date": "2026-03-02"}, 1)
+
+
+def test_log_show_prints_every_line_and_names_the_event_the_fold_refuses(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from engine.drill import events as ev
+
+    monkeypatch.chdir(tmp_path)
+    plan = write_plan(Path("."), RUNBOOK, SCENARIO)
+    drill, _ = start(plan, Path("."))
+    drill.start_step("rb/assess")
+    seq = drill.state.seq
+    # Written past the Drill's checks, chained as a hand-edited log would be: a step started twice.
+    drill.log.append(ev.Event.of(seq + 1, "2026-03-02T09:00:00.000Z", 0.0, ev.StepStarted("rb/assess")))
+    drill.log.append(ev.Event.of(seq + 2, "2026-03-02T09:00:00.000Z", 0.0, ev.StepDone("rb/assess")))
+    drill.close()
+    code, out, err = tabletop(capsys, "log", "show", drill.path)
+    assert code == 0
+    assert len(out.splitlines()) == 4  # every line printed, the refused one and the one after it too
+    assert err.count("warning") == 1
+    assert "drill.jsonl:3: the fold refuses this event" in err and "not ready" in err
+    code, out, err = tabletop(capsys, "log", "verify", drill.path)
+    assert code == 1 and ":3:" in err  # verify fails the same event
