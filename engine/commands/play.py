@@ -20,6 +20,8 @@ exit codes:
   1  deadlock: steps were left waiting or blocked with nothing that could move them
      (the summary names them)
   2  usage error: a bad option, an unknown step or option in --decide, a bad team file
+     (named at its file:line:col); also after a whole play when the drill refused one of
+     the team file's actions at its time (each named at its entry's file:line:col)
   3  the scenario or its runbooks cannot be read or have errors (run `tabletop validate`)
   4  the log cannot be written (--log exists, folder not writable, disk full), or the log
      given to --resume cannot be continued (broken, written for other files, not by play)
@@ -133,6 +135,12 @@ def _play(args: argparse.Namespace) -> int:
         raise _Stop(str(exc), EXIT_LOG) from None
     print(_summary(drill, outcome), end="")
     sys.stdout.flush()
+    if outcome.actions_refused:  # the log is whole; the team file asked for something the drill refused
+        from engine.drill.clock import format_t
+
+        for action, t, why in outcome.actions_refused:
+            _fail(f"{action.where}: `{action.name}` not taken at {format_t(t)}: {why}", EXIT_USAGE)
+        return EXIT_USAGE
     return EXIT_FINISHED if outcome.finished else EXIT_DEADLOCK
 
 
@@ -348,4 +356,6 @@ def _summary(drill: Any, outcome: Any) -> str:
                "a rewritten log)")
     for note in outcome.notes_not_taken:
         out.append(f"note not taken (its time never came): {escape(note.text)[:60]}")
+    for action in outcome.actions_not_taken:
+        out.append(f"action not taken (the drill ended before its time): {action.name} ({action.where})")
     return "\n".join(out) + "\n"

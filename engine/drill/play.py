@@ -29,6 +29,7 @@ from engine.drill.plan import Plan
 from engine.drill.session import Drill, fired
 from engine.drill.state import UNFINISHED, DrillState, StepStatus
 from engine.drill.team import Choice, Team, TeamNote
+from engine.drill.team_actions import TeamAction, recall
 
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
 SAFETY_MARGIN = 24 * 3600  # play stops this long after the scenario's planned window, whatever happens
@@ -63,6 +64,8 @@ class Outcome:
     reason: str
     stuck: list[Stuck] = field(default_factory=list)
     notes_not_taken: list[TeamNote] = field(default_factory=list)
+    actions_not_taken: list[TeamAction] = field(default_factory=list)  # the drill ended before their time
+    actions_refused: list[tuple[TeamAction, float, str]] = field(default_factory=list)  # the action, T, why
 
 
 class _WatchedLog:
@@ -98,6 +101,9 @@ class Player:
             drill.log = _WatchedLog(drill.log, after_write)  # type: ignore[assignment]
         self.cap = safety_cap(self.plan)
         self.notes = self._notes_still_to_take()
+        # The team file's actions not taken yet; on a resume those due before the stop were taken then.
+        self.actions, self.refs = recall(self.team.actions if self.team else [], self.state, self.state.seq > 0)
+        self.refused: list[tuple[TeamAction, float, str]] = []
         self.blocks = BlockWatch()  # steps at work that an outage blocked, and when they went back to work
         self._recall_blocks()
         self.frontier = Frontier(self.state)  # ready, active, unfinished: updated by each event, not rescanned
@@ -139,7 +145,7 @@ class Player:
         self._hot_wash()
         finished = self.state.finished()
         return Outcome(finished, self.state.end_reason or "", [] if finished else stuck_steps(self.state),
-                       list(self.notes))
+                       list(self.notes), list(self.actions), list(self.refused))
 
     def _play(self) -> str:
         while True:
@@ -148,7 +154,7 @@ class Player:
             upcoming = self.injects.soonest()
             if self.frontier.finished and upcoming is None:
                 return "finished"
-            moves = ([] if upcoming is None else [upcoming]) + self._finish_times()
+            moves = ([] if upcoming is None else [upcoming]) + self._finish_times() + self._action_times(now)
             if not moves:
                 return "deadlock: nothing can move any more"
             soonest = min(moves + [t for t in self._note_times() if t > now])
@@ -178,6 +184,9 @@ class Player:
                     changed = True
             for note in [n for n in self.notes if self._note_due(n)]:
                 self._take(note)
+                changed = True
+            for action in [a for a in self.actions if self._action_due(a)]:
+                self._act(action)
                 changed = True
             for key in ready_steps(self.state, frontier=self.frontier):
                 if self.state.status(key) is StepStatus.READY:  # starting one step cannot stop another
@@ -220,6 +229,38 @@ class Player:
 
     def _note_times(self) -> list[float]:
         return [float(n.at) for n in self.notes if n.at is not None]
+
+    def _action_due(self, action: TeamAction) -> bool:
+        if action.at is not None:
+            return time_is_up(action.at, self.now())
+        return action.after is not None and self.state.steps[action.after].done_t is not None
+
+    def _action_times(self, now: float) -> list[float]:
+        return [float(a.at) for a in self.actions if a.at is not None and a.at > now]
+
+    def _act(self, action: TeamAction) -> None:
+        """Take one action of the team file through the Drill API, as the console would; a refusal is kept
+        for the summary (named at the entry's file:line:col) and play goes on without it."""
+        from engine.drill.state import EventError
+
+        self.actions.remove(action)
+        heard: list[ev.Event] = []
+        self.drill.listeners.append(heard.append)
+        try:
+            action.perform(self.drill, self.refs)
+        except (EventError, ev.DecodeError) as exc:
+            self.refused.append((action, self.now(), str(exc)))
+        finally:
+            self.drill.listeners.remove(heard.append)
+        if not heard:
+            return
+        # A correction can move any step and arm or disarm any inject: look at the whole drill again.
+        self.frontier = Frontier(self.state, self.frontier.links)
+        self.injects = InjectQueue(self.state)
+        for event in heard:
+            self.blocks.watch(self.state, event.t)
+            if self.progress:
+                self.progress(event)
 
     def _take(self, note: TeamNote) -> None:
         self.notes.remove(note)

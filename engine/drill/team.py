@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.drill.plan import Plan
 from engine.model import Duration, Offset
+
+if TYPE_CHECKING:
+    from engine.drill.team_actions import TeamAction
 
 NonEmpty = Annotated[str, Field(min_length=1)]
 
@@ -59,6 +62,7 @@ class TeamFile(_Strict):
     notes: list[NoteEntry] = Field(default_factory=list)
     ratings: dict[str, RatingEntry] = Field(default_factory=dict)
     hotwash: list[HotwashEntry] = Field(default_factory=list)
+    actions: list[Any] = Field(default_factory=list)  # checked entry by entry (engine.drill.team_actions)
 
 
 class TeamError(Exception):
@@ -99,6 +103,7 @@ class Team:
     notes: list[TeamNote] = field(default_factory=list)
     ratings: list[tuple[str, str, str]] = field(default_factory=list)  # objective key, rating, comment
     hotwash: list[tuple[str, str]] = field(default_factory=list)
+    actions: list[TeamAction] = field(default_factory=list)  # the `actions:` entries, in file order
 
 
 def find_step(plan: Plan, name: str, *, decision: bool = False) -> str:
@@ -170,21 +175,30 @@ def load_team(path: str, plan: Plan) -> Team:
     return _resolve(path, doc, model, plan)
 
 
-def _pydantic_message(path: str, doc: Any, exc: ValidationError) -> str:
+def read_actions(path: str, doc: Any, entries: list[Any], plan: Plan) -> list[TeamAction]:
+    from engine.drill.team_actions import read_actions as read
+
+    return read(path, doc, entries, plan)
+
+
+def _pydantic_message(path: str, doc: Any, exc: ValidationError, *, model: type[BaseModel] | None = None,
+                      prefix: tuple[Any, ...] = ()) -> str:
+    """The first error of a validation, at its file:line:col; `model` was validated against the part of the
+    document at `prefix` (default: TeamFile, the whole file)."""
     from engine.schema import fields_at
 
     error = exc.errors(include_url=False)[0]
     loc = tuple(p for p in error["loc"] if p != "[key]")
-    dotted = ".".join(str(p) for p in loc) or "the file"
+    dotted = ".".join(str(p) for p in prefix[-1:] + loc) or "the file"
     if error["type"] == "extra_forbidden":
-        line, col = doc.where(loc, key=True)
-        allowed = sorted(fields_at(TeamFile, loc[:-1]))
+        line, col = doc.where(prefix + loc, key=True)
+        allowed = sorted(fields_at(model or TeamFile, loc[:-1]))
         return f"{path}:{line}:{col}: unknown key {loc[-1]!r}{_did_you_mean(str(loc[-1]), allowed)}; " \
                f"allowed here: {', '.join(allowed)}"
     if error["type"] == "missing":
-        line, col = doc.where(loc[:-1])
+        line, col = doc.where(prefix + loc[:-1])
         return f"{path}:{line}:{col}: `{dotted}` is required but missing"
-    line, col = doc.where(loc)
+    line, col = doc.where(prefix + loc)
     message = str(error["msg"]).replace("Input should be", "expected")
     return f"{path}:{line}:{col}: `{dotted}`: {message}"
 
@@ -223,6 +237,7 @@ def _resolve(path: str, doc: Any, model: TeamFile, plan: Plan) -> Team:
         except UnknownName as exc:
             raise fail(("ratings", name), str(exc), key=True) from None
     team.hotwash = [(h.question, h.answer) for h in model.hotwash]
+    team.actions = read_actions(path, doc, model.actions, plan)
     return team
 
 
