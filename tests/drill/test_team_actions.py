@@ -179,3 +179,33 @@ def test_a_mistake_in_an_action_is_named_at_its_file_line_col(tmp_path: Path, en
 def test_play_exits_2_on_a_bad_action(tmp_path: Path, capsys: Any) -> None:
     code, err, events = _play(tmp_path, capsys, "actions:\n  - at: T+1h\n    revize: {}\n")
     assert code == 2 and "unknown action 'revize'" in err and events == []
+
+
+def test_a_resumed_play_takes_the_rest_of_the_actions_and_finds_the_ids_taken_before(tmp_path: Path,
+                                                                                    capsys: Any) -> None:
+    _play(tmp_path, capsys, ACTIONS_YAML)
+    whole = (tmp_path / "drill.jsonl").read_bytes().splitlines(keepends=True)
+    events = read_log(str(tmp_path / "drill.jsonl")).events
+    cut = next(e.seq for e in events if e.t >= 7200)  # before T+2h: the note is in, its withdrawal is not
+    log = tmp_path / "cut.jsonl"
+    log.write_bytes(b"".join(whole[:cut]))
+    code, out, err = tabletop(capsys, "play", "--resume", log, "--team", tmp_path / "team.yaml")
+    assert code in (0, 1) and err == "", err
+    resumed = read_log(str(log)).events
+    note = next(e for e in resumed if e.type == ev.NOTE and e.data["text"] == "The hold was called fast.")
+    [withdrawn] = [e for e in resumed if e.type == ev.NOTE_WITHDRAWN]
+    assert withdrawn.data["note"] == note.seq
+    assert len([e for e in resumed if e.type == ev.DECISION_REVISED]) == 1  # taken before the stop, not again
+
+
+def test_the_example_in_the_docs_reads(tmp_path: Path) -> None:
+    import re
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "drill-log.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(.*?)```", doc[doc.index("### Actions"):], re.S)
+    assert block is not None
+    path = tmp_path / "team.yaml"
+    path.write_text("team: t\n" + block.group(1), encoding="utf-8")
+    team = load_team(str(path), load_plan(str(SHIPPED)))
+    assert [a.name for a in team.actions] == ["observation", "revise", "adhoc", "withdraw-inject", "amend-note",
+                                              "next-module"]
