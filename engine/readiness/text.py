@@ -73,6 +73,10 @@ def _logs_lines(view: Readiness) -> list[str]:
     lines = ["", f"Drill logs in {plain(view.logs_folder)}: {len(view.drills) + len(view.unreadable)} read"]
     lines += [f"  not counted: {plain(d.name)}: {plain(d.problem)}" for d in view.flagged[:20]]
     lines += [f"  not read: {plain(name)}: {plain(why)}" for name, why in view.unreadable[:20]]
+    by_ids = sum(1 for d in view.drills if not d.problem and d.plan_from == "log")
+    if by_ids:
+        lines.append(f"  {by_ids} counted by the ids the log names (the runbook or scenario files it names are not "
+                     "at hand or have changed; `--format json` says why, under logs.read_by_ids)")
     return lines
 
 

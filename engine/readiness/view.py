@@ -115,7 +115,9 @@ def to_json(view: Readiness) -> dict[str, Any]:
                  "live": sum(1 for d in view.drills if d.live and not d.problem),
                  "headless": sum(1 for d in view.drills if not d.live and not d.problem),
                  "not_counted": [{"log": d.name, "why": d.problem} for d in view.flagged]
-                 + [{"log": name, "why": why} for name, why in view.unreadable]},
+                 + [{"log": name, "why": why} for name, why in view.unreadable],
+                 "read_by_ids": [{"log": d.name, "why": d.plan_why} for d in view.drills
+                                 if not d.problem and d.plan_from == "log"]},
         "runbooks": [_runbook_json(r) for r in view.runbooks],
         "objectives": [{"key": o.key, "text": o.text, "latest": o.latest, "direction": o.direction,
                         "ratings": [vars(p) for p in o.points]} for o in view.objectives],

@@ -118,8 +118,17 @@ def test_log_verify_and_readiness_agree(tmp_path: Path, monkeypatch: pytest.Monk
     assert code == 0, out + err
     code, out, err = tabletop(capsys, "readiness", "--format", "json", "--today", "2026-03-03")
     assert "not counted" not in err
-    [rb] = json.loads(out)["runbooks"]
+    view = json.loads(out)
+    [rb] = view["runbooks"]
     assert (rb["id"], rb["last_live"], rb["live_drills"]) == ("rb", {"log": "revised.jsonl", "date": "2026-03-02"}, 1)
+    assert view["logs"]["read_by_ids"] == []
+    runbook = tmp_path / "runbooks" / "rb.yaml"
+    runbook.write_text(runbook.read_text(encoding="utf-8").replace("Keep mail", "Keep all mail"), encoding="utf-8")
+    code, out, err = tabletop(capsys, "readiness", "--format", "json", "--today", "2026-03-03", "--no-cache")
+    view = json.loads(out)
+    assert view["logs"]["live"] == 1 and view["logs"]["not_counted"] == []
+    assert [entry["log"] for entry in view["logs"]["read_by_ids"]] == ["revised.jsonl"]  # said once, for that log
+    assert "has changed" in view["logs"]["read_by_ids"][0]["why"]
 
 
 def test_log_show_prints_every_line_and_names_the_event_the_fold_refuses(
