@@ -59,6 +59,12 @@ class Skip(_Fields):
     reason: NonEmpty
 
 
+class Tick(_Fields):
+    step: str
+    item: Annotated[int, Field(ge=1)]  # 1-based, as the console shows the checklist
+    checked: bool = True
+
+
 class WithdrawInject(_Fields):
     inject: str  # a scenario inject id, or the id of an earlier adhoc entry
     reason: NonEmpty
@@ -197,6 +203,7 @@ ACTIONS: dict[str, Action] = {
     "revise": Action(Revise, lambda d, f, r: d.revise(f.decision, f.option, f.reason, f.by)),
     "reopen": Action(Reopen, lambda d, f, r: d.reopen(f.step, f.reason, f.by)),
     "skip": Action(Skip, lambda d, f, r: d.skip_step(f.step, f.reason)),
+    "tick": Action(Tick, lambda d, f, r: d.tick(f.step, f.item - 1, f.checked)),
     "withdraw-inject": Action(WithdrawInject, lambda d, f, r: d.withdraw(
         f.inject if d.plan.inject(f.inject) else _ref(r, f.inject), f.reason, f.by)),
     "amend-note": Action(AmendNote, lambda d, f, r: d.amend_note(_ref(r, f.note), f.text, f.by)),
@@ -266,7 +273,7 @@ def resolve_fields(plan: Plan, name: str, fields: _Fields, ids: dict[str, str],
                 changes[key] = lookup(values[key])
             except UnknownName as exc:
                 raise fail((key,), str(exc)) from None
-    _check_names(plan, name, values, ids, fail)
+    _check_names(plan, name, {**values, **changes}, ids, fail)
     return fields.model_copy(update=changes)
 
 
@@ -307,6 +314,9 @@ def _check_names(plan: Plan, name: str, values: dict[str, Any], ids: dict[str, s
             if role not in roles:
                 raise fail(("to", index), f"no role {role!r} in the drill's runbooks{_did_you_mean(role, roles)}; "
                                           f"roles: {', '.join(roles)}")
+    if name == "tick" and values["item"] > len(plan.steps[values["step"]].do):
+        raise fail(("item",), f"step {values['step']} has {len(plan.steps[values['step']].do)} checklist items; "
+                              f"there is no item {values['item']}")
     if name == "jump" and values["to"][0] != "absolute":
         raise fail(("to",), "a jump's `to` is a scenario time from the start, like T+2h")
 

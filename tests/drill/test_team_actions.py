@@ -43,6 +43,8 @@ actions:
   - at: T+1h8m
     next-module:
   - after: detect-deferrals
+    tick: {step: detect-deferrals, item: 2}
+  - after: detect-deferrals
     reopen: {step: detect-deferrals, reason: the probe result was not logged, by: Sam}
   - at: T+2h
     withdraw-note: {note: hold-note, reason: a duplicate}
@@ -69,7 +71,7 @@ EXPECTED = {  # action -> the event it writes
     "summary": ev.DISCUSSION_SUMMARY, "amend-summary": ev.DISCUSSION_AMENDED, "strength": ev.NOTE,
     "improvement": ev.NOTE, "next-module": ev.CLOCK_JUMPED, "reopen": ev.STEP_REOPENED, "jump": ev.CLOCK_JUMPED,
     "open-feedback": ev.FEEDBACK_OPENED, "feedback": ev.FEEDBACK_SUBMITTED, "close-feedback": ev.FEEDBACK_CLOSED,
-    "withdraw-summary": ev.DISCUSSION_WITHDRAWN, "fire": ev.INJECT_FIRED,
+    "withdraw-summary": ev.DISCUSSION_WITHDRAWN, "fire": ev.INJECT_FIRED, "tick": ev.CHECK_TICKED,
 }
 
 
@@ -111,6 +113,8 @@ def test_every_action_lands_in_the_log_as_its_event(tmp_path: Path, capsys: Any)
     assert (improvement.data["element"], improvement.data["owner"]) == ("planning", "Kerry")
     jumps = [e.data["to"] for e in events if e.type == ev.CLOCK_JUMPED]
     assert jumps[:2] == [5400, 12600]  # next-module: to Module 2's start, T+1:30; then the jump to T+3:30
+    ticked = next(e for e in events if e.type == ev.CHECK_TICKED)
+    assert (ticked.data["step"], ticked.data["item"]) == ("inbound-mail-continuity/detect-deferrals", 1)
     reopened = next(e for e in events if e.type == ev.STEP_REOPENED)
     assert reopened.data["step"] == "inbound-mail-continuity/detect-deferrals"
     assert [e.data["inject"] for e in events if e.type == ev.INJECT_FIRED and e.data.get("manual")] == \
@@ -161,6 +165,7 @@ BAD = [
     ("  - at: T+1h\n    jump: {to: T+2h}\n    fire: {inject: report-peak}\n", 3, 5, "exactly one action"),
     ("  - after: nowhere\n    jump: {to: T+2h}\n", 1, 12, "no step 'nowhere'"),
     ("  - at: T+1h\n    adhoc: {say: x, to: [ceo]}\n", 2, 26, "no role 'ceo'"),
+    ("  - at: T+1h\n    tick: {step: detect-deferrals, item: 9}\n", 2, 42, "there is no item 9"),
 ]
 
 
