@@ -151,3 +151,41 @@ def test_log_show_prints_every_line_and_names_the_event_the_fold_refuses(
     assert "drill.jsonl:3: the fold refuses this event" in err and "not ready" in err
     code, out, err = tabletop(capsys, "log", "verify", drill.path)
     assert code == 1 and ":3:" in err  # verify fails the same event
+
+
+@pytest.mark.parametrize("files", ["at hand", "gone"])
+def test_every_reader_takes_a_played_drill_with_every_action(files: str, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """The shipped scenario played with every team-file action (revisions, corrections, an ad hoc inject,
+    module summaries amended and withdrawn, feedback, jumps): each reader takes the whole log."""
+    from drillkit import ROOT, SHIPPED, TEAM
+    from test_team_actions import ACTIONS_YAML
+
+    from engine.coverage import read_drills, runbook_items
+    from engine.drill.log import read_log
+    from engine.plans import load_plan
+    from engine.readiness.drills import summarize
+    from engine.report.builder import build_report
+
+    team = tmp_path / "team.yaml"
+    team.write_text(TEAM.read_text(encoding="utf-8") + "\n" + ACTIONS_YAML, encoding="utf-8")
+    monkeypatch.chdir(ROOT)  # play names the files relative to the project
+    log = tmp_path / "drill.jsonl"
+    code, _, err = tabletop(capsys, "play", SHIPPED.relative_to(ROOT), "--team", team, "--log", log)
+    assert code in (0, 1) and err == "", err
+    if files == "gone":
+        monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TABLETOP_CACHE", str(tmp_path / "cache"))
+    events = len(read_log(str(log)).events)
+    summary = summarize(str(log))
+    assert summary.problem is None and summary.events == events and summary.ended
+    assert summary.plan_from == ("files" if files == "at hand" else "log")
+    report = build_report(str(log))
+    assert report.verification.ok and report.verification.events_applied == events
+    plan = load_plan(str(SHIPPED))
+    items = [i for rb in plan.runbooks for i in runbook_items(rb)]
+    [info], _, _ = read_drills([str(log)], [plan], items, include_headless=True)
+    assert info.problems == [] and info.applied == events
+    code, _, err = tabletop(capsys, "log", "show", log)
+    assert code == 0 and err == ""
