@@ -103,6 +103,7 @@ class LogPlan:
 
 _KIND_FOLDERS = {"scenario": "scenarios", "runbook": "runbooks"}
 _LOADED: dict[tuple[tuple[str, str], ...], Plan] = {}  # (path, sha256) of each file -> its plan, this process
+_KEPT = 16  # versions of the files kept loaded; past this the cache starts again
 
 
 def plan_for_log(log_path: str, start: ev.Started, *, files_from: str | None = None) -> LogPlan:
@@ -130,6 +131,8 @@ def plan_for_log(log_path: str, start: ev.Started, *, files_from: str | None = N
         paths.append((found.path, sha))
     key = tuple(paths)
     if key not in _LOADED:
+        if len(_LOADED) >= _KEPT:
+            _LOADED.clear()
         try:
             _LOADED[key] = load_plan(paths[0][0], [p for p, _ in paths[1:]])
         except PlanError as exc:

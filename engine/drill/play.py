@@ -29,7 +29,8 @@ from engine.drill.plan import Plan
 from engine.drill.session import Drill, fired
 from engine.drill.state import UNFINISHED, DrillState, StepStatus
 from engine.drill.team import Choice, Team, TeamNote
-from engine.drill.team_actions import TeamAction, recall
+from engine.drill.team_actions import TeamAction
+from engine.drill.team_entries import recall
 
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
 SAFETY_MARGIN = 24 * 3600  # play stops this long after the scenario's planned window, whatever happens

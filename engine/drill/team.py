@@ -176,7 +176,7 @@ def load_team(path: str, plan: Plan) -> Team:
 
 
 def read_actions(path: str, doc: Any, entries: list[Any], plan: Plan) -> list[TeamAction]:
-    from engine.drill.team_actions import read_actions as read
+    from engine.drill.team_entries import read_actions as read
 
     return read(path, doc, entries, plan)
 
