@@ -54,9 +54,10 @@ def _fold(log: str, events: Iterator[Any]) -> str | None:
     it was given). Only a log that starts with drill.started is folded."""
     from engine.drill import events as ev
     from engine.drill.log import LogError, open_log
-    from engine.drill.log_plan import plan_for_log, plan_from_log
+    from engine.drill.log_plan import plan_from_log
     from engine.drill.replay import fold_log
     from engine.drill.session import start_of
+    from engine.logged_plan import plan_for_log
 
     first = next(events, None)
     if first is None:

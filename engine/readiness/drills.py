@@ -84,8 +84,9 @@ def summarize(path: str, raw: bytes | None = None) -> DrillSummary:
     """
     from engine.drill import events as ev
     from engine.drill.log import read_log
-    from engine.drill.log_plan import plan_for_log, plan_from_log
+    from engine.drill.log_plan import plan_from_log
     from engine.drill.replay import fold_log
+    from engine.logged_plan import plan_for_log
 
     read = read_log(path)
     if raw is None:
