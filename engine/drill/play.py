@@ -144,6 +144,8 @@ class Player:
                 self._take(note)
             self._record(ev.Ended(reason))
         self._hot_wash()
+        for action in [a for a in self.actions if a.at_end]:
+            self._act(action)
         finished = self.state.finished()
         return Outcome(finished, self.state.end_reason or "", [] if finished else stuck_steps(self.state),
                        list(self.notes), list(self.actions), list(self.refused))

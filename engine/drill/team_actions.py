@@ -1,7 +1,8 @@
 """The `actions:` of a team file: what a facilitator does in the console or the room, scripted for headless play.
 
-Each entry is taken at a scenario time (`at: T+0:30`) or when a step is done
-(`after: assess`), and names one action with its fields:
+Each entry is taken at a scenario time (`at: T+0:30`), when a step is done
+(`after: assess`) or after drill.ended (`at: end`), and names one action with
+its fields:
 
     actions:
       - at: T+0:30
@@ -237,9 +238,14 @@ class TeamAction:
     fields: Any  # its _Fields, with names resolved
     at: int | None  # scenario seconds
     after: str | None  # a step key: taken when that step is done
+    # Neither: `at: end`, taken after drill.ended (only what may follow the end: notes, summaries, feedback)
     id: str | None  # what later entries call it
     where: str  # file:line:col of the entry, for a refusal at play time
     order: int  # its place in the file: actions due together are taken in file order
+
+    @property
+    def at_end(self) -> bool:
+        return self.at is None and self.after is None
 
     def perform(self, drill: Drill, refs: Refs) -> ev.Event:
         """Take the action through the Drill API; remember what it gave under its id. Raises EventError

@@ -139,11 +139,14 @@ def _when(plan: Plan, entry: dict[str, Any], fail: Any, find_step: Any, unknown:
     if ("at" in entry) == ("after" in entry):
         raise fail(("after",) if "at" in entry else (), "an action is taken either `at` a scenario time or "
                    "`after` a step is done: give one of them", key="at" in entry)
+    if entry.get("at") == "end":  # after drill.ended, with the hot wash
+        return None, None
     if "at" in entry:
         try:
             kind, seconds = _WHEN.validate_python(entry["at"])
         except ValidationError:
-            raise fail(("at",), f"`at` is a scenario time like T+0:30 or T+1h, not {entry['at']!r}") from None
+            raise fail(("at",), f"`at` is a scenario time like T+0:30 or T+1h, or `end`, not {entry['at']!r}") \
+                from None
         if kind != "absolute":
             raise fail(("at",), "an action's `at` is a scenario time from the start, like T+0:30")
         return int(seconds), None
@@ -181,7 +184,8 @@ def recall(actions: list[TeamAction], state: Any, resumed: bool) -> tuple[list[T
     used: set[int] = set()
     for action in sorted(actions, key=lambda a: a.order):
         due = (action.at is not None and action.at <= state.t) or (
-            action.after is not None and state.steps[action.after].done_t is not None)
+            action.after is not None and state.steps[action.after].done_t is not None) or (
+            action.at_end and state.ended)
         if not due:
             still.append(action)
             continue

@@ -58,6 +58,10 @@ actions:
     feedback: {ratings: {realistic: 4}, answers: {strengths: The bridge.}, respondent: r1, name: Ann}
   - at: T+4h2m
     close-feedback: {}
+  - at: end
+    open-feedback: {}
+  - at: end
+    feedback: {ratings: {realistic: 5}, respondent: r2}
   - at: T+4h3m
     id: gist2
     summary: {module: long-evening, question: do-we-freeze-changes, text: Freeze all but fixes.}
@@ -120,6 +124,8 @@ def test_every_action_lands_in_the_log_as_its_event(tmp_path: Path, capsys: Any)
     assert skipped.data["step"] == "security-telemetry-gap/risk-acceptance" and skipped.t == 600
     ticked = next(e for e in events if e.type == ev.CHECK_TICKED)
     assert (ticked.data["step"], ticked.data["item"]) == ("inbound-mail-continuity/detect-deferrals", 1)
+    after_end = [e.type for e in events[next(i for i, e in enumerate(events) if e.type == ev.ENDED):]]
+    assert after_end[-2:] == [ev.FEEDBACK_OPENED, ev.FEEDBACK_SUBMITTED]  # `at: end`: after the hot wash
     reopened = next(e for e in events if e.type == ev.STEP_REOPENED)
     assert reopened.data["step"] == "inbound-mail-continuity/detect-deferrals"
     assert [e.data["inject"] for e in events if e.type == ev.INJECT_FIRED and e.data.get("manual")] == \
