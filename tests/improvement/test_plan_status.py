@@ -123,3 +123,29 @@ def test_user_text_is_data_in_every_format(root: Path, capsys) -> None:  # type:
     assert row.count(" | ") == 5  # the reason's pipes do not make new cells
     code, out, _ = tabletop(capsys, "plan", "status", "--format", "json", "--today", "2026-03-01")
     assert json.loads(out)["items"][0]["why"] == "won't fix: | a | b |\n<b>bold</b> \x1b[2J\u202eevil"
+
+
+def test_a_live_drill_with_a_decision_revised_to_an_option_never_chosen_first_verifies(  # type: ignore[no-untyped-def]
+        root: Path, capsys, tmp_path: Path) -> None:
+    """Issue 20, fault 3: readiness rebuilt the runbooks from the log alone, refused the revision to
+    `fail-over` ("has no option") and left the drill not counted, so the item waited for ever."""
+    _plan(root)
+    team = tmp_path / "team.yaml"
+    team.write_text("team: ops\ndecisions: {failover-decision: {option: hold}}\n"
+                    "ratings: {provider-accountability: {rating: P}}\nactions:\n"
+                    "  - after: failover-decision\n"
+                    "    revise: {decision: failover-decision, option: fail-over, reason: the relay is ready}\n",
+                    encoding="utf-8")
+
+    def body(d, clock) -> None:  # type: ignore[no-untyped-def]
+        from engine.drill.play import Player
+        from engine.drill.team import load_team
+
+        outcome = Player(d, clock, team=load_team(str(team), d.plan)).run()
+        assert outcome.actions_refused == []
+
+    log = drill(root, "revised.jsonl", datetime(2026, 2, 10, 9), body=body)
+    assert '"decision.revised"' in log.read_text(encoding="utf-8")
+    assert "verified by revised.jsonl (2026-02-10), line" in _why(capsys)
+    code, out, _ = tabletop(capsys, "readiness", "--format", "json", "--today", "2026-03-01")
+    assert json.loads(out)["logs"]["not_counted"] == []
