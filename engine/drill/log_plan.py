@@ -23,51 +23,73 @@ _OPTIONED = frozenset({ev.DECISION_MADE, ev.DECISION_REVISED})  # each names an 
 def plan_from_log(events: Iterable[ev.Event]) -> Plan:
     """The stand-in plan of a log's events (a list, or a LogStream read as it goes: one pass, nothing kept
     but the ids)."""
-    start: dict[str, Any] | None = None
-    steps: dict[str, PlanStep] = {}
-    services: dict[str, str] = {}
-    objectives: dict[str, str] = {}
-    injects: dict[str, PlanInject] = {}
-    questions: dict[str, dict[str, None]] = {}  # module id -> its question ids, in the order discussed
+    ids = _Ids()
     for event in events:
-        data = event.data if isinstance(event.data, dict) else {}
-        start = data if start is None else start
-        if event.type == ev.DISCUSSION_SUMMARY and isinstance(data.get("module"), str) \
-                and isinstance(data.get("question"), str):
-            questions.setdefault(data["module"], {})[data["question"]] = None
-        key = data.get("step")
-        if isinstance(key, str):
-            step = steps.get(key) or _step(key)
-            steps[key] = step
-            if event.type in _OPTIONED and isinstance(data.get("option"), str):
-                step.options = step.options or {}
-                step.options.setdefault(data["option"], [])
-                step.labels.setdefault(data["option"], data["option"])
-            if event.type == ev.CHECK_TICKED and isinstance(data.get("item"), int) and data["item"] >= 0:
-                step.do += [""] * (data["item"] + 1 - len(step.do))
+        ids.take(event.type, event.data if isinstance(event.data, dict) else {}, event.t)
+    return ids.plan()
+
+
+class _Ids:
+    """The ids a log's events name, gathered as they are read: what each kind of event tells of the plan."""
+
+    def __init__(self) -> None:
+        self.start: dict[str, Any] | None = None
+        self.steps: dict[str, PlanStep] = {}
+        self.services: dict[str, str] = {}
+        self.objectives: dict[str, str] = {}
+        self.injects: dict[str, PlanInject] = {}
+        self.questions: dict[str, dict[str, None]] = {}  # module id -> its question ids, in the order discussed
+
+    def take(self, kind: str, data: dict[str, Any], t: float) -> None:
+        self.start = data if self.start is None else self.start
+        if isinstance(data.get("step"), str):
+            self._step(kind, data["step"], data)
         found = data.get("services")
         for service in (found if isinstance(found, dict) else {}):
-            services.setdefault(str(service), str(service))
-        if event.type == ev.SERVICE_CHANGED and isinstance(data.get("service"), str):
-            services.setdefault(data["service"], data["service"])
-        if event.type == ev.RATING and isinstance(data.get("objective"), str):
-            objectives.setdefault(data["objective"], "")
-        if event.type == ev.INJECT_FIRED and isinstance(data.get("inject"), str):
-            injects.setdefault(data["inject"], PlanInject(
-                id=data["inject"], at=int(event.t), after_step=None, after_option=None,
-                event=data.get("event") if isinstance(data.get("event"), str) else None,
-                services=dict(found) if isinstance(found, dict) else {}, to=None, say=None, expect=None))
-    start = start or {}
-    raw_scenario = start.get("scenario")
-    scenario_info: dict[str, Any] = raw_scenario if isinstance(raw_scenario, dict) else {}
-    scenario_id = str(scenario_info.get("id") or "unknown-scenario")
-    runbook_ids = [str(f.get("id")) for f in start.get("runbooks") or [] if isinstance(f, dict) and f.get("id")]
-    modules = [Module.model_construct(id=m, title=m, situation=None, at=None, after=None, injects=[],
-                                      questions=[_question(q) for q in asked]) for m, asked in questions.items()]
-    scenario = Scenario.model_construct(scenario=scenario_id, title=scenario_id, summary=None,
-                                        runbooks=runbook_ids, duration=None, anchor=None, injects=[],
-                                        modules=modules)
-    return Plan(scenario, [], steps, list(injects.values()), services, objectives, [])
+            self.services.setdefault(str(service), str(service))
+        named = {ev.SERVICE_CHANGED: "service", ev.RATING: "objective", ev.INJECT_FIRED: "inject",
+                 ev.DISCUSSION_SUMMARY: "module"}.get(kind)
+        if named is None or not isinstance(data.get(named), str):
+            return
+        if kind == ev.SERVICE_CHANGED:
+            self.services.setdefault(data["service"], data["service"])
+        elif kind == ev.RATING:
+            self.objectives.setdefault(data["objective"], "")
+        elif kind == ev.INJECT_FIRED:
+            self._inject(data, t)
+        elif isinstance(data.get("question"), str):
+            self.questions.setdefault(data["module"], {})[data["question"]] = None
+
+    def _step(self, kind: str, key: str, data: dict[str, Any]) -> None:
+        step = self.steps.setdefault(key, _step(key))
+        option, item = data.get("option"), data.get("item")
+        if kind in _OPTIONED and isinstance(option, str):
+            step.options = step.options or {}
+            step.options.setdefault(option, [])
+            step.labels.setdefault(option, option)
+        if kind == ev.CHECK_TICKED and isinstance(item, int) and item >= 0:
+            step.do += [""] * (item + 1 - len(step.do))
+
+    def _inject(self, data: dict[str, Any], t: float) -> None:
+        found, event = data.get("services"), data.get("event")
+        self.injects.setdefault(data["inject"], PlanInject(
+            id=data["inject"], at=int(t), after_step=None, after_option=None,
+            event=event if isinstance(event, str) else None,
+            services=dict(found) if isinstance(found, dict) else {}, to=None, say=None, expect=None))
+
+    def plan(self) -> Plan:
+        start = self.start or {}
+        raw_scenario = start.get("scenario")
+        scenario_info: dict[str, Any] = raw_scenario if isinstance(raw_scenario, dict) else {}
+        scenario_id = str(scenario_info.get("id") or "unknown-scenario")
+        runbook_ids = [str(f.get("id")) for f in start.get("runbooks") or [] if isinstance(f, dict) and f.get("id")]
+        modules = [Module.model_construct(id=m, title=m, situation=None, at=None, after=None, injects=[],
+                                          questions=[_question(q) for q in asked])
+                   for m, asked in self.questions.items()]
+        scenario = Scenario.model_construct(scenario=scenario_id, title=scenario_id, summary=None,
+                                            runbooks=runbook_ids, duration=None, anchor=None, injects=[],
+                                            modules=modules)
+        return Plan(scenario, [], self.steps, list(self.injects.values()), self.services, self.objectives, [])
 
 
 def _step(key: str) -> PlanStep:

@@ -39,48 +39,91 @@ def resolve_fields(plan: Plan, name: str, fields: _Fields, ids: dict[str, str],
     return fields.model_copy(update=changes)
 
 
+Problem = tuple[tuple[Any, ...], str] | None  # where in the action's fields, and why; None: fine
+
+
 def _check_names(plan: Plan, name: str, values: dict[str, Any], ids: dict[str, str],
                  fail: Callable[[tuple[Any, ...], str], Exception]) -> None:
-    """Services, injects, modules, questions and references to earlier entries: these must exist."""
+    """Services, injects, roles, modules, questions, checklist items and references to earlier entries:
+    these must exist."""
+    for check in _CHECKS:
+        problem = check(plan, name, values, ids)
+        if problem is not None:
+            raise fail(*problem)
+
+
+def _hint(name: str, choices: list[str]) -> str:
     from engine.drill.team import _did_you_mean
 
+    return _did_you_mean(name, choices)
+
+
+def _services(plan: Plan, name: str, values: dict[str, Any], ids: dict[str, str]) -> Problem:
     services = list(plan.services)
     for service in ([values["service"]] if "service" in values else []) + list(values.get("services") or {}):
         if service not in plan.services:
             where = ("service",) if "service" in values else ("services", service)
-            raise fail(where, f"no service {service!r} in the drill's runbooks{_did_you_mean(service, services)}; "
-                              f"services: {', '.join(services)}")
-    if "inject" in values:
-        injects = [i.id for i in plan.injects] + [i for i, gives in ids.items() if gives == "inject"]
-        if values["inject"] not in injects or (name == "fire" and plan.inject(values["inject"]) is None):
-            raise fail(("inject",), f"no inject {values['inject']!r} in the scenario or among the ids of earlier "
-                                    f"adhoc entries{_did_you_mean(values['inject'], injects)}")
+            return where, f"no service {service!r} in the drill's runbooks{_hint(service, services)}; " \
+                          f"services: {', '.join(services)}"
+    return None
+
+
+def _inject(plan: Plan, name: str, values: dict[str, Any], ids: dict[str, str]) -> Problem:
+    if "inject" not in values:
+        return None
+    injects = [i.id for i in plan.injects] + [i for i, gives in ids.items() if gives == "inject"]
+    if values["inject"] in injects and (name != "fire" or plan.inject(values["inject"]) is not None):
+        return None
+    return ("inject",), f"no inject {values['inject']!r} in the scenario or among the ids of earlier adhoc " \
+                        f"entries{_hint(values['inject'], injects)}"
+
+
+def _refs(plan: Plan, name: str, values: dict[str, Any], ids: dict[str, str]) -> Problem:
     for ref in ("note", "summary"):
         if ref in values and ids.get(values[ref]) != ref:
             known = [i for i, gives in ids.items() if gives == ref]
-            raise fail((ref,), f"no earlier entry with id {values[ref]!r} recorded a {ref}"
-                               f"{_did_you_mean(values[ref], known)}" + (f"; ids: {', '.join(known)}" if known else ""))
-    if name == "summary":
-        modules = {m.id: m for m in plan.scenario.modules}
-        module = modules.get(values["module"])
-        if module is None:
-            raise fail(("module",), f"no module {values['module']!r} in the scenario"
-                                    f"{_did_you_mean(values['module'], list(modules))}")
-        questions = [q.id for q in module.questions]
-        if values["question"] not in questions:
-            raise fail(("question",), f"module {module.id} has no question {values['question']!r}"
-                                      f"{_did_you_mean(values['question'], questions)}")
-    if name == "adhoc":
-        roles = sorted({role for runbook in plan.runbooks for role in runbook.roles})
-        for index, role in enumerate(values.get("to") or []):
-            if role not in roles:
-                raise fail(("to", index), f"no role {role!r} in the drill's runbooks{_did_you_mean(role, roles)}; "
-                                          f"roles: {', '.join(roles)}")
-    if name == "tick" and values["item"] > len(plan.steps[values["step"]].do):
-        raise fail(("item",), f"step {values['step']} has {len(plan.steps[values['step']].do)} checklist items; "
-                              f"there is no item {values['item']}")
+            return (ref,), f"no earlier entry with id {values[ref]!r} recorded a {ref}" \
+                           f"{_hint(values[ref], known)}" + (f"; ids: {', '.join(known)}" if known else "")
+    return None
+
+
+def _module(plan: Plan, name: str, values: dict[str, Any], ids: dict[str, str]) -> Problem:
+    if "module" not in values:
+        return None
+    modules = {m.id: m for m in plan.scenario.modules}
+    module = modules.get(values["module"])
+    if module is None:
+        return ("module",), f"no module {values['module']!r} in the scenario{_hint(values['module'], list(modules))}"
+    questions = [q.id for q in module.questions]
+    if values["question"] not in questions:
+        return ("question",), f"module {module.id} has no question {values['question']!r}" \
+                              f"{_hint(values['question'], questions)}"
+    return None
+
+
+def _roles(plan: Plan, name: str, values: dict[str, Any], ids: dict[str, str]) -> Problem:
+    roles = sorted({role for runbook in plan.runbooks for role in runbook.roles})
+    for index, role in enumerate(values.get("to") or [] if name == "adhoc" else []):
+        if role not in roles:
+            return ("to", index), f"no role {role!r} in the drill's runbooks{_hint(role, roles)}; " \
+                                  f"roles: {', '.join(roles)}"
+    return None
+
+
+def _item(plan: Plan, name: str, values: dict[str, Any], ids: dict[str, str]) -> Problem:
+    if name != "tick" or values["item"] <= len(plan.steps[values["step"]].do):
+        return None
+    return ("item",), f"step {values['step']} has {len(plan.steps[values['step']].do)} checklist items; " \
+                      f"there is no item {values['item']}"
+
+
+def _jump(plan: Plan, name: str, values: dict[str, Any], ids: dict[str, str]) -> Problem:
     if name == "jump" and values["to"][0] != "absolute":
-        raise fail(("to",), "a jump's `to` is a scenario time from the start, like T+2h")
+        return ("to",), "a jump's `to` is a scenario time from the start, like T+2h"
+    return None
+
+
+_CHECKS = (_services, _inject, _refs, _module, _roles, _item, _jump)
 
 
 _WHEN = TypeAdapter(Offset)
