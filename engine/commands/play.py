@@ -135,11 +135,17 @@ def _play(args: argparse.Namespace) -> int:
         raise _Stop(str(exc), EXIT_LOG) from None
     print(_summary(drill, outcome), end="")
     sys.stdout.flush()
-    if outcome.actions_refused:  # the log is whole; the team file asked for something the drill refused
-        from engine.drill.clock import format_t
+    return _exit_code(outcome)
 
-        for action, t, why in outcome.actions_refused:
-            _fail(f"{action.where}: `{action.name}` not taken at {format_t(t)}: {why}", EXIT_USAGE)
+
+def _exit_code(outcome: Any) -> int:
+    """Finished or deadlock; but first name each action of the team file the drill refused at its time, at its
+    entry's file:line:col (the log is whole without it): then it is a usage error."""
+    from engine.drill.clock import format_t
+
+    for action, t, why in outcome.actions_refused:
+        _fail(f"{action.where}: `{action.name}` not taken at {format_t(t)}: {why}", EXIT_USAGE)
+    if outcome.actions_refused:
         return EXIT_USAGE
     return EXIT_FINISHED if outcome.finished else EXIT_DEADLOCK
 
@@ -354,8 +360,13 @@ def _summary(drill: Any, outcome: Any) -> str:
     out.append(f"scenario time used: {used}")
     out.append(f"log head: {drill.log.last_hash} (keep it elsewhere: `tabletop log verify --head` then tells "
                "a rewritten log)")
-    for note in outcome.notes_not_taken:
-        out.append(f"note not taken (its time never came): {escape(note.text)[:60]}")
-    for action in outcome.actions_not_taken:
-        out.append(f"action not taken (the drill ended before its time): {action.name} ({action.where})")
-    return "\n".join(out) + "\n"
+    return "\n".join(out + _not_taken(outcome)) + "\n"
+
+
+def _not_taken(outcome: Any) -> list[str]:
+    """The team file's notes and actions whose moment never came."""
+    from engine.drill.narrate import escape
+
+    return [f"note not taken (its time never came): {escape(note.text)[:60]}" for note in outcome.notes_not_taken] \
+        + [f"action not taken (the drill ended before its time): {action.name} ({action.where})"
+           for action in outcome.actions_not_taken]
