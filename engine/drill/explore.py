@@ -138,7 +138,7 @@ def fork_by_copy(run: _Run) -> _Run:
 
 
 # DrillState's indexes, built once from the plan and never changed afterwards: shared by every copy.
-_PLAN_INDEXES = frozenset({"_requiring", "_listening", "_arms", "_order", "_backed_by"})
+_PLAN_INDEXES = frozenset({"_requiring", "_listening", "_arms", "_order", "_backed_by", "_opens"})
 
 
 def copy_state(state: DrillState) -> DrillState:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine import step_rules
 from engine.drill.frontier import Links
 from engine.drill.plan import Plan
 
@@ -70,7 +71,7 @@ def footprint(plan: Plan, decision: str, links: Links | None = None) -> tuple[se
             arms.setdefault(inject.after_step, []).append(inject.id)
     steps: set[str] = set()
     injects: set[str] = set()
-    todo = [decision, *(t for targets in (plan.steps[decision].options or {}).values() for t in targets)]
+    todo = step_rules.decision_reach(plan.steps[decision], decision)
     while todo:
         key = todo.pop()
         if key in steps or key not in plan.steps:
@@ -137,7 +138,7 @@ def _has_ring(plan: Plan) -> bool:
     out: dict[str, list[str]] = {key: [] for key in plan.steps}
     for key, step in plan.steps.items():
         sources = [n for n in step.needs if n in plan.steps]
-        sources += [o.source for o in step.openers if o.kind != "event" and o.source in plan.steps]
+        sources += [o.source for o in step.openers if o.kind != step_rules.EVENT and o.source in plan.steps]
         for source in sources:
             out[source].append(key)
             into[key] += 1
