@@ -65,7 +65,8 @@ class State(enum.StrEnum):
     SKIPPED = "skipped"
 
 
-_RESOLVED = (State.DONE, State.SKIPPED)
+# what `needs` waits for, in the static world: the step rules' answer for each state, worked out once
+_RESOLVED = tuple(s for s in State if step_rules.settled(s is State.DONE, s is State.SKIPPED))
 
 
 @dataclass(frozen=True)
@@ -203,10 +204,6 @@ class _Run:
     def chosen(self, sid: str) -> str | None:
         return self.made.get(sid)
 
-    def resolved(self, sid: str) -> bool:
-        state = self.state[sid]
-        return step_rules.settled(state is State.DONE, state is State.SKIPPED)
-
 
 class _Engine:
     """What every walk of one runbook shares: the graph, each step's needs, who to wake on a change."""
@@ -240,7 +237,7 @@ class _Engine:
             sid = queue.pop()
             current = state[sid]
             if current is State.OPEN:
-                if sid in ready or not all(run.resolved(n) for n in self.needs[sid]):
+                if sid in ready or not all(state[n] in _RESOLVED for n in self.needs[sid]):
                     continue
                 if sid in self.options:
                     ready.add(sid)  # done once an option is taken
