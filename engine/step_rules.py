@@ -139,7 +139,12 @@ def is_branch(openers_of_step: list[Opener]) -> bool:
 
 def decision_reach(step: Shape, key: str) -> list[str]:
     """The steps a decision's choice sets moving directly: the step itself and every option's targets."""
-    return [key, *(t for targets in (step.options or {}).values() for t in targets)]
+    return [key, *option_reach(step)]
+
+
+def option_reach(step: Shape) -> list[str]:
+    """The steps a decision's options open, every option's in the order written (what its choice changes)."""
+    return [t for targets in (step.options or {}).values() for t in targets]
 
 
 def closed(opener: Opener, world: World) -> bool:
