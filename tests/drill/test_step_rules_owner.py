@@ -155,21 +155,22 @@ def test_one_edit_to_the_ties_between_steps_reaches_the_walk_the_frontier_and_th
     original = step_rules.Ties.__init__
 
     def tied(self: step_rules.Ties, steps) -> None:  # type: ignore[no-untyped-def]
-        """A changed rule: every decision's settling reaches the first `on:` step too."""
+        """A changed rule: a step a decision option opens reaches the first `on:` step too."""
         original(self, steps)
         listening = [key for key, step in steps.items() if step.on]
-        for key, step in steps.items():
-            if step.options and listening:
+        branches = {t for step in steps.values() for targets in (step.options or {}).values() for t in targets}
+        for key in steps:
+            if key in branches and listening:
                 self.opens[key].append(listening[0])
                 self.linked[key].append(listening[0])
                 self.onward[key].append(listening[0])
                 self.wakes[key].append(listening[0])
 
     monkeypatch.setattr(step_rules.Ties, "__init__", tied)
-    assert "rb/s3" in Links(plan).linked["rb/s4"]  # the frontier's links
+    assert "rb/s3" in Links(plan).linked["rb/s5"]  # the frontier's links
     assert "rb/s3" in footprint(plan, "rb/s4")[0]  # explore's footprints
     runbook = plan.runbooks[0]
-    assert "s3" in RunbookGraph(runbook).ties.wakes["s4"]  # the walk's wakes
+    assert "s3" in RunbookGraph(runbook).ties.wakes["s5"]  # the walk's wakes
 
 
 @settings(max_examples=60, deadline=None, derandomize=True)
