@@ -19,8 +19,9 @@ Cases (issue 16):
              where `chaos` is on PATH (or given by --chaos), `chaos validate`
              of a small experiment (Chaos Toolkit: `pip install chaostoolkit`,
              best in a venv of its own)
-  explore    4..20 unrelated and 4..12 interacting decisions, complete
-             (a limit no search reaches)
+  explore    4..20 unrelated and 4..12 interacting decisions, and 4..16
+             decisions a shared close-out step needs, complete (a limit no
+             search reaches)
   play       500..5,000 steps; 100..10,000 injects
   coverage   10 runbooks of 500 steps, 10 scenarios
   verify     `tabletop log verify` of a 1,000,000-event log (written once,
@@ -201,10 +202,11 @@ def case_explore(args: argparse.Namespace, work: Path) -> None:
     shapes: list[tuple[str, Callable[[Path, int], Path], tuple[int, ...]]] = [
         ("unrelated", workloads.unrelated, (4, 8, 12, 16, 20)),
         ("interacting", workloads.interacting, (4, 8, 12)),
+        ("shared wrap-up", workloads.wrap_up, (4, 8, 12, 16)),  # a close-out needs every decision step
     ]
     for shape, make, sizes in shapes:
         for n in sizes:
-            scenario = make(work / f"explore-{shape}-{n}", n)
+            scenario = make(work / f"explore-{shape.replace(' ', '-')}-{n}", n)
             commands = [tabletop(f"explore [{t}]", tree, "explore", str(scenario), "--limit", "100000000",
                                  "--format", "json") for t, tree in trees(args)]
             compare(f"explore, {n} {shape} decisions, complete", commands, args.runs, args.timeout)

@@ -76,6 +76,24 @@ def interacting(folder: Path, decisions: int) -> Path:
     return _scenario(scenarios, "chain-day", ["chain"], injects)
 
 
+def wrap_up(folder: Path, decisions: int) -> Path:
+    """`decisions` decisions, each opening one of two branches of its own, and a close-out step that needs
+    every decision step ("close the incident when every call is made"): the choices share nothing."""
+    runbooks, scenarios = _folders(folder)
+    lines = ["runbook: wrap-up", "title: Close when every call is made", "steps:"]
+    for i in range(decisions):
+        lines += [f"  decide-{i}:", f"    title: Decision {i}", "    target: 5m",
+                  "    decision:", f"      question: Which way at {i}?", "      options:",
+                  f"        left: {{label: Left, next: [left-{i}]}}",
+                  f"        right: {{label: Right, next: [right-{i}]}}",
+                  f"  left-{i}:", f"    title: Left {i}", "    target: 10m",
+                  f"  right-{i}:", f"    title: Right {i}", "    target: 20m"]
+    lines += ["  close-out:", "    title: Close out", "    target: 15m",
+              f"    needs: [{', '.join(f'decide-{i}' for i in range(decisions))}]"]
+    (runbooks / "wrap-up.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return _scenario(scenarios, "wrap-up-day", ["wrap-up"], _kickoff())
+
+
 def long_runbook(folder: Path, steps: int) -> Path:
     """A scenario over one generated runbook of `steps` steps, with a service outage and recovery."""
     runbooks, scenarios = _folders(folder)

@@ -298,8 +298,9 @@ def explored_keys(plan: Plan, items: list[Item], reach: Reach, statuses: dict[st
 
 
 def cover_scenario(plan: Plan, items: list[Item], abbrev: str, limit: int,
-                   progress: Callable[[int], None] | None = None) -> ScenarioCoverage:
-    """The cells of one scenario: static reach, then every explored path."""
+                   progress: Callable[[int], None] | None = None, merge: bool = True) -> ScenarioCoverage:
+    """The cells of one scenario: static reach, then every explored path (`merge`: a fork met in a state
+    played before is not played again, see engine.drill.explore.Exploration; the cells are the same)."""
     from engine.drill.explore import explore
 
     scenario = plan.scenario
@@ -307,7 +308,7 @@ def cover_scenario(plan: Plan, items: list[Item], abbrev: str, limit: int,
     reach = static_reach(plan)
     cells = {i.key: OUTSIDE for i in items}
     cells.update(static_cells(plan, mine, reach))
-    exploration = explore(plan, limit)
+    exploration = explore(plan, limit, merge=merge)
     reached: set[str] = set()
     todo = mine  # the items no path has reached yet: each path looks only at those
 
@@ -318,7 +319,9 @@ def cover_scenario(plan: Plan, items: list[Item], abbrev: str, limit: int,
 
     exploration.on_restart.append(restart)
     for n, end in enumerate(exploration, start=1):
-        new = explored_keys(plan, todo, reach, end.statuses, end.choices)
+        # a merged fork: its paths end as paths played before, but for the steps settled before it
+        look = [i for i in todo if i.step_key in end.settled] if end.merged else todo
+        new = explored_keys(plan, look, reach, end.statuses, end.choices)
         if new:
             reached |= new
             todo = [i for i in todo if i.key not in reached]

@@ -9,9 +9,11 @@ to name the loops of a runbook that has some.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
+
+from engine import step_rules
+from engine.step_rules import Opener as Opener  # the openers of a runbook step are the step rules'
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -19,13 +21,12 @@ if TYPE_CHECKING:
     from engine.model import Runbook
 
 
-@dataclass(frozen=True)
-class Opener:
-    """One way a branch step can be opened."""
-
-    kind: str  # "next" (a decision option), "fallback" (a required service down), "event" (`on:`)
-    source: str  # the deciding or backed-up step, or the event id
-    option: str | None = None  # the decision option, for kind "next"
+def shapes(runbook: Runbook) -> dict[str, step_rules.Shaped]:
+    """The runbook's steps as the step rules read them (engine.step_rules), by step id."""
+    return {sid: step_rules.Shaped(list(step.needs), list(step.requires), step.fallback,
+                                   {o: list(option.next) for o, option in step.decision.options.items()}
+                                   if step.decision else None, step.on)
+            for sid, step in runbook.steps.items()}
 
 
 class RunbookGraph:
@@ -40,26 +41,28 @@ class RunbookGraph:
         self.runbook = runbook
         self.steps = runbook.steps
         self.edges: dict[str, dict[str, set[str]]] = {sid: {} for sid in self.steps}  # source -> target -> kinds
-        self.openers: dict[str, list[Opener]] = {sid: [] for sid in self.steps}
+        self.shapes = shapes(runbook)
+        self.openers: dict[str, list[Opener]] = step_rules.openers(self.shapes)
         for sid, step in self.steps.items():
             for need in step.needs:
                 self._edge(need, sid, "needs")
             if step.fallback in self.steps:
                 self._edge(sid, step.fallback, "fallback")
-                self.openers[step.fallback].append(Opener("fallback", sid))
             if step.decision:
-                for option_id, option in step.decision.options.items():
+                for option in step.decision.options.values():
                     for target in option.next:
                         if target in self.steps:
                             self._edge(sid, target, "next")
-                            self.openers[target].append(Opener("next", sid, option_id))
-            if step.on:
-                self.openers[sid].append(Opener("event", step.on))
 
     def _edge(self, source: str, target: str, kind: str) -> None:
         if source not in self.steps or target not in self.steps:
             return
         self.edges[source].setdefault(target, set()).add(kind)
+
+    @cached_property
+    def ties(self) -> step_rules.Ties:
+        """The ways one step's state reaches another's (engine.step_rules.Ties), by step id."""
+        return step_rules.Ties(self.shapes)
 
     @cached_property
     def index(self) -> dict[str, int]:
@@ -80,7 +83,7 @@ class RunbookGraph:
 
     def is_branch(self, step_id: str) -> bool:
         """A branch step stays dormant until a decision, a fallback or an event opens it."""
-        return bool(self.openers.get(step_id))
+        return step_rules.is_branch(self.openers.get(step_id, []))
 
     def main_steps(self) -> list[str]:
         return [sid for sid in self.steps if not self.is_branch(sid)]

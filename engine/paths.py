@@ -1,7 +1,9 @@
 """Walk a runbook statically along its paths of decisions.
 
 This is the model of docs/format.md ("How steps move") made exact for one
-situation: every service stays up and no event ever comes. It answers two
+situation: every service stays up and no event ever comes. The rules
+themselves (what opens a step, when an opener closes, which steps a
+change reaches) are engine.step_rules', the same the drill's fold reads. It answers two
 questions the validator asks, "can the runbook get stuck on some path?"
 (dead-end) and "can a join go ahead with all its work skipped?"
 (join-all-skippable). A drill engine that replays real logs may replace it;
@@ -47,7 +49,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from engine.graph import Opener, RunbookGraph
+from engine import step_rules
+from engine.graph import RunbookGraph
 
 if TYPE_CHECKING:
     from engine.model import Runbook
@@ -62,7 +65,8 @@ class State(enum.StrEnum):
     SKIPPED = "skipped"
 
 
-_RESOLVED = (State.DONE, State.SKIPPED)
+# what `needs` waits for, in the static world: the step rules' answer for each state, worked out once
+_RESOLVED = tuple(s for s in State if step_rules.settled(s is State.DONE, s is State.SKIPPED))
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,16 @@ class _Run:
     def copy(self) -> _Run:
         return _Run(dict(self.state), dict(self.made), set(self.ready), list(self.queue))
 
+    # what the step rules read of a path (engine.step_rules.World)
+    def is_done(self, sid: str) -> bool:
+        return self.state[sid] is State.DONE
+
+    def is_skipped(self, sid: str) -> bool:
+        return self.state[sid] is State.SKIPPED
+
+    def chosen(self, sid: str) -> str | None:
+        return self.made.get(sid)
+
 
 class _Engine:
     """What every walk of one runbook shares: the graph, each step's needs, who to wake on a change."""
@@ -198,7 +212,8 @@ class _Engine:
         steps = runbook.steps
         self.graph = graph or RunbookGraph(runbook)
         self.index = self.graph.index
-        self.needs = {sid: [n for n in step.needs if n in steps] for sid, step in steps.items()}
+        ties = self.graph.ties
+        self.needs = ties.needs
         deciding = {sid: step.decision for sid, step in steps.items() if step.decision and step.decision.options}
         self.options = {sid: list(decision.options) for sid, decision in deciding.items()}
         self.targets = {
@@ -206,14 +221,7 @@ class _Engine:
             for sid, decision in deciding.items()
         }
         # a change of a step's state can settle the steps that need it and the branches it opens
-        self.wakes: dict[str, list[str]] = {sid: [] for sid in steps}
-        for sid, needs in self.needs.items():
-            for need in needs:
-                self.wakes[need].append(sid)
-        for sid, openers in self.graph.openers.items():
-            for opener in openers:
-                if opener.kind != "event":
-                    self.wakes[opener.source].append(sid)
+        self.wakes = ties.wakes
 
     def start(self) -> _Run:
         state = {sid: State.DORMANT if self.graph.is_branch(sid) else State.OPEN for sid in self.needs}
@@ -235,7 +243,7 @@ class _Engine:
                     ready.add(sid)  # done once an option is taken
                     continue
                 state[sid] = State.DONE
-            elif current is State.DORMANT and all(self._closed(run, o) for o in self.graph.openers[sid]):
+            elif current is State.DORMANT and step_rules.not_taken(self.graph.openers[sid], run):
                 state[sid] = State.SKIPPED
             else:
                 continue
@@ -250,14 +258,6 @@ class _Engine:
                 run.state[target] = State.OPEN
                 run.queue.append(target)
         run.queue.extend(self.wakes[decision])
-
-    def _closed(self, run: _Run, opener: Opener) -> bool:
-        if opener.kind == "event":
-            return False  # an event may never come, and nothing rules it out
-        source = run.state[opener.source]
-        if opener.kind == "next":
-            return source is State.SKIPPED or (source is State.DONE and run.made.get(opener.source) != opener.option)
-        return source in _RESOLVED  # a fallback closes once its step is settled without it
 
     def outcome(self, run: _Run) -> PathOutcome:
         choices = {sid: run.made[sid] for sid in sorted(run.made, key=self.index.__getitem__)}
@@ -325,7 +325,12 @@ def _deciding(graph: RunbookGraph, start: list[str]) -> list[str]:
 
 
 class _Skipping:
-    """skipped(step) under fixed choices, by the rules in join_skip's docstring (memoised)."""
+    """skipped(step) under fixed choices, by the rules in join_skip's docstring (memoised).
+
+    It is the step rules' World (engine.step_rules.closed) for one combination: a step counts as done
+    when reached (every service is up), and a decision outside the combination as having taken an
+    option none of the steps looked at follows.
+    """
 
     def __init__(self, graph: RunbookGraph, choices: dict[str, str]) -> None:
         self.graph = graph
@@ -335,19 +340,27 @@ class _Skipping:
     def __call__(self, sid: str) -> bool:
         if sid not in self.memo:
             openers = self.graph.openers.get(sid, [])
-            self.memo[sid] = bool(openers) and not self.opened(sid) and all(self.closed(o) for o in openers)
+            self.memo[sid] = bool(openers) and not self.opened(sid) and step_rules.not_taken(openers, self)
         return self.memo[sid]
 
     def reached(self, sid: str) -> bool:
         return not self.graph.is_branch(sid) or self.opened(sid)
 
     def opened(self, sid: str) -> bool:
-        return any(o.kind == "next" and self.choices.get(o.source) == o.option and self.reached(o.source)
+        return any(o.kind == step_rules.NEXT and self.choices.get(o.source) == o.option and self.reached(o.source)
                    for o in self.graph.openers.get(sid, []))
 
-    def closed(self, opener: Opener) -> bool:
-        if opener.kind == "event":
-            return False
-        if opener.kind == "fallback":  # closes once its step is settled: reached (so done) or skipped
-            return self.reached(opener.source) or self(opener.source)
-        return self(opener.source) or (self.reached(opener.source) and self.choices.get(opener.source) != opener.option)
+    # what the step rules read of a combination (engine.step_rules.World)
+    def is_done(self, sid: str) -> bool:
+        return self.reached(sid)
+
+    def is_skipped(self, sid: str) -> bool:
+        return self(sid)
+
+    def chosen(self, sid: str) -> str | None:
+        if not self.reached(sid):
+            return None
+        return self.choices.get(sid, _OUTSIDE)
+
+
+_OUTSIDE = "\x00outside"  # the option of a decision outside the combination: no step looked at follows it

@@ -41,8 +41,9 @@ CORE = ["engine", "engine.bounds", "engine.cli", "engine.commands", "engine.comm
         "engine.config", "engine.duration", "engine.findings", "engine.formats", "engine.formats.text",
         "engine.load", "engine.model_shapes", "engine.quick_check", "engine.rules", "engine.rules._scenario",
         "engine.rules.base", "engine.rules.duplicate_id", "engine.schema", "engine.terminal", "engine.validate"]
-# the runbook rules and what they share: the graph (without networkx) and the static path walk
-RUNBOOK = ["engine.graph", "engine.paths", "engine.rules._runbook", *(f"engine.rules.{r}" for r in RUNBOOK_RULES)]
+# the runbook rules and what they share: the graph (without networkx), the static path walk and the step rules
+RUNBOOK = ["engine.graph", "engine.paths", "engine.step_rules", "engine.rules._runbook",
+           *(f"engine.rules.{r}" for r in RUNBOOK_RULES)]
 THIRD_PARTY = ["_ruamel_yaml", "ruamel"]  # the YAML parser, and nothing else for a file that is right
 PYDANTIC = {"annotated_types", "pydantic", "pydantic_core", "typing_extensions", "typing_inspection"}
 

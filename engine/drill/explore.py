@@ -96,6 +96,10 @@ class PathEnd:
     group: int | None = None  # the only group of decisions not all at their first option (grouped search)
     times: dict[int | None, float] = field(default_factory=dict)  # group -> t of its last event (grouped search)
     past_horizon: bool = False  # something was still to come past the horizon (finished or not)
+    merged: int = 0  # with `merge`: not a played path, but a fork met in a state already played from (see
+    # Exploration): it stands for this many paths, which end as the earlier ones did in every step outside
+    # `settled`; statuses are as at the fork, final for the steps in `settled`
+    settled: frozenset[str] = frozenset()
 
     @property
     def stuck(self) -> bool:
@@ -137,7 +141,7 @@ def fork_by_copy(run: _Run) -> _Run:
 
 
 # DrillState's indexes, built once from the plan and never changed afterwards: shared by every copy.
-_PLAN_INDEXES = frozenset({"_requiring", "_listening", "_arms", "_order", "_backed_by"})
+_PLAN_INDEXES = frozenset({"_requiring", "_listening", "_arms", "_order", "_backed_by", "_opens"})
 
 
 def copy_state(state: DrillState) -> DrillState:
@@ -175,12 +179,21 @@ class Exploration:
     ones stand for (their product). A consumer that sums up paths as they go
     by registers in `on_restart` what clears its sums: it is called when a
     cut-off path makes the search start again over every combination.
+
+    With `merge`, a fork met in a state a fork already played from (every
+    step alike but the settled ones, see `_fingerprint`) is not played
+    again: its paths end as those did, but for steps settled before it. It
+    comes as one PathEnd with `merged` the number of paths it stands for, so
+    `paths` still counts every path (and `merged` those not played), while
+    the limit counts the played ones. Only a reader of what a path reached
+    can take it (coverage); one that needs each path's end cannot.
     """
 
     def __init__(self, plan: Plan, limit: int = PATH_LIMIT, fork: Fork | None = None,
-                 independent: bool = True) -> None:
+                 independent: bool = True, merge: bool = False) -> None:
         self.plan = plan
         self.limit = limit
+        self.merge = merge
         self.fork = fork or fork_by_copy
         self.on_restart: list[Callable[[], None]] = []
         groups = decision_groups(plan) if independent else None
@@ -204,6 +217,8 @@ class Exploration:
         self.played: dict[str, set[str]] = {}  # decision step -> the options played on some path
         self._reached: dict[str, tuple[tuple[str, str], ...]] = {}  # decision -> the choices that first led to it
         self._ended: dict[int | None, int] = {}  # group a path varied (None: none) -> paths played
+        self.merged = 0  # paths stood for by a merged fork, not played (counted in `paths`)
+        self._seen: dict[tuple[Any, ...], dict[int | None, int]] = {}  # fork fingerprint -> paths by group
 
     @property
     def group_paths(self) -> list[int]:
@@ -235,38 +250,105 @@ class Exploration:
 
     def _search(self) -> Iterator[PathEnd]:
         root = self._root()
-        pending: list[tuple[_Run, str | None, str | None]] = [(root, None, None)]
+        pending: list[tuple[_Run, str | None, str | None, _Fork | None]] = [(root, None, None, None)]
         while pending:
-            if self.paths >= self.limit:
+            if self.paths - self.merged >= self.limit:
                 self.truncated = True
                 self.at_least = self.paths + len(pending)
                 self.unexplored = len(pending)
-                for _, decision, _ in pending:
+                for _, decision, _, _ in pending:
                     if decision is not None:
                         self.left_at[decision] = self.left_at.get(decision, 0) + 1
                 pending.clear()  # let the forks go before playing on
                 yield from self.cover()
                 return
-            run, decision, option = pending.pop()
+            run, decision, option, parent = pending.pop()
             if decision is not None and option is not None:
                 self._decide(run, decision, option)
             decision = self._play(run)
             if decision is None:
                 self.paths += 1
                 self._ended[run.deviated] = self._ended.get(run.deviated, 0) + 1
+                self._count(parent, {run.deviated: 1})
                 yield self._end(run)
                 continue
+            node = None
+            if self.merge:
+                fingerprint, settled = self._fingerprint(run, decision)
+                counts = self._seen.get(fingerprint)
+                if counts is not None:  # played from this state before: its paths end as those did
+                    yield self._merged(run, counts, settled)
+                    self._count(parent, counts)
+                    continue
+                node = _Fork(fingerprint, parent)
             options = list(self.plan.steps[decision].options or {})
             group = self.groups.group_of[decision] if self.groups is not None else None
             if run.deviated is not None and run.deviated != group:
                 options = options[:1]  # another group has left its first options: this one keeps its first
+            if node is not None:
+                node.left = len(options)
             # The first option goes on top (played next); the last reuses the run itself.
             forks = [self.fork(run) for _ in options[:-1]] + [run]
             for n, fork in enumerate(forks):
                 if n:
                     fork.deviated = group
-            pending.extend((f, decision, o) for f, o in reversed(list(zip(forks, options, strict=True))))
+            pending.extend((f, decision, o, node) for f, o in reversed(list(zip(forks, options, strict=True))))
         self.at_least = self.paths
+
+    # ----- merging forks met in a state already played from (with `merge`) -----
+
+    def _count(self, node: _Fork | None, counts: dict[int | None, int]) -> None:
+        """Add the paths of one finished branch to its fork and, as each fork is done, to the forks above."""
+        while node is not None:
+            for group, n in counts.items():
+                node.paths[group] = node.paths.get(group, 0) + n
+            node.left -= 1
+            if node.left > 0:
+                return
+            self._seen[node.fingerprint] = node.paths
+            counts, node = node.paths, node.parent
+
+    def _fingerprint(self, run: _Run, decision: str) -> tuple[tuple[Any, ...], frozenset[str]]:
+        """What the rest of a path depends on, at a fork; and the steps left out of it.
+
+        A step that is done or skipped, and whose fallback, branches and the
+        steps it backs up (as their fallback) are too, is left out: every
+        rule reads it as resolved, nothing it could open or cover is left, so
+        done or skipped, and when, change nothing ahead. Every other step counts with which of its times are set; so do
+        the clock, the services, the injects fired and armed (with their
+        times), the events come, the decisions whose branches are not all
+        settled, the driver's work in progress and the group the path varies.
+        """
+        state = run.state
+        records = state.steps
+        linked = self._links.linked  # its fallback, its branches, the steps it backs up
+        settled: set[str] = set()
+        shapes: list[Any] = []
+        for key, r in records.items():
+            if (r.done_t is not None or r.skipped_t is not None) and all(
+                    records[t].done_t is not None or records[t].skipped_t is not None for t in linked[key]):
+                settled.add(key)
+                shapes.append(None)
+            else:
+                shapes.append((r.opened_t is None, r.started_t is None, r.done_t is None, r.skipped_t is None,
+                               r.covered_t is None, r.blocked_t is None, r.off_branch))
+        fingerprint = (
+            decision, run.deviated, run.t, tuple(shapes), tuple(sorted(state.services.items())),
+            frozenset(state.fired), tuple(sorted(state.armed.items())), frozenset(state.arrived),
+            tuple(sorted((k, d.option) for k, d in state.decisions.items() if k not in settled)),
+            tuple(sorted((k, t) for k, t in run.finish.items() if k not in settled)), frozenset(run.held),
+        )
+        return fingerprint, frozenset(settled)
+
+    def _merged(self, run: _Run, counts: dict[int | None, int], settled: frozenset[str]) -> PathEnd:
+        stands_for = sum(counts.values())
+        self.paths += stands_for
+        self.merged += stands_for
+        for group, n in counts.items():
+            self._ended[group] = self._ended.get(group, 0) + n
+        statuses = dict(run.frontier.status) if run.frontier is not None else run.state.statuses()
+        return PathEnd(tuple(run.choices), run.state.t, statuses, False, False, (), (), (), (),
+                       group=run.deviated, merged=stands_for, settled=settled)
 
     def cover(self) -> Iterator[PathEnd]:
         """Paths that play the options no path took yet, one at least each (after a limit cut the search).
@@ -431,10 +513,22 @@ class Exploration:
                        unfinished, reasons, run.deviated, dict(run.when), run.cut_off)
 
 
-def explore(plan: Plan, limit: int = PATH_LIMIT, fork: Fork | None = None, independent: bool = True) -> Exploration:
+def explore(plan: Plan, limit: int = PATH_LIMIT, fork: Fork | None = None, independent: bool = True,
+            merge: bool = False) -> Exploration:
     """The paths of the drill, at most `limit` of them (see Exploration); `independent=False` multiplies
-    every decision out, as the search did before it told groups apart."""
-    return Exploration(plan, limit, fork, independent)
+    every decision out, as the search did before it told groups apart; `merge` plays no fork twice from
+    one state (for readers of what paths reach, see Exploration)."""
+    return Exploration(plan, limit, fork, independent, merge)
+
+
+@dataclass
+class _Fork:
+    """A fork of the search with `merge`: what it stands for once every branch below it is played."""
+
+    fingerprint: tuple[Any, ...]
+    parent: _Fork | None
+    left: int = 0  # branches not yet played to the end
+    paths: dict[int | None, int] = field(default_factory=dict)  # group the path varied -> paths below
 
 
 # ----- why a step is stuck -----

@@ -24,36 +24,24 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 
+from engine import step_rules
 from engine.drill import events as ev
 from engine.drill.plan import Plan, PlanInject
 from engine.drill.state import UNFINISHED, DrillState, StepStatus
 
 
-class Links:
-    """The plan's ways from one step to the steps its state can change (built once per plan, shared)."""
+class Links(step_rules.Ties):
+    """The plan's ways from one step to the steps its state can change (built once per plan, shared).
+
+    They are the step rules' ties (engine.step_rules.Ties): needed_by, the
+    steps whose status reads whether this one is resolved (and nothing else
+    of it); linked, the steps whose state the fold changes when this one's
+    changes (fallbacks, branches); onward, either way.
+    """
 
     def __init__(self, plan: Plan) -> None:
+        super().__init__(plan.steps)
         self.order = {key: i for i, key in enumerate(plan.steps)}
-        # needed_by: steps whose status reads whether this one is resolved (and nothing else of it);
-        # linked: steps whose state the fold changes when this one's changes (fallbacks, branches)
-        self.needed_by: dict[str, list[str]] = {key: [] for key in plan.steps}
-        self.linked: dict[str, list[str]] = {key: [] for key in plan.steps}
-        self.requiring: dict[str, list[str]] = {}
-        self.listening: dict[str, list[str]] = {}
-        for key, step in plan.steps.items():
-            for need in step.needs:
-                if need in self.needed_by:
-                    self.needed_by[need].append(key)  # its status waits on the need being resolved
-            if step.fallback in self.linked:
-                self.linked[key].append(step.fallback)  # blocked: opens it; resolved: closes it
-                self.linked[step.fallback].append(key)  # done: covers the step it stands in for
-            for targets in (step.options or {}).values():
-                self.linked[key].extend(t for t in targets if t in self.linked)
-            for service in step.requires:
-                self.requiring.setdefault(service, []).append(key)
-            if step.on:
-                self.listening.setdefault(step.on, []).append(key)
-        self.onward = {key: self.needed_by[key] + self.linked[key] for key in plan.steps}  # either way
 
     def for_inject(self, inject: PlanInject) -> list[str]:
         """The steps an inject can change directly: those needing its services, those listening for its event."""
@@ -73,8 +61,7 @@ def touched(payload: ev.Payload, links: Links, plan: Plan) -> list[str]:
     if isinstance(payload, (ev.StepStarted, ev.StepDone)):
         return [payload.step]
     if isinstance(payload, ev.DecisionMade):
-        options = plan.steps[payload.step].options or {}
-        return [payload.step, *(t for targets in options.values() for t in targets)]
+        return step_rules.decision_reach(plan.steps[payload.step], payload.step)
     if isinstance(payload, ev.InjectFired):
         inject = plan.inject(payload.inject)
         return links.for_inject(inject) if inject else []

@@ -1,8 +1,9 @@
 """Which decisions of a plan can influence each other, so explore can play them apart.
 
 A decision's *footprint* is everything its choice can change, anywhere in
-the drill: the decision step itself, the steps its options open or leave
-to be skipped, and from there, transitively,
+the drill: the steps its options open or leave to be skipped, the
+contingency injects an option arms (`after: {decision, option}`), and from
+there, transitively,
 
 - the steps that need a step of the footprint (its status and its time
   wait on it), the fallbacks of those steps and the steps a fallback
@@ -11,6 +12,12 @@ to be skipped, and from there, transitively,
 - the contingency injects a step of the footprint arms (`after:`), and from
   those injects the steps that require a service they set and the steps
   listening (`on:`) for the event they bring.
+
+The decision step itself belongs to its footprint, but nothing is
+followed from it: it ends the same on every option (done when its time is
+up), so a step that only waits on it, such as a wrap-up that needs every
+decision step, is not tied to the choice (unless a branch reaches back to
+the decision step, say as its fallback: then it is followed from there).
 
 Scheduled injects fire at the same time on every path and change a step
 only through its own `requires` or `on:`, so they tie nothing together.
@@ -33,6 +40,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine import step_rules
 from engine.drill.frontier import Links
 from engine.drill.plan import Plan
 
@@ -68,9 +76,18 @@ def footprint(plan: Plan, decision: str, links: Links | None = None) -> tuple[se
     for inject in plan.injects:
         if inject.after_step:
             arms.setdefault(inject.after_step, []).append(inject.id)
+    # The decision step itself ends the same on every option (done when its time is up, whatever the
+    # choice): it belongs to the footprint, so a decision reached or not by another's choice groups with
+    # that one, but what only waits on it (a wrap-up needing every decision) is not reached through it.
+    # Only its options' branches, and the contingency injects an option arms, differ.
+    # Should its branches reach back to the step (its fallback, say), it is followed onward from there.
     steps: set[str] = set()
     injects: set[str] = set()
-    todo = [decision, *(t for targets in (plan.steps[decision].options or {}).values() for t in targets)]
+    todo = list(step_rules.option_reach(plan.steps[decision]))
+    for inject in plan.injects:
+        if inject.after_step == decision and inject.after_option is not None:
+            injects.add(inject.id)
+            todo.extend(links.for_inject(inject))
     while todo:
         key = todo.pop()
         if key in steps or key not in plan.steps:
@@ -84,6 +101,7 @@ def footprint(plan: Plan, decision: str, links: Links | None = None) -> tuple[se
             armed = plan.inject(inject_id)
             if armed is not None:
                 todo.extend(links.for_inject(armed))
+    steps.add(decision)
     return steps, injects
 
 
@@ -137,7 +155,7 @@ def _has_ring(plan: Plan) -> bool:
     out: dict[str, list[str]] = {key: [] for key in plan.steps}
     for key, step in plan.steps.items():
         sources = [n for n in step.needs if n in plan.steps]
-        sources += [o.source for o in step.openers if o.kind != "event" and o.source in plan.steps]
+        sources += [o.source for o in step.openers if o.kind != step_rules.EVENT and o.source in plan.steps]
         for source in sources:
             out[source].append(key)
             into[key] += 1

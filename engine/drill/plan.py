@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from engine import step_rules
 from engine.findings import Finding
+from engine.step_rules import Opener as Opener  # the openers of a plan step are the step rules'
 
 if TYPE_CHECKING:  # compiled from the models' fields: pydantic's instances or engine.quick_check's records
     from engine.model import Runbook, Scenario
@@ -29,13 +31,6 @@ class PlanError(Exception):
         super().__init__(message)
         self.findings = findings or []
         self.unreadable = unreadable
-
-
-@dataclass(frozen=True)
-class Opener:
-    kind: str  # "next" | "fallback" | "event"
-    source: str  # step key, or event id
-    option: str | None = None
 
 
 @dataclass
@@ -59,7 +54,7 @@ class PlanStep:
 
     @property
     def branch(self) -> bool:
-        return bool(self.openers)
+        return step_rules.is_branch(self.openers)
 
 
 @dataclass
@@ -158,15 +153,8 @@ def compile_plan(scenario: Scenario, scenario_path: str, runbooks: list[tuple[st
                 labels={o: opt.label or o for o, opt in step.decision.options.items()} if step.decision else {},
                 on=step.on, objectives=[ref(o) for o in step.objectives],
             )
-    for key, planned in steps.items():
-        if planned.fallback in steps:
-            steps[planned.fallback].openers.append(Opener("fallback", key))
-        for option, targets in (planned.options or {}).items():
-            for target in targets:
-                if target in steps:
-                    steps[target].openers.append(Opener("next", key, option))
-        if planned.on:
-            planned.openers.append(Opener("event", planned.on))
+    for key, found in step_rules.openers(steps).items():
+        steps[key].openers.extend(found)
     injects = [_inject(i, steps, [rb for _, rb in runbooks]) for i in scenario.injects]
     files = [SourceFile("scenario", scenario.scenario, Path(scenario_path).as_posix(), sha256_file(scenario_path))]
     files += [SourceFile("runbook", rb.runbook, Path(p).as_posix(), sha256_file(p)) for p, rb in runbooks]

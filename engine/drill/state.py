@@ -8,35 +8,23 @@ from the same fold. The rules are in docs/format.md ("How steps move").
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from engine import feedback
+from engine import feedback, step_rules
 from engine.bounds import MAX_CLOCK_SECONDS
 from engine.drill import events as ev
 from engine.drill.clock import parse_wall
 from engine.drill.events import EventError
 from engine.drill.plan import Opener, Plan, PlanInject
+from engine.step_rules import UNFINISHED as UNFINISHED  # the step rules' terms, read from here too
+from engine.step_rules import StepStatus as StepStatus
 
 # the events a drill may still take once ended
 _AFTER_END = frozenset({ev.NOTE, ev.RATING, ev.HOTWASH_ANSWER, ev.NOTE_AMENDED, ev.NOTE_WITHDRAWN,
                         ev.DISCUSSION_SUMMARY, ev.FEEDBACK_OPENED, ev.FEEDBACK_CLOSED, ev.FEEDBACK_SUBMITTED,
                         ev.DISCUSSION_AMENDED, ev.DISCUSSION_WITHDRAWN})
-
-
-class StepStatus(enum.StrEnum):
-    DORMANT = "dormant"  # a branch step nothing has opened yet
-    WAITING = "waiting"  # opened; something it needs is not done or skipped
-    READY = "ready"
-    ACTIVE = "active"
-    DONE = "done"
-    SKIPPED = "skipped"
-    BLOCKED = "blocked"  # a service it requires is down
-
-
-UNFINISHED = (StepStatus.WAITING, StepStatus.READY, StepStatus.ACTIVE)
 
 
 @dataclass
@@ -209,68 +197,61 @@ class DrillState:
 
     def _index(self) -> None:
         plan = self.plan
+        ties = step_rules.Ties(plan.steps)
         self._requiring: dict[str, list[str]] = {s: [] for s in plan.services}
-        self._listening: dict[str, list[str]] = {}
+        self._requiring.update(ties.requiring)
+        self._listening: dict[str, list[str]] = ties.listening
         self._arms: dict[str, list[PlanInject]] = {}
-        for key, step in plan.steps.items():
-            for service in step.requires:
-                self._requiring.setdefault(service, []).append(key)
-            if step.on:
-                self._listening.setdefault(step.on, []).append(key)
         for inject in plan.injects:
             if inject.after_step:
                 self._arms.setdefault(inject.after_step, []).append(inject)
         self._order = {key: i for i, key in enumerate(plan.steps)}
-        self._backed_by: dict[str, list[str]] = {}  # fallback -> the steps it stands in for
-        for key, step in plan.steps.items():
-            if step.fallback:
-                self._backed_by.setdefault(step.fallback, []).append(key)
+        self._backed_by: dict[str, list[str]] = ties.backed_by  # fallback -> the steps it stands in for
+        self._opens: dict[str, list[str]] = ties.opens  # step -> its fallback and its options' targets
 
     # ----- reading the state -----
 
     def status(self, key: str) -> StepStatus:
         """The status of step `key` (`runbook/step`) now; KeyError for a key not in the plan."""
-        record = self.steps[key]
-        if record.done_t is not None:
-            return StepStatus.DONE
-        if record.skipped_t is not None:
-            return StepStatus.SKIPPED
-        if record.opened_t is None:
-            return StepStatus.DORMANT
-        if self._down(key):
-            return StepStatus.BLOCKED
-        if record.started_t is not None:
-            return StepStatus.ACTIVE
-        if all(self.resolved(n) for n in self.plan.steps[key].needs):
-            return StepStatus.READY
-        return StepStatus.WAITING
+        return step_rules.status(self.steps[key], key, self.plan.steps[key].needs, self)
 
     def resolved(self, key: str) -> bool:
         """Done or skipped, or blocked with its fallback done: what `needs` waits for."""
         record = self.steps.get(key)
-        if record is None:
-            return True
-        if record.done_t is not None or record.skipped_t is not None:
-            return True
-        return record.covered_t is not None or self._covering(key)
+        return True if record is None else step_rules.resolved(record, key, self)
 
-    def _covering(self, key: str) -> bool:
+    def covering(self, key: str) -> bool:
         """Blocked right now, with its fallback done."""
-        record = self.steps[key]
         fallback = self.plan.steps[key].fallback
-        return (fallback is not None and record.opened_t is not None and self._down(key)
-                and self.steps[fallback].done_t is not None)
+        return fallback is not None and step_rules.covering(self.steps[fallback].done_t is not None,
+                                                            self.steps[key], self.down(key))
+
+    _covering = covering
 
     def _mark_covered(self, keys: list[str], t: float) -> None:
         """Once a fallback has stood in for a blocked step, steps that need it stay free to go,
         even after the service comes back and the step itself could be done after all."""
         for key in keys:
             record = self.steps[key]
-            if record.covered_t is None and record.done_t is None and self._covering(key):
+            if record.covered_t is None and record.done_t is None and self.covering(key):
                 record.covered_t = t
 
-    def _down(self, key: str) -> bool:
-        return any(self.services.get(s) == "down" for s in self.plan.steps[key].requires)
+    def down(self, key: str) -> bool:
+        """Whether a service step `key` requires is down now."""
+        return step_rules.blocked(self.plan.steps[key].requires, self.services)
+
+    _down = down
+
+    # what the step rules read of other steps (engine.step_rules.World)
+    def is_done(self, key: str) -> bool:
+        return self.steps[key].done_t is not None
+
+    def is_skipped(self, key: str) -> bool:
+        return self.steps[key].skipped_t is not None
+
+    def chosen(self, key: str) -> str | None:
+        decision = self.decisions.get(key)
+        return None if decision is None else decision.option
 
     def statuses(self) -> dict[str, StepStatus]:
         """Every step's status, keyed `runbook/step`, in plan order."""
@@ -682,11 +663,7 @@ class DrillState:
             if key in out:
                 continue
             out.append(key)
-            step = self.plan.steps[key]
-            if step.fallback:
-                queue.append(step.fallback)
-            for more in (step.options or {}).values():
-                queue.extend(more)
+            queue.extend(self._opens[key])
         return out
 
     def _decision_revised(self, payload: ev.DecisionRevised, old: str, t: float, seq: int) -> None:
@@ -851,31 +828,15 @@ class DrillState:
             key = queue.pop()
             step = self.plan.steps[key]
             record = self.steps[key]
-            if (step.fallback and record.opened_t is not None and record.done_t is None
-                    and record.skipped_t is None and self._down(key)):
+            if step.fallback and step_rules.opens_fallback(record, self.down(key)):
                 fallback = self.steps[step.fallback]
                 if fallback.opened_t is None and fallback.skipped_t is None:
                     fallback.opened_t = t
                     queue.append(step.fallback)
-            if record.opened_t is None and record.skipped_t is None and step.openers:
-                if all(self._closed(o) for o in step.openers):
-                    self._skip(key, t, self._why_skipped(step.openers), "branch not taken")
+            if record.opened_t is None and record.skipped_t is None and step_rules.not_taken(step.openers, self):
+                self._skip(key, t, self._why_skipped(step.openers), "branch not taken")
             if record.done_t is not None or record.skipped_t is not None:
-                if step.fallback:
-                    queue.append(step.fallback)
-                for targets in (step.options or {}).values():
-                    queue.extend(targets)
-
-    def _closed(self, opener: Opener) -> bool:
-        if opener.kind == "event":
-            return False  # an event can come at any time
-        source = self.steps[opener.source]
-        if source.skipped_t is not None:
-            return True
-        if opener.kind == "fallback":
-            return source.done_t is not None
-        decision = self.decisions.get(opener.source)
-        return decision is not None and decision.option != opener.option
+                queue.extend(self._opens[key])
 
     def _why_skipped(self, openers: list[Opener]) -> str:
         parts = []

@@ -264,3 +264,121 @@ def test_the_frontier_stays_a_full_rescan_on_every_drawn_path(case: tuple[str, s
     refolded = list(explore(plan, LIMIT, fork=fork_by_refold, independent=False))
     assert [(e.choices, e.t, e.statuses, e.reasons) for e in copied] == \
         [(e.choices, e.t, e.statuses, e.reasons) for e in refolded]
+
+
+# ----- a wrap-up step that needs every decision step (issue 28) -----
+
+def wrap_up_runbook(decisions: int) -> str:
+    """`decisions` decisions, each opening a branch of its own, and a close-out that needs every decision step."""
+    lines = ["runbook: rb", "title: Close when every call is made", "steps:"]
+    for i in range(decisions):
+        lines += [f"  d{i}:", f"    title: Decide {i}", "    target: 5m", "    decision:",
+                  "      question: Which way?", "      options:",
+                  f"        left: {{label: Left, next: [left{i}]}}",
+                  f"        right: {{label: Right, next: [right{i}]}}",
+                  f"  left{i}: {{title: Left {i}, target: 10m}}", f"  right{i}: {{title: Right {i}, target: 20m}}"]
+    lines += ["  close-out:", "    title: Close out", f"    needs: [{', '.join(f'd{i}' for i in range(decisions))}]"]
+    return "\n".join([*lines, ""])
+
+
+QUIET_DAY = "scenario: sc\ntitle: Quiet\nrunbooks: [rb]\nduration: 3h\ninjects: []\n"
+
+# A decision's own fallback is one of its branches: its choice reaches back to the decision step, and from
+# there to the close-out that needs it; a contingency inject after the decision step itself (any option).
+REACH_BACK = """\
+runbook: rb
+title: A branch that backs up its own decision
+services:
+  db: The database
+steps:
+  d0:
+    title: Decide 0
+    target: 30m
+    requires: [db]
+    fallback: fb0
+    decision:
+      question: Which way?
+      options:
+        o0: {label: A, next: []}
+        o1: {label: B, next: [fb0]}
+  fb0: {title: By hand, target: 10m}
+  d1:
+    title: Decide 1
+    target: 5m
+    decision:
+      question: Which way?
+      options:
+        o0: {label: A, next: [b1]}
+        o1: {label: B, next: []}
+  b1: {title: Branch 1, target: 50m, requires: [db]}
+  close-out: {title: Close out, needs: [d0, d1]}
+"""
+REACH_BACK_DAY = """\
+scenario: sc
+title: The database goes, then comes back
+runbooks: [rb]
+duration: 3h
+injects:
+  - id: s0
+    at: T+20m
+    services: {db: down}
+  - id: s1
+    at: T+2h
+    services: {db: up}
+  - id: c0
+    after: {step: d1}
+    at: +10m
+    event: alarm
+"""
+
+
+@st.composite
+def drill_with_wrap_up(draw: st.DrawFn) -> tuple[str, str]:
+    """A drawn drill (see `drill`) and a close-out step that needs every decision step, now and then a
+    branch too; now and then a contingency inject after a decision step itself, whatever its option."""
+    runbook, scenario = draw(drill())
+    blocks = sorted({line.split(":")[0].strip() for line in runbook.splitlines()
+                     if line.startswith("  d") and line.rstrip().endswith(":")})
+    needs = list(blocks)
+    if draw(st.integers(0, 3)) == 0:
+        needs.append("b0x0")
+    runbook += f"  close-out:\n    title: Close out\n    needs: [{', '.join(needs)}]\n"
+    if draw(st.booleans()):
+        what = draw(st.sampled_from(["services: {db: down}", "event: alarm", "services: {net: up}"]))
+        after, at = draw(st.sampled_from(blocks)), draw(st.integers(0, 60))
+        inject = f"  - id: w0\n    after: {{step: {after}}}\n    at: +{at}m\n    {what}"
+        scenario = scenario.replace("injects: []", "injects:") + inject + "\n"
+    return runbook, scenario
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(drill_with_wrap_up())
+@example((REACH_BACK, REACH_BACK_DAY))
+@example((wrap_up_runbook(3), QUIET_DAY))
+def test_grouped_findings_with_a_wrap_up_are_those_of_every_combination(case: tuple[str, str]) -> None:
+    compare(*case)
+
+
+def test_a_wrap_up_that_needs_every_decision_ties_none_of_them_together(tmp_path: Path) -> None:
+    """The decision step ends the same on every option: only its branches differ, so four decisions whose
+    steps a close-out needs are four groups, played in 1 + 4 paths for the 2^4 they stand for."""
+    (tmp_path / "runbooks").mkdir()
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "runbooks" / "rb.yaml").write_text(wrap_up_runbook(4), encoding="utf-8")
+    (tmp_path / "scenarios" / "sc.yaml").write_text(QUIET_DAY, encoding="utf-8")
+    plan = _plan(tmp_path)
+    assert decision_groups(plan).members == (("rb/d0",), ("rb/d1",), ("rb/d2",), ("rb/d3",))
+    exploration = explore(plan, LIMIT)
+    ends = list(exploration)
+    assert (len(ends), exploration.total) == (5, 16)
+    assert all(end.finished for end in ends)
+
+
+def test_a_branch_that_reaches_back_to_its_decision_ties_the_wrap_up_to_it(tmp_path: Path) -> None:
+    (tmp_path / "runbooks").mkdir()
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "runbooks" / "rb.yaml").write_text(REACH_BACK, encoding="utf-8")
+    (tmp_path / "scenarios" / "sc.yaml").write_text(REACH_BACK_DAY, encoding="utf-8")
+    plan = _plan(tmp_path)
+    groups = decision_groups(plan)
+    assert groups.step_group["rb/close-out"] == groups.group_of["rb/d0"]
