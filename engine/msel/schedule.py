@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from engine.msel import MselError
 from engine.msel.columns import CLOCK_HEADERS, OFFSET_HEADERS, normalise
-from engine.msel.times import Reading, clock_text
+from engine.msel.times import MAX_SECONDS, Reading, clock_text
 
 _NIGHT = 12 * 3600
 
@@ -78,10 +78,14 @@ def decide(slots: list[Slot], header: str, forced: str | None, dated: bool) -> t
 
 
 def place(slots: list[Slot], mode: str, anchor: dt.datetime | None, where: Callable[[int], str]) -> Placement:
-    """Scenario seconds for every slot. Raises MselError naming the row (`where(row)`) of a time before T+0."""
-    if mode == "offset":
-        return _offsets(slots, anchor, where)
-    return _clocks(slots, anchor, where)
+    """Scenario seconds for every slot. Raises MselError naming the row (`where(row)`) of a time before T+0,
+    of a moment far from all the others (a typo in a date), or of a time more than MAX_SECONDS after T+0."""
+    placement = _offsets(slots, anchor, where) if mode == "offset" else _clocks(slots, anchor, where)
+    for slot, seconds in zip(slots, placement.seconds, strict=True):
+        if seconds > MAX_SECONDS:
+            raise MselError(f"{where(slot.row)}: this is {seconds // 86400} days after T+0; an exercise spans at "
+                            f"most {MAX_SECONDS // 86400} days (a typo in the day or the date?)")
+    return placement
 
 
 def _offsets(slots: list[Slot], anchor: dt.datetime | None, where: Callable[[int], str]) -> Placement:
@@ -131,11 +135,12 @@ def _clocks(slots: list[Slot], anchor: dt.datetime | None, where: Callable[[int]
         raise MselError(f"{where(undated[0])}: no time of day to place the row at")
     moments = _comparable([m for _, m in walls if m is not None], anchor)
     placed = [(row, m) for (row, _), m in zip(walls, moments, strict=True)]
-    on_dates = [row for row, m in placed if m.year != _BASE.year]
-    off_dates = [row for row, m in placed if m.year == _BASE.year]
+    on_dates = [row for row, m in placed if not _undated(m)]
+    off_dates = [row for row, m in placed if _undated(m)]
     if on_dates and off_dates and anchor is None:
         raise MselError(f"{where(off_dates[0])}: a time with no date, while row {on_dates[0]} has one; "
                         "give every row a date (a Date cell holds for the rows below it)")
+    _far_from_the_rest(placed, where)
     zero = anchor or min(moments)
     notes = [f"T+0 is {_show(zero)}" + (" (--anchor)" if anchor else f" (row {placed[moments.index(zero)][0]}, "
                                           "the earliest)")]
@@ -145,6 +150,20 @@ def _clocks(slots: list[Slot], anchor: dt.datetime | None, where: Callable[[int]
         notes.append("the file gives no time zone, so the scenario gets no anchor; pass --anchor "
                      f"{zero.strftime('%Y-%m-%dT%H:%M:%S')}Z (or your offset) to set one")
     return Placement(out, written, notes)
+
+
+def _far_from_the_rest(placed: list[tuple[int, dt.datetime]], where: Callable[[int], str]) -> None:
+    """Refuse a moment more than MAX_SECONDS from the middle of the others: `231200AUG2014` among `AUG2011`."""
+    if len(placed) < 2 or all(_undated(m) for _, m in placed):
+        return  # clock times with no dates: the day count is checked against MAX_SECONDS in place()
+    middle = sorted(m for _, m in placed)[len(placed) // 2]
+    limit = dt.timedelta(seconds=MAX_SECONDS)
+    for row, moment in placed:
+        if abs(moment - middle) > limit:
+            days = abs((moment - middle).days)
+            raise MselError(f"{where(row)}: {_show(moment)} is {days} days from the other rows (around "
+                            f"{_show(middle)}); a typo in the date? An exercise spans at most "
+                            f"{MAX_SECONDS // 86400} days")
 
 
 _BASE = dt.datetime(1, 1, 1)  # a Monday: clock times with no date are placed on days counted from here
@@ -170,6 +189,11 @@ def _clock_of(slot: Slot, day: int, previous: int | None,
         day += 1
     base = _BASE if anchor is None else dt.datetime.combine(anchor.date(), dt.time(), anchor.tzinfo)
     return base + dt.timedelta(days=day, seconds=seconds), day, seconds
+
+
+def _undated(moment: dt.datetime) -> bool:
+    """A clock time placed on a counted day from _BASE (no calendar date): within its first few years."""
+    return moment.year < _BASE.year + 10
 
 
 def _comparable(moments: list[dt.datetime], anchor: dt.datetime | None) -> list[dt.datetime]:
@@ -199,7 +223,7 @@ def _show(moment: dt.datetime) -> str:
     """22:00 for a clock time with no date, 2025-03-14 08:00 for a dated one, ISO with its zone otherwise."""
     if moment.tzinfo is not None:
         return moment.isoformat()
-    if moment.year == _BASE.year:
+    if _undated(moment):
         text = clock_text(moment.hour * 3600 + moment.minute * 60 + moment.second)
         return text if moment.date() == _BASE.date() else f"{text} on day {(moment - _BASE).days + 1}"
     return moment.strftime("%Y-%m-%d %H:%M") + (f":{moment.second:02d}" if moment.second else "")

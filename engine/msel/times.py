@@ -236,6 +236,8 @@ def read_date(value: Any, *, day_first: bool = False) -> Reading:
             return Reading("date", date=excel_moment(value).date())
         raise TimeFormatError(f"{value!r} is neither a day number nor an Excel date")
     s = str(value).strip()
+    if s.isdigit() and 1 <= int(s) <= 366:
+        return Reading("day", day=int(s) - 1)  # `2` typed into a CSV's Day column, like the number 2 in a workbook
     day = _DAY.match(s)
     if day:
         if int(day.group(1)) < 1:
