@@ -144,6 +144,8 @@ def _text(s: str) -> Reading:
         return Reading("either" if int(match.group(1)) < 24 else "offset", seconds=seconds)
     if re.fullmatch(r"(?:\d+\s*[dhms]\s*)+", s, re.IGNORECASE):
         return Reading("offset", seconds=parse_offset_text(s.replace(" ", "")))
+    if s.isdigit() and len(s) == 3:
+        return _number(int(s))  # 0600 saved from a number cell as 600, like the number 600 in a workbook
     clock = _clock(s)
     if clock is not None:
         return clock
