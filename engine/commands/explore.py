@@ -70,7 +70,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--config", metavar="FILE", help="settings file (default: nearest tabletop.toml "
                         "or pyproject.toml with [tool.tabletop])")
     parser.add_argument("--color", choices=["auto", "always", "never"], default="auto",
-                        help="colour text output (default: auto, off when NO_COLOR is set)")
+                        help="colour text output (default: auto: on a terminal, off when NO_COLOR is set "
+                          "and not empty, or TERM=dumb)")
     parser.set_defaults(run=run)
 
 
@@ -96,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.formats import RenderContext, render
     from engine.plans import load_plan
     from engine.rules import all_rules
+    from engine.terminal import wants_color
 
     if not Path(args.scenario).is_file():
         return _fail(f"{args.scenario}: no such file")
@@ -119,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     to_terminal = where is None and sys.stdout.isatty()
-    color = args.color == "always" or (args.color == "auto" and to_terminal and "NO_COLOR" not in os.environ)
+    color = wants_color(args.color, to_terminal)
 
     try:
         plan = load_plan(args.scenario, args.runbooks)
