@@ -111,6 +111,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     imp.add_argument("--title", help="the scenario's title (default: from the id)")
     imp.add_argument("--anchor", metavar="TIME", help="real-world moment of T+0, e.g. 2026-01-22T19:33:00Z")
     imp.add_argument("--duration", metavar="DURATION", help="the planned window, e.g. 11h")
+    imp.add_argument("--timezone", metavar="ZONE", help="the IANA time zone of the file's local clock times, e.g. "
+                     "America/Chicago, so T+ counts real hours across a daylight-saving change (default: a "
+                     "'Time zone' row above the header; dated times across a change are refused without one)")
     imp.add_argument("--encoding", metavar="CODEC", help="text encoding of a CSV or JSON file, e.g. cp1252 "
                      "(default: UTF-8, with or without a byte-order mark)")
     imp.add_argument("--sheet", metavar="NAME", help="XLSX: the sheet to read (default: the active sheet, "
@@ -184,6 +187,13 @@ def run_import(args: argparse.Namespace) -> int:
             anchor = parse_anchor(args.anchor)
         except TimeFormatError as exc:
             return _fail(f"--anchor: {exc}")
+    if args.timezone:
+        from engine.msel.zones import zone_named
+
+        try:
+            zone_named(args.timezone)
+        except MselError as exc:
+            return _fail(f"--timezone: {exc}")
     if args.duration:
         from engine.duration import DurationError, parse_duration
 
@@ -257,7 +267,8 @@ def _convert(args: argparse.Namespace, table: Any, anchor: Any, where: Path | No
     files, models, everything = found
     pool = models if named else everything
     options = Options(scenario_id, named, args.title, anchor, args.duration,
-                      {r for rb in pool for r in rb.roles}, args.times, args.strict, parse_forced(args.column))
+                      {r for rb in pool for r in rb.roles}, args.times, args.strict, parse_forced(args.column),
+                      args.timezone)
     converted = convert(table, options)
     if not named:
         if not everything:

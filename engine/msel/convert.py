@@ -39,6 +39,7 @@ from engine.msel.times import (
     read_time,
     tabletop_at,
 )
+from engine.msel.zones import zone_named
 from engine.scaffold import kebab, unique
 
 _ID = re.compile(ID_PATTERN)
@@ -63,6 +64,7 @@ class Options:
     times: str | None = None  # "clock" | "offset": how to read the time column, instead of deciding
     strict: bool = False  # refuse rows that cannot be scheduled instead of skipping them
     columns: dict[str, str] = field(default_factory=dict)  # --column: normalised header -> role (roles.py)
+    timezone: str | None = None  # --timezone: the IANA zone of the file's local clock times (zones.py)
 
 
 @dataclass
@@ -129,6 +131,17 @@ def _meta_anchor(table: Table, meta: Meta) -> dt.datetime | None:
         return parse_anchor(text)
     except TimeFormatError as exc:
         raise MselError(f"{table.path}: row {meta.rows['anchor']}: the anchor {exc}") from None
+
+
+def _zone(table: Table, options: Options, meta: Meta) -> dt.tzinfo | None:
+    if options.timezone:
+        return zone_named(options.timezone)
+    if not meta.values.get("timezone"):
+        return None
+    try:
+        return zone_named(meta.values["timezone"])
+    except MselError as exc:
+        raise MselError(f"{table.path}: row {meta.rows['timezone']}: {exc}") from None
 
 
 def _meta_duration(table: Table, meta: Meta) -> str | None:
@@ -348,7 +361,8 @@ def _schedule(table: Table, drafts: list[_Draft], columns: dict[str, int], optio
         mode, why = decide(slots, header, options.times, dated)
     except MselError as exc:
         raise MselError(f"{table.path}: column \"{header}\": {exc}") from None
-    placement = place(slots, mode, anchor, lambda row: f"{table.path}: {table.where(row, columns[key])}")
+    zone = _zone(table, options, out.meta)
+    placement = place(slots, mode, anchor, lambda row: f"{table.path}: {table.where(row, columns[key])}", zone)
     for draft, seconds in zip(scheduled, placement.seconds, strict=True):
         draft.inject["at"] = tabletop_at("absolute", seconds)
     read_as = "clock times" if mode == "clock" else "time since T+0"
