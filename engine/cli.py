@@ -175,7 +175,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from engine.commands import today
+    from engine.commands import run_timestamp, today
     from engine.commands.output import OutputError, target, write_text
     from engine.config import ConfigError, find_config, load_config
     from engine.findings import Severity
@@ -213,6 +213,7 @@ def run_validate(args: argparse.Namespace) -> int:
     color = wants_color(args.color, to_terminal)
     sources = {d.path: d.lines for d in result.documents}
     ctx = RenderContext(rules=rules, files=result.files, tool_version=__version__, color=color,
+                        strict=args.strict, timestamp=run_timestamp(),
                         snippets=to_terminal, source=sources.get, skipped=len(result.skipped))
     if result.skipped and fmt != "text":
         from engine.formats.text import skipped_text

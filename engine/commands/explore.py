@@ -88,6 +88,7 @@ def _positive(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from engine import __version__
+    from engine.commands import run_timestamp
     from engine.config import ConfigError, find_config, load_config
     from engine.drill.explore import PATH_LIMIT, explore
     from engine.drill.plan import PlanError
@@ -128,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     except PlanError as exc:
         if exc.findings:  # the files' own errors, in the format asked for, so CI shows them in place
             ctx = RenderContext(rules=rules, files=sorted({f.path for f in exc.findings}), tool_version=__version__,
-                                color=color)
+                                color=color, strict=args.strict, timestamp=run_timestamp())
             code = _write(render(fmt, exc.findings, ctx), where, args.force)
             if code:
                 return code
@@ -145,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
     files = [locator.display(f.path) for f in plan.files]
     sources = {path: doc.lines for path, doc in locator.documents.items()}
     ctx = RenderContext(rules=rules, files=files, tool_version=__version__, color=color, snippets=to_terminal,
-                        source=sources.get)
+                        source=sources.get, strict=args.strict, timestamp=run_timestamp())
     code = _write(render(fmt, found, ctx), where, args.force)
     if code:
         return code
