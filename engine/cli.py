@@ -221,7 +221,7 @@ def run_validate(args: argparse.Namespace) -> int:
         print(f"tabletop: note: {skipped_text(len(result.skipped))}", file=sys.stderr)
     output = render(fmt, result.findings, ctx)
     try:
-        write_text(where, output, force=args.force)
+        write_text(where, output, force=args.force, terminal_safe=True)  # formats escape user text
     except OutputError as exc:
         return _fail(str(exc))
 

@@ -77,3 +77,16 @@ def test_validate_colours_a_terminal_by_the_conventions(tmp_path, capsys, monkey
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     main(["validate", str(tmp_path / "broken.yaml")])
     assert ("\x1b[" in capsys.readouterr().out) is coloured
+
+
+def test_data_written_to_a_terminal_keeps_no_bidi_or_escape(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`-o -` onto a terminal (msel import, handbook --format md...): the text stays data (issue 26)."""
+    source = tmp_path / "msel.csv"
+    source.write_text("Time,Inject text\n09:00,\"Read \u202eevil\u202c aloud \x1b[2J\"\n", encoding="utf-8")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    code = main(["msel", "import", str(source), "--runbooks", str(Path(__file__).parent.parent / "runbooks"),
+                 "--runbook", "inbound-mail-continuity", "-o", "-"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "\u202e" not in out and "\x1b" not in out
+    assert "\\u202eevil" in out

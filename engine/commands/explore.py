@@ -252,7 +252,7 @@ def _write(output: str, where: Path | None, force: bool) -> int:
     from engine.commands.output import OutputError, write_text
 
     try:
-        write_text(where, output, force=force)
+        write_text(where, output, force=force, terminal_safe=True)  # formats escape user text
     except OutputError as exc:
         return _fail(str(exc))
     return EXIT_OK

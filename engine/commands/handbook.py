@@ -120,8 +120,12 @@ def _write(book: Any, kind: str, where: Path | None, force: bool) -> None:
 
         write_text(where, render_html(book), force=force)
     elif kind == "pdf":
-        from engine.handbook.html import render_pdf
+        from engine.handbook.html import render, render_pdf
+        from engine.printed import font_warning
 
+        warning = font_warning(render(book))
+        if warning:
+            print(f"tabletop: warning: {warning}", file=sys.stderr)
         data = render_pdf(book)
 
         def save(path: Path) -> None:
