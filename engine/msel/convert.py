@@ -133,11 +133,14 @@ def _meta_anchor(table: Table, meta: Meta) -> dt.datetime | None:
         raise MselError(f"{table.path}: row {meta.rows['anchor']}: the anchor {exc}") from None
 
 
-def _zone(table: Table, options: Options, meta: Meta) -> dt.tzinfo | None:
+def _zone(table: Table, options: Options, meta: Meta, header: str) -> dt.tzinfo | None:
+    """The zone of the file's local times: --timezone, a Time zone row, or UTC when the time column's header
+    says so (`Real time (UTC)`, `Time Z`); None when nothing says."""
     if options.timezone:
         return zone_named(options.timezone)
     if not meta.values.get("timezone"):
-        return None
+        words = set(normalise(header).split())
+        return dt.UTC if words & {"utc", "gmt", "zulu", "z"} else None
     try:
         return zone_named(meta.values["timezone"])
     except MselError as exc:
@@ -361,7 +364,7 @@ def _schedule(table: Table, drafts: list[_Draft], columns: dict[str, int], optio
         mode, why = decide(slots, header, options.times, dated)
     except MselError as exc:
         raise MselError(f"{table.path}: column \"{header}\": {exc}") from None
-    zone = _zone(table, options, out.meta)
+    zone = _zone(table, options, out.meta, header)
     placement = place(slots, mode, anchor, lambda row: f"{table.path}: {table.where(row, columns[key])}", zone)
     for draft, seconds in zip(scheduled, placement.seconds, strict=True):
         draft.inject["at"] = tabletop_at("absolute", seconds)

@@ -68,3 +68,12 @@ def test_an_unknown_zone_is_a_usage_error(tmp_path: Path, capsys: pytest.Capture
     code, _ = _import(tmp_path, SPRING, "--timezone", "Mars/Olympus")
     assert code == 2
     assert "--timezone: time zone 'Mars/Olympus': no such zone" in capsys.readouterr().err
+
+
+def test_a_header_that_says_utc_is_a_zone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = "Real time (UTC),Inject text\n2025-03-09 01:30,a\n2025-03-09 03:30,b\n"
+    code, out = _import(tmp_path, text)
+    assert code == 0, capsys.readouterr().err
+    model = validate([str(out)]).documents[0].model
+    assert [i.at[1] for i in model.injects] == [0, 7200]
+    assert model.anchor == "2025-03-09T01:30:00Z"
