@@ -79,7 +79,7 @@ NOT_CARRIED = {"photo", "picture name", "profile", "picture", "image", "attachme
 
 # Single words that name a column even inside a longer header (`IMPLEMENTER (Actual Narrative)`).
 PHRASE_WORDS = {"narrative", "script", "description", "message", "recipient", "recipients", "dtg", "sender",
-                "originator", "objectives", "objective", "players", "player", "title", "subject"}
+                "originator"}
 _PARTS = re.compile(r"[\n\r()\[\]/|]+")
 
 TIME_KEYS = ("time", "real", "date")

@@ -32,6 +32,7 @@ from engine.msel.times import TimeFormatError, read_date, read_time
 
 ROLES = (*sorted(set(ALIASES.values())), "skip")
 _SERIAL = re.compile(r"^(?:[A-Za-z]{1,4}\s?[-#.]?\s?)?#?\d{1,5}(?:[.\-/]\d{1,5}){0,3}[A-Za-z]?$")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _NOTES = ("note", "notes", "remark", "remarks", "comment", "comments", "reference", "references", "source",
           "task", "mission", "capability", "core capability", "evaluator", "controller")
 _LEVEL = {"name": 0, "part": 1, "phrase": 2}
@@ -129,9 +130,11 @@ def is_serial(value: Any) -> bool:
 
 
 def is_prose(value: Any) -> bool:
-    """Words a person reads: three or more, with letters in them."""
-    text = str(value)
-    return isinstance(value, str) and len(re.findall(r"[^\W\d_]{2,}", text)) >= 3
+    """Words a person reads: three or more with letters in them, or six or more CJK characters (written
+    without spaces)."""
+    if not isinstance(value, str):
+        return False
+    return len(re.findall(r"[^\W\d_]{2,}", value)) >= 3 or len(_CJK.findall(value)) >= 6
 
 
 def _share(values: list[Any], test: Callable[[Any], bool]) -> float:

@@ -172,3 +172,22 @@ def test_an_excel_date_time_far_from_the_rest(tmp_path: Path, capsys: pytest.Cap
     book.save(path)
     error, _ = _refused(tmp_path, capsys, path)
     assert 'cell A3 ("Real time"): 2052-03-14 10:00' in error
+
+
+def test_a_long_header_with_a_role_word_is_not_that_role(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`Player Response` holds what players said, not who the inject is for; `Objective Met?` is no objective."""
+    text = ("Time,Inject text,Player Response,Objective Met?\n"
+            "09:00,The gateway defers all inbound mail.,Acknowledged,Yes\n")
+    code, out = _import(tmp_path, _csv(tmp_path, text))
+    err = capsys.readouterr().err
+    assert code == 0, err
+    inject = validate([str(out)]).documents[0].model.injects[0]
+    assert inject.say == "The gateway defers all inbound mail." and inject.to is None and not inject.objectives
+    assert 'column "Player Response" is not an MSEL column tabletop knows' in err
+
+
+def test_cjk_prose_under_an_unknown_header_is_the_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = "No,Time,状況\n1,09:00,河川の水位が警戒レベルを超えました\n2,09:30,堤防から漏水が確認されました\n"
+    code, out = _import(tmp_path, _csv(tmp_path, text))
+    assert code == 0, capsys.readouterr().err
+    assert validate([str(out)]).documents[0].model.injects[1].say == "堤防から漏水が確認されました"
