@@ -193,7 +193,8 @@ def test_cjk_prose_under_an_unknown_header_is_the_text(tmp_path: Path, capsys: p
     assert validate([str(out)]).documents[0].model.injects[1].say == "堤防から漏水が確認されました"
 
 
-@pytest.mark.parametrize("cell", ["9999-12-31T23:59:00", "0001-01-01T00:00:00Z", "311200ZDEC9999", "12/31/9999 8:00 AM"])
+@pytest.mark.parametrize("cell", ["9999-12-31T23:59:00", "0001-01-01T00:00:00Z", "311200ZDEC9999",
+                                  "12/31/9999 8:00 AM"])
 def test_a_date_outside_the_years_a_scenario_can_hold_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                  cell: str) -> None:
     error, _ = _refused(tmp_path, capsys, _csv(tmp_path, f"Real time,Inject text\n{cell},a\n{cell},b\n"))
