@@ -28,10 +28,13 @@ form; never an expected action, a contingency inject or a facilitator prompt.
 The Facilitator and Evaluator Handbook (--for facilitators) adds those, the
 MSEL and an evaluation guide per objective. Without -o the book goes to
 exports/handbooks/<scenario>-<book>.<format>; an existing file is replaced
-only with --force.
+only with --force. Text keeps its line breaks in every format; bidirectional
+controls in it (U+202E...) are printed as <U+202E> so nothing reads reversed.
+A PDF whose text has characters no installed font can draw (CJK without a
+CJK font) is still written, with a warning naming them.
 
 exit codes:
-  0  written
+  0  written (warnings, if any, on stderr)
   2  usage error: a bad option, -o - for pdf or docx, an output file that exists, PDF support missing
   3  the scenario or its runbooks cannot be read or have errors (run `tabletop validate`)
 """
