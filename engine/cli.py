@@ -75,7 +75,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     validate.add_argument("--config", metavar="FILE", help="settings file (default: nearest tabletop.toml "
                           "or pyproject.toml with [tool.tabletop])")
     validate.add_argument("--color", choices=["auto", "always", "never"], default="auto",
-                          help="colour text output (default: auto, off when NO_COLOR is set)")
+                          help="colour text output (default: auto: on a terminal, off when NO_COLOR is set "
+                          "and not empty, or TERM=dumb)")
     validate.add_argument("--today", metavar="YYYY-MM-DD", help="the date improvement items are due against "
                           "(default: $TABLETOP_TODAY, else today's date in UTC)")
     validate.set_defaults(run=run_validate)
@@ -174,12 +175,13 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from engine.commands import today
+    from engine.commands import run_timestamp, today
     from engine.commands.output import OutputError, target, write_text
     from engine.config import ConfigError, find_config, load_config
     from engine.findings import Severity
     from engine.formats import RenderContext, render
     from engine.rules import all_rules
+    from engine.terminal import wants_color
     from engine.validate import UsageError, discover, validate
 
     rules = all_rules()  # ids only: a rule's module is imported when it is looked at
@@ -208,9 +210,10 @@ def run_validate(args: argparse.Namespace) -> int:
 
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     to_terminal = where is None and sys.stdout.isatty()
-    color = args.color == "always" or (args.color == "auto" and to_terminal and "NO_COLOR" not in os.environ)
+    color = wants_color(args.color, to_terminal)
     sources = {d.path: d.lines for d in result.documents}
     ctx = RenderContext(rules=rules, files=result.files, tool_version=__version__, color=color,
+                        strict=args.strict, timestamp=run_timestamp(),
                         snippets=to_terminal, source=sources.get, skipped=len(result.skipped))
     if result.skipped and fmt != "text":
         from engine.formats.text import skipped_text
@@ -218,7 +221,7 @@ def run_validate(args: argparse.Namespace) -> int:
         print(f"tabletop: note: {skipped_text(len(result.skipped))}", file=sys.stderr)
     output = render(fmt, result.findings, ctx)
     try:
-        write_text(where, output, force=args.force)
+        write_text(where, output, force=args.force, terminal_safe=True)  # formats escape user text
     except OutputError as exc:
         return _fail(str(exc))
 

@@ -82,3 +82,24 @@ def raw_stderr() -> TextIO:
     """Standard error without the guard: only for tabletop's own terminal controls (a progress line)."""
     stream = sys.stderr
     return stream.raw if isinstance(stream, _GuardedStream) else stream
+
+
+def wants_color(setting: str, to_terminal: bool, environ: Any = None) -> bool:
+    """Whether to colour output: `always`; `never`; `auto` only on a terminal that is not `TERM=dumb` and
+    with no non-empty NO_COLOR (https://no-color.org: an empty NO_COLOR does not turn colour off)."""
+    import os
+
+    env = os.environ if environ is None else environ
+    if setting == "always":
+        return True
+    if setting == "never":
+        return False
+    return to_terminal and not env.get("NO_COLOR") and not dumb(env)
+
+
+def dumb(environ: Any = None) -> bool:
+    """Whether the terminal takes no escape sequences at all (TERM=dumb): no colour, no redrawn progress line."""
+    import os
+
+    env = os.environ if environ is None else environ
+    return env.get("TERM", "") == "dumb"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 import stat
@@ -136,9 +137,11 @@ def declared_kind(path: str) -> str | None:
 
     A file is tabletop's when one of FILE_KINDS' keys starts a line (a top-level key), when its
     first lines carry a tabletop schema modeline, or when it sits in one of FILE_KINDS' folders
-    (`runbooks/`, `scenarios/`), where a broken key is likelier than a stranger. Helm templates,
-    Kubernetes manifests, CI workflows and other YAML are not, and neither is anything that is not a
-    regular file (a FIFO named *.yaml is never opened). Only the first 256 KB are looked at.
+    (`runbooks/`, `scenarios/`), where a broken key is likelier than a stranger, unless its top-level
+    keys are all foreign (a Kubernetes manifest in a chaos-engineering `scenarios/` folder: `apiVersion`,
+    `kind`, `metadata`) or it is a top-level list. Helm templates, Kubernetes manifests, CI workflows and
+    other YAML are not, and neither is anything that is not a regular file (a FIFO named *.yaml is never
+    opened). Only the first 256 KB are looked at.
     """
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
@@ -153,7 +156,34 @@ def declared_kind(path: str) -> str | None:
             return kind
         if f"schemas/{kind}.schema.json" in head[:2000]:
             return kind
-    return next((kind for kind, folder in FILE_KINDS.items() if folder in folders), None)
+    by_folder = next((kind for kind, folder in FILE_KINDS.items() if folder in folders), None)
+    return None if by_folder is not None and foreign(head) else by_folder
+
+
+_TOP_KEY = re.compile(r"^['\"]?([A-Za-z_][\w.-]*)['\"]?[ \t]*:(?:[ \t]|$)", re.MULTILINE)
+_TOP_LIST = re.compile(r"^-(?:[ \t]|$)", re.MULTILINE)
+
+
+def foreign(text: str) -> bool:
+    """Whether YAML text is plainly another tool's: it has top-level keys and none of them is a key of a
+    runbook, a scenario or an improvement plan, or near one (`runbok`), or it is a top-level list (an
+    Ansible playbook) with none."""
+    import difflib
+
+    keys = set(_TOP_KEY.findall(text))
+    ours = _tabletop_keys()
+    if keys:
+        return not any(key in ours or difflib.get_close_matches(key, ours, n=1, cutoff=0.8) for key in keys)
+    return bool(_TOP_LIST.search(text))
+
+
+@functools.cache
+def _tabletop_keys() -> frozenset[str]:
+    from engine.improvement.model import ImprovementPlan
+    from engine.model import Runbook, Scenario
+
+    return frozenset((field.alias or name) for model in (Runbook, Scenario, ImprovementPlan)
+                     for name, field in model.model_fields.items())
 
 
 def _stranger(doc: Document) -> bool:
@@ -162,7 +192,7 @@ def _stranger(doc: Document) -> bool:
         return False
     if any(f"schemas/{kind}.schema.json" in doc.text for kind in FILE_KINDS):
         return False
-    return not (set(FILE_KINDS.values()) & set(PurePosixPath(doc.path).parts[:-1]))
+    return foreign(doc.text) or not (set(FILE_KINDS.values()) & set(PurePosixPath(doc.path).parts[:-1]))
 
 
 def _settle(raw: list[Finding], documents: list[Document], config: Config) -> list[Finding]:

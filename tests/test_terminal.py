@@ -6,6 +6,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
+import pytest
+
 from engine.cli import main
 from engine.terminal import escape, escape_lines, guard_stderr
 
@@ -46,3 +48,45 @@ def test_a_hostile_path_in_an_error_is_escaped(capsys, tmp_path: Path) -> None: 
     assert code == 2
     assert "\x1b" not in err and "\u202e" not in err and err.count("\n") == 1
     assert "\\x1b]52;c;aGVsbG8=\\x07" in err
+
+
+# ----- colour: TERM=dumb and NO_COLOR (issue 26) -----
+
+
+def test_colour_follows_no_color_org_and_term_dumb() -> None:
+    from engine.terminal import wants_color
+
+    assert wants_color("auto", True, {"TERM": "xterm-256color"})
+    assert wants_color("auto", True, {"TERM": "xterm", "NO_COLOR": ""})  # an empty NO_COLOR is not set
+    assert not wants_color("auto", True, {"TERM": "xterm", "NO_COLOR": "1"})
+    assert not wants_color("auto", True, {"TERM": "dumb"})
+    assert not wants_color("auto", False, {"TERM": "xterm"})
+    assert wants_color("always", False, {"TERM": "dumb", "NO_COLOR": "1"})
+    assert not wants_color("never", True, {"TERM": "xterm"})
+
+
+@pytest.mark.parametrize(("env", "coloured"), [({"TERM": "dumb"}, False), ({"NO_COLOR": ""}, True),
+                                               ({"NO_COLOR": "yes"}, False), ({}, True)])
+def test_validate_colours_a_terminal_by_the_conventions(tmp_path, capsys, monkeypatch, env, coloured) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    (tmp_path / "broken.yaml").write_text("runbook: x\nversion: 1\n", encoding="utf-8")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    main(["validate", str(tmp_path / "broken.yaml")])
+    assert ("\x1b[" in capsys.readouterr().out) is coloured
+
+
+def test_data_written_to_a_terminal_keeps_no_bidi_or_escape(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`-o -` onto a terminal (msel import, handbook --format md...): the text stays data (issue 26)."""
+    source = tmp_path / "msel.csv"
+    source.write_text("Time,Inject text\n09:00,\"Read \u202eevil\u202c aloud \x1b[2J\"\n", encoding="utf-8")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    code = main(["msel", "import", str(source), "--runbooks", str(Path(__file__).parent.parent / "runbooks"),
+                 "--runbook", "inbound-mail-continuity", "-o", "-"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "\u202e" not in out and "\x1b" not in out
+    assert "\\u202eevil" in out

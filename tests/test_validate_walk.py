@@ -95,3 +95,32 @@ def test_validate_dot_at_the_repository_root_is_clean(monkeypatch: pytest.Monkey
     """What the shipped pre-commit hook runs; test data with copies of the shipped files is excluded by settings."""
     monkeypatch.chdir(ROOT)
     assert main(["validate", "."]) == 0, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name, text", [
+    ("chaos.yaml", "apiVersion: chaos-mesh.org/v1alpha1\nkind: PodChaos\nmetadata:\n  name: a\n---\n"
+                   "apiVersion: v1\nkind: Service\nmetadata:\n  name: b\n"),
+    ("playbook.yml", "- hosts: all\n  tasks:\n    - ping:\n"),
+    ("workflow.yaml", "name: ci\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n"),
+])
+@pytest.mark.parametrize("folder", ["scenarios", "runbooks", "improvements", "scenarios/k8s"])
+def test_other_tools_yaml_in_a_tabletop_folder_is_skipped(repository: Path, capsys: pytest.CaptureFixture[str],
+                                                          folder: str, name: str, text: str) -> None:
+    """A chaos-engineering repository's scenarios/ of Kubernetes manifests: skipped, not exit 3 (issue 26)."""
+    (repository / folder).mkdir(parents=True, exist_ok=True)
+    (repository / folder / name).write_text(text, encoding="utf-8")
+    assert main(["validate", "."]) == 0
+    err = capsys.readouterr()
+    assert "other YAML files skipped" in err.out + err.err
+    assert main(["validate", "--format", "json", "."]) == 0  # the pre-commit hook's run and machine formats too
+
+
+def test_a_broken_runbook_in_its_folder_is_still_ours(repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repository / "runbooks" / "typo.yaml").write_text("runbok: x\ntitle: t\nsteps:\n  a: {}\n", encoding="utf-8")
+    assert main(["validate", "."]) == 1
+
+
+def test_a_misspelled_top_key_alone_is_still_ours(repository: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repository / "scenarios" / "typo.yaml").write_text("scenaro: x\n", encoding="utf-8")
+    assert main(["validate", "."]) == 1
+    assert "scenarios/typo.yaml:1:1" in capsys.readouterr().out

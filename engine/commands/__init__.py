@@ -23,6 +23,16 @@ def usage(parser: argparse.ArgumentParser) -> int:
     return EXIT_USAGE
 
 
+def run_timestamp() -> str:
+    """When this run happened, for reports that carry it (JUnit): UTC as 2026-01-22T19:33:00, no zone.
+    $SOURCE_DATE_EPOCH (seconds), when set, stands in for the clock so builds can be reproduced."""
+    from datetime import UTC, datetime
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() and len(epoch) < 12 else datetime.now(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def today(given: str | None) -> date:
     """The date to judge due dates and cadences against: --today, else $TABLETOP_TODAY, else today (UTC).
 

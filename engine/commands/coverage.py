@@ -111,7 +111,9 @@ def run(args: argparse.Namespace) -> int:
         config = load_config(find_config(Path.cwd()), set(all_rules()))
     except ConfigError as exc:
         return _fail(str(exc))
-    progress = _Progress() if sys.stderr.isatty() else None
+    from engine.terminal import dumb
+
+    progress = _Progress() if sys.stderr.isatty() and not dumb() else None
     try:
         coverage = build_coverage(paths, logs_folder=args.logs or DEFAULT_LOGS, limit=args.limit, config=config,
                                   progress=progress, include_headless=getattr(args, "include_headless", False))

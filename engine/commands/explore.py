@@ -70,7 +70,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--config", metavar="FILE", help="settings file (default: nearest tabletop.toml "
                         "or pyproject.toml with [tool.tabletop])")
     parser.add_argument("--color", choices=["auto", "always", "never"], default="auto",
-                        help="colour text output (default: auto, off when NO_COLOR is set)")
+                        help="colour text output (default: auto: on a terminal, off when NO_COLOR is set "
+                          "and not empty, or TERM=dumb)")
     parser.set_defaults(run=run)
 
 
@@ -87,6 +88,7 @@ def _positive(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from engine import __version__
+    from engine.commands import run_timestamp
     from engine.config import ConfigError, find_config, load_config
     from engine.drill.explore import PATH_LIMIT, explore
     from engine.drill.plan import PlanError
@@ -96,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.formats import RenderContext, render
     from engine.plans import load_plan
     from engine.rules import all_rules
+    from engine.terminal import wants_color
 
     if not Path(args.scenario).is_file():
         return _fail(f"{args.scenario}: no such file")
@@ -119,14 +122,14 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     to_terminal = where is None and sys.stdout.isatty()
-    color = args.color == "always" or (args.color == "auto" and to_terminal and "NO_COLOR" not in os.environ)
+    color = wants_color(args.color, to_terminal)
 
     try:
         plan = load_plan(args.scenario, args.runbooks)
     except PlanError as exc:
         if exc.findings:  # the files' own errors, in the format asked for, so CI shows them in place
             ctx = RenderContext(rules=rules, files=sorted({f.path for f in exc.findings}), tool_version=__version__,
-                                color=color)
+                                color=color, strict=args.strict, timestamp=run_timestamp())
             code = _write(render(fmt, exc.findings, ctx), where, args.force)
             if code:
                 return code
@@ -143,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
     files = [locator.display(f.path) for f in plan.files]
     sources = {path: doc.lines for path, doc in locator.documents.items()}
     ctx = RenderContext(rules=rules, files=files, tool_version=__version__, color=color, snippets=to_terminal,
-                        source=sources.get)
+                        source=sources.get, strict=args.strict, timestamp=run_timestamp())
     code = _write(render(fmt, found, ctx), where, args.force)
     if code:
         return code
@@ -249,7 +252,7 @@ def _write(output: str, where: Path | None, force: bool) -> int:
     from engine.commands.output import OutputError, write_text
 
     try:
-        write_text(where, output, force=force)
+        write_text(where, output, force=force, terminal_safe=True)  # formats escape user text
     except OutputError as exc:
         return _fail(str(exc))
     return EXIT_OK

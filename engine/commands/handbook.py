@@ -28,10 +28,13 @@ form; never an expected action, a contingency inject or a facilitator prompt.
 The Facilitator and Evaluator Handbook (--for facilitators) adds those, the
 MSEL and an evaluation guide per objective. Without -o the book goes to
 exports/handbooks/<scenario>-<book>.<format>; an existing file is replaced
-only with --force.
+only with --force. Text keeps its line breaks in every format; bidirectional
+controls in it (U+202E...) are printed as <U+202E> so nothing reads reversed.
+A PDF whose text has characters no installed font can draw (CJK without a
+CJK font) is still written, with a warning naming them.
 
 exit codes:
-  0  written
+  0  written (warnings, if any, on stderr)
   2  usage error: a bad option, -o - for pdf or docx, an output file that exists, PDF support missing
   3  the scenario or its runbooks cannot be read or have errors (run `tabletop validate`)
 """
@@ -120,8 +123,12 @@ def _write(book: Any, kind: str, where: Path | None, force: bool) -> None:
 
         write_text(where, render_html(book), force=force)
     elif kind == "pdf":
-        from engine.handbook.html import render_pdf
+        from engine.handbook.html import render, render_pdf
+        from engine.printed import font_warning
 
+        warning = font_warning(render(book))
+        if warning:
+            print(f"tabletop: warning: {warning}", file=sys.stderr)
         data = render_pdf(book)
 
         def save(path: Path) -> None:

@@ -53,8 +53,11 @@ military date-time groups (210900ZAUG2011) or ISO date-times. Whether the time
 column holds clock times or offsets is decided from its cells and said on
 stderr with T+0 (--times and --anchor override). The scenario id defaults to
 the file's (or the file name), the runbooks to the file's, else those in
-runbooks/ whose roles, services, events or steps the MSEL names. Unknown
-columns, skipped rows (marked omitted, or with no time; --strict refuses them)
+runbooks/ whose roles, services, events or steps the MSEL names. A column
+whose name misleads is read by its cells (an "Inject" column of numbers is the
+number; with no text column, the one column of prose is the text), and said;
+where two readings remain the import is refused with the --column to pass.
+Unknown columns, skipped rows (marked omitted, or with no time; --strict refuses them)
 and rows out of time order are reported on stderr. Nothing is written unless
 the whole file converts; the scenario is then checked against its runbooks
 like `tabletop validate` does.
@@ -62,8 +65,9 @@ like `tabletop validate` does.
 exit codes:
   0  written (warnings, if any, on stderr)
   1  written, but `tabletop validate` finds errors in it (listed on stderr)
-  2  usage or input error: bad option, unreadable CSV/XLSX/JSON, missing columns, a bad cell
-     (the message names the row and column), or the output exists already (use --force)
+  2  usage or input error: bad option, unreadable CSV/XLSX/JSON, missing columns, columns that
+     read two ways, a bad cell or a time far from the others (the message names the row and
+     column), or the output exists already (use --force); nothing is written
   3  a runbook file could not be read or parsed
 """
 
@@ -107,6 +111,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     imp.add_argument("--title", help="the scenario's title (default: from the id)")
     imp.add_argument("--anchor", metavar="TIME", help="real-world moment of T+0, e.g. 2026-01-22T19:33:00Z")
     imp.add_argument("--duration", metavar="DURATION", help="the planned window, e.g. 11h")
+    imp.add_argument("--timezone", metavar="ZONE", help="the IANA time zone of the file's local clock times, e.g. "
+                     "America/Chicago, so T+ counts real hours across a daylight-saving change (default: a "
+                     "'Time zone' row above the header; dated times across a change are refused without one)")
     imp.add_argument("--encoding", metavar="CODEC", help="text encoding of a CSV or JSON file, e.g. cp1252 "
                      "(default: UTF-8, with or without a byte-order mark)")
     imp.add_argument("--sheet", metavar="NAME", help="XLSX: the sheet to read (default: the active sheet, "
@@ -114,6 +121,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     imp.add_argument("--times", choices=["clock", "offset"],
                      help="read the time column as clock times or as offsets from T+0 (default: decided from "
                      "the cells, and said)")
+    imp.add_argument("--column", action="append", metavar="ROLE=HEADER",
+                     help="read the column HEADER as ROLE (e.g. say=\"Actual Narrative\", number=Inject, skip=Notes); "
+                     "repeatable; for a column whose name misleads, or two columns that read as one")
     imp.add_argument("--strict", action="store_true",
                      help="refuse rows that cannot be scheduled (marked omitted, or no time) instead of skipping")
     imp.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
@@ -177,6 +187,13 @@ def run_import(args: argparse.Namespace) -> int:
             anchor = parse_anchor(args.anchor)
         except TimeFormatError as exc:
             return _fail(f"--anchor: {exc}")
+    if args.timezone:
+        from engine.msel.zones import zone_named
+
+        try:
+            zone_named(args.timezone)
+        except MselError as exc:
+            return _fail(f"--timezone: {exc}")
     if args.duration:
         from engine.duration import DurationError, parse_duration
 
@@ -189,14 +206,12 @@ def run_import(args: argparse.Namespace) -> int:
                            sheet=args.sheet)
         converted = _convert(args, table, anchor, where)
     except MselError as exc:
+        _say(exc.notes, exc.warnings)  # what was read before the refusal often explains it
         return _fail(escape(str(exc)))
     if isinstance(converted, int):
         return converted
     result, files = converted
-    for note in result.notes:
-        print(f"tabletop: note: {escape(note)}", file=sys.stderr)
-    for warning in result.warnings:
-        print(f"tabletop: warning: {escape(warning)}", file=sys.stderr)
+    _say(result.notes, result.warnings)
     text = _scenario_text(result.data, where)
     errors = _check(text, where.name if where else f"{result.data['scenario']}.yaml", files, result.rows)
     try:
@@ -206,6 +221,13 @@ def run_import(args: argparse.Namespace) -> int:
     if where is not None:
         print(f"wrote {where} ({len(result.data['injects'])} injects)", file=sys.stderr)
     return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def _say(notes: list[str], warnings: list[str]) -> None:
+    for note in notes:
+        print(f"tabletop: note: {escape(note)}", file=sys.stderr)
+    for warning in warnings:
+        print(f"tabletop: warning: {escape(warning)}", file=sys.stderr)
 
 
 def escape(text: str) -> str:
@@ -227,6 +249,7 @@ def _convert(args: argparse.Namespace, table: Any, anchor: Any, where: Path | No
     from engine.msel import MselError
     from engine.msel.convert import Options, convert
     from engine.msel.meta import read_meta
+    from engine.msel.roles import parse_forced
     from engine.msel.runbooks import choose
     from engine.scaffold import kebab
 
@@ -244,7 +267,8 @@ def _convert(args: argparse.Namespace, table: Any, anchor: Any, where: Path | No
     files, models, everything = found
     pool = models if named else everything
     options = Options(scenario_id, named, args.title, anchor, args.duration,
-                      {r for rb in pool for r in rb.roles}, args.times, args.strict)
+                      {r for rb in pool for r in rb.roles}, args.times, args.strict, parse_forced(args.column),
+                      args.timezone)
     converted = convert(table, options)
     if not named:
         if not everything:

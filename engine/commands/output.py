@@ -66,9 +66,15 @@ def _write_into(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def write_text(path: Path | None, text: str, *, force: bool) -> None:
-    """`text` to the file (whole, never over an existing one without force) or to standard output."""
+def write_text(path: Path | None, text: str, *, force: bool, terminal_safe: bool = False) -> None:
+    """`text` to the file (whole, never over an existing one without force) or to standard output; on a
+    terminal, control and bidirectional characters are written as escapes so the text stays data, unless
+    `terminal_safe` (the renderer escaped the user text itself and coloured the rest on purpose)."""
     if path is None:
+        if sys.stdout.isatty() and not terminal_safe:
+            from engine.terminal import escape_lines
+
+            text = escape_lines(text)
         sys.stdout.write(text)
         sys.stdout.flush()
         return

@@ -231,6 +231,11 @@ def _render(report, kinds: list[str], template: str | None,  # type: ignore[no-u
             out[kind] = render.improvement_plan_csv(report).encode()
         else:
             html = html or render.render_html(report, template, appendix=appendix)
+            if kind == "pdf":
+                from engine.printed import font_warning
+
+                if warning := font_warning(html):
+                    print(f"tabletop: warning: {warning}", file=sys.stderr)
             out[kind] = html.encode() if kind == "html" else render.render_pdf(html, report.drill_id)
     return out
 

@@ -20,6 +20,8 @@ class RenderContext:
     snippets: bool = False  # show the source line with a caret (text format on a terminal)
     source: Callable[[str], list[str] | None] = field(default=lambda path: None)  # lines of a file
     skipped: int = 0  # YAML files found in folders that are not tabletop's, left unread
+    strict: bool = False  # warnings fail too (validate --strict): JUnit files them as failures only then
+    timestamp: str = "1970-01-01T00:00:00"  # when the check ran, UTC, no zone (JUnit); the command sets it
 
 
 FORMATS = ("text", "json", "github", "sarif", "junit")

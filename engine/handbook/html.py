@@ -1,8 +1,12 @@
-"""A book as one self-contained HTML page (inline CSS, no scripts, nothing fetched), and as PDF."""
+"""A book as one self-contained HTML page (inline CSS, no scripts, nothing fetched), and as PDF.
+
+Every text is escaped, its bidirectional controls spelled out (engine/printed.py), and its own line
+breaks kept as <br>, so an inject written on three lines prints on three lines, on screen and in the PDF.
+"""
 
 from __future__ import annotations
 
-from html import escape
+from html import escape as _escape
 
 from engine.handbook.blocks import (
     Block,
@@ -17,6 +21,13 @@ from engine.handbook.blocks import (
     Table,
     WriteIn,
 )
+from engine.printed import neutral
+
+
+def escape(text: str) -> str:
+    """User text as HTML: escaped, bidi controls made visible, line breaks kept."""
+    return _escape(neutral(text)).replace("\n", "<br>\n")
+
 
 CSS = """
 @page { size: A4; margin: 18mm 16mm 20mm; @bottom-center { content: counter(page); font-size: 9pt; color: #555; } }

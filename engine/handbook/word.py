@@ -26,13 +26,15 @@ from engine.handbook.blocks import (
     Table,
     WriteIn,
 )
+from engine.printed import neutral
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def clean(text: str) -> str:
-    """Text as Word can store it: control characters other than tab and newline removed."""
-    return _NOT_XML.sub("", text)
+    """Text as Word can store it: control characters other than tab and newline removed, bidirectional
+    controls spelled out (engine/printed.py)."""
+    return neutral(_NOT_XML.sub("", text))
 
 
 def new_document(title: str, subject: str) -> Any:

@@ -11,4 +11,13 @@ from __future__ import annotations
 
 
 class MselError(Exception):
-    """A spreadsheet, CSV or JSON MSEL that cannot be converted; the message names the row or cell."""
+    """A spreadsheet, CSV or JSON MSEL that cannot be converted; the message names the row or cell.
+
+    `notes` and `warnings` carry what the conversion said before it gave up (an unknown column, skipped
+    rows): the command prints them before the error, since they often explain it.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.notes: list[str] = []
+        self.warnings: list[str] = []

@@ -30,7 +30,7 @@ EXPORT_COLUMNS: list[tuple[str, str]] = [
 
 # Headers with one meaning. Keys: number, time (scenario or clock time, decided from the cells),
 # real (a clock or date-time), date (a date or exercise day), event, services, to, subject (the
-# inject's title), say, expect, poll, objectives, condition, id, from, status.
+# inject's title), say, expect, outcome (added to expect), poll, objectives, condition, id, from, status.
 ALIASES: dict[str, str] = {}
 _VOCABULARY: dict[str, tuple[str, ...]] = {
     "number": ("#", "number", "no", "nr", "serial", "inject no", "inject number", "inject #", "msel no",
@@ -49,8 +49,9 @@ _VOCABULARY: dict[str, tuple[str, ...]] = {
     "say": ("inject text", "script", "say", "message", "text", "description", "inject description",
             "event description", "details", "inject details", "narrative", "content", "body"),
     "expect": ("expected action", "expected actions", "expected player action", "expected player actions",
-               "expected response", "expect", "expected outcome", "expected outcomes", "expected result",
-               "expected results", "anticipated response", "expected player response"),
+               "expected response", "expect", "anticipated response", "expected player response"),
+    "outcome": ("expected outcome", "expected outcomes", "expected result", "expected results", "outcome",
+                "outcomes", "desired outcome"),
     "poll": ("poll",),
     "objectives": ("objectives", "objective", "objective s", "objective id", "objective ids"),
     "condition": ("condition", "after", "contingency"),
@@ -76,6 +77,11 @@ CLOCK_HEADERS = {"real time", "real time utc", "wall time", "actual time", "cloc
 # Columns of chat-runner MSELs that have no place in a scenario (pictures, avatars).
 NOT_CARRIED = {"photo", "picture name", "profile", "picture", "image", "attachment"}
 
+# Single words that name a column even inside a longer header (`IMPLEMENTER (Actual Narrative)`).
+PHRASE_WORDS = {"narrative", "script", "description", "message", "recipient", "recipients", "dtg", "sender",
+                "originator"}
+_PARTS = re.compile(r"[\n\r()\[\]/|]+")
+
 TIME_KEYS = ("time", "real", "date")
 TEXT_KEYS = ("say", "event", "services", "subject")
 
@@ -96,11 +102,38 @@ def key_of(header: str) -> str | None:
 
 
 def choices_of(header: str) -> tuple[str, ...]:
-    """Every meaning the header can have, best first; empty for a header tabletop does not know."""
-    key = key_of(header)
+    """Every meaning the header can have by its name or a part of it, best first; empty for a header tabletop
+    does not know (a phrase inside a long header does not count: a banner's text is full of them)."""
+    keys, how = readings(header)
+    return keys if how in ("name", "part") else ()
+
+
+def readings(header: str) -> tuple[tuple[str, ...], str]:
+    """(meanings best first, how found): by the whole `name`, by a `part` (a line of the header, or the text
+    in or outside brackets: `Time (0600-1800)`), or by a telling `phrase` in it (`Actual narrative`),
+    which the cells must confirm (roles.py). ((), "") for a header tabletop does not know."""
+    whole = _named(header)
+    if whole:
+        return whole, "name"
+    found: list[str] = []
+    for part in _PARTS.split(header):
+        for key in _named(part) if part.strip() else ():
+            if key not in found:
+                found.append(key)
+    if found:
+        return tuple(found), "part"
+    words = f" {normalise(header)} "
+    phrases = [name for name in ALIASES if (" " in name or name in PHRASE_WORDS) and f" {name} " in words]
+    if phrases:
+        return (ALIASES[max(phrases, key=len)],), "phrase"
+    return (), ""
+
+
+def _named(text: str) -> tuple[str, ...]:
+    key = key_of(text)
     if key:
         return (key,)
-    return SECOND_CHOICE.get(normalise(header), ())
+    return SECOND_CHOICE.get(normalise(text), ())
 
 
 def suggestion(header: str) -> str | None:

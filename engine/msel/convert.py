@@ -22,8 +22,9 @@ from typing import Any
 
 from engine.model import ID_PATTERN
 from engine.msel import MselError
-from engine.msel.columns import NOT_CARRIED, TEXT_KEYS, TIME_KEYS, choices_of, normalise, suggestion, unguard
+from engine.msel.columns import NOT_CARRIED, TEXT_KEYS, TIME_KEYS, normalise, unguard
 from engine.msel.meta import Meta, read_meta
+from engine.msel.roles import assign, repeats_header
 from engine.msel.schedule import Slot, decide, place
 from engine.msel.table import Table
 from engine.msel.times import (
@@ -38,6 +39,7 @@ from engine.msel.times import (
     read_time,
     tabletop_at,
 )
+from engine.msel.zones import zone_named
 from engine.scaffold import kebab, unique
 
 _ID = re.compile(ID_PATTERN)
@@ -61,6 +63,8 @@ class Options:
     roles: set[str] | None = None  # the runbooks' roles when known: players outside them stay in the text
     times: str | None = None  # "clock" | "offset": how to read the time column, instead of deciding
     strict: bool = False  # refuse rows that cannot be scheduled instead of skipping them
+    columns: dict[str, str] = field(default_factory=dict)  # --column: normalised header -> role (roles.py)
+    timezone: str | None = None  # --timezone: the IANA zone of the file's local clock times (zones.py)
 
 
 @dataclass
@@ -80,13 +84,22 @@ class _Draft:
 
 
 def convert(table: Table, options: Options) -> Converted:
-    """Scenario data for the table's rows. Raises MselError naming the row and column."""
+    """Scenario data for the table's rows. Raises MselError naming the row and column; the error's
+    `notes` and `warnings` hold what was said before it (they often explain it)."""
     out = Converted(data={}, notes=[f"{table.path}: {n}" for n in table.notes])
-    columns = _columns(table, out)
+    try:
+        return _convert(table, options, out)
+    except MselError as exc:
+        exc.notes, exc.warnings = out.notes, out.warnings
+        raise
+
+
+def _convert(table: Table, options: Options, out: Converted) -> Converted:
+    columns = _columns(table, options, out)
     out.meta = meta = read_meta(table)
     drafts = _drafts(table, columns, options, out)
     if not drafts:
-        raise MselError(f"{table.path}: no injects: every row below the header is empty or skipped")
+        raise MselError(f"{table.path}: no injects: {_why_none(table, columns, out)}")
     anchor = options.anchor or _meta_anchor(table, meta)
     written = _schedule(table, drafts, columns, options, anchor, out)
     for d in drafts:
@@ -120,6 +133,20 @@ def _meta_anchor(table: Table, meta: Meta) -> dt.datetime | None:
         raise MselError(f"{table.path}: row {meta.rows['anchor']}: the anchor {exc}") from None
 
 
+def _zone(table: Table, options: Options, meta: Meta, header: str) -> dt.tzinfo | None:
+    """The zone of the file's local times: --timezone, a Time zone row, or UTC when the time column's header
+    says so (`Real time (UTC)`, `Time Z`); None when nothing says."""
+    if options.timezone:
+        return zone_named(options.timezone)
+    if not meta.values.get("timezone"):
+        words = set(normalise(header).split())
+        return dt.UTC if words & {"utc", "gmt", "zulu", "z"} else None
+    try:
+        return zone_named(meta.values["timezone"])
+    except MselError as exc:
+        raise MselError(f"{table.path}: row {meta.rows['timezone']}: {exc}") from None
+
+
 def _meta_duration(table: Table, meta: Meta) -> str | None:
     from engine.duration import DurationError, parse_duration
 
@@ -144,6 +171,9 @@ def _drafts(table: Table, columns: dict[str, int], options: Options, out: Conver
             if not any(_present(v) for v in row.values):
                 out.notes.append(f"{table.path}: row {row.number} is empty; skipped")
             continue  # else only columns that are not carried over: reported per column below
+        if repeats_header(row.values, table.headers):
+            out.notes.append(f"{table.path}: row {row.number} repeats the header; skipped")
+            continue
         if all(not _present(v) for k, v in cells.items() if k not in ("number", "status")):
             out.notes.append(f"{table.path}: row {row.number} has only a number; skipped")
             continue
@@ -162,6 +192,26 @@ def _drafts(table: Table, columns: dict[str, int], options: Options, out: Conver
         out.warnings.append(f"{table.path}: player \"{player}\" ({_span(rows)}) is not a role in the "
                             "runbooks; kept in the inject text instead of `to`")
     return drafts
+
+
+_REASONS = {"has no time": "no time", "is marked": "marked omitted", "repeats the header": "a repeated header",
+            "has only a number": "only a number", "is empty": "empty"}
+
+
+def _why_none(table: Table, columns: dict[str, int], out: Converted) -> str:
+    """Why no row became an inject, for the error: the rows' reasons counted, the time column named."""
+    counts: dict[str, int] = {}
+    for note in out.notes:
+        for phrase, reason in _REASONS.items():
+            if re.search(rf": row \d+ {phrase}\b.*; skipped", note):
+                counts[reason] = counts.get(reason, 0) + 1
+                break
+    total = sum(counts.values())
+    said = ", ".join(f"{n} {r}" for r, n in counts.items())
+    time = next((table.headers[columns[k]] for k in TIME_KEYS if k in columns), None)
+    hint = f'; the time column read is "{time}"' if time else ""
+    return (f"every row below the header is empty or skipped ({total} rows: {said}){hint}; "
+            "see the notes and warnings above")
 
 
 def _unschedulable(cells: dict[str, Any]) -> str | None:
@@ -190,28 +240,12 @@ def _not_carried(table: Table) -> list[int]:
     return [i for i, h in enumerate(table.headers) if normalise(h) in NOT_CARRIED]
 
 
-def _columns(table: Table, out: Converted) -> dict[str, int]:
-    """Which column holds what; unknown columns are reported with a suggestion, duplicates refused."""
-    columns: dict[str, int] = {}
-    second: list[tuple[int, tuple[str, ...]]] = []
-    for index, header in enumerate(table.headers):
-        if not header:
-            continue
-        choices = choices_of(header)
-        if not choices:
-            if normalise(header) not in NOT_CARRIED:
-                near = suggestion(header)
-                hint = f' (did you mean "{near}"?)' if near else ""
-                out.warnings.append(f"{table.path}: column \"{header}\" is not an MSEL column tabletop knows{hint}; "
-                                    "its values are not carried over")
-            continue
-        if len(choices) > 1:
-            second.append((index, choices))
-            continue
-        _take(table, columns, choices[0], index)
-    for index, choices in second:
-        key = next((k for k in choices if k not in columns), choices[-1])
-        _take(table, columns, key, index)
+def _columns(table: Table, options: Options, out: Converted) -> dict[str, int]:
+    """Which column holds what (roles.py); refuses a file with no time or no text column."""
+    roles = assign(table, options.columns)
+    out.notes.extend(roles.notes)
+    out.warnings.extend(roles.warnings)
+    columns = roles.columns
     if table.kind == "json" and "date" in columns:
         columns["game-date"] = columns.pop("date")  # the chat runners' in-game date: text, not a schedule
     missing = []
@@ -221,15 +255,9 @@ def _columns(table: Table, out: Converted) -> dict[str, int]:
         missing.append("what happens (Inject text, Script, Title, Event or Service changes)")
     if missing:
         found = ", ".join(f'"{h}"' for h in table.headers if h) or "none"
-        raise MselError(f"{table.path}: missing required column(s): {'; '.join(missing)}. Found: {found}")
+        raise MselError(f"{table.path}: missing required column(s): {'; '.join(missing)}. Found: {found}; "
+                        "name a column's role with --column ROLE=HEADER")
     return columns
-
-
-def _take(table: Table, columns: dict[str, int], key: str, index: int) -> None:
-    if key in columns:
-        raise MselError(f"{table.path}: columns \"{table.headers[columns[key]]}\" and \"{table.headers[index]}\" "
-                        "both read as the same thing; keep one")
-    columns[key] = index
 
 
 def _cell(values: list[Any], index: int) -> Any:
@@ -336,7 +364,8 @@ def _schedule(table: Table, drafts: list[_Draft], columns: dict[str, int], optio
         mode, why = decide(slots, header, options.times, dated)
     except MselError as exc:
         raise MselError(f"{table.path}: column \"{header}\": {exc}") from None
-    placement = place(slots, mode, anchor, lambda row: f"{table.path}: {table.where(row, columns[key])}")
+    zone = _zone(table, options, out.meta, header)
+    placement = place(slots, mode, anchor, lambda row: f"{table.path}: {table.where(row, columns[key])}", zone)
     for draft, seconds in zip(scheduled, placement.seconds, strict=True):
         draft.inject["at"] = tabletop_at("absolute", seconds)
     read_as = "clock times" if mode == "clock" else "time since T+0"
@@ -409,6 +438,9 @@ def _finish(inject: dict[str, Any], table: Table, number: int, cells: dict[str, 
     if say:
         inject["say"] = say
     expect = _text(cells.get("expect"))
+    outcome = _text(cells.get("outcome"))
+    if outcome:
+        expect = f"{expect} Expected outcome: {outcome}" if expect else outcome
     poll = _text(cells.get("poll"))
     if poll:
         expect = f"{expect} Poll: {poll}" if expect else f"Poll: {poll}"

@@ -25,6 +25,7 @@ _KEYS = {
     "summary": "summary", "overview": "summary", "scenario summary": "summary", "exercise summary": "summary",
     "runbooks": "runbooks", "runbook": "runbooks", "playbooks": "runbooks",
     "duration": "duration", "exercise duration": "duration",
+    "time zone": "timezone", "timezone": "timezone", "tz": "timezone",
     "anchor": "anchor", "t+0": "anchor", "t 0": "anchor", "exercise start": "anchor", "startex": "anchor",
 }
 

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 
 from engine.msel import MselError
 from engine.msel.columns import CLOCK_HEADERS, OFFSET_HEADERS, normalise
-from engine.msel.times import Reading, clock_text
+from engine.msel.times import MAX_SECONDS, Reading, clock_text
+from engine.msel.zones import localise, refuse_crossing
 
 _NIGHT = 12 * 3600
 
@@ -77,14 +78,21 @@ def decide(slots: list[Slot], header: str, forced: str | None, dated: bool) -> t
     return "clock", f"the first one, {clock_text(first.time.seconds)} (row {first.row}), is not 0:00"
 
 
-def place(slots: list[Slot], mode: str, anchor: dt.datetime | None, where: Callable[[int], str]) -> Placement:
-    """Scenario seconds for every slot. Raises MselError naming the row (`where(row)`) of a time before T+0."""
-    if mode == "offset":
-        return _offsets(slots, anchor, where)
-    return _clocks(slots, anchor, where)
+def place(slots: list[Slot], mode: str, anchor: dt.datetime | None, where: Callable[[int], str],
+          zone: dt.tzinfo | None = None) -> Placement:
+    """Scenario seconds for every slot. Raises MselError naming the row (`where(row)`) of a time before T+0,
+    of a moment far from all the others (a typo in a date), or of a time more than MAX_SECONDS after T+0.
+    Dated local times are placed in `zone` when given (zones.py), else refused across a daylight-saving change."""
+    placement = _offsets(slots, anchor, where, zone) if mode == "offset" else _clocks(slots, anchor, where, zone)
+    for slot, seconds in zip(slots, placement.seconds, strict=True):
+        if seconds > MAX_SECONDS:
+            raise MselError(f"{where(slot.row)}: this is {seconds // 86400} days after T+0; an exercise spans at "
+                            f"most {MAX_SECONDS // 86400} days (a typo in the day or the date?)")
+    return placement
 
 
-def _offsets(slots: list[Slot], anchor: dt.datetime | None, where: Callable[[int], str]) -> Placement:
+def _offsets(slots: list[Slot], anchor: dt.datetime | None, where: Callable[[int], str],
+             zone: dt.tzinfo | None) -> Placement:
     notes: list[str] = []
     written = anchor or _paired_anchor(slots, notes)
     out = []
@@ -95,7 +103,11 @@ def _offsets(slots: list[Slot], anchor: dt.datetime | None, where: Callable[[int
             if written is None:
                 raise MselError(f"{where(slot.row)}: a real time with nothing to relate it to; pass --anchor, "
                                 "or fill its scenario time")
-            out.append(_since(reading.moment, written, slot.row, where))  # type: ignore[arg-type]
+            moment = reading.moment
+            assert moment is not None
+            if zone is not None and moment.tzinfo is None:
+                moment = localise(moment, zone, where(slot.row))
+            out.append(_since(moment, written, slot.row, where))
             continue
         days = reading.day or 0
         if slot.date is not None and slot.date.kind == "day":
@@ -120,7 +132,8 @@ def _paired_anchor(slots: list[Slot], notes: list[str]) -> dt.datetime | None:
     return anchor
 
 
-def _clocks(slots: list[Slot], anchor: dt.datetime | None, where: Callable[[int], str]) -> Placement:
+def _clocks(slots: list[Slot], anchor: dt.datetime | None, where: Callable[[int], str],
+            zone: dt.tzinfo | None) -> Placement:
     walls: list[tuple[int, dt.datetime | None]] = []
     day, previous = 0, None
     for slot in slots:
@@ -129,13 +142,15 @@ def _clocks(slots: list[Slot], anchor: dt.datetime | None, where: Callable[[int]
     undated = [row for row, moment in walls if moment is None]
     if undated:
         raise MselError(f"{where(undated[0])}: no time of day to place the row at")
+    walls = _local(walls, zone, where)
     moments = _comparable([m for _, m in walls if m is not None], anchor)
     placed = [(row, m) for (row, _), m in zip(walls, moments, strict=True)]
-    on_dates = [row for row, m in placed if m.year != _BASE.year]
-    off_dates = [row for row, m in placed if m.year == _BASE.year]
+    on_dates = [row for row, m in placed if not _undated(m)]
+    off_dates = [row for row, m in placed if _undated(m)]
     if on_dates and off_dates and anchor is None:
         raise MselError(f"{where(off_dates[0])}: a time with no date, while row {on_dates[0]} has one; "
                         "give every row a date (a Date cell holds for the rows below it)")
+    _far_from_the_rest(placed, where)
     zero = anchor or min(moments)
     notes = [f"T+0 is {_show(zero)}" + (" (--anchor)" if anchor else f" (row {placed[moments.index(zero)][0]}, "
                                           "the earliest)")]
@@ -145,6 +160,33 @@ def _clocks(slots: list[Slot], anchor: dt.datetime | None, where: Callable[[int]
         notes.append("the file gives no time zone, so the scenario gets no anchor; pass --anchor "
                      f"{zero.strftime('%Y-%m-%dT%H:%M:%S')}Z (or your offset) to set one")
     return Placement(out, written, notes)
+
+
+def _local(walls: list[tuple[int, dt.datetime | None]], zone: dt.tzinfo | None,
+           where: Callable[[int], str]) -> list[tuple[int, dt.datetime | None]]:
+    """Dated local times with no zone: placed in `zone` (as UTC), or refused across a daylight-saving change."""
+    naive = [(row, m) for row, m in walls if m is not None and m.tzinfo is None and not _undated(m)]
+    if not naive:
+        return walls
+    if zone is None:
+        refuse_crossing(naive, where)
+        return walls
+    return [(row, localise(m, zone, where(row)) if m is not None and m.tzinfo is None and not _undated(m) else m)
+            for row, m in walls]
+
+
+def _far_from_the_rest(placed: list[tuple[int, dt.datetime]], where: Callable[[int], str]) -> None:
+    """Refuse a moment more than MAX_SECONDS from the middle of the others: `231200AUG2014` among `AUG2011`."""
+    if len(placed) < 2 or all(_undated(m) for _, m in placed):
+        return  # clock times with no dates: the day count is checked against MAX_SECONDS in place()
+    middle = sorted(m for _, m in placed)[len(placed) // 2]
+    limit = dt.timedelta(seconds=MAX_SECONDS)
+    for row, moment in placed:
+        if abs(moment - middle) > limit:
+            days = abs((moment - middle).days)
+            raise MselError(f"{where(row)}: {_show(moment)} is {days} days from the other rows (around "
+                            f"{_show(middle)}); a typo in the date? An exercise spans at most "
+                            f"{MAX_SECONDS // 86400} days")
 
 
 _BASE = dt.datetime(1, 1, 1)  # a Monday: clock times with no date are placed on days counted from here
@@ -163,7 +205,7 @@ def _clock_of(slot: Slot, day: int, previous: int | None,
     seconds = reading.seconds
     if date is not None and date.kind == "date" and date.date is not None:
         moment = dt.datetime.combine(date.date, dt.time()) + dt.timedelta(seconds=seconds)
-        return _zoned(moment, anchor), day, None
+        return moment, day, None  # local: given a zone in _local(), else the anchor's in _comparable()
     if reading.day is not None or (date is not None and date.kind == "day"):
         day = reading.day if reading.day is not None else (date.day or 0)  # type: ignore[union-attr]
     elif previous is not None and previous - seconds > _NIGHT:
@@ -172,16 +214,17 @@ def _clock_of(slot: Slot, day: int, previous: int | None,
     return base + dt.timedelta(days=day, seconds=seconds), day, seconds
 
 
+def _undated(moment: dt.datetime) -> bool:
+    """A clock time placed on a counted day from _BASE (no calendar date): within its first few years."""
+    return moment.year < _BASE.year + 10
+
+
 def _comparable(moments: list[dt.datetime], anchor: dt.datetime | None) -> list[dt.datetime]:
     """All naive or all aware: when any moment has a zone, the others are taken in the anchor's zone (else UTC)."""
     if all(m.tzinfo is None for m in moments) and anchor is None:
         return moments
     zone = anchor.tzinfo if anchor is not None and anchor.tzinfo is not None else dt.UTC
     return [m if m.tzinfo is not None else m.replace(tzinfo=zone) for m in moments]
-
-
-def _zoned(moment: dt.datetime, anchor: dt.datetime | None) -> dt.datetime:
-    return moment.replace(tzinfo=anchor.tzinfo) if anchor is not None and moment.tzinfo is None else moment
 
 
 def _since(moment: dt.datetime, zero: dt.datetime, row: int, where: Callable[[int], str]) -> int:
@@ -199,7 +242,7 @@ def _show(moment: dt.datetime) -> str:
     """22:00 for a clock time with no date, 2025-03-14 08:00 for a dated one, ISO with its zone otherwise."""
     if moment.tzinfo is not None:
         return moment.isoformat()
-    if moment.year == _BASE.year:
+    if _undated(moment):
         text = clock_text(moment.hour * 3600 + moment.minute * 60 + moment.second)
         return text if moment.date() == _BASE.date() else f"{text} on day {(moment - _BASE).days + 1}"
     return moment.strftime("%Y-%m-%d %H:%M") + (f":{moment.second:02d}" if moment.second else "")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from engine.duration import DurationError, format_duration, parse_duration
 
@@ -44,6 +44,19 @@ HINT = ("write it like T+1:30, 1:30, 1h30m, 08:00, 7:29 PM, 0700, Day 2 08:00, "
 
 class TimeFormatError(ValueError):
     """A cell that reads as no kind of time."""
+
+
+_When = TypeVar("_When", dt.datetime, dt.date)
+
+
+def _in_years(moment: _When, shown: object) -> _When:
+    """`moment` when its year lies between 1900 and 2999 (engine/bounds.py), where a scenario's anchor can
+    be; else TimeFormatError (year 9999 or 0001 is a typo, and would overflow once placed)."""
+    from engine.bounds import EARLIEST_WALL, LATEST_WALL
+
+    if not EARLIEST_WALL.year <= moment.year <= LATEST_WALL.year:
+        raise TimeFormatError(f"{shown!r} is outside the years {EARLIEST_WALL.year} to {LATEST_WALL.year}")
+    return moment
 
 
 @dataclass(frozen=True)
@@ -89,7 +102,7 @@ def read_time(value: Any) -> Reading:
     if isinstance(value, bool):
         raise TimeFormatError(f"{value!r} is not a time")
     if isinstance(value, dt.datetime):
-        return Reading("wall", moment=value)
+        return Reading("wall", moment=_in_years(value, value.isoformat()))
     if isinstance(value, dt.time):
         return Reading("either", seconds=value.hour * 3600 + value.minute * 60 + value.second)
     if isinstance(value, dt.timedelta):
@@ -144,6 +157,8 @@ def _text(s: str) -> Reading:
         return Reading("either" if int(match.group(1)) < 24 else "offset", seconds=seconds)
     if re.fullmatch(r"(?:\d+\s*[dhms]\s*)+", s, re.IGNORECASE):
         return Reading("offset", seconds=parse_offset_text(s.replace(" ", "")))
+    if s.isdigit() and len(s) == 3:
+        return _number(int(s))  # 0600 saved from a number cell as 600, like the number 600 in a workbook
     clock = _clock(s)
     if clock is not None:
         return clock
@@ -191,7 +206,7 @@ def _date_time(s: str) -> Reading:
         time = _text(split.group(2).strip())
         if date.kind == "date" and date.date is not None and time.kind in ("either", "clock"):
             moment = dt.datetime.combine(date.date, dt.time()) + dt.timedelta(seconds=time.seconds)
-            return Reading("wall", moment=moment)
+            return Reading("wall", moment=_in_years(moment, s))
     raise TimeFormatError(f"{s!r} is not a time")
 
 
@@ -205,6 +220,7 @@ def _dtg(match: re.Match[str], s: str) -> dt.datetime:
         moment = dt.datetime(full_year, _MONTHS.index(month.lower()) + 1, int(day), int(hour), int(minute))
     except ValueError as exc:
         raise TimeFormatError(f"{s!r} is not a date-time group: {exc}") from None
+    _in_years(moment, s)
     return moment.replace(tzinfo=_military_zone(zone, s)) if zone else moment
 
 
@@ -226,9 +242,10 @@ def read_date(value: Any, *, day_first: bool = False) -> Reading:
     if isinstance(value, bool):
         raise TimeFormatError(f"{value!r} is not a date")
     if isinstance(value, dt.datetime):
+        _in_years(value, value.isoformat())
         return Reading("date", date=value.date(), moment=value if value.time() != dt.time() else None)
     if isinstance(value, dt.date):
-        return Reading("date", date=value)
+        return Reading("date", date=_in_years(value, value.isoformat()))
     if isinstance(value, (int, float)):
         if value == int(value) and 1 <= value <= 366:
             return Reading("day", day=int(value) - 1)
@@ -236,12 +253,14 @@ def read_date(value: Any, *, day_first: bool = False) -> Reading:
             return Reading("date", date=excel_moment(value).date())
         raise TimeFormatError(f"{value!r} is neither a day number nor an Excel date")
     s = str(value).strip()
+    if s.isdigit() and 1 <= int(s) <= 366:
+        return Reading("day", day=int(s) - 1)  # `2` typed into a CSV's Day column, like the number 2 in a workbook
     day = _DAY.match(s)
     if day:
         if int(day.group(1)) < 1:
             raise TimeFormatError(f"{s!r}: exercise days count from Day 1")
         return Reading("day", day=int(day.group(1)) - 1)
-    return Reading("date", date=_calendar(s, day_first))
+    return Reading("date", date=_in_years(_calendar(s, day_first), s))
 
 
 def _calendar(s: str, day_first: bool) -> dt.date:
@@ -268,9 +287,10 @@ def _calendar(s: str, day_first: bool) -> dt.date:
 def parse_iso(text: str) -> dt.datetime:
     """An ISO 8601 date-time; Z or z is UTC. Raises TimeFormatError."""
     try:
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise TimeFormatError(f"{text!r} is not a date-time") from None
+    return _in_years(moment, text)
 
 
 def format_wall(moment: dt.datetime) -> str:

@@ -8,7 +8,9 @@
 - Every row the sheet holds is read, whatever its `<dimension>` claims (the
   streaming reader trusts a stale one and stops early unless told not to).
 - A sheet called "Scenario" beside it carries the scenario's metadata (meta.py).
-- Merged cells at or below the header, and formula cells, are refused by cell.
+- Merged cells at or below the header are refused by cell. A formula cell is read
+  as the value the spreadsheet saved with it (a note names the cells); one saved
+  without a value is refused by cell.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ META_SHEET = "Scenario"
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*ref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"')
 _COL = re.compile(rb'<(?:\w+:)?col\s([^>]*)>')
 _ATTRIBUTE = re.compile(rb'(\w+)="([^"]*)"')
+_CELL = re.compile(rb'<(?:\w+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.DOTALL)
+_FORMULA = re.compile(rb'<(?:\w+:)?f[\s>/]')
+_VALUE = re.compile(rb'<(?:\w+:)?v>[^<]+</(?:\w+:)?v>|<(?:\w+:)?is>')
 
 
 def read_xlsx(path: str, sheet_name: str | None) -> Table:
@@ -37,7 +42,7 @@ def read_xlsx(path: str, sheet_name: str | None) -> Table:
                         "OPENPYXL_DEFUSEDXML=False")
     _check_zip(path)
     try:
-        book = load_workbook(path, read_only=True, data_only=False, keep_links=False)
+        book = load_workbook(path, read_only=True, data_only=True, keep_links=False)  # a formula's saved value
     except Exception as exc:  # openpyxl and defusedxml raise many kinds for a damaged, foreign or hostile file
         raise MselError(f"{path}: not a readable XLSX workbook ({_reason(exc)})") from None
     try:
@@ -114,10 +119,6 @@ def _records(path: str, sheet: Any) -> tuple[list[tuple[int, list[Any]]], int]:
             for cell in row:
                 if getattr(cell, "row", None) is not None:
                     number = cell.row
-                if getattr(cell, "data_type", None) == "f":
-                    formula = str(cell.value)[:40]
-                    raise MselError(f"{path}: cell {cell.coordinate} holds a formula ({formula}); "
-                                    "replace it with its value (copy, paste values)")
                 values.append(cell.value)
             if number is not None:
                 records.append((number, values))
@@ -159,6 +160,7 @@ def _check_layout(path: str, sheet_xml: str | None, table: Table) -> None:
         if bottom >= table.header_row:
             where = match.group(0).split(b'ref="')[1].rstrip(b'"').decode("ascii")
             raise MselError(f"{path}: cells {where} are merged; unmerge them so every row has its own values")
+    _check_formulas(path, data, table)
     for match in _COL.finditer(data):
         attributes = dict(_ATTRIBUTE.findall(match.group(1)))
         bounds = attributes.get(b"min", b""), attributes.get(b"max", b"")
@@ -169,3 +171,22 @@ def _check_layout(path: str, sheet_xml: str | None, table: Table) -> None:
             if table.headers[index]:
                 table.notes.append(f'column "{table.headers[index]}" ({table.letters[index]}) is hidden in the '
                                    "workbook; read like the others")
+
+
+def _check_formulas(path: str, data: bytes, table: Table) -> None:
+    """Formula cells are read as their saved values (noted); one saved without a value is refused."""
+    cells: list[str] = []
+    for match in _CELL.finditer(data):
+        inner = match.group(2) or b""
+        if not _FORMULA.search(inner):
+            continue
+        ref = dict(_ATTRIBUTE.findall(match.group(1))).get(b"r", b"?").decode("ascii", "replace")
+        if not _VALUE.search(inner):
+            raise MselError(f"{path}: cell {ref} holds a formula with no saved value; open the workbook in a "
+                            "spreadsheet program and save it, or replace the formula with its value (copy, paste "
+                            "values)")
+        cells.append(ref)
+    if cells:
+        named = ", ".join(cells[:8]) + (f" and {len(cells) - 8} more" if len(cells) > 8 else "")
+        table.notes.append(f"cell{'s' if len(cells) > 1 else ''} {named} hold formulas; the values Excel saved "
+                           "with them are read")

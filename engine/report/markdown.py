@@ -28,6 +28,8 @@ _INLINE = "\\`*_[](|~@$"
 _TABLE: dict[int, str | None] = {ord(c): "\\" + c for c in _INLINE}
 _TABLE.update({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"})
 _TABLE.update(dict.fromkeys([*range(0x00, 0x20), 0x7F]))  # C0 controls and DEL: dropped
+# Bidirectional embeddings, overrides and isolates: spelled out, so no text reads reversed (engine/printed.py).
+_TABLE.update({code: f"&lt;U+{code:04X}&gt;" for code in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]})
 # What starts a block when it opens a line: headings (#), lists (- + 1. 1)), setext underlines (= -).
 _LEADING = re.compile(r"^([-+=#]|\d+(?=[.)]))")
 

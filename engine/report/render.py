@@ -23,6 +23,7 @@ import jinja2.sandbox
 from markupsafe import Markup
 
 from engine.drill import events as ev
+from engine.printed import neutral
 from engine.report import markdown, svg
 from engine.report.model import Report
 
@@ -115,11 +116,19 @@ def _loader(template_dir: str | None) -> jinja2.BaseLoader:
     return jinja2.ChoiceLoader(loaders)
 
 
+def _html_finalize(value: object) -> object:
+    """Every value an HTML template prints: user text gets its bidirectional controls spelled out
+    (engine/printed.py) before autoescaping; markup the renderer built (Markup) is left alone."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return neutral(value)
+    return value
+
+
 def _environment(template_dir: str | None, html: bool) -> jinja2.Environment:
     env = jinja2.sandbox.ImmutableSandboxedEnvironment(
         loader=_loader(template_dir), autoescape=html, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        finalize=None if html else markdown.finalize,
+        finalize=_html_finalize if html else markdown.finalize,
     )
     env.filters.update(_filters())
     if html:

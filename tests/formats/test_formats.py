@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
 
 from engine.findings import Finding, Severity
 from engine.formats import RenderContext, render
@@ -160,43 +163,65 @@ def test_github_properties_escape_colon_comma_percent_newline() -> None:
 
 
 def test_junit_parses_counts_and_strips_illegal_characters() -> None:
-    out = render("junit", FINDINGS, ctx())
+    out = render("junit", FINDINGS, ctx(timestamp="2026-01-22T19:33:00"))
     assert out.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
     assert "\x1b" not in out
     root = ET.fromstring(out)
-    assert root.tag == "testsuites"
-    assert root.attrib == {"name": "tabletop validate", "tests": "4", "failures": "2", "errors": "0"}
+    assert root.tag == "testsuites" and root.attrib == {}  # the schema allows no attributes on testsuites
     suites = root.findall("testsuite")
     assert [s.get("name") for s in suites] == FILES
-    assert [(s.get("tests"), s.get("failures")) for s in suites] == [("2", "2"), ("1", "0"), ("1", "0")]
+    assert [(s.get("tests"), s.get("failures")) for s in suites] == [("2", "1"), ("1", "0"), ("1", "0")]
+    assert [(s.get("id"), s.get("package"), s.get("hostname")) for s in suites] == [
+        ("0", "tabletop.validate", "localhost"), ("1", "tabletop.validate", "localhost"),
+        ("2", "tabletop.validate", "localhost")]
+    assert {(s.get("timestamp"), s.get("time")) for s in suites} == {("2026-01-22T19:33:00", "0")}
 
     first, second = suites[0].findall("testcase")
-    assert first.attrib == {"classname": "runbooks/db failover.yaml", "name": "unknown-need 2:12"}
+    assert first.attrib == {"name": "unknown-need 2:12", "classname": "runbooks/db failover.yaml", "time": "0"}
     failure = first.find("failure")
     assert failure is not None
     assert failure.get("type") == "unknown-need"
     # Attributes keep newlines (as &#10;); ESC is gone, the rest of the text kept verbatim.
     assert failure.get("message") == "error: needs [bold]x[/bold], 100% missing: see a,b\nsecond line [2J"
     assert failure.text is not None and failure.text.endswith("[unknown-need]\nhint: add a step that provides x")
-    warn = second.find("failure")
-    assert warn is not None and warn.get("message") == "warning: <script>alert(1)</script> & \"q\""
+    assert second.find("failure") is None  # a warning passes, as validate does without --strict
+    said = suites[0].find("system-out")
+    assert said is not None and said.text == (
+        'runbooks/db failover.yaml:3:4: warning: <script>alert(1)</script> & "q" [dead-end]')
 
     clean = suites[1].findall("testcase")
     assert len(clean) == 1 and clean[0].find("failure") is None
     info = suites[2].find("testcase")
-    assert info is not None and info.find("failure") is None
-    out_el = info.find("system-out")
+    assert info is not None and len(info) == 0
+    out_el = suites[2].find("system-out")
     assert out_el is not None and out_el.text == "scenarios/s1.yaml:1:1: info: step is long [long-step]"
+
+
+def test_junit_warnings_fail_with_strict() -> None:
+    root = ET.fromstring(render("junit", FINDINGS, ctx(strict=True)))
+    assert [s.get("failures") for s in root.findall("testsuite")] == ["2", "0", "0"]
+    warn = root.findall("testsuite")[0].findall("testcase")[1].find("failure")
+    assert warn is not None and warn.get("message") == "warning: <script>alert(1)</script> & \"q\""
+
+
+@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize("findings", [FINDINGS, [], [INFO]])
+def test_junit_meets_the_junit_schema(strict: bool, findings: list[Finding]) -> None:
+    from junit_schema import errors, xsd_errors
+
+    out = render("junit", findings, ctx(strict=strict, timestamp="2026-01-22T19:33:00"))
+    assert errors(out) == []
+    assert xsd_errors(out) in (None, [])
 
 
 def test_junit_adds_suite_for_unlisted_file_and_drops_nul() -> None:
     f = Finding("other\x00.yaml", 1, 1, "dead-end", Severity.WARNING, "bad\x07\x0bbell\ufffe")
-    root = ET.fromstring(render("junit", [f], ctx()))
+    root = ET.fromstring(render("junit", [f], ctx(strict=True)))
     suites = root.findall("testsuite")
     assert [s.get("name") for s in suites] == FILES + ["other.yaml"]
     failure = suites[-1].find("testcase/failure")
     assert failure is not None and failure.get("message") == "warning: badbell"
-    assert root.get("tests") == "4" and root.get("failures") == "1"
+    assert [s.get("tests") for s in suites] == ["1", "1", "1", "1"] and suites[-1].get("failures") == "1"
 
 
 # --- sarif ------------------------------------------------------------------------------------
@@ -274,4 +299,31 @@ def test_sarif_unknown_rule_has_no_rule_index() -> None:
     assert result["locations"][0]["physicalLocation"]["artifactLocation"] == {
         "uri": "a.yaml", "uriBaseId": "%SRCROOT%",
     }
+    assert list(validator.iter_errors(log)) == []
+
+
+def test_sarif_splits_runs_github_would_refuse() -> None:
+    """26,001 findings: two runs of at most 25,000 results, errors first, each in its own category."""
+    many = [Finding(f"runbooks/r{i % 7}.yaml", i % 90 + 1, 1, "dead-end", Severity.WARNING, f"w{i}")
+            for i in range(26_000)] + [ERR]
+    log = json.loads(render("sarif", many, ctx()))
+    runs = log["runs"]
+    assert [len(r["results"]) for r in runs] == [25_000, 1_001]
+    assert runs[0]["results"][0]["level"] == "error"
+    assert [r["automationDetails"]["id"] for r in runs] == ["tabletop/validate/part-1-of-2/",
+                                                           "tabletop/validate/part-2-of-2/"]
+    assert sum(len(r["results"]) for r in runs) == len(many)
+
+
+def test_sarif_past_twenty_runs_says_what_it_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.formats import sarif
+
+    monkeypatch.setattr(sarif, "RUN_LIMIT", 2)
+    monkeypatch.setattr(sarif, "MAX_RUNS", 3)
+    log = json.loads(render("sarif", [WARN] * 7 + [ERR], ctx()))
+    assert [len(r["results"]) for r in log["runs"]] == [2, 2, 2]
+    assert log["runs"][0]["results"][0]["level"] == "error"
+    (notice,) = log["runs"][-1]["invocations"][0]["toolExecutionNotifications"]
+    assert notice["message"]["text"].startswith("2 of 8 findings are left out")
+    validator = sarif_validator()
     assert list(validator.iter_errors(log)) == []

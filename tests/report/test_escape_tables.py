@@ -33,6 +33,7 @@ def md_reference(text: str) -> str:
     value = re.sub(r"[\s\u0085\u2028\u2029]+", " ", text)
     value = re.sub(r"[\x00-\x1f\x7f]", "", value).strip()
     value = "".join({"&": "&amp;", "<": "&lt;", ">": "&gt;"}.get(c, c) for c in value)
+    value = re.sub("[\u202a-\u202e\u2066-\u2069]", lambda m: f"&lt;U+{ord(m.group()):04X}&gt;", value)  # issue 26
     value = re.sub(r"([\\`*_\[\](|~@$])", r"\\\1", value)
     match = re.match(r"^([-+=#]|\d+(?=[.)]))", value)
     if match:
