@@ -17,6 +17,11 @@ MAX_CLOCK_SECONDS = 2 * MAX_DURATION_SECONDS  # any reading of the exercise cloc
 MAX_DURATION_DIGITS = 9  # digits in one part of a duration (`366d` is 3; 31,622,400s is 8)
 EARLIEST_WALL = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST_WALL = datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)
+# A whole number read from a file has at most this many bits (about 3,900 decimal digits), below Python's
+# 4,300-digit limit on turning a number into text; a longer one is kept as the text it was written as.
+MAX_WHOLE_NUMBER_BITS = 13_000
+MAX_FILE_ID_LENGTH = 200  # an id that names a file (`new`, an import): file names stop at 255 bytes
+SHOWN_NUMBER_DIGITS = 40  # a number in a message is written out up to this many digits, then summarised
 
 
 class OutOfBounds(ValueError):
@@ -35,3 +40,15 @@ def check_clock(seconds: float, what: str) -> float:
     if not 0 <= seconds <= MAX_CLOCK_SECONDS:  # NaN fails this too
         raise OutOfBounds(f"{what} is beyond T+{MAX_CLOCK_SECONDS // 86400}d, the latest the exercise clock reads")
     return seconds
+
+
+def number_text(value: int | float) -> str:
+    """`repr(value)` for a number of up to SHOWN_NUMBER_DIGITS digits, else "a whole number of about N digits".
+
+    Never raises: Python refuses to turn an int of more than 4,300 digits into text (ValueError).
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > SHOWN_NUMBER_DIGITS * 3:
+        digits = int(abs(value).bit_length() * 0.30103) + 1
+        if digits > SHOWN_NUMBER_DIGITS:
+            return f"a whole number of about {digits:,} digits"
+    return repr(value)

@@ -149,6 +149,8 @@ def _run(args: argparse.Namespace) -> int:
         print("tabletop: interrupted", file=sys.stderr)
         return 130
     except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:  # a name given or made from input: a usage error, wherever looked at
+            return _fail(f"{exc.filename or 'a file name'}: the name is too long for the file system")
         if exc.errno not in _DEVICE_ERRORS:
             raise
         _silence_stdout()
@@ -218,9 +220,13 @@ def run_validate(args: argparse.Namespace) -> int:
         print(f"tabletop: note: {skipped_text(len(result.skipped))}", file=sys.stderr)
     output = render(fmt, result.findings, ctx)
     try:
-        write_text(where, output, force=args.force)
+        done = write_text(where, output, force=args.force)
     except OutputError as exc:
         return _fail(str(exc))
+    if where is not None and done is not None:
+        from engine.whole_file import said
+
+        print(said(where, done), file=sys.stderr)
 
     if result.unreadable:
         return EXIT_UNREADABLE

@@ -107,6 +107,8 @@ def created_stamp(given: str | None) -> str:
 def run_export(args: argparse.Namespace) -> int:
     from engine.cacao.export import to_playbook
     from engine.commands.output import OutputError, target, write_text
+    from engine.findings import Severity
+    from engine.terminal import escape
     from engine.validate import validate
 
     try:
@@ -123,15 +125,22 @@ def run_export(args: argparse.Namespace) -> int:
     doc = result.documents[0]
     if doc.unreadable:
         return _fail(f"{args.runbook} could not be read; run `tabletop validate {args.runbook}`", EXIT_UNREADABLE)
-    if doc.kind != "runbook" or doc.model is None or result.broken(doc.path):
+    errors = [f for f in result.findings if f.path == doc.path and f.severity is Severity.ERROR]
+    if doc.kind != "runbook" or doc.model is None or errors:
+        # Any error, not only a broken schema: a dangling `needs` or a cycle leaves no playbook to write.
+        for finding in sorted(errors, key=lambda f: f.sort_key()):
+            print(f"{escape(finding.path)}:{finding.line}:{finding.column}: error: {escape(finding.message)} "
+                  f"[{finding.rule}]", file=sys.stderr)
         return _fail(f"{args.runbook} is not a valid runbook; run `tabletop validate {args.runbook}`", EXIT_FINDINGS)
     text = json.dumps(to_playbook(doc.model, created=created), indent=2, ensure_ascii=False) + "\n"
     try:
-        write_text(where, text, force=args.force)
+        done = write_text(where, text, force=args.force)
     except OutputError as exc:
         return _fail(str(exc))
-    if where is not None:
-        print(f"wrote {where}", file=sys.stderr)
+    if where is not None and done is not None:
+        from engine.whole_file import said
+
+        print(said(where, done), file=sys.stderr)
     return EXIT_OK
 
 
@@ -170,11 +179,13 @@ def run_import(args: argparse.Namespace) -> int:
     yaml_text = file_text("runbook", folder, imported.data)
     errors = _check(yaml_text, where.name if where else f"{imported.data['runbook']}.yaml")
     try:
-        write_text(where, yaml_text, force=args.force)
+        done = write_text(where, yaml_text, force=args.force)
     except OutputError as exc:
         return _fail(str(exc))
-    if where is not None:
-        print(f"wrote {where} ({len(imported.data['steps'])} steps)", file=sys.stderr)
+    if where is not None and done is not None:
+        from engine.whole_file import said
+
+        print(f"{said(where, done)} ({len(imported.data['steps'])} steps)", file=sys.stderr)
     return EXIT_FINDINGS if errors else EXIT_OK
 
 

@@ -249,7 +249,11 @@ def _write(output: str, where: Path | None, force: bool) -> int:
     from engine.commands.output import OutputError, write_text
 
     try:
-        write_text(where, output, force=force)
+        done = write_text(where, output, force=force)
     except OutputError as exc:
         return _fail(str(exc))
+    if where is not None and done is not None:
+        from engine.whole_file import said
+
+        print(said(where, done), file=sys.stderr)
     return EXIT_OK

@@ -226,7 +226,7 @@ def _needs_cryptography() -> None:
 
 def run_seal(args: argparse.Namespace) -> int:
     from engine.drill.anchor import AnchorError, make_seal
-    from engine.whole_file import WriteError, write_whole
+    from engine.whole_file import WriteError, said, write_whole
 
     try:
         stream = _open(args.log)
@@ -246,10 +246,10 @@ def run_seal(args: argparse.Namespace) -> int:
         return _fail(f"{args.key}: {exc}" if isinstance(exc, AnchorError) else str(exc), EXIT_USAGE)
     target = args.seal or args.log + ".seal"
     try:
-        write_whole(target, text)
+        done = write_whole(target, text)
     except WriteError as exc:
         return _fail(str(exc))
-    print(f"sealed {stream.count} events, head {stream.last_hash}: {target}")
+    print(f"sealed {stream.count} events, head {stream.last_hash}: {said(target, done, 'seal')}")
     return EXIT_OK
 
 

@@ -146,15 +146,17 @@ def run_export(args: argparse.Namespace) -> int:
     scenario = doc.model
     try:
         if args.format == "csv":
-            write_text(where, ("\ufeff" if where else "") + to_csv(scenario), force=args.force)
+            done = write_text(where, ("\ufeff" if where else "") + to_csv(scenario), force=args.force)
         else:
             if args.output is None:
                 where = target(f"{scenario.scenario}.xlsx", force=args.force)
-            write_binary(where, lambda temp: write_xlsx(scenario, temp), force=args.force)
+            done = write_binary(where, lambda temp: write_xlsx(scenario, temp), force=args.force)
     except (OutputError, XlsxTextError) as exc:
         return _fail(str(exc))
-    if where is not None:
-        print(f"wrote {where}", file=sys.stderr)
+    if where is not None and done is not None:
+        from engine.whole_file import said
+
+        print(said(where, done), file=sys.stderr)
     return EXIT_OK
 
 
@@ -200,11 +202,13 @@ def run_import(args: argparse.Namespace) -> int:
     text = _scenario_text(result.data, where)
     errors = _check(text, where.name if where else f"{result.data['scenario']}.yaml", files, result.rows)
     try:
-        write_text(where, text, force=args.force)
+        done = write_text(where, text, force=args.force)
     except OutputError as exc:
         return _fail(str(exc))
-    if where is not None:
-        print(f"wrote {where} ({len(result.data['injects'])} injects)", file=sys.stderr)
+    if where is not None and done is not None:
+        from engine.whole_file import said
+
+        print(f"{said(where, done)} ({len(result.data['injects'])} injects)", file=sys.stderr)
     return EXIT_FINDINGS if errors else EXIT_OK
 
 
