@@ -51,9 +51,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run_new(args: argparse.Namespace) -> int:
-    from engine.scaffold import ScaffoldError, kebab, runbook_template, scenario_template, schema_modeline, write_file
-
     from engine.bounds import MAX_FILE_ID_LENGTH
+    from engine.scaffold import ScaffoldError, kebab, runbook_template, scenario_template, schema_modeline, write_file
 
     ident = kebab(args.name, fallback="")
     if not ident:
