@@ -40,9 +40,13 @@ class Result:
     def unreadable(self) -> bool:
         return any(d.unreadable for d in self.documents)
 
-    def broken(self, path: str) -> bool:
-        """Whether the file has YAML or schema errors: its model then lacks what the file says."""
-        return any(f.path == path and f.severity is Severity.ERROR and f.rule.startswith(("schema-", "yaml-", "file-"))
+    def broken(self, path: str, *, load_only: bool = False) -> bool:
+        """Whether the file has YAML or schema errors: its model then lacks what the file says.
+
+        load_only: only errors that stop the file loading at all (YAML, file), not the schema's.
+        """
+        kinds = ("yaml-", "file-") if load_only else ("schema-", "yaml-", "file-")
+        return any(f.path == path and f.severity is Severity.ERROR and f.rule.startswith(kinds)
                    for f in self.findings)
 
     def count(self, severity: Severity) -> int:

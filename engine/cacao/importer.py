@@ -66,7 +66,12 @@ class _Draft:
 def parse_json(text: str, source: str) -> Any:
     """The JSON value of a playbook file. Raises CacaoError (not JSON, nested too deeply, a huge number)."""
     try:
-        return json.loads(text)
+        value = json.loads(text)
+        json.dumps(value, ensure_ascii=False).encode("utf-8")  # a lone \ud800 escape loads, but is no text
+        return value
+    except UnicodeEncodeError as exc:
+        raise CacaoError(f"{source}: holds \\u{ord(exc.object[exc.start]):04x}, half of a UTF-16 pair with no "
+                         "other half; it is not text a runbook can hold") from None
     except json.JSONDecodeError as exc:
         raise CacaoError(f"{source}: not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     except RecursionError:

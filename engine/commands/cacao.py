@@ -177,7 +177,10 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"tabletop: warning: {escape(warning)}", file=sys.stderr)
     folder = where.parent if where else Path("runbooks" if Path("runbooks").is_dir() else ".")
     yaml_text = file_text("runbook", folder, imported.data)
-    errors = _check(yaml_text, where.name if where else f"{imported.data['runbook']}.yaml")
+    errors, loads = _check(yaml_text, where.name if where else f"{imported.data['runbook']}.yaml")
+    if not loads:  # what the loader refuses is never written, not even to standard output
+        return _fail(f"{args.playbook}: nothing written: the runbook made from it would not load (see above)",
+                     EXIT_FINDINGS)
     try:
         done = write_text(where, yaml_text, force=args.force)
     except OutputError as exc:
@@ -196,8 +199,11 @@ def escape(text: str) -> str:
     return _escape(text)
 
 
-def _check(text: str, name: str) -> int:
-    """Validate the runbook text; print its findings. Returns the number of errors."""
+def _check(text: str, name: str) -> tuple[int, bool]:
+    """Validate the runbook text as it will be written; print its findings.
+
+    Returns the number of errors and whether the text loads at all (no YAML or file error).
+    """
     import tempfile
 
     from engine.findings import Severity
@@ -214,5 +220,7 @@ def _check(text: str, name: str) -> int:
             errors += finding.severity is Severity.ERROR
             print(f"tabletop: {level}: {name}:{finding.line}: {escape(finding.message)} [{finding.rule}]",
                   file=sys.stderr)
-    return errors
+        doc = result.documents[0]
+        loads = not doc.unreadable and not result.broken(doc.path, load_only=True)
+    return errors, loads
 

@@ -200,7 +200,10 @@ def run_import(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         print(f"tabletop: warning: {escape(warning)}", file=sys.stderr)
     text = _scenario_text(result.data, where)
-    errors = _check(text, where.name if where else f"{result.data['scenario']}.yaml", files, result.rows)
+    errors, loads = _check(text, where.name if where else f"{result.data['scenario']}.yaml", files, result.rows)
+    if not loads:  # what the loader refuses is never written, not even to standard output
+        return _fail(f"{args.file}: nothing written: the scenario made from it would not load (see above)",
+                     EXIT_FINDINGS)
     try:
         done = write_text(where, text, force=args.force)
     except OutputError as exc:
@@ -286,8 +289,11 @@ def _runbooks(ids: list[str], folders: list[str] | None, target: Path | None) ->
     return ([d.path for d in result.documents if d.kind == "runbook"] if result else []), models, everything
 
 
-def _check(text: str, name: str, runbook_files: list[str], rows: list[int]) -> int:
-    """Validate the scenario text with the runbooks; print findings by MSEL row. Returns the error count."""
+def _check(text: str, name: str, runbook_files: list[str], rows: list[int]) -> tuple[int, bool]:
+    """Validate the scenario text with the runbooks, as it will be written; print findings by MSEL row.
+
+    Returns the error count and whether the text loads at all (no YAML or file error: tabletop reads it back).
+    """
     from engine.findings import Severity
     from engine.validate import validate
 
@@ -305,5 +311,6 @@ def _check(text: str, name: str, runbook_files: list[str], rows: list[int]) -> i
             level = "error" if finding.severity is Severity.ERROR else "warning"
             errors += finding.severity is Severity.ERROR
             print(f"tabletop: {level}: {place}: {escape(finding.message)} [{finding.rule}]", file=sys.stderr)
-    return errors
+        loads = not doc.unreadable and not result.broken(doc.path, load_only=True)
+    return errors, loads
 

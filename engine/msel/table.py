@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,9 @@ def filled(value: Any) -> bool:
 # ----- JSON -----
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON's \ud800 escapes can write half a character; UTF-8 cannot
+
+
 def _read_json(path: str, text: str) -> Table:
     try:
         data = json.loads(text)
@@ -179,6 +183,12 @@ def _read_json(path: str, text: str) -> Table:
             if isinstance(value, (dict, list)):
                 raise MselError(f"{path}: $[{index - 1}][{json.dumps(key)}] (row {index}) is "
                                 f"{_json_kind(value)}; an MSEL cell is text, a number or null")
+            for text in (key, value):
+                half = _SURROGATE.search(text) if isinstance(text, str) else None
+                if half:
+                    raise MselError(f"{path}: $[{index - 1}][{json.dumps(key)}] (row {index}) holds "
+                                    f"\\u{ord(half.group()):04x}, half of a UTF-16 pair with no other half; "
+                                    "it is not text a scenario can hold")
     names = list(headers)
     if not names:
         raise MselError(f"{path}: the file has no rows")
