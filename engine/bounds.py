@@ -21,6 +21,10 @@ LATEST_WALL = datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)
 # 4,300-digit limit on turning a number into text; a longer one is kept as the text it was written as.
 MAX_WHOLE_NUMBER_BITS = 13_000
 MAX_FILE_ID_LENGTH = 200  # an id that names a file (`new`, an import): file names stop at 255 bytes
+# What an import reads at most; each has an option that raises it. Beyond: one line naming the bound.
+MAX_MSEL_ROWS = 5_000  # `msel import --max-rows`: rows of injects (an exercise has tens to hundreds)
+MAX_MSEL_COLUMNS = 100  # `msel import --max-columns`: columns holding anything (an MSEL has about a dozen)
+MAX_PLAYBOOK_STEPS = 1_000  # `cacao import --max-steps`: workflow steps (a runbook has tens)
 SHOWN_NUMBER_DIGITS = 40  # a number in a message is written out up to this many digits, then summarised
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
@@ -82,3 +83,41 @@ def raw_stderr() -> TextIO:
     """Standard error without the guard: only for tabletop's own terminal controls (a progress line)."""
     stream = sys.stderr
     return stream.raw if isinstance(stream, _GuardedStream) else stream
+
+
+PROGRESS_AFTER = 1.0  # seconds of work before a progress line shows
+
+
+class Progress:
+    """One line on standard error, rewritten in place, once the work has taken PROGRESS_AFTER seconds.
+
+    Shown only when standard error is a terminal (a log file or CI gets nothing); the text is escaped.
+    Call it with what is being done (`reading row 4,000`); `clear()` removes the line when done.
+    """
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.shown = False
+        self.on = _on_terminal()
+
+    def __call__(self, text: str) -> None:
+        if not self.on or time.monotonic() - self.start < PROGRESS_AFTER:
+            return
+        stream = raw_stderr()
+        stream.write(f"\r{escape(text)[:76]}\x1b[K")
+        stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            stream = raw_stderr()
+            stream.write("\r\x1b[K")
+            stream.flush()
+            self.shown = False
+
+
+def _on_terminal() -> bool:
+    try:
+        return raw_stderr().isatty()
+    except (AttributeError, ValueError):  # replaced or closed
+        return False

@@ -7,8 +7,11 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
+from engine.bounds import MAX_PLAYBOOK_STEPS
 from engine.commands import fail as _fail
+from engine.commands import positive as _positive
 from engine.commands import usage as _usage
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
@@ -45,13 +48,18 @@ if-condition steps decisions, on_failure links fallbacks, and
 runbook is reported on stderr, one line each: non-manual commands,
 playbook-action and while-condition steps, targets, variables, markings,
 signatures, other extensions. Nothing is written unless the whole playbook
-converts; the result is then checked like `tabletop validate` does.
+converts; the result is then checked like `tabletop validate` does, and nothing
+is written if it would not load. A playbook of more than 1,000 workflow steps
+is refused (engine/bounds.py; --max-steps raises it); a long import shows its
+progress on a terminal.
 
 exit codes:
   0  written (what was not carried over, if anything, on stderr)
-  1  written, but `tabletop validate` finds errors in it (listed on stderr)
+  1  written, but `tabletop validate` finds errors in it (listed on stderr); or not
+     written: the runbook made from it would not load
   2  usage or input error: not JSON, not a CACAO 2.0 playbook, a missing required
-     field (the message names its JSON path), or the output exists already (use --force)
+     field (the message names its JSON path), more workflow steps than the limit, or
+     the output exists already (use --force)
 """
 
 
@@ -82,6 +90,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     imp.add_argument("playbook", metavar="PLAYBOOK.json", help="a CACAO v2.0 playbook")
     imp.add_argument("-o", "--output", metavar="RUNBOOK.yaml", help="write here, - for stdout (default: stdout)")
     imp.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    imp.add_argument("--max-steps", metavar="N", type=_positive, default=MAX_PLAYBOOK_STEPS,
+                     help=f"read at most N workflow steps (default: {MAX_PLAYBOOK_STEPS:,})")
     imp.set_defaults(run=run_import)
 
 
@@ -149,6 +159,7 @@ def run_import(args: argparse.Namespace) -> int:
     from engine.cacao.importer import from_playbook, parse_json
     from engine.commands.output import OutputError, target, write_text
     from engine.scaffold import file_text
+    from engine.terminal import Progress
 
     source = Path(args.playbook)
     if not source.is_file():
@@ -165,19 +176,30 @@ def run_import(args: argparse.Namespace) -> int:
     except UnicodeDecodeError as exc:
         return _fail(f"{args.playbook}: byte 0x{raw[exc.start]:02x} at offset {exc.start} is not UTF-8; "
                      "JSON files are UTF-8")
+    progress = Progress()
     try:
-        imported = from_playbook(parse_json(text, args.playbook), args.playbook)
+        data = parse_json(text, args.playbook)
+        steps = len(data["workflow"]) if isinstance(data, dict) and isinstance(data.get("workflow"), dict) else 0
+        if steps > args.max_steps:
+            return _fail(f"{args.playbook}: {steps:,} workflow steps; an import reads at most {args.max_steps:,} "
+                         "(engine/bounds.py); pass --max-steps N to read more")
+        progress(f"reading {steps:,} workflow steps")
+        imported = from_playbook(data, args.playbook)
     except CacaoError as exc:  # one line per problem, every problem of the file
+        progress.clear()
         for line in str(exc).split("\n"):
             _fail(escape(line))
         return EXIT_USAGE
     except RecursionError:
+        progress.clear()
         return _fail(f"{args.playbook}: the JSON nests too deeply to read")
+    progress.clear()
     for warning in imported.warnings:
         print(f"tabletop: warning: {escape(warning)}", file=sys.stderr)
     folder = where.parent if where else Path("runbooks" if Path("runbooks").is_dir() else ".")
     yaml_text = file_text("runbook", folder, imported.data)
-    errors, loads = _check(yaml_text, where.name if where else f"{imported.data['runbook']}.yaml")
+    progress(f"checking {len(imported.data['steps']):,} steps")
+    errors, loads = _check(yaml_text, where.name if where else f"{imported.data['runbook']}.yaml", progress)
     if not loads:  # what the loader refuses is never written, not even to standard output
         return _fail(f"{args.playbook}: nothing written: the runbook made from it would not load (see above)",
                      EXIT_FINDINGS)
@@ -199,7 +221,7 @@ def escape(text: str) -> str:
     return _escape(text)
 
 
-def _check(text: str, name: str) -> tuple[int, bool]:
+def _check(text: str, name: str, progress: Any = None) -> tuple[int, bool]:
     """Validate the runbook text as it will be written; print its findings.
 
     Returns the number of errors and whether the text loads at all (no YAML or file error).
@@ -214,6 +236,8 @@ def _check(text: str, name: str) -> tuple[int, bool]:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
         result = validate([path])
+        if progress is not None:
+            progress.clear()  # the findings follow, each on its own line
         errors = 0
         for finding in result.findings:
             level = "error" if finding.severity is Severity.ERROR else "warning"

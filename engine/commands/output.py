@@ -33,10 +33,10 @@ def is_stdout(path: str | None) -> bool:
 def target(path: str | None, *, force: bool) -> Path | None:
     """The file to write, or None for standard output. Raises OutputError for an existing file without --force,
     a folder, a symbolic link (not to a device) or a missing folder (engine.whole_file.check)."""
-    from engine.whole_file import FileExists, WriteError, check
-
     if path is None or is_stdout(path):
         return None
+    from engine.whole_file import FileExists, WriteError, check
+
     where = Path(path)
     try:
         check(where, overwrite=force)
@@ -53,12 +53,12 @@ def target(path: str | None, *, force: bool) -> Path | None:
 def write_text(path: Path | None, text: str, *, force: bool) -> str | None:
     """`text` (UTF-8) to the file or to standard output; returns what the write did (engine.whole_file), None
     for standard output. Raises OutputError."""
-    from engine.whole_file import write_whole
-
     if path is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return None
+    from engine.whole_file import write_whole  # here: tempfile costs `tabletop validate` to stdout start-up
+
     return _to_file(path, lambda: write_whole(path, text, overwrite=force))
 
 
