@@ -25,6 +25,10 @@ MAX_FILE_ID_LENGTH = 200  # an id that names a file (`new`, an import): file nam
 MAX_MSEL_ROWS = 5_000  # `msel import --max-rows`: rows of injects (an exercise has tens to hundreds)
 MAX_MSEL_COLUMNS = 100  # `msel import --max-columns`: columns holding anything (an MSEL has about a dozen)
 MAX_PLAYBOOK_STEPS = 1_000  # `cacao import --max-steps`: workflow steps (a runbook has tens)
+# Report templates (engine/report/sandbox.py): a `--template` folder is code someone may hand you.
+MAX_TEMPLATE_BYTES = 1_000_000  # one template file
+MAX_TEMPLATE_VALUE = 10_000_000  # characters or items in one value a template makes ('x' * n, a width)
+MAX_REPORT_CHARS = 100_000_000  # a rendered report (the largest real ones are a few MB)
 SHOWN_NUMBER_DIGITS = 40  # a number in a message is written out up to this many digits, then summarised
 
 
