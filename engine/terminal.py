@@ -46,6 +46,12 @@ def escape(text: Any) -> str:
     return _CONTROL.sub(_escaped, str(text))
 
 
+def replaced(text: Any) -> str:
+    """`str(text)` on one line (runs of whitespace made one space), each control or format character
+    replaced by U+FFFD: for tables and lists where an escape's width would break the columns."""
+    return _CONTROL.sub("\ufffd", " ".join(str(text).split()))
+
+
 def escape_lines(text: Any) -> str:
     """Like `escape`, but newlines stay: for whole lines written to a stream."""
     return _CONTROL_BUT_NEWLINE.sub(_escaped, str(text))

@@ -312,7 +312,9 @@ def _verify(args: argparse.Namespace, stream: Any) -> int:
         end = f"ended at {format_t(state.t)} ({state.end_reason or 'no reason given'})"
     else:
         end = f"not ended (last event at {format_t(state.t)})"
-    print(f"{chain}, every event follows scenario {plan.scenario.scenario} and its {len(plan.runbooks)} "
+    from engine.terminal import escape
+
+    print(f"{chain}, every event follows scenario {escape(plan.scenario.scenario)} and its {len(plan.runbooks)} "
           f"runbooks (unchanged); {end}")
     return EXIT_OK
 

@@ -53,6 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run_new(args: argparse.Namespace) -> int:
     from engine.bounds import MAX_FILE_ID_LENGTH
     from engine.scaffold import ScaffoldError, kebab, runbook_template, scenario_template, schema_modeline, write_file
+    from engine.terminal import escape
 
     ident = kebab(args.name, fallback="")
     if not ident:
@@ -88,7 +89,7 @@ def run_new(args: argparse.Namespace) -> int:
         write_file(target, text)
     except ScaffoldError as exc:
         return _fail(str(exc))
-    print(f"wrote {target.as_posix()}")
+    print(f"wrote {escape(target.as_posix())}")
     return EXIT_OK
 
 
