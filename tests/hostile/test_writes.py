@@ -251,3 +251,20 @@ def test_new_with_a_very_long_name_is_one_line(tmp_path: Path, capsys, monkeypat
     code, out, err = tabletop(capsys, "new", "runbook", "a" * 200)
     assert code == 0, err
     assert json.dumps(sorted(p.name for p in tmp_path.iterdir())) == json.dumps(["a" * 200 + ".yaml"])
+
+
+@pytest.mark.parametrize("kind", ["link", "fifo"])
+def test_the_room_file_is_never_written_through_a_link_or_into_a_fifo(kind: str, tmp_path: Path) -> None:
+    from engine.room.seats import RoomFileError, Seats, save
+
+    real = tmp_path / "elsewhere.txt"
+    real.write_text("keep me\n", encoding="utf-8")
+    room = tmp_path / "drill.room.json"
+    if kind == "link":
+        room.symlink_to(real)
+    else:
+        os.mkfifo(room)
+    with pytest.raises(RoomFileError, match="not a regular file"):
+        save(room, Seats.new(), "http://127.0.0.1:8080", 8080)
+    assert real.read_text(encoding="utf-8") == "keep me\n"
+    assert room.is_symlink() if kind == "link" else stat.S_ISFIFO(os.lstat(room).st_mode)
