@@ -2,8 +2,11 @@
 
 - `-o -` (or no `-o`, for commands whose default is standard output) writes to
   standard output;
-- `-o PATH` writes the file whole (a temporary file beside it, then moved into
-  place), and never over an existing file unless `--force` is given;
+- `-o PATH` writes through engine.whole_file: a regular file whole (a temporary
+  file beside it, then moved into place), never over an existing one unless
+  `--force` is given; a device or a FIFO into, as a stream; a symbolic link or a
+  folder never (refused even with --force). The writers return what they did,
+  for the command's "wrote ..." line (engine.whole_file.said);
 - a problem is an OutputError whose message the command prints with
   engine.commands.fail (one line, exit 2).
 
