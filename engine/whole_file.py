@@ -7,11 +7,11 @@ What the target is decides what happens, the same for every command:
 - a regular file: the same, then moved over it (os.replace), only when
   `overwrite`; a reader never sees half a file, and a full or read-only disk
   leaves the earlier file as it was;
-- a device or a FIFO (/dev/null, /dev/stdout, a named pipe), also through a
-  symbolic link: written into as a stream, like a shell redirection, never
-  replaced (moving a file over /dev/null as root would break the machine);
-- a symbolic link to anything else, a folder, a socket: refused (WriteError),
-  never replaced.
+- a character device or a FIFO (/dev/null, /dev/stdout, a named pipe), also
+  through a symbolic link: written into as a stream, like a shell redirection,
+  never replaced (moving a file over /dev/null as root would break the machine);
+- a symbolic link to anything else, a folder, a socket, a block device (a
+  disk): refused (Refused, a WriteError), never replaced nor written onto.
 
 The file gets the usual mode (0666 less the umask, so 0644 with the common umask
 022), as a file made by `open` does. Each writer returns what it did (NEW,
@@ -41,7 +41,7 @@ class FileExists(WriteError):
 
 
 class Refused(WriteError):
-    """The target is a symbolic link (not to a device), a folder or a socket: tabletop replaces none of them."""
+    """The target is a symbolic link (not to a device), a folder, a socket or a disk: tabletop writes none."""
 
 
 def write_whole(path: str | os.PathLike[str], data: bytes | str, *, overwrite: bool = True) -> str:
@@ -103,8 +103,10 @@ def _kind(target: Path) -> str:
         mode = os.stat(target).st_mode
     except OSError:
         mode = link.st_mode  # a link that leads nowhere
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode):
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
         return "stream"  # /dev/stdout is a link to one: written into all the same
+    if stat.S_ISBLK(mode):
+        raise Refused(f"{target} is a block device (a disk); tabletop does not write onto one")
     if stat.S_ISLNK(link.st_mode):
         raise Refused(f"{target} is a symbolic link; tabletop does not replace one (give the file it names)")
     if stat.S_ISDIR(mode):

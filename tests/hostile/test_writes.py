@@ -268,3 +268,14 @@ def test_the_room_file_is_never_written_through_a_link_or_into_a_fifo(kind: str,
         save(room, Seats.new(), "http://127.0.0.1:8080", 8080)
     assert real.read_text(encoding="utf-8") == "keep me\n"
     assert room.is_symlink() if kind == "link" else stat.S_ISFIFO(os.lstat(room).st_mode)
+
+
+def test_a_block_device_is_refused_never_written_onto(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    disk = tmp_path / "disk"
+    try:
+        os.mknod(disk, stat.S_IFBLK | 0o600, os.makedev(7, 250))  # a loop device number; never opened
+    except OSError as exc:
+        pytest.skip(f"cannot make a device node here: {exc}")
+    code, _, err = tabletop(capsys, "validate", ROOT / "runbooks", "-o", disk, "--force")
+    assert code == 2 and "block device" in err and err.count("\n") == 1, err
+    assert stat.S_ISBLK(os.lstat(disk).st_mode)
