@@ -17,6 +17,19 @@ MAX_CLOCK_SECONDS = 2 * MAX_DURATION_SECONDS  # any reading of the exercise cloc
 MAX_DURATION_DIGITS = 9  # digits in one part of a duration (`366d` is 3; 31,622,400s is 8)
 EARLIEST_WALL = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST_WALL = datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)
+# A whole number read from a file has at most this many bits (about 3,900 decimal digits), below Python's
+# 4,300-digit limit on turning a number into text; a longer one is kept as the text it was written as.
+MAX_WHOLE_NUMBER_BITS = 13_000
+MAX_FILE_ID_LENGTH = 200  # an id that names a file (`new`, an import): file names stop at 255 bytes
+# What an import reads at most; each has an option that raises it. Beyond: one line naming the bound.
+MAX_MSEL_ROWS = 5_000  # `msel import --max-rows`: rows of injects (an exercise has tens to hundreds)
+MAX_MSEL_COLUMNS = 100  # `msel import --max-columns`: columns holding anything (an MSEL has about a dozen)
+MAX_PLAYBOOK_STEPS = 1_000  # `cacao import --max-steps`: workflow steps (a runbook has tens)
+# Report templates (engine/report/sandbox.py): a `--template` folder is code someone may hand you.
+MAX_TEMPLATE_BYTES = 1_000_000  # one template file
+MAX_TEMPLATE_VALUE = 10_000_000  # characters or items in one value a template makes ('x' * n, a width)
+MAX_REPORT_CHARS = 100_000_000  # a rendered report (the largest real ones are a few MB)
+SHOWN_NUMBER_DIGITS = 40  # a number in a message is written out up to this many digits, then summarised
 
 
 class OutOfBounds(ValueError):
@@ -35,3 +48,15 @@ def check_clock(seconds: float, what: str) -> float:
     if not 0 <= seconds <= MAX_CLOCK_SECONDS:  # NaN fails this too
         raise OutOfBounds(f"{what} is beyond T+{MAX_CLOCK_SECONDS // 86400}d, the latest the exercise clock reads")
     return seconds
+
+
+def number_text(value: int | float) -> str:
+    """`repr(value)` for a number of up to SHOWN_NUMBER_DIGITS digits, else "a whole number of about N digits".
+
+    Never raises: Python refuses to turn an int of more than 4,300 digits into text (ValueError).
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > SHOWN_NUMBER_DIGITS * 3:
+        digits = int(abs(value).bit_length() * 0.30103) + 1
+        if digits > SHOWN_NUMBER_DIGITS:
+            return f"a whole number of about {digits:,} digits"
+    return repr(value)

@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engine import __version__
 
@@ -150,6 +150,8 @@ def _run(args: argparse.Namespace) -> int:
         print("tabletop: interrupted", file=sys.stderr)
         return 130
     except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:  # a name given or made from input: a usage error, wherever looked at
+            return _fail(f"{exc.filename or 'a file name'}: the name is too long for the file system")
         if exc.errno not in _DEVICE_ERRORS:
             raise
         _silence_stdout()
@@ -175,16 +177,47 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from engine.commands import run_timestamp, today
-    from engine.commands.output import OutputError, target, write_text
-    from engine.config import ConfigError, find_config, load_config
+    from engine.commands.output import OutputError, write_text
     from engine.findings import Severity
-    from engine.formats import RenderContext, render
     from engine.rules import all_rules
-    from engine.terminal import wants_color
-    from engine.validate import UsageError, discover, validate
+    from engine.validate import validate
 
     rules = all_rules()  # ids only: a rule's module is imported when it is looked at
+    settled = _validate_inputs(args, rules)
+    if isinstance(settled, int):
+        return settled
+    day, where, config, files = settled
+    named = {f for f in files if Path(f).resolve() in {Path(p).resolve() for p in args.paths if Path(p).is_file()}}
+    result = validate(files, config, found=set(files) - named, today=day, quick=True)
+    if not result.files:
+        from engine.formats.text import skipped_text
+
+        also = f"; {skipped_text(len(result.skipped))}" if result.skipped else ""
+        return _fail(f"no runbooks, scenarios or improvement plans in {' '.join(args.paths or ['.'])}{also}")
+    output = _rendered_findings(args, result, rules, where)
+    try:
+        done = write_text(where, output, force=args.force, terminal_safe=True)  # formats escape user text
+    except OutputError as exc:
+        return _fail(str(exc))
+    if where is not None and done is not None:
+        from engine.whole_file import said
+
+        print(said(where, done), file=sys.stderr)
+
+    if result.unreadable:
+        return EXIT_UNREADABLE
+    worst = {Severity.ERROR} | ({Severity.WARNING} if args.strict else set())
+    return EXIT_FINDINGS if any(f.severity in worst for f in result.findings) else EXIT_OK
+
+
+def _validate_inputs(args: argparse.Namespace, rules: Any) -> Any:
+    """(today, output target or None, settings, files to check) for `validate`, or the exit code of a usage
+    error already reported."""
+    from engine.commands import today
+    from engine.commands.output import OutputError, target
+    from engine.config import ConfigError, find_config, load_config
+    from engine.validate import UsageError, discover
+
     try:
         day = today(args.today)
     except ValueError as exc:
@@ -200,13 +233,15 @@ def run_validate(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     if not files:
         return _fail(f"no *.yaml or *.yml files in {' '.join(args.paths or ['.'])}")
-    named = {f for f in files if Path(f).resolve() in {Path(p).resolve() for p in args.paths if Path(p).is_file()}}
-    result = validate(files, config, found=set(files) - named, today=day, quick=True)
-    if not result.files:
-        from engine.formats.text import skipped_text
+    return day, where, config, files
 
-        also = f"; {skipped_text(len(result.skipped))}" if result.skipped else ""
-        return _fail(f"no runbooks, scenarios or improvement plans in {' '.join(args.paths or ['.'])}{also}")
+
+def _rendered_findings(args: argparse.Namespace, result: Any, rules: Any, where: Path | None) -> str:
+    """The findings in the format asked for (GitHub annotations under GitHub Actions by default); colour and
+    source snippets only for a terminal."""
+    from engine.commands import run_timestamp
+    from engine.formats import RenderContext, render
+    from engine.terminal import wants_color
 
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     to_terminal = where is None and sys.stdout.isatty()
@@ -219,16 +254,7 @@ def run_validate(args: argparse.Namespace) -> int:
         from engine.formats.text import skipped_text
 
         print(f"tabletop: note: {skipped_text(len(result.skipped))}", file=sys.stderr)
-    output = render(fmt, result.findings, ctx)
-    try:
-        write_text(where, output, force=args.force, terminal_safe=True)  # formats escape user text
-    except OutputError as exc:
-        return _fail(str(exc))
-
-    if result.unreadable:
-        return EXIT_UNREADABLE
-    worst = {Severity.ERROR} | ({Severity.WARNING} if args.strict else set())
-    return EXIT_FINDINGS if any(f.severity in worst for f in result.findings) else EXIT_OK
+    return render(fmt, result.findings, ctx)
 
 
 def run_rules(args: argparse.Namespace) -> int:

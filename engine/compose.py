@@ -25,6 +25,7 @@ from __future__ import annotations
 import gc
 from typing import Any
 
+from engine.bounds import MAX_WHOLE_NUMBER_BITS
 from engine.findings import Finding, Severity
 
 MAX_ALIAS_NODES = 10_000  # nodes that aliases may add in total, beyond the file's own
@@ -419,15 +420,18 @@ def _first_use(text: str) -> list[tuple[str, Any]] | None:
 
 
 def _int(text: str) -> int | str:
+    """The whole number `text` writes, or `text` itself when it is none or longer than bounds allow."""
     t = text.replace("_", "")
     try:
         if t[:2].lower() == "0x":
-            return int(t, 16)
-        if t[:2].lower() == "0o":
-            return int(t[2:], 8)
-        return int(t)
+            value = int(t, 16)
+        elif t[:2].lower() == "0o":
+            value = int(t[2:], 8)
+        else:
+            value = int(t)  # ValueError beyond 4,300 digits, before any time is spent
     except ValueError:
         return text
+    return value if value.bit_length() <= MAX_WHOLE_NUMBER_BITS else text
 
 
 def _float(text: str) -> float | str:

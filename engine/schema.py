@@ -128,7 +128,10 @@ def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return f"the boolean {value!s}".lower()
     if isinstance(value, (int, float)):
-        return f"the number {value!r}"
+        from engine.bounds import number_text
+
+        shown = number_text(value)
+        return shown if shown.startswith("a ") else f"the number {shown}"
     if isinstance(value, str):
         return f"the text {value[:40]!r}"
     if isinstance(value, list):

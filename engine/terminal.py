@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
@@ -43,6 +44,12 @@ def _escaped(match: re.Match[str]) -> str:
 def escape(text: Any) -> str:
     """`str(text)` on one line, control and format characters written as escapes (\\n, \\x1b, \\u202e)."""
     return _CONTROL.sub(_escaped, str(text))
+
+
+def replaced(text: Any) -> str:
+    """`str(text)` on one line (runs of whitespace made one space), each control or format character
+    replaced by U+FFFD: for tables and lists where an escape's width would break the columns."""
+    return _CONTROL.sub("\ufffd", " ".join(str(text).split()))
 
 
 def escape_lines(text: Any) -> str:
@@ -103,3 +110,41 @@ def dumb(environ: Any = None) -> bool:
 
     env = os.environ if environ is None else environ
     return env.get("TERM", "") == "dumb"
+
+
+PROGRESS_AFTER = 1.0  # seconds of work before a progress line shows
+
+
+class Progress:
+    """One line on standard error, rewritten in place, once the work has taken PROGRESS_AFTER seconds.
+
+    Shown only when standard error is a terminal (a log file or CI gets nothing); the text is escaped.
+    Call it with what is being done (`reading row 4,000`); `clear()` removes the line when done.
+    """
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.shown = False
+        self.on = _on_terminal() and not dumb()  # TERM=dumb takes no redrawn line
+
+    def __call__(self, text: str) -> None:
+        if not self.on or time.monotonic() - self.start < PROGRESS_AFTER:
+            return
+        stream = raw_stderr()
+        stream.write(f"\r{escape(text)[:76]}\x1b[K")
+        stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            stream = raw_stderr()
+            stream.write("\r\x1b[K")
+            stream.flush()
+            self.shown = False
+
+
+def _on_terminal() -> bool:
+    try:
+        return raw_stderr().isatty()
+    except (AttributeError, ValueError):  # replaced or closed
+        return False

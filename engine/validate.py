@@ -41,9 +41,13 @@ class Result:
     def unreadable(self) -> bool:
         return any(d.unreadable for d in self.documents)
 
-    def broken(self, path: str) -> bool:
-        """Whether the file has YAML or schema errors: its model then lacks what the file says."""
-        return any(f.path == path and f.severity is Severity.ERROR and f.rule.startswith(("schema-", "yaml-", "file-"))
+    def broken(self, path: str, *, load_only: bool = False) -> bool:
+        """Whether the file has YAML or schema errors: its model then lacks what the file says.
+
+        load_only: only errors that stop the file loading at all (YAML, file), not the schema's.
+        """
+        kinds = ("yaml-", "file-") if load_only else ("schema-", "yaml-", "file-")
+        return any(f.path == path and f.severity is Severity.ERROR and f.rule.startswith(kinds)
                    for f in self.findings)
 
     def count(self, severity: Severity) -> int:
@@ -102,6 +106,20 @@ def validate(files: list[str], config: Config | None = None, *, found: set[str] 
     small files), for callers that read only the findings; the findings are the same either way.
     """
     config = config or Config()
+    documents, files, skipped = _read(files, config, found)
+    project = Project(today=today)
+    for doc in documents:
+        if doc.kind and not doc.unreadable:
+            check_document(doc, quick=quick)
+            if doc.model is not None:
+                project.of_kind(doc.kind).append(Subject(doc, doc.model))
+    raw: list[Finding] = [f for doc in documents for f in doc.findings] + _cross_check(project)
+    findings = _settle(raw, documents, config)
+    return Result(files=files, findings=findings, documents=documents, project=project, skipped=sorted(skipped))
+
+
+def _read(files: list[str], config: Config, found: set[str] | None) -> tuple[list[Document], list[str], list[str]]:
+    """The documents read, the files they are, and the found files left out as other YAML (see validate)."""
     skipped = [f for f in files if f in found and declared_kind(f) is None] if found else []
     files = [f for f in files if f not in set(skipped)]
     documents = [read_document(f, max_bytes=config.max_file_bytes) for f in files]
@@ -110,13 +128,12 @@ def validate(files: list[str], config: Config | None = None, *, found: set[str] 
         skipped += [f for f in files if f in strangers]
         documents = [d for d in documents if d.path not in strangers]
         files = [d.path for d in documents]
-    project = Project(today=today)
-    for doc in documents:
-        if doc.kind and not doc.unreadable:
-            check_document(doc, quick=quick)
-            if doc.model is not None:
-                project.of_kind(doc.kind).append(Subject(doc, doc.model))
-    raw: list[Finding] = [f for doc in documents for f in doc.findings]
+    return documents, files, skipped
+
+
+def _cross_check(project: Project) -> list[Finding]:
+    """The findings of every check module over the project's models, by kind, in the order validate runs them."""
+    raw: list[Finding] = []
     for module in checks("runbook") if project.runbooks else ():
         for subject in project.runbooks:
             raw.extend(module.check(subject))
@@ -128,8 +145,7 @@ def validate(files: list[str], config: Config | None = None, *, found: set[str] 
     for module in checks("improvements") if project.improvements else ():
         for subject in project.improvements:
             raw.extend(module.check(subject, project))
-    findings = _settle(raw, documents, config)
-    return Result(files=files, findings=findings, documents=documents, project=project, skipped=sorted(skipped))
+    return raw
 
 
 def declared_kind(path: str) -> str | None:

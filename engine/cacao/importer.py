@@ -66,7 +66,12 @@ class _Draft:
 def parse_json(text: str, source: str) -> Any:
     """The JSON value of a playbook file. Raises CacaoError (not JSON, nested too deeply, a huge number)."""
     try:
-        return json.loads(text)
+        value = json.loads(text)
+        json.dumps(value, ensure_ascii=False).encode("utf-8")  # a lone \ud800 escape loads, but is no text
+        return value
+    except UnicodeEncodeError as exc:
+        raise CacaoError(f"{source}: holds \\u{ord(exc.object[exc.start]):04x}, half of a UTF-16 pair with no "
+                         "other half; it is not text a runbook can hold") from None
     except json.JSONDecodeError as exc:
         raise CacaoError(f"{source}: not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     except RecursionError:
@@ -303,41 +308,32 @@ class _Reader:
         return roles, owners
 
     def _step(self, key: str, ids: dict[str, str], owners: dict[str, str | None]) -> dict[str, Any]:
+        """The runbook step for a workflow key: exact from tabletop's own step extension when the playbook has
+        one, else drafted from the workflow. Keys in the runbook's order; empty ones left out."""
         draft = self.drafts[key]
         step = {} if key.startswith("new:") else self.wf[key]
         ext = self._step_ext(key)
         out: dict[str, Any] = {"title": str(ext.get("title") or draft.name or self._title(step) or ids[key])}
         if step.get("description"):
             out["summary"] = str(step["description"])
-        owner = ext.get("owner_role") if ext else owners.get(step.get("agent", ""))
-        if owner:
-            out["owner"] = owner
-        if ext.get("target"):
-            out["target"] = ext["target"]
-        if ext.get("objectives"):
-            out["objectives"] = list(ext["objectives"])
-        checklist = (ext.get("checklist") or []) if ext else self._checklist(key, step, draft)
-        if checklist:
-            out["do"] = [str(item) for item in checklist]
-        needs = (ext.get("needs") or []) if ext else [ids[n] for n in draft.needs if n in ids]
-        if needs:
-            out["needs"] = list(needs)
-        if ext.get("requires"):
-            out["requires"] = list(ext["requires"])
-        fallback = ext.get("fallback") if ext else (ids[draft.fallback] if draft.fallback else None)
-        if fallback:
-            out["fallback"] = fallback
-        if ext.get("options"):
-            out["decision"] = {"question": str(ext.get("question") or draft.question or "Which way?"),
-                               "options": {o["option_id"]: _option(o) for o in ext["options"]}}
-        elif draft.options is not None and not ext:
-            out["decision"] = {"question": draft.question,
-                               "options": {o: {"next": [ids[m] for m in members]} if members else {}
-                                           for o, members in draft.options.items()}}
-        on = ext.get("on_event") if ext else draft.on
-        if on:
-            out["on"] = on
+        parts = _exact_parts(ext, draft) if ext else self._drafted_parts(key, step, draft, ids, owners)
+        out.update((name, value) for name, value in parts if value)
         return out
+
+    def _drafted_parts(self, key: str, step: dict[str, Any], draft: _Draft, ids: dict[str, str],
+                       owners: dict[str, str | None]) -> list[tuple[str, Any]]:
+        """A step's fields from the workflow alone (another tool's playbook)."""
+        decision = None
+        if draft.options is not None:
+            decision = {"question": draft.question,
+                        "options": {o: {"next": [ids[m] for m in members]} if members else {}
+                                    for o, members in draft.options.items()}}
+        return [("owner", owners.get(step.get("agent", ""))),
+                ("do", [str(item) for item in self._checklist(key, step, draft)]),
+                ("needs", [ids[n] for n in draft.needs if n in ids]),
+                ("fallback", ids[draft.fallback] if draft.fallback else None),
+                ("decision", decision),
+                ("on", draft.on)]
 
     def _title(self, step: dict[str, Any]) -> str:
         for command in step.get("commands", []):
@@ -404,6 +400,24 @@ def _count_dropped(reader: _Reader, where: str, items: list[dict[str, Any]], rea
 
 
 _LINKING = {"the", "a", "an", "of", "to", "on", "in", "for", "and", "or", "with", "from", "by", "at", "is"}
+
+
+def _exact_parts(ext: dict[str, Any], draft: _Draft) -> list[tuple[str, Any]]:
+    """A step's fields from tabletop's own step extension (a playbook tabletop exported)."""
+    options = ext.get("options")
+    decision = None
+    if options:
+        decision = {"question": str(ext.get("question") or draft.question or "Which way?"),
+                    "options": {o["option_id"]: _option(o) for o in options}}
+    return [("owner", ext.get("owner_role")),
+            ("target", ext.get("target")),
+            ("objectives", list(ext.get("objectives") or [])),
+            ("do", [str(item) for item in ext.get("checklist") or []]),
+            ("needs", list(ext.get("needs") or [])),
+            ("requires", list(ext.get("requires") or [])),
+            ("fallback", ext.get("fallback")),
+            ("decision", decision),
+            ("on", ext.get("on_event"))]
 
 
 def _short_id(name: str) -> str:

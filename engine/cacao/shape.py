@@ -127,25 +127,28 @@ def _extension(holder: Any, where: str) -> list[str]:
     step = where.endswith("step_extensions")
     out = [f"{here}.{key}: expected text, got {_kind(ext[key])}"
            for key in _EXT_TEXT if ext.get(key) is not None and not isinstance(ext[key], str)]
-    for key in _EXT_LISTS if step else ():
-        value = ext.get(key)
-        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            out.append(f"{here}.{key}: expected a list of text")
+    out += [f"{here}.{key}: expected a list of text"
+            for key in (_EXT_LISTS if step else ()) if ext.get(key) is not None and not _texts(ext[key])]
     pairs = (("options", "option_id"),) if step else (("roles", "role_id"), ("services", "service_id"),
                                                       ("objectives", "objective_id"))
-    for key, id_key in pairs:
-        value = ext.get(key)
-        if value is not None and not (isinstance(value, list) and all(
-                isinstance(v, dict) and isinstance(v.get(id_key), str) for v in value)):
-            out.append(f"{here}.{key}: expected a list of objects with a text {id_key}")
+    out += [f"{here}.{key}: expected a list of objects with a text {id_key}"
+            for key, id_key in pairs if ext.get(key) is not None and not _identified(ext[key], id_key)]
     options: list[Any] = ext["options"] if step and isinstance(ext.get("options"), list) else []
-    for index, option in enumerate(options):
-        if isinstance(option, dict) and option.get("next") is not None and not (
-                isinstance(option["next"], list) and all(isinstance(v, str) for v in option["next"])):
-            out.append(f"{here}.options[{index}].next: expected a list of step ids")
+    out += [f"{here}.options[{index}].next: expected a list of step ids" for index, option in enumerate(options)
+            if isinstance(option, dict) and option.get("next") is not None and not _texts(option["next"])]
     if ext.get("version") is not None and (not isinstance(ext["version"], int) or isinstance(ext["version"], bool)):
         out.append(f"{here}.version: expected a whole number")
     return out
+
+
+def _texts(value: Any) -> bool:
+    """Whether `value` is a list of text."""
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _identified(value: Any, id_key: str) -> bool:
+    """Whether `value` is a list of objects, each with a text `id_key`."""
+    return isinstance(value, list) and all(isinstance(v, dict) and isinstance(v.get(id_key), str) for v in value)
 
 
 def _show(value: Any) -> str:

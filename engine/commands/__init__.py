@@ -50,3 +50,10 @@ def today(given: str | None) -> date:
 
 COMMAND_MODULES = ("play", "log", "explore", "report", "drill", "msel", "cacao", "new", "coverage", "plan",
                    "readiness", "handbook")
+
+
+def positive(text: str) -> int:
+    """An option's whole number from 1 to 10^9 (argparse `type=`); a bound an option raises (engine/bounds.py)."""
+    if not text.isdigit() or len(text) > 10 or not 1 <= int(text) <= 10 ** 9:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a whole number from 1 to 1,000,000,000")
+    return int(text)

@@ -7,8 +7,11 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
+from engine.bounds import MAX_PLAYBOOK_STEPS
 from engine.commands import fail as _fail
+from engine.commands import positive as _positive
 from engine.commands import usage as _usage
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
@@ -45,13 +48,18 @@ if-condition steps decisions, on_failure links fallbacks, and
 runbook is reported on stderr, one line each: non-manual commands,
 playbook-action and while-condition steps, targets, variables, markings,
 signatures, other extensions. Nothing is written unless the whole playbook
-converts; the result is then checked like `tabletop validate` does.
+converts; the result is then checked like `tabletop validate` does, and nothing
+is written if it would not load. A playbook of more than 1,000 workflow steps
+is refused (engine/bounds.py; --max-steps raises it); a long import shows its
+progress on a terminal.
 
 exit codes:
   0  written (what was not carried over, if anything, on stderr)
-  1  written, but `tabletop validate` finds errors in it (listed on stderr)
+  1  written, but `tabletop validate` finds errors in it (listed on stderr); or not
+     written: the runbook made from it would not load
   2  usage or input error: not JSON, not a CACAO 2.0 playbook, a missing required
-     field (the message names its JSON path), or the output exists already (use --force)
+     field (the message names its JSON path), more workflow steps than the limit, or
+     the output exists already (use --force)
 """
 
 
@@ -82,6 +90,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     imp.add_argument("playbook", metavar="PLAYBOOK.json", help="a CACAO v2.0 playbook")
     imp.add_argument("-o", "--output", metavar="RUNBOOK.yaml", help="write here, - for stdout (default: stdout)")
     imp.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    imp.add_argument("--max-steps", metavar="N", type=_positive, default=MAX_PLAYBOOK_STEPS,
+                     help=f"read at most N workflow steps (default: {MAX_PLAYBOOK_STEPS:,})")
     imp.set_defaults(run=run_import)
 
 
@@ -107,6 +117,8 @@ def created_stamp(given: str | None) -> str:
 def run_export(args: argparse.Namespace) -> int:
     from engine.cacao.export import to_playbook
     from engine.commands.output import OutputError, target, write_text
+    from engine.findings import Severity
+    from engine.terminal import escape
     from engine.validate import validate
 
     try:
@@ -123,15 +135,22 @@ def run_export(args: argparse.Namespace) -> int:
     doc = result.documents[0]
     if doc.unreadable:
         return _fail(f"{args.runbook} could not be read; run `tabletop validate {args.runbook}`", EXIT_UNREADABLE)
-    if doc.kind != "runbook" or doc.model is None or result.broken(doc.path):
+    errors = [f for f in result.findings if f.path == doc.path and f.severity is Severity.ERROR]
+    if doc.kind != "runbook" or doc.model is None or errors:
+        # Any error, not only a broken schema: a dangling `needs` or a cycle leaves no playbook to write.
+        for finding in sorted(errors, key=lambda f: f.sort_key()):
+            print(f"{escape(finding.path)}:{finding.line}:{finding.column}: error: {escape(finding.message)} "
+                  f"[{finding.rule}]", file=sys.stderr)
         return _fail(f"{args.runbook} is not a valid runbook; run `tabletop validate {args.runbook}`", EXIT_FINDINGS)
     text = json.dumps(to_playbook(doc.model, created=created), indent=2, ensure_ascii=False) + "\n"
     try:
-        write_text(where, text, force=args.force)
+        done = write_text(where, text, force=args.force)
     except OutputError as exc:
         return _fail(str(exc))
-    if where is not None:
-        print(f"wrote {where}", file=sys.stderr)
+    if where is not None and done is not None:
+        from engine.whole_file import said
+
+        print(said(where, done), file=sys.stderr)
     return EXIT_OK
 
 
@@ -140,6 +159,7 @@ def run_import(args: argparse.Namespace) -> int:
     from engine.cacao.importer import from_playbook, parse_json
     from engine.commands.output import OutputError, target, write_text
     from engine.scaffold import file_text
+    from engine.terminal import Progress
 
     source = Path(args.playbook)
     if not source.is_file():
@@ -156,25 +176,41 @@ def run_import(args: argparse.Namespace) -> int:
     except UnicodeDecodeError as exc:
         return _fail(f"{args.playbook}: byte 0x{raw[exc.start]:02x} at offset {exc.start} is not UTF-8; "
                      "JSON files are UTF-8")
+    progress = Progress()
     try:
-        imported = from_playbook(parse_json(text, args.playbook), args.playbook)
+        data = parse_json(text, args.playbook)
+        steps = len(data["workflow"]) if isinstance(data, dict) and isinstance(data.get("workflow"), dict) else 0
+        if steps > args.max_steps:
+            return _fail(f"{args.playbook}: {steps:,} workflow steps; an import reads at most {args.max_steps:,} "
+                         "(engine/bounds.py); pass --max-steps N to read more")
+        progress(f"reading {steps:,} workflow steps")
+        imported = from_playbook(data, args.playbook)
     except CacaoError as exc:  # one line per problem, every problem of the file
+        progress.clear()
         for line in str(exc).split("\n"):
             _fail(escape(line))
         return EXIT_USAGE
     except RecursionError:
+        progress.clear()
         return _fail(f"{args.playbook}: the JSON nests too deeply to read")
+    progress.clear()
     for warning in imported.warnings:
         print(f"tabletop: warning: {escape(warning)}", file=sys.stderr)
     folder = where.parent if where else Path("runbooks" if Path("runbooks").is_dir() else ".")
     yaml_text = file_text("runbook", folder, imported.data)
-    errors = _check(yaml_text, where.name if where else f"{imported.data['runbook']}.yaml")
+    progress(f"checking {len(imported.data['steps']):,} steps")
+    errors, loads = _check(yaml_text, where.name if where else f"{imported.data['runbook']}.yaml", progress)
+    if not loads:  # what the loader refuses is never written, not even to standard output
+        return _fail(f"{args.playbook}: nothing written: the runbook made from it would not load (see above)",
+                     EXIT_FINDINGS)
     try:
-        write_text(where, yaml_text, force=args.force)
+        done = write_text(where, yaml_text, force=args.force)
     except OutputError as exc:
         return _fail(str(exc))
-    if where is not None:
-        print(f"wrote {where} ({len(imported.data['steps'])} steps)", file=sys.stderr)
+    if where is not None and done is not None:
+        from engine.whole_file import said
+
+        print(f"{said(where, done)} ({len(imported.data['steps'])} steps)", file=sys.stderr)
     return EXIT_FINDINGS if errors else EXIT_OK
 
 
@@ -185,8 +221,11 @@ def escape(text: str) -> str:
     return _escape(text)
 
 
-def _check(text: str, name: str) -> int:
-    """Validate the runbook text; print its findings. Returns the number of errors."""
+def _check(text: str, name: str, progress: Any = None) -> tuple[int, bool]:
+    """Validate the runbook text as it will be written; print its findings.
+
+    Returns the number of errors and whether the text loads at all (no YAML or file error).
+    """
     import tempfile
 
     from engine.findings import Severity
@@ -197,11 +236,15 @@ def _check(text: str, name: str) -> int:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
         result = validate([path])
+        if progress is not None:
+            progress.clear()  # the findings follow, each on its own line
         errors = 0
         for finding in result.findings:
             level = "error" if finding.severity is Severity.ERROR else "warning"
             errors += finding.severity is Severity.ERROR
             print(f"tabletop: {level}: {name}:{finding.line}: {escape(finding.message)} [{finding.rule}]",
                   file=sys.stderr)
-    return errors
+        doc = result.documents[0]
+        loads = not doc.unreadable and not result.broken(doc.path, load_only=True)
+    return errors, loads
 

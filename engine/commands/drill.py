@@ -124,5 +124,7 @@ def _run_drill(args: argparse.Namespace) -> int:
     for line in app.exit_lines():
         print(line)
     if app.room_file:
-        print(f"Room links: {shlex.quote(app.room_file)} (with --resume and --room, the same links again)")
+        from engine.terminal import escape
+
+        print(f"Room links: {escape(shlex.quote(app.room_file))} (with --resume and --room, the same links again)")
     return app.return_code or EXIT_OK

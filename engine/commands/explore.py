@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO
 
 from engine.commands import fail as _fail
 
@@ -89,37 +89,18 @@ def _positive(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     from engine import __version__
     from engine.commands import run_timestamp
-    from engine.config import ConfigError, find_config, load_config
-    from engine.drill.explore import PATH_LIMIT, explore
     from engine.drill.plan import PlanError
-    from engine.drill.tally import PathTally
-    from engine.explore_findings import StepLocator, findings
     from engine.findings import Severity
     from engine.formats import RenderContext, render
     from engine.plans import load_plan
     from engine.rules import all_rules
     from engine.terminal import wants_color
 
-    if not Path(args.scenario).is_file():
-        return _fail(f"{args.scenario}: no such file")
-    for folder in args.runbooks or []:
-        if not Path(folder).is_dir():
-            return _fail(f"{folder}: no such folder (--runbooks takes a folder of runbooks)")
     rules = all_rules()
-    try:
-        config_path = Path(args.config) if args.config else find_config(Path.cwd())
-        if args.config and not (config_path and config_path.is_file()):
-            return _fail(f"{args.config}: no such settings file")
-        config = load_config(config_path, set(rules))
-    except ConfigError as exc:
-        return _fail(str(exc))
-
-    from engine.commands.output import OutputError, target
-
-    try:
-        where = target(args.output, force=args.force)
-    except OutputError as exc:
-        return _fail(str(exc))
+    settled = _inputs(args, rules)
+    if isinstance(settled, int):
+        return settled
+    config, where = settled
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     to_terminal = where is None and sys.stdout.isatty()
     color = wants_color(args.color, to_terminal)
@@ -135,14 +116,7 @@ def run(args: argparse.Namespace) -> int:
                 return code
         return _fail(f"{exc}; nothing explored", EXIT_UNREADABLE)
 
-    exploration = explore(plan, args.limit or PATH_LIMIT)
-    tally = PathTally(exploration)  # the summary's counts, taken as the paths go by: no path is kept for it
-    locator = StepLocator(plan)
-    raw = findings(exploration, tally.count(exploration), locator)
-    if exploration.truncated:
-        raw.append(_incomplete(exploration, locator))
-    found = _settle(raw, locator, config)
-
+    exploration, tally, found, locator = _explored(plan, args.limit, config)
     files = [locator.display(f.path) for f in plan.files]
     sources = {path: doc.lines for path, doc in locator.documents.items()}
     ctx = RenderContext(rules=rules, files=files, tool_version=__version__, color=color, snippets=to_terminal,
@@ -150,15 +124,59 @@ def run(args: argparse.Namespace) -> int:
     code = _write(render(fmt, found, ctx), where, args.force)
     if code:
         return code
-    summary = sys.stdout if (fmt == "text" or where is not None) else sys.stderr
+    _say_summary(exploration, tally, sys.stdout if (fmt == "text" or where is not None) else sys.stderr)
+    worst = {Severity.ERROR} | ({Severity.WARNING} if args.strict else set())
+    return EXIT_FINDINGS if any(f.severity in worst for f in found) else EXIT_OK
+
+
+def _inputs(args: argparse.Namespace, rules: Any) -> tuple[Config, Path | None] | int:
+    """(settings, output target or None), or the exit code of a usage error already reported: the scenario
+    and --runbooks folders exist, the settings load, the output may be written."""
+    from engine.commands.output import OutputError, target
+    from engine.config import ConfigError, find_config, load_config
+
+    if not Path(args.scenario).is_file():
+        return _fail(f"{args.scenario}: no such file")
+    for folder in args.runbooks or []:
+        if not Path(folder).is_dir():
+            return _fail(f"{folder}: no such folder (--runbooks takes a folder of runbooks)")
+    try:
+        config_path = Path(args.config) if args.config else find_config(Path.cwd())
+        if args.config and not (config_path and config_path.is_file()):
+            return _fail(f"{args.config}: no such settings file")
+        config = load_config(config_path, set(rules))
+    except ConfigError as exc:
+        return _fail(str(exc))
+    try:
+        return config, target(args.output, force=args.force)
+    except OutputError as exc:
+        return _fail(str(exc))
+
+
+def _explored(plan: Any, limit: int | None, config: Config) -> tuple[Exploration, PathTally, list[Finding],
+                                                                     StepLocator]:
+    """Explore the plan's paths of decisions: (exploration, its tally, the findings settled by the settings,
+    the step locator that placed them)."""
+    from engine.drill.explore import PATH_LIMIT, explore
+    from engine.drill.tally import PathTally
+    from engine.explore_findings import StepLocator, findings
+
+    exploration = explore(plan, limit or PATH_LIMIT)
+    tally = PathTally(exploration)  # the summary's counts, taken as the paths go by: no path is kept for it
+    locator = StepLocator(plan)
+    raw = findings(exploration, tally.count(exploration), locator)
+    if exploration.truncated:
+        raw.append(_incomplete(exploration, locator))
+    return exploration, tally, _settle(raw, locator, config), locator
+
+
+def _say_summary(exploration: Exploration, tally: PathTally, summary: TextIO) -> None:
+    """What was explored, on `summary`; when the limit cut it short and that is stdout, warned on stderr too."""
     lines = summary_lines(exploration, tally)
     for line in lines:
         print(line, file=summary)
     if exploration.truncated and summary is sys.stdout:
         print(f"tabletop: warning: {lines[0]}", file=sys.stderr)
-
-    worst = {Severity.ERROR} | ({Severity.WARNING} if args.strict else set())
-    return EXIT_FINDINGS if any(f.severity in worst for f in found) else EXIT_OK
 
 
 def summary_lines(exploration: Exploration, tally: PathTally) -> list[str]:
@@ -252,7 +270,11 @@ def _write(output: str, where: Path | None, force: bool) -> int:
     from engine.commands.output import OutputError, write_text
 
     try:
-        write_text(where, output, force=force, terminal_safe=True)  # formats escape user text
+        done = write_text(where, output, force=force, terminal_safe=True)  # formats escape user text
     except OutputError as exc:
         return _fail(str(exc))
+    if where is not None and done is not None:
+        from engine.whole_file import said
+
+        print(said(where, done), file=sys.stderr)
     return EXIT_OK

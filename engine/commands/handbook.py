@@ -84,11 +84,13 @@ def run_handbook(args: argparse.Namespace) -> int:
 
     book = build(plan, args.audience)
     try:
-        _write(book, args.format, where, args.force)
+        done = _write(book, args.format, where, args.force)
     except OutputError as exc:
         return fail(str(exc))
-    if where is not None:
-        print(f"wrote {where} ({book.kind})")
+    if where is not None and done is not None:
+        from engine.whole_file import said
+
+        print(f"{said(where, done)} ({book.kind})")
     return EXIT_OK
 
 
@@ -111,17 +113,18 @@ def _plan(scenario: str, runbooks: list[str] | None) -> Any:
         return fail(str(exc), EXIT_PLAN)
 
 
-def _write(book: Any, kind: str, where: Path | None, force: bool) -> None:
+def _write(book: Any, kind: str, where: Path | None, force: bool) -> str | None:
+    """Write the handbook; what the write did (engine.whole_file), None for standard output."""
     from engine.commands.output import write_binary, write_text
 
     if kind == "md":
         from engine.handbook.markdown import render
 
-        write_text(where, render(book), force=force)
+        return write_text(where, render(book), force=force)
     elif kind == "html":
         from engine.handbook.html import render as render_html
 
-        write_text(where, render_html(book), force=force)
+        return write_text(where, render_html(book), force=force)
     elif kind == "pdf":
         from engine.handbook.html import render, render_pdf
         from engine.printed import font_warning
@@ -134,8 +137,8 @@ def _write(book: Any, kind: str, where: Path | None, force: bool) -> None:
         def save(path: Path) -> None:
             path.write_bytes(data)
 
-        write_binary(where, save, force=force)
+        return write_binary(where, save, force=force)
     else:
         from engine.handbook.word import render as render_docx
 
-        write_binary(where, lambda path: render_docx(book, path), force=force)
+        return write_binary(where, lambda path: render_docx(book, path), force=force)

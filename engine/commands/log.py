@@ -227,7 +227,7 @@ def _needs_cryptography() -> None:
 
 def run_seal(args: argparse.Namespace) -> int:
     from engine.drill.anchor import AnchorError, make_seal
-    from engine.whole_file import WriteError, write_whole
+    from engine.whole_file import WriteError, said, write_whole
 
     try:
         stream = _open(args.log)
@@ -247,10 +247,10 @@ def run_seal(args: argparse.Namespace) -> int:
         return _fail(f"{args.key}: {exc}" if isinstance(exc, AnchorError) else str(exc), EXIT_USAGE)
     target = args.seal or args.log + ".seal"
     try:
-        write_whole(target, text)
+        done = write_whole(target, text)
     except WriteError as exc:
         return _fail(str(exc))
-    print(f"sealed {stream.count} events, head {stream.last_hash}: {target}")
+    print(f"sealed {stream.count} events, head {stream.last_hash}: {said(target, done, 'seal')}")
     return EXIT_OK
 
 
@@ -313,7 +313,9 @@ def _verify(args: argparse.Namespace, stream: Any) -> int:
         end = f"ended at {format_t(state.t)} ({state.end_reason or 'no reason given'})"
     else:
         end = f"not ended (last event at {format_t(state.t)})"
-    print(f"{chain}, every event follows scenario {plan.scenario.scenario} and its {len(plan.runbooks)} "
+    from engine.terminal import escape
+
+    print(f"{chain}, every event follows scenario {escape(plan.scenario.scenario)} and its {len(plan.runbooks)} "
           f"runbooks (unchanged); {end}")
     return EXIT_OK
 

@@ -10,7 +10,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from engine.bounds import MAX_MSEL_COLUMNS, MAX_MSEL_ROWS
 from engine.commands import fail as _fail
+from engine.commands import positive as _positive
 from engine.commands import usage as _usage
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
@@ -60,14 +62,19 @@ where two readings remain the import is refused with the --column to pass.
 Unknown columns, skipped rows (marked omitted, or with no time; --strict refuses them)
 and rows out of time order are reported on stderr. Nothing is written unless
 the whole file converts; the scenario is then checked against its runbooks
-like `tabletop validate` does.
+like `tabletop validate` does, and nothing is written if it would not load.
+An import reads at most 5,000 rows and 100 columns (engine/bounds.py;
+--max-rows and --max-columns raise them); a long one shows its progress on a
+terminal.
 
 exit codes:
   0  written (warnings, if any, on stderr)
   1  written, but `tabletop validate` finds errors in it (listed on stderr)
+  1  not written: the scenario made from the file would not load (listed on stderr)
   2  usage or input error: bad option, unreadable CSV/XLSX/JSON, missing columns, columns that
      read two ways, a bad cell or a time far from the others (the message names the row and
-     column), or the output exists already (use --force); nothing is written
+     column), more rows or columns than the limit, or the output exists already (use --force);
+     nothing is written
   3  a runbook file could not be read or parsed
 """
 
@@ -127,7 +134,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     imp.add_argument("--strict", action="store_true",
                      help="refuse rows that cannot be scheduled (marked omitted, or no time) instead of skipping")
     imp.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
+    imp.add_argument("--max-rows", metavar="N", type=_positive, default=MAX_MSEL_ROWS,
+                     help=f"read at most N rows of injects (default: {MAX_MSEL_ROWS:,})")
+    imp.add_argument("--max-columns", metavar="N", type=_positive, default=MAX_MSEL_COLUMNS,
+                     help=f"read at most N columns (default: {MAX_MSEL_COLUMNS:,})")
     imp.set_defaults(run=run_import)
+
 
 
 
@@ -156,15 +168,17 @@ def run_export(args: argparse.Namespace) -> int:
     scenario = doc.model
     try:
         if args.format == "csv":
-            write_text(where, ("\ufeff" if where else "") + to_csv(scenario), force=args.force)
+            done = write_text(where, ("\ufeff" if where else "") + to_csv(scenario), force=args.force)
         else:
             if args.output is None:
                 where = target(f"{scenario.scenario}.xlsx", force=args.force)
-            write_binary(where, lambda temp: write_xlsx(scenario, temp), force=args.force)
+            done = write_binary(where, lambda temp: write_xlsx(scenario, temp), force=args.force)
     except (OutputError, XlsxTextError) as exc:
         return _fail(str(exc))
-    if where is not None:
-        print(f"wrote {where}", file=sys.stderr)
+    if where is not None and done is not None:
+        from engine.whole_file import said
+
+        print(said(where, done), file=sys.stderr)
     return EXIT_OK
 
 
@@ -174,8 +188,9 @@ def run_export(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     from engine.commands.output import OutputError, target, write_text
     from engine.msel import MselError
-    from engine.msel.table import detect_format, read_table
+    from engine.msel.table import Limits, detect_format, read_table
     from engine.msel.times import TimeFormatError, parse_anchor
+    from engine.terminal import Progress
 
     try:
         where = target(args.output, force=args.force)
@@ -201,25 +216,37 @@ def run_import(args: argparse.Namespace) -> int:
             parse_duration(args.duration)
         except DurationError as exc:
             return _fail(f"--duration: {exc}")
+    progress = Progress()
     try:
         table = read_table(args.file, detect_format(args.file, args.format), encoding=args.encoding,
-                           sheet=args.sheet)
+                           sheet=args.sheet, limits=Limits(args.max_rows, args.max_columns, progress))
+        progress(f"converting {len(table.rows):,} rows")
         converted = _convert(args, table, anchor, where)
     except MselError as exc:
+        progress.clear()
         _say(exc.notes, exc.warnings)  # what was read before the refusal often explains it
         return _fail(escape(str(exc)))
     if isinstance(converted, int):
+        progress.clear()
         return converted
     result, files = converted
+    progress.clear()  # the notes and warnings follow, each on its own line
     _say(result.notes, result.warnings)
     text = _scenario_text(result.data, where)
-    errors = _check(text, where.name if where else f"{result.data['scenario']}.yaml", files, result.rows)
+    progress(f"checking {len(result.data['injects']):,} injects")
+    checked = _check(text, where.name if where else f"{result.data['scenario']}.yaml", files, result.rows, progress)
+    errors, loads = checked
+    if not loads:  # what the loader refuses is never written, not even to standard output
+        return _fail(f"{args.file}: nothing written: the scenario made from it would not load (see above)",
+                     EXIT_FINDINGS)
     try:
-        write_text(where, text, force=args.force)
+        done = write_text(where, text, force=args.force)
     except OutputError as exc:
         return _fail(str(exc))
-    if where is not None:
-        print(f"wrote {where} ({len(result.data['injects'])} injects)", file=sys.stderr)
+    if where is not None and done is not None:
+        from engine.whole_file import said
+
+        print(f"{said(where, done)} ({len(result.data['injects'])} injects)", file=sys.stderr)
     return EXIT_FINDINGS if errors else EXIT_OK
 
 
@@ -306,8 +333,12 @@ def _runbooks(ids: list[str], folders: list[str] | None, target: Path | None) ->
     return ([d.path for d in result.documents if d.kind == "runbook"] if result else []), models, everything
 
 
-def _check(text: str, name: str, runbook_files: list[str], rows: list[int]) -> int:
-    """Validate the scenario text with the runbooks; print findings by MSEL row. Returns the error count."""
+def _check(text: str, name: str, runbook_files: list[str], rows: list[int],
+           progress: Any = None) -> tuple[int, bool]:
+    """Validate the scenario text with the runbooks, as it will be written; print findings by MSEL row.
+
+    Returns the error count and whether the text loads at all (no YAML or file error: tabletop reads it back).
+    """
     from engine.findings import Severity
     from engine.validate import validate
 
@@ -316,6 +347,8 @@ def _check(text: str, name: str, runbook_files: list[str], rows: list[int]) -> i
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
         result = validate([path, *runbook_files])
+        if progress is not None:
+            progress.clear()  # the findings follow, each on its own line
         doc = result.documents[0]
         starts = [doc.where(("injects", i))[0] for i in range(len(rows))]
         errors = 0
@@ -325,5 +358,6 @@ def _check(text: str, name: str, runbook_files: list[str], rows: list[int]) -> i
             level = "error" if finding.severity is Severity.ERROR else "warning"
             errors += finding.severity is Severity.ERROR
             print(f"tabletop: {level}: {place}: {escape(finding.message)} [{finding.rule}]", file=sys.stderr)
-    return errors
+        loads = not doc.unreadable and not result.broken(doc.path, load_only=True)
+    return errors, loads
 

@@ -51,13 +51,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run_new(args: argparse.Namespace) -> int:
+    from engine.bounds import MAX_FILE_ID_LENGTH
     from engine.scaffold import ScaffoldError, kebab, runbook_template, scenario_template, schema_modeline, write_file
+    from engine.terminal import escape
 
     ident = kebab(args.name, fallback="")
     if not ident:
         return _fail(f"{args.name!r} has no letters or digits to make an id from")
     if not ident[0].isalpha():
         return _fail(f"{args.name!r}: an id must start with a letter (got {ident!r})")
+    if len(ident) > MAX_FILE_ID_LENGTH:
+        return _fail(f"the id would be {len(ident):,} characters long; an id that names a file has at most "
+                     f"{MAX_FILE_ID_LENGTH} (engine/bounds.py); give a shorter name")
     to_stdout = args.output == "-"
     folder = Path(args.output) if args.output and not to_stdout else _default_folder(args.kind)
     if not folder.is_dir():
@@ -84,7 +89,7 @@ def run_new(args: argparse.Namespace) -> int:
         write_file(target, text)
     except ScaffoldError as exc:
         return _fail(str(exc))
-    print(f"wrote {target.as_posix()}")
+    print(f"wrote {escape(target.as_posix())}")
     return EXIT_OK
 
 

@@ -2,8 +2,11 @@
 
 - `-o -` (or no `-o`, for commands whose default is standard output) writes to
   standard output;
-- `-o PATH` writes the file whole (a temporary file beside it, then moved into
-  place), and never over an existing file unless `--force` is given;
+- `-o PATH` writes through engine.whole_file: a regular file whole (a temporary
+  file beside it, then moved into place), never over an existing one unless
+  `--force` is given; a device or a FIFO into, as a stream; a symbolic link or a
+  folder never (refused even with --force). The writers return what they did,
+  for the command's "wrote ..." line (engine.whole_file.said);
 - a problem is an OutputError whose message the command prints with
   engine.commands.fail (one line, exit 2).
 
@@ -14,7 +17,6 @@ refused before a long run, and write with `write_text()` / `write_binary()`.
 from __future__ import annotations
 
 import os
-import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -32,44 +34,30 @@ def is_stdout(path: str | None) -> bool:
 
 
 def target(path: str | None, *, force: bool) -> Path | None:
-    """The file to write, or None for standard output. Raises OutputError for an existing file without --force."""
+    """The file to write, or None for standard output. Raises OutputError for an existing file without --force,
+    a folder, a symbolic link (not to a device) or a missing folder (engine.whole_file.check)."""
     if path is None or is_stdout(path):
         return None
+    from engine.whole_file import FileExists, WriteError, check
+
     where = Path(path)
-    if where.is_dir():
-        raise OutputError(f"{path} is a folder; give a file name")
-    if where.exists() and not force and not is_special(where):
-        raise OutputError(f"{path} exists already; pass --force to overwrite it")
+    try:
+        check(where, overwrite=force)
+    except FileExists:
+        raise OutputError(f"{path} exists already; pass --force to overwrite it") from None
+    except WriteError as exc:
+        raise OutputError(str(exc)) from None
     folder = where.parent if str(where.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"cannot write {path}: the folder {folder} does not exist")
     return where
 
 
-def is_special(path: Path) -> bool:
-    """Whether `path` is something other than a regular file: /dev/null, /dev/stdout, a FIFO, a terminal.
-
-    Such a target is written into, like a shell redirection, never replaced: moving a temporary file
-    over /dev/null (as root) would turn the device into a plain file for the whole machine.
-    """
-    try:
-        return not stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False  # does not exist (yet): a new regular file
-
-
-def _write_into(path: Path, data: bytes) -> None:
-    try:
-        with open(path, "wb") as handle:
-            handle.write(data)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-def write_text(path: Path | None, text: str, *, force: bool, terminal_safe: bool = False) -> None:
-    """`text` to the file (whole, never over an existing one without force) or to standard output; on a
-    terminal, control and bidirectional characters are written as escapes so the text stays data, unless
-    `terminal_safe` (the renderer escaped the user text itself and coloured the rest on purpose)."""
+def write_text(path: Path | None, text: str, *, force: bool, terminal_safe: bool = False) -> str | None:
+    """`text` (UTF-8) to the file or to standard output; returns what the write did (engine.whole_file), None
+    for standard output. On a terminal, control and bidirectional characters are written as escapes so the
+    text stays data, unless `terminal_safe` (the renderer escaped the user text itself and coloured the rest
+    on purpose). Raises OutputError."""
     if path is None:
         if sys.stdout.isatty() and not terminal_safe:
             from engine.terminal import escape_lines
@@ -77,33 +65,34 @@ def write_text(path: Path | None, text: str, *, force: bool, terminal_safe: bool
             text = escape_lines(text)
         sys.stdout.write(text)
         sys.stdout.flush()
-        return
-    if is_special(path):
-        _write_into(path, text.encode("utf-8"))
-        return
-    from engine.scaffold import ScaffoldError, write_file
+        return None
+    from engine.whole_file import write_whole  # here: tempfile costs `tabletop validate` to stdout start-up
+
+    return _to_file(path, lambda: write_whole(path, text, overwrite=force))
+
+
+def _to_file(path: Path, write: Callable[[], str]) -> str:
+    from engine.whole_file import FileExists, WriteError
 
     try:
-        write_file(path, text, overwrite=force)
-    except ScaffoldError as exc:
-        raise OutputError(_pass_force(str(exc))) from None
+        return write()
+    except FileExists:
+        raise OutputError(f"{path} exists already; pass --force to overwrite it") from None
+    except WriteError as exc:
+        raise OutputError(str(exc)) from None
 
 
-def write_binary(path: Path | None, write: Callable[[Path], None], *, force: bool) -> None:
-    """Let `write(temp_path)` make the file, then move it into place (or copy it to standard output).
+def write_binary(path: Path | None, write: Callable[[Path], None], *, force: bool) -> str | None:
+    """Let `write(temp_path)` make the file, then put it at `path` (or copy it to standard output).
 
-    The file goes through engine.whole_file.write_through: whole or not at all, with the usual mode.
+    Through engine.whole_file.write_through: whole or not at all, with the usual mode; a device or FIFO is
+    written into, a symbolic link or a folder refused. Returns NEW, REPLACED or STREAMED (None: stdout).
+    Raises OutputError.
     """
-    from engine.whole_file import FileExists, WriteError, write_through
+    from engine.whole_file import write_through
 
-    if path is not None and not is_special(path):
-        try:
-            write_through(path, write, overwrite=force)
-        except FileExists:
-            raise OutputError(f"{path} exists already; pass --force to overwrite it") from None
-        except WriteError as exc:
-            raise OutputError(str(exc)) from None
-        return
+    if path is not None:
+        return _to_file(path, lambda: write_through(path, write, overwrite=force))
     import tempfile  # here: it costs `tabletop validate` to stdout a few ms of start-up
 
     handle, temp = tempfile.mkstemp(prefix=".out.", suffix=".tmp")
@@ -111,16 +100,10 @@ def write_binary(path: Path | None, write: Callable[[Path], None], *, force: boo
     try:
         write(Path(temp))
         with open(temp, "rb") as data:
-            if path is not None:  # a device or a FIFO: written into, never replaced
-                _write_into(path, data.read())
-                return
             sys.stdout.flush()
             sys.stdout.buffer.write(data.read())
             sys.stdout.buffer.flush()
     finally:
         if os.path.exists(temp):
             os.unlink(temp)
-
-
-def _pass_force(message: str) -> str:
-    return message.replace("exists already; not overwriting it", "exists already; pass --force to overwrite it")
+    return None

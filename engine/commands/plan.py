@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -102,17 +101,17 @@ def run_add(args: argparse.Namespace) -> int:
     except PlanAddError as exc:
         return fail(str(exc))
     for line, item_id, path in added.already:
-        print(f"already in the plan: line {line} of the log is {item_id} in {path}")
+        print(f"already in the plan: line {line} of the log is {plain(item_id)} in {plain(path)}")
     for note in added.notes:
         print(f"tabletop: warning: {plain(note)}", file=sys.stderr)
     if added.path:
         verb = "wrote" if added.created else "added to"
-        print(f"{verb} {added.path}: {len(added.items)} item{'s' if len(added.items) != 1 else ''}")
+        print(f"{verb} {plain(added.path)}: {len(added.items)} item{'s' if len(added.items) != 1 else ''}")
         for item in added.items:
             print(f"  {item['id']}  {plain(item['finding']['note'])[:70]}")
-        print(f"next: give each item an action, owner and due date, then `tabletop validate {args.to}`")
+        print(f"next: give each item an action, owner and due date, then `tabletop validate {plain(args.to)}`")
     elif not report.improvement_plan:
-        print(f"{args.log} holds no area for improvement; nothing to add")
+        print(f"{plain(args.log)} holds no area for improvement; nothing to add")
     return EXIT_OK
 
 
@@ -153,12 +152,11 @@ def run_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]")
-
-
 def plain(value: object) -> str:
     """Text for a terminal: one line, control and direction characters replaced (a file cannot repaint it)."""
-    return _CONTROL.sub("\ufffd", " ".join(str(value).split()))
+    from engine.terminal import replaced
+
+    return replaced(value)
 
 
 def status_text(rows: list[Any], day: Any, folder: str) -> str:

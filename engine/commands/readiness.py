@@ -78,11 +78,13 @@ def run(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(f"tabletop: warning: {warning}", file=sys.stderr)
     try:
-        write_text(where, render(view, args.format), force=args.force)
+        done = write_text(where, render(view, args.format), force=args.force)
     except OutputError as exc:
         return fail(str(exc))
-    if where is not None:
-        print(f"wrote {where}", file=sys.stderr)
+    if where is not None and done is not None:
+        from engine.whole_file import said
+
+        print(said(where, done), file=sys.stderr)
     worst = {Severity.ERROR} | ({Severity.WARNING} if args.strict else set())
     return EXIT_FINDINGS if any(f.severity in worst for f in view.findings) else EXIT_OK
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from engine.commands import fail as _fail
-from engine.whole_file import WriteError
+from engine.whole_file import WriteError, said
 
 EXIT_OK, EXIT_USAGE, EXIT_UNREADABLE = 0, 2, 3
 DEFAULT_FOLDER = "exports/reports"
@@ -171,11 +171,17 @@ def _targets(args: argparse.Namespace, kinds: list[str]) -> dict[str, Path | Non
 
 
 def _check_targets(targets: dict[str, Path | None], drill_id: str, force: bool) -> str | None:
+    from engine.whole_file import REPLACED, check
+
     for kind, path in targets.items():
-        if path is None or not path.exists():
+        if path is None:
             continue
-        if path.is_dir():
-            return f"{path} is a folder"
+        try:
+            done = check(path, overwrite=True)  # a symbolic link or a folder is refused even with --force
+        except WriteError as exc:
+            return str(exc)
+        if done != REPLACED:
+            continue  # a new file, or a device or FIFO written into
         if not force and not _is_our_report(path, kind, drill_id):
             return (f"{path} exists and is not a report of this drill; choose another -o, remove it, "
                     "or pass --force")
@@ -252,24 +258,24 @@ def _write(outputs: dict[str, bytes], targets: dict[str, Path | None], skipped_p
                 sys.stdout.buffer.write(data)
             sys.stdout.flush()
             continue
-        replaced = path.exists()
         try:
-            _write_file(path, data)
+            done = _write_file(path, data)
         except WriteError as exc:
             return _fail(str(exc))
-        print(f"wrote {path}" + (" (replaced the previous report)" if replaced else ""))
+        print(said(path, done, "report"))
     if skipped_pdf:
         print(f"tabletop: note: no PDF: WeasyPrint is not usable ({skipped_pdf}); "
               "pip install -e '.[pdf]' in the checkout", file=sys.stderr)
     return EXIT_OK
 
 
-def _write_file(path: Path, data: bytes) -> None:
-    """Write beside the target and rename over it, so a reader never sees half a report. Raises WriteError."""
+def _write_file(path: Path, data: bytes) -> str:
+    """Write through engine.whole_file (whole, or into a device; never over a link or a folder), making the
+    folder first. Returns what the write did; raises WriteError."""
     from engine.whole_file import write_whole
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WriteError(f"cannot make the folder {path.parent}: {exc.strerror or exc}") from None
-    write_whole(path, data)
+    return write_whole(path, data)

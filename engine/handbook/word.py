@@ -8,6 +8,7 @@ and other control codes in user text) are dropped.
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,7 +70,9 @@ def render(book: Book, path: Path) -> None:
         document.add_paragraph(clean(line))
     for block in book.blocks:
         add_block(document, block)
-    document.save(str(path))
+    buffer = io.BytesIO()  # in memory first: no ZipFile is left open on a full disk (see msel.export)
+    document.save(buffer)
+    path.write_bytes(buffer.getvalue())
 
 
 def add_block(document: Any, block: Block) -> None:

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
+import gc
 import io
 import re
+import sys
 from pathlib import Path
+from typing import Any
 
 from engine.model import Inject, Scenario
 from engine.msel.columns import EXPORT_COLUMNS, guard
@@ -152,4 +156,34 @@ def write_xlsx(scenario: Scenario, path: Path) -> None:
     if scenario.anchor:  # a fixed timestamp keeps the file from changing on every export
         stamp = parse_anchor(scenario.anchor).astimezone(dt.UTC).replace(tzinfo=None)
         book.properties.created = book.properties.modified = stamp
-    book.save(path)
+    # Built in memory, then written in one go: a ZipFile left open on a full disk would try to write its
+    # directory again when collected, and print a traceback after the one-line error.
+    buffer = io.BytesIO()
+    _save(book, buffer)
+    path.write_bytes(buffer.getvalue())
+
+
+def _save(book: Any, buffer: io.BytesIO) -> None:
+    """`book.save(buffer)`; raises OSError when openpyxl cannot write its temporary files (a full /tmp).
+
+    openpyxl writes each sheet through lxml into a temporary file; when that fails, lxml raises its own
+    error, and the sheet writers it leaves behind raise it again when collected ("Exception ignored in").
+    They are collected here, that second report silenced, and the failure becomes one OSError.
+    """
+    try:
+        from lxml.etree import SerialisationError  # type: ignore[import-untyped]
+    except ImportError:  # openpyxl without lxml writes through the standard library: OSError only
+        SerialisationError = OSError  # noqa: N806
+    try:
+        book.save(buffer)
+        return
+    except SerialisationError as exc:
+        reason = str(exc)
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    code = errno.ENOSPC if "ENOSPC" in reason else errno.EFBIG if "EFBIG" in reason else errno.EIO
+    raise OSError(code, f"the spreadsheet's temporary files could not be written ({reason})")

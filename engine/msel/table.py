@@ -13,10 +13,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine.bounds import MAX_MSEL_COLUMNS, MAX_MSEL_ROWS
 from engine.msel import MselError
 from engine.msel.columns import choices_of
 
@@ -24,6 +27,28 @@ MAX_BYTES = 20 * 1024 * 1024  # an MSEL of a thousand injects is well under 1 MB
 FORMATS = ("csv", "xlsx", "json")
 _SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".json": "json"}
 _HEADER_SEARCH = 50  # rows looked at for the header
+
+
+@dataclass
+class Limits:
+    """How much an import reads (engine/bounds.py; `--max-rows`, `--max-columns` raise them), and where it
+    says how far it got (a callable taking a line of text, e.g. engine.terminal.Progress)."""
+
+    rows: int = MAX_MSEL_ROWS
+    columns: int = MAX_MSEL_COLUMNS
+    progress: Callable[[str], None] | None = None
+
+    def record(self, path: str, count: int, number: int, values: list[Any]) -> None:
+        """Check the `count`-th record read (file row `number`); raises MselError past a bound."""
+        if count > self.rows + _HEADER_SEARCH:  # the banner above the header may take _HEADER_SEARCH rows
+            raise MselError(f"{path}: more than {self.rows:,} rows; an MSEL import reads at most {self.rows:,} "
+                            "(engine/bounds.py); pass --max-rows N to read more")
+        if len(values) > self.columns and any(filled(v) for v in values[self.columns:]):
+            raise MselError(f"{path}: row {number} has a value past column {self.columns:,}; an MSEL import "
+                            f"reads at most {self.columns:,} columns (engine/bounds.py); pass --max-columns N "
+                            "to read more")
+        if self.progress is not None and count % 500 == 0:
+            self.progress(f"reading {Path(path).name}: row {number:,}")
 
 
 @dataclass
@@ -64,8 +89,10 @@ def detect_format(path: str, given: str | None) -> str:
     return kind
 
 
-def read_table(path: str, kind: str, *, encoding: str | None = None, sheet: str | None = None) -> Table:
-    """The file's header and rows. Raises MselError (missing, too big, unreadable, malformed)."""
+def read_table(path: str, kind: str, *, encoding: str | None = None, sheet: str | None = None,
+               limits: Limits | None = None) -> Table:
+    """The file's header and rows. Raises MselError (missing, too big, unreadable, malformed, past `limits`)."""
+    limits = limits or Limits()
     p = Path(path)
     if not p.is_file():
         raise MselError(f"{path}: no such file")
@@ -75,10 +102,10 @@ def read_table(path: str, kind: str, *, encoding: str | None = None, sheet: str 
     if kind == "xlsx":
         from engine.msel.workbook import read_xlsx
 
-        return read_xlsx(path, sheet)
+        return read_xlsx(path, sheet, limits)
     raw = p.read_bytes()
     text = decode(path, raw, encoding)
-    return _read_json(path, text) if kind == "json" else _read_csv(path, text)
+    return _read_json(path, text, limits) if kind == "json" else _read_csv(path, text, limits)
 
 
 def decode(path: str, raw: bytes, encoding: str | None) -> str:
@@ -99,7 +126,7 @@ def decode(path: str, raw: bytes, encoding: str | None) -> str:
                         "if it came from Excel on Windows") from None
 
 
-def _read_csv(path: str, text: str) -> Table:
+def _read_csv(path: str, text: str, limits: Limits) -> Table:
     first = next((line for line in text.splitlines() if line.strip(" ,;\t")), "")
     delimiter = next((d for d in (",", ";", "\t") if d in first), ",")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -107,13 +134,16 @@ def _read_csv(path: str, text: str) -> Table:
     try:
         for record in reader:
             records.append((len(records) + 1, record))
+            limits.record(path, len(records), len(records), record)
     except csv.Error as exc:
         raise MselError(f"{path}: line {reader.line_num}: not readable as CSV: {exc}") from None
-    return tabulate(path, "csv", records)
+    return tabulate(path, "csv", records, limits=limits)
 
 
-def tabulate(path: str, kind: str, records: list[tuple[int, list[Any]]], letters: list[str] | None = None) -> Table:
-    """Split records into the banner, the header and the data rows. Raises MselError for an extra cell."""
+def tabulate(path: str, kind: str, records: list[tuple[int, list[Any]]], letters: list[str] | None = None, *,
+             limits: Limits | None = None) -> Table:
+    """Split records into the banner, the header and the data rows. Raises MselError for an extra cell, or
+    for more data rows than `limits` allows."""
     start = _header_index(records)
     if start is None:
         raise MselError(f"{path}: the file has no rows")
@@ -131,6 +161,10 @@ def tabulate(path: str, kind: str, records: list[tuple[int, list[Any]]], letters
                             f"{len(headers)} columns; an unquoted comma in the text? Quote the text or give "
                             "the column a header")
         table.rows.append(Row(number, list(values)))
+    most = (limits or Limits()).rows
+    if sum(1 for row in table.rows if any(filled(v) for v in row.values)) > most:
+        raise MselError(f"{path}: more than {most:,} rows; an MSEL import reads at most {most:,} "
+                        "(engine/bounds.py); pass --max-rows N to read more")
     return table
 
 
@@ -158,7 +192,10 @@ def filled(value: Any) -> bool:
 # ----- JSON -----
 
 
-def _read_json(path: str, text: str) -> Table:
+_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON's \ud800 escapes can write half a character; UTF-8 cannot
+
+
+def _read_json(path: str, text: str, limits: Limits) -> Table:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -174,14 +211,24 @@ def _read_json(path: str, text: str) -> Table:
     for index, item in enumerate(data, start=1):
         if not isinstance(item, dict):
             raise MselError(f"{path}: $[{index - 1}] (row {index}) is {_json_kind(item)}, not an object")
+        limits.record(path, index + _HEADER_SEARCH, index, list(item.values()))  # JSON has no banner rows
         for key, value in item.items():
             headers.setdefault(str(key), None)
             if isinstance(value, (dict, list)):
                 raise MselError(f"{path}: $[{index - 1}][{json.dumps(key)}] (row {index}) is "
                                 f"{_json_kind(value)}; an MSEL cell is text, a number or null")
+            for text in (key, value):
+                half = _SURROGATE.search(text) if isinstance(text, str) else None
+                if half:
+                    raise MselError(f"{path}: $[{index - 1}][{json.dumps(key)}] (row {index}) holds "
+                                    f"\\u{ord(half.group()):04x}, half of a UTF-16 pair with no other half; "
+                                    "it is not text a scenario can hold")
     names = list(headers)
     if not names:
         raise MselError(f"{path}: the file has no rows")
+    if len(names) > limits.columns:
+        raise MselError(f"{path}: the rows use {len(names):,} different keys; an MSEL import reads at most "
+                        f"{limits.columns:,} columns (engine/bounds.py); pass --max-columns N to read more")
     rows = [Row(i, [item.get(k) for k in names]) for i, item in enumerate(data, start=1)]
     return Table(path, "json", names, rows, header_row=0)
 

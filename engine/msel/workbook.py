@@ -20,7 +20,7 @@ import zipfile
 from typing import Any
 
 from engine.msel import MselError
-from engine.msel.table import Table, tabulate
+from engine.msel.table import Limits, Table, tabulate
 
 MAX_XLSX_UNPACKED = 100 * 1024 * 1024
 META_SHEET = "Scenario"
@@ -32,8 +32,9 @@ _FORMULA = re.compile(rb'<(?:\w+:)?f[\s>/]')
 _VALUE = re.compile(rb'<(?:\w+:)?v>[^<]+</(?:\w+:)?v>|<(?:\w+:)?is>')
 
 
-def read_xlsx(path: str, sheet_name: str | None) -> Table:
-    """The chosen sheet as a Table, with the metadata sheet's rows. Raises MselError."""
+def read_xlsx(path: str, sheet_name: str | None, limits: Limits | None = None) -> Table:
+    """The chosen sheet as a Table, with the metadata sheet's rows. Raises MselError (also past `limits`)."""
+    limits = limits or Limits()
     from openpyxl import load_workbook
     from openpyxl import xml as openpyxl_xml
 
@@ -47,16 +48,16 @@ def read_xlsx(path: str, sheet_name: str | None) -> Table:
         raise MselError(f"{path}: not a readable XLSX workbook ({_reason(exc)})") from None
     try:
         sheet, note = _choose(path, book, sheet_name)
-        records, width = _records(path, sheet)
+        records, width = _records(path, sheet, limits)
         meta = None
         if META_SHEET in book.sheetnames and sheet.title != META_SHEET:
-            meta = _records(path, book[META_SHEET])[0]
+            meta = _records(path, book[META_SHEET], limits)[0]
         sheet_xml = getattr(sheet, "_worksheet_path", None)
     finally:
         book.close()
     from openpyxl.utils import get_column_letter
 
-    table = tabulate(path, "xlsx", records, [get_column_letter(i) for i in range(1, width + 1)])
+    table = tabulate(path, "xlsx", records, [get_column_letter(i) for i in range(1, width + 1)], limits=limits)
     if note:
         table.notes.append(note)
     if meta:
@@ -107,8 +108,8 @@ def _choose(path: str, book: Any, name: str | None) -> tuple[Any, str | None]:
     return chosen, f"reading sheet {chosen.title!r}, {why}{skipped}; pass --sheet NAME for another"
 
 
-def _records(path: str, sheet: Any) -> tuple[list[tuple[int, list[Any]]], int]:
-    """Every row of the sheet with its number; the widest row's width."""
+def _records(path: str, sheet: Any, limits: Limits) -> tuple[list[tuple[int, list[Any]]], int]:
+    """Every row of the sheet with its number; the widest row's width. Raises MselError past `limits`."""
     sheet.reset_dimensions()  # read every row, whatever <dimension> says
     records: list[tuple[int, list[Any]]] = []
     width, last = 0, 0
@@ -123,6 +124,7 @@ def _records(path: str, sheet: Any) -> tuple[list[tuple[int, list[Any]]], int]:
             if number is not None:
                 records.append((number, values))
                 width, last = max(width, len(values)), number
+                limits.record(path, len(records), number, values)
     except MselError:
         raise
     except Exception as exc:  # a cell whose type and value disagree, a bad date serial, broken XML

@@ -123,8 +123,8 @@ class LogCache:
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
             tag = self.root / "CACHEDIR.TAG"
-            if not tag.exists():
-                tag.write_text(_TAG, encoding="utf-8")
+            if not os.path.lexists(tag):
+                write_whole(tag, _TAG)  # like every writer: never through a symbolic link
             write_whole(entry, text)
         except OSError as exc:
             self._problem(f"cannot write the cache in {self.root}: {exc.strerror or exc}")

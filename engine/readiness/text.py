@@ -3,15 +3,13 @@ characters on a terminal; escaped in Markdown."""
 
 from __future__ import annotations
 
-import re
-
 from engine.readiness.view import Readiness, RunbookRow
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]")
+from engine.terminal import replaced
 
 
 def plain(value: object) -> str:
-    return _CONTROL.sub("\ufffd", " ".join(str(value).split()))
+    """One line, each control or format character replaced (engine.terminal.replaced)."""
+    return replaced(value)
 
 
 def last_drilled(row: RunbookRow) -> str:

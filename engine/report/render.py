@@ -6,7 +6,9 @@ printed value through `markdown.finalize` the same way. User text is only
 ever data handed to a template, never a template itself. Templates run in
 Jinja's immutable sandbox: a `--template` folder someone hands you cannot
 reach Python's internals (`cycler.__init__.__globals__.os`), change the
-report, or build a range beyond the sandbox's limit; any error in one is a
+report, build a range beyond the sandbox's limit, render a file outside the
+folder through a symbolic link, or make a value or an output past the bounds
+in engine/bounds.py (engine/report/sandbox.py); any error in one is a
 RenderError naming the template and its line.
 """
 
@@ -26,6 +28,7 @@ from engine.drill import events as ev
 from engine.printed import neutral
 from engine.report import markdown, svg
 from engine.report.model import Report
+from engine.report.sandbox import BoundedSandbox, FolderLoader, render_bounded
 
 TEMPLATES = Path(__file__).parent / "templates"
 FORMATS = ("md", "html", "json", "pdf")
@@ -111,7 +114,7 @@ def code_spans(text: object) -> Markup:
 def _loader(template_dir: str | None) -> jinja2.BaseLoader:
     loaders: list[jinja2.BaseLoader] = []
     if template_dir:
-        loaders.append(jinja2.FileSystemLoader(template_dir))
+        loaders.append(FolderLoader(template_dir))  # never a file outside the folder, through a link or `..`
     loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
     return jinja2.ChoiceLoader(loaders)
 
@@ -125,7 +128,7 @@ def _html_finalize(value: object) -> object:
 
 
 def _environment(template_dir: str | None, html: bool) -> jinja2.Environment:
-    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
+    env = BoundedSandbox(
         loader=_loader(template_dir), autoescape=html, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         finalize=_html_finalize if html else markdown.finalize,
@@ -147,7 +150,7 @@ def _render(report: Report, name: str, template_dir: str | None, html: bool, app
     env = _environment(template_dir, html)
     try:
         template = env.get_template(name)
-        return template.render(report=report, day=report.overview.date, appendix=appendix)
+        return render_bounded(template, report=report, day=report.overview.date, appendix=appendix)
     except jinja2.TemplateNotFound as exc:
         raise RenderError(f"template {exc.name} not found") from None
     except jinja2.TemplateSyntaxError as exc:

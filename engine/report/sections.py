@@ -6,6 +6,8 @@ runbook files, or the stand-in made from the log) and the fold.
 
 from __future__ import annotations
 
+from typing import Any
+
 from engine.drill import events as ev
 from engine.drill.clock import parse_wall
 from engine.drill.plan import Plan, PlanStep
@@ -309,12 +311,37 @@ def analysis(plan: Plan, played: Played, items: list[m.NoteItem],
 
 def figures(plan: Plan, played: Played, steps: list[m.StepMetrics], items: list[m.NoteItem],
             made: list[m.DecisionItem], plan_items: list[m.ImprovementItem]) -> m.Figures:
-    events, state, first, last = played.events, played.state, played.first, played.last
+    """The report's figures: the clock, injects, decisions, steps, objectives, notes and plan items counted."""
+    state, first, last = played.state, played.first, played.last
     assert first is not None and last is not None  # a report is made of a log with events
+    ratings = {code: 0 for code in ev.RATINGS}
+    for rating in state.ratings.values():
+        ratings[rating.rating] += 1
+    fired = state.fired.values()
+    return m.Figures(
+        scenario_start_t=first.t, scenario_end_t=state.t, scenario_covered=state.t - first.t,
+        real_seconds=(parse_wall(last.wall) - parse_wall(first.wall)).total_seconds(),
+        **_clock_figures(played),
+        injects_planned=len(plan.injects), injects_fired=state.planned_fired(),
+        injects_fired_by_hand=sum(1 for f in fired if f.manual and f.id not in state.adhoc),
+        injects_not_fired=[i.id for i in plan.injects if i.id not in state.fired],
+        decisions=len(made), decisions_by_default=sum(1 for d in made if d.by_default),
+        **_step_figures(steps),
+        objectives_total=len(set(plan.objectives) | set(state.ratings)), objectives_rated=len(state.ratings),
+        ratings=ratings,
+        strengths=sum(1 for n in items if n.kind == "strength"),
+        improvements=sum(1 for n in items if n.kind == "improvement"),
+        observations=sum(1 for n in items if n.kind == "observation"),
+        improvements_without_owner=sum(1 for i in plan_items if not i.owner.strip()),
+    )
+
+
+def _clock_figures(played: Played) -> dict[str, Any]:
+    """Pauses and jumps of the exercise clock: how many, and the seconds they took (wall) or skipped (T)."""
     pauses = jumps = 0
     paused = jumped = 0.0
     paused_at = None
-    for event in (e for e in events if e.type in _CLOCK):
+    for event in (e for e in played.events if e.type in _CLOCK):
         match played.payload(event):
             case ev.ClockPaused():
                 pauses += 1
@@ -325,34 +352,23 @@ def figures(plan: Plan, played: Played, steps: list[m.StepMetrics], items: list[
             case ev.ClockJumped(to=to):
                 jumps += 1
                 jumped += float(to) - event.t
+    return {"pauses": pauses, "paused_seconds": paused, "jumps": jumps, "jumped_seconds": jumped}
+
+
+def _step_figures(steps: list[m.StepMetrics]) -> dict[str, Any]:
+    """The steps counted by how they ended, and against their targets."""
     statuses = [s.status for s in steps]
-    ratings = {code: 0 for code in ev.RATINGS}
-    for rating in state.ratings.values():
-        ratings[rating.rating] += 1
     timed = [s for s in steps if s.taken is not None and s.target is not None]
-    fired = state.fired.values()
-    return m.Figures(
-        scenario_start_t=first.t, scenario_end_t=state.t, scenario_covered=state.t - first.t,
-        real_seconds=(parse_wall(last.wall) - parse_wall(first.wall)).total_seconds(),
-        pauses=pauses, paused_seconds=paused, jumps=jumps, jumped_seconds=jumped,
-        injects_planned=len(plan.injects), injects_fired=state.planned_fired(),
-        injects_fired_by_hand=sum(1 for f in fired if f.manual and f.id not in state.adhoc),
-        injects_not_fired=[i.id for i in plan.injects if i.id not in state.fired],
-        decisions=len(made), decisions_by_default=sum(1 for d in made if d.by_default),
-        steps_total=len(steps), steps_done=statuses.count("done"),
-        steps_skipped_by_facilitator=sum(1 for s in steps if s.status == "skipped" and s.skipped_by == "facilitator"),
-        steps_not_taken=sum(1 for s in steps if s.status == "skipped" and s.skipped_by != "facilitator"),
-        steps_ever_blocked=sum(1 for s in steps if s.blocked),
-        steps_unfinished=sum(1 for s in statuses if s in ("waiting", "ready", "active", "blocked")),
-        steps_dormant=statuses.count("dormant"),
-        steps_timed=len(timed), steps_over_target=sum(1 for s in timed if (s.over_target or 0) > 0),
-        objectives_total=len(set(plan.objectives) | set(state.ratings)), objectives_rated=len(state.ratings),
-        ratings=ratings,
-        strengths=sum(1 for n in items if n.kind == "strength"),
-        improvements=sum(1 for n in items if n.kind == "improvement"),
-        observations=sum(1 for n in items if n.kind == "observation"),
-        improvements_without_owner=sum(1 for i in plan_items if not i.owner.strip()),
-    )
+    return {
+        "steps_total": len(steps), "steps_done": statuses.count("done"),
+        "steps_skipped_by_facilitator": sum(1 for s in steps if s.status == "skipped"
+                                            and s.skipped_by == "facilitator"),
+        "steps_not_taken": sum(1 for s in steps if s.status == "skipped" and s.skipped_by != "facilitator"),
+        "steps_ever_blocked": sum(1 for s in steps if s.blocked),
+        "steps_unfinished": sum(1 for s in statuses if s in ("waiting", "ready", "active", "blocked")),
+        "steps_dormant": statuses.count("dormant"),
+        "steps_timed": len(timed), "steps_over_target": sum(1 for s in timed if (s.over_target or 0) > 0),
+    }
 
 
 _CLOCK = frozenset({ev.CLOCK_PAUSED, ev.CLOCK_RESUMED, ev.ENDED, ev.CLOCK_JUMPED})  # what figures() reads

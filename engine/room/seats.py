@@ -8,9 +8,11 @@ never go into the drill log or a report.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import secrets
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,12 +80,19 @@ def save(path: Path, seats: Seats, base: str, port: int) -> None:
               "tokens": {name: getattr(seats, name) for name in SEATS}}
     data = (json.dumps(record, indent=2) + "\n").encode("utf-8")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # Never through a symbolic link (the tokens would land in the file it names), never into a FIFO
+        # (O_NONBLOCK: no waiting for a reader) or a device: a regular file or nothing.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o600)
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise RoomFileError(f"{path}: not a regular file; move it aside to get new links")
+            os.ftruncate(fd, 0)
             os.fchmod(fd, 0o600)  # an older file keeps its mode through O_CREAT: tighten it
             os.write(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)
     except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENXIO):  # a symbolic link; a FIFO nobody reads
+            raise RoomFileError(f"{path}: not a regular file; move it aside to get new links") from None
         raise RoomFileError(f"{path}: cannot be written ({exc.strerror or exc})") from None

@@ -234,6 +234,8 @@ CASES: dict[str, Callable[[Path], None]] = {
     "huge-duration": lambda f: _scenario(f, "duration: 2h", f"duration: {NINES}d"),
     "huge-version": lambda f: _runbook(f, "runbook: v\ntitle: V\nversion: 1" + "0" * 3599
                                        + "\nsteps:\n  a:\n    title: A\n"),
+    "huge-hex-version": lambda f: _runbook(f, "runbook: v\ntitle: V\nversion: 0x" + "f" * 3600
+                                           + "\nsteps:\n  a:\n    title: A\n"),
     "huge-team-file": _team,
     # settings
     "settings-huge-integer": _settings("max-file-bytes = 99999999999999999999"),
@@ -277,7 +279,7 @@ EXPECT: dict[tuple[str, str], int] = {
     **{(c, "validate"): 3 for c in ("deep-block-sequence", "deep-block-keys", "deep-flow", "deep-indentation",
                                     "broken-yaml", "binary-file", "not-utf8", "alias-bomb")},
     **{(c, "validate"): 1 for c in ("anchor-year-9999", "anchor-year-1", "huge-at", "huge-duration",
-                                    "huge-version", "python-tag")},
+                                    "huge-version", "huge-hex-version", "python-tag")},
     **{(c, cmd): 2 for c in ("settings-huge-integer", "settings-long-number", "settings-deep-array")
        for cmd in ("validate", "explore", "coverage")},
     ("huge-team-file", "play --team"): 2,

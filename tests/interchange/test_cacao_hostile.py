@@ -105,7 +105,9 @@ def test_cacao_export_of_a_3600_digit_number(tmp_path: Path, capsys: pytest.Capt
     code = main(["cacao", "export", str(runbook)])
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err
-    assert err.startswith("tabletop: error: ") and len(err.splitlines()) == 1
+    # The findings that stop the export (one, here), then the one-line verdict (issue 27: exit 1 with findings).
+    assert err.splitlines()[0].startswith(f"{runbook}:3:10: error: `version`")
+    assert err.splitlines()[1].startswith("tabletop: error: ") and len(err.splitlines()) == 2
 
 
 # ----- fuzz: random edits of a real playbook -----
