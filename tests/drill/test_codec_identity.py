@@ -7,7 +7,8 @@
   the answer (the encoded bytes, or the DecodeError's message and field) is
   the one recorded from the hand-written codecs before they were replaced
   (tests/drill/data/codec_answers.json: each distinct answer once, then the
-  answer of each case by number; an encoded answer is kept as a short hash). A rating that was a list or a mapping used to crash with a
+  answer of each case by number; an encoded answer is kept as a short
+  hash). A rating that was a list or a mapping used to crash with a
   TypeError; it is now a DecodeError like any other wrong rating.
 - Payloads drawn by hypothesis encode, decode to an equal payload, and encode
   to the same bytes again.
@@ -15,6 +16,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import subprocess
@@ -27,6 +29,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine import feedback
+from engine.bounds import MAX_CLOCK_SECONDS
 from engine.drill import events as ev
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -157,3 +161,47 @@ def test_logs_play_writes_encode_back_to_their_bytes(tmp_path: Path) -> None:
         subprocess.run([sys.executable, "-m", "engine", "play", *args, "--log", str(log)], cwd=ROOT,
                        capture_output=True, text=True, check=True)
         assert assert_same_bytes(log) > 10
+
+
+# ----- drawn payloads -----
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+FILLED = TEXT.filter(lambda s: bool(s.strip()))
+SECONDS = st.one_of(st.integers(0, MAX_CLOCK_SECONDS), st.floats(0, MAX_CLOCK_SECONDS))
+HEALTH = st.dictionaries(TEXT, st.sampled_from(ev.HEALTH), max_size=3)
+FILE = st.builds(ev.LoggedFile, TEXT, TEXT, TEXT)
+FIELDS: dict[str, st.SearchStrategy[Any]] = {
+    # by field name, then by "wire name.field" where one name means two things
+    "step": TEXT, "option": TEXT, "inject": TEXT, "service": TEXT, "objective": TEXT, "question": TEXT,
+    "module": TEXT, "answer": TEXT, "since": TEXT, "by": TEXT, "rationale": TEXT, "comment": TEXT,
+    "reason": FILLED, "text": FILLED, "kind": st.sampled_from(ev.NOTE_KINDS), "rating": st.sampled_from(
+        sorted(ev.RATINGS)), "item": st.integers(0, 50), "checked": st.booleans(), "manual": st.booleans(),
+    "counted": st.booleans(), "note": st.integers(0, 10**6), "summary": st.integers(0, 10**6),
+    "services": HEALTH, "away": st.floats(0, MAX_CLOCK_SECONDS), "due": st.none() | st.floats(0, 10**6),
+    "event": st.none() | FILLED, "version": st.none() | st.integers(0, 5), "tool": st.none() | TEXT,
+    "mode": st.none() | TEXT, "facilitator": st.none() | TEXT, "scenario": st.none() | FILE,
+    "runbooks": st.lists(FILE, max_size=3).map(tuple), "participants": st.dictionaries(TEXT, TEXT, max_size=3),
+    "respondent": st.text(max_size=feedback.MAX_ABOUT), "name": st.text(max_size=feedback.MAX_ABOUT),
+    "role": st.text(max_size=feedback.MAX_ABOUT), "organisation": st.text(max_size=feedback.MAX_ABOUT),
+    "ratings": st.dictionaries(TEXT, st.sampled_from(feedback.SCALE), min_size=1, max_size=3),
+    "answers": st.dictionaries(TEXT, FILLED, max_size=3), "element": st.none() | st.sampled_from(
+        ev.CAPABILITY_ELEMENTS), "action": st.none() | TEXT, "owner": st.none() | TEXT,
+    "drill.ended.reason": st.none() | TEXT, "clock.paused.reason": st.none() | TEXT,
+    "note.step": st.none() | TEXT, "note.by": st.none() | TEXT, "note.objective": st.none() | TEXT,
+    "note.due": st.none() | TEXT, "service.changed.to": st.sampled_from(ev.HEALTH), "clock.jumped.to": SECONDS,
+    "inject.adhoc.to": st.lists(FILLED, max_size=3).map(tuple),
+}
+
+
+def payloads(cls: type[ev.Payload]) -> st.SearchStrategy[ev.Payload]:
+    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    return st.builds(cls, **{n: FIELDS.get(f"{cls.WIRE}.{n}", FIELDS.get(n)) for n in names})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of([payloads(cls) for cls in ev.REGISTRY.values()]))
+def test_drawn_payloads_round_trip(payload: ev.Payload) -> None:
+    data = json.loads(json.dumps(payload.encode(), ensure_ascii=False))  # as a log line gives it back
+    again = ev.decode(payload.WIRE, data)
+    assert again == payload
+    assert json.dumps(again.encode(), ensure_ascii=False) == json.dumps(data, ensure_ascii=False)

@@ -83,7 +83,7 @@ class Payload:
     @classmethod
     def decode(cls: type[P], data: Mapping[str, Any]) -> P:
         """The payload of a `data` mapping of the current log version. Raises DecodeError."""
-        return cls.CODEC.decode(cls, data)
+        return cls.CODEC.decode(data)
 
     @classmethod
     def upcast(cls, data: Mapping[str, Any], version: int) -> Mapping[str, Any]:
@@ -123,7 +123,7 @@ def event_type(cls: type[P]) -> type[P]:
     Raises ValueError for a wire name registered twice."""
     if cls.WIRE in REGISTRY:
         raise ValueError(f"event type {cls.WIRE} is registered twice")
-    cls.CODEC = codec.Codec(cls)
+    cls.CODEC = codec.Codec(cls, whole=cls.whole is not Payload.whole)
     REGISTRY[cls.WIRE] = cls
     return cls
 
@@ -144,4 +144,4 @@ def decode(type: str, data: Any, version: int = LOG_VERSION) -> Payload:
         raise DecodeError(type, "event data must be a mapping")
     if version != LOG_VERSION:
         data = cls.upcast(data, version)
-    return cls.CODEC.decode(cls, data)
+    return cls.CODEC.decode(data)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from engine.drill.event_types.codec import Bad, Reader
+from engine.drill.event_types.codec import Bad, Reader, empty, none  # noqa: F401  (empty, none: for `omit`)
 
 HEALTH = ("up", "degraded", "down")
 
@@ -95,16 +95,6 @@ def option(value: Any, data: Mapping[str, Any]) -> str:
     if not isinstance(value, str):
         raise Bad(f"decision {data.get('step')} has no option {value!r}")
     return value
-
-
-def empty(value: Any) -> bool:
-    """codec.key's `omit` for keys written only when there is one."""
-    return not value
-
-
-def none(value: Any) -> bool:
-    """codec.key's `omit` for keys written only when given."""
-    return value is None
 
 
 def text_named(template: str) -> Reader:
