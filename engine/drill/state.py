@@ -4,6 +4,12 @@
 raises EventError and changes nothing. Nothing here reads a clock or a
 file, so resuming a drill is replaying its log, and the report is computed
 from the same fold. The rules are in docs/format.md ("How steps move").
+
+DrillState holds the data and answers the queries (status, resolved, due,
+upcoming, ...); what one event type does is that type's own `check` and
+`apply` (engine.drill.event_types), which DrillState.check and apply call.
+The step machinery several types share (_deliver, _set_service, _settle,
+_skip, _reconsider_branches, ...) stays here, beside the data it moves.
 """
 
 from __future__ import annotations
@@ -224,6 +230,12 @@ class DrillState:
         payload's own `check`: the step, inject, service or objective
         exists, and the step can move so.
         """
+        self._check_envelope(event)
+        payload = ev.decode(event.type, event.data, self.version)
+        payload.check(self, event.t)
+        return payload
+
+    def _check_envelope(self, event: ev.Event) -> None:
         if event.seq != self.seq + 1:
             raise EventError(f"event number {event.seq} follows {self.seq}; events must be numbered in order")
         kind = event.type
@@ -241,9 +253,6 @@ class DrillState:
                              else "the first event of a drill must be drill.started")
         if self.ended and not cls.AFTER_END:
             raise EventError(f"the drill has ended; {kind} cannot follow")
-        payload = ev.decode(kind, event.data, self.version)
-        payload.check(self, event.t)
-        return payload
 
     @property
     def feedback_open(self) -> bool:
