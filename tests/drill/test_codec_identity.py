@@ -189,7 +189,7 @@ FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "drill.ended.reason": st.none() | TEXT, "clock.paused.reason": st.none() | TEXT,
     "note.step": st.none() | TEXT, "note.by": st.none() | TEXT, "note.objective": st.none() | TEXT,
     "note.due": st.none() | TEXT, "service.changed.to": st.sampled_from(ev.HEALTH), "clock.jumped.to": SECONDS,
-    "inject.adhoc.to": st.lists(FILLED, max_size=3).map(tuple),
+    "inject.adhoc.to": st.lists(FILLED, max_size=3).map(tuple), "inject.adhoc.inject": FILLED,
 }
 
 
