@@ -14,8 +14,8 @@ DrillState.status and resolved), so the sets stay exactly what a full
 rescan would give; tests compare them after every event of generated
 drills.
 
-The driver passes the typed payload of each event it recorded to `touched`
-(engine.drill.events), which names the steps that event reaches first.
+The driver passes the typed payload of each event it recorded to `touched`,
+which asks the payload's type (engine.drill.event_types) which steps that event reaches first.
 Nothing here reads a clock.
 """
 
@@ -53,21 +53,10 @@ class Links(step_rules.Ties):
 
 
 def touched(payload: ev.Payload, links: Links, plan: Plan) -> list[str]:
-    """The steps an event with this payload can change directly (Frontier.update follows on from them).
-
-    Notes, ratings, hot-wash answers and the start and end of a drill change
-    no step; a payload not named here (a service change, a skip, a clock
-    event) is answered with every step."""
-    if isinstance(payload, (ev.StepStarted, ev.StepDone)):
-        return [payload.step]
-    if isinstance(payload, ev.DecisionMade):
-        return step_rules.decision_reach(plan.steps[payload.step], payload.step)
-    if isinstance(payload, ev.InjectFired):
-        inject = plan.inject(payload.inject)
-        return links.for_inject(inject) if inject else []
-    if isinstance(payload, (ev.Note, ev.Rating, ev.HotwashAnswer, ev.Started, ev.Ended)):
-        return []
-    return list(plan.steps)
+    """The steps an event with this payload can change directly (Frontier.update follows on from them):
+    the payload type's own answer (Payload.touched: none for a type that moves no step, every step for
+    one that does unless it knows better)."""
+    return payload.touched(links, plan)
 
 
 class Frontier:

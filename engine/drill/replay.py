@@ -10,8 +10,8 @@ as well as the end, record every step and service transition on the way.
   step became ready, was blocked and unblocked, which service changed when),
   stopping quietly at the first refused event (`Played.problem`); the
   after-action report and coverage use it, coverage with `watch` to see
-  each event applied. Statuses are compared only after events that can move
-  steps, so a log of thousands of notes and ticks folds in one pass.
+  each event applied. Statuses are compared only after events whose type
+  can move steps (its MOVES_STEPS flag), so a log of thousands of notes and ticks folds in one pass.
 
 `tabletop log show` and play's progress lines read the same events through
 engine.drill.narrate.
@@ -26,11 +26,6 @@ from engine.drill import events as ev
 from engine.drill.log import LogError, LogRead
 from engine.drill.plan import Plan
 from engine.drill.state import DrillState, StepStatus
-
-# Only these events can change a step's status; notes, ticks, ratings and the clock cannot.
-_MOVING = frozenset({ev.STARTED, ev.INJECT_FIRED, ev.SERVICE_CHANGED, ev.STEP_STARTED, ev.STEP_DONE,
-                     ev.STEP_SKIPPED, ev.DECISION_MADE, ev.INJECT_ADHOC, ev.DECISION_REVISED,
-                     ev.INJECT_WITHDRAWN, ev.STEP_REOPENED})
 
 
 @dataclass
@@ -152,7 +147,7 @@ def fold_log(plan: Plan, events: Iterable[ev.Event], watch: Watch | None = None,
             watch(event, payload, state)
         if isinstance(payload, ev.StepStarted):
             played.tracks[payload.step].started_by_event = True
-        if event.type not in _MOVING:
+        if not payload.MOVES_STEPS:  # notes, ticks, ratings and the clock change no step's status
             continue
         for service, now in state.services.items():
             if health.get(service) != now:

@@ -4,6 +4,12 @@
 raises EventError and changes nothing. Nothing here reads a clock or a
 file, so resuming a drill is replaying its log, and the report is computed
 from the same fold. The rules are in docs/format.md ("How steps move").
+
+DrillState holds the data and answers the queries (status, resolved, due,
+upcoming, ...); what one event type does is that type's own `check` and
+`apply` (engine.drill.event_types), which DrillState.check and apply call.
+The step machinery several types share (_deliver, _set_service, _settle,
+_skip, _reconsider_branches, ...) stays here, beside the data it moves.
 """
 
 from __future__ import annotations
@@ -12,19 +18,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from engine import feedback, step_rules
-from engine.bounds import MAX_CLOCK_SECONDS
+from engine import step_rules
 from engine.drill import events as ev
-from engine.drill.clock import parse_wall
 from engine.drill.events import EventError
 from engine.drill.plan import Opener, Plan, PlanInject
-from engine.step_rules import UNFINISHED as UNFINISHED  # the step rules' terms, read from here too
-from engine.step_rules import StepStatus as StepStatus
-
-# the events a drill may still take once ended
-_AFTER_END = frozenset({ev.NOTE, ev.RATING, ev.HOTWASH_ANSWER, ev.NOTE_AMENDED, ev.NOTE_WITHDRAWN,
-                        ev.DISCUSSION_SUMMARY, ev.FEEDBACK_OPENED, ev.FEEDBACK_CLOSED, ev.FEEDBACK_SUBMITTED,
-                        ev.DISCUSSION_AMENDED, ev.DISCUSSION_WITHDRAWN})
+from engine.drill.records import (  # noqa: F401  (re-exported: importers read them from here)
+    UNFINISHED,
+    AdhocRecord,
+    CorrectionRecord,
+    DecisionRecord,
+    FeedbackRecord,
+    FiredInject,
+    GapRecord,
+    NoteRecord,
+    RatingRecord,
+    StepStatus,
+    SummaryRecord,
+)
 
 
 @dataclass
@@ -39,119 +49,6 @@ class StepRecord:
     covered_t: float | None = None  # when its fallback, done while it was blocked, stood in for it
     ticks: set[int] = field(default_factory=set)
     off_branch: str | None = None  # started or done on a branch a revised decision no longer takes: which one
-
-
-@dataclass(frozen=True)
-class DecisionRecord:
-    step: str
-    option: str
-    rationale: str
-    by: str
-    t: float
-    seq: int
-
-
-@dataclass(frozen=True)
-class NoteRecord:
-    kind: str
-    text: str
-    step: str | None
-    by: str
-    t: float
-    seq: int
-    # For areas for improvement, the improvement-plan columns (all optional):
-    action: str = ""  # the corrective action
-    element: str = ""  # capability element: planning, organization, equipment, training, exercise
-    owner: str = ""
-    due: str = ""  # a date, as written
-    objective: str = ""  # runbook/objective an evaluator linked it to ("" when not given)
-
-
-@dataclass(frozen=True)
-class CorrectionRecord:
-    """One correction event: kind is its wire name (decision.revised, ...); subject the step key, inject id
-    or note seq (as text) it corrects; old and new: what was said before and now (option, text; "" if none);
-    reason, by, t (scenario seconds), seq: the correction's own."""
-
-    kind: str
-    subject: str
-    old: str
-    new: str
-    reason: str
-    by: str
-    t: float
-    seq: int
-
-
-@dataclass(frozen=True)
-class SummaryRecord:
-    """The gist of the discussion on one module question (discussion.summary), in log order."""
-
-    module: str  # the module's id
-    question: str  # the question's id within the module
-    text: str
-    by: str  # who recorded it ("" when not known)
-    t: float  # scenario seconds when it was recorded
-    seq: int
-
-
-@dataclass(frozen=True)
-class FeedbackRecord:
-    """One participant's feedback form (feedback.submitted), in log order. ratings: statement id -> 1..5;
-    answers: question id -> text; name, role, organisation: "" when not given."""
-
-    respondent: str
-    name: str
-    role: str
-    organisation: str
-    ratings: dict[str, int]
-    answers: dict[str, str]
-    t: float
-    seq: int
-
-
-@dataclass(frozen=True)
-class RatingRecord:
-    objective: str
-    rating: str
-    comment: str
-    t: float
-
-
-@dataclass(frozen=True)
-class FiredInject:
-    id: str
-    t: float  # scenario seconds it counts from: its due time when a clock jump passed it, else when it fired
-    manual: bool
-    seq: int
-    late_t: float | None = None  # when a clock jump passed it: the scenario time it actually fired at
-
-
-@dataclass(frozen=True)
-class AdhocRecord:
-    """An inject written during the drill (inject.adhoc): id, text, to (roles), services, event, by, as
-    recorded; t (scenario seconds) and seq of its event."""
-
-    id: str
-    text: str
-    to: tuple[str, ...]
-    services: dict[str, str]
-    event: str | None
-    by: str
-    t: float
-    seq: int
-
-
-@dataclass(frozen=True)
-class GapRecord:
-    """The facilitator's answer on resume (clock.gap): since (wall time of the last event before the stop),
-    away (wall seconds), counted; t: scenario seconds when answered (before any move); seq."""
-
-    since: str
-    away: float
-    counted: bool
-    t: float
-    seq: int
 
 
 class DrillState:
@@ -309,28 +206,35 @@ class DrillState:
     def apply(self, event: ev.Event) -> ev.Payload:
         """Apply one event and return its typed payload, or raise EventError (DecodeError for a bad shape)
         and change nothing. A wall time that cannot be read (drill.started, clock.resumed or clock.jumped)
-        raises ValueError."""
+        raises ValueError. What each type does is its payload's `apply` (engine.drill.event_types)."""
         payload = self.check(event)
-        self._apply(event, payload)
+        payload.apply(self, event)
         self.seq = event.seq
         self.wall = event.wall
-        if not isinstance(payload, ev.ClockJumped) and not (isinstance(payload, ev.ClockGap) and payload.counted):
-            self.t = event.t
+        self.t = payload.time_after(event.t)
         return payload
 
     def check(self, event: ev.Event) -> ev.Payload:
         """The event's typed payload if it can be applied now; else raise EventError saying why.
 
         The envelope is checked first (numbered in order, a known type, time
-        not going backwards, drill.started first and once, only notes,
-        ratings and hot-wash answers after drill.ended), then the shape of
-        the data (events.decode raises DecodeError), then the state: the
-        step, inject, service or objective exists, and the step can move so.
+        not going backwards, drill.started first and once, after drill.ended
+        only the types whose AFTER_END flag says so), then the shape of the
+        data (events.decode raises DecodeError), then the state, by the
+        payload's own `check`: the step, inject, service or objective
+        exists, and the step can move so.
         """
+        self._check_envelope(event)
+        payload = ev.decode(event.type, event.data, self.version)
+        payload.check(self, event.t)
+        return payload
+
+    def _check_envelope(self, event: ev.Event) -> None:
         if event.seq != self.seq + 1:
             raise EventError(f"event number {event.seq} follows {self.seq}; events must be numbered in order")
         kind = event.type
-        if kind not in ev.REGISTRY:
+        cls = ev.REGISTRY.get(kind) if isinstance(kind, str) else None
+        if cls is None:
             raise ev.UnknownEventType(kind)
         if event.t < self.t:
             raise EventError(f"scenario time goes backwards ({event.t} after {self.t})")
@@ -338,187 +242,17 @@ class DrillState:
             raise EventError(f"the wall time must be text like 2026-01-22T19:33:00.000Z, not {event.wall!r}")
         if not isinstance(event.data, dict):
             raise ev.DecodeError(kind, "event data must be a mapping")
-        if not self.started and kind != ev.STARTED:
-            raise EventError("the first event of a drill must be drill.started")
-        if self.started and kind == ev.STARTED:
-            raise EventError("the drill has already started")
-        if self.ended and kind not in _AFTER_END:
+        if self.started is (kind == ev.STARTED):
+            raise EventError("the drill has already started" if self.started
+                             else "the first event of a drill must be drill.started")
+        if self.ended and not cls.AFTER_END:
             raise EventError(f"the drill has ended; {kind} cannot follow")
-        payload = ev.decode(kind, event.data, self.version)
-        self._check(payload, event.t)
-        return payload
-
-    def _check(self, payload: ev.Payload, t: float) -> None:
-        """The state checks of one payload (its shape is checked already); most frequent types first."""
-        match payload:
-            case ev.CheckTicked():
-                key = self._known_step(payload.step)
-                if payload.item >= len(self.plan.steps[key].do):
-                    raise EventError(f"step {key} has no checklist item {payload.item!r}")
-            case ev.Note():
-                if payload.step is not None:
-                    self._known_step(payload.step)
-            case ev.ServiceChanged():
-                self._check_services({payload.service: payload.to})
-            case ev.StepStarted():
-                key = self._known_step(payload.step)
-                status = self.status(key)
-                if status is not StepStatus.READY:
-                    raise EventError(f"step {key} is {status}, not ready; it cannot start")
-            case ev.StepDone():
-                key = self._known_step(payload.step)
-                status = self.status(key)
-                if status not in (StepStatus.READY, StepStatus.ACTIVE):
-                    raise EventError(f"step {key} is {status}; only a ready or active step can be done")
-                if self.plan.steps[key].options:
-                    raise EventError(f"step {key} is a decision; record the decision to finish it")
-            case ev.InjectFired():
-                if self.plan.inject(payload.inject) is None:
-                    raise EventError(f"no inject {payload.inject!r} in scenario {self.plan.scenario.scenario}")
-                if payload.inject in self.fired:
-                    raise EventError(f"inject {payload.inject} has already fired")
-                if payload.due is not None and payload.due > t:
-                    raise EventError(f"inject {payload.inject} cannot be late: it was due at T+{payload.due}, "
-                                     f"after T+{t}")
-                self._check_services(payload.services)
-            case ev.DecisionMade():
-                self._check_decision(payload)
-            case ev.StepSkipped():
-                key = self._known_step(payload.step)
-                status = self.status(key)
-                if status in (StepStatus.DONE, StepStatus.SKIPPED):
-                    raise EventError(f"step {key} is already {status}")
-            case ev.ClockPaused():
-                if not self.running:
-                    raise EventError("the clock is already paused")
-            case ev.ClockResumed():
-                if self.running:
-                    raise EventError("the clock is already running")
-            case ev.ClockJumped():
-                if payload.to <= t:
-                    raise EventError(f"the clock jumps forward only; T+{payload.to} is not after T+{t}")
-            case ev.Rating():
-                if payload.objective not in self.plan.objectives:
-                    raise EventError(f"no objective {payload.objective!r} in the drill's runbooks")
-            case (ev.DecisionRevised() | ev.InjectWithdrawn() | ev.StepReopened()
-                  | ev.NoteAmended() | ev.NoteWithdrawn()):
-                self._check_correction(payload)
-            case ev.DiscussionSummary():
-                self._check_question(payload.module, payload.question)
-            case ev.InjectAdhoc() | ev.ClockGap():
-                self._check_written(payload, t)
-            case ev.FeedbackSubmitted() | ev.FeedbackOpened() | ev.FeedbackClosed():
-                self._check_feedback(payload)
-            case ev.DiscussionAmended() | ev.DiscussionWithdrawn():
-                if not any(s.seq == payload.summary for s in self.summaries):
-                    raise EventError(f"event {payload.summary} is not a discussion summary")
-                if payload.summary in self.withdrawn_summaries():
-                    raise EventError(f"discussion summary {payload.summary} is withdrawn already")
-            case _:  # drill.started, drill.ended, hotwash.answer: nothing in the state to check
-                pass
-
-    def _known_step(self, key: str) -> str:
-        if key not in self.plan.steps:
-            raise EventError(f"no step {key!r} in the drill's runbooks")
-        return key
-
-    def _check_question(self, module_id: str, question_id: str) -> None:
-        module = next((m for m in self.plan.scenario.modules if m.id == module_id), None)
-        if module is None:
-            raise EventError(f"no module {module_id!r} in scenario {self.plan.scenario.scenario}")
-        if all(q.id != question_id for q in module.questions):
-            raise EventError(f"module {module_id} has no question {question_id!r}")
 
     @property
     def feedback_open(self) -> bool:
         """Whether the participant feedback form takes answers: once the drill has ended, unless the facilitator
         closed it; before that only if the facilitator opened it."""
         return self.ended if self.feedback_set is None else self.feedback_set
-
-    def _check_feedback(self, payload: ev.Payload) -> None:
-        if isinstance(payload, ev.FeedbackOpened) and self.feedback_open:
-            raise EventError("the feedback form is already open")
-        if isinstance(payload, ev.FeedbackClosed) and not self.feedback_open:
-            raise EventError("the feedback form is already closed")
-        if not isinstance(payload, ev.FeedbackSubmitted):
-            return
-        if not self.feedback_open:
-            raise EventError("the feedback form is closed; it opens when the drill ends, or when the facilitator "
-                             "opens it")
-        unknown = sorted((set(payload.ratings) - feedback.STATEMENT_IDS) | (set(payload.answers)
-                                                                           - feedback.QUESTION_IDS))
-        if unknown:
-            raise EventError(f"the feedback form has no item {unknown[0]!r}")
-        if payload.respondent and any(f.respondent == payload.respondent for f in self.feedback):
-            raise EventError("this browser has already sent its feedback")
-        if len(self.feedback) >= feedback.MAX_RESPONSES:
-            raise EventError(f"the feedback form is full: {feedback.MAX_RESPONSES} answers are recorded")
-
-    def _check_services(self, services: dict[str, str]) -> None:
-        for service in services:
-            if service not in self.services:
-                raise EventError(f"no service {service!r} in the drill's runbooks")
-
-    def _check_decision(self, payload: ev.DecisionMade) -> None:
-        key = self._known_step(payload.step)
-        options = self.plan.steps[key].options
-        if not options:
-            raise EventError(f"step {key} is not a decision")
-        status = self.status(key)
-        if status not in (StepStatus.READY, StepStatus.ACTIVE):
-            raise EventError(f"decision {key} is {status}; it can be made when ready or active")
-        if payload.option not in options:
-            raise EventError(f"decision {key} has no option {payload.option!r}; options: {', '.join(options)}")
-
-    def _check_correction(self, payload: ev.Payload) -> None:
-        match payload:
-            case ev.DecisionRevised():
-                key = self._known_step(payload.step)
-                decision = self.decisions.get(key)
-                if decision is None:
-                    raise EventError(f"decision {key} has not been made; there is nothing to revise")
-                if payload.option not in (self.plan.steps[key].options or {}):
-                    raise EventError(f"decision {key} has no option {payload.option!r}")
-                if payload.option == decision.option:
-                    raise EventError(f"decision {key} is already `{payload.option}`")
-            case ev.InjectWithdrawn():
-                if payload.inject not in self.fired:
-                    raise EventError(f"inject {payload.inject!r} has not fired; there is nothing to withdraw")
-                if payload.inject in self.withdrawn:
-                    raise EventError(f"inject {payload.inject} is already withdrawn")
-            case ev.StepReopened():
-                key = self._known_step(payload.step)
-                record = self.steps[key]
-                if self.plan.steps[key].options and key in self.decisions:
-                    raise EventError(f"step {key} is a decision made; revise the decision instead")
-                if record.done_t is None and record.skipped_by != "facilitator":
-                    raise EventError(f"step {key} is {self.status(key)}; only a step done or skipped by hand "
-                                     "can be reopened")
-            case ev.NoteAmended() | ev.NoteWithdrawn():
-                if not any(n.seq == payload.note for n in self.notes):
-                    raise EventError(f"event {payload.note} is not a note")
-                if payload.note in self.withdrawn_notes():
-                    raise EventError(f"note {payload.note} is withdrawn already")
-
-    def _check_written(self, payload: ev.Payload, t: float) -> None:
-        match payload:
-            case ev.InjectAdhoc():
-                if self.plan.inject(payload.inject) is not None:
-                    raise EventError(f"{payload.inject} is an inject of the scenario; an ad-hoc inject needs "
-                                     "an id of its own")
-                if payload.inject in self.fired:
-                    raise EventError(f"inject {payload.inject} has already fired")
-                self._check_services(payload.services)
-            case ev.ClockGap():
-                if self.running:
-                    raise EventError("the time away is settled while the clock is paused, as it is on resume")
-                try:
-                    parse_wall(payload.since)
-                except ValueError:
-                    raise EventError(f"`since` must be a wall time like 2026-01-22T19:33:00.000Z, "
-                                     f"not {payload.since!r}") from None
-                if payload.counted and t + payload.away > MAX_CLOCK_SECONDS:
-                    raise EventError(f"the clock cannot run beyond T+{MAX_CLOCK_SECONDS // 86400}d")
 
     def withdrawn_notes(self) -> set[int]:
         """The seq of every note withdrawn."""
@@ -544,116 +278,6 @@ class DrillState:
                 text = c.new
         return text
 
-    def _apply(self, event: ev.Event, payload: ev.Payload) -> None:
-        """Change the state by one checked payload; most frequent types first."""
-        t = event.t
-        match payload:
-            case ev.CheckTicked():
-                ticks = self.steps[payload.step].ticks
-                if payload.checked:
-                    ticks.add(payload.item)
-                else:
-                    ticks.discard(payload.item)
-            case ev.Note():
-                self.notes.append(NoteRecord(payload.kind, payload.text, payload.step, payload.by or "", t,
-                                             event.seq, payload.action or "", payload.element or "",
-                                             payload.owner or "", payload.due or "", payload.objective or ""))
-            case ev.ServiceChanged():
-                self._service_last[payload.service] = event.seq
-                self._settle(self._set_service(payload.service, payload.to, t), t)
-            case ev.StepStarted():
-                self.steps[payload.step].started_t = t
-            case ev.StepDone():
-                self._step_done(payload.step, t)
-            case ev.InjectFired():
-                self._inject_fired(payload, event)
-            case ev.DecisionMade():
-                self._decision_made(payload, event)
-            case ev.StepSkipped():
-                self._skip(payload.step, t, payload.reason, "facilitator")
-                self._settle([payload.step], t)
-            case ev.ClockPaused():
-                self.running = False
-                self.base_t = t
-            case ev.ClockResumed():
-                self.running = True
-                self.base_t = t
-                self.base_wall = parse_wall(event.wall)
-            case ev.ClockJumped():
-                self.jumped_to = float(payload.to)
-                self.base_t = float(payload.to)
-                self.base_wall = parse_wall(event.wall)
-                self.t = self.base_t
-            case ev.HotwashAnswer():
-                self.hotwash.append((payload.question, payload.answer, t))
-            case ev.Rating():
-                self.ratings[payload.objective] = RatingRecord(payload.objective, payload.rating, payload.comment, t)
-            case ev.DiscussionSummary():
-                self.summaries.append(SummaryRecord(payload.module, payload.question, payload.text, payload.by, t,
-                                                    event.seq))
-            case ev.FeedbackSubmitted():
-                self.feedback.append(FeedbackRecord(payload.respondent, payload.name, payload.role,
-                                                    payload.organisation, dict(payload.ratings),
-                                                    dict(payload.answers), t, event.seq))
-            case ev.FeedbackOpened() | ev.FeedbackClosed():
-                self.feedback_set = isinstance(payload, ev.FeedbackOpened)
-            case ev.DiscussionAmended():
-                self.corrections.append(CorrectionRecord(payload.WIRE, str(payload.summary),
-                                                         self.summary_text(payload.summary), payload.text, "",
-                                                         payload.by, t, event.seq))
-            case ev.DiscussionWithdrawn():
-                self.corrections.append(CorrectionRecord(payload.WIRE, str(payload.summary),
-                                                         self.summary_text(payload.summary), "", payload.reason,
-                                                         payload.by, t, event.seq))
-            case ev.Started():
-                self._started(payload, event)
-            case ev.InjectAdhoc():
-                self.adhoc[payload.inject] = AdhocRecord(payload.inject, payload.text, payload.to,
-                                                         dict(payload.services), payload.event, payload.by, t,
-                                                         event.seq)
-                self.fired[payload.inject] = FiredInject(payload.inject, t, True, event.seq)
-                self._deliver(payload.inject, payload.services, payload.event, event)
-            case ev.ClockGap():
-                self.gaps.append(GapRecord(payload.since, payload.away, payload.counted, t, event.seq))
-                if payload.counted:
-                    self.jumped_to = self.base_t = self.t = t + payload.away
-                    self.base_wall = parse_wall(event.wall)
-            case (ev.DecisionRevised() | ev.InjectWithdrawn() | ev.StepReopened()
-                  | ev.NoteAmended() | ev.NoteWithdrawn()):
-                self._apply_correction(payload, event)
-            case ev.Ended():
-                self.ended = True
-                self.running = False
-                self.base_t = t
-                self.end_reason = payload.reason
-
-    def _apply_correction(self, payload: ev.Payload, event: ev.Event) -> None:
-        t, seq = event.t, event.seq
-        match payload:
-            case ev.DecisionRevised():
-                old = self.decisions[payload.step].option
-                self.corrections.append(CorrectionRecord(payload.WIRE, payload.step, old, payload.option,
-                                                         payload.reason, payload.by, t, seq))
-                self._decision_revised(payload, old, t, seq)
-            case ev.InjectWithdrawn():
-                record = CorrectionRecord(payload.WIRE, payload.inject, "", "", payload.reason, payload.by, t, seq)
-                self.corrections.append(record)
-                self.withdrawn[payload.inject] = record
-                self._inject_withdrawn(payload.inject, t, seq)
-            case ev.StepReopened():
-                step = self.steps[payload.step]
-                old = "done" if step.done_t is not None else "skipped"
-                self.corrections.append(CorrectionRecord(payload.WIRE, payload.step, old, "", payload.reason,
-                                                         payload.by, t, seq))
-                step.done_t = step.skipped_t = step.skip_reason = step.skipped_by = None
-                self._reconsider_branches(t)
-            case ev.NoteAmended():
-                self.corrections.append(CorrectionRecord(payload.WIRE, str(payload.note), self.note_text(payload.note),
-                                                         payload.text, "", payload.by, t, seq))
-            case ev.NoteWithdrawn():
-                self.corrections.append(CorrectionRecord(payload.WIRE, str(payload.note), self.note_text(payload.note),
-                                                         "", payload.reason, payload.by, t, seq))
-
     def _branch_of(self, targets: list[str]) -> list[str]:
         """The steps an option opens, with their fallbacks and the branches of decisions among them."""
         out: list[str] = []
@@ -665,30 +289,6 @@ class DrillState:
             out.append(key)
             queue.extend(self._opens[key])
         return out
-
-    def _decision_revised(self, payload: ev.DecisionRevised, old: str, t: float, seq: int) -> None:
-        key, option = payload.step, payload.option
-        self.decisions[key] = DecisionRecord(key, option, payload.reason, payload.by, t, seq)
-        options = self.plan.steps[key].options or {}
-        for target in self._branch_of(options[old]):
-            record = self.steps[target]
-            if record.started_t is not None or record.done_t is not None:
-                record.off_branch = f"option `{old}` of {key}, revised to `{option}` at T+{t:g}s"
-            elif record.skipped_by != "facilitator":
-                record.opened_t = record.skipped_t = record.skip_reason = record.skipped_by = None
-                record.blocked_t = record.covered_t = None
-        for inject in self._arms.get(key, []):
-            if inject.after_option == old and inject.id not in self.fired:
-                self.armed.pop(inject.id, None)
-            if inject.after_option == option:
-                self.armed.setdefault(inject.id, t)
-        for target in options[option]:
-            record = self.steps[target]
-            if record.skipped_by == "branch not taken":
-                record.skipped_t = record.skip_reason = record.skipped_by = None
-            if record.opened_t is None and record.skipped_t is None:
-                record.opened_t = t
-        self._reconsider_branches(t)
 
     def _reconsider_branches(self, t: float) -> None:
         """Skip anew, from scratch, the branches no opener can open any more: a step skipped as
@@ -703,27 +303,6 @@ class DrillState:
             if record.skipped_by == "branch not taken" and record.skip_reason == reason:
                 record.skipped_t = skipped_t
 
-    def _inject_withdrawn(self, inject_id: str, t: float, seq: int) -> None:
-        fired = self.fired[inject_id]
-        touched: list[str] = []
-        for service, health in self._service_before.get(inject_id, {}).items():
-            if self._service_last.get(service) == fired.seq:
-                touched += self._set_service(service, health, t)
-                self._service_last[service] = seq
-        name = self._event_of(inject_id)
-        if name and not any(self._carries(other, name) for other in self.fired if other not in self.withdrawn):
-            self.arrived.pop(name, None)
-            opened = [k for k in self._listening.get(name, []) if self.steps[k].opened_t is not None]
-            for key in opened:
-                record = self.steps[key]
-                if record.started_t is None and record.done_t is None and record.skipped_t is None:
-                    record.opened_t = None
-            for key in opened:
-                for inject in self._arms.get(key, []):
-                    if inject.id not in self.fired:
-                        self.armed.pop(inject.id, None)
-        self._settle(touched, t)
-
     def _carries(self, inject_id: str, name: str) -> bool:
         return self._event_of(inject_id) == name
 
@@ -734,27 +313,6 @@ class DrillState:
             return adhoc.event
         inject = self.plan.inject(inject_id)
         return inject.event if inject else None
-
-    def _started(self, payload: ev.Started, event: ev.Event) -> None:
-        self.started = True
-        self.start_info = dict(event.data)
-        self.version = payload.version if payload.version is not None else ev.LOG_VERSION
-        self.facilitator = payload.facilitator or None
-        self.participants = dict(payload.participants)
-        self.running = True
-        self.base_t = event.t
-        self.base_wall = parse_wall(event.wall)
-        for key, step in self.plan.steps.items():
-            if not step.branch:
-                self.steps[key].opened_t = event.t
-        self._settle(list(self.plan.steps), event.t)
-
-    def _inject_fired(self, payload: ev.InjectFired, event: ev.Event) -> None:
-        t = event.t
-        late = payload.due is not None
-        self.fired[payload.inject] = FiredInject(payload.inject, payload.due if late else t,  # type: ignore[arg-type]
-                                                 payload.manual, event.seq, t if late else None)
-        self._deliver(payload.inject, payload.services, payload.event, event)
 
     def _deliver(self, inject_id: str, services: dict[str, str], name: str | None, event: ev.Event) -> None:
         """What a fired inject (scenario or ad hoc) does: set its services' health, bring its event."""
@@ -784,34 +342,6 @@ class DrillState:
                 record.blocked_t = None
         self._mark_covered(self._requiring.get(service, []), t)
         return list(self._requiring.get(service, []))
-
-    def _step_done(self, key: str, t: float) -> None:
-        record = self.steps[key]
-        if record.started_t is None:
-            record.started_t = t
-        record.done_t = t
-        self._mark_covered(self._backed_by.get(key, []), t)
-        for inject in self._arms.get(key, []):
-            if inject.after_option is None:
-                self.armed.setdefault(inject.id, t)
-        self._settle([key], t)
-
-    def _decision_made(self, payload: ev.DecisionMade, event: ev.Event) -> None:
-        key, option, t = payload.step, payload.option, event.t
-        self.decisions[key] = DecisionRecord(key, option, payload.rationale, payload.by, t, event.seq)
-        record = self.steps[key]
-        record.started_t = record.started_t if record.started_t is not None else t
-        record.done_t = t
-        opened = []
-        for target in (self.plan.steps[key].options or {})[option]:
-            target_record = self.steps[target]
-            if target_record.opened_t is None and target_record.skipped_t is None:
-                target_record.opened_t = t
-                opened.append(target)
-        for inject in self._arms.get(key, []):
-            if inject.after_option in (None, option):
-                self.armed.setdefault(inject.id, t)
-        self._settle([key, *opened], t)
 
     # ----- opening and skipping branches -----
 

@@ -20,12 +20,6 @@ from engine.drill import events as ev
 from engine.drill import modules
 from engine.drill.state import DrillState
 
-PUBLIC_KINDS: dict[type[ev.Payload], str] = {
-    ev.InjectFired: "inject", ev.InjectAdhoc: "inject", ev.ServiceChanged: "services",
-    ev.ClockPaused: "clock", ev.ClockResumed: "clock",
-    ev.ClockJumped: "clock", ev.ClockGap: "clock", ev.Ended: "ended", ev.Started: "clock",
-    ev.FeedbackOpened: "feedback", ev.FeedbackClosed: "feedback"}
-
 
 def clock_text(seconds: float) -> str:
     """T+0:12:05."""
@@ -68,7 +62,7 @@ def public_event(event: ev.Event, state: DrillState) -> dict[str, Any]:
     the participant feedback form is open.
     """
     payload = event.payload()
-    kind = PUBLIC_KINDS.get(type(payload), "other")
+    kind = payload.PUBLIC or "other"  # each event type says what this seat calls it (None: not shown)
     out: dict[str, Any] = {"seq": event.seq, "kind": kind}
     if isinstance(payload, (ev.InjectFired, ev.InjectAdhoc)):
         out["inject"] = fired_inject(state, payload.inject)
