@@ -387,10 +387,13 @@ class ModuleItem:
     id: str
     title: str
     planned_t: int | None  # scheduled start in scenario seconds; None for a branch module
-    started_t: float | None  # when its first inject fired in this drill; None: none fired
+    started_t: float | None  # when it began in this drill (engine.drill.modules: by the clock or moved on to)
     injects: list[str]
     injects_fired: int
     questions: list[QuestionItem]
+    # its injects that fired before it began: {"inject", "t": scenario seconds, "during": the title of the
+    # module under way then, or None before the first}
+    early: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
