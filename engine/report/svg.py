@@ -186,10 +186,14 @@ def _row(report: m.Report, row: tuple[str, object], y: int, x, end: float) -> li
                             f"{hm(s.ready_t)} to {hm(until)}"))
     if s.started_t is not None:
         stop = s.done_t if s.done_t is not None else (s.skipped_t if s.skipped_t is not None else end)
-        out.append(_bar(x(s.started_t), x(stop), mid - 6, 12, _COLOURS["work"], f"worked: {hm(s.started_t)} to "
+        for begin, until in s.intervals[:-1]:  # a reopened step: each earlier time at work, not the wait between
+            out.append(_bar(x(begin or 0.0), x(until or begin or 0.0), mid - 6, 12, _COLOURS["work"],
+                            f"worked: {hm(begin or 0.0)} to {hm(until or begin or 0.0)}, then reopened"))
+        since = (s.intervals[-1][0] or 0.0) if s.intervals else s.started_t
+        out.append(_bar(x(since), x(stop), mid - 6, 12, _COLOURS["work"], f"worked: {hm(since)} to "
                         f"{hm(stop)}" + ("" if s.done_t is not None else " (not finished)")))
         if s.over_target and s.over_target > 0 and s.done_t is not None:
-            out.append(_bar(x(max(s.done_t - s.over_target, s.started_t)), x(s.done_t), mid - 6, 12,
+            out.append(_bar(x(max(s.done_t - s.over_target, since)), x(s.done_t), mid - 6, 12,
                             _COLOURS["over"], "over target"))
     elif s.done_t is not None and not any(d.step == s.key for d in report.decisions):
         out.append(f'<circle cx="{x(s.done_t)}" cy="{mid}" r="3.5" fill="{_COLOURS["work"]}"/>')
