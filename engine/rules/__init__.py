@@ -39,7 +39,7 @@ STAGES: dict[str, tuple[str, ...]] = {
     "scenario": ("exercise-unknown-capability", "inject-after-duration", "inject-empty", "inject-order",
                  "inject-timing", "inject-unheard-event", "inject-unknown-objective", "inject-unknown-option",
                  "inject-unknown-role", "inject-unknown-service", "inject-unknown-step", "module-after-duration",
-                 "module-empty", "module-inject-outside", "module-order", "module-shared-inject", "module-timing",
+                 "module-empty", "module-inject-early", "module-inject-outside", "module-order", "module-shared-inject", "module-timing",
                  "module-unknown-condition", "module-unknown-inject", "question-unknown-objective",
                  "question-unknown-role", "unknown-runbook"),
     "project": ("duplicate-id",),
