@@ -186,9 +186,10 @@ def _row(report: m.Report, row: tuple[str, object], y: int, x, end: float) -> li
                             f"{hm(s.ready_t)} to {hm(until)}"))
     if s.started_t is not None:
         stop = s.done_t if s.done_t is not None else (s.skipped_t if s.skipped_t is not None else end)
-        for begin, until in s.intervals[:-1]:  # a reopened step: each earlier time at work, not the wait between
-            out.append(_bar(x(begin or 0.0), x(until or begin or 0.0), mid - 6, 12, _COLOURS["work"],
-                            f"worked: {hm(begin or 0.0)} to {hm(until or begin or 0.0)}, then reopened"))
+        for begin, finish in s.intervals[:-1]:  # a reopened step: each earlier time at work, not the wait between
+            a = begin or 0.0
+            b = a if finish is None else finish
+            out.append(_bar(x(a), x(b), mid - 6, 12, _COLOURS["work"], f"worked: {hm(a)} to {hm(b)}, then reopened"))
         since = (s.intervals[-1][0] or 0.0) if s.intervals else s.started_t
         out.append(_bar(x(since), x(stop), mid - 6, 12, _COLOURS["work"], f"worked: {hm(since)} to "
                         f"{hm(stop)}" + ("" if s.done_t is not None else " (not finished)")))

@@ -35,8 +35,8 @@ def check(scenario: Subject, project: Project) -> Iterator[Finding]:
         return
     injects = {p.inject.id: p.inject for p in placed_injects(scenario)}
     events: dict[str, int] = {}  # event id -> the earliest scheduled inject that brings it
-    for placed in placed_injects(scenario):
-        event, t = placed.inject.event, scheduled(placed)
+    for entry in placed_injects(scenario):
+        event, t = entry.inject.event, scheduled(entry)
         if event:
             events[event] = min(events.get(event, t or 0), t or 0)
     claimed: set[str] = set()  # an inject listed again is module-shared-inject's finding, not this one's

@@ -57,3 +57,5 @@ def test_the_report_and_the_hot_wash_show_the_time_at_work(tmp_path: Path) -> No
     row = next(line for line in render.render_markdown(report).splitlines()
                if line.startswith("| Confirm the deferrals from outside the tenancy |"))
     assert "| T+0:00 | T+1:01 | 15m | 1m (at work T+0:00 to T+0:00, T+1:00 to T+1:01) |" in row
+    page = render.render_html(report, appendix=True)
+    assert "at work T+0:00 to T+0:00, T+1:00 to T+1:01" in page and "then reopened" in page  # table and chart

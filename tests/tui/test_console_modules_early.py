@@ -50,7 +50,8 @@ async def _drive(plan: Plan, clock: FakeClock, log: Path) -> None:
         assert "INJECT  relay-spool-alarm" in shown
         assert "Module: Listed under Module 2: The long evening of rebalancing; delivered early," in shown
         await _close_injects(pilot)
-        assert "1/3  Module 1: The mail stops" in screen_text(app) and "next: Module 2: The long evening" in screen_text(app)
+        bar = screen_text(app)
+        assert "1/3  Module 1: The mail stops" in bar and "next: Module 2: The long evening" in bar
         clock.advance(10 * 60)  # T+1:00
         app.tick()
         await settle(pilot)
