@@ -55,14 +55,11 @@ def find_named(log_path: str, recorded: object, *, files_from: str | None = None
     pure = PurePath(recorded)
     chosen = [Path(files_from)] if files_from is not None else roots
     if chosen is None:
-        inside = _inside(pure, _roots(log_path)) if pure.is_absolute() and ".." not in pure.parts else None
-        if inside is not None:  # an older log's absolute path into its own project: read from there
-            chosen, relative = [inside[0]], inside[1]
-        elif pure.is_absolute() or ".." in pure.parts:
+        where = _from_project(pure, log_path)
+        if where is None:
             return Found(recorded, problem="the path is absolute or leaves the log's project; not read "
                                            "(give --files-from DIR to read the files from a folder you choose)")
-        else:
-            chosen, relative = _roots(log_path), pure
+        chosen, relative = where
     else:  # folders the user chose: every named path is looked up inside them, and only there
         relative = PurePath(*pure.parts[1:]) if pure.is_absolute() else pure
         if ".." in relative.parts:
@@ -95,6 +92,18 @@ def project_root(log_path: str) -> Path:
 def _roots(log_path: str) -> list[Path]:
     cwd, project = Path.cwd(), project_root(log_path)
     return [cwd] if project == cwd else [cwd, project]
+
+
+def _from_project(pure: PurePath, log_path: str) -> tuple[list[Path], PurePath] | None:
+    """Where to look a path up without a folder chosen by the user: a relative path from the working folder
+    and the log's project; an absolute one (an older log's) from the one of them it lies in; None when it
+    climbs out with `..` or lies in neither."""
+    if ".." in pure.parts:
+        return None
+    if not pure.is_absolute():
+        return _roots(log_path), pure
+    inside = _inside(pure, _roots(log_path))
+    return None if inside is None else ([inside[0]], inside[1])
 
 
 def _inside(pure: PurePath, roots: list[Path]) -> tuple[Path, PurePath] | None:
