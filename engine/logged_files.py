@@ -15,9 +15,11 @@ is safe to read:
 
 A path is looked up from the working folder, then from the log's project: the
 nearest folder at or above the log's that holds tabletop.toml, pyproject.toml,
-.git, scenarios/ or runbooks/ (where `tabletop play` was run from, as
-recorded), else the log's own folder. What is refused comes back as a problem
-to report, never as an exception.
+.git, scenarios/ or runbooks/ (every writer names files relative to the
+project, engine.drill.named_files), else the log's own folder. An absolute
+path, as logs written before that named the console's files, is read when it
+lies inside one of those folders (the same checks apply from there). What is
+refused comes back as a problem to report, never as an exception.
 """
 
 from __future__ import annotations
@@ -53,10 +55,11 @@ def find_named(log_path: str, recorded: object, *, files_from: str | None = None
     pure = PurePath(recorded)
     chosen = [Path(files_from)] if files_from is not None else roots
     if chosen is None:
-        if pure.is_absolute() or ".." in pure.parts:
+        where = _from_project(pure, log_path)
+        if where is None:
             return Found(recorded, problem="the path is absolute or leaves the log's project; not read "
                                            "(give --files-from DIR to read the files from a folder you choose)")
-        chosen, relative = _roots(log_path), pure
+        chosen, relative = where
     else:  # folders the user chose: every named path is looked up inside them, and only there
         relative = PurePath(*pure.parts[1:]) if pure.is_absolute() else pure
         if ".." in relative.parts:
@@ -89,6 +92,30 @@ def project_root(log_path: str) -> Path:
 def _roots(log_path: str) -> list[Path]:
     cwd, project = Path.cwd(), project_root(log_path)
     return [cwd] if project == cwd else [cwd, project]
+
+
+def _from_project(pure: PurePath, log_path: str) -> tuple[list[Path], PurePath] | None:
+    """Where to look a path up without a folder chosen by the user: a relative path from the working folder
+    and the log's project; an absolute one (an older log's) from the one of them it lies in; None when it
+    climbs out with `..` or lies in neither."""
+    if ".." in pure.parts:
+        return None
+    if not pure.is_absolute():
+        return _roots(log_path), pure
+    inside = _inside(pure, _roots(log_path))
+    return None if inside is None else ([inside[0]], inside[1])
+
+
+def _inside(pure: PurePath, roots: list[Path]) -> tuple[Path, PurePath] | None:
+    """The first root an absolute path lies in (as written, or with the root's links resolved), with the path
+    from there; None when it lies in none."""
+    for root in roots:
+        for base in (root, root.resolve()):
+            try:
+                return root, pure.relative_to(base)
+            except ValueError:
+                continue
+    return None
 
 
 def _check(recorded: str, root: Path, relative: PurePath, max_bytes: int) -> Found:

@@ -161,6 +161,7 @@ def copy_state(state: DrillState) -> DrillState:
         twin = new(StepRecord)
         copied = record.__dict__.copy()
         copied["ticks"] = set(copied["ticks"])
+        copied["worked"] = list(copied["worked"])  # a reopening in one fork must not show in the other
         twin.__dict__ = copied
         steps[key] = twin
     other.steps = steps

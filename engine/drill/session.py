@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from pathlib import Path
 
 from engine import __version__
 from engine.bounds import OutOfBounds, check_clock
 from engine.drill import events as ev
+from engine.drill import modules
 from engine.drill.clock import Clock, format_wall, parse_wall
 from engine.drill.log import DrillLog, LogError, LogRead, default_log_path, encode, read_log
+from engine.drill.named_files import logged_name, project_folder
 from engine.drill.plan import Plan, PlanInject, SourceFile
 from engine.drill.replay import replay
 from engine.drill.state import DrillState, EventError
@@ -77,13 +80,15 @@ def file_differences(plan: Plan, start: ev.Started) -> list[str]:
 
 def started(plan: Plan, mode: str, facilitator: str | None = None,
             participants: dict[str, str] | None = None) -> ev.Started:
-    """The drill.started payload of a drill of `plan`: this tool's version and the files with their hashes."""
-    return ev.Started(ev.LOG_VERSION, f"tabletop {__version__}", mode, _logged(plan.scenario_file),
-                      tuple(_logged(f) for f in plan.runbook_files), facilitator, dict(participants or {}))
+    """The drill.started payload of a drill of `plan`: this tool's version and the files with their hashes,
+    each named relative to the project (engine.drill.named_files), whoever writes the log."""
+    project = project_folder(plan.scenario_file.path)
+    return ev.Started(ev.LOG_VERSION, f"tabletop {__version__}", mode, _logged(plan.scenario_file, project),
+                      tuple(_logged(f, project) for f in plan.runbook_files), facilitator, dict(participants or {}))
 
 
-def _logged(file: SourceFile) -> ev.LoggedFile:
-    return ev.LoggedFile(file.id, file.path, file.sha256)
+def _logged(file: SourceFile, project: Path | None) -> ev.LoggedFile:
+    return ev.LoggedFile(file.id, logged_name(file.path, project), file.sha256)
 
 
 def fired(inject: PlanInject, manual: bool = False) -> ev.InjectFired:
@@ -181,12 +186,32 @@ class Drill:
         """Fire every inject whose time has come, in time order (firing one may arm another)."""
         out = []
         while due := self.state.due(self.now_t()):
-            inject, when = due[0], self.state.due_time(due[0])
-            jumped = self.state.jumped_to
-            if jumped is not None and when is not None and when < jumped:  # passed by a jump: stamp its own time
-                out.append(self.record(replace(fired(inject), due=when)))
-            else:
-                out.append(self.fire(inject.id))
+            out.append(self._fire_come_due(due[0]))
+        return out
+
+    def _fire_come_due(self, inject: PlanInject) -> ev.Event:
+        """Fire an inject whose time has come; one a clock jump passed is stamped with its own time."""
+        when, jumped = self.state.due_time(inject), self.state.jumped_to
+        if jumped is not None and when is not None and when < jumped:
+            return self.record(replace(fired(inject), due=when))
+        return self.fire(inject.id)
+
+    def next_module(self) -> list[ev.Event]:
+        """Move on to the next module, exactly as engine.drill.modules.move_on says (what the console's
+        confirmation names): jump the clock to its start and fire the injects due by then, or, for a
+        module without a scheduled start, fire its opening injects by hand. Returns the events written;
+        EventError when there is no next module (or the drill has ended)."""
+        move = modules.move_on(self.state, self.now_t())
+        if move is None:
+            raise EventError("there is no next module to move on to")
+        out = []
+        if move.target_t is not None:
+            out.append(self.jump(move.target_t))
+        for inject_id in move.injects:
+            inject = self.plan.inject(inject_id)
+            if inject is not None and inject_id not in self.state.fired:
+                out.append(self._fire_come_due(inject) if move.target_t is not None
+                           else self.fire(inject_id, manual=True))
         return out
 
     def adhoc(self, text: str, to: Iterable[str] = (), services: dict[str, str] | None = None,

@@ -49,6 +49,15 @@ class StepRecord:
     covered_t: float | None = None  # when its fallback, done while it was blocked, stood in for it
     ticks: set[int] = field(default_factory=set)
     off_branch: str | None = None  # started or done on a branch a revised decision no longer takes: which one
+    worked: list[tuple[float, float]] = field(default_factory=list)  # (start, done) before each reopening
+
+    def intervals(self) -> list[tuple[float, float | None]]:
+        """When the step was at work, in scenario seconds: (start, done) before each reopening, then the
+        current one (its end None while active); empty if never started. A reopened step's time is the
+        sum of these, never the wait between them."""
+        end = self.done_t if self.done_t is not None else self.skipped_t
+        current = [] if self.started_t is None else [(self.started_t, end)]
+        return [*self.worked, *current]
 
 
 class DrillState:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.drill import modules as drill_modules
 from engine.drill.plan import Plan
 from engine.drill.replay import Played
 from engine.hseep import EXERCISE_TYPES, MISSION_AREAS, capability_named
@@ -30,17 +31,22 @@ def exercise_info(plan: Plan) -> m.ExerciseInfo | None:
 
 
 def modules(plan: Plan, played: Played) -> list[m.ModuleItem]:
-    """Each module of the scenario with when it began in this drill (its first inject fired), and the
-    discussion summaries recorded on each of its questions (discussion.summary events)."""
-    fired = played.state.fired
+    """Each module of the scenario with when it began in this drill (by the clock or moved on to, as
+    engine.drill.modules reads it), its injects that fired before it began, and the discussion summaries
+    recorded on each of its questions (discussion.summary events)."""
+    state = played.state
+    fired, begun = state.fired, drill_modules.starts(state, state.t)
+    early = drill_modules.delivered_early(state)
+    titles = [module.title for module in plan.scenario.modules]
     out = []
-    for module in plan.scenario.modules:
-        times = [fired[i].t for i in module.injects if i in fired]
-        planned = module.at[1] if module.at and module.after is None and module.at[0] == "absolute" else None
+    for index, module in enumerate(plan.scenario.modules):
         questions = [m.QuestionItem(q.id, q.ask, list(q.to), list(q.objectives), _said(played, module.id, q.id))
                      for q in module.questions]
-        out.append(m.ModuleItem(module.id, module.title, planned, min(times) if times else None,
-                                list(module.injects), len(times), questions))
+        came = [{"inject": e.inject, "t": e.t, "during": titles[e.during] if e.during is not None else None}
+                for e in early if e.own == index]
+        out.append(m.ModuleItem(module.id, module.title, drill_modules.scheduled_start(module), begun.get(index),
+                                list(module.injects), sum(1 for i in module.injects if i in fired), questions,
+                                came))
     return out
 
 

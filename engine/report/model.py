@@ -202,12 +202,15 @@ class StepMetrics:
     skipped_by: str | None  # facilitator | branch not taken
     blocked: list[list[float | None]]  # [from, to] scenario times; to is None while still blocked
     held: list[list[float | None]]  # the parts of `blocked` when it could otherwise have been worked on
-    taken: float | None  # done - started, less any time blocked by a service outage
+    taken: float | None  # done - started, less any time blocked by a service outage (a reopened step: the sum
+    # of the times it was at work, never the wait between them)
     over_target: float | None  # taken - target (negative: under)
     wait: float | None  # ready -> picked up (started, or decided / done without a start)
     checklist_done: int
     checklist_total: int
     objectives: list[str]
+    # a reopened step's times at work, [[start, end], ...] (end None while at work); [] for any other step
+    intervals: list[list[float | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -387,10 +390,13 @@ class ModuleItem:
     id: str
     title: str
     planned_t: int | None  # scheduled start in scenario seconds; None for a branch module
-    started_t: float | None  # when its first inject fired in this drill; None: none fired
+    started_t: float | None  # when it began in this drill (engine.drill.modules: by the clock or moved on to)
     injects: list[str]
     injects_fired: int
     questions: list[QuestionItem]
+    # its injects that fired before it began: {"inject", "t": scenario seconds, "during": the title of the
+    # module under way then, or None before the first}
+    early: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -513,6 +519,10 @@ class Report:
                 del out[key]  # reports of logs without them read as they always have
         if out["feedback"] is None:
             del out["feedback"]  # likewise for logs without participant feedback
+        for key, items in (("intervals", out["steps"]), ("early", out["modules"])):
+            for item in items:  # a step never reopened, a module whose injects all came in it: as before
+                if not item[key]:
+                    del item[key]
         # report_version first: readers check it before anything else.
         return {"report_version": out.pop("report_version"), **out}
 

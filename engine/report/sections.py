@@ -68,18 +68,23 @@ def step_metrics(plan: Plan, played: Played) -> list[m.StepMetrics]:
     out = []
     for key, step in plan.steps.items():
         record, track = state.steps[key], played.tracks[key]
-        started = record.started_t if track.started_by_event else None
+        # When it was at work: every interval, a reopened step's too; done without a start is not timed.
+        worked = record.intervals() if track.started_by_event else record.intervals()[1:]
+        started = worked[0][0] if worked else None
         picked = started if started is not None else record.done_t
         taken = None
-        if record.done_t is not None and started is not None:
-            # Time blocked by a service outage is the scenario's doing, not the team's: it does not count.
-            taken = record.done_t - started - _overlap(track.blocked, started, record.done_t)
+        if record.done_t is not None and worked:
+            # Time blocked by a service outage is the scenario's doing, not the team's: it does not count; nor
+            # does the time between a step's being done and reopened.
+            taken = sum(stop - begin - _overlap(track.blocked, begin, stop) for begin, stop in worked
+                        if stop is not None)
         out.append(m.StepMetrics(
             key=key, runbook=step.runbook, id=step.id, title=step.title, owner=step.owner, target=step.target,
             status=str(state.status(key)), branch=step.branch, opened_t=record.opened_t, ready_t=track.ready_t,
             started_t=started, done_t=record.done_t, skipped_t=record.skipped_t, skip_reason=record.skip_reason,
             skipped_by=record.skipped_by, blocked=[list(b) for b in track.blocked],
             held=[list(h) for h in track.held], taken=taken,
+            intervals=[list(i) for i in worked] if len(worked) > 1 else [],
             over_target=taken - step.target if taken is not None and step.target is not None else None,
             wait=picked - track.ready_t if picked is not None and track.ready_t is not None else None,
             checklist_done=len(record.ticks), checklist_total=len(step.do), objectives=list(step.objectives),

@@ -168,6 +168,24 @@ def _inject_lines(marks: dict[float, list[tuple[int, m.TimelineEntry]]], top: in
     return out
 
 
+def _work_bars(s: m.StepMetrics, x, mid: float, end: float) -> list[str]:  # type: ignore[no-untyped-def]
+    """A started step's times at work (each one, for a reopened step, not the wait between) and its overrun."""
+    assert s.started_t is not None
+    out = []
+    stop = s.done_t if s.done_t is not None else (s.skipped_t if s.skipped_t is not None else end)
+    for begin, finish in s.intervals[:-1]:
+        a = begin or 0.0
+        b = a if finish is None else finish
+        out.append(_bar(x(a), x(b), mid - 6, 12, _COLOURS["work"], f"worked: {hm(a)} to {hm(b)}, then reopened"))
+    since = (s.intervals[-1][0] or 0.0) if s.intervals else s.started_t
+    out.append(_bar(x(since), x(stop), mid - 6, 12, _COLOURS["work"], f"worked: {hm(since)} to "
+                    f"{hm(stop)}" + ("" if s.done_t is not None else " (not finished)")))
+    if s.over_target and s.over_target > 0 and s.done_t is not None:
+        out.append(_bar(x(max(s.done_t - s.over_target, since)), x(s.done_t), mid - 6, 12,
+                        _COLOURS["over"], "over target"))
+    return out
+
+
 def _row(report: m.Report, row: tuple[str, object], y: int, x, end: float) -> list[str]:  # type: ignore[no-untyped-def]
     kind, value = row
     mid = y + _ROW / 2
@@ -185,12 +203,7 @@ def _row(report: m.Report, row: tuple[str, object], y: int, x, end: float) -> li
             out.append(_bar(x(s.ready_t), x(until), mid - 3, 6, _COLOURS["wait"], f"waiting to be picked up: "
                             f"{hm(s.ready_t)} to {hm(until)}"))
     if s.started_t is not None:
-        stop = s.done_t if s.done_t is not None else (s.skipped_t if s.skipped_t is not None else end)
-        out.append(_bar(x(s.started_t), x(stop), mid - 6, 12, _COLOURS["work"], f"worked: {hm(s.started_t)} to "
-                        f"{hm(stop)}" + ("" if s.done_t is not None else " (not finished)")))
-        if s.over_target and s.over_target > 0 and s.done_t is not None:
-            out.append(_bar(x(max(s.done_t - s.over_target, s.started_t)), x(s.done_t), mid - 6, 12,
-                            _COLOURS["over"], "over target"))
+        out += _work_bars(s, x, mid, end)
     elif s.done_t is not None and not any(d.step == s.key for d in report.decisions):
         out.append(f'<circle cx="{x(s.done_t)}" cy="{mid}" r="3.5" fill="{_COLOURS["work"]}"/>')
     spans = [(a or 0.0, end if b is None else b) for a, b in s.blocked]

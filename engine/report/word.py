@@ -127,6 +127,9 @@ def _analysis(report: m.Report) -> list[Block]:
             began = f"began {scenario_time(module.started_t)}" if module.started_t is not None else "not reached"
             out += [Heading(3, module.title),
                     Paragraph(f"{began}; {module.injects_fired} of {len(module.injects)} injects fired.")]
+            out += [Paragraph(f"{e['inject']} came before the module began: delivered {scenario_time(e['t'])}, "
+                              + (f"during {e['during']}." if e["during"] else "before the first module."))
+                    for e in module.early]
             for number, question in enumerate(module.questions, 1):
                 out.append(Paragraph(f"{number}. {question.ask}"))
                 said = [f"{s.get('text', '')} ({s.get('by') or 'unknown'}, {scenario_time(s.get('t'))})"

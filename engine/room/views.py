@@ -28,12 +28,23 @@ def clock_text(seconds: float) -> str:
 
 
 def fired_inject(state: DrillState, inject_id: str) -> dict[str, Any]:
-    """An inject as the room hears it: id, say, to, t and its clock text. Never `expect`."""
+    """An inject as the room hears it: id, say, to, t and its clock text, and `early`: for an inject that
+    came before its own module began, "ahead of its module, during <the module under way>" (never the
+    later module's name), else "". Never `expect`."""
     inject = state.inject(inject_id)  # a scenario inject, or one written during the drill
     fired = state.fired.get(inject_id)
     t = fired.t if fired else 0.0
     return {"id": inject_id, "say": (inject.say if inject else None) or "", "to": (inject.to if inject else None) or "",
-            "t": t, "at": clock_text(t)}
+            "t": t, "at": clock_text(t), "early": _early(state, inject_id)}
+
+
+def _early(state: DrillState, inject_id: str) -> str:
+    came = next((e for e in modules.delivered_early(state) if e.inject == inject_id), None)
+    if came is None:
+        return ""
+    if came.during is None:
+        return "ahead of its module, before the first module"
+    return f"ahead of its module, during {state.plan.scenario.modules[came.during].title}"
 
 
 def current_module(state: DrillState, now_t: float) -> dict[str, Any] | None:

@@ -1,9 +1,9 @@
 """The console's module actions: move on to the next module (asks first), and show the current one's questions.
 
 Kept apart from the console screen so it stays a few lines there. Moving on is
-recorded as ordinary drill events: a clock jump to the next module's start (its
-injects then come due and fire), or, for a module without a scheduled start,
-its own injects fired by hand.
+Drill.next_module: ordinary drill events, a clock jump to the next module's
+start with the injects due by then, or, for a module without a scheduled
+start, its own injects fired by hand (engine.drill.modules.move_on).
 """
 
 from __future__ import annotations
@@ -31,36 +31,27 @@ def refusal(state: DrillState, now_t: float, action: str) -> str | None:
 
 
 def next_module(screen: Any) -> None:
-    """Ask, then move the exercise on to the next module."""
+    """Ask, then move the exercise on to the next module. The confirmation and the move share one account
+    (engine.drill.modules.move_on), so it names exactly the injects that fire."""
     from engine.tui.screens.confirm import ConfirmScreen
 
     drill, app = screen.drill, screen.drill_app
-    where = modules.view(drill.state, drill.now_t())
-    if where is None or where.following is None:
+    move = modules.move_on(drill.state, drill.now_t())
+    if move is None:
         return
-    following, target = where.following, where.following_t
-    opening = modules.opening_injects(drill.state, following)
-    if target is not None and target > drill.now_t():
-        how = f"The clock jumps to {_hm(target)}"
-    else:
-        how = "The clock stays where it is"
-    body = (f"{how} and the module's injects fire ({', '.join(opening) or 'none left'}). "
+    how = f"The clock jumps to {_hm(move.target_t)}" if move.target_t is not None else "The clock stays where it is"
+    body = (f"{how} and these injects fire: {', '.join(move.injects) or 'none'}. "
             "Discussion of the current module ends here.")
 
     def done(yes: bool | None) -> None:
         if not yes:
             return
-        if target is not None and target > drill.now_t():
-            if app.perform(lambda: drill.jump(target)):
-                app.tick()
-            return
-        for inject_id in opening:
-            if app.perform(lambda inject_id=inject_id: drill.fire(inject_id, manual=True)):
-                app.pending.append(inject_id)
-        screen.refresh_view(full=True)
-        app.announce()
+        before = drill.state.seq
+        app.perform(drill.next_module)  # a refusal part way is reported; what was written is announced
+        app.pending += [i for i, f in drill.state.fired.items() if f.seq > before]
+        app.tick()
 
-    app.push_screen(ConfirmScreen(f"Move on to {following.title}?", body, "Next module"), done)
+    app.push_screen(ConfirmScreen(f"Move on to {move.module.title}?", body, "Next module"), done)
 
 
 def show_questions(screen: Any) -> None:

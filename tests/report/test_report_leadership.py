@@ -111,10 +111,14 @@ def test_clock_jump_labels_sit_below_the_plot(report) -> None:  # type: ignore[n
 
 
 def test_no_raw_backticks_and_no_absolute_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
+    loose = tmp_path / "loose"  # files in no project and outside the working folder: named by absolute path
+    shutil.copytree(ROOT / "runbooks", loose / "rb")
+    scenario = loose / "m365-na-outage-2026-01-22.yaml"
+    shutil.copy(ROOT / "scenarios" / scenario.name, scenario)
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
     log = tmp_path / "drill.jsonl"
-    scenario = ROOT / "scenarios" / "m365-na-outage-2026-01-22.yaml"  # absolute: recorded as such
-    assert main(["play", str(scenario), "--log", str(log)]) in (0, 1)
+    assert main(["play", str(scenario), "--runbooks", str(loose / "rb"), "--log", str(log)]) in (0, 1)
     built = build_report(str(log), files_from=str(ROOT))  # a log's absolute paths are read only from a folder given
     assert any(f.path.startswith("/") for f in built.source.files)
     for page in (render.render_html(built, appendix=True), render.render_markdown(built, appendix=True)):

@@ -160,6 +160,10 @@ class StepReopened(Payload):
         old = "done" if step.done_t is not None else "skipped"
         state.corrections.append(CorrectionRecord(self.WIRE, self.step, old, "", self.reason, self.by, event.t,
                                                   event.seq))
+        end = step.done_t if step.done_t is not None else step.skipped_t
+        if step.started_t is not None and end is not None:  # at work again from now
+            step.worked.append((step.started_t, end))
+            step.started_t = event.t
         step.done_t = step.skipped_t = step.skip_reason = step.skipped_by = None
         state._reconsider_branches(event.t)
 

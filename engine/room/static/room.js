@@ -36,6 +36,7 @@
     var meta = el("p", "meta");
     meta.appendChild(el("span", "at", inject.at));
     if (inject.to) { meta.appendChild(document.createTextNode(" · to ")); meta.appendChild(el("span", "to", inject.to)); }
+    if (inject.early) { meta.appendChild(document.createTextNode(" · ")); meta.appendChild(el("span", "early", inject.early)); }
     return [meta, el("p", "say", inject.say || inject.id)];
   }
   function showInject(inject) {

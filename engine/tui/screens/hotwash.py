@@ -39,6 +39,10 @@ def evidence(state: DrillState, objective: str) -> list[Content]:
         timing = ""
         if taken is not None:
             timing = f", {display.span(taken)}" + (f" (target {display.span(step.target)})" if step.target else "")
+            worked = state.steps[key].intervals()
+            if len(worked) > 1:  # reopened: each time it was at work, not the wait between
+                timing += ", at work " + ", ".join(
+                    f"{display.clock(a)} to {display.clock(b) if b is not None else 'now'}" for a, b in worked)
         line = Content.assemble(f"  {display.state_label(status)} ", (display.literal(step.id), "bold"), timing)
         decision = state.decisions.get(key)
         if decision:

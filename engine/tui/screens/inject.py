@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from engine.drill import modules
 from engine.tui import display
 from engine.tui.widgets.inject_timeline import fired_order
 
@@ -67,6 +68,9 @@ class InjectScreen(ModalScreen[None]):
             (display.literal(to), "bold"), "\n",
             (display.literal(say) if say else "(nothing to read out)", "bold" if say else "dim")))
         more: list[Content] = []
+        early = modules.early_note(drill.state, inject_id, drill.now_t())
+        if early:  # a contingency inject whose decision came early: read out in the module under way
+            more.append(Content.assemble(("Module: ", "bold"), display.literal(early)))
         if inject and inject.services:
             changes = ", ".join(f"{s} {display.HEALTH_GLYPH.get(h, '')} {h}" for s, h in inject.services.items())
             more.append(Content.assemble(("Services: ", "bold"), display.literal(changes)))

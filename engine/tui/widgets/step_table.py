@@ -21,12 +21,12 @@ WIDE_FROM = 90  # table width (cells) from which the title gets a column of its 
 
 
 def spent(state: DrillState, key: str, now_t: float) -> float | None:
-    """Seconds the team has spent on a step: from its start to done (or now); None if never started."""
-    record = state.steps[key]
-    if record.started_t is None:
+    """Seconds the team has spent on a step: each time it was at work, from its start to done (or now), summed
+    over a reopening (never the wait between); None if never started."""
+    worked = state.steps[key].intervals()
+    if not worked:
         return None
-    end = record.done_t if record.done_t is not None else record.skipped_t
-    return (end if end is not None else now_t) - record.started_t
+    return sum((now_t if end is None else end) - begin for begin, end in worked)
 
 
 def over_target(step: PlanStep, taken: float | None) -> bool:
