@@ -159,7 +159,7 @@ def _one_line(text: str) -> str:
 def _report(record: Any, made: Any, where: Path | None) -> None:
     count = len(made.data["injects"])
     if record.removed:
-        what = ", ".join(f"{n} {kind}" for kind, n in sorted(record.removed.items()))
+        what = ", ".join(f"{kind}: {n}" for kind, n in sorted(record.removed.items()))
         print(f"tabletop: removed: {what} (--keep-names keeps them)", file=sys.stderr)
     print("tabletop: still to decide:", file=sys.stderr)
     for item in made.to_decide:

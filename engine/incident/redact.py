@@ -42,10 +42,12 @@ class Redactor:
             self._pattern = None
 
     def text(self, text: str) -> str:
-        """`text` with e-mail addresses, phone numbers and (unless keep_names) known names replaced."""
+        """`text` with e-mail addresses, phone numbers and known names replaced (unchanged with keep_names)."""
+        if self.keep_names:
+            return text
         text = EMAIL.sub(lambda m: self._count("e-mail addresses", EMAIL_LABEL), text)
         text = _PHONE.sub(self._phone, text)
-        if self.keep_names or not self.names:
+        if not self.names:
             return text
         if self._pattern is None:
             longest = sorted(self.names, key=len, reverse=True)

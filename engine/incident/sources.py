@@ -38,7 +38,7 @@ def load(path: Path, options: Options) -> Record:
     name = str(path)
     if not path.exists():
         raise IncidentError(f"{name}: no such file or folder")
-    redactor = Redactor(keep_names=options.keep_names)
+    redactor = Redactor(dict(options.roles), keep_names=options.keep_names)
     source = options.source
     if path.is_dir() or path.suffix.lower() == ".zip":
         if source not in (None, "slack"):
