@@ -70,8 +70,10 @@ def epoch(value: object, where: str) -> dt.datetime:
 
 
 def bounded(when: dt.datetime, where: str) -> dt.datetime:
+    """`when` in UTC, if between 1900 and 2999. In UTC because Python compares and subtracts two times of
+    the same zone by their wall clocks, which is wrong across a change of daylight saving time."""
     try:
-        return check_wall(when, where)
+        return check_wall(when, where).astimezone(dt.UTC)
     except OutOfBounds as exc:
         raise IncidentError(str(exc)) from None
 
