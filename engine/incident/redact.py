@@ -2,7 +2,7 @@
 
 E-mail addresses and phone numbers are found by pattern: an address is
 `local@domain.tld`; a phone number is an optional `+country`, then three to
-five groups of digits separated by spaces, dashes, dots or brackets, 9 to 15
+five groups of digits (or `+` and 8 to 15 digits in a row) separated by spaces, dashes, dots or brackets, 9 to 15
 digits in all. Dates (2026-01-22), clock times, version numbers (4.3.2) and
 IPv4 addresses are not phone numbers. Names are the ones the source itself
 knows (chat members, paging agents); each is replaced by the role it was
@@ -15,8 +15,8 @@ import re
 from collections import Counter
 
 EMAIL = re.compile(r"(?<![\w.+-])(?:mailto:)?[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?![\w-])")
-_PHONE = re.compile(r"(?<![\w.+:/-])(?:tel:)?(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{1,5}(?:[ .-]\d{1,5}){1,5}"
-                    r"(?![\w:/-]|\.\d)")
+_PHONE = re.compile(r"(?<![\w.+:/-])(?:tel:)?(?:\+\d{8,15}|(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{1,5}"
+                    r"(?:[ .-]\d{1,5}){1,5})(?![\w:/-]|\.\d)")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$")
 _IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 EMAIL_LABEL = "[e-mail address removed]"
