@@ -6,7 +6,10 @@ five groups of digits (or `+` and 8 to 15 digits in a row) separated by spaces, 
 digits in all. Dates (2026-01-22), clock times, version numbers (4.3.2) and
 IPv4 addresses are not phone numbers. Names are the ones the source itself
 knows (chat members, paging agents); each is replaced by the role it was
-mapped to (`--role`) or a neutral label ("responder 2").
+mapped to (`--role`) or a neutral label ("responder 2"). The first name of a
+name of two or more words is replaced too, where it is written with its
+capital (`Dana` for Dana Okafor, but not `dana` or `Will` in "Will the relay
+hold?" unless a Will is known): more is left out rather than less.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ class Redactor:
         self.removed: Counter[str] = Counter()
         self.names: dict[str, str] = {}
         self._pattern: re.Pattern[str] | None = None
+        self.first_names: dict[str, str] = {}
+        self._first: re.Pattern[str] | None = None
         for name, label in (names or {}).items():
             self.add_name(name, label)
 
@@ -40,6 +45,10 @@ class Redactor:
         if len(name) >= 2 and name.lower() not in {"bot", "system", "slackbot", "pagerduty"}:
             self.names.setdefault(name, label)
             self._pattern = None
+            first = name.split()[0] if len(name.split()) > 1 else ""
+            if len(first) >= 3 and first[0].isupper():
+                self.first_names.setdefault(first, label)
+                self._first = None
 
     def text(self, text: str) -> str:
         """`text` with e-mail addresses, phone numbers and known names replaced (unchanged with keep_names)."""
@@ -54,7 +63,12 @@ class Redactor:
             self._pattern = re.compile(r"(?<!\w)@?(" + "|".join(re.escape(n) for n in longest) + r")(?!\w)",
                                        re.IGNORECASE)
         lowered = {k.lower(): v for k, v in self.names.items()}
-        return self._pattern.sub(lambda m: self._count("names", lowered[m.group(1).lower()]), text)
+        text = self._pattern.sub(lambda m: self._count("names", lowered[m.group(1).lower()]), text)
+        if not self.first_names:
+            return text
+        if self._first is None:
+            self._first = re.compile(r"(?<!\w)@?(" + "|".join(re.escape(n) for n in self.first_names) + r")(?!\w)")
+        return self._first.sub(lambda m: self._count("names", self.first_names[m.group(1)]), text)
 
     def name(self, name: str) -> str:
         """A speaker's name as it goes into the draft: the name itself with keep_names, else its label."""

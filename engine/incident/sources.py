@@ -16,6 +16,7 @@ from typing import Any
 from engine.incident import IncidentError, Record
 from engine.incident.read import file_bytes, json_of, text_of
 from engine.incident.redact import Redactor
+from engine.incident.text import plain
 
 SOURCES = ("statuspage", "graph", "slack", "pagerduty", "timeline")
 _TEXT_SUFFIXES = {".csv", ".txt", ".log", ".md", ".text"}
@@ -54,7 +55,13 @@ def load(path: Path, options: Options) -> Record:
         data = json_of(text_of(file_bytes(path), name), name)
         record = _from_json(data, name, source or _detect(data, name), options, redactor)
     record.removed.update({k: v for k, v in redactor.removed.items() if v})
+    record.id, record.title = _one_line(record.id)[:120], _one_line(record.title)[:200]
     return record
+
+
+def _one_line(text: str) -> str:
+    """An id or title as plain text on one line: it goes into comments, the summary and messages."""
+    return " ".join(plain(text).split())
 
 
 def _detect(data: Any, name: str) -> str:

@@ -130,3 +130,31 @@ def test_json_of_no_known_shape_asks_for_from(tmp_path: Path, capsys) -> None:
     source.write_text(json.dumps({"hello": 1}), encoding="utf-8")
     assert run(str(source), *RB, "-o", str(tmp_path / "d.yaml")) == 2
     assert "--from" in capsys.readouterr().err
+
+
+def test_ids_and_titles_with_escapes_and_line_breaks_stay_on_one_line(tmp_path: Path, capsys) -> None:
+    data = statuspage([statuspage_update("investigating", "x", "2026-03-10T09:02:00Z")],
+                      incident_id="abc\x1b[2J\nscenario: injected", name="Mail\n# comment\x07")
+    assert run(str(write_json(tmp_path / "i.json", data)), *RB, "-o", "-") == 0
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.out + captured.err and "\x07" not in captured.out + captured.err
+    assert "\nscenario: injected" not in captured.out
+    assert "abc[2J scenario: injected" in captured.out  # the id, on the header's comment line
+
+
+def test_export_with_too_many_files_is_refused(tmp_path: Path, capsys, monkeypatch) -> None:
+    import engine.incident.slack as slack
+
+    monkeypatch.setattr(slack, "MAX_INCIDENT_FILES", 3)
+    (tmp_path / "export" / "inc").mkdir(parents=True)
+    for day in range(1, 6):
+        (tmp_path / "export" / "inc" / f"2026-01-0{day}.json").write_text("[]")
+    assert run(str(tmp_path / "export"), *RB, "-o", str(tmp_path / "d.yaml")) == 2
+    assert "5 files; a chat export may have at most 3" in capsys.readouterr().err
+
+
+def test_incident_without_an_action_shows_help_and_exits_2(capsys) -> None:
+    from engine.cli import main
+
+    assert main(["incident"]) == 2
+    assert "import" in capsys.readouterr().err

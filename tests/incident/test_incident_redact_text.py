@@ -32,3 +32,9 @@ def test_names_are_replaced_whole_words_any_case_and_kept_with_keep_names() -> N
 
 def test_html_text_keeps_breaks_and_drops_controls() -> None:
     assert html_text("<div>a<br/>b</div><p>c&nbsp;d\x1b[31m</p><ol><li>x</li></ol>") == "a\nb\n\nc d[31m\n\n- x"
+
+
+def test_first_names_of_known_people_are_replaced_when_capitalised() -> None:
+    redactor = Redactor({"Earline Greenholt": "responder 1"})
+    assert redactor.text("Earline: draining. earliness is fine; Earlines too") == \
+        "responder 1: draining. earliness is fine; Earlines too"
