@@ -92,6 +92,9 @@ def test_slack_export_names_left_out_roles_mapped(tmp_path: Path, capsys) -> Non
             "(https://status.example.com)"]
         assert "Dana" not in out.read_text() and "Sam" not in out.read_text()
         assert "joins, leaves" in err and "names: " in err and "map speakers to roles with --role" in err
+    out = tmp_path / "ids.yaml"
+    assert run(str(folder), *RB, "--role", "U02=messaging-lead", "-o", str(out)) == 0
+    assert read_yaml(out)["injects"][1]["say"].startswith("messaging-lead: Queue at 4k")
     out = tmp_path / "keep.yaml"
     assert run(str(folder), *RB, "--keep-names", "-o", str(out)) == 0
     assert read_yaml(out)["injects"][0]["say"].startswith("Dana Okafor: Probes fail with 451. @Sam Reyes check")
