@@ -56,9 +56,10 @@ class Record:
 def order(updates: list[Update], record_notes: list[str]) -> list[Update]:
     """`updates` oldest first. Newest-first files (Statuspage, Graph) are reversed without a note;
     any other disorder is sorted and said, naming the first update out of place."""
-    if len(updates) > 1 and all(a.when >= b.when for a, b in zip(updates, updates[1:], strict=False)):
+    pairs = list(zip(updates, updates[1:], strict=False))
+    if pairs and all(a.when >= b.when for a, b in pairs) and any(a.when > b.when for a, b in pairs):
         return list(reversed(updates))
-    for a, b in zip(updates, updates[1:], strict=False):
+    for a, b in pairs:
         if b.when < a.when:
             record_notes.append(f"{b.where} is earlier than the update before it; updates sorted by time")
             break

@@ -70,16 +70,6 @@ class Redactor:
             self._first = re.compile(r"(?<!\w)@?(" + "|".join(re.escape(n) for n in self.first_names) + r")(?!\w)")
         return self._first.sub(lambda m: self._count("names", self.first_names[m.group(1)]), text)
 
-    def name(self, name: str) -> str:
-        """A speaker's name as it goes into the draft: the name itself with keep_names, else its label."""
-        if self.keep_names or not name:
-            return name
-        label = self.names.get(name.strip())
-        if label is None:
-            return name
-        self.removed["names"] += 1
-        return label
-
     def _phone(self, match: re.Match[str]) -> str:
         found = match.group()
         bare = found.removeprefix("tel:")

@@ -1,6 +1,7 @@
 """A Slack channel export: the folder or zip Slack's export writes, or one day's JSON file.
 
-An export holds `users.json`, `channels.json` and a folder per channel with
+An export holds `users.json`, `channels.json` and a folder per channel (at
+the top, or inside one folder, as zipping the export's folder gives) with
 one `YYYY-MM-DD.json` per day: a list of messages with `ts` (Unix seconds as
 text), `user`, `text` and, for joins and the like, a `subtype`. Each message
 with text becomes an update; joins, leaves, topic and purpose changes are
@@ -30,7 +31,7 @@ from engine.incident.times import epoch
 if TYPE_CHECKING:
     from engine.incident.sources import Options
 
-_DAY = re.compile(r"^(?:(?P<channel>[^/]+)/)?(?P<day>\d{4}-\d{2}-\d{2})\.json$")
+_DAY = re.compile(r"^(?:(?:.*/)?(?P<channel>[^/]+)/)?(?P<day>\d{4}-\d{2}-\d{2})\.json$")
 _SKIP = {"channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_name", "channel_archive",
          "channel_unarchive", "pinned_item", "unpinned_item", "group_join", "group_leave", "reminder_add"}
 _MARKUP = re.compile(r"<([@#!])?([^<>|]*)(?:\|([^<>]*))?>")
@@ -44,7 +45,8 @@ def looks_like(data: Any) -> bool:
 def read(path: Path, options: Options, redactor: Redactor) -> Record:
     """The channel's messages from an export folder or zip. Raises IncidentError naming the file."""
     files = _files(path)
-    users = _users(files.get("users.json"), f"{path}/users.json")
+    users_file = min((n for n in files if n == "users.json" or n.endswith("/users.json")), key=len, default=None)
+    users = _users(files.get(users_file) if users_file else None, f"{path}/{users_file}")
     days: dict[str, list[str]] = {}
     for name in files:
         match = _DAY.match(name)
@@ -93,7 +95,10 @@ def _files(path: Path) -> dict[str, bytes]:
             if total > MAX_INCIDENT_BYTES:
                 raise IncidentError(f"{path}: more than {MAX_INCIDENT_BYTES:,} bytes of JSON; cut the export to the "
                                     "incident's channel and days")
-            out[entry.relative_to(path).as_posix()] = entry.read_bytes()
+            try:
+                out[entry.relative_to(path).as_posix()] = entry.read_bytes()
+            except OSError as exc:
+                raise IncidentError(f"{entry}: cannot read it: {exc.strerror or exc}") from None
         return out
     try:
         with zipfile.ZipFile(path) as archive:

@@ -76,11 +76,12 @@ def _slack_export(folder: Path, channels: tuple[str, ...] = ("inc-mail",)) -> Pa
 
 def test_slack_export_names_left_out_roles_mapped(tmp_path: Path, capsys) -> None:
     folder = _slack_export(tmp_path / "export")
-    archive = tmp_path / "export.zip"
-    with zipfile.ZipFile(archive, "w") as zipped:
+    archive, nested = tmp_path / "export.zip", tmp_path / "nested.zip"  # nested: the export's folder zipped
+    with zipfile.ZipFile(archive, "w") as zipped, zipfile.ZipFile(nested, "w") as zipped_folder:
         for path in folder.rglob("*.json"):
             zipped.write(path, path.relative_to(folder).as_posix())
-    for source in (folder, archive):
+            zipped_folder.write(path, path.relative_to(tmp_path).as_posix())
+    for source in (folder, archive, nested):
         out = tmp_path / f"{source.name}.yaml"
         assert run(str(source), *RB, "--role", "Dana Okafor=incident-commander", "-o", str(out)) == 0
         err = capsys.readouterr().err
