@@ -84,9 +84,10 @@ def _people(entry: dict[str, Any]) -> list[str]:
     out = []
     for key in ("agent", "user", "assignee"):
         ref = entry.get(key)
-        if isinstance(ref, dict) and ref.get("type") in _PEOPLE and isinstance(ref.get("summary"), str):
+        if isinstance(ref, dict) and str(ref.get("type")) in _PEOPLE and isinstance(ref.get("summary"), str):
             out.append(ref["summary"].strip())
-    for ref in entry.get("assignees") or []:
+    assignees = entry.get("assignees")
+    for ref in assignees if isinstance(assignees, list) else []:
         if isinstance(ref, dict) and isinstance(ref.get("summary"), str):
             out.append(ref["summary"].strip())
     return [p for p in out if p]

@@ -156,11 +156,12 @@ def _record(messages: list[tuple[str, int, dict[str, Any]]], users: dict[str, li
         where = f"{file}: $[{i}]"
         if not isinstance(message, dict):
             raise IncidentError(f"{where}: expected a message object")
-        if message.get("subtype") in _SKIP:
+        if str(message.get("subtype")) in _SKIP:
             skipped += 1
             continue
         when = epoch(message.get("ts"), f"{where}.ts")
-        user = str(message.get("user") or message.get("bot_id") or message.get("username") or "")
+        user = next((v for v in (message.get("user"), message.get("bot_id"), message.get("username"))
+                     if isinstance(v, str) and v), "")
         known = users.get(user, []) + _names(message.get("user_profile"))
         if message.get("username") and isinstance(message["username"], str):
             known.append(message["username"])
@@ -209,7 +210,9 @@ def _text(message: dict[str, Any], users: dict[str, list[str]], labels: dict[str
     """The message's text with Slack's markup read; mentions counted in `removed` when replaced."""
     text = message.get("text")
     if not isinstance(text, str) or not text.strip():
-        parts = [a.get("text") or a.get("fallback") for a in message.get("attachments") or [] if isinstance(a, dict)]
+        attachments = message.get("attachments")
+        parts = [a.get("text") or a.get("fallback") for a in (attachments if isinstance(attachments, list) else [])
+                 if isinstance(a, dict)]
         text = "\n".join(p for p in parts if isinstance(p, str))
 
     def markup(match: re.Match[str]) -> str:
