@@ -60,3 +60,13 @@ def number_text(value: int | float) -> str:
         if digits > SHOWN_NUMBER_DIGITS:
             return f"a whole number of about {digits:,} digits"
     return repr(value)
+
+
+# ----- incident import (`tabletop incident import`, issue 24) -----
+# An incident record is read whole into memory, so each is capped before it is parsed; past a cap the
+# import stops with a one-line error (exit 2) that names the cap. Real records are far smaller: a long
+# status-page incident has tens of updates, a busy incident channel a few thousand messages.
+MAX_INCIDENT_BYTES = 32 * 1024 * 1024  # one incident file, or all the files of a chat export (unpacked)
+MAX_INCIDENT_FILES = 5_000  # files in a chat export folder or zip (one per channel and day)
+MAX_INCIDENT_UPDATES = 2_000  # updates, messages or log entries that become injects
+MAX_INCIDENT_TEXT = 50_000  # characters in the text of one update
