@@ -52,10 +52,14 @@ def overview(plan: Plan, played: Played, runbooks: list[m.RunbookRef]) -> m.Over
 
 
 def notes(plan: Plan, played: Played) -> list[m.NoteItem]:
-    return [m.NoteItem(seq=n.seq, t=n.t, wall=wall_of(played, n.seq), kind=n.kind, text=n.text, by=n.by,
-                       step=n.step, step_title=title_of(plan, n.step) if n.step else None, action=n.action,
+    """The notes that stand, in log order, each with its text as last amended; a withdrawn note is left out
+    (the corrections section says what changed), as a withdrawn discussion summary is."""
+    state = played.state
+    withdrawn = state.withdrawn_notes()
+    return [m.NoteItem(seq=n.seq, t=n.t, wall=wall_of(played, n.seq), kind=n.kind, text=state.note_text(n.seq),
+                       by=n.by, step=n.step, step_title=title_of(plan, n.step) if n.step else None, action=n.action,
                        element=n.element, owner=n.owner, due=n.due)
-            for n in played.state.notes]
+            for n in state.notes if n.seq not in withdrawn]
 
 
 # ----- steps and their metrics -----
