@@ -60,6 +60,7 @@ class FacilitatorRobot(RuleBasedStateMachine):
         super().__init__()
         self.drill: Drill | None = None
         self.looks = 0
+        self.crashes = 0
         self.snapshots: dict[int, dict[str, Any]] = {}
         self.module_starts: dict[str, float] = {}
 
@@ -114,6 +115,22 @@ class FacilitatorRobot(RuleBasedStateMachine):
         except EventError as exc:
             refused(name, str(exc))
         self._watch_modules()
+
+    @precondition(lambda self: self.drill is not None and self.crashes < 2)
+    @rule(away=st.integers(0, 7200), counted=st.none() | st.booleans())
+    def crash(self, away: int, counted: bool | None) -> None:
+        """The console stops (a crash, or a quit) and is started again on the same log; with the clock running
+        it asks whether the time away counts (`counted`; None: not answered yet)."""
+        assert self.drill is not None
+        self.crashes += 1
+        self.drill.close()
+        self.clock.advance(away)
+        self.drill = Drill.resume(self.plan, str(self.log), self.clock)
+        self.snapshots[self.drill.state.seq] = light(self.drill.state)  # the pause a resume records, if any
+        self.drill.listeners.append(self._told)
+        self.hands = Facilitator(self.drill, self.clock)
+        if counted is not None and self.drill.time_away() is not None:
+            self.drill.settle_time_away(counted)
 
     @precondition(lambda self: self.drill is not None and not self.drill.state.ended)
     @rule(reason=st.sampled_from(["", "Time is up."]))
