@@ -13,8 +13,8 @@ A summary is plain JSON-able data:
 - `started`: the wall time of drill.started (UTC, `2026-01-22T19:33:00.000Z`);
 - `runbooks`: runbook id -> SHA-256 of the file the drill ran with;
 - `ratings`: objective key `runbook/objective` -> [rating P|S|M|U, 1-based line];
-- `steps`: step key -> [scenario seconds from step.started to step.done (None when
-  it was done without being started), 1-based line of step.done];
+- `steps`: step key -> [scenario seconds from step.started to step.done or
+  decision.made (None when it was done without being started), 1-based line of that event];
 - `improvements`: the areas for improvement, each with its 1-based `line`.
 """
 
@@ -26,7 +26,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2  # 2: a decision made counts as its step done
 
 
 @dataclass
@@ -154,7 +154,7 @@ class _Watcher:
                 out.ratings[objective] = [rating, line]
             case ev.StepStarted(step=step):
                 self.started.setdefault(step, float(event.t))
-            case ev.StepDone(step=step):
+            case ev.StepDone(step=step) | ev.DecisionMade(step=step):  # a decision made is its step done
                 begun = self.started.get(step)
                 out.steps[step] = [float(event.t) - begun if begun is not None else None, line]
             case ev.Note(kind="improvement"):
