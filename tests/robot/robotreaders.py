@@ -77,8 +77,9 @@ def public_leaks(seen: Any, state: DrillState) -> list[str]:
     return out
 
 
-def check_public(state: DrillState, now_t: float, event: ev.Event | None = None) -> None:
-    """The participant page now, and (given) the streamed line of `event` just applied, leak nothing."""
+def check_public(state: DrillState, now_t: float, event: ev.Event | None = None) -> dict[str, Any] | None:
+    """The participant page now, and (given) the streamed line of `event` just applied, leak nothing; returns
+    that line."""
     page = views.participant(state, now_t)
     assert not public_leaks(page, state), public_leaks(page, state)
     shown = {page["current"]["id"]} if page["current"] else set()
@@ -89,13 +90,16 @@ def check_public(state: DrillState, now_t: float, event: ev.Event | None = None)
         assert not public_leaks(line, state), (event.type, public_leaks(line, state))
         if line["kind"] == "other":
             assert set(line) == {"seq", "kind"}, f"{event.type} tells the room more than its seq: {line}"
+        return line
+    return None
 
 
 def agree(project: Path, plan: Plan, state: DrillState, log: Path, snapshots: dict[int, dict[str, Any]],
-          module_starts: dict[str, float] | None) -> None:
+          module_starts: dict[str, float] | None, told: dict[int, dict[str, Any]] | None = None) -> None:
     """Every reader of `log` (in `project`, the current folder) tells the fold's story (`state`, the live
     drill's). snapshots: seq -> light(state) just after that event, as the drill ran; module_starts: module
-    id -> when the console first showed it under way (None: not checked)."""
+    id -> when the console first showed it under way (None: not checked); told: seq -> what the room's
+    stream told the participants of that event as it happened (views.public_event)."""
     read = read_log(str(log))
     assert read.ok, read.problem
     assert len(read.events) == state.seq + 1
@@ -106,6 +110,26 @@ def agree(project: Path, plan: Plan, state: DrillState, log: Path, snapshots: di
     check_coverage(plan, state, log.parent)
     check_plan_status(state, log)
     check_prefixes(plan, log, snapshots)
+    if told is not None:
+        check_room_catch_up(plan, log, told)
+
+
+def check_room_catch_up(plan: Plan, log: Path, told: dict[int, dict[str, Any]]) -> None:
+    """A room started on the log (after a crash, or a browser that joins late) tells every past event as the
+    live stream told it."""
+    from engine.room.stream import Hub
+
+    copy = log.with_name("room.jsonl")
+    shutil.copyfile(log, copy)
+    drill = Drill.resume(plan, str(copy), FakeClock(T_RESUME))
+    try:
+        hub = Hub(drill)
+        for seq, line in told.items():
+            assert hub.payloads[seq] == line, (seq, "caught up, told live", hub.payloads[seq], line)
+        hub.close()
+    finally:
+        drill.close()
+        copy.unlink()
 
 
 def check_report(plan: Plan, state: DrillState, log: Path, module_starts: dict[str, float] | None) -> None:

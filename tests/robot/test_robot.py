@@ -62,6 +62,7 @@ class FacilitatorRobot(RuleBasedStateMachine):
         self.looks = 0
         self.crashes = 0
         self.snapshots: dict[int, dict[str, Any]] = {}
+        self.told: dict[int, dict[str, Any]] = {}  # seq -> the room's streamed line, as told live
         self.module_starts: dict[str, float] = {}
 
     @initialize(data=st.data())
@@ -94,7 +95,9 @@ class FacilitatorRobot(RuleBasedStateMachine):
         assert self.drill is not None
         state = self.drill.state
         self.snapshots[state.seq] = light(state)
-        check_public(state, state.t, told)
+        line = check_public(state, state.t, told)
+        if line is not None:
+            self.told[state.seq] = line
 
     def _watch_modules(self) -> None:
         """The module the console's bar shows now, and when it says it began."""
@@ -144,7 +147,7 @@ class FacilitatorRobot(RuleBasedStateMachine):
         """Every reader, with the drill still going (the room and a director read logs mid-drill)."""
         assert self.drill is not None
         self.looks += 1
-        agree(self.project, self.plan, self.drill.state, self.log, self.snapshots, self._starts())
+        agree(self.project, self.plan, self.drill.state, self.log, self.snapshots, self._starts(), self.told)
 
     @invariant()
     def the_room_sees_only_what_it_may(self) -> None:
@@ -159,7 +162,7 @@ class FacilitatorRobot(RuleBasedStateMachine):
             return
         try:
             self.drill.close()
-            agree(self.project, self.plan, self.drill.state, self.log, self.snapshots, self._starts())
+            agree(self.project, self.plan, self.drill.state, self.log, self.snapshots, self._starts(), self.told)
         finally:
             self.entered.__exit__(None, None, None)
 
