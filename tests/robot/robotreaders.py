@@ -153,11 +153,12 @@ def check_report(plan: Plan, state: DrillState, log: Path, module_starts: dict[s
         record, key = state.steps[step["key"]], step["key"]
         assert step["status"] == statuses[key].value, (key, step["status"], statuses[key])
         assert (step["done_t"], step["skipped_t"]) == (record.done_t, record.skipped_t), key
+        assert step["started_t"] in (None, record.started_t), (key, step["started_t"], record.started_t)
         if step["taken"] is not None:
             assert step["taken"] >= 0, (key, step["taken"])
     decided = {d["step"]: d["option"] for d in report["decisions"]}
     assert decided == {k: d.option for k, d in state.decisions.items()}
-    assert len(report.get("corrections", [])) == len(state.corrections)
+    assert [c["seq"] for c in report.get("corrections", [])] == [c.seq for c in state.corrections]
     assert [(h["question"], h["answer"]) for h in report["hotwash"]] == [(q, a) for q, a, _ in state.hotwash]
     assert {a["id"] for a in report.get("adhoc_injects", [])} == set(state.adhoc)
     said = {(m["id"], q["id"]): [s["text"] for s in q["summaries"]] for m in report["modules"] for q in m["questions"]}
