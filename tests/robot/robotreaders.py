@@ -94,6 +94,16 @@ def check_public(state: DrillState, now_t: float, event: ev.Event | None = None)
     return None
 
 
+def check_evaluator(state: DrillState, now_t: float) -> None:
+    """The evaluator seat's observations are the notes that stand, newest first, each as last amended."""
+    page = views.evaluator(state, now_t)
+    gone = state.withdrawn_notes()
+    standing = [n for n in reversed(state.notes) if n.seq not in gone]
+    assert [n["text"] for n in page["notes"]] == [state.note_text(n.seq) for n in standing], "evaluator notes"
+    counted = {o["key"]: o["notes"] for o in page["objectives"]}
+    assert counted == {k: sum(n.objective == k for n in standing) for k in state.plan.objectives}
+
+
 def agree(project: Path, plan: Plan, state: DrillState, log: Path, snapshots: dict[int, dict[str, Any]],
           module_starts: dict[str, float] | None, told: dict[int, dict[str, Any]] | None = None) -> None:
     """Every reader of `log` (in `project`, the current folder) tells the fold's story (`state`, the live

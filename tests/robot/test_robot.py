@@ -30,7 +30,7 @@ from hypothesis.stateful import (
 )
 from robotdraw import drawn
 from robotkit import SHIPPED, T0, Facilitator, drawn_project, inside, load, shipped_project
-from robotreaders import agree, check_public, light
+from robotreaders import agree, check_evaluator, check_public, light
 
 from engine.drill import events as ev
 from engine.drill import modules
@@ -153,6 +153,7 @@ class FacilitatorRobot(RuleBasedStateMachine):
     def the_room_sees_only_what_it_may(self) -> None:
         if self.drill is not None:
             check_public(self.drill.state, self.drill.now_t())
+            check_evaluator(self.drill.state, self.drill.now_t())
 
     def _starts(self) -> dict[str, float] | None:
         return self.module_starts if CHECK_MODULE_STARTS else None

@@ -202,8 +202,8 @@ def test_readiness_counts_a_drill_with_a_discussion_summary(project: Path) -> No
 
 
 def test_the_report_shows_a_note_as_it_stands(project: Path) -> None:
-    """Found by the robot: the report kept a withdrawn note (and plan add made an improvement item of it) and
-    showed an amended note's first text."""
+    """Found by the robot: the report and the evaluator seat kept a withdrawn note (and plan add made an
+    improvement item of it) and showed an amended note's first text."""
     drill, clock = drill_of()
     at(drill, clock, 5)
     wrong = drill.note("improvement", "Relay capacity was never checked", None, "Eve", owner="Ops lead").seq
@@ -212,6 +212,8 @@ def test_the_report_shows_a_note_as_it_stands(project: Path) -> None:
     drill.amend_note(typo, "Sam called the provider", "Eve")
     drill.end()
     drill.close()
+    evaluator = views.evaluator(drill.state, drill.now_t())  # the room's evaluator seat, likewise
+    assert [n["text"] for n in evaluator["notes"]] == ["Sam called the provider"]
     report = build_report(drill.path)
     assert [(n.kind, n.text) for n in report.general_notes] == [("strength", "Sam called the provider")]
     assert report.improvement_plan == [] and report.figures.improvements == 0
