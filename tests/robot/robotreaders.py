@@ -205,6 +205,9 @@ def check_step_times(state: DrillState, log: Path, *, known: bool = True) -> Non
 
 
 def check_log_show(state: DrillState, log: Path) -> None:
+    """`log verify` says the log is whole and fits the files; `log show` prints one line per event."""
+    code, out, err = cli("log", "verify", str(log))
+    assert code == 0, (out, err)
     code, out, err = cli("log", "show", str(log))
     assert code == 0, err
     lines = out.splitlines()
