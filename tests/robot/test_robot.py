@@ -110,8 +110,9 @@ class FacilitatorRobot(RuleBasedStateMachine):
     @rule(data=st.data())
     def act(self, data: st.DataObject) -> None:
         assert self.drill is not None
-        actions = dict(self.hands.valid())
-        name = data.draw(st.sampled_from(sorted(actions)), label="action")
+        valid = self.hands.valid()
+        actions = dict(valid)
+        name = data.draw(st.sampled_from([n for n, _ in valid]), label="action")  # some listed more than once
         event(name)
         try:
             actions[name](data)

@@ -87,6 +87,7 @@ def test_a_contingency_inject_that_fires_early_does_not_start_its_module(project
     where = modules.view(drill.state, drill.now_t())
     assert where is not None and where.current is not None
     assert where.current.id == "mail-stops", "Module 2 began because one of its injects fired early"
+    assert where.following is not None and where.following.id == "long-evening", "`m` would skip Module 2"
     assert views.participant(drill.state, drill.now_t())["module"]["id"] == "mail-stops"
     at(drill, clock, 90)
     drill.end()
