@@ -110,6 +110,7 @@ def agree(project: Path, plan: Plan, state: DrillState, log: Path, snapshots: di
     drill's). snapshots: seq -> light(state) just after that event, as the drill ran; module_starts: module
     id -> when the console first showed it under way (None: not checked); told: seq -> what the room's
     stream told the participants of that event as it happened (views.public_event)."""
+    assert Path.cwd().resolve() == project.resolve(), "the readers find the files the log names from the project"
     read = read_log(str(log))
     assert read.ok, read.problem
     assert len(read.events) == state.seq + 1
