@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted(p.name for p in (ROOT / "scenarios").glob("*.yaml"))
 T0 = datetime(2026, 1, 22, 19, 33, tzinfo=UTC)
 TODAY = "2026-12-31"  # readiness and plan status count days to here
+PROGRESS = 12  # how many times over starting, finishing and deciding a step are listed among the actions
 
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=20).filter(
     lambda s: bool(s.strip()))
@@ -112,6 +113,7 @@ class Facilitator:
         if self.state.ended:
             return out
         out += self._clock() + self._steps() + self._injects() + self._corrections()
+        out.append(("end", lambda d: self.drill.end(d.draw(st.sampled_from(["", "Time is up."])))))
         return out
 
     def _any_time(self) -> list[tuple[str, Action]]:
@@ -192,17 +194,17 @@ class Facilitator:
         skippable = [k for k, s in statuses.items() if s not in (StepStatus.DONE, StepStatus.SKIPPED)]
         checklists = [k for k, step in plan.steps.items() if step.do]
         out: list[tuple[str, Action]] = []
-        # Moving the drill on is listed three times over, so random drills get somewhere.
+        # Moving the drill on is listed PROGRESS times over, so random drills get somewhere.
         if ready:
-            out += [("start", lambda d: drill.start_step(d.draw(st.sampled_from(ready))))] * 3
+            out += [("start", lambda d: drill.start_step(d.draw(st.sampled_from(ready))))] * PROGRESS
         if finishable:
-            out += [("done", lambda d: drill.complete_step(d.draw(st.sampled_from(finishable))))] * 3
+            out += [("done", lambda d: drill.complete_step(d.draw(st.sampled_from(finishable))))] * PROGRESS
         if decidable:
             def decide(d: st.DataObject) -> None:
                 key = d.draw(st.sampled_from(decidable))
                 drill.decide(key, d.draw(st.sampled_from(list(plan.steps[key].options or {}))), d.draw(TEXT),
                              d.draw(WHO))
-            out += [("decide", decide)] * 3
+            out += [("decide", decide)] * PROGRESS
         if skippable:
             out.append(("skip", lambda d: drill.skip_step(d.draw(st.sampled_from(skippable)), d.draw(TEXT))))
         if checklists:
