@@ -294,6 +294,8 @@ def check_plan_status(state: DrillState, log: Path) -> None:
     items = json.loads(out)["items"]
     standing = [n for n in state.notes if n.kind == "improvement" and n.seq not in state.withdrawn_notes()]
     assert len(items) == len(standing), ("plan items, areas for improvement", len(items), len(standing))
+    day = read_log(str(log)).events[0].wall[:10]
+    assert all(i["opened"] == day for i in items), ("each item opened the day of its drill", day, items)
 
 
 def check_prefixes(plan: Plan, log: Path, snapshots: dict[int, dict[str, Any]]) -> None:
