@@ -76,7 +76,8 @@ def snapshots_of(drill: Drill) -> dict[int, dict]:
     return out
 
 
-@pytest.mark.xfail(strict=True, reason="issue 20 fault 1 (modules move early); fixed on the modules branch")
+@pytest.mark.xfail(strict=True, reason="issue 20 fault 1 (modules move early); fixed with issue 20 Build 4 on "
+                                       "another branch")
 def test_a_contingency_inject_that_fires_early_does_not_start_its_module(project: Path) -> None:
     drill, clock = drill_of()
     work_up_to(drill, f"{MAIL}/failover-decision")
@@ -120,7 +121,7 @@ injects:
 
 
 @pytest.mark.xfail(strict=True, reason="issue 20 fault 1 (the report dates a module by its first inject, the "
-                                       "console by its start); fixed on the modules branch")
+                                       "console by its start); fixed with issue 20 Build 4 on another branch")
 def test_the_report_dates_a_module_when_the_console_showed_it_begin(tmp_path: Path) -> None:
     folder = drawn_project(tmp_path / "late", Drawn(LATE_RUNBOOK, LATE_SCENARIO))
     with inside(folder):
@@ -140,8 +141,8 @@ def test_the_report_dates_a_module_when_the_console_showed_it_begin(tmp_path: Pa
     assert began["m2"] == shown, "the console showed Module 2 from T+0:30; the report says it began later"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 20 fault 2 (absolute paths in a live drill's log); fixed on the "
-                                       "portable-logs branch")
+@pytest.mark.xfail(strict=True, reason="issue 20 fault 2 (absolute paths in a live drill's log); fixed with "
+                                       "issue 20 Build 5 on another branch")
 def test_a_live_console_drill_gets_a_report_without_warnings(project: Path, tmp_path: Path) -> None:
     # The console names the files by absolute path (`tabletop drill scenarios/...` in the project).
     drill, clock = drill_of(plan_path=str(project / "scenarios" / OUTAGE))
@@ -154,7 +155,7 @@ def test_a_live_console_drill_gets_a_report_without_warnings(project: Path, tmp_
 
 
 @pytest.mark.xfail(strict=True, reason="issue 20 fault 3 (readiness rebuilds the runbooks from the log); fixed "
-                                       "on the one-replay branch")
+                                       "with issue 20 Build 2 on another branch")
 def test_readiness_counts_a_drill_whose_decision_was_revised_to_an_option_never_chosen_first(project: Path) -> None:
     drill, clock = drill_of()
     work_up_to(drill, f"{MAIL}/failover-decision")
@@ -167,8 +168,8 @@ def test_readiness_counts_a_drill_whose_decision_was_revised_to_an_option_never_
     check_readiness(drill.plan, drill.state, Path(drill.path).parent, known=False)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 20 fault 4 (a reopened step's time is the gap); fixed on the "
-                                       "step-times branch")
+@pytest.mark.xfail(strict=True, reason="issue 20 fault 4 (a reopened step's time is the gap); fixed with "
+                                       "issue 20 Build 6 on another branch")
 def test_a_reopened_step_is_timed_by_the_time_it_was_active(project: Path) -> None:
     drill, clock = drill_of()
     key = f"{MAIL}/detect-deferrals"
