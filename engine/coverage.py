@@ -450,7 +450,13 @@ def _fold(plan: Plan, events: list[Any], items: list[Item], info: LogInfo, *,
         hit = []
         if isinstance(payload, (ev.StepDone, ev.DecisionMade)):
             hit.append(f"step:{payload.step}")
-        if isinstance(payload, (ev.DecisionMade, ev.DecisionRevised)):  # the option the team went with
+            if isinstance(payload, ev.DecisionMade):
+                hit.append(f"option:{payload.step}={payload.option}")
+        elif isinstance(payload, ev.StepReopened):  # done by mistake: drilled only once it is done again
+            out.pop(f"step:{payload.step}", None)
+        elif isinstance(payload, ev.DecisionRevised):  # the option that stands is the one the team took
+            for key in [k for k in out if k.startswith(f"option:{payload.step}=")]:
+                del out[key]
             hit.append(f"option:{payload.step}={payload.option}")
         for key, item in list(watched.items()):
             step = plan.steps[item.step_key]

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from engine.drill import events as ev
 from engine.drill.log import LogError, LogRead
 from engine.drill.plan import Plan
-from engine.drill.state import DrillState, StepStatus
+from engine.drill.state import DrillState, StepRecord, StepStatus
 
 
 @dataclass
@@ -57,6 +57,33 @@ class StepTrack:
     # Blocked while it could otherwise have been worked on (started, or everything it needs resolved):
     # the outage, not the plan, was holding the team up.
     held: list[list[float | None]] = field(default_factory=list)
+
+
+
+def worked(record: StepRecord, track: StepTrack) -> list[tuple[float, float | None]]:
+    """When a step was at work, in scenario seconds: every (start, done) interval, a reopened step's each
+    (StepRecord.intervals); a step done or decided without a step.started event is not timed, so its first
+    interval is left out."""
+    spans = record.intervals()
+    return spans if track.started_by_event else spans[1:]
+
+
+def time_at_work(record: StepRecord, track: StepTrack) -> float | None:
+    """Scenario seconds a done step took: the sum of its intervals at work, less any time a service outage
+    blocked it (the scenario's doing, not the team's), never the time between a done and a reopening.
+    None for a step not done, or done without being started. The report and plan status both read it."""
+    spans = worked(record, track)
+    if record.done_t is None or not spans:
+        return None
+    return sum(stop - begin - _overlap(track.blocked, begin, stop) for begin, stop in spans if stop is not None)
+
+
+def _overlap(spans: list[list[float | None]], start: float, stop: float) -> float:
+    total = 0.0
+    for begin, end in spans:
+        begin, end = max(begin or 0.0, start), min(stop if end is None else end, stop)
+        total += max(0.0, end - begin)
+    return total
 
 
 Seen = Callable[[ev.Event, DrillState], None]  # an event just applied, and the state right after it

@@ -16,8 +16,8 @@ A summary is plain JSON-able data:
 - `started`: the wall time of drill.started (UTC, `2026-01-22T19:33:00.000Z`);
 - `runbooks`: runbook id -> SHA-256 of the file the drill ran with;
 - `ratings`: objective key `runbook/objective` -> [rating P|S|M|U, 1-based line];
-- `steps`: step key -> [scenario seconds from step.started to step.done (None when
-  it was done without being started), 1-based line of step.done];
+- `steps`: step key -> [scenario seconds from step.started to step.done or
+  decision.made (None when it was done without being started), 1-based line of that event];
 - `improvements`: the areas for improvement, each with its 1-based `line`;
 - `plan_from`: `files` (the runbooks and scenario the log names, unchanged) or
   `log` (the log's own ids: `plan_why` says why the files were not used).
@@ -31,7 +31,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-SUMMARY_VERSION = 2  # 2: plan_from and plan_why; a revision to any option counts
+SUMMARY_VERSION = 3  # 2: plan_from, plan_why, a revision to any option counts; 3: a decision made is its step done
 
 
 @dataclass
@@ -116,6 +116,7 @@ def summarize(path: str, raw: bytes | None = None) -> DrillSummary:
         return out
     if played.problem:
         out.problem = out.problem or played.problem
+    watcher.timed(played)
     out.ended = played.state.ended
     out.last = played.events[-1].wall if played.events else None
     return out
@@ -153,7 +154,7 @@ class _Watcher:
 
     def __init__(self, out: DrillSummary) -> None:
         self.out = out
-        self.started: dict[str, float] = {}
+        self.done: dict[str, int] = {}  # step key -> 1-based line of its last step.done or decision.made
 
     def __call__(self, event: Any, payload: Any, state: Any) -> None:
         from engine.drill import events as ev
@@ -162,13 +163,21 @@ class _Watcher:
         match payload:
             case ev.Rating(objective=objective, rating=rating):
                 out.ratings[objective] = [rating, line]
-            case ev.StepStarted(step=step):
-                self.started.setdefault(step, float(event.t))
-            case ev.StepDone(step=step):
-                begun = self.started.get(step)
-                out.steps[step] = [float(event.t) - begun if begun is not None else None, line]
+            case ev.StepDone(step=step) | ev.DecisionMade(step=step):  # a decision made is its step done
+                self.done[step] = line
             case ev.Note(kind="improvement"):
                 out.improvements.append({
                     "line": line, "wall": event.wall, "text": payload.text, "step": payload.step,
                     **{name: getattr(payload, name) or "" for name in ("action", "element", "owner", "due", "by")},
                 })
+
+    def timed(self, played: Any) -> None:
+        """The steps done as the fold ends (a step reopened and not done again is not), each with the time it
+        was at work as the report counts it (engine.drill.replay.time_at_work) and the line that did it."""
+        from engine.drill.replay import time_at_work
+
+        state = played.state
+        for step, line in self.done.items():
+            record = state.steps.get(step)
+            if record is not None and record.done_t is not None:
+                self.out.steps[step] = [time_at_work(record, played.tracks[step]), line]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.drill import events as ev
+from engine.drill import replay
 from engine.drill.clock import parse_wall
 from engine.drill.plan import Plan, PlanStep
 from engine.drill.replay import Played
@@ -54,10 +55,14 @@ def overview(plan: Plan, played: Played, runbooks: list[m.RunbookRef]) -> m.Over
 
 
 def notes(plan: Plan, played: Played) -> list[m.NoteItem]:
-    return [m.NoteItem(seq=n.seq, t=n.t, wall=wall_of(played, n.seq), kind=n.kind, text=n.text, by=n.by,
-                       step=n.step, step_title=title_of(plan, n.step) if n.step else None, action=n.action,
+    """The notes that stand, in log order, each with its text as last amended; a withdrawn note is left out
+    (the corrections section says what changed), as a withdrawn discussion summary is."""
+    state = played.state
+    withdrawn = state.withdrawn_notes()
+    return [m.NoteItem(seq=n.seq, t=n.t, wall=wall_of(played, n.seq), kind=n.kind, text=state.note_text(n.seq),
+                       by=n.by, step=n.step, step_title=title_of(plan, n.step) if n.step else None, action=n.action,
                        element=n.element, owner=n.owner, due=n.due)
-            for n in played.state.notes]
+            for n in state.notes if n.seq not in withdrawn]
 
 
 # ----- steps and their metrics -----
@@ -68,16 +73,10 @@ def step_metrics(plan: Plan, played: Played) -> list[m.StepMetrics]:
     out = []
     for key, step in plan.steps.items():
         record, track = state.steps[key], played.tracks[key]
-        # When it was at work: every interval, a reopened step's too; done without a start is not timed.
-        worked = record.intervals() if track.started_by_event else record.intervals()[1:]
+        worked = replay.worked(record, track)  # every interval at work, a reopened step's too
         started = worked[0][0] if worked else None
         picked = started if started is not None else record.done_t
-        taken = None
-        if record.done_t is not None and worked:
-            # Time blocked by a service outage is the scenario's doing, not the team's: it does not count; nor
-            # does the time between a step's being done and reopened.
-            taken = sum(stop - begin - _overlap(track.blocked, begin, stop) for begin, stop in worked
-                        if stop is not None)
+        taken = replay.time_at_work(record, track)  # less time blocked by an outage; plan status reads the same
         out.append(m.StepMetrics(
             key=key, runbook=step.runbook, id=step.id, title=step.title, owner=step.owner, target=step.target,
             status=str(state.status(key)), branch=step.branch, opened_t=record.opened_t, ready_t=track.ready_t,
@@ -90,14 +89,6 @@ def step_metrics(plan: Plan, played: Played) -> list[m.StepMetrics]:
             checklist_done=len(record.ticks), checklist_total=len(step.do), objectives=list(step.objectives),
         ))
     return out
-
-
-def _overlap(spans: list[list[float | None]], start: float, stop: float) -> float:
-    total = 0.0
-    for begin, end in spans:
-        begin, end = max(begin or 0.0, start), min(stop if end is None else end, stop)
-        total += max(0.0, end - begin)
-    return total
 
 
 def metrics(plan: Plan, played: Played, steps: list[m.StepMetrics], runbooks: list[m.RunbookRef]) -> m.Metrics:

@@ -105,23 +105,25 @@ def participant(state: DrillState, now_t: float) -> dict[str, Any]:
 
 def evaluator(state: DrillState, now_t: float) -> dict[str, Any]:
     """The evaluator page: an EEG per objective (its steps, their state, the notes linked to it), the
-    injects fired with what was expected, the notes."""
+    injects fired with what was expected, the notes that stand (newest first, each as last amended)."""
     plan = state.plan
+    withdrawn = state.withdrawn_notes()
+    standing = [n for n in state.notes if n.seq not in withdrawn]  # a withdrawn note is gone, an amended one new
     objectives = []
     for key, text in plan.objectives.items():
         steps = [{"key": s.key, "id": s.id, "title": s.title, "state": state.status(s.key).value}
                  for s in plan.steps.values() if key in s.objectives]
         rating = state.ratings.get(key)
         objectives.append({"key": key, "text": text, "steps": steps, "rating": rating.rating if rating else "",
-                           "notes": sum(n.objective == key for n in state.notes)})
+                           "notes": sum(n.objective == key for n in standing)})
     injects = []
     for f in sorted(state.fired.values(), key=lambda f: (f.t, f.seq), reverse=True):
         inject = state.inject(f.id)
         injects.append({**fired_inject(state, f.id), "expect": (inject.expect if inject else None) or ""})
-    notes = [{"kind": n.kind, "text": n.text, "by": n.by, "step": n.step or "", "at": clock_text(n.t),
-              "objective": n.objective,
+    notes = [{"kind": n.kind, "text": state.note_text(n.seq), "by": n.by, "step": n.step or "",
+              "at": clock_text(n.t), "objective": n.objective,
               "action": n.action, "element": n.element, "owner": n.owner, "due": n.due}
-             for n in reversed(state.notes)]
+             for n in reversed(standing)]
     return {"title": plan.scenario.title, "clock": clock(state, now_t), "objectives": objectives,
             "injects": injects, "notes": notes, "steps": [{"key": k, "id": s.id, "title": s.title}
                                                            for k, s in plan.steps.items()],
