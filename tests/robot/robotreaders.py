@@ -164,7 +164,10 @@ def check_report(plan: Plan, state: DrillState, log: Path, module_starts: dict[s
         record, key = state.steps[step["key"]], step["key"]
         assert step["status"] == statuses[key].value, (key, step["status"], statuses[key])
         assert (step["done_t"], step["skipped_t"]) == (record.done_t, record.skipped_t), key
-        assert step["started_t"] in (None, record.started_t), (key, step["started_t"], record.started_t)
+        # the report's start is when the step was first at work: a reopened step's first interval (or, when it
+        # was done without a step.started, the start of its first timed interval), never another time
+        starts = [begin for begin, _ in record.intervals()]
+        assert step["started_t"] in (None, *starts), (key, step["started_t"], starts)
         if step["taken"] is not None:
             assert step["taken"] >= 0, (key, step["taken"])
     decided = {d["step"]: d["option"] for d in report["decisions"]}
