@@ -79,7 +79,7 @@ async def _drive(plan: Plan, clock: FakeClock, log: Path) -> DrillApp:
         await goto(pilot, f"{MAIL}/failover-decision")
         await pilot.press("d")
         await settle(pilot)
-        await pilot.press("2")
+        await pilot.press("2", "enter")  # choose hold; Enter goes on to "Why"
         await type_text(pilot, "Short outage expected")
         await pilot.press("enter")
         assert app.screen.query_one("#by").value == "Dana"
@@ -94,7 +94,7 @@ async def _drive(plan: Plan, clock: FakeClock, log: Path) -> DrillApp:
         # A note: an area for improvement with its plan columns.
         await pilot.press("n")
         await settle(pilot)
-        await pilot.press("i")
+        await pilot.press("i", "enter")
         await type_text(pilot, "Nobody owned the relay")
         await pilot.press("enter")
         await type_text(pilot, "Name a relay owner")
