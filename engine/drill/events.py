@@ -805,6 +805,37 @@ class DecisionRevised(Payload):
 
 @event_type
 @dataclass(frozen=True, slots=True)
+class DecisionAmended(Payload):
+    """decision.amended: a decision's rationale and who decided are put right; the option stays.
+
+    step: the decision step's key (decided); rationale: the rationale as it
+    should read, never blank; decided_by: who decided, as it should read,
+    never blank; reason: why it is corrected, never blank; by: who corrected
+    it (may be empty). At least one of rationale and decided_by differs from
+    the decision as it stands (the fold checks). data is `{"step": str,
+    "rationale": str, "decided_by": str, "reason": str, "by": str}`;
+    DecodeError names the field.
+    """
+
+    WIRE: ClassVar[str] = "decision.amended"
+    step: str
+    rationale: str
+    decided_by: str
+    reason: str
+    by: str = ""
+
+    @classmethod
+    def decode(cls, data: Mapping[str, Any]) -> DecisionAmended:
+        return cls(_step(cls.WIRE, data), _reason(cls.WIRE, data, "rationale"), _reason(cls.WIRE, data, "decided_by"),
+                   _reason(cls.WIRE, data), str(data.get("by") or ""))
+
+    def encode(self) -> dict[str, Any]:
+        return {"step": self.step, "rationale": self.rationale, "decided_by": self.decided_by,
+                "reason": self.reason, "by": self.by}
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
 class InjectWithdrawn(Payload):
     """inject.withdrawn: an inject fired by mistake is taken back.
 
@@ -910,6 +941,7 @@ FEEDBACK_CLOSED = FeedbackClosed.WIRE
 FEEDBACK_SUBMITTED = FeedbackSubmitted.WIRE
 DISCUSSION_AMENDED = DiscussionAmended.WIRE
 DISCUSSION_WITHDRAWN = DiscussionWithdrawn.WIRE
+DECISION_AMENDED = DecisionAmended.WIRE
 TYPES = tuple(REGISTRY)
 
 

@@ -23,7 +23,7 @@ from engine.drill.plan import Opener, Plan, PlanInject
 # the events a drill may still take once ended
 _AFTER_END = frozenset({ev.NOTE, ev.RATING, ev.HOTWASH_ANSWER, ev.NOTE_AMENDED, ev.NOTE_WITHDRAWN,
                         ev.DISCUSSION_SUMMARY, ev.FEEDBACK_OPENED, ev.FEEDBACK_CLOSED, ev.FEEDBACK_SUBMITTED,
-                        ev.DISCUSSION_AMENDED, ev.DISCUSSION_WITHDRAWN})
+                        ev.DISCUSSION_AMENDED, ev.DISCUSSION_WITHDRAWN, ev.DECISION_AMENDED})
 
 
 class StepStatus(enum.StrEnum):
@@ -51,6 +51,11 @@ class StepRecord:
     covered_t: float | None = None  # when its fallback, done while it was blocked, stood in for it
     ticks: set[int] = field(default_factory=set)
     off_branch: str | None = None  # started or done on a branch a revised decision no longer takes: which one
+
+
+def decision_words(rationale: str, by: str) -> str:
+    """`Relay untested (decided by Dana)`: a decision's rationale and decider in one line."""
+    return f"{rationale or 'no rationale'} (decided by {by or 'no one named'})"
 
 
 @dataclass(frozen=True)
@@ -428,6 +433,8 @@ class DrillState:
                 self._check_written(payload, t)
             case ev.FeedbackSubmitted() | ev.FeedbackOpened() | ev.FeedbackClosed():
                 self._check_feedback(payload)
+            case ev.DecisionAmended():
+                self._check_amended_decision(payload)
             case ev.DiscussionAmended() | ev.DiscussionWithdrawn():
                 if not any(s.seq == payload.summary for s in self.summaries):
                     raise EventError(f"event {payload.summary} is not a discussion summary")
@@ -435,6 +442,14 @@ class DrillState:
                     raise EventError(f"discussion summary {payload.summary} is withdrawn already")
             case _:  # drill.started, drill.ended, hotwash.answer: nothing in the state to check
                 pass
+
+    def _check_amended_decision(self, payload: ev.DecisionAmended) -> None:
+        key = self._known_step(payload.step)
+        decision = self.decisions.get(key)
+        if decision is None:
+            raise EventError(f"decision {key} has not been made; there is nothing to amend")
+        if (payload.rationale, payload.decided_by) == (decision.rationale, decision.by):
+            raise EventError(f"decision {key} already reads so: change the rationale or who decided")
 
     def _known_step(self, key: str) -> str:
         if key not in self.plan.steps:
@@ -616,6 +631,8 @@ class DrillState:
                                                     dict(payload.answers), t, event.seq))
             case ev.FeedbackOpened() | ev.FeedbackClosed():
                 self.feedback_set = isinstance(payload, ev.FeedbackOpened)
+            case ev.DecisionAmended():
+                self._decision_amended(payload, event)
             case ev.DiscussionAmended():
                 self.corrections.append(CorrectionRecord(payload.WIRE, str(payload.summary),
                                                          self.summary_text(payload.summary), payload.text, "",
@@ -672,6 +689,16 @@ class DrillState:
             case ev.NoteWithdrawn():
                 self.corrections.append(CorrectionRecord(payload.WIRE, str(payload.note), self.note_text(payload.note),
                                                          "", payload.reason, payload.by, t, seq))
+
+    def _decision_amended(self, payload: ev.DecisionAmended, event: ev.Event) -> None:
+        """The rationale and decider as amended; the option, its time and its branch stay. The correction
+        keeps what it said before and after as `rationale (decided by who)`."""
+        old = self.decisions[payload.step]
+        self.corrections.append(CorrectionRecord(payload.WIRE, payload.step, decision_words(old.rationale, old.by),
+                                                 decision_words(payload.rationale, payload.decided_by),
+                                                 payload.reason, payload.by, event.t, event.seq))
+        self.decisions[payload.step] = DecisionRecord(old.step, old.option, payload.rationale, payload.decided_by,
+                                                      old.t, old.seq)
 
     def _branch_of(self, targets: list[str]) -> list[str]:
         """The steps an option opens, with their fallbacks and the branches of decisions among them."""
