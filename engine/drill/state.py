@@ -19,6 +19,7 @@ from engine.drill import events as ev
 from engine.drill.clock import parse_wall
 from engine.drill.events import EventError
 from engine.drill.plan import Opener, Plan, PlanInject
+from engine.drill.words import decision_words
 
 # the events a drill may still take once ended
 _AFTER_END = frozenset({ev.NOTE, ev.RATING, ev.HOTWASH_ANSWER, ev.NOTE_AMENDED, ev.NOTE_WITHDRAWN,
@@ -51,11 +52,6 @@ class StepRecord:
     covered_t: float | None = None  # when its fallback, done while it was blocked, stood in for it
     ticks: set[int] = field(default_factory=set)
     off_branch: str | None = None  # started or done on a branch a revised decision no longer takes: which one
-
-
-def decision_words(rationale: str, by: str) -> str:
-    """`Relay untested (decided by Dana)`: a decision's rationale and decider in one line."""
-    return f"{rationale or 'no rationale'} (decided by {by or 'no one named'})"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from engine.drill import events as ev
 from engine.drill.plan import Plan
 from engine.drill.replay import Played
-from engine.drill.state import decision_words
+from engine.drill.words import cut, decision_words
 from engine.report import model as m
 
 _KIND = {
@@ -115,12 +115,6 @@ def _was_by(original: ev.Event | None) -> str:
     if original.type in _DECIDED:
         return _rationale(original)[1]
     return str(original.data.get("by") or "")
-
-
-def cut(text: str, limit: int = 48) -> str:
-    """`text` on one line, at most `limit` characters (… where it was cut)."""
-    one = " ".join(text.split())
-    return one if len(one) <= limit else one[:limit - 1].rstrip() + "…"
 
 
 def _title(plan: Plan, subject: str, original: ev.Event | None) -> str:

@@ -10,9 +10,9 @@ from engine.drill.clock import format_t
 from engine.drill.narrate import away_text
 from engine.drill.plan import Plan, PlanStep
 from engine.drill.replay import Played, ServiceChange, Transition
-from engine.drill.state import DrillState, StepStatus, decision_words
+from engine.drill.state import DrillState, StepStatus
+from engine.drill.words import cut, decision_words
 from engine.report import model as m
-from engine.report.corrections import cut
 from engine.report.sections import DEFAULT_DECISION, title_of
 
 

@@ -54,8 +54,8 @@ SCREENS = {
     "note_correction": _keys("N", "enter", "a"),
     "withdraw": _keys("3", "down", "w"),
     "withdraw_confirm": _keys("3", "down", "w", "enter", *"Stray key", "ctrl+s"),
-    "adhoc": _keys("a", *"The CFO walks in", "enter", "down", "space", "enter", *"relay-mx=down"),
-    "adhoc_confirm": _keys("a", *"The CFO walks in", "enter", "down", "space", "enter", *"relay-mx=down", "ctrl+s"),
+    "adhoc": _keys("A", *"The CFO walks in", "enter", "down", "space", "enter", *"relay-mx=down"),
+    "adhoc_confirm": _keys("A", *"The CFO walks in", "enter", "down", "space", "enter", *"relay-mx=down", "ctrl+s"),
     "service_health": _keys("h", "down", "enter"),
     "service_health_confirm": _keys("h", "down", "enter", "down", "down", "enter", "ctrl+s"),
 }

@@ -299,6 +299,10 @@ class ConsoleScreen(Screen[None]):
         if not self._refused("revise_decision"):
             fix.revise(self)
 
+    def action_amend_decision(self) -> None:
+        if not self._refused("amend_decision"):
+            fix.amend_decision(self)
+
     def action_reopen_step(self) -> None:
         if not self._refused("reopen_step"):
             fix.reopen(self)
