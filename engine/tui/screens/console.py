@@ -214,9 +214,7 @@ class ConsoleScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """Keys typed as a form closed are dropped; a key whose action does not apply says why."""
-        if self.guard is not None and self.guard.holding() and event.key != "ctrl+q":
-            event.stop()
-            event.prevent_default()
+        if self.guard is not None and event.key != "ctrl+q" and self.guard.drop(event, self.app, "as a form closed"):
             return
         actions = [a for a in self._keys.get(event.key, []) if a in ACTIONS]
         if not actions:

@@ -142,6 +142,5 @@ class ModuleQuestionsScreen(ModalScreen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """Keys typed as the summary form closed are dropped (they were meant for the form)."""
-        if self.guard is not None and self.guard.holding():
-            event.stop()
-            event.prevent_default()
+        if self.guard is not None:
+            self.guard.drop(event, self.app, "as the summary form closed")
