@@ -360,6 +360,9 @@ async def _after_the_end(plan: Plan, clock: FakeClock, log: Path) -> None:
         await pilot.press("ctrl+e")  # the hot wash: finish it, to the summary
         await settle(pilot)
         keys.now += 1
+        await pilot.press("y")  # objectives left unrated: it asks first
+        await settle(pilot)
+        keys.now += 1
         assert isinstance(app.screen, SummaryScreen)
         before = drill.state.seq
         await pilot.press("N")

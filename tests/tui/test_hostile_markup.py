@@ -50,6 +50,10 @@ async def _drive(plan: Plan, clock: FakeClock, log: Path) -> dict[str, str]:
         await settle(pilot)
         assert isinstance(app.screen, ConsoleScreen)
         await pilot.press("c")
+        await settle(pilot)
+        if not isinstance(app.screen, ConsoleScreen):  # checklist items still open: it asks first
+            await pilot.press("y")
+            await settle(pilot)
         await goto(pilot, "hostile-markup/choose")
         await pilot.press("d")
         await settle(pilot)

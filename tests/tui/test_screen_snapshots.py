@@ -81,7 +81,7 @@ def test_summary_screen(snap_compare, shipped_plan: Plan, clock: FakeClock, tmp_
     app = _midway(shipped_plan, clock, Path("drill.jsonl"))
     assert app.drill is not None
     app.drill.end("time")
-    assert snap_compare(app, terminal_size=SIZE, run_before=_keys("ctrl+e"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=_keys("ctrl+e", "y"))
 
 
 def test_time_away_question(snap_compare, shipped_plan: Plan, clock: FakeClock, tmp_path: Path,

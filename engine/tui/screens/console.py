@@ -244,11 +244,29 @@ class ConsoleScreen(Screen[None]):
         self.drill_app.perform(lambda: drill.start_step(step.key))
 
     def action_complete_step(self) -> None:
+        """c: mark the step done; with checklist items still open, ask first, naming them."""
         step = self.step()
         if self._refused("complete_step") or step is None:
             return
         drill = self.drill
-        self.drill_app.perform(lambda: drill.complete_step(step.key))
+        ticks = drill.state.steps[step.key].ticks
+        open_items = [item for index, item in enumerate(step.do) if index not in ticks]
+        if not open_items:
+            self.drill_app.perform(lambda: drill.complete_step(step.key))
+            return
+        from engine.tui.screens.confirm import ConfirmScreen
+
+        shown = [f"[ ] {' '.join(item.split())}" for item in open_items[:6]]
+        more = [f"and {len(open_items) - 6} more"] if len(open_items) > 6 else []
+        lines = [f"{len(open_items)} of {len(step.do)} checklist items are not ticked:", *shown, *more,
+                 "Marked done, they stay unticked in the log and the report."]
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.drill_app.perform(lambda: drill.complete_step(step.key))
+
+        self.app.push_screen(ConfirmScreen(f"Mark {display.literal(step.id, one_line=True)} done?",
+                                           "\n".join(lines), "Mark done"), done)
 
     def action_skip_step(self) -> None:
         step = self.step()
