@@ -207,6 +207,9 @@ class DrillApp(App[None]):
         fired = self.fire_due()
         if self.console_screen is not None and self.console_screen.is_mounted:
             self.console_screen.refresh_view(full=fired)
+        moved = getattr(self.screen, "clock_moved", None)  # a dialog that says the time keeps it true
+        if callable(moved):
+            moved()
         self.announce()
 
     async def on_event(self, event: events.Event) -> None:
