@@ -117,7 +117,8 @@ def test_finishing_the_hot_wash_with_objectives_unrated_asks_naming_them(shipped
 
     asyncio.run(run())
     assert "Finish the hot wash?" in seen["ask"]
-    assert f"{len(shipped_plan.objectives) - 1} of {len(shipped_plan.objectives)} objectives are not rated" in seen["ask"]
+    total = len(shipped_plan.objectives)
+    assert f"{total - 1} of {total} objectives are not rated" in seen["ask"]
     assert second in seen["ask"] and f"  {first}\n" not in seen["ask"]
     [rating] = [e for e in read_log(str(log)).events if e.type == ev.RATING]
     assert rating.data == {"objective": first, "rating": "S", "comment": "Probe took 12 minutes"}
