@@ -964,12 +964,15 @@ class InjectAdhoc(Payload):
     inject's id); text: what is read out, never blank; to: the roles it is
     for (empty: the whole room); services: service id -> up, degraded or
     down, the health it sets (empty: none); event: the event id it carries
-    (opens `on:` steps like a scenario inject's), or None; by: who wrote it.
-    `services` and `event` are written only when there is one. It counts as
-    fired by hand, and inject.withdrawn takes it back like any other.
-    data is `{"inject": str, "text": str, "to": [str], "services"?: {str: str},
-    "event"?: str, "by": str}`. Raises DecodeError on a blank id or text, a
-    `to` that is not a list of texts, or a health that is not one of HEALTH.
+    (opens `on:` steps like a scenario inject's), or None; by: who wrote it;
+    expect: the response the team is expected to give (what evaluators rate
+    it against; "" when none); objectives: the `runbook/objective` keys it
+    bears on. `services`, `event`, `expect` and `objectives` are written only
+    when there is one. It counts as fired by hand, and inject.withdrawn takes
+    it back like any other. data is `{"inject": str, "text": str, "to": [str],
+    "services"?: {str: str}, "event"?: str, "by": str, "expect"?: str,
+    "objectives"?: [str]}`. Raises DecodeError on a blank id or text, a `to`
+    or `objectives` that is not a list of texts, or a health not in HEALTH.
     """
 
     WIRE: ClassVar[str] = "inject.adhoc"
@@ -979,6 +982,8 @@ class InjectAdhoc(Payload):
     services: dict[str, str] = field(default_factory=dict)
     event: str | None = None
     by: str = ""
+    expect: str = ""
+    objectives: tuple[str, ...] = ()
 
     @classmethod
     def decode(cls, data: Mapping[str, Any]) -> InjectAdhoc:
@@ -990,8 +995,12 @@ class InjectAdhoc(Payload):
             raise DecodeError(cls.WIRE, "an ad-hoc inject needs its text", "text")
         event = _optional_text(cls.WIRE, data, "event", "the event an inject carries is an id (text)")
         by = _optional_text(cls.WIRE, data, "by", "who wrote the inject must be text")
+        expect = _optional_text(cls.WIRE, data, "expect", "the expected action must be text")
+        objectives = data.get("objectives", [])
+        if not isinstance(objectives, list) or not all(isinstance(o, str) and o.strip() for o in objectives):
+            raise DecodeError(cls.WIRE, "`objectives` is a list of runbook/objective keys", "objectives")
         return cls(inject, text, _roles(cls.WIRE, data.get("to")), _services(cls.WIRE, data.get("services", {})),
-                   event or None, by or "")
+                   event or None, by or "", expect or "", tuple(objectives))
 
     def encode(self) -> dict[str, Any]:
         out: dict[str, Any] = {"inject": self.inject, "text": self.text, "to": list(self.to)}
@@ -1000,6 +1009,10 @@ class InjectAdhoc(Payload):
         if self.event:
             out["event"] = self.event
         out["by"] = self.by
+        if self.expect:
+            out["expect"] = self.expect
+        if self.objectives:
+            out["objectives"] = list(self.objectives)
         return out
 
 

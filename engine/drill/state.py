@@ -153,6 +153,8 @@ class AdhocRecord:
     by: str
     t: float
     seq: int
+    expect: str = ""  # the response expected, what evaluators rate it against ("" when none)
+    objectives: tuple[str, ...] = ()  # runbook/objective keys it bears on
 
 
 @dataclass(frozen=True)
@@ -303,14 +305,14 @@ class DrillState:
 
     def inject(self, inject_id: str) -> PlanInject | None:
         """The inject with this id: the scenario's, or one written during the drill (as a PlanInject with
-        `say` its text, `to` its roles joined by ", ", no time and no `expect`); None when neither."""
+        `say` its text, `to` its roles joined by ", ", its `expect` as written, no time); None when neither."""
         planned = self.plan.inject(inject_id)
         if planned is not None or inject_id not in self.adhoc:
             return planned
         adhoc = self.adhoc[inject_id]
         return PlanInject(id=adhoc.id, at=None, after_step=None, after_option=None, event=adhoc.event,
                           services=dict(adhoc.services), to=", ".join(adhoc.to) or None, say=adhoc.text,
-                          expect=None, title="ad hoc")
+                          expect=adhoc.expect or None, title="ad hoc")
 
     def planned_fired(self) -> int:
         """How many of the scenario's injects have fired (ad-hoc ones not counted)."""
@@ -539,6 +541,9 @@ class DrillState:
                 if payload.inject in self.fired:
                     raise EventError(f"inject {payload.inject} has already fired")
                 self._check_services(payload.services)
+                for objective in payload.objectives:
+                    if objective not in self.plan.objectives:
+                        raise EventError(f"no objective {objective!r} in the drill's runbooks")
             case ev.ClockGap():
                 if self.running:
                     raise EventError("the time away is settled while the clock is paused, as it is on resume")
@@ -642,7 +647,7 @@ class DrillState:
             case ev.InjectAdhoc():
                 self.adhoc[payload.inject] = AdhocRecord(payload.inject, payload.text, payload.to,
                                                          dict(payload.services), payload.event, payload.by, t,
-                                                         event.seq)
+                                                         event.seq, payload.expect, payload.objectives)
                 self.fired[payload.inject] = FiredInject(payload.inject, t, True, event.seq)
                 self._deliver(payload.inject, payload.services, payload.event, event)
             case ev.ClockGap():
