@@ -202,6 +202,9 @@ async def key_latency(scenario: Path, presses: int, size: tuple[int, int] = (80,
                 await asyncio.sleep(SETTLE)
                 if frames:
                     times.append((KINDS[key], frames[-1][0] - began, frames[-1][1] - began_cpu))
+                if type(app.screen).__name__ == "ConfirmScreen":  # `c` with items open asks first: yes (untimed)
+                    await pilot.press("y")
+                    await pilot.pause()
                 while isinstance(app.screen, InjectScreen):
                     await pilot.press("escape")
                     await pilot.pause()

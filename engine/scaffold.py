@@ -10,6 +10,7 @@ os.replace (or linked, when an existing file must not be overwritten).
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import unicodedata
@@ -156,14 +157,23 @@ def file_text(kind: str, folder: Path, data: dict[str, Any], header: str = "") -
 # ----- starting files for `tabletop new` -----
 
 
-def runbook_template(runbook_id: str, modeline: str) -> str:
-    """A commented runbook that validates clean and shows each kind of step once."""
-    return _RUNBOOK.format(modeline=modeline, id=runbook_id)
+def _title(title: str | None, placeholder: str) -> str:
+    """The `title:` value: the name as the author typed it (a YAML double-quoted scalar, which JSON's quoting
+    is), else the placeholder asking for one."""
+    return json.dumps(title.strip(), ensure_ascii=False) if title and title.strip() else placeholder
+
+
+def runbook_template(runbook_id: str, modeline: str, title: str | None = None) -> str:
+    """A commented runbook that validates clean and shows each kind of step once; `title` is the name as
+    typed (`tabletop new runbook "Okta outage"`), else a placeholder asking for one."""
+    return _RUNBOOK.format(modeline=modeline, id=runbook_id,
+                           title=_title(title, "Replace this with what the runbook is for"))
 
 
 def scenario_template(scenario_id: str, modeline: str, runbook_ids: list[str],
-                      runbooks: list[Runbook]) -> str:
-    """A commented scenario for the runbooks; its injects use only what those runbooks declare.
+                      runbooks: list[Runbook], title: str | None = None) -> str:
+    """A commented scenario for the runbooks; its injects use only what those runbooks declare. `title`
+    is the name as typed, else a placeholder asking for one.
 
     `runbooks` holds the runbooks that were found (possibly fewer than named):
     the example injects borrow a service, a role, an event and a decision from
@@ -215,7 +225,8 @@ def scenario_template(scenario_id: str, modeline: str, runbook_ids: list[str],
     end += ["    say: >-", "      Service is back. What do you check before you stand down?"]
     body = "\n".join(first + later + end)
     modules = _modules_text(role, objective, contingency=decision is not None)
-    return _SCENARIO.format(modeline=modeline, id=scenario_id, runbooks=ids, injects=body, modules=modules)
+    return _SCENARIO.format(modeline=modeline, id=scenario_id, runbooks=ids, injects=body, modules=modules,
+                            title=_title(title, "Replace this with a one-line description of the exercise"))
 
 
 def _modules_text(role: str | None, objective: str | None, *, contingency: bool) -> str:
@@ -260,7 +271,7 @@ _RUNBOOK = """\
 # A runbook: what the team does, as a graph of steps. The format is in docs/format.md;
 # check it with `tabletop validate`, draw it with `tabletop graph`.
 runbook: {id}
-title: Replace this with what the runbook is for
+title: {title}
 version: 1
 summary: >-
   A few sentences on the kind of incident this covers and what "done" means.
@@ -360,7 +371,7 @@ _SCENARIO = """\
 # A scenario: what happens to the team, as a timed list of injects (an MSEL).
 # The format is in docs/format.md; check it with `tabletop validate`.
 scenario: {id}
-title: Replace this with a one-line description of the exercise
+title: {title}
 summary: >-
   What happened, to whom, and what the exercise should bring out.
 runbooks: [{runbooks}]

@@ -72,7 +72,7 @@ def run_new(args: argparse.Namespace) -> int:
     if args.kind == "runbook":
         if args.runbook:
             return _fail("--runbook is for `tabletop new scenario`")
-        text = runbook_template(ident, modeline)
+        text = runbook_template(ident, modeline, args.name)
     else:
         if not args.runbook:
             return _fail("a scenario needs at least one --runbook ID")
@@ -81,7 +81,7 @@ def run_new(args: argparse.Namespace) -> int:
         for runbook_id in missing:
             print(f"tabletop: warning: runbook `{runbook_id}` not found; the example injects do not use it",
                   file=sys.stderr)
-        text = scenario_template(ident, modeline, ids, found)
+        text = scenario_template(ident, modeline, ids, found, args.name)
     if to_stdout:
         sys.stdout.write(text)
         return EXIT_OK

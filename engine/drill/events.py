@@ -36,6 +36,7 @@ from engine.drill.event_types.base import (
 )
 from engine.drill.event_types.clock import ClockGap, ClockJumped, ClockPaused, ClockResumed
 from engine.drill.event_types.corrections import (
+    DecisionAmended,
     DecisionRevised,
     InjectWithdrawn,
     NoteAmended,
@@ -58,7 +59,7 @@ __all__ = [
     "DecisionMade", "Note", "ClockPaused", "ClockResumed", "ClockJumped", "HotwashAnswer", "Rating",
     "DecisionRevised", "InjectWithdrawn", "StepReopened", "NoteAmended", "NoteWithdrawn", "DiscussionSummary",
     "FeedbackOpened", "FeedbackClosed", "FeedbackSubmitted", "DiscussionAmended", "DiscussionWithdrawn",
-    "InjectAdhoc", "ClockGap", "TYPES",
+    "InjectAdhoc", "ClockGap", "DecisionAmended", "TYPES",
 ]
 
 # Wire names, for code that compares an envelope's `type` without decoding it.
@@ -90,4 +91,5 @@ DISCUSSION_AMENDED = DiscussionAmended.WIRE
 DISCUSSION_WITHDRAWN = DiscussionWithdrawn.WIRE
 INJECT_ADHOC = InjectAdhoc.WIRE
 CLOCK_GAP = ClockGap.WIRE
+DECISION_AMENDED = DecisionAmended.WIRE
 TYPES = tuple(REGISTRY)

@@ -160,6 +160,8 @@ _SUMMARIES = {
     ev.HOTWASH_ANSWER: lambda d: f"{_g(d, 'question')} -> {_g(d, 'answer')}",
     ev.RATING: _rating,
     ev.DECISION_REVISED: _revised,
+    ev.DECISION_AMENDED: lambda d: (f"{_g(d, 'step')} amended{_by(d)}: why now reads {_g(d, 'rationale')}, decided by "
+                                    f"{_g(d, 'decided_by')}; reason: {_g(d, 'reason')}"),
     ev.INJECT_WITHDRAWN: lambda d: f"{_g(d, 'inject')} withdrawn{_by(d)}: {_g(d, 'reason')}",
     ev.STEP_REOPENED: lambda d: f"{_g(d, 'step')} reopened{_by(d)}: {_g(d, 'reason')}",
     ev.NOTE_AMENDED: lambda d: f"note #{_g(d, 'note')} now reads{_by(d)}: {_g(d, 'text')}",

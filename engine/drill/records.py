@@ -109,6 +109,8 @@ class AdhocRecord:
     by: str
     t: float
     seq: int
+    expect: str = ""  # the response expected, what evaluators rate it against ("" when none)
+    objectives: tuple[str, ...] = ()  # runbook/objective keys it bears on
 
 
 @dataclass(frozen=True)

@@ -279,6 +279,11 @@ class Drill:
         """Change a decision made to another option (decision.revised); the reason must not be empty."""
         return self.record(ev.DecisionRevised(step, option, reason, by))
 
+    def amend_decision(self, step: str, rationale: str, decided_by: str, reason: str, by: str = "") -> ev.Event:
+        """Put a decision's rationale and decider right, keeping its option (decision.amended); EventError when
+        it is not decided, a field is blank, or nothing changes."""
+        return self.record(ev.DecisionAmended(step, rationale, decided_by, reason, by))
+
     def withdraw(self, inject_id: str, reason: str, by: str = "") -> ev.Event:
         """Take back an inject fired by mistake (inject.withdrawn); the reason must not be empty."""
         return self.record(ev.InjectWithdrawn(inject_id, reason, by))

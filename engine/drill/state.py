@@ -189,14 +189,14 @@ class DrillState:
 
     def inject(self, inject_id: str) -> PlanInject | None:
         """The inject with this id: the scenario's, or one written during the drill (as a PlanInject with
-        `say` its text, `to` its roles joined by ", ", no time and no `expect`); None when neither."""
+        `say` its text, `to` its roles joined by ", ", its `expect` as written, no time); None when neither."""
         planned = self.plan.inject(inject_id)
         if planned is not None or inject_id not in self.adhoc:
             return planned
         adhoc = self.adhoc[inject_id]
         return PlanInject(id=adhoc.id, at=None, after_step=None, after_option=None, event=adhoc.event,
                           services=dict(adhoc.services), to=", ".join(adhoc.to) or None, say=adhoc.text,
-                          expect=None, title="ad hoc")
+                          expect=adhoc.expect or None, title="ad hoc")
 
     def planned_fired(self) -> int:
         """How many of the scenario's injects have fired (ad-hoc ones not counted)."""

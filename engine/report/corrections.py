@@ -9,10 +9,12 @@ from __future__ import annotations
 from engine.drill import events as ev
 from engine.drill.plan import Plan
 from engine.drill.replay import Played
+from engine.drill.words import cut, decision_words
 from engine.report import model as m
 
 _KIND = {
     ev.DECISION_REVISED: "decision revised",
+    ev.DECISION_AMENDED: "decision amended",
     ev.INJECT_WITHDRAWN: "inject withdrawn",
     ev.STEP_REOPENED: "step reopened",
     ev.NOTE_AMENDED: "note amended",
@@ -26,8 +28,8 @@ def _corrects(event: ev.Event, correction: ev.Event) -> bool:
     """Whether `event` is what `correction` corrects (the latest such event before it is the one)."""
     data, said = event.data, correction.data
     match correction.type:
-        case ev.DECISION_REVISED:
-            return event.type in (ev.DECISION_MADE, ev.DECISION_REVISED) and data.get("step") == said.get("step")
+        case ev.DECISION_REVISED | ev.DECISION_AMENDED:
+            return event.type in _DECIDED and data.get("step") == said.get("step")
         case ev.INJECT_WITHDRAWN:
             return event.type in (ev.INJECT_FIRED, ev.INJECT_ADHOC) and data.get("inject") == said.get("inject")
         case ev.STEP_REOPENED:
@@ -50,13 +52,28 @@ def _original(played: Played, correction: ev.Event) -> ev.Event | None:
     return next((e for e in earlier if _corrects(e, correction)), None)
 
 
-def _said(event: ev.Event | None) -> str:
+_DECIDED = (ev.DECISION_MADE, ev.DECISION_REVISED, ev.DECISION_AMENDED)
+
+
+def _rationale(event: ev.Event) -> tuple[str, str]:
+    """(rationale, who decided) as a decision event left them: a revision's reason is its rationale."""
+    data = event.data
+    if event.type == ev.DECISION_AMENDED:
+        return str(data.get("rationale") or ""), str(data.get("decided_by") or "")
+    return str(data.get("rationale") or data.get("reason") or ""), str(data.get("by") or "")
+
+
+def _said(event: ev.Event | None, correction: ev.Event) -> str:
     if event is None:
         return ""
     data = event.data
+    if correction.type == ev.DECISION_AMENDED and event.type in _DECIDED:
+        return decision_words(*_rationale(event))
     match event.type:
         case ev.DECISION_MADE | ev.DECISION_REVISED:
             return str(data.get("option", ""))
+        case ev.DECISION_AMENDED:
+            return str(data.get("rationale", ""))
         case ev.STEP_DONE:
             return "done"
         case ev.STEP_SKIPPED:
@@ -71,9 +88,9 @@ def _said(event: ev.Event | None) -> str:
 
 def _why(event: ev.Event | None) -> str:
     """Why the corrected decision was taken: its rationale, or the reason of the revision it was."""
-    if event is None or event.type not in (ev.DECISION_MADE, ev.DECISION_REVISED):
+    if event is None or event.type not in _DECIDED:
         return ""
-    return str(event.data.get("rationale") or event.data.get("reason") or "")
+    return _rationale(event)[0]
 
 
 def _now(correction: ev.Event) -> str:
@@ -81,12 +98,33 @@ def _now(correction: ev.Event) -> str:
     match correction.type:
         case ev.DECISION_REVISED:
             return str(data.get("option", ""))
+        case ev.DECISION_AMENDED:
+            return decision_words(str(data.get("rationale", "")), str(data.get("decided_by", "")))
         case ev.NOTE_AMENDED | ev.DISCUSSION_AMENDED:
             return str(data.get("text", ""))
         case ev.STEP_REOPENED:
             return "open again"
         case _:
             return "withdrawn"
+
+
+def _was_by(original: ev.Event | None) -> str:
+    """Who said what the correction corrects (for a decision, who decided it)."""
+    if original is None:
+        return ""
+    if original.type in _DECIDED:
+        return _rationale(original)[1]
+    return str(original.data.get("by") or "")
+
+
+def _title(plan: Plan, subject: str, original: ev.Event | None) -> str:
+    """The corrected thing as people read it: a step's or inject's title, a note's or summary's text (cut)."""
+    if step := plan.steps.get(subject):
+        return step.title
+    if inject := plan.inject(subject):
+        return inject.title or ""
+    text = original.data.get("text") if original is not None else None
+    return f"“{cut(text)}”" if isinstance(text, str) and text else ""
 
 
 def _numbered(data: dict[str, object]) -> str:
@@ -100,12 +138,12 @@ def corrections(plan: Plan, played: Played) -> list[m.CorrectionItem]:
     for event in (e for e in played.events if e.type in _KIND):
         original = _original(played, event)
         subject = str(event.data.get("step") or event.data.get("inject") or _numbered(event.data))
-        step = plan.steps.get(subject)
         out.append(m.CorrectionItem(
             seq=event.seq, t=event.t, wall=event.wall, kind=_KIND[event.type], subject=subject,
-            title=step.title if step else "", was=_said(original),
+            title=_title(plan, subject, original), was=_said(original, event),
             was_t=original.t if original else None, was_wall=original.wall if original else "",
-            was_by=str(original.data.get("by") or "") if original else "", now=_now(event),
-            reason=str(event.data.get("reason") or ""), by=str(event.data.get("by") or ""), was_why=_why(original),
+            was_by=_was_by(original), now=_now(event),
+            reason=str(event.data.get("reason") or ""), by=str(event.data.get("by") or ""),
+            was_why="" if event.type == ev.DECISION_AMENDED else _why(original),  # `was` names it
         ))
     return out

@@ -302,8 +302,10 @@ class DecisionItem:
 @dataclass
 class CorrectionItem:
     """A correction event and what it corrects. seq, t (scenario seconds), wall, by, reason: the correction's;
-    kind: `decision revised`, `inject withdrawn`, `step reopened`, `note amended` or `note withdrawn`;
-    subject: step key, inject id or `note #seq`; title: the step's title or ""; was, was_t, was_wall,
+    kind: `decision revised`, `decision amended`, `inject withdrawn`, `step reopened`, `note amended`,
+    `note withdrawn`, `discussion summary amended` or `discussion summary withdrawn`; subject: step key, inject
+    id, `note #seq` or `summary #seq`; title: the step's or inject's title, a note's or summary's text (cut,
+    in quotes), or ""; was, was_t, was_wall,
     was_by: what the corrected event said, with its times and who (None/"" when not found); now: what
     stands after the correction (the new option or text, `withdrawn`, `open again`); was_why: the corrected
     decision's rationale or earlier revision's reason ("" when none or not a decision)."""

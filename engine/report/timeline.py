@@ -11,6 +11,7 @@ from engine.drill.narrate import away_text
 from engine.drill.plan import Plan, PlanStep
 from engine.drill.replay import Played, ServiceChange, Transition
 from engine.drill.state import DrillState, StepStatus
+from engine.drill.words import cut, decision_words
 from engine.report import model as m
 from engine.report.sections import DEFAULT_DECISION, title_of
 
@@ -27,11 +28,13 @@ def timeline(plan: Plan, played: Played) -> list[m.TimelineEntry]:
     for transition in played.transitions:
         moves.setdefault(transition.seq, []).append(transition)
     decided = {d.seq: d for d in state.decisions.values()}
+    texts = {n.seq: n.text for n in state.notes}  # a corrected note is named by its text, not its number
     kept = {event.seq: event for event in played.events}
     for seq in sorted(kept.keys() | moves.keys()):
         event = kept.get(seq)
         payload = played.payload(event) if event is not None else None
-        entry = _event_entry(plan, event, payload, decided) if event is not None and payload is not None else None
+        entry = (_event_entry(plan, event, payload, decided, texts) if event is not None and payload is not None
+                 else None)
         if entry is not None:
             out.append(entry)
         for move in moves.get(seq, []):
@@ -47,7 +50,8 @@ def timeline(plan: Plan, played: Played) -> list[m.TimelineEntry]:
     return out
 
 
-def _event_entry(plan: Plan, event: ev.Event, payload: ev.Payload, decided: dict) -> m.TimelineEntry | None:  # type: ignore[type-arg]
+def _event_entry(plan: Plan, event: ev.Event, payload: ev.Payload, decided: dict,  # type: ignore[type-arg]
+                 texts: dict[int, str]) -> m.TimelineEntry | None:
     def entry(kind: str, what: str, subject: str = "", title: str = "", detail: str = "",
               value: float | None = None) -> m.TimelineEntry:
         return m.TimelineEntry(event.seq, event.t, event.wall, kind, what, subject, title, detail, value)
@@ -69,10 +73,13 @@ def _event_entry(plan: Plan, event: ev.Event, payload: ev.Payload, decided: dict
             step = plan.steps[key]
             suffix = " (first option, by default)" if record and record.rationale.startswith(DEFAULT_DECISION) else ""
             return entry("decision", "made", key, step.title, step.labels.get(option, option) + suffix)
-        case ev.DecisionRevised() | ev.InjectWithdrawn() | ev.StepReopened() | ev.NoteAmended() | ev.NoteWithdrawn():
+        case (ev.DecisionRevised() | ev.DecisionAmended() | ev.InjectWithdrawn() | ev.StepReopened()
+              | ev.NoteAmended() | ev.NoteWithdrawn()):
             subject, said = _corrected(payload)
             corrected = plan.steps.get(subject)
-            return entry("correction", _CORRECTIONS[event.type], subject, corrected.title if corrected else "", said)
+            note = getattr(payload, "note", None)
+            title = corrected.title if corrected else (f"“{cut(texts[note])}”" if note in texts else "")
+            return entry("correction", _CORRECTIONS[event.type], subject, title, said)
         case ev.ClockPaused(reason=reason):
             return entry("clock", "paused", detail=str(reason or ""))
         case ev.ClockResumed():
@@ -100,6 +107,8 @@ def _corrected(payload: ev.Payload) -> tuple[str, str]:
     match payload:
         case ev.DecisionRevised(step=step, option=option, reason=reason):
             return step, option or reason
+        case ev.DecisionAmended(step=step, rationale=rationale, decided_by=decided_by):
+            return step, decision_words(rationale, decided_by)
         case ev.InjectWithdrawn(inject=inject, reason=reason):
             return inject, reason
         case ev.StepReopened(step=step, reason=reason):
@@ -134,7 +143,8 @@ def _gap_entry(event: ev.Event, gap: ev.ClockGap, entry: Callable[..., m.Timelin
                         f"{format_t(event.t)}")
 
 
-_CORRECTIONS = {ev.DECISION_REVISED: "decision revised", ev.INJECT_WITHDRAWN: "inject withdrawn",
+_CORRECTIONS = {ev.DECISION_REVISED: "decision revised", ev.DECISION_AMENDED: "decision amended",
+                ev.INJECT_WITHDRAWN: "inject withdrawn",
                 ev.STEP_REOPENED: "step reopened", ev.NOTE_AMENDED: "note amended", ev.NOTE_WITHDRAWN: "note withdrawn"}
 
 

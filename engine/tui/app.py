@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -66,6 +67,7 @@ class DrillApp(App[None]):
         self.key_guard = key_guard  # seconds after a form closes in which keys typed for it are dropped
         self.key_clock = key_clock  # the guard's clock (wall time of the keyboard, not the exercise clock)
         self.pending: list[str] = []  # injects fired but not yet shown to the facilitator
+        self.last_key = float("-inf")  # key_clock time of the last key pressed: an inject waits for a pause
         self.console_screen: ConsoleScreen | None = None
         self._told_finished = False
         self.room = room  # --room: where to serve the drill room, once a drill is open
@@ -205,11 +207,24 @@ class DrillApp(App[None]):
         fired = self.fire_due()
         if self.console_screen is not None and self.console_screen.is_mounted:
             self.console_screen.refresh_view(full=fired)
+        moved = getattr(self.screen, "clock_moved", None)  # a dialog that says the time keeps it true
+        if callable(moved):
+            moved()
         self.announce()
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.last_key = self.key_clock()
+        await super().on_event(event)
+
     def announce(self) -> None:
-        """Show fired injects prominently, but only over the console, never over a half-filled form."""
+        """Show fired injects prominently, but only over the console, never over a half-filled form, and
+        not in the middle of typing: while keys come faster than the key guard's length, they wait for a
+        pause (the keys go where they were meant, rather than to the pop-up)."""
         if not self.pending or self.console_screen is None or self.screen is not self.console_screen:
+            return
+        if self.key_clock() - self.last_key < self.key_guard:
+            self.set_timer(self.key_guard, self.announce, name="announce after typing")
             return
         from engine.tui.screens.inject import InjectScreen
 

@@ -1,4 +1,4 @@
-"""The console's corrections: revise a decision, reopen a step, amend or withdraw a note, withdraw an inject.
+"""The console's corrections: revise or amend a decision, reopen a step, amend or withdraw a note, withdraw an inject.
 
 Each is a form that records one correction event (docs/format.md, "Corrections"); the log stays
 append-only and the report shows the original beside the correction. Kept apart from the console
@@ -16,7 +16,7 @@ from engine.drill.plan import PlanStep
 from engine.drill.state import DrillState, StepStatus
 from engine.tui import display
 
-CORRECTION_ACTIONS = ("revise_decision", "reopen_step", "correct_note", "withdraw_inject")
+CORRECTION_ACTIONS = ("revise_decision", "amend_decision", "reopen_step", "correct_note", "withdraw_inject")
 
 
 def refusal(state: DrillState, step: PlanStep | None, action: str) -> str | None:
@@ -37,7 +37,7 @@ def refusal(state: DrillState, step: PlanStep | None, action: str) -> str | None
         return None
     if step is None:
         return "put the cursor on a step first (this row is a runbook heading)"
-    if action == "revise_decision":
+    if action in ("revise_decision", "amend_decision"):
         if not step.options:
             return f"{step.id} is not a decision"
         if step.key not in state.decisions:
@@ -123,6 +123,14 @@ def revise(screen: Any) -> None:
     step = screen.step()
     if step is not None:
         screen.app.push_screen(ReviseScreen(step))
+
+
+def amend_decision(screen: Any) -> None:
+    from engine.tui.screens.amend_decision import AmendDecisionScreen
+
+    step = screen.step()
+    if step is not None:
+        screen.app.push_screen(AmendDecisionScreen(step))
 
 
 def reopen(screen: Any) -> None:

@@ -58,6 +58,15 @@ def countdown(seconds: float) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
+def elapsed(seconds: float) -> str:
+    """Time spent, with its units so it never reads as a clock: 45s, 20m 01s, 1h 02m."""
+    whole = max(0, int(seconds))
+    hours, rest = divmod(whole, 3600)
+    if hours:
+        return f"{hours}h {rest // 60:02d}m"
+    return f"{rest // 60}m {rest % 60:02d}s" if rest >= 60 else f"{rest}s"
+
+
 def span(seconds: float | None) -> str:
     """A duration at a glance: 45s, 12m, 1h, 1h05."""
     if seconds is None:

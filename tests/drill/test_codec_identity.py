@@ -190,6 +190,8 @@ FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "note.step": st.none() | TEXT, "note.by": st.none() | TEXT, "note.objective": st.none() | TEXT,
     "note.due": st.none() | TEXT, "service.changed.to": st.sampled_from(ev.HEALTH), "clock.jumped.to": SECONDS,
     "inject.adhoc.to": st.lists(FILLED, max_size=3).map(tuple), "inject.adhoc.inject": FILLED,
+    "inject.adhoc.expect": TEXT, "inject.adhoc.objectives": st.lists(FILLED, max_size=3).map(tuple),
+    "decision.amended.rationale": FILLED, "decided_by": FILLED,
 }
 
 

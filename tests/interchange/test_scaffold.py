@@ -41,6 +41,8 @@ def test_new_runbook_and_scenario_validate_clean(project: Path, capsys: pytest.C
     assert [m.id for m in model.modules] == ["first-hour", "recovery"] and model.exercise is not None
     assert {i for m in model.modules for i in m.injects} == {i.id for i in model.injects}
     assert "wrote runbooks/vpn-outage.yaml" in capsys.readouterr().out
+    assert result.documents[0].model.title == "VPN Outage!"  # the name as typed is the title
+    assert model.title == "VPN outage, Monday"
 
 
 def test_new_scenario_for_the_shipped_runbooks_validates_clean(project: Path) -> None:

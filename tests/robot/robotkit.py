@@ -239,6 +239,13 @@ class Facilitator:
                 key, option = d.draw(st.sampled_from(revisable))
                 drill.revise(key, option, d.draw(TEXT), d.draw(WHO))
             out.append(("revise", revise))
+        if state.decisions:
+            def amend(d: st.DataObject) -> None:  # the rationale and decider put right, the option kept
+                key = d.draw(st.sampled_from(sorted(state.decisions)))
+                words = TEXT.filter(str.strip)
+                new = d.draw(words.filter(lambda w: w != state.decisions[key].rationale))  # a change, never a no-op
+                drill.amend_decision(key, new, d.draw(words), d.draw(words), d.draw(WHO))
+            out.append(("amend decision", amend))
         withdrawable = sorted(set(state.fired) - set(state.withdrawn))
         if withdrawable:
             out.append(("withdraw inject", lambda d: drill.withdraw(d.draw(st.sampled_from(withdrawable)),

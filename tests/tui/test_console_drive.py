@@ -14,6 +14,7 @@ from engine.drill.plan import Plan
 from engine.drill.session import replay
 from engine.drill.state import StepStatus
 from engine.tui.app import DrillApp
+from engine.tui.screens.confirm import ConfirmScreen
 from engine.tui.screens.console import ConsoleScreen
 from engine.tui.screens.hotwash import QUESTIONS, HotwashScreen
 from engine.tui.screens.inject import InjectScreen
@@ -36,6 +37,10 @@ async def _close_injects(pilot) -> list[str]:  # type: ignore[no-untyped-def]
 async def _do_step(pilot, key: str, ticks: int = 0) -> None:  # type: ignore[no-untyped-def]
     await goto(pilot, key)
     await pilot.press("s", *("x" * ticks), "c")
+    await settle(pilot)
+    if isinstance(pilot.app.screen, ConfirmScreen):  # items still open: it names them and asks first
+        await pilot.press("y")
+        await settle(pilot)
 
 
 async def _drive(plan: Plan, clock: FakeClock, log: Path) -> DrillApp:
@@ -79,7 +84,7 @@ async def _drive(plan: Plan, clock: FakeClock, log: Path) -> DrillApp:
         await goto(pilot, f"{MAIL}/failover-decision")
         await pilot.press("d")
         await settle(pilot)
-        await pilot.press("2")
+        await pilot.press("2", "enter")  # choose hold; Enter goes on to "Why"
         await type_text(pilot, "Short outage expected")
         await pilot.press("enter")
         assert app.screen.query_one("#by").value == "Dana"
@@ -94,7 +99,7 @@ async def _drive(plan: Plan, clock: FakeClock, log: Path) -> DrillApp:
         # A note: an area for improvement with its plan columns.
         await pilot.press("n")
         await settle(pilot)
-        await pilot.press("i")
+        await pilot.press("i", "enter")
         await type_text(pilot, "Nobody owned the relay")
         await pilot.press("enter")
         await type_text(pilot, "Name a relay owner")
@@ -164,13 +169,13 @@ async def _drive(plan: Plan, clock: FakeClock, log: Path) -> DrillApp:
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, HotwashScreen)
-        await pilot.press("s")
+        await pilot.press("s", "enter")  # S, then on to the comment
         await type_text(pilot, "Probe took 12 minutes")
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("tab", "enter")  # a comment without a rating is refused ...
         assert "Choose P, S, M or U" in screen_text(app)
-        await pilot.press("p", "enter")  # ... which goes back to the ratings: P, no comment
+        await pilot.press("p", "enter", "enter")  # ... which goes back to the ratings: P, no comment
         await settle(pilot)
         for _ in range(len(plan.objectives) - 2):
             await pilot.press("ctrl+n")
@@ -181,6 +186,9 @@ async def _drive(plan: Plan, clock: FakeClock, log: Path) -> DrillApp:
         await pilot.press("enter", "enter")
         await type_text(pilot, "Relay ownership")
         await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert "objectives are not rated" in screen_text(app)  # the rest were left unrated: it asks first
+        await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
         assert "tabletop log verify" in screen_text(app)

@@ -180,3 +180,31 @@ async def _correct(plan: Plan, clock: FakeClock, log: Path) -> None:
 
 def test_the_console_amends_and_withdraws_a_summary(shipped_plan: Plan, clock: FakeClock, tmp_path: Path) -> None:
     asyncio.run(_correct(shipped_plan, clock, tmp_path / "c.jsonl"))
+
+
+async def _page_through(plan: Plan, clock: FakeClock, log: Path, seen: list[str]) -> None:
+    app, drill = _app(plan, clock, log)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _close_injects(pilot)
+        await pilot.press("M")
+        await settle(pilot)
+        assert isinstance(app.screen, ModuleQuestionsScreen)
+        seen.append(screen_text(app))
+        for _ in range(60):  # page down through the situation and every question's prompts
+            await pilot.press("pagedown")
+            await settle(pilot)
+            seen.append(screen_text(app))
+        assert isinstance(app.screen, ModuleQuestionsScreen)
+        assert app.screen.focused is not None and app.screen.focused.id == "questions"  # the list kept the keys
+
+
+def test_m_at_80x24_scrolls_to_the_whole_situation_and_every_prompt(shipped_plan: Plan, clock: FakeClock,
+                                                                    tmp_path: Path) -> None:
+    seen: list[str] = []
+    asyncio.run(_page_through(shipped_plan, clock, tmp_path / "d.jsonl", seen))
+    module = shipped_plan.scenario.modules[0]
+    last = module.questions[-1]
+    shown = " ".join(" ".join(text.split()) for text in seen)
+    assert "prompt: " + " ".join(last.prompts[-1].split())[:30] in shown  # the last prompt came on screen
+    assert "look for: " + " ".join(last.expect[-1].split())[:30] in shown

@@ -46,6 +46,8 @@ async def _rows_as_if_redrawn(plan: Plan, clock: FakeClock, log: Path) -> None:
         clock.advance(7 * 60)
         await pilot.press("x", "x", "c")  # ticks, then done: the row goes from ready to active to done
         await settle(pilot)
+        await pilot.press("y")  # two items still open: it asks first
+        await settle(pilot)
         assert table._update_count == count  # no update invalidated the whole table's renders
         text = screen_text(app)
         assert "✓ done" in text and "detect-deferrals" in text

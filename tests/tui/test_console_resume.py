@@ -30,6 +30,9 @@ async def _first_session(plan: Plan, clock: FakeClock, log: Path) -> dict[str, S
             await settle(pilot)
         await goto(pilot, f"{MAIL}/detect-deferrals")
         await pilot.press("s", "x", "c")
+        await settle(pilot)
+        await pilot.press("y")  # three items still open: it asks first
+        await settle(pilot)
         await goto(pilot, f"{MAIL}/declare-incident")
         await pilot.press("s")
         clock.advance(90)

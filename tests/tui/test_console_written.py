@@ -32,7 +32,7 @@ async def _adhoc(plan: Plan, clock: FakeClock, log: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         before = len(_events(log))
-        await pilot.press("a")
+        await pilot.press("A")
         await settle(pilot)
         assert isinstance(app.screen, AdhocScreen)
         await type_text(pilot, "The CFO walks in asking for an ETA")

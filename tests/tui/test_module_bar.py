@@ -30,7 +30,7 @@ def test_the_line_fits_and_keeps_what_matters(shipped_plan: Plan, clock: FakeClo
     view = _view(shipped_plan, clock, tmp_path)
     line = describe(view, 2530, width).plain
     assert len(line) <= width, line
-    assert line.startswith(" 1/3 ") and "42:10 in" in line and line.endswith("at T+1:30" if width < 157 else
+    assert line.startswith(" 1/3 ") and "42m 10s in" in line and line.endswith("at T+1:30" if width < 157 else
                                                                               "M: questions")
     assert "next" in line and "The mail" in line and "The long" in line
     if width < 157:
@@ -42,10 +42,10 @@ def test_the_line_fits_and_keeps_what_matters(shipped_plan: Plan, clock: FakeClo
 def test_the_whole_line_when_there_is_room(shipped_plan: Plan, clock: FakeClock, tmp_path: Path) -> None:
     view = _view(shipped_plan, clock, tmp_path)
     assert describe(view, 2530, 200).plain == describe(view, 2530).plain == (
-        " 1/3  Module 1: The mail stops and the console goes dark · 42:10 in · next: Module 2: The long evening "
+        " 1/3  Module 1: The mail stops and the console goes dark · 42m 10s in · next: Module 2: The long evening "
         "of rebalancing at T+1:30  m: next module, M: questions")
     assert describe(view, 2530, 100).plain == (
-        " 1/3  The mail stops and the console goes dark · 42:10 in · next 2/3: The long evening… at T+1:30")
+        " 1/3  The mail stops and the console goes dark · 42m 10s in · next 2/3: The long evening… at T+1:30")
 
 
 def test_bare_title_drops_only_its_own_number() -> None:

@@ -54,11 +54,13 @@ async def _live_drill_rating(root: Path, log: Path, objective: str, rating: str)
             await pilot.press("ctrl+n")
         await settle(pilot)
         assert screen.objectives[screen.index] == objective
-        await pilot.press(rating.lower())
+        await pilot.press(rating.lower(), "enter")  # the rating, then on to the comment
         await type_text(pilot, "Escalated from the printed sheet in 12 minutes")
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press("y")  # the other objectives are not rated: it asks first
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
         await pilot.press("q")

@@ -48,7 +48,7 @@ async def _note_with_plan(plan: Plan, clock: FakeClock, log: Path) -> tuple[int,
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, NoteScreen)
-        await pilot.press("i")  # kind: area for improvement; on to the note
+        await pilot.press("i", "enter")  # kind: area for improvement; on to the note
         await type_text(pilot, "Relay had no owner")
         await pilot.press("enter")
         await type_text(pilot, "Name a relay owner")

@@ -1,7 +1,7 @@
 """Corrections: the log stays append-only; these events correct what an earlier one said.
 
-decision.revised, inject.withdrawn, step.reopened, note.amended and
-note.withdrawn. Each adds a CorrectionRecord (kind: its wire name) to
+decision.revised, decision.amended, inject.withdrawn, step.reopened,
+note.amended and note.withdrawn. Each adds a CorrectionRecord (kind: its wire name) to
 `state.corrections`; what each does to the state is in docs/format.md#corrections.
 """
 
@@ -16,6 +16,7 @@ from engine.drill.event_types.codec import key
 from engine.drill.event_types.errors import EventError
 from engine.drill.event_types.steps import known_step
 from engine.drill.records import CorrectionRecord, DecisionRecord
+from engine.drill.words import decision_words
 
 if TYPE_CHECKING:
     from engine.drill.state import DrillState
@@ -79,6 +80,46 @@ class DecisionRevised(Payload):
             if record.opened_t is None and record.skipped_t is None:
                 record.opened_t = t
         state._reconsider_branches(t)
+
+
+@event_type
+@dataclass(frozen=True, slots=True)
+class DecisionAmended(Payload):
+    """decision.amended: a decision's rationale and who decided are put right; the option stays.
+
+    step: the decision step's key (decided); rationale: the rationale as it
+    should read, never blank; decided_by: who decided, as it should read,
+    never blank; reason: why it is corrected, never blank; by: who corrected
+    it (may be empty). At least one of rationale and decided_by differs from
+    the decision as it stands. data is `{"step": str, "rationale": str,
+    "decided_by": str, "reason": str, "by": str}`; DecodeError names the field.
+    Allowed after the end: the hot wash is where a misfiled decision is noticed.
+    """
+
+    WIRE: ClassVar[str] = "decision.amended"
+    AFTER_END: ClassVar[bool] = True
+    MOVES_STEPS: ClassVar[bool] = False  # the option, its time and its branch stay as they were
+    PUBLIC: ClassVar[str | None] = None
+    step: str = key(readers.step)
+    rationale: str = key(readers.filled("a decision needs its rationale, never empty"))
+    decided_by: str = key(readers.filled("a decision needs who decided, never empty"))
+    reason: str = key(readers.reason)
+    by: str = key(readers.anything_as_text, default="")
+
+    def check(self, state: DrillState, t: float) -> None:
+        decision = state.decisions.get(known_step(state, self.step))
+        if decision is None:
+            raise EventError(f"decision {self.step} has not been made; there is nothing to amend")
+        if (self.rationale, self.decided_by) == (decision.rationale, decision.by):
+            raise EventError(f"decision {self.step} already reads so: change the rationale or who decided")
+
+    def apply(self, state: DrillState, event: Event) -> None:
+        old = state.decisions[self.step]
+        state.corrections.append(CorrectionRecord(self.WIRE, self.step, decision_words(old.rationale, old.by),
+                                                  decision_words(self.rationale, self.decided_by), self.reason,
+                                                  self.by, event.t, event.seq))
+        state.decisions[self.step] = DecisionRecord(old.step, old.option, self.rationale, self.decided_by, old.t,
+                                                    old.seq)
 
 
 @event_type

@@ -119,6 +119,14 @@ def _roles(value: Any, data: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _objectives(value: Any, data: Mapping[str, Any]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(o, str) and o.strip() for o in value):
+        raise Bad("`objectives` is a list of runbook/objective keys")
+    return tuple(value)
+
+
 @event_type
 @dataclass(frozen=True, slots=True)
 class InjectAdhoc(Payload):
@@ -128,12 +136,15 @@ class InjectAdhoc(Payload):
     inject's id); text: what is read out, never blank; to: the roles it is
     for (empty: the whole room); services: service id -> up, degraded or
     down, the health it sets (empty: none); event: the event id it carries
-    (opens `on:` steps like a scenario inject's), or None; by: who wrote it.
-    `services` and `event` are written only when there is one. It counts as
-    fired by hand, and inject.withdrawn takes it back like any other.
-    data is `{"inject": str, "text": str, "to": [str], "services"?: {str: str},
-    "event"?: str, "by": str}`. Raises DecodeError on a blank id or text, a
-    `to` that is not a list of texts, or a health that is not one of HEALTH.
+    (opens `on:` steps like a scenario inject's), or None; by: who wrote it;
+    expect: the response the team is expected to give (what evaluators rate
+    it against; "" when none); objectives: the `runbook/objective` keys it
+    bears on. `services`, `event`, `expect` and `objectives` are written only
+    when there is one. It counts as fired by hand, and inject.withdrawn takes
+    it back like any other. data is `{"inject": str, "text": str, "to": [str],
+    "services"?: {str: str}, "event"?: str, "by": str, "expect"?: str,
+    "objectives"?: [str]}`. Raises DecodeError on a blank id or text, a `to`
+    or `objectives` that is not a list of texts, or a health not in HEALTH.
     """
 
     WIRE: ClassVar[str] = "inject.adhoc"
@@ -148,6 +159,9 @@ class InjectAdhoc(Payload):
     event: str | None = key(readers.optional_text("the event an inject carries is an id (text)", lambda v: v or None),
                             omit=readers.empty, default=None)
     by: str = key(readers.optional_text("who wrote the inject must be text", lambda v: v or ""), default="")
+    expect: str = key(readers.optional_text("the expected action must be text", lambda v: v or ""),
+                      omit=readers.empty, default="")
+    objectives: tuple[str, ...] = key(_objectives, omit=readers.empty, write=list, default=())
 
     def check(self, state: DrillState, t: float) -> None:
         if state.plan.inject(self.inject) is not None:
@@ -155,10 +169,13 @@ class InjectAdhoc(Payload):
         if self.inject in state.fired:
             raise EventError(f"inject {self.inject} has already fired")
         known_services(state, self.services)
+        for objective in self.objectives:
+            if objective not in state.plan.objectives:
+                raise EventError(f"no objective {objective!r} in the drill's runbooks")
 
     def apply(self, state: DrillState, event: Event) -> None:
         t = event.t
         state.adhoc[self.inject] = AdhocRecord(self.inject, self.text, self.to, dict(self.services), self.event,
-                                               self.by, t, event.seq)
+                                               self.by, t, event.seq, self.expect, self.objectives)
         state.fired[self.inject] = FiredInject(self.inject, t, True, event.seq)
         state._deliver(self.inject, self.services, self.event, event)

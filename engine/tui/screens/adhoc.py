@@ -61,6 +61,11 @@ class AdhocScreen(FormScreen[None]):
             if events:
                 yield field("Event", Select([(Content(e), e) for e in events], prompt="optional: an event it brings",
                                            id="event", compact=True))
+            yield field("Expect", Input(placeholder="optional: the response expected (what evaluators rate)",
+                                        id="expect", compact=True))
+            yield field("Objectives", Input(placeholder="optional: objective ids, comma-separated, e.g. "
+                                            f"{next(iter(state.plan.objectives), 'rb/objective').partition('/')[2]}",
+                                            id="objectives", compact=True))
             yield field("By", Input(value=state.facilitator or "", placeholder="who wrote it", id="by", compact=True))
             yield Static(id="problem", classes="problem", markup=False)
             yield Static(Content.styled("space ticks a role (none: the room) · Enter: next · ctrl+s: review · "
@@ -126,11 +131,31 @@ class AdhocScreen(FormScreen[None]):
             self.problem(str(exc))
             self.set_focus(self.query_one("#services", Input))
             return None
+        objectives = self.objectives()
+        if objectives is None:
+            return None
         events = self.query(Select)
         event = events.first().value if events else None
         return ev.InjectAdhoc(drill.next_adhoc_id(), text, tuple(self.to),
                               services, event if isinstance(event, str) else None,
-                              self.query_one("#by", Input).value.strip())
+                              self.query_one("#by", Input).value.strip(),
+                              " ".join(self.query_one("#expect", Input).value.split()), objectives)
+
+    def objectives(self) -> tuple[str, ...] | None:
+        """The objectives typed (an id, or runbook/id), as plan keys; None after naming one that is unknown."""
+        known = self.drill.state.plan.objectives
+        out: list[str] = []
+        for word in (w.strip() for w in self.query_one("#objectives", Input).value.split(",")):
+            if not word:
+                continue
+            keys = [k for k in known if k == word or k.partition("/")[2] == word]
+            if len(keys) != 1:
+                self.problem(f"No objective {word!r}" + (" (it is in more than one runbook: write runbook/id)"
+                                                         if keys else "") + f"; the drill's: {', '.join(known)}")
+                self.set_focus(self.query_one("#objectives", Input))
+                return None
+            out.append(keys[0])
+        return tuple(dict.fromkeys(out))
 
     def action_submit(self) -> None:
         payload = self.payload()

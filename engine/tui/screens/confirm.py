@@ -42,9 +42,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def on_key(self, event: events.Key) -> None:
         """Keys typed as the dialog opened answer nothing (Esc still cancels)."""
-        if self.guard is not None and event.key != "escape" and self.guard.holding():
-            event.stop()
-            event.prevent_default()
+        if self.guard is not None and event.key != "escape":
+            self.guard.drop(event, self.app, "as this question opened")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

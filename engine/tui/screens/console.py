@@ -214,9 +214,7 @@ class ConsoleScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """Keys typed as a form closed are dropped; a key whose action does not apply says why."""
-        if self.guard is not None and self.guard.holding() and event.key != "ctrl+q":
-            event.stop()
-            event.prevent_default()
+        if self.guard is not None and event.key != "ctrl+q" and self.guard.drop(event, self.app, "as a form closed"):
             return
         actions = [a for a in self._keys.get(event.key, []) if a in ACTIONS]
         if not actions:
@@ -246,11 +244,29 @@ class ConsoleScreen(Screen[None]):
         self.drill_app.perform(lambda: drill.start_step(step.key))
 
     def action_complete_step(self) -> None:
+        """c: mark the step done; with checklist items still open, ask first, naming them."""
         step = self.step()
         if self._refused("complete_step") or step is None:
             return
         drill = self.drill
-        self.drill_app.perform(lambda: drill.complete_step(step.key))
+        ticks = drill.state.steps[step.key].ticks
+        open_items = [item for index, item in enumerate(step.do) if index not in ticks]
+        if not open_items:
+            self.drill_app.perform(lambda: drill.complete_step(step.key))
+            return
+        from engine.tui.screens.confirm import ConfirmScreen
+
+        shown = [f"[ ] {' '.join(item.split())}" for item in open_items[:6]]
+        more = [f"and {len(open_items) - 6} more"] if len(open_items) > 6 else []
+        lines = [f"{len(open_items)} of {len(step.do)} checklist items are not ticked:", *shown, *more,
+                 "Marked done, they stay unticked in the log and the report."]
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.drill_app.perform(lambda: drill.complete_step(step.key))
+
+        self.app.push_screen(ConfirmScreen(f"Mark {display.literal(step.id, one_line=True)} done?",
+                                           "\n".join(lines), "Mark done"), done)
 
     def action_skip_step(self) -> None:
         step = self.step()
@@ -298,6 +314,10 @@ class ConsoleScreen(Screen[None]):
     def action_revise_decision(self) -> None:
         if not self._refused("revise_decision"):
             fix.revise(self)
+
+    def action_amend_decision(self) -> None:
+        if not self._refused("amend_decision"):
+            fix.amend_decision(self)
 
     def action_reopen_step(self) -> None:
         if not self._refused("reopen_step"):

@@ -1,6 +1,10 @@
-"""Record a decision: the option chosen, the rationale, and who decided (the owner's name to start with)."""
+"""Record a decision: the option chosen, the rationale, and who decided (the owner's name to start with,
+else the owner's role). The option list keeps the focus when an option is marked; Enter goes on to "Why",
+then to "Decided by". A blank rationale or decider is refused, saying which."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -12,14 +16,24 @@ from engine.tui import display
 from engine.tui.screens.form import buttons, field
 from engine.tui.screens.option_pick import OptionPick
 
+if TYPE_CHECKING:
+    from engine.drill.plan import PlanStep
+    from engine.drill.state import DrillState
+
+
+def decider(state: DrillState, step: PlanStep) -> str:
+    """Who decides `step` to start with: the name the room gave its owner's role, else the role; "" if none."""
+    owner = step.owner or ""
+    return state.participants.get(owner) or owner
+
 
 class DecideScreen(OptionPick):
-    NEXT_FIELD = "rationale"
+    CHOICE_LISTS = {"options": "the option the team decided on (1-9 or ↑↓)"}
 
     def compose(self) -> ComposeResult:
         step = self.step
         state = self.drill.state
-        by = (state.participants.get(step.owner or "") or "") if step.owner else ""
+        by = decider(state, step)
         with Vertical(classes="dialog"):
             yield Static(Content.assemble(("Decision ", "bold"), (display.literal(step.id), "bold")),
                          classes="dialog-title")
@@ -29,7 +43,7 @@ class DecideScreen(OptionPick):
             yield field("Why", Input(placeholder="the rationale: what the team weighed", id="rationale", compact=True))
             yield field("Decided by", Input(value=by, placeholder="name or role", id="by", compact=True))
             yield Static(id="problem", classes="problem", markup=False)
-            yield Static(Content.styled("1-9 or ↑↓ Enter: choose · Enter: next field · ctrl+s: record · "
+            yield Static(Content.styled("1-9 or ↑↓: choose · Enter: next field · ctrl+s: record · "
                                         "Esc: cancel", "dim"))
             yield from buttons("Record the decision")
 
@@ -41,10 +55,16 @@ class DecideScreen(OptionPick):
     def action_submit(self) -> None:
         option = self.chosen
         if option is None:
-            self.problem("Choose the option the team decided on first (1-9, or ↑↓ and Enter).")
+            self.problem("Choose the option the team decided on first (1-9 or ↑↓).")
             self.query_one("#options", OptionList).focus()
             return
         rationale = self.query_one("#rationale", Input).value.strip()
         by = self.query_one("#by", Input).value.strip()
+        for value, name, why in ((rationale, "rationale", "A decision needs its rationale: what the team weighed."),
+                                 (by, "by", "A decision needs who decided it: a name or a role.")):
+            if not value:
+                self.problem(why)
+                self.set_focus(self.query_one(f"#{name}", Input))
+                return
         drill, key = self.drill, self.step.key
         self.record(lambda: drill.decide(key, option, rationale, by))

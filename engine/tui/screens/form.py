@@ -1,16 +1,22 @@
-"""The shape every modal form shares: Enter walks the fields, only ctrl+s or the Record button records,
+"""The shape every modal form shares: Enter walks the fields, only ctrl+s or the record button records,
 Esc cancels, and a line says what is wrong.
 
 Enter moves to the next field in the order they are on screen (a choice list, a select, an input);
 on the last field it stays and says how to record. So a facilitator who presses Enter once per
 field, or once too often, never records a half-filled form, and what they type next still lands in
 the form rather than on the console.
+
+A choice list (an OptionList named in a form's CHOICE_LISTS) marks one option: its shortcut keys
+(1-9, o/s/i, ...), ↑↓ and a click mark, and marking never moves the focus; only Enter (or Tab)
+goes on to the next field. Enter on a list with nothing marked stays and says what to choose, and a
+letter typed on a list that takes none is refused with a word rather than lost.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from textual import events
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,14 +24,14 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Button, Input, OptionList, Select, Static
 
 if TYPE_CHECKING:
     from engine.drill.session import Drill
     from engine.tui.app import DrillApp
 
 T = TypeVar("T")
-LAST_FIELD = "That was the last field. ctrl+s (or the Record button) records; Esc cancels."
+LAST_FIELD = "That was the last field. ctrl+s (or the {button} button) records; Esc cancels."
 
 
 def field(label: str, widget: Widget) -> Horizontal:
@@ -65,16 +71,17 @@ def form_fields(screen: Screen[Any]) -> list[Widget]:
     return out
 
 
-def enter_moves_on(screen: Screen[Any]) -> bool:
-    """Enter on an input or a closed select: focus the next field on screen (buttons are not fields).
+def enter_moves_on(screen: Screen[Any], lists: tuple[str, ...] = ()) -> bool:
+    """Enter on an input, a closed select or one of the choice lists `lists` (OptionList ids): focus the
+    next field on screen (buttons are not fields).
 
     Called from a priority binding, so it runs before the focused field sees the key and before any
     key typed after it is delivered: a fast typist's next letter lands in the next field. Raises
-    SkipAction when the focus is elsewhere (an open select's list, a choice list, a button handle
+    SkipAction when the focus is elsewhere (an open select's list, any other list, a button handle
     their own Enter); returns True when focus moved, False on the last field (focus stays).
     """
     focused = screen.focused
-    if not isinstance(focused, (Input, Select)):
+    if not isinstance(focused, (Input, Select)) and not (isinstance(focused, OptionList) and focused.id in lists):
         raise SkipAction()
     fields = form_fields(screen)
     index = fields.index(focused) if focused in fields else len(fields)
@@ -90,7 +97,12 @@ class FormScreen(ModalScreen[T]):
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "submit", "Record", priority=True),
         Binding("enter", "next_field", "Next field", show=False, priority=True),
+        Binding("up", "choice_move(-1)", show=False, priority=True),
+        Binding("down", "choice_move(1)", show=False, priority=True),
     ]
+    # OptionList id -> what is chosen there and how, for "Choose {it} first"; e.g. {"options": "the
+    # option the team decided on (1-9 or ↑↓)"}. Marking on these lists is the form's `mark`.
+    CHOICE_LISTS: ClassVar[dict[str, str]] = {}
 
     @property
     def drill_app(self) -> DrillApp:
@@ -105,10 +117,76 @@ class FormScreen(ModalScreen[T]):
     def on_mount(self) -> None:
         for each in self.query(Input):
             each.cursor_blink = self.drill_app.blink
+            each.select_on_focus = False  # coming back to a field adds to it: what was typed or prefilled stays
 
     def action_next_field(self) -> None:
-        if not enter_moves_on(self):
-            self.problem(LAST_FIELD)
+        self._untaken = ""
+        choices = self.choice_list()
+        if choices is not None and choices.id and not self.marked(choices.id):
+            self.problem(f"Choose {self.CHOICE_LISTS[choices.id]} first.")
+            return
+        if enter_moves_on(self, tuple(self.CHOICE_LISTS)):
+            self.problem("")
+        else:
+            self.problem(self.last_field())
+
+    def last_field(self) -> str:
+        """What Enter on the last field says: how to record, naming the button as it reads."""
+        label = str(self.query_one("#record", Button).label).removesuffix(" (ctrl+s)")
+        return LAST_FIELD.format(button=label)
+
+    # ----- choice lists -----
+
+    def choice_list(self) -> OptionList | None:
+        """The focused choice list, or None."""
+        focused = self.focused
+        if isinstance(focused, OptionList) and focused.id in self.CHOICE_LISTS:
+            return focused
+        return None
+
+    def mark(self, list_id: str, index: int) -> None:
+        """Mark the option at `index` of the choice list `list_id` as chosen; never moves the focus."""
+
+    def marked(self, list_id: str) -> bool:
+        """Whether the choice list `list_id` has an option marked."""
+        return True
+
+    def shortcut(self, list_id: str, key: str) -> int | None:
+        """The index of the option that `key` marks on the choice list `list_id` (1-9, o/s/i), or None."""
+        return None
+
+    def action_choice_move(self, step: int) -> None:
+        """↑↓ on a choice list move the mark with the cursor; elsewhere they do what the field does."""
+        choices = self.choice_list()
+        if choices is None or choices.id is None:
+            raise SkipAction()
+        if step < 0:
+            choices.action_cursor_up()
+        else:
+            choices.action_cursor_down()
+        if choices.highlighted is not None:
+            self.mark(choices.id, choices.highlighted)
+
+    def on_key(self, event: events.Key) -> None:
+        choices = self.choice_list()
+        if choices is None or choices.id is None:
+            return
+        index = self.shortcut(choices.id, event.key)
+        if index is not None:
+            event.stop()
+            self._untaken = ""
+            self.mark(choices.id, index)
+        elif event.is_printable and event.character and event.key != "space":
+            event.stop()  # letters meant for the next field: say so rather than lose them without a word
+            self._untaken = (getattr(self, "_untaken", "") + event.character)[-24:]
+            self.problem(f"{self._untaken!r} was not taken: this list takes {self.CHOICE_LISTS[choices.id]}. "
+                         "Enter goes on to the next field.")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """A click on a choice list's option marks it (Enter never gets here: it goes on to the next field)."""
+        if event.option_list.id in self.CHOICE_LISTS:
+            event.stop()
+            self.mark(event.option_list.id or "", event.option_index)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

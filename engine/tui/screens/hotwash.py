@@ -146,21 +146,31 @@ class HotwashScreen(Screen[None]):
         self.mark_rating(earlier.rating if earlier else None)
         self.query_one("#comment", Input).value = earlier.comment if earlier else ""
         self.query_one("#hotwash-keys", Static).update(Content.styled(
-            "P S M U or ↑↓ Enter: rating · Enter in the comment: record and go on · ctrl+n: leave unrated · "
-            "ctrl+b: back", "dim"))
+            "P S M U: rating · ↑↓ Enter: rating, on to the comment · Enter in the comment: record and go on · "
+            "ctrl+n: leave unrated · ctrl+b: back · ctrl+e: finish", "dim"))
         self.problem("")
         rating.focus()
 
     def on_key(self, event: events.Key) -> None:
+        """On the ratings, P S M U mark one and the focus stays (Enter goes on to the comment); another letter
+        is refused with a word rather than lost."""
         rating = self.query_one("#rating", OptionList)
-        if not self.asking and rating.has_focus and event.key.upper() in RATING_KEYS:
+        if self.asking or not rating.has_focus:
+            return
+        if event.key.upper() in RATING_KEYS:
             rating.highlighted = RATING_KEYS.index(event.key.upper())
             self.mark_rating(event.key.upper())
-            self.query_one("#comment", Input).focus()
+            self.problem("")
+            event.stop()
+        elif event.is_printable and event.character and event.key != "space":
+            self.problem(f"{event.character!r} was not taken: the ratings take P, S, M or U. Enter goes on to "
+                         "the comment.")
             event.stop()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter (or a click) on a rating: that rating, and on to the comment."""
         self.mark_rating(RATING_KEYS[event.option_index])
+        self.problem("")
         self.query_one("#comment", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -183,11 +193,34 @@ class HotwashScreen(Screen[None]):
 
     # ----- the questions -----
 
+    def unrated(self) -> list[str]:
+        """The objectives not rated yet, in plan order."""
+        ratings = self.drill.state.ratings
+        return [key for key in self.objectives if key not in ratings]
+
+    def finish(self) -> None:
+        """Close the hot wash for the summary; with objectives unrated, ask first, naming them."""
+        from engine.tui.screens.summary import SummaryScreen
+
+        unrated = self.unrated()
+        if not unrated:
+            self.app.switch_screen(SummaryScreen())
+            return
+        from engine.tui.screens.confirm import ConfirmScreen
+
+        shown = [f"  {key}" for key in unrated[:8]] + ([f"  and {len(unrated) - 8} more"] if len(unrated) > 8 else [])
+        lines = [f"{len(unrated)} of {len(self.objectives)} objectives are not rated:", *shown,
+                 "The report lists them as not rated. Cancel goes back to rate them (ctrl+b walks back)."]
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.app.switch_screen(SummaryScreen())
+
+        self.app.push_screen(ConfirmScreen("Finish the hot wash?", "\n".join(lines), "Finish"), done)
+
     def show_question(self, index: int) -> None:
         if index >= len(QUESTIONS):
-            from engine.tui.screens.summary import SummaryScreen
-
-            self.app.switch_screen(SummaryScreen())
+            self.finish()
             return
         self.asking = True
         self.question = index
@@ -236,7 +269,7 @@ class HotwashScreen(Screen[None]):
             self.show_objective(self.index + 1)
 
     def action_finish(self) -> None:
-        self.show_question(len(QUESTIONS))  # past the last question: the summary
+        self.finish()
 
     def action_back(self) -> None:
         if self.asking and self.question > 0:

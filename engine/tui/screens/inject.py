@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from engine.drill import modules
 from engine.tui import display
+from engine.tui.key_guard import KeyGuard
 from engine.tui.widgets.inject_timeline import fired_order
 
 
@@ -29,6 +30,8 @@ class InjectScreen(ModalScreen[None]):
         super().__init__()
         self.injects = injects
         self.current = start or injects[0]
+        self.guard: KeyGuard | None = None  # a space or Enter typed for something else as it pops up
+
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog inject-dialog"):
@@ -39,7 +42,15 @@ class InjectScreen(ModalScreen[None]):
             yield Static(id="inject-keys", markup=False)
 
     def on_mount(self) -> None:
+        self.guard = KeyGuard.of(self.app)
         self.show()
+
+    def _held(self, key: str) -> bool:
+        """Whether `key` came as the pop-up opened (typed for the console): dropped, and said so."""
+        if self.guard is None or not self.guard.holding():
+            return False
+        self.guard.say_dropped(key, self.app, "as the inject popped up")
+        return True
 
     def show(self) -> None:
         app = self.app
@@ -90,6 +101,8 @@ class InjectScreen(ModalScreen[None]):
         return self.injects[self.injects.index(self.current) + 1:]
 
     def action_next(self) -> None:
+        if self._held("Enter/space"):
+            return
         unseen = self._unseen()
         if unseen:
             self.current = unseen[0]

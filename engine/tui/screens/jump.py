@@ -70,14 +70,23 @@ class JumpScreen(FormScreen[None]):
     def on_mount(self) -> None:
         super().on_mount()
         self.problem("")
-        self.query_one("#jump-now", Static).update(Content(f"The clock reads {display.clock(self.drill.now_t())}."))
+        self.clock_moved()
         self.query_one("#to", Input).focus()
 
+    def clock_moved(self) -> None:
+        """The clock ticked (DrillApp.tick): the time and the arithmetic read at this moment."""
+        self.query_one("#jump-now", Static).update(Content(f"The clock reads {display.clock(self.drill.now_t())}."))
+        self.preview(self.query_one("#to", Input).value)
+
     def on_input_changed(self, event: Input.Changed) -> None:
+        self.preview(event.value)
+
+    def preview(self, value: str) -> None:
+        """Where `value` takes the clock from now, and the injects that fire on the way."""
         preview = self.query_one("#jump-preview", Static)
         state, now_t = self.drill.state, self.drill.now_t()
         try:
-            to = jump_target(event.value, now_t)
+            to = jump_target(value, now_t)
         except DurationError:
             preview.update("")
             return

@@ -55,7 +55,11 @@ def module_text(module: Module, said: Sequence[SummaryRecord] = ()) -> Content:
 
 class ModuleQuestionsScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q", "dismiss", "Close"), Binding("a", "correct('amend')", "Amend"),
-                Binding("w", "correct('withdraw')", "Withdraw")]
+                Binding("w", "correct('withdraw')", "Withdraw"),
+                # The situation and the prompts scroll while the questions list keeps the keyboard: at 80x24
+                # only a few lines of them fit above the list.
+                Binding("pagedown,space", "scroll_text(1)", "Scroll down", priority=True),
+                Binding("pageup", "scroll_text(-1)", "Scroll up", priority=True)]
 
     def __init__(self, module: Module, position: str) -> None:
         super().__init__()
@@ -77,12 +81,13 @@ class ModuleQuestionsScreen(ModalScreen[None]):
             yield Static(Content.assemble(Content.styled(self.position + " ", "bold"),
                                           display.content(self.module.title, "bold", one_line=True)),
                          classes="dialog-title")
-            with VerticalScroll():
+            with VerticalScroll(id="module-scroll"):
                 yield Static(module_text(self.module, self.said()), markup=False, id="module-text")
             if self.module.questions:
                 yield OptionList(*self._options(), id="questions")
-                yield Static(Content.styled("↑↓: choose a question · Enter: record a summary of its discussion · "
-                                            "a / w: amend / withdraw its latest summary · Esc: close", "dim"))
+                yield Static(Content.styled("PgUp/PgDn (space): scroll the situation and prompts · ↑↓: choose a "
+                                            "question · Enter: record a summary of its discussion · a / w: amend / "
+                                            "withdraw its latest summary · Esc: close", "dim"))
             else:
                 yield Static(Content.styled("Esc: close", "dim"))
 
@@ -94,6 +99,11 @@ class ModuleQuestionsScreen(ModalScreen[None]):
             mark = f"  [{count} recorded]" if count else ""
             out.append(Option(display.content(f"{number}. {question.ask}{mark}", one_line=True), id=question.id))
         return out
+
+    def action_scroll_text(self, pages: int) -> None:
+        """Page the situation and the prompts up or down (the questions list keeps the focus)."""
+        scroll = self.query_one("#module-scroll", VerticalScroll)
+        scroll.scroll_to(y=scroll.scroll_y + pages * max(scroll.size.height - 1, 1), animate=False)
 
     def on_mount(self) -> None:
         if self.module.questions:
@@ -142,6 +152,5 @@ class ModuleQuestionsScreen(ModalScreen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """Keys typed as the summary form closed are dropped (they were meant for the form)."""
-        if self.guard is not None and self.guard.holding():
-            event.stop()
-            event.prevent_default()
+        if self.guard is not None:
+            self.guard.drop(event, self.app, "as the summary form closed")

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
@@ -19,6 +18,8 @@ KIND_LABEL = {"observation": "Observation", "strength": "Strength", "improvement
 
 
 class NoteScreen(FormScreen[None]):
+    CHOICE_LISTS = {"kind": "a kind (o, s, i or ↑↓)"}
+
     def __init__(self, step: PlanStep | None) -> None:
         super().__init__()
         self.step = step
@@ -41,7 +42,7 @@ class NoteScreen(FormScreen[None]):
                     yield field("Owner", Input(placeholder="who will do it", id="owner", compact=True))
                     yield field("Due", Input(placeholder="e.g. 2026-03-31", id="due", compact=True))
             yield Static(id="problem", classes="problem", markup=False)
-            yield Static(Content.styled("o/s/i or ↑↓ Enter: kind · Enter: next field · space/↓: open a list · "
+            yield Static(Content.styled("o/s/i or ↑↓: kind · Enter: next field · space/↓: open a list · "
                                         "ctrl+s: record · Esc: cancel", "dim"))
             yield from buttons("Record the note")
 
@@ -65,17 +66,13 @@ class NoteScreen(FormScreen[None]):
         kinds.highlighted = ev.NOTE_KINDS.index(kind)
         self.query_one("#improvement").display = kind == "improvement"
 
-    def on_key(self, event: events.Key) -> None:
-        """On the kind: o, s, i (or 1-3) choose it and go on to the note."""
-        keys = {"o": 0, "s": 1, "i": 2, "1": 0, "2": 1, "3": 2}
-        if self.query_one("#kind", OptionList).has_focus and event.key in keys:
-            event.stop()
-            self.choose(ev.NOTE_KINDS[keys[event.key]])
-            self.set_focus(self.query_one("#text", Input))
+    def mark(self, list_id: str, index: int) -> None:
+        self.choose(ev.NOTE_KINDS[index])
+        self.problem("")
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.choose(ev.NOTE_KINDS[event.option_index])
-        self.set_focus(self.query_one("#text", Input))
+    def shortcut(self, list_id: str, key: str) -> int | None:
+        """On the kind: o, s, i (or 1-3) choose it; the focus stays until Enter."""
+        return {"o": 0, "s": 1, "i": 2, "1": 0, "2": 1, "3": 2}.get(key)
 
     def kind(self) -> str:
         return self._kind

@@ -3,7 +3,6 @@ withdraw it with a reason. The note stays in the log as first written; the corre
 
 from __future__ import annotations
 
-from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -20,6 +19,7 @@ TEXT_FIELD = {"amend": ("New text", "the note as it should read"),
 
 
 class NoteCorrectionScreen(FormScreen[None]):
+    CHOICE_LISTS = {"notes": "the note (↑↓)", "mode": "what to do with it (a to amend, w to withdraw)"}
     DEFAULT_CSS = """
     NoteCorrectionScreen #notes { height: auto; max-height: 6; }
     NoteCorrectionScreen #mode { height: auto; margin-top: 1; }
@@ -42,7 +42,7 @@ class NoteCorrectionScreen(FormScreen[None]):
                              Input(placeholder=TEXT_FIELD["amend"][1], id="text", compact=True), classes="field-row")
             yield field("By", Input(value=by_default(state), placeholder="name or role", id="by", compact=True))
             yield Static(id="problem", classes="problem", markup=False)
-            yield Static(Content.styled("↑↓ Enter: the note · a/w: amend or withdraw · Enter: next field · "
+            yield Static(Content.styled("↑↓: the note · a/w: amend or withdraw · Enter: next field · "
                                         "ctrl+s: record · Esc: cancel", "dim"))
             yield from buttons("Record the correction")
 
@@ -57,8 +57,9 @@ class NoteCorrectionScreen(FormScreen[None]):
         super().on_mount()
         self.problem("")
         notes = self.query_one("#notes", OptionList)
-        notes.highlighted = 0
         self.query_one("#mode", OptionList).highlighted = 0
+        if notes.option_count:
+            self.choose_note(0)  # the newest: the one most often put right
         notes.focus()
 
     def _redraw(self) -> None:
@@ -76,7 +77,6 @@ class NoteCorrectionScreen(FormScreen[None]):
         notes.highlighted = index
         self._fill()
         self.problem("")
-        self.set_focus(self.query_one("#mode", OptionList) if self.mode is None else self.query_one("#text", Input))
 
     def choose_mode(self, mode: str) -> None:
         self.mode = mode
@@ -87,7 +87,6 @@ class NoteCorrectionScreen(FormScreen[None]):
         self.query_one("#text", Input).placeholder = hint
         self._fill()
         self.problem("")
-        self.set_focus(self.query_one("#text", Input))
 
     def _fill(self) -> None:
         """Amending starts from the note's text as it stands; withdrawing from an empty reason."""
@@ -95,23 +94,23 @@ class NoteCorrectionScreen(FormScreen[None]):
             self.query_one("#text", Input).value = (self.drill.state.note_text(self.note) if self.mode == "amend"
                                                     else "")
 
-    def on_key(self, event: events.Key) -> None:
-        if self.query_one("#mode", OptionList).has_focus and event.key in ("a", "w"):
-            event.stop()
-            self.choose_mode("amend" if event.key == "a" else "withdraw")
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option_list.id == "notes":
-            self.choose_note(event.option_index)
+    def mark(self, list_id: str, index: int) -> None:
+        if list_id == "notes":
+            self.choose_note(index)
         else:
-            self.choose_mode(list(MODES)[event.option_index])
+            self.choose_mode(list(MODES)[index])
+
+    def marked(self, list_id: str) -> bool:
+        return (self.note if list_id == "notes" else self.mode) is not None
+
+    def shortcut(self, list_id: str, key: str) -> int | None:
+        return {"a": 0, "w": 1}.get(key) if list_id == "mode" else None
 
     def action_submit(self) -> None:
         note, mode = self.note, self.mode
         text = self.query_one("#text", Input).value.strip()
         if note is None:
-            self.problem("Choose the note first (↑↓ and Enter).")
+            self.problem("Choose the note first (↑↓).")
             self.query_one("#notes", OptionList).focus()
             return
         if mode is None:

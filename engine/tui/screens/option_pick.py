@@ -1,11 +1,10 @@
 """The part a decision form and a revision form share: a list of a decision step's options, one of which
-is marked as chosen (1-9, or ↑↓ and Enter; moving the cursor alone chooses nothing)."""
+is marked as chosen (1-9 or ↑↓ mark it; the focus stays on the list until Enter goes on to the next field)."""
 
 from __future__ import annotations
 
-from textual import events
 from textual.content import Content
-from textual.widgets import Input, OptionList
+from textual.widgets import OptionList
 
 from engine.drill.plan import PlanStep
 from engine.tui import display
@@ -13,10 +12,9 @@ from engine.tui.screens.form import FormScreen
 
 
 class OptionPick(FormScreen[None]):
-    """A form over `step`'s options (an OptionList `#options`); `chosen` is the marked option, then the
-    keyboard moves on to the Input named by NEXT_FIELD."""
+    """A form over `step`'s options (an OptionList `#options`, a choice list); `chosen` is the marked option."""
 
-    NEXT_FIELD = "reason"
+    CHOICE_LISTS = {"options": "an option (1-9 or ↑↓)"}
 
     def __init__(self, step: PlanStep) -> None:
         super().__init__()
@@ -51,13 +49,13 @@ class OptionPick(FormScreen[None]):
             options.replace_option_prompt_at_index(n, self._prompt(n + 1, name))
         options.highlighted = index
         self.problem("")
-        self.set_focus(self.query_one(f"#{self.NEXT_FIELD}", Input))
 
-    def on_key(self, event: events.Key) -> None:
-        options = self.query_one("#options", OptionList)
-        if options.has_focus and event.key.isdigit() and 0 < int(event.key) <= options.option_count:
-            event.stop()
-            self.choose(int(event.key) - 1)
+    def mark(self, list_id: str, index: int) -> None:
+        self.choose(index)
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.choose(event.option_index)
+    def marked(self, list_id: str) -> bool:
+        return self.chosen is not None
+
+    def shortcut(self, list_id: str, key: str) -> int | None:
+        count = self.query_one("#options", OptionList).option_count
+        return int(key) - 1 if key.isdigit() and 0 < int(key) <= count else None

@@ -23,7 +23,7 @@ from engine.tui.screens.option_pick import OptionPick
 
 
 class ReviseScreen(OptionPick):
-    NEXT_FIELD = "reason"
+    CHOICE_LISTS = {"options": "the new option (1-9 or ↑↓)"}
 
     def compose(self) -> ComposeResult:
         step, state = self.step, self.drill.state
@@ -43,7 +43,7 @@ class ReviseScreen(OptionPick):
             yield field("Revised by", Input(value=by_default(state, step), placeholder="name or role", id="by",
                                             compact=True))
             yield Static(id="problem", classes="problem", markup=False)
-            yield Static(Content.styled("1-9 or ↑↓ Enter: the new option · Enter: next field · ctrl+s: review "
+            yield Static(Content.styled("1-9 or ↑↓: the new option · Enter: next field · ctrl+s: review "
                                         "and record · Esc: cancel", "dim"))
             yield from buttons("Revise")
 
@@ -65,7 +65,7 @@ class ReviseScreen(OptionPick):
     def action_submit(self) -> None:
         option, reason = self.chosen, self.query_one("#reason", Input).value.strip()
         if option is None:
-            self.problem("Choose the new option first (1-9, or ↑↓ and Enter).")
+            self.problem("Choose the new option first (1-9 or ↑↓).")
             self.query_one("#options", OptionList).focus()
             return
         if not reason:

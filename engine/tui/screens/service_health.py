@@ -21,6 +21,7 @@ from engine.tui.written_actions import effect_lines
 
 
 class ServiceHealthScreen(FormScreen[None]):
+    CHOICE_LISTS = {"service": "the service (↑↓)", "health": "its health (↑↓)"}
     DEFAULT_CSS = "ServiceHealthScreen #service { height: auto; max-height: 8; }"
 
     def __init__(self) -> None:
@@ -35,7 +36,7 @@ class ServiceHealthScreen(FormScreen[None]):
             yield OptionList(*(Option(self._service_prompt(s), id=s) for s in state.plan.services), id="service")
             yield OptionList(*(Option(self._health_prompt(h), id=h) for h in ev.HEALTH), id="health")
             yield Static(id="problem", classes="problem", markup=False)
-            yield Static(Content.styled("↑↓ Enter: the service, then its health · ctrl+s: review · Esc: cancel",
+            yield Static(Content.styled("↑↓: the service · Enter: its health · ctrl+s: review · Esc: cancel",
                                         "dim"))
             yield from buttons("Set it")
 
@@ -55,17 +56,20 @@ class ServiceHealthScreen(FormScreen[None]):
         self.problem("")
         self.query_one("#service", OptionList).focus()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        chosen = event.option.id or ""
-        if event.option_list.id == "service":
+    def mark(self, list_id: str, index: int) -> None:
+        options = self.query_one(f"#{list_id}", OptionList)
+        chosen = options.get_option_at_index(index).id or ""
+        if list_id == "service":
             self.service = chosen
             self._redraw("service", self._service_prompt)
-            self.set_focus(self.query_one("#health", OptionList))
         else:
             self.health = chosen
             self._redraw("health", self._health_prompt)
-            self.problem("ctrl+s (or the Set it button) sets it; Esc cancels.")
+        options.highlighted = index
+        self.problem("")
+
+    def marked(self, list_id: str) -> bool:
+        return (self.service if list_id == "service" else self.health) is not None
 
     def _redraw(self, list_id: str, prompt: Callable[[str], Content]) -> None:
         options = self.query_one(f"#{list_id}", OptionList)
@@ -75,7 +79,7 @@ class ServiceHealthScreen(FormScreen[None]):
     def action_submit(self) -> None:
         service, health = self.service, self.health
         if service is None or health is None:
-            self.problem("Choose the service, then its health (↑↓ and Enter in each list).")
+            self.problem("Choose the service, then its health (↑↓ in each list, Enter between them).")
             return
         drill = self.drill
         before = drill.state.services.get(service, "up")

@@ -71,9 +71,9 @@ class SummaryScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """Keys typed as the note form closed do not close the console."""
-        if self.guard is not None and self.guard.holding():
-            event.stop()
-            event.prevent_default()
+        if self.guard is not None:
+            self.guard.drop(event, self.app, "as the note form closed")
+
     def on_mount(self) -> None:
         room_open = feedback_toggle.refusal(self.app) is None
         self.query_one("#feedback-line").display = room_open

@@ -79,9 +79,8 @@ class TimeAwayScreen(ModalScreen[bool]):
 
     def on_key(self, event: events.Key) -> None:
         """Keys typed as the question opened answer nothing."""
-        if self.guard is not None and self.guard.holding():
-            event.stop()
-            event.prevent_default()
+        if self.guard is not None:
+            self.guard.drop(event, self.app, "as this question opened")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "count")

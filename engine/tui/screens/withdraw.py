@@ -23,6 +23,7 @@ from engine.tui.widgets.inject_timeline import fired_label
 
 
 class WithdrawScreen(FormScreen[None]):
+    CHOICE_LISTS = {"fired": "the inject fired by mistake (↑↓)"}
     DEFAULT_CSS = "WithdrawScreen #fired { height: auto; max-height: 8; }"
 
     def __init__(self, highlighted: str | None = None) -> None:
@@ -42,7 +43,7 @@ class WithdrawScreen(FormScreen[None]):
             yield field("Reason", Input(placeholder="required, e.g. fired by a stray key", id="reason", compact=True))
             yield field("By", Input(value=by_default(state), placeholder="name or role", id="by", compact=True))
             yield Static(id="problem", classes="problem", markup=False)
-            yield Static(Content.styled("↑↓ Enter: the inject · Enter: next field · ctrl+s: review and withdraw · "
+            yield Static(Content.styled("↑↓: the inject · Enter: next field · ctrl+s: review and withdraw · "
                                         "Esc: cancel", "dim"))
             yield from buttons("Withdraw")
 
@@ -59,20 +60,21 @@ class WithdrawScreen(FormScreen[None]):
             fired.highlighted = fired.get_option_index(self.chosen)
         fired.focus()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
+    def mark(self, list_id: str, index: int) -> None:
         fired = self.query_one("#fired", OptionList)
-        self.chosen = event.option.id
-        for index in range(fired.option_count):
-            fired.replace_option_prompt_at_index(index, self._prompt(fired.get_option_at_index(index).id or ""))
-        fired.highlighted = event.option_index
+        self.chosen = fired.get_option_at_index(index).id
+        for each in range(fired.option_count):
+            fired.replace_option_prompt_at_index(each, self._prompt(fired.get_option_at_index(each).id or ""))
+        fired.highlighted = index
         self.problem("")
-        self.set_focus(self.query_one("#reason", Input))
+
+    def marked(self, list_id: str) -> bool:
+        return self.chosen is not None
 
     def action_submit(self) -> None:
         inject_id, reason = self.chosen, self.query_one("#reason", Input).value.strip()
         if inject_id is None:
-            self.problem("Choose the inject fired by mistake first (↑↓ and Enter).")
+            self.problem("Choose the inject fired by mistake first (↑↓).")
             return
         if not reason:
             self.problem("Withdrawing needs a reason.")

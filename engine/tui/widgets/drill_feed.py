@@ -7,6 +7,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 
 from engine.drill.state import CorrectionRecord, DrillState
+from engine.drill.words import cut
 from engine.tui import display
 from engine.tui.widgets.pane_text import PaneText
 
@@ -48,21 +49,32 @@ def feed_lines(state: DrillState) -> list[tuple[tuple[float, int], Content]]:
     return out
 
 
-FIX_MARK = {"decision.revised": "REVISED", "inject.withdrawn": "WITHDRAWN", "step.reopened": "REOPENED",
-            "note.amended": "AMENDED", "note.withdrawn": "WITHDRAWN"}
+FIX_MARK = {"decision.revised": "REVISED", "decision.amended": "AMENDED", "inject.withdrawn": "WITHDRAWN",
+            "step.reopened": "REOPENED", "note.amended": "AMENDED", "note.withdrawn": "WITHDRAWN",
+            "discussion.amended": "AMENDED", "discussion.withdrawn": "WITHDRAWN"}
+
+
+def named(state: DrillState, fix: CorrectionRecord) -> str:
+    """What a correction is about, in the facilitator's words: a step's id, an inject's id, or a note's or
+    summary's text as first written (cut), never its event number alone."""
+    if fix.kind.startswith("note."):
+        text = next((n.text for n in state.notes if str(n.seq) == fix.subject), "")
+        return f"note “{cut(text, 40)}”"
+    if fix.kind.startswith("discussion."):
+        text = next((s.text for s in state.summaries if str(s.seq) == fix.subject), "")
+        return f"summary “{cut(text, 40)}”"
+    return fix.subject.partition("/")[2] or fix.subject
 
 
 def _correction(state: DrillState, fix: CorrectionRecord) -> Content:
     """`T+2:00:00 REVISED failover-decision: hold → fail-over by Dana: relay needed` (the original stays)."""
-    subject = fix.subject.partition("/")[2] or fix.subject
-    if fix.kind.startswith("note."):
-        subject = f"note of {display.clock(next((n.t for n in state.notes if str(n.seq) == fix.subject), 0))}"
     what = {"decision.revised": f": {fix.old} → {fix.new}", "step.reopened": f" (was {fix.old})",
-            "note.amended": f": now “{fix.new}”"}.get(fix.kind, "")
+            "note.amended": f": now “{fix.new}”", "discussion.amended": f": now “{fix.new}”",
+            "decision.amended": f": now {fix.new}, was {fix.old}"}.get(fix.kind, "")
     by = f" by {fix.by}" if fix.by else ""
     why = f": {fix.reason}" if fix.reason else ""
     return Content.assemble((display.clock(fix.t), "dim"), " ", (FIX_MARK.get(fix.kind, fix.kind), "bold"), " ",
-                            display.literal(f"{subject}{what}{by}{why}"))
+                            display.literal(f"{named(state, fix)}{what}{by}{why}"))
 
 
 class DrillFeed(VerticalScroll, can_focus=False):

@@ -50,7 +50,7 @@ def _line(view: ModuleView, now_t: float, *, hint: bool, bare: bool, cut_now: in
         title = bare_title(view.current.title, view.index + 1) if bare else view.current.title
         head = Content.assemble((f" {view.index + 1}/{view.total} ", "bold reverse"), " ",
                                 _title(title, "bold", cut_now),
-                                f" · {display.countdown(now_t - (view.started_t or 0))} in")
+                                f" · {display.elapsed(now_t - (view.started_t or 0))} in")
     if view.following is None:
         return Content.assemble(head, " · the last module")
     number = (view.index + 2) if view.index is not None else 1
@@ -61,7 +61,7 @@ def _line(view: ModuleView, now_t: float, *, hint: bool, bare: bool, cut_now: in
 
 
 def describe(view: ModuleView, now_t: float, width: int | None = None) -> Content:
-    """`Module 1/3 The mail stops · 0:42:10 in · next: Module 2 at T+1:30 (m)`, fitted to `width` cells
+    """`Module 1/3 The mail stops · 42m 10s in · next: Module 2 at T+1:30 (m)`, fitted to `width` cells
     (None: the whole line)."""
     full = _line(view, now_t, hint=True, bare=False, cut_now=None, cut_next=None)
     if width is None or full.cell_length <= width:
