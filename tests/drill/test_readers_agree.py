@@ -71,7 +71,7 @@ def test_readiness_counts_a_drill_whose_decision_was_revised_to_an_option_never_
     else:  # said once, and the drill still counts
         assert summary.plan_from == "log" and summary.plan_why
     assert summary.ended and summary.events == _events(log)
-    assert set(summary.steps) == {"rb/assess", "rb/switch"}
+    assert set(summary.steps) == {"rb/assess", "rb/route", "rb/switch"}  # a decision made is its step done
 
 
 def test_the_report_takes_every_event(drilled: tuple[Plan, Path]) -> None:
