@@ -30,6 +30,10 @@ Cases (issue 16):
              the version check before the fold)
   report     `tabletop report` of the same log, JSON and HTML (goal: the
              peak is the report's content, not the log's events)
+  report5k   `tabletop report` of a 5,000-event log, Markdown and HTML,
+             against `log verify` of the same log (issue 28: within 1.3x)
+  pdf        `tabletop report --format pdf` of the 5,000-event log (goal:
+             under 10 s CPU)
   console    first frame of `tabletop drill` on the shipped scenario, wall
              time on a pseudo-terminal, against a bare Textual app
 
@@ -265,6 +269,33 @@ def case_report(args: argparse.Namespace, work: Path) -> None:
         compare(f"report --format {kind}, 1,000,000 events", commands, args.runs, args.timeout)
 
 
+def small_log() -> Path:
+    """The 5,000-event log of the shipped scenario as it is now (written once per version of it)."""
+    CACHE.mkdir(exist_ok=True)
+    version = hashlib.sha256(SHIPPED_SCENARIO.read_bytes()).hexdigest()[:12]
+    return workloads.big_log(CACHE / f"report-5000-{version}.jsonl", 5_000)
+
+
+def case_report5k(args: argparse.Namespace, work: Path) -> None:
+    log = small_log()
+    for kind in ("md", "html"):
+        commands = [tabletop(f"report --format {kind} [{t}]", tree, "report", str(log), "--scenario",
+                             str(_shipped_in(tree)), "--format", kind, "--force", "-o",
+                             str(work / f"report5k-{t}.{kind}")) for t, tree in trees(args)]
+        commands += [tabletop(f"log verify [{t}]", tree, "log", "verify", "--scenario", str(_shipped_in(tree)),
+                              str(log)) for t, tree in trees(args)]
+        compare(f"report --format {kind}, 5,000 events (floor: log verify of the same log)", commands, args.runs,
+                args.timeout, "<= 1.3x log verify")
+
+
+def case_pdf(args: argparse.Namespace, work: Path) -> None:
+    log = small_log()
+    commands = [tabletop(f"report --format pdf [{t}]", tree, "report", str(log), "--scenario",
+                         str(_shipped_in(tree)), "--format", "pdf", "--force", "-o", str(work / f"report5k-{t}.pdf"))
+                for t, tree in trees(args)]
+    compare("report --format pdf, 5,000 events", commands, args.runs, args.timeout, "< 10 s CPU")
+
+
 _BARE_APP = """
 from textual.app import App
 from textual.widgets import Static
@@ -301,6 +332,7 @@ def case_console(args: argparse.Namespace, work: Path) -> None:
 
 CASES = {"validate": case_validate, "start": case_start, "explore": case_explore, "play": case_play,
          "coverage": case_coverage, "verify": case_verify, "report": case_report,
+         "report5k": case_report5k, "pdf": case_pdf,
          "console": case_console}
 
 
@@ -320,7 +352,7 @@ def main() -> int:
           f"{args.runs} rounds; cpu = user + sys of the whole process, medians")
     with tempfile.TemporaryDirectory(prefix="tabletop-side-") as tmp:
         for name in args.only.split(","):
-            heavy = name.strip() in ("explore", "play", "coverage", "verify", "report") and args.heavy_runs
+            heavy = name.strip() in ("explore", "play", "coverage", "verify", "report", "pdf") and args.heavy_runs
             case_args = argparse.Namespace(**{**vars(args), "runs": args.heavy_runs}) if heavy else args
             CASES[name.strip()](case_args, Path(tmp))
     return 0

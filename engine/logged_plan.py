@@ -64,7 +64,7 @@ def plan_for_log(log_path: str, start: ev.Started, *, files_from: str | None = N
         if len(_LOADED) >= _KEPT:
             _LOADED.clear()
         try:
-            _LOADED[key] = load_plan(paths[0][0], [p for p, _ in paths[1:]])
+            _LOADED[key] = load_plan(paths[0][0], [p for p, _ in paths[1:]], quick=True)
         except PlanError as exc:
             return LogPlan(None, f"the files cannot be used: {exc}")
     return LogPlan(_LOADED[key])

@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_RUNBOOK = ROOT / "runbooks" / "inbound-mail-continuity.yaml"
 SMALL_SCENARIO = ROOT / "scenarios" / "m365-network-provider-2026-01-21.yaml"
@@ -22,7 +24,7 @@ SMALL_SCENARIO = ROOT / "scenarios" / "m365-network-provider-2026-01-21.yaml"
 _PROBE = """
 import sys
 from engine.cli import main
-code = main(["validate", *sys.argv[1:]])
+code = main(sys.argv[1:] if sys.argv[1] in ("report", "log") else ["validate", *sys.argv[1:]])
 loaded = dict(sys.modules)
 import json, sysconfig
 site = (sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"])
@@ -48,7 +50,7 @@ THIRD_PARTY = ["_ruamel_yaml", "ruamel"]  # the YAML parser, and nothing else fo
 PYDANTIC = {"annotated_types", "pydantic", "pydantic_core", "typing_extensions", "typing_inspection"}
 
 
-def _imports(*paths: Path, cwd: Path = ROOT) -> dict:  # type: ignore[type-arg]
+def _imports(*paths: Path | str, cwd: Path = ROOT) -> dict:  # type: ignore[type-arg]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run([sys.executable, "-c", _PROBE, *map(str, paths)], cwd=cwd, capture_output=True,
                          text=True, check=True, env=env)
@@ -105,3 +107,28 @@ def test_a_runbook_with_a_cycle_still_gets_networkx_to_name_the_loop() -> None:
     assert seen["code"] == 1
     assert "networkx" in seen["third"]
     assert "engine.scenario_model" not in seen["engine"]
+
+
+# The report and `log verify` of a drill whose files are at hand and right (issue 28): the plan is read by
+# the quick check, the runbook graphs are laid out without networkx, so neither pays for pydantic's models
+# or networkx. Markdown and HTML are rendered through jinja2; nothing else comes in.
+REPORT_DATA = ROOT / "tests" / "report" / "data"
+REPORT_FILES = ["--scenario", str(REPORT_DATA / "files" / "scenarios" / "m365-na-outage-2026-01-22.yaml"),
+                "--runbooks", str(REPORT_DATA / "files" / "runbooks")]
+
+
+@pytest.mark.parametrize("kind", ["md", "html"])
+def test_the_report_of_a_drill_whose_files_are_right_needs_no_pydantic_or_networkx(kind: str, tmp_path: Path) -> None:
+    out = tmp_path / f"report.{kind}"
+    seen = _imports("report", REPORT_DATA / "golden.jsonl", *REPORT_FILES, "--format", kind, "-o", out, cwd=tmp_path)
+    assert seen["code"] == 0
+    assert out.stat().st_size > 0
+    assert _ours(seen["third"]) == sorted([*THIRD_PARTY, "jinja2", "markupsafe"])
+    assert "engine.model" not in seen["engine"]
+
+
+def test_log_verify_of_a_drill_whose_files_are_right_needs_no_pydantic_or_networkx(tmp_path: Path) -> None:
+    seen = _imports("log", "verify", *REPORT_FILES, REPORT_DATA / "golden.jsonl", cwd=tmp_path)
+    assert seen["code"] == 0
+    assert _ours(seen["third"]) == THIRD_PARTY
+    assert "engine.model" not in seen["engine"]

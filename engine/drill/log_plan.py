@@ -14,8 +14,6 @@ from typing import Any
 
 from engine.drill import events as ev
 from engine.drill.plan import Plan, PlanInject, PlanStep
-from engine.model import Scenario
-from engine.scenario_model import Module, Question
 
 _OPTIONED = frozenset({ev.DECISION_MADE, ev.DECISION_REVISED})  # each names an option its decision has
 
@@ -78,6 +76,9 @@ class _Ids:
             services=dict(found) if isinstance(found, dict) else {}, to=None, say=None, expect=None))
 
     def plan(self) -> Plan:
+        from engine.model import Scenario  # pydantic's: imported only when a stand-in plan is built
+        from engine.scenario_model import Module
+
         start = self.start or {}
         raw_scenario = start.get("scenario")
         scenario_info: dict[str, Any] = raw_scenario if isinstance(raw_scenario, dict) else {}
@@ -99,5 +100,7 @@ def _step(key: str) -> PlanStep:
                     on=None, objectives=[])
 
 
-def _question(question_id: str) -> Question:
+def _question(question_id: str) -> Any:
+    from engine.scenario_model import Question
+
     return Question.model_construct(id=question_id, ask=question_id, to=[], objectives=[], prompts=[], expect=[])

@@ -216,7 +216,8 @@ def _plan_from_files(log_path: str, start: ev.Started, recorded: list[tuple[str,
         notices.append(m.Notice("warning", f"The scenario file {shown} is missing."))
     else:
         try:
-            plan = load_plan(str(scenario_path), list(runbook_dirs) if runbook_dirs is not None else None)
+            plan = load_plan(str(scenario_path), list(runbook_dirs) if runbook_dirs is not None else None,
+                             quick=True)  # no pydantic for files that fit their model
         except PlanError as exc:
             notices.append(m.Notice("warning", f"The runbook and scenario files cannot be used: {exc}."))
     statuses = _file_statuses(recorded, located, plan)

@@ -1,6 +1,7 @@
 """A layered drawing of a runbook graph (Sugiyama style), small enough for a report.
 
-Layers are networkx topological generations. An edge that spans several layers
+Layers are topological generations (as networkx names them; computed here, so a
+report never imports networkx). An edge that spans several layers
 gets a thin stand-in node in each layer between, so it is routed around steps
 rather than through them; a few barycentre sweeps order each layer to keep
 edges short and crossings few. Pure geometry: svg.py draws the result.
@@ -9,8 +10,6 @@ edges short and crossings few. Pure geometry: svg.py draws the result.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import networkx as nx
 
 NODE_W, NODE_H = 150.0, 36.0
 DUMMY_W = 10.0
@@ -26,14 +25,37 @@ class Layout:
     routes: list[list[tuple[float, float]]] = field(default_factory=list)  # per edge: points from source to target
 
 
+def _generations(nodes: list[str], edges: list[tuple[str, str]]) -> list[list[str]] | None:
+    """The nodes in generations, as networkx's topological_generations gives them: first those no edge
+    leads to, then those whose every predecessor is in an earlier generation; None when there is a cycle.
+    Edges to or from a node not in `nodes` are left out; an edge given twice counts once."""
+    known = dict.fromkeys(nodes)
+    children: dict[str, dict[str, None]] = {key: {} for key in known}
+    for source, target in edges:
+        if source in known and target in known:
+            children[source][target] = None
+    waiting = dict.fromkeys(known, 0)
+    for targets in children.values():
+        for target in targets:
+            waiting[target] += 1
+    generation = [key for key, count in waiting.items() if count == 0]
+    out: list[list[str]] = []
+    while generation:
+        out.append(generation)
+        following = []
+        for key in generation:
+            for target in children[key]:
+                waiting[target] -= 1
+                if waiting[target] == 0:
+                    following.append(target)
+        generation = following
+    return out if sum(map(len, out)) == len(known) else None
+
+
 def layered(nodes: list[str], edges: list[tuple[str, str]]) -> Layout:
     """Boxes for `nodes` (in their given order when nothing else decides) and a route for each edge."""
-    g: nx.DiGraph[str] = nx.DiGraph()
-    g.add_nodes_from(nodes)
-    g.add_edges_from((s, t) for s, t in edges if s in g and t in g)
-    try:
-        generations = list(nx.topological_generations(g))
-    except nx.NetworkXUnfeasible:  # a cycle: validation forbids it, but never fail a report over it
+    generations = _generations(nodes, edges)
+    if generations is None:  # a cycle: validation forbids it, but never fail a report over it
         generations = [list(nodes)]
     rank = {key: i for i, gen in enumerate(generations) for key in gen}
     order = {key: i for i, key in enumerate(nodes)}

@@ -127,9 +127,22 @@ def _html_finalize(value: object) -> object:
     return value
 
 
+def _bytecode_cache(template_dir: str | None) -> jinja2.BytecodeCache | None:
+    """Jinja2's compiled shipped templates, kept in its per-user temporary folder (mode 0700, checked by
+    jinja2) and keyed by each template's text: compiling them is a sixth of a report. None (compile every
+    time) with a template folder of the user's, or where no such folder can be made."""
+    if template_dir:
+        return None
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
+
+
 def _environment(template_dir: str | None, html: bool) -> jinja2.Environment:
     env = BoundedSandbox(
         loader=_loader(template_dir), autoescape=html, undefined=jinja2.StrictUndefined,
+        bytecode_cache=_bytecode_cache(template_dir),
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         finalize=_html_finalize if html else markdown.finalize,
     )
