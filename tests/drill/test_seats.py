@@ -105,3 +105,20 @@ def test_a_seat_may_join_after_the_end_for_the_feedback_form(drill: Drill) -> No
 def test_the_log_line_names_the_seat_as_plain_text(drill: Drill) -> None:
     event = drill.join("s1", HOSTILE, "observer")
     assert line(event).endswith(f"{HOSTILE} joined as observer (seat s1)")  # `log show` prints plain text
+
+
+def test_readiness_reads_the_attendance_even_from_the_log_alone(drill: Drill, tmp_path: Path) -> None:
+    from engine.drill.log import read_log
+    from engine.drill.log_plan import plan_from_log
+    from engine.readiness.drills import summarize
+
+    drill.join("s1", "Ann", "incident-commander")
+    drill.fake_clock.advance(120)  # type: ignore[attr-defined]
+    drill.leave("s1")
+    drill.end("finished")
+    drill.close()
+    summary = summarize(str(tmp_path / "d.jsonl"))
+    assert summary.problem is None
+    assert summary.attendance == [{"name": "Ann", "role": "incident-commander", "joined": 0, "left": 120}]
+    alone = plan_from_log(read_log(str(tmp_path / "d.jsonl")).events)  # the runbooks gone: the log's roles
+    assert "incident-commander" in alone.roles
