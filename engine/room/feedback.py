@@ -5,8 +5,9 @@
 
 The form opens by itself when the drill ends and the facilitator may open it
 earlier or close it (feedback.opened / feedback.closed, from the console).
-Each browser gets an opaque random respondent id in a cookie scoped to the
-form, so it answers once; the id names no one, and the name, role and
+A participant who joined the room answers under their seat id, so a seat
+answers once; a browser without a seat gets an opaque random respondent id
+in a cookie scoped to the form, so it answers once; the id names no one, and the name, role and
 organisation fields are optional. Writes pass the room's same-origin check,
 its body cap and its rate limits, like an evaluator's observation.
 """
@@ -36,7 +37,13 @@ MAX_BODY = 12 * (feedback.MAX_ANSWER * len(feedback.QUESTIONS) + feedback.MAX_AB
 
 
 def respondent_of(request: Request) -> str | None:
-    """The browser's respondent id from its cookie, when it has a well-formed one."""
+    """Who answers: the browser's seat id when it has joined the room (one answer a seat), else the
+    respondent id from its cookie, when it has a well-formed one."""
+    from engine.room.join import seat_id
+
+    seat = seat_id(request)
+    if seat is not None and seat in request.app.state.room.drill.state.seated:
+        return seat
     value = request.cookies.get(RESPONDENT_COOKIE, "")
     return value if _RESPONDENT.fullmatch(value) else None
 
