@@ -35,7 +35,8 @@ def test_join_leave_and_rejoin_are_events_under_one_seat_id(tmp_path: Path) -> N
             assert (event.type, event.data) == (ev.SEAT_JOINED, {"seat": seat, "name": "Ann",
                                                                  "role": "incident-commander"})
             page = await client.get(server.links["participant"])
-            assert "Join the exercise" not in page.text and "You are <strong class=\"seat-name\">Ann</strong>" in page.text
+            assert "Join the exercise" not in page.text
+            assert 'You are <strong class="seat-name">Ann</strong>' in page.text
             again = await post(server, client, "/join", {"name": "Ann", "role": "observer"})
             assert again.status_code == 303 and len(drill.state.attendance) == 1  # one seat a browser
 

@@ -1,5 +1,6 @@
-"""The Room pane: where the drill room listens, a QR code of the participant link, every seat's link (and
-one per role), who is in the room, and how many browsers are following live. Shown only when the console was started with --room."""
+"""The Room pane: where the drill room listens, a QR code of the participant link, every seat's link
+(and one per role), who is in the room, and how many browsers are following live. Shown only when the
+console was started with --room."""
 
 from __future__ import annotations
 

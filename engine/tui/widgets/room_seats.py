@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from engine.drill.state import DrillState
 from engine.drill.clock import format_t
+from engine.drill.state import DrillState
 from engine.tui.literal import literal
 
 
