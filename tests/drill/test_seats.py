@@ -122,3 +122,18 @@ def test_readiness_reads_the_attendance_even_from_the_log_alone(drill: Drill, tm
     assert summary.attendance == [{"name": "Ann", "role": "incident-commander", "joined": 0, "left": 120}]
     alone = plan_from_log(read_log(str(tmp_path / "d.jsonl")).events)  # the runbooks gone: the log's roles
     assert "incident-commander" in alone.roles
+
+
+@pytest.mark.parametrize("entry, why", [
+    ("join: {seat: a1, name: Ann, role: ceo}", "no role 'ceo' in the drill's runbooks"),
+    ("join: {seat: a1, name: \"Ann\\u202e\", role: observer}", "no control characters"),
+    ("join: {seat: 'a b', name: Ann, role: observer}", "seat"),
+])
+def test_a_team_file_join_is_checked_when_read(tmp_path: Path, capsys: Any, entry: str, why: str) -> None:
+    from drillkit import SHIPPED, TEAM, tabletop
+
+    team = tmp_path / "team.yaml"
+    team.write_text(TEAM.read_text(encoding="utf-8") + f"\nactions:\n  - at: T+0:01\n    {entry}\n", encoding="utf-8")
+    code, out, err = tabletop(capsys, "play", SHIPPED, "--team", team, "--log", tmp_path / "d.jsonl")
+    assert code == 2 and f"{team}:" in err and why in err, err
+    assert not (tmp_path / "d.jsonl").exists()
