@@ -25,6 +25,7 @@ from engine import feedback
 from engine.drill.log import LogError
 from engine.drill.state import EventError
 from engine.room import guard, views
+from engine.room.join import seat_id, seat_of
 
 if TYPE_CHECKING:
     from engine.room.app import Room
@@ -39,8 +40,6 @@ MAX_BODY = 12 * (feedback.MAX_ANSWER * len(feedback.QUESTIONS) + feedback.MAX_AB
 def respondent_of(request: Request) -> str | None:
     """Who answers: the browser's seat id when it has joined the room (one answer a seat), else the
     respondent id from its cookie, when it has a well-formed one."""
-    from engine.room.join import seat_id
-
     seat = seat_id(request)
     if seat is not None and seat in request.app.state.room.drill.state.seated:
         return seat
@@ -75,7 +74,9 @@ async def form_page(request: Request) -> Response:
     if room.seats.seat(str(request.path_params.get("token", ""))) != "participant":
         return PlainTextResponse("Not Found", status_code=404)
     respondent = respondent_of(request) or secrets.token_urlsafe(18)
-    page = room.render("feedback.html.j2", **_context(room, respondent))
+    seat = seat_of(room, request)  # a seat's name and role fill the form's, to change or clear
+    known = {"form": {"name": seat.name, "role": seat.role}} if seat else {}
+    page = room.render("feedback.html.j2", **_context(room, respondent, **known))
     return _with_cookie(room, page, respondent)
 
 

@@ -93,6 +93,8 @@ def test_a_seat_answers_the_feedback_form_once_under_its_seat_id(tmp_path: Path)
         async with served(tmp_path) as (drill, server, client):
             await post(server, client, "/join", {"name": "Ann", "role": "observer"})
             drill.end("finished")
+            form = (await client.get(server.links["participant"] + "/feedback")).text
+            assert 'value="Ann"' in form and 'value="observer"' in form  # the seat's name and role, to change
             answer = {"rate-organised": "4"}
             assert (await post(server, client, "/feedback", answer)).status_code == 303
             assert drill.state.feedback[-1].respondent == client.cookies[SEAT_COOKIE]
