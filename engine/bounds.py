@@ -70,3 +70,9 @@ MAX_INCIDENT_BYTES = 32 * 1024 * 1024  # one incident file, or all the files of 
 MAX_INCIDENT_FILES = 5_000  # files in a chat export folder or zip (one per channel and day)
 MAX_INCIDENT_UPDATES = 2_000  # updates, messages or log entries that become injects
 MAX_INCIDENT_TEXT = 50_000  # characters in the text of one update
+
+# ----- the drill room's seats (seat.joined / seat.left, issue 22) -----
+MAX_SEAT_NAME = 80  # characters in the name a participant joins with
+MAX_SEAT_ID = 64  # characters in a seat id (the room's are 24)
+MAX_SEATS = 500  # seats taken at once (a room holds tens; an auditorium a few hundred)
+MAX_ATTENDANCE = 5_000  # joins over a whole drill, rejoins included: the attendance sheet's rows

@@ -50,6 +50,7 @@ from engine.drill.event_types.injects import InjectAdhoc, InjectFired, ServiceCh
 from engine.drill.event_types.lifecycle import Ended, LoggedFile, Started
 from engine.drill.event_types.notes import CAPABILITY_ELEMENTS, NOTE_KINDS, RATINGS, HotwashAnswer, Note, Rating
 from engine.drill.event_types.readers import HEALTH
+from engine.drill.event_types.seats import SeatJoined, SeatLeft
 from engine.drill.event_types.steps import CheckTicked, DecisionMade, StepDone, StepSkipped, StepStarted
 
 __all__ = [
@@ -59,7 +60,7 @@ __all__ = [
     "DecisionMade", "Note", "ClockPaused", "ClockResumed", "ClockJumped", "HotwashAnswer", "Rating",
     "DecisionRevised", "InjectWithdrawn", "StepReopened", "NoteAmended", "NoteWithdrawn", "DiscussionSummary",
     "FeedbackOpened", "FeedbackClosed", "FeedbackSubmitted", "DiscussionAmended", "DiscussionWithdrawn",
-    "InjectAdhoc", "ClockGap", "DecisionAmended", "TYPES",
+    "InjectAdhoc", "ClockGap", "DecisionAmended", "SeatJoined", "SeatLeft", "TYPES",
 ]
 
 # Wire names, for code that compares an envelope's `type` without decoding it.
@@ -92,4 +93,6 @@ DISCUSSION_WITHDRAWN = DiscussionWithdrawn.WIRE
 INJECT_ADHOC = InjectAdhoc.WIRE
 CLOCK_GAP = ClockGap.WIRE
 DECISION_AMENDED = DecisionAmended.WIRE
+SEAT_JOINED = SeatJoined.WIRE
+SEAT_LEFT = SeatLeft.WIRE
 TYPES = tuple(REGISTRY)

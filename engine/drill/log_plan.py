@@ -3,7 +3,7 @@ have changed (engine.logged_plan.plan_for_log says which).
 
 `plan_from_log(events)` knows only the ids the events name: every step is a
 main step with no needs, every option a decision was made or revised to is an
-option, every module question discussed is a question, so any sequence the
+option, every module question discussed is a question, every role a seat joined as is a role, so any sequence the
 real plan allowed folds without complaint; a report shows ids, not titles.
 """
 
@@ -37,11 +37,14 @@ class _Ids:
         self.objectives: dict[str, str] = {}
         self.injects: dict[str, PlanInject] = {}
         self.questions: dict[str, dict[str, None]] = {}  # module id -> its question ids, in the order discussed
+        self.roles: dict[str, None] = {}  # the roles seats joined as, in the order first joined
 
     def take(self, kind: str, data: dict[str, Any], t: float) -> None:
         self.start = data if self.start is None else self.start
         if isinstance(data.get("step"), str):
             self._step(kind, data["step"], data)
+        if kind == ev.SEAT_JOINED and isinstance(data.get("role"), str):
+            self.roles.setdefault(data["role"], None)
         found = data.get("services")
         for service in (found if isinstance(found, dict) else {}):
             self.services.setdefault(str(service), str(service))
@@ -90,7 +93,8 @@ class _Ids:
         scenario = Scenario.model_construct(scenario=scenario_id, title=scenario_id, summary=None,
                                             runbooks=runbook_ids, duration=None, anchor=None, injects=[],
                                             modules=modules)
-        return Plan(scenario, [], self.steps, list(self.injects.values()), self.services, self.objectives, [])
+        return Plan(scenario, [], self.steps, list(self.injects.values()), self.services, self.objectives, [],
+                    logged_roles=list(self.roles))
 
 
 def _step(key: str) -> PlanStep:

@@ -172,6 +172,8 @@ _SUMMARIES = {
     ev.FEEDBACK_OPENED: lambda d: f"participant feedback form opened{_by(d)}",
     ev.FEEDBACK_CLOSED: lambda d: f"participant feedback form closed{_by(d)}",
     ev.FEEDBACK_SUBMITTED: _feedback,
+    ev.SEAT_JOINED: lambda d: f"{_g(d, 'name')} joined as {_g(d, 'role')} (seat {_g(d, 'seat')})",
+    ev.SEAT_LEFT: lambda d: f"seat {_g(d, 'seat')} left",
     ev.DISCUSSION_AMENDED: lambda d: f"summary #{_g(d, 'summary')} now reads{_by(d)}: {_g(d, 'text')}",
     ev.DISCUSSION_WITHDRAWN: lambda d: f"summary #{_g(d, 'summary')} withdrawn{_by(d)}: {_g(d, 'reason')}",
 }

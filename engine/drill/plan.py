@@ -86,6 +86,9 @@ class SourceFile:
         return {"id": self.id, "path": self.path, "sha256": self.sha256}
 
 
+OBSERVER = "observer"  # the role a seat takes that plays no runbook role
+
+
 @dataclass
 class Plan:
     scenario: Scenario
@@ -95,6 +98,7 @@ class Plan:
     services: dict[str, str]  # id -> description, from every runbook
     objectives: dict[str, str]  # runbook/objective -> text
     files: list[SourceFile]
+    logged_roles: list[str] = field(default_factory=list)  # a plan made from a log alone: the roles seats took
 
     @property
     def scenario_file(self) -> SourceFile:
@@ -103,6 +107,13 @@ class Plan:
     @property
     def runbook_files(self) -> list[SourceFile]:
         return [f for f in self.files if f.kind == "runbook"]
+
+    @property
+    def roles(self) -> list[str]:
+        """The role ids of the drill's runbooks, in runbook order, each once, then "observer": what a seat in
+        the drill room may join as."""
+        out = [role for rb in self.runbooks for role in rb.roles] + self.logged_roles
+        return [*dict.fromkeys(out), *([] if "observer" in out else [OBSERVER])]
 
     def inject(self, inject_id: str) -> PlanInject | None:
         """The inject with this id (looked up by id: a drill asks for every inject it fires)."""

@@ -123,3 +123,18 @@ class GapRecord:
     counted: bool
     t: float
     seq: int
+
+
+@dataclass(frozen=True)
+class AttendanceRecord:
+    """One stay of one seat in the drill room (seat.joined, then seat.left), in the order joined. A seat that
+    leaves and joins again has a row for each stay. joined_t, left_t: scenario seconds (left_t None: still
+    in); joined_seq, left_seq: the events' seq."""
+
+    seat: str
+    name: str
+    role: str
+    joined_t: float
+    joined_seq: int
+    left_t: float | None = None
+    left_seq: int | None = None

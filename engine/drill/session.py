@@ -354,6 +354,17 @@ class Drill:
         unknown, a value is out of range or too long, or `respondent` has answered already."""
         return self.record(ev.FeedbackSubmitted(respondent, name, role, organisation, dict(ratings), dict(answers)))
 
+    def join(self, seat: str, name: str, role: str) -> ev.Event:
+        """A seat joins the drill room (seat.joined), or joins again after leaving: seat is its id (letters,
+        digits, - or _), name as typed, role a role id of the drill's runbooks or "observer". EventError
+        (DecodeError for a malformed id or name) when the role is unknown, the seat is in already or the
+        room is full."""
+        return self.record(ev.SeatJoined(seat, name, role))
+
+    def leave(self, seat: str) -> ev.Event:
+        """A seat leaves the drill room (seat.left); EventError when it is not in."""
+        return self.record(ev.SeatLeft(seat))
+
     def open_feedback(self, by: str = "") -> ev.Event:
         """Open the participant feedback form before the drill ends (feedback.opened); EventError if open."""
         return self.record(ev.FeedbackOpened(by))

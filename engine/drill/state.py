@@ -25,6 +25,7 @@ from engine.drill.plan import Opener, Plan, PlanInject
 from engine.drill.records import (  # noqa: F401  (re-exported: importers read them from here)
     UNFINISHED,
     AdhocRecord,
+    AttendanceRecord,
     CorrectionRecord,
     DecisionRecord,
     FeedbackRecord,
@@ -97,6 +98,8 @@ class DrillState:
         self.summaries: list[SummaryRecord] = []  # discussion summaries, in the order recorded
         self.feedback: list[FeedbackRecord] = []  # participant feedback forms, in the order sent
         self.feedback_set: bool | None = None  # opened (True) or closed (False) by hand; None: open once ended
+        self.attendance: list[AttendanceRecord] = []  # each stay of a seat in the room, in the order joined
+        self.seated: dict[str, int] = {}  # seat id -> its row in `attendance`, for the seats in now
         self._index()
 
     # ----- indexes built once from the plan -----

@@ -147,6 +147,16 @@ class Feedback(_Fields):
     organisation: str = ""
 
 
+class Join(_Fields):
+    seat: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$", max_length=64)]
+    name: NonEmpty
+    role: str  # a role id of the drill's runbooks, or "observer"
+
+
+class Leave(_Fields):
+    seat: str
+
+
 class By(_Fields):  # next-module, open-feedback, close-feedback
     by: str = ""
 
@@ -223,6 +233,8 @@ ACTIONS: dict[str, Action] = {
                                lambda d, f, r: d.withdraw_summary(_ref(r, f.summary), f.reason, f.by)),
     "feedback": Action(Feedback, lambda d, f, r: d.submit_feedback(
         f.ratings, f.answers, respondent=f.respondent, name=f.name, role=f.role, organisation=f.organisation)),
+    "join": Action(Join, lambda d, f, r: d.join(f.seat, f.name, f.role)),
+    "leave": Action(Leave, lambda d, f, r: d.leave(f.seat)),
     "open-feedback": Action(By, lambda d, f, r: d.open_feedback(f.by)),
     "close-feedback": Action(By, lambda d, f, r: d.close_feedback(f.by)),
 }

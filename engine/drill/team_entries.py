@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from engine.drill.event_types.seats import name_problem
 from engine.drill.plan import Plan
 from engine.drill.team_actions import ACTIONS, WHEN_KEYS, Refs, TeamAction, _Fields
 from engine.model import Offset
@@ -107,6 +108,11 @@ def _roles(plan: Plan, name: str, values: dict[str, Any], ids: dict[str, str]) -
         if role not in roles:
             return ("to", index), f"no role {role!r} in the drill's runbooks{_hint(role, roles)}; " \
                                   f"roles: {', '.join(roles)}"
+    if name == "join" and values["role"] not in plan.roles:
+        return ("role",), f"no role {values['role']!r} in the drill's runbooks{_hint(values['role'], plan.roles)}; " \
+                          f"roles: {', '.join(plan.roles)}"
+    if name == "join" and (problem := name_problem(values["name"])):
+        return ("name",), problem
     return None
 
 

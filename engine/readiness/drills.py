@@ -19,6 +19,8 @@ A summary is plain JSON-able data:
 - `steps`: step key -> [scenario seconds from step.started to step.done or
   decision.made (None when it was done without being started), 1-based line of that event];
 - `improvements`: the areas for improvement, each with its 1-based `line`;
+- `attendance`: who took a seat in the drill room, each stay in the order joined:
+  {"name", "role": str, "joined": scenario seconds, "left": scenario seconds or None (still in)};
 - `plan_from`: `files` (the runbooks and scenario the log names, unchanged) or
   `log` (the log's own ids: `plan_why` says why the files were not used).
 """
@@ -31,7 +33,8 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-SUMMARY_VERSION = 3  # 2: plan_from, plan_why, a revision to any option counts; 3: a decision made is its step done
+SUMMARY_VERSION = 4  # 2: plan_from, plan_why, a revision to any option counts; 3: a decision made is its step done;
+# 4: attendance
 
 
 @dataclass
@@ -53,6 +56,7 @@ class DrillSummary:
     improvements: list[dict[str, Any]] = field(default_factory=list)
     plan_from: str = "log"
     plan_why: str | None = None
+    attendance: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def live(self) -> bool:
@@ -118,6 +122,8 @@ def summarize(path: str, raw: bytes | None = None) -> DrillSummary:
         out.problem = out.problem or played.problem
     watcher.timed(played)
     out.ended = played.state.ended
+    out.attendance = [{"name": a.name, "role": a.role, "joined": a.joined_t, "left": a.left_t}
+                      for a in played.state.attendance]
     out.last = played.events[-1].wall if played.events else None
     return out
 

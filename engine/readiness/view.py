@@ -119,6 +119,8 @@ def to_json(view: Readiness) -> dict[str, Any]:
                  "read_by_ids": [{"log": d.name, "why": d.plan_why} for d in view.drills
                                  if not d.problem and d.plan_from == "log"]},
         "runbooks": [_runbook_json(r) for r in view.runbooks],
+        "drills": [{"log": d.name, "date": d.date, "mode": d.mode, "attendance": d.attendance}
+                   for d in view.drills if not d.problem],
         "objectives": [{"key": o.key, "text": o.text, "latest": o.latest, "direction": o.direction,
                         "ratings": [vars(p) for p in o.points]} for o in view.objectives],
         "improvements": [{"id": i.id, "path": i.path, "line": i.line, "status": i.status, "standing": i.standing,

@@ -25,6 +25,7 @@ from engine.report import brief, written
 from engine.report import model as m
 from engine.report import sections as sec
 from engine.report.corrections import corrections
+from engine.report.feedback import attendance
 from engine.report.feedback import summary as feedback_summary
 from engine.report.timeline import timeline
 
@@ -150,7 +151,7 @@ def assemble(plan: Plan, played: Played, notices: list[m.Notice], source: m.Sour
         exercise=brief.exercise_info(plan), modules=brief.modules(plan, played),
         corrections=corrections(plan, played), adhoc_injects=written.adhoc_injects(played),
         time_away=written.time_away(played),
-        feedback=feedback_summary(played.state),
+        feedback=feedback_summary(played.state), attendance=attendance(plan, played.state),
     )
     report.brief = brief.brief(report)
     return report

@@ -1,11 +1,20 @@
-"""The participant feedback section of the report: counts, each statement's score distribution and mean, and
-the open answers as written, from the feedback.submitted events of the log (engine.feedback's items)."""
+"""What the room's participants left in the report: the feedback section (counts, each statement's score
+distribution and mean, the open answers as written, from feedback.submitted, engine.feedback's items) and
+the attendance sheet (seat.joined / seat.left)."""
 
 from __future__ import annotations
 
 from engine import feedback
+from engine.drill.plan import Plan
 from engine.drill.state import DrillState, FeedbackRecord
 from engine.report import model as m
+
+
+def attendance(plan: Plan, state: DrillState) -> list[m.AttendanceItem]:
+    """The attendance sheet: each stay of each seat in the room, in the order joined (empty: no seat joined)."""
+    texts = {role: text for runbook in plan.runbooks for role, text in runbook.roles.items()}
+    return [m.AttendanceItem(a.name, a.role, texts.get(a.role, ""), a.seat, a.joined_t, a.left_t)
+            for a in state.attendance]
 
 
 def summary(state: DrillState) -> m.FeedbackSummary | None:

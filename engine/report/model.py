@@ -484,6 +484,20 @@ class FeedbackSummary:
 
 
 @dataclass
+class AttendanceItem:
+    """One stay of one seat in the drill room (seat.joined, then seat.left), in the order joined: name as
+    typed, role id and its text from the runbooks ("" for observer or unknown), seat id, joined and left in
+    scenario seconds (left None: still in when the log stops)."""
+
+    name: str
+    role: str
+    role_text: str
+    seat: str
+    joined: float
+    left: float | None
+
+
+@dataclass
 class Report:
     drill_id: str
     notices: list[Notice]
@@ -509,6 +523,7 @@ class Report:
     adhoc_injects: list[AdhocInjectItem] = field(default_factory=list)  # in JSON only when there is one
     time_away: list[TimeAwayItem] = field(default_factory=list)  # in JSON only when there is one
     feedback: FeedbackSummary | None = None  # in JSON only when a participant sent the feedback form
+    attendance: list[AttendanceItem] = field(default_factory=list)  # in JSON only when a seat joined the room
     report_version: int = REPORT_VERSION
 
     def step(self, key: str) -> StepMetrics | None:
@@ -516,7 +531,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
-        for key in ("corrections", "adhoc_injects", "time_away"):
+        for key in ("corrections", "adhoc_injects", "time_away", "attendance"):
             if not out[key]:
                 del out[key]  # reports of logs without them read as they always have
         if out["feedback"] is None:

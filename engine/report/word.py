@@ -96,6 +96,11 @@ def _overview(report: m.Report) -> list[Block]:
         out += [Heading(2, "Participants"),
                 Table(["Role", "Name", "Responsibility"],
                       [[p.role, p.name, p.role_text or ""] for p in o.participants])]
+    if report.attendance:
+        out += [Heading(2, "Attendance"),
+                Table(["Name", "Role", "Joined", "Left"],
+                      [[a.name, a.role + (f" ({a.role_text})" if a.role_text else ""), scenario_time(a.joined),
+                        scenario_time(a.left) if a.left is not None else "still in"] for a in report.attendance])]
     out += [Heading(1, "Executive summary"), Bullets([
         f"Injects: {f.injects_fired} of {f.injects_planned} fired, {f.injects_fired_by_hand} by hand."
         + (f" Written ad hoc during the drill: {len(report.adhoc_injects)} more." if report.adhoc_injects else ""),

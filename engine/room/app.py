@@ -6,6 +6,7 @@ Routes (a wrong or missing token is a plain 404, like any unknown address):
   GET  /p/{token}/events          live stream (server-sent events; ids are the log's seq)
   GET  /e/{token}/events          the same stream for the evaluator page
   POST /e/{token}/observations    an observation, strength or area for improvement
+  POST /p/{token}/join            take a seat with a name and a role; /leave leaves it (see join.py)
   GET  /p/{token}/feedback        the participant feedback form; POST sends one (see feedback.py)
   GET  /static/...                the room's stylesheet and script, served from the package
 
@@ -35,7 +36,7 @@ from engine.drill import events as ev
 from engine.drill.log import LogError
 from engine.drill.session import Drill
 from engine.drill.state import EventError
-from engine.room import feedback, guard, views
+from engine.room import feedback, guard, join, views
 from engine.room.seats import Seats
 from engine.room.stream import Hub, last_event_id
 
@@ -85,11 +86,7 @@ async def participant_page(request: Request) -> Response:
     room: Room = request.app.state.room
     if not _seat(room, request, "participant"):
         return not_found()
-    drill = room.drill
-    view = views.participant(drill.state, drill.now_t())
-    return room.render("participant.html.j2", projector=request.query_params.get("projector") == "1",
-                       stream=f"/p/{room.seats.participant}/events",
-                       feedback_url=f"/p/{room.seats.participant}/feedback", **view)
+    return room.render("participant.html.j2", **join.participant_context(room, request))
 
 
 def _evaluator_context(room: Room, request: Request, **extra: Any) -> dict[str, Any]:
@@ -233,6 +230,8 @@ def make_app(room: Room) -> ASGIApp:
     app = Starlette(routes=[
         Route("/p/{token}", participant_page),
         Route("/p/{token}/events", events),
+        Route("/p/{token}/join", join.join, methods=["POST"]),
+        Route("/p/{token}/leave", join.leave, methods=["POST"]),
         Route("/p/{token}/feedback", feedback.form_page),
         Route("/p/{token}/feedback", feedback.submit, methods=["POST"]),
         Route("/e/{token}", evaluator_page),

@@ -5,8 +5,9 @@
 
 The form opens by itself when the drill ends and the facilitator may open it
 earlier or close it (feedback.opened / feedback.closed, from the console).
-Each browser gets an opaque random respondent id in a cookie scoped to the
-form, so it answers once; the id names no one, and the name, role and
+A participant who joined the room answers under their seat id, so a seat
+answers once; a browser without a seat gets an opaque random respondent id
+in a cookie scoped to the form, so it answers once; the id names no one, and the name, role and
 organisation fields are optional. Writes pass the room's same-origin check,
 its body cap and its rate limits, like an evaluator's observation.
 """
@@ -24,6 +25,7 @@ from engine import feedback
 from engine.drill.log import LogError
 from engine.drill.state import EventError
 from engine.room import guard, views
+from engine.room.join import seat_id, seat_of
 
 if TYPE_CHECKING:
     from engine.room.app import Room
@@ -36,7 +38,11 @@ MAX_BODY = 12 * (feedback.MAX_ANSWER * len(feedback.QUESTIONS) + feedback.MAX_AB
 
 
 def respondent_of(request: Request) -> str | None:
-    """The browser's respondent id from its cookie, when it has a well-formed one."""
+    """Who answers: the browser's seat id when it has joined the room (one answer a seat), else the
+    respondent id from its cookie, when it has a well-formed one."""
+    seat = seat_id(request)
+    if seat is not None and seat in request.app.state.room.drill.state.seated:
+        return seat
     value = request.cookies.get(RESPONDENT_COOKIE, "")
     return value if _RESPONDENT.fullmatch(value) else None
 
@@ -68,7 +74,9 @@ async def form_page(request: Request) -> Response:
     if room.seats.seat(str(request.path_params.get("token", ""))) != "participant":
         return PlainTextResponse("Not Found", status_code=404)
     respondent = respondent_of(request) or secrets.token_urlsafe(18)
-    page = room.render("feedback.html.j2", **_context(room, respondent))
+    seat = seat_of(room, request)  # a seat's name and role fill the form's, to change or clear
+    known = {"form": {"name": seat.name, "role": seat.role}} if seat else {}
+    page = room.render("feedback.html.j2", **_context(room, respondent, **known))
     return _with_cookie(room, page, respondent)
 
 

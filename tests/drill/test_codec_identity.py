@@ -30,8 +30,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import feedback
-from engine.bounds import MAX_CLOCK_SECONDS
+from engine.bounds import MAX_CLOCK_SECONDS, MAX_SEAT_ID, MAX_SEAT_NAME
 from engine.drill import events as ev
+from engine.drill.event_types.seats import SEAT_ID
 
 ROOT = Path(__file__).resolve().parents[2]
 ANSWERS = Path(__file__).parent / "data" / "codec_answers.json"
@@ -192,6 +193,10 @@ FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "inject.adhoc.to": st.lists(FILLED, max_size=3).map(tuple), "inject.adhoc.inject": FILLED,
     "inject.adhoc.expect": TEXT, "inject.adhoc.objectives": st.lists(FILLED, max_size=3).map(tuple),
     "decision.amended.rationale": FILLED, "decided_by": FILLED,
+    "seat": st.from_regex(SEAT_ID, fullmatch=True).filter(lambda s: len(s) <= MAX_SEAT_ID),
+    "seat.joined.name": st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp")),
+                                min_size=1, max_size=MAX_SEAT_NAME).filter(lambda s: bool(s.strip())),
+    "seat.joined.role": FILLED,
 }
 
 

@@ -69,6 +69,10 @@ actions:
     withdraw-summary: {summary: gist2, reason: recorded under the wrong question}
   - at: T+4h5m
     fire: {inject: defender-partial}
+  - at: T+0:01
+    join: {seat: ann-1, name: Ann, role: incident-commander}
+  - at: T+0:02
+    leave: {seat: ann-1}
 """
 
 EXPECTED = {  # action -> the event it writes
@@ -78,7 +82,7 @@ EXPECTED = {  # action -> the event it writes
     "improvement": ev.NOTE, "next-module": ev.CLOCK_JUMPED, "reopen": ev.STEP_REOPENED, "jump": ev.CLOCK_JUMPED,
     "open-feedback": ev.FEEDBACK_OPENED, "feedback": ev.FEEDBACK_SUBMITTED, "close-feedback": ev.FEEDBACK_CLOSED,
     "withdraw-summary": ev.DISCUSSION_WITHDRAWN, "fire": ev.INJECT_FIRED, "tick": ev.CHECK_TICKED,
-    "skip": ev.STEP_SKIPPED,
+    "skip": ev.STEP_SKIPPED, "join": ev.SEAT_JOINED, "leave": ev.SEAT_LEFT,
 }
 
 
@@ -130,6 +134,9 @@ def test_every_action_lands_in_the_log_as_its_event(tmp_path: Path, capsys: Any)
     assert reopened.data["step"] == "inbound-mail-continuity/detect-deferrals"
     assert [e.data["inject"] for e in events if e.type == ev.INJECT_FIRED and e.data.get("manual")] == \
         ["defender-partial"]
+    joined = next(e for e in events if e.type == ev.SEAT_JOINED)
+    assert joined.data == {"seat": "ann-1", "name": "Ann", "role": "incident-commander"} and joined.t == 60
+    assert next(e for e in events if e.type == ev.SEAT_LEFT).data == {"seat": "ann-1"}
 
 
 def test_the_log_the_actions_write_verifies_and_replays(tmp_path: Path, capsys: Any) -> None:

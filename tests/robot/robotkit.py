@@ -38,6 +38,7 @@ TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), mi
     lambda s: bool(s.strip()))
 SECRET_TEXT = TEXT.map(lambda s: f"{SECRET} {s}")  # notes: the participants must never see them
 WHO = st.sampled_from(["", "Sam", "Eve the evaluator"])
+SEAT_NAME = st.sampled_from(["Ann", "Bo <b>", "[bold]Cy[/]", "Dee | Ek"])  # markup of three kinds, inert
 
 Action = Callable[[st.DataObject], Any]
 
@@ -156,7 +157,16 @@ class Facilitator:
         out.append(("feedback form", self._feedback_form))
         if state.feedback_open:
             out.append(("feedback", self._feedback))
+        out.append(("join", self._join))
+        if state.seated:
+            out.append(("leave", lambda d: drill.leave(d.draw(st.sampled_from(sorted(state.seated))))))
         return out
+
+    def _join(self, d: st.DataObject) -> None:
+        """A new seat, or one that left joining again (under another name or role, it may be)."""
+        gone = sorted({a.seat for a in self.state.attendance} - set(self.state.seated))
+        seat = d.draw(st.sampled_from([f"seat-{len(self.state.attendance) + 1}", *gone]))
+        self.drill.join(seat, d.draw(SEAT_NAME), d.draw(st.sampled_from(self.drill.plan.roles)))
 
     def _feedback_form(self, d: st.DataObject) -> None:
         if self.state.feedback_open:

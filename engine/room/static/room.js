@@ -36,6 +36,10 @@
     var meta = el("p", "meta");
     meta.appendChild(el("span", "at", inject.at));
     if (inject.to) { meta.appendChild(document.createTextNode(" · to ")); meta.appendChild(el("span", "to", inject.to)); }
+    var role = document.body.getAttribute("data-role");
+    if (role && inject.to && inject.to.split(",").map(function (s) { return s.trim(); }).indexOf(role) >= 0) {
+      meta.appendChild(document.createTextNode(" · ")); meta.appendChild(el("strong", "for-you", "for you"));
+    }
     if (inject.early) { meta.appendChild(document.createTextNode(" · ")); meta.appendChild(el("span", "early", inject.early)); }
     return [meta, el("p", "say", inject.say || inject.id)];
   }

@@ -1,5 +1,6 @@
-"""The Room pane: where the drill room listens, a QR code of the participant link, every seat's link,
-and how many browsers are following live. Shown only when the console was started with --room."""
+"""The Room pane: where the drill room listens, a QR code of the participant link, every seat's link
+(and one per role), who is in the room, and how many browsers are following live. Shown only when the
+console was started with --room."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 
 from engine.tui import display, feedback_toggle
+from engine.tui.widgets import room_seats
 from engine.tui.widgets.pane_text import PaneText
 
 if TYPE_CHECKING:
@@ -62,6 +64,8 @@ class RoomPane(VerticalScroll, can_focus=False):
                  *(Content.styled(line, "#000000 on #ffffff") for line in self._qr[1]),
                  Content(""), Content("Projector"), Content(display.literal(server.links["projector"])),
                  Content(""), Content("Evaluators"), Content(display.literal(server.links["evaluator"])),
+                 Content(""), *room_seats.role_links(link, server.room.drill.plan.roles),
+                 Content(""), *room_seats.who_is_in(server.room.drill.state),
                  Content(""), Content(f"Live connections: {server.room.live}"),
                  feedback_toggle.line(server.room.drill.state)]
         if room_file:
