@@ -7,8 +7,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from engine.commands.play import (EXIT_LOG, EXIT_USAGE, _exit_code, _load_plan, _load_team, _relative,
-                                  _resolve_decide, _split_decide, _Stop, _summary)
+from engine.commands.play import (
+    EXIT_LOG,
+    EXIT_USAGE,
+    _exit_code,
+    _load_plan,
+    _load_team,
+    _relative,
+    _resolve_decide,
+    _split_decide,
+    _Stop,
+    _summary,
+)
 
 
 def fork(args: argparse.Namespace) -> int:
