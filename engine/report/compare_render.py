@@ -52,7 +52,7 @@ def tables(c: Comparison) -> list[Table]:
         ("Decisions", ["decision", "A", "B"], [[k, x or "not made", y or "not made"] for k, x, y in c.decisions],
          "no decision made in either drill"),
         ("Steps done, skipped or blocked in one drill only", ["step", "A", "B"],
-         [[k, x, y] for k, x, y in c.steps], "every step ends the same in both"),
+         [[k, _status(x), _status(y)] for k, x, y in c.steps], "every step ends the same in both"),
         ("When each runbook finished", ["runbook", "A", "B"],
          [[k, _t(x, "not finished"), _t(y, "not finished")] for k, x, y in c.runbooks], "no runbooks"),
         ("When each service came back", ["service", "A", "B"],
@@ -66,17 +66,20 @@ def tables(c: Comparison) -> list[Table]:
     ]
 
 
-def _heading(c: Comparison) -> list[tuple[str, str]]:
-    out = []
-    for name, side in (("A", c.a), ("B", c.b)):
-        fork = f" (a fork of {side.fork['log']} at {side.fork['at']})" if side.fork else ""
-        out.append((name, f"{side.log}{fork}"))
-    return out
+def _heading(c: Comparison) -> list[tuple[str, str, str]]:
+    """Each side: its letter, its log, and what it is a fork of ("" for none)."""
+    return [(name, side.log, f"a fork of {side.fork['log']} at {side.fork['at']}" if side.fork else "")
+            for name, side in (("A", c.a), ("B", c.b))]
+
+
+def _status(status: str) -> str:
+    return "never opened" if status == "dormant" else status
 
 
 def render_markdown(c: Comparison) -> str:
     out = [f"# Two drills of {escape(c.scenario)} compared", ""]
-    out += [f"- **{name}**: {escape(text)}" for name, text in _heading(c)] + ["", "## Where they part", ""]
+    out += [f"- **{name}**: {escape(log)}" + (f" ({escape(fork)})" if fork else "") for name, log, fork in _heading(c)]
+    out += ["", "## Where they part", ""]
     out += [escape(line) for line in parting(c)] + [""]
     for title, header, rows, empty in tables(c):
         out += [f"## {title}", ""]
@@ -96,7 +99,8 @@ def render_html(c: Comparison) -> str:
            "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse}"
            "td,th{border:1px solid #999;padding:.2em .5em;text-align:left}</style></head><body>",
            f"<h1>Two drills of {e(c.scenario)} compared</h1><ul>"]
-    out += [f"<li><strong>{name}</strong>: {e(text)}</li>" for name, text in _heading(c)]
+    out += [f"<li><strong>{name}</strong>: {e(log)}" + (f" ({e(fork)})" if fork else "") + "</li>"
+            for name, log, fork in _heading(c)]
     out += ["</ul><h2>Where they part</h2>"] + [f"<p>{e(line)}</p>" for line in parting(c)]
     for title, header, rows, empty in tables(c):
         out.append(f"<h2>{e(title)}</h2>")
