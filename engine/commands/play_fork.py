@@ -40,9 +40,10 @@ def fork(args: argparse.Namespace) -> int:
         raise _Stop(str(exc), EXIT_USAGE) from None
     path = args.log or _default_path(plan, read)
     try:
-        drill, clock = start_fork(plan, read, point, path, _relative([args.from_log])[0])
+        drill, clock, blocks = start_fork(plan, read, point, path, _relative([args.from_log])[0])
         try:
-            outcome = Player(drill, clock, team=team, decide=decide, inherited=inherited(plan, read)).run()
+            outcome = Player(drill, clock, team=team, decide=decide, inherited=inherited(plan, read),
+                             blocks=blocks).run()
         finally:
             drill.close()
     except LogError as exc:

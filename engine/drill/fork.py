@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from engine.drill import events as ev
 from engine.drill.clock import FakeClock, format_t, parse_wall
 from engine.drill.log import DrillLog, LogRead
+from engine.drill.pace import BlockWatch
 from engine.drill.plan import Plan
 from engine.drill.replay import fold_log, replay_events, worked
 from engine.drill.session import Drill, logged_start, started
@@ -86,18 +87,21 @@ def inherited(plan: Plan, read: LogRead) -> tuple[dict[str, Choice], dict[str, f
     return choices, took
 
 
-def start_fork(plan: Plan, read: LogRead, point: Point, path: str, parent_name: str) -> tuple[Drill, FakeClock]:
+def start_fork(plan: Plan, read: LogRead, point: Point, path: str,
+               parent_name: str) -> tuple[Drill, FakeClock, BlockWatch]:
     """Create the fork's log at `path` (never over a file): drill.started of this tool for `plan`, naming
     the parent (`parent_name`, its head, the point), then the parent's events 1..count-1 as they were
-    (seq, wall, scenario time, data), chained anew. Returns the drill, its state folded, and a fake clock
-    at the last repeated event's wall time. Raises LogError (cannot write; the parent's events refused)."""
+    (seq, wall, scenario time, data), chained anew. Returns the drill, its state folded, a fake clock at
+    the last repeated event's wall time, and the steps at work an outage blocked (for Player's `blocks`).
+    Raises LogError (cannot write; the parent's events refused)."""
     first = read.events[0]
     parent = logged_start(read)
     payload = replace(started(plan, "headless", parent.facilitator, parent.participants),
                       fork=ev.ForkOf(parent_name, read.last_hash, point.label))
     head = ev.Event.of(0, first.wall, first.t, payload)
     events = [head, *read.events[1:point.count]]
-    state = replay_events(plan, path, events)
+    blocks = BlockWatch()
+    state = replay_events(plan, path, events, lambda event, again: blocks.watch(again, event.t))
     log = DrillLog.create(path)
     try:
         log.append_all(events)
@@ -105,5 +109,5 @@ def start_fork(plan: Plan, read: LogRead, point: Point, path: str, parent_name: 
         log.close()
         raise
     clock = FakeClock(parse_wall(events[-1].wall))
-    return Drill(plan, state, log, clock), clock
+    return Drill(plan, state, log, clock), clock, blocks
 

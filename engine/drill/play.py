@@ -91,7 +91,8 @@ class Player:
                  decide: dict[str, str] | None = None,
                  progress: Callable[[ev.Event], None] | None = None,
                  after_write: Callable[[int, str], None] | None = None,
-                 inherited: tuple[dict[str, Choice], dict[str, float]] | None = None) -> None:
+                 inherited: tuple[dict[str, Choice], dict[str, float]] | None = None,
+                 blocks: BlockWatch | None = None) -> None:
         self.drill = drill
         self.state: DrillState = drill.state
         self.plan = drill.plan
@@ -108,8 +109,10 @@ class Player:
         # The team file's actions not taken yet; on a resume those due before the stop were taken then.
         self.actions, self.refs = recall(self.team.actions if self.team else [], self.state, self.state.seq > 0)
         self.refused: list[tuple[TeamAction, float, str]] = []
-        self.blocks = BlockWatch()  # steps at work that an outage blocked, and when they went back to work
-        self._recall_blocks()
+        # Steps at work that an outage blocked, and when they went back to work (given: recalled already).
+        self.blocks = blocks or BlockWatch()
+        if blocks is None:
+            self._recall_blocks()
         self.frontier = Frontier(self.state)  # ready, active, unfinished: updated by each event, not rescanned
         self.injects = InjectQueue(self.state)
 
