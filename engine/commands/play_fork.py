@@ -105,3 +105,25 @@ def _default_path(plan: Any, read: Any) -> str:
     from engine.drill.session import DEFAULT_FOLDER
 
     return default_log_path(DEFAULT_FOLDER, plan.scenario.scenario + "-fork", read.events[0].wall)
+
+
+def fork_prefix(args: argparse.Namespace) -> list[Any]:
+    """For `explore --from LOG --at WHEN`: the parent's events up to the fork point; sets args.scenario and
+    args.runbooks to the files it names when not given. Raises _Stop for every mistake."""
+    from engine.drill.fork import ForkError, fork_point
+
+    if not args.from_log:
+        raise _Stop("give a SCENARIO file (or --from LOG --at WHEN)" if not args.at else
+                    "--at needs --from LOG: the drill to explore from", EXIT_USAGE)
+    if not args.at:
+        raise _Stop("--from needs --at WHEN: the moment to explore from, e.g. --at T+1:00", EXIT_USAGE)
+    args.files_from = getattr(args, "files_from", None)
+    read = _read_parent(args.from_log)
+    plan = _parent_plan(args, read)
+    try:
+        point = fork_point(read, args.at)
+    except ForkError as exc:
+        raise _Stop(str(exc), EXIT_USAGE) from None
+    args.scenario = args.scenario or plan.scenario_file.path
+    args.runbooks = args.runbooks or sorted({str(Path(f.path).parent) for f in plan.runbook_files})
+    return list(read.events[:point.count])

@@ -189,3 +189,17 @@ def test_compare_of_two_live_style_drills_of_one_scenario(tmp_path: Path, capsys
     code, out, err = tabletop(capsys, "report", "--compare", a, b, "--format", "json", "-o", "-")
     assert code == 0, err
     assert json.loads(out)["parting"]["options"] == ["fail-over", "hold"]
+
+
+def test_explore_from_a_moment_of_a_drill_plays_only_the_decisions_still_open(tmp_path: Path, capsys: Any) -> None:
+    parent = tmp_path / "parent.jsonl"
+    assert tabletop(capsys, "play", SHIPPED, "--team", TEAM, "--log", parent)[0] == 0
+    code, out, err = tabletop(capsys, "explore", "--from", parent, "--at", "T+0")
+    assert code == 0, err
+    assert "explored 4 paths, every path of decisions" in out  # both decisions open: 2 x 2
+    code, out, err = tabletop(capsys, "explore", "--from", parent, "--at", "T+1:10")
+    assert code == 0, err
+    assert "explored 2 paths, every path of decisions" in out  # the posture decision was made at T+1:10
+    code, out, err = tabletop(capsys, "explore", "--from", parent, "--at", "T+99:00")
+    assert code == 2 and "past the end" in err and len(err.strip().splitlines()) == 1
+    assert tabletop(capsys, "explore", "--at", "T+1:00")[0] == 2
