@@ -10,6 +10,7 @@ fork keeps where it can. Nothing here knows the command line.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, replace
 
 from engine.drill import events as ev
@@ -19,6 +20,7 @@ from engine.drill.pace import BlockWatch
 from engine.drill.plan import Plan
 from engine.drill.replay import fold_log, replay_events, worked
 from engine.drill.session import Drill, logged_start, started
+from engine.drill.state import DrillState
 from engine.drill.team import Choice
 from engine.duration import DurationError, parse_offset
 
@@ -111,3 +113,20 @@ def start_fork(plan: Plan, read: LogRead, point: Point, path: str,
     clock = FakeClock(parse_wall(events[-1].wall))
     return Drill(plan, state, log, clock), clock, blocks
 
+
+
+def what_if(state: DrillState, path: str) -> tuple[str, str] | None:
+    """The commands (shell-quoted) that fork the drill of the log at `path` when its first decision with
+    another option was opened (the other option taken) and compare the two; None when no such decision."""
+    for key, decision in state.decisions.items():
+        started_t = state.steps[key].started_t
+        others = [o for o in state.plan.steps[key].options or {} if o != decision.option]
+        if not others or started_t is None:
+            continue
+        whole = int(started_t)
+        at = f"T+{whole // 3600}:{whole % 3600 // 60:02d}" + (f":{whole % 60:02d}" if whole % 60 else "")
+        fork_log = path.removesuffix(".jsonl") + "-what-if.jsonl"
+        q = shlex.quote
+        return (f"tabletop play --from {q(path)} --at {at} --decide {q(f'{key}={others[0]}')} --log {q(fork_log)}",
+                f"tabletop report --compare {q(path)} {q(fork_log)} --format md -o -")
+    return None

@@ -203,3 +203,21 @@ def test_explore_from_a_moment_of_a_drill_plays_only_the_decisions_still_open(tm
     code, out, err = tabletop(capsys, "explore", "--from", parent, "--at", "T+99:00")
     assert code == 2 and "past the end" in err and len(err.strip().splitlines()) == 1
     assert tabletop(capsys, "explore", "--at", "T+1:00")[0] == 2
+
+
+def test_the_what_if_the_console_offers_forks_at_a_decision_the_other_way(tmp_path: Path, capsys: Any) -> None:
+    import shlex
+
+    from engine.drill.fork import what_if
+    from engine.drill.replay import replay
+    from engine.plans import load_plan
+
+    parent = tmp_path / "parent.jsonl"
+    assert tabletop(capsys, "play", SHIPPED, "--team", TEAM, "--log", parent)[0] == 0
+    commands = what_if(replay(load_plan(str(SHIPPED)), read_log(str(parent))), str(parent))
+    assert commands is not None
+    fork_cmd, compare_cmd = (shlex.split(c)[1:] for c in commands)
+    assert tabletop(capsys, *fork_cmd)[0] == 0
+    code, out, err = tabletop(capsys, *compare_cmd)
+    assert code == 0, err
+    assert "The decision behind it: security-telemetry-gap/posture-decision, raise-posture in A and accept-gap" in out
