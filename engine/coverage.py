@@ -401,7 +401,7 @@ def _read_one(path: str, plans: dict[str, Plan], items: list[Item],
         info.reason = (f"its scenario {info.scenario} is not among the scenarios given" if info.scenario
                        else "it names no scenario")
         return info, {}
-    info.mode = start.mode
+    info.mode = start.mode if start.fork is None else "headless"  # a what-if fork is a rehearsal, whatever it says
     if info.rehearsal and not include_headless:
         info.reason = REHEARSAL_LEFT_OUT
         return info, {}

@@ -51,3 +51,15 @@ def test_imports_do_not_clobber_shipped_files() -> None:
 def test_install_hints_name_the_checkout() -> None:
     assert "pip install 'tabletop" not in README and "pip install tabletop" not in README
     assert ". .venv/bin/activate" in README
+
+
+def test_the_hot_wash_fork_forks_the_team_drill_and_is_compared_with_it() -> None:
+    commands = _commands()
+    # `play SCENARIO --team FILE` without --log writes exports/drills/<scenario>-<its anchor>.jsonl
+    assert "tabletop play scenarios/m365-na-outage-2026-01-22.yaml --team teams/m365-na-outage.team.yaml" in commands
+    team_log = "exports/drills/m365-na-outage-2026-01-22-20260122T193300Z.jsonl"
+    fork = shlex.split(next(c for c in commands if "play --from" in c))
+    assert fork[fork.index("--from") + 1] == team_log and "failover-decision=fail-over" in fork
+    compare = shlex.split(next(c for c in commands if "report --compare" in c))
+    assert compare[compare.index("--compare") + 1:compare.index("--compare") + 3] == [
+        team_log, "exports/drills/m365-na-outage-2026-01-22-fork-20260122T193300Z.jsonl"]

@@ -55,7 +55,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("scenario", metavar="SCENARIO", help="a scenario file")
+    parser.add_argument("scenario", metavar="SCENARIO", nargs="?",
+                        help="a scenario file (with --from: default, the one the log names)")
+    parser.add_argument("--from", dest="from_log", metavar="LOG",
+                        help="what if: explore every path from the moment --at of the drill of LOG, not from the start")
+    parser.add_argument("--at", metavar="WHEN", help="with --from: a scenario time such as T+1:00, or seq:N")
     parser.add_argument("--runbooks", metavar="DIR", action="append",
                         help="a folder of runbooks (repeatable; default: runbooks/ beside the scenario's "
                         "folder, or ./runbooks)")
@@ -97,6 +101,15 @@ def run(args: argparse.Namespace) -> int:
     from engine.terminal import wants_color
 
     rules = all_rules()
+    prefix = None
+    if args.from_log or args.at or not args.scenario:
+        from engine.commands.play import _Stop
+        from engine.commands.play_fork import fork_prefix
+
+        try:
+            prefix = fork_prefix(args)
+        except _Stop as stop:
+            return _fail(str(stop), stop.code)
     settled = _inputs(args, rules)
     if isinstance(settled, int):
         return settled
@@ -116,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
                 return code
         return _fail(f"{exc}; nothing explored", EXIT_UNREADABLE)
 
-    exploration, tally, found, locator = _explored(plan, args.limit, config)
+    exploration, tally, found, locator = _explored(plan, args.limit, config, prefix)
     files = [locator.display(f.path) for f in plan.files]
     sources = {path: doc.lines for path, doc in locator.documents.items()}
     ctx = RenderContext(rules=rules, files=files, tool_version=__version__, color=color, snippets=to_terminal,
@@ -153,15 +166,15 @@ def _inputs(args: argparse.Namespace, rules: Any) -> tuple[Config, Path | None] 
         return _fail(str(exc))
 
 
-def _explored(plan: Any, limit: int | None, config: Config) -> tuple[Exploration, PathTally, list[Finding],
-                                                                     StepLocator]:
+def _explored(plan: Any, limit: int | None, config: Config,
+              prefix: list[Any] | None = None) -> tuple[Exploration, PathTally, list[Finding], StepLocator]:
     """Explore the plan's paths of decisions: (exploration, its tally, the findings settled by the settings,
     the step locator that placed them)."""
     from engine.drill.explore import PATH_LIMIT, explore
     from engine.drill.tally import PathTally
     from engine.explore_findings import StepLocator, findings
 
-    exploration = explore(plan, limit or PATH_LIMIT)
+    exploration = explore(plan, limit or PATH_LIMIT, prefix=prefix)
     tally = PathTally(exploration)  # the summary's counts, taken as the paths go by: no path is kept for it
     locator = StepLocator(plan)
     raw = findings(exploration, tally.count(exploration), locator)

@@ -24,7 +24,8 @@ exit codes:
      the team file's actions at its time (each named at its entry's file:line:col)
   3  the scenario or its runbooks cannot be read or have errors (run `tabletop validate`)
   4  the log cannot be written (--log exists, folder not writable, disk full), or the log
-     given to --resume cannot be continued (broken, written for other files, not by play)
+     given to --resume cannot be continued (broken, written for other files, not by play),
+     or the log given to --from cannot be read (broken, written for other files)
 """
 
 EXAMPLES = """\
@@ -33,6 +34,8 @@ examples:
   tabletop play scenarios/m365-na-outage-2026-01-22.yaml --decide failover-decision=hold
   tabletop play scenarios/m365-na-outage-2026-01-22.yaml --team teams/m365-na-outage.team.yaml
   tabletop play --resume exports/drills/m365-na-outage-2026-01-22-20260122T193300Z.jsonl
+  tabletop play --from exports/drills/m365-na-outage-2026-01-22-20260122T193300Z.jsonl --at T+0:20 \
+      --decide failover-decision=fail-over
 
 Play runs on a fake clock: T+0 is --start, else the scenario's anchor, else
 2026-01-01T00:00:00Z, so the same inputs always write the same log. Logs go to
@@ -63,6 +66,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--files-from", metavar="DIR",
                         help="with --resume: read the scenario and runbooks the log names from DIR only")
     parser.add_argument("--resume", metavar="LOG", help="continue a log written by play (after a crash) to the end")
+    parser.add_argument("--from", dest="from_log", metavar="LOG",
+                        help="what if: fork the drill of LOG (live or played) at --at and play the rest headless; "
+                        "decisions from --decide, the team file, then the drill of LOG where it still can")
+    parser.add_argument("--at", metavar="WHEN", help="with --from: the fork point, a scenario time such as "
+                        "T+1:00 (every event at or before it is repeated) or seq:N (events 0 to N)")
     parser.set_defaults(run=run_play)
 
 
@@ -81,6 +89,10 @@ def run_play(args: argparse.Namespace) -> int:
 
 
 def _play(args: argparse.Namespace) -> int:
+    if args.from_log or args.at:
+        from engine.commands.play_fork import fork
+
+        return fork(args)
     from engine.drill.clock import FakeClock, parse_wall
     from engine.drill.log import LogError
     from engine.drill.play import Player, start_wall

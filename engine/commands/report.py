@@ -22,6 +22,7 @@ examples:
   tabletop report LOG --format md -o -             # Markdown on stdout
   tabletop report LOG --improvement-plan csv       # the improvement plan for a spreadsheet
   tabletop report LOG --template my-templates/     # your report.md.j2 / report.html.j2 / report.css first
+  tabletop report --compare PARENT FORK --format md -o -   # what if: two drills side by side
 
 Every figure comes from the log. The runbook and scenario files the log names are
 used for titles and structure when they are found (paths as recorded, relative to
@@ -36,7 +37,8 @@ pip install -e '.[pdf]' in the checkout.
 
 exit codes:
   0  report written (also for a log that failed verification: the report says so)
-  2  usage error (bad option, output path taken by another file, unusable template folder)
+  2  usage error (bad option, output path taken by another file, unusable template folder;
+     --compare: the two logs are drills of different scenarios)
   3  the log cannot be read (missing, a folder, binary, empty, not a drill log)
 """
 
@@ -47,7 +49,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Write an HSEEP-style after-action report and improvement plan from a drill log.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("log", metavar="LOG", help="a drill log (exports/drills/*.jsonl)")
+    parser.add_argument("log", metavar="LOG", nargs="?", help="a drill log (exports/drills/*.jsonl)")
+    parser.add_argument("--compare", nargs=2, metavar=("A", "B"),
+                        help="instead of LOG: two drills of one scenario side by side (md, html or json): where "
+                        "they part and the decision behind it, decisions, steps, runbooks, services, injects, "
+                        "objectives, drill time")
     parser.add_argument("--format", choices=["md", "html", "json", "pdf", "docx", "all"],
                         help="what to write (default: html; docx: the AAR/IP for Word; "
                         "all: md, html, json and pdf side by side)")
@@ -75,6 +81,10 @@ def run(args: argparse.Namespace) -> int:
     from engine.report import render
     from engine.report.builder import build_report
 
+    if args.compare or not args.log:
+        from engine.commands.report_compare import run_compare
+
+        return run_compare(args)
     kinds = _kinds(args)
     if args.template and not Path(args.template).is_dir():
         return _fail(f"{args.template}: no such template folder")

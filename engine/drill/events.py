@@ -47,7 +47,7 @@ from engine.drill.event_types.discussion import DiscussionAmended, DiscussionSum
 from engine.drill.event_types.errors import DecodeError, EventError, UnknownEventType
 from engine.drill.event_types.feedback import FeedbackClosed, FeedbackOpened, FeedbackSubmitted
 from engine.drill.event_types.injects import InjectAdhoc, InjectFired, ServiceChanged
-from engine.drill.event_types.lifecycle import Ended, LoggedFile, Started
+from engine.drill.event_types.lifecycle import Ended, ForkOf, LoggedFile, Started
 from engine.drill.event_types.notes import CAPABILITY_ELEMENTS, NOTE_KINDS, RATINGS, HotwashAnswer, Note, Rating
 from engine.drill.event_types.readers import HEALTH
 from engine.drill.event_types.seats import SeatJoined, SeatLeft
@@ -55,7 +55,7 @@ from engine.drill.event_types.steps import CheckTicked, DecisionMade, StepDone, 
 
 __all__ = [
     "LOG_VERSION", "REGISTRY", "Event", "Payload", "decode", "event_type", "undecided", "DecodeError", "EventError",
-    "UnknownEventType", "LoggedFile", "NOTE_KINDS", "RATINGS", "HEALTH", "CAPABILITY_ELEMENTS",
+    "UnknownEventType", "LoggedFile", "ForkOf", "NOTE_KINDS", "RATINGS", "HEALTH", "CAPABILITY_ELEMENTS",
     "Started", "Ended", "InjectFired", "ServiceChanged", "StepStarted", "StepDone", "StepSkipped", "CheckTicked",
     "DecisionMade", "Note", "ClockPaused", "ClockResumed", "ClockJumped", "HotwashAnswer", "Rating",
     "DecisionRevised", "InjectWithdrawn", "StepReopened", "NoteAmended", "NoteWithdrawn", "DiscussionSummary",

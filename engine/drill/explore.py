@@ -191,8 +191,10 @@ class Exploration:
     """
 
     def __init__(self, plan: Plan, limit: int = PATH_LIMIT, fork: Fork | None = None,
-                 independent: bool = True, merge: bool = False) -> None:
+                 independent: bool = True, merge: bool = False, prefix: list[ev.Event] | None = None) -> None:
         self.plan = plan
+        self.prefix = prefix or []  # a played drill's events up to a fork point: every path starts from there
+        independent = independent and not self.prefix  # groups are told apart from the start only
         self.limit = limit
         self.merge = merge
         self.fork = fork or fork_by_copy
@@ -380,9 +382,28 @@ class Exploration:
                 if option not in self.played.get(key, set())]
 
     def _root(self) -> _Run:
+        if self.prefix:
+            return self._rooted()
         root = _Run(DrillState(self.plan), [], 0.0, {}, set(), [])
         self._record(root, started(self.plan, "explore"))
         root.frontier = Frontier(root.state, self._links)
+        return root
+
+    def _rooted(self) -> _Run:
+        """The drill as it stood after `prefix`: the steps at work finish their target after they started
+        (a blocked one starts its time again when it is back at work), as on any path."""
+        state = DrillState(self.plan)
+        for event in self.prefix:
+            state.apply(event)
+        root = _Run(state, list(self.prefix), self.prefix[-1].t, {}, set(), [])
+        for key, record in state.steps.items():
+            status = state.status(key)
+            if status is StepStatus.ACTIVE and record.started_t is not None:
+                root.finish[key] = record.started_t + self._durations[key]
+            elif status is StepStatus.BLOCKED and record.started_t is not None and record.done_t is None:
+                root.finish[key] = record.started_t + self._durations[key]
+                root.held.add(key)
+        root.frontier = Frontier(state, self._links)
         return root
 
     def _decide(self, run: _Run, decision: str, option: str) -> None:
@@ -515,11 +536,12 @@ class Exploration:
 
 
 def explore(plan: Plan, limit: int = PATH_LIMIT, fork: Fork | None = None, independent: bool = True,
-            merge: bool = False) -> Exploration:
+            merge: bool = False, prefix: list[ev.Event] | None = None) -> Exploration:
     """The paths of the drill, at most `limit` of them (see Exploration); `independent=False` multiplies
     every decision out, as the search did before it told groups apart; `merge` plays no fork twice from
-    one state (for readers of what paths reach, see Exploration)."""
-    return Exploration(plan, limit, fork, independent, merge)
+    one state (for readers of what paths reach, see Exploration); `prefix`: a played drill's events (from
+    drill.started, without drill.ended) that every path starts from (`explore --from LOG --at WHEN`)."""
+    return Exploration(plan, limit, fork, independent, merge, prefix)
 
 
 @dataclass

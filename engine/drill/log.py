@@ -462,6 +462,29 @@ class DrillLog:
         self.last_hash = line_hash(line[:-1])
         self.next_seq += 1
 
+    def append_all(self, events: list[Event]) -> None:
+        """Write many events durably with one write and one fsync (a fork's repeated events); seqs must run
+        on from the next one. Raises LogError as append does; the file is then as it was before the call."""
+        if events and events[0].seq != self.next_seq:
+            raise LogError(f"{self.path}: event {events[0].seq} out of order (next is {self.next_seq})")
+        lines, prev = [], self.last_hash
+        for event in events:
+            line = encode(event, prev)
+            prev = line_hash(line)
+            lines.append(line + b"\n")
+        blob = b"".join(lines)
+        try:
+            written = os.write(self._fd, blob)
+            if written != len(blob):
+                raise OSError(errno.ENOSPC, f"short write ({written} of {len(blob)} bytes)")
+            os.fsync(self._fd)
+        except OSError as exc:
+            self._rollback()
+            raise LogError(f"{self.path}: the events were not recorded: {_reason(exc)}") from None
+        self._size += len(blob)
+        self.last_hash = prev
+        self.next_seq += len(events)
+
     def _rollback(self) -> None:
         """Cut the file back to its last good line, if anything follows it."""
         if os.fstat(self._fd).st_size != self._size:

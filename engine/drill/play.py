@@ -90,13 +90,17 @@ class Player:
     def __init__(self, drill: Drill, clock: FakeClock, *, team: Team | None = None,
                  decide: dict[str, str] | None = None,
                  progress: Callable[[ev.Event], None] | None = None,
-                 after_write: Callable[[int, str], None] | None = None) -> None:
+                 after_write: Callable[[int, str], None] | None = None,
+                 inherited: tuple[dict[str, Choice], dict[str, float]] | None = None,
+                 blocks: BlockWatch | None = None) -> None:
         self.drill = drill
         self.state: DrillState = drill.state
         self.plan = drill.plan
         self.clock = clock
         self.team = team
         self.decide = decide or {}
+        # A fork's parent: its decisions (after --decide and the team file) and the time its steps took.
+        self.parent_choices, self.parent_took = inherited or ({}, {})
         self.progress = progress
         if after_write is not None:
             drill.log = _WatchedLog(drill.log, after_write)  # type: ignore[assignment]
@@ -105,14 +109,18 @@ class Player:
         # The team file's actions not taken yet; on a resume those due before the stop were taken then.
         self.actions, self.refs = recall(self.team.actions if self.team else [], self.state, self.state.seq > 0)
         self.refused: list[tuple[TeamAction, float, str]] = []
-        self.blocks = BlockWatch()  # steps at work that an outage blocked, and when they went back to work
-        self._recall_blocks()
+        # Steps at work that an outage blocked, and when they went back to work (given: recalled already).
+        self.blocks = blocks or BlockWatch()
+        if blocks is None:
+            self._recall_blocks()
         self.frontier = Frontier(self.state)  # ready, active, unfinished: updated by each event, not rescanned
         self.injects = InjectQueue(self.state)
 
     # ----- choices -----
 
-    def duration(self, key: str) -> int:
+    def duration(self, key: str) -> float:
+        if key in self.parent_took:
+            return self.parent_took[key]
         return step_seconds(self.plan, key, self.team.durations if self.team else None)
 
     def choice(self, key: str) -> Choice:
@@ -120,6 +128,8 @@ class Player:
             return Choice(self.decide[key], DECIDE_RATIONALE, "")
         if self.team and key in self.team.decisions:
             return self.team.decisions[key]
+        if key in self.parent_choices:
+            return self.parent_choices[key]
         return Choice(next(iter(self.plan.steps[key].options or {})), DEFAULT_RATIONALE, "")
 
     def _notes_still_to_take(self) -> list[TeamNote]:

@@ -232,8 +232,10 @@ def recall(actions: list[TeamAction], state: Any, resumed: bool) -> tuple[list[T
     still, refs = [], {}
     used: set[int] = set()
     for action in sorted(actions, key=lambda a: a.order):
+        # A step reopened since it was done (step.reopened) was done all the same: its `after` entries were due.
         due = (action.at is not None and action.at <= state.t) or (
-            action.after is not None and state.steps[action.after].done_t is not None) or (
+            action.after is not None and (state.steps[action.after].done_t is not None
+                                          or bool(state.steps[action.after].worked))) or (
             action.at_end and state.ended)
         if not due:
             still.append(action)

@@ -12,7 +12,8 @@ nothing else and can be cached by the log's hash (engine.readiness.cache).
 A summary is plain JSON-able data:
 - `mode`: `live` (the console), `headless` (`tabletop play`), or None for a log
   that does not say (written before the mode was recorded): only `live` drills
-  verify improvement items and count as drilled;
+  verify improvement items and count as drilled; a what-if fork (`play --from`,
+  drill.started's `fork`) is `headless` whatever its mode says;
 - `started`: the wall time of drill.started (UTC, `2026-01-22T19:33:00.000Z`);
 - `runbooks`: runbook id -> SHA-256 of the file the drill ran with;
 - `ratings`: objective key `runbook/objective` -> [rating P|S|M|U, 1-based line];
@@ -130,7 +131,7 @@ def summarize(path: str, raw: bytes | None = None) -> DrillSummary:
 
 def _start(out: DrillSummary, start: Any, wall: Any) -> None:
     """What drill.started (an engine.drill.events.Started) says: mode, files, and when."""
-    out.mode = start.mode
+    out.mode = start.mode if start.fork is None else "headless"  # a what-if fork is never a drill, whatever it says
     if start.scenario is not None:
         out.scenario = start.scenario.id or None
         out.scenario_sha256 = start.scenario.sha256 or None

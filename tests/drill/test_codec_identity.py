@@ -171,6 +171,7 @@ FILLED = TEXT.filter(lambda s: bool(s.strip()))
 SECONDS = st.one_of(st.integers(0, MAX_CLOCK_SECONDS), st.floats(0, MAX_CLOCK_SECONDS))
 HEALTH = st.dictionaries(TEXT, st.sampled_from(ev.HEALTH), max_size=3)
 FILE = st.builds(ev.LoggedFile, TEXT, TEXT, TEXT)
+FORK = st.builds(ev.ForkOf, TEXT, TEXT, TEXT)
 FIELDS: dict[str, st.SearchStrategy[Any]] = {
     # by field name, then by "wire name.field" where one name means two things
     "step": TEXT, "option": TEXT, "inject": TEXT, "service": TEXT, "objective": TEXT, "question": TEXT,
@@ -182,6 +183,7 @@ FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "event": st.none() | FILLED, "version": st.none() | st.integers(0, 5), "tool": st.none() | TEXT,
     "mode": st.none() | TEXT, "facilitator": st.none() | TEXT, "scenario": st.none() | FILE,
     "runbooks": st.lists(FILE, max_size=3).map(tuple), "participants": st.dictionaries(TEXT, TEXT, max_size=3),
+    "fork": st.none() | FORK,
     "respondent": st.text(max_size=feedback.MAX_ABOUT), "name": st.text(max_size=feedback.MAX_ABOUT),
     "role": st.text(max_size=feedback.MAX_ABOUT), "organisation": st.text(max_size=feedback.MAX_ABOUT),
     "ratings": st.dictionaries(TEXT, st.sampled_from(feedback.SCALE), min_size=1, max_size=3),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from engine.drill.clock import parse_wall
 from engine.drill.event_types import readers
 from engine.drill.event_types.base import LOG_VERSION, Event, Payload, event_type
-from engine.drill.event_types.codec import Bad, key
+from engine.drill.event_types.codec import Bad, key, none
 
 if TYPE_CHECKING:
     from engine.drill.frontier import Links
@@ -33,6 +33,27 @@ def _logged_file(value: Any) -> LoggedFile:
     if not (isinstance(value, dict) and all(isinstance(value.get(k), str) for k in ("id", "path", "sha256"))):
         raise Bad("drill.started names each file as {id, path, sha256}", "runbooks")
     return LoggedFile(value["id"], value["path"], value["sha256"])
+
+
+@dataclass(frozen=True, slots=True)
+class ForkOf:
+    """What a fork's drill.started says of its parent: log (its path as given), head (the SHA-256 of the
+    parent's last line when forked, hex) and at (the fork point as given: `T+1:00` or `seq:N`)."""
+
+    log: str
+    head: str
+    at: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"log": self.log, "head": self.head, "at": self.at}
+
+
+def _fork(value: Any, data: Mapping[str, Any]) -> ForkOf | None:
+    if value is None:
+        return None
+    if not (isinstance(value, dict) and all(isinstance(value.get(k), str) for k in ("log", "head", "at"))):
+        raise Bad("drill.started names the drill a fork comes from as {log, head, at}")
+    return ForkOf(value["log"], value["head"], value["at"])
 
 
 def _version(value: Any, data: Mapping[str, Any]) -> int | None:
@@ -66,7 +87,10 @@ class Started(Payload):
     version: LOG_VERSION of the writer; tool: `tabletop <version>`; mode:
     `live` (the console), `headless` (play) or `explore`; scenario and
     runbooks: the files, with their SHA-256; facilitator: a name or None;
-    participants: role id -> name. It opens every step not on a branch.
+    participants: role id -> name; fork: for a what-if fork (`play --from`), the
+    parent log, its head and the fork point (ForkOf), else None and not written, so
+    a log without it reads and writes byte for byte as before. It opens every step
+    not on a branch.
     """
 
     WIRE: ClassVar[str] = "drill.started"
@@ -80,6 +104,7 @@ class Started(Payload):
     runbooks: tuple[LoggedFile, ...] = key(_runbooks, write=lambda files: [f.to_dict() for f in files])
     facilitator: str | None = key(readers.optional_text("the facilitator must be a name"))
     participants: dict[str, str] = key(_participants, absent={}, write=dict)
+    fork: ForkOf | None = key(_fork, omit=none, write=lambda f: f.to_dict(), default=None)
 
     def apply(self, state: DrillState, event: Event) -> None:
         state.started = True

@@ -46,6 +46,7 @@ class SummaryScreen(Screen[None]):
             Content.assemble(("Log     ", "bold"), display.literal(drill.path)),
             Content.assemble(("Check   ", "bold"), display.literal(f"tabletop log verify {path}")),
             Content.assemble(("Report  ", "bold"), display.literal(f"tabletop report {path}")),
+            *_what_if(state, drill.path),
             Content(""),
             Content.styled("q or Enter closes the console (the commands are printed again); b goes back.", "dim"),
             Content.styled("N amends or withdraws a note (the original stays in the log).", "dim"),
@@ -94,3 +95,14 @@ class SummaryScreen(Screen[None]):
         from engine.tui.screens.hotwash import HotwashScreen
 
         self.app.switch_screen(HotwashScreen())
+
+
+def _what_if(state: object, path: str) -> list[Content]:
+    """For the hot wash's "what if": fork the drill at its first decision, the other way, and compare."""
+    from engine.drill.fork import what_if
+
+    commands = what_if(state, path)  # type: ignore[arg-type]
+    if commands is None:
+        return []
+    return [Content.assemble(("What if ", "bold"), display.literal(commands[0])),
+            Content.assemble(("Compare ", "bold"), display.literal(commands[1]))]
