@@ -102,3 +102,23 @@ def _events(plan: object) -> list[list]:  # type: ignore[type-arg]
     finally:
         module.Exploration._end = end  # type: ignore[method-assign]
     return kept
+
+
+def test_exploring_shows_progress_on_a_terminal_only(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each path plays every inject, so a long scenario takes seconds a path: a terminal sees how far it is."""
+    from engine import terminal
+    from engine.cli import main
+
+    path = str(scenario(tmp_path, 40))
+    runbooks = str(tmp_path / "runbooks")
+    assert main(["explore", path, "--runbooks", runbooks]) == 0
+    err = capsys.readouterr().err
+    assert "\r" not in err, "no progress line when standard error is not a terminal"
+    monkeypatch.setattr(terminal, "_on_terminal", lambda: True)
+    monkeypatch.setattr(terminal, "PROGRESS_AFTER", 0.0)
+    assert main(["explore", path, "--runbooks", runbooks]) == 0
+    out, err = capsys.readouterr()
+    assert "\rexploring: 1 path played (at most 512)\x1b[K" in err
+    assert "\rexploring: 2 paths played (at most 512)\x1b[K" in err and err.endswith("\r\x1b[K")
+    assert "explored 2 paths, every path of decisions" in out  # the summary stays on stdout, whole
