@@ -122,3 +122,33 @@ def test_exploring_shows_progress_on_a_terminal_only(tmp_path: Path, capsys: pyt
     assert "\rexploring: 1 path played (at most 512)\x1b[K" in err
     assert "\rexploring: 2 paths played (at most 512)\x1b[K" in err and err.endswith("\r\x1b[K")
     assert "explored 2 paths, every path of decisions" in out  # the summary stays on stdout, whole
+
+
+def test_a_drill_firing_what_is_due_looks_once_per_batch_not_per_inject(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The live drill's fire_due (the console's every tick): a clock moved past every inject fires them all,
+    in time order, looking the injects over a few times, not once per inject fired."""
+    from datetime import UTC, datetime
+
+    from engine.drill.clock import FakeClock
+    from engine.drill.session import Drill
+
+    injects = 600
+    plan = load_plan(str(scenario(tmp_path, injects)))
+    clock = FakeClock(datetime(2026, 1, 22, 19, 33, tzinfo=UTC))
+    drill = Drill.start(plan, clock, log_path=str(tmp_path / "drill.jsonl"), mode="headless")
+    looked = 0
+    due_time = DrillState.due_time
+
+    def counted(self: DrillState, inject: object) -> float | None:
+        nonlocal looked
+        looked += 1
+        return due_time(self, inject)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DrillState, "due_time", counted)
+    clock.advance(injects * 60 + 1)
+    fired = drill.fire_due()
+    drill.close()
+    scheduled = [i.id for i in plan.injects if not i.contingent]
+    assert [e.data["inject"] for e in fired] == scheduled  # every scheduled one, in time order
+    assert looked < 10 * injects, f"{looked} look-ups of an inject's due time to fire {len(fired)} injects"
