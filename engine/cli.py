@@ -5,6 +5,8 @@ Exit codes (also in README and `tabletop --help`):
   1  findings at error level (with --strict: or warning)
   2  usage error: a bad option, a path that does not exist, unusable settings
   3  a file could not be read or parsed (binary, not UTF-8, too large, broken YAML)
+  5  (every command) a module tabletop needs is not installed: the one-line error names it and what to
+     install (engine/missing_module.py)
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         prog="tabletop",
         description="Tabletop-exercise runbooks as code: validate runbooks and scenarios, facilitate drills "
         "in a terminal, play them headless, and export after-action reports from the drill log.",
-        epilog="Run `tabletop COMMAND --help` for each command's options and examples.\n\n" + _EXIT_CODES,
+        epilog="Run `tabletop COMMAND --help` for each command's options and examples.\n\n" + _EXIT_CODES
+        + "  5  a module tabletop needs is not installed (any command; the message says what to install)\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"tabletop {__version__}")
@@ -118,16 +121,20 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(f"engine.commands.{name}")
         except ModuleNotFoundError as exc:
-            if exc.name != f"engine.commands.{name}":
+            if exc.name != f"engine.commands.{name}":  # a dependency or an import inside it: main says which
                 raise
-            continue  # not built yet
+            continue  # the command's own module is not there: not built yet
         module.register(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else argv
-    parser = build_parser(given[0] if given else None)
+    command = given[0] if given and not given[0].startswith("-") else None
+    try:
+        parser = build_parser(given[0] if given else None)
+    except ModuleNotFoundError as exc:  # a command's dependency, or an import in tabletop itself
+        return _missing(exc, command)
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()
@@ -135,7 +142,16 @@ def main(argv: list[str] | None = None) -> int:
     from engine.terminal import guard_stderr
 
     with guard_stderr():
-        return _run(args)
+        try:
+            return _run(args)
+        except ModuleNotFoundError as exc:  # imported when the command runs (the console, PDF, seals, ...)
+            return _missing(exc, getattr(args, "command", None))
+
+
+def _missing(exc: ModuleNotFoundError, command: str | None) -> int:
+    from engine.missing_module import EXIT_MISSING, missing_text
+
+    return _fail(missing_text(exc, command), EXIT_MISSING)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -42,7 +42,10 @@ def load_plan(scenario_path: str, runbook_dirs: list[str] | None = None, *, quic
     """Validate the scenario with the runbooks it names and compile them into a Plan.
 
     `runbook_dirs`: folders to find the runbooks in (default: runbook_folders,
-    runbooks/ beside the scenario's folder, then ./runbooks). With `quick`, files
+    runbooks/ beside the scenario's folder, then ./runbooks), earlier ones first:
+    a runbook id found in an earlier folder hides a runbook of the same id in a
+    later one, and a file reached by two paths (a folder given twice, relative and
+    absolute, through a symlink) is read once. With `quick`, files
     that certainly fit their model are read without pydantic and the plan's
     `scenario` and `runbooks` are engine.quick_check records (the models' fields,
     read-only; findings are the same either way): the console starts sooner. Raises
@@ -51,15 +54,19 @@ def load_plan(scenario_path: str, runbook_dirs: list[str] | None = None, *, quic
     has errors; the message says what to run or give.
     """
     from engine.config import Config  # the validator is imported when used: it is slow to import
-    from engine.validate import UsageError, discover, validate
+    from engine.validate import UsageError, discover, once, validate
 
     folders = runbook_dirs if runbook_dirs is not None else runbook_folders(scenario_path)
     try:
-        runbook_files = discover(folders, Config()) if folders else []
+        found_in = [discover([folder], Config()) for folder in folders]
     except UsageError as exc:
         raise PlanError(str(exc)) from None
-    files = [scenario_path] + [f for f in runbook_files if Path(f).resolve() != Path(scenario_path).resolve()]
+    files = once([scenario_path] + [f for found in found_in for f in found])
     result = validate(files, Config(), found=set(files[1:]), quick=quick)
+    hidden = _hidden(result, found_in)
+    if hidden:  # the same runbook id in two folders: the earlier folder's runbook is the one used
+        files = [f for f in files if f not in hidden]
+        result = validate(files, Config(), found=set(files[1:]), quick=quick)
     scenario_doc = result.documents[0]
     own = [f for f in result.findings if f.path == scenario_doc.path and f.severity is Severity.ERROR]
     if scenario_doc.unreadable:
@@ -82,6 +89,25 @@ def load_plan(scenario_path: str, runbook_dirs: list[str] | None = None, *, quic
             raise PlanError(f"runbook {found.doc.path} has errors; run `tabletop validate {found.doc.path}`", errors)
         runbooks.append((found.doc.path, found.model))
     return compile_plan(scenario, scenario_path, runbooks)
+
+
+def _hidden(result: Any, found_in: list[list[str]]) -> set[str]:
+    """Runbook files whose id a runbook in an earlier folder of `found_in` (files per folder, in the order the
+    folders are looked in) already has: hidden by it, as a command on a PATH is. Two runbooks with one id in
+    the same folder are left alone, for the duplicate-id rule to report."""
+    folder_of: dict[str, int] = {}
+    for index, found in enumerate(found_in):
+        for name in found:
+            folder_of.setdefault(name, index)
+    by_id: dict[str, list[str]] = {}
+    for subject in result.project.runbooks:
+        if subject.doc.path in folder_of:
+            by_id.setdefault(subject.id.casefold(), []).append(subject.doc.path)
+    hidden: set[str] = set()
+    for paths in by_id.values():
+        first = min(folder_of[p] for p in paths)
+        hidden.update(p for p in paths if folder_of[p] > first)
+    return hidden
 
 
 @dataclass

@@ -71,8 +71,23 @@ def discover(paths: list[str], config: Config) -> list[str]:
             out.append(_display(path))
         else:
             raise UsageError(f"{given}: no such file or folder")
-    seen: set[str] = set()
-    return [f for f in out if not (f in seen or seen.add(f))]  # type: ignore[func-returns-value]
+    return once(out)
+
+
+def once(files: list[str]) -> list[str]:
+    """`files` with each file kept once, the first spelling of it: `runbooks/a.yaml`, `./runbooks/a.yaml`, its
+    absolute path and a path through a symlink are one file (compared resolved), so it is not read twice."""
+    seen: set[Path] = set()
+    out = []
+    for name in files:
+        try:
+            key = Path(name).resolve()
+        except (OSError, RuntimeError):  # a symlink loop: keep the name as it is
+            key = Path(os.path.abspath(name))
+        if key not in seen:
+            seen.add(key)
+            out.append(name)
+    return out
 
 
 def _display(path: Path) -> str:

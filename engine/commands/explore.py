@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 from engine.commands import fail as _fail
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from engine.config import Config
-    from engine.drill.explore import Exploration
+    from engine.drill.explore import Exploration, PathEnd
     from engine.drill.tally import PathTally
     from engine.explore_findings import StepLocator
     from engine.findings import Finding
@@ -177,10 +179,24 @@ def _explored(plan: Any, limit: int | None, config: Config,
     exploration = explore(plan, limit or PATH_LIMIT, prefix=prefix)
     tally = PathTally(exploration)  # the summary's counts, taken as the paths go by: no path is kept for it
     locator = StepLocator(plan)
-    raw = findings(exploration, tally.count(exploration), locator)
+    raw = findings(exploration, _shown(tally.count(exploration), limit or PATH_LIMIT), locator)
     if exploration.truncated:
         raw.append(_incomplete(exploration, locator))
     return exploration, tally, _settle(raw, locator, config), locator
+
+
+def _shown(ends: Iterator[PathEnd], limit: int) -> Iterator[PathEnd]:
+    """The ends passed on, with `explored N paths of at most LIMIT` on a terminal's stderr once it takes a
+    while (engine.terminal.Progress): each path plays every inject, so a long scenario takes seconds a path."""
+    from engine.terminal import Progress
+
+    progress = Progress()
+    try:
+        for n, end in enumerate(ends, 1):
+            progress(f"exploring: {n:,} path{'s' if n != 1 else ''} played (at most {limit:,})")
+            yield end
+    finally:
+        progress.clear()
 
 
 def _say_summary(exploration: Exploration, tally: PathTally, summary: TextIO) -> None:

@@ -46,7 +46,7 @@ from typing import Any
 
 from engine.drill import events as ev
 from engine.drill.clock import format_wall, parse_wall
-from engine.drill.frontier import Frontier, Links, touched
+from engine.drill.frontier import Frontier, InjectQueue, Links, touched
 from engine.drill.independence import Groups, decision_groups
 from engine.drill.pace import due_injects, ready_steps, step_seconds, time_is_up
 from engine.drill.plan import Plan
@@ -71,12 +71,13 @@ class _Run:
     frontier: Frontier | None = None  # the ready and active steps, kept up to date event by event
     deviated: int | None = None  # the group whose decisions left their first option (None: none yet)
     when: dict[int | None, float] = field(default_factory=dict)  # group (None: no group) -> its last event's t
+    injects: InjectQueue | None = None  # the injects still to fire, soonest first (without one: ask the state)
 
     def copy(self, state: DrillState) -> _Run:
         """This path with `state` (a copy of its own) and copies of the driver's bookkeeping."""
         return _Run(state, list(self.events), self.t, dict(self.finish), set(self.held), list(self.choices),
                     frontier=self.frontier.copy(state) if self.frontier else None, deviated=self.deviated,
-                    when=dict(self.when))
+                    when=dict(self.when), injects=self.injects.copy(state) if self.injects else None)
 
 
 @dataclass(frozen=True)
@@ -387,6 +388,7 @@ class Exploration:
         root = _Run(DrillState(self.plan), [], 0.0, {}, set(), [])
         self._record(root, started(self.plan, "explore"))
         root.frontier = Frontier(root.state, self._links)
+        root.injects = InjectQueue(root.state)  # a heap: asking the state scans every inject at every moment
         return root
 
     def _rooted(self) -> _Run:
@@ -435,6 +437,8 @@ class Exploration:
         run.state.apply(event)
         if run.frontier is not None:
             run.frontier.update(touched(payload, self._links, self.plan))
+        if run.injects is not None and isinstance(payload, (ev.StepDone, ev.DecisionMade)):
+            run.injects.arm(payload.step)
         run.events.append(event)
         if self.groups is not None:
             run.when[self._group_of(payload)] = run.t
@@ -456,7 +460,11 @@ class Exploration:
             if decision is not None:
                 return decision
             later = [at for key, at in run.finish.items() if key not in run.held]
-            later += [at for at, _ in run.state.upcoming()]
+            if run.injects is not None:
+                soonest = run.injects.soonest()
+                later += [] if soonest is None else [soonest]
+            else:
+                later += [at for at, _ in run.state.upcoming()]
             if not later:
                 return None
             next_t = min(later)
@@ -471,9 +479,10 @@ class Exploration:
         # the frontier has every step's status as of the last event; without one, ask the state
         status_of = run.frontier.status.__getitem__ if run.frontier is not None else state.status
         while True:
-            due = due_injects(state, run.t)
-            if due:
-                self._record(run, fired(due[0]))
+            due = due_injects(state, run.t, run.injects)
+            if due:  # firing an inject arms none (only a step done or decided does): fire them all, in order
+                for inject in due:
+                    self._record(run, fired(inject))
                 continue
             progressed = False
             for key in list(run.finish):

@@ -149,6 +149,13 @@ class InjectQueue:
             elif inject.after_step:
                 self.waiting.setdefault(inject.after_step, []).append((index, inject))
 
+    def copy(self, state: DrillState) -> InjectQueue:
+        """The same queue, for a copy of the state (a fork of an explored path); the plan's injects shared."""
+        other = type(self).__new__(type(self))
+        other.state, other.injects, other.heap = state, self.injects, list(self.heap)
+        other.waiting = {key: list(pairs) for key, pairs in self.waiting.items()}
+        return other
+
     def arm(self, key: str) -> None:
         """Queue the contingency injects that the step `key`, just done or decided, has armed."""
         still = []

@@ -183,10 +183,13 @@ class Drill:
         return self.record(fired(inject, manual))
 
     def fire_due(self) -> list[ev.Event]:
-        """Fire every inject whose time has come, in time order (firing one may arm another)."""
+        """Fire every inject whose time has come, in time order.
+
+        Firing an inject arms none (a step done or decided does), so each look at the injects due fires all
+        of them: one look per inject had a clock jump over N injects look N x N times."""
         out = []
         while due := self.state.due(self.now_t()):
-            out.append(self._fire_come_due(due[0]))
+            out.extend(self._fire_come_due(inject) for inject in due)
         return out
 
     def _fire_come_due(self, inject: PlanInject) -> ev.Event:

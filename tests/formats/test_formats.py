@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -16,6 +17,17 @@ from engine.formats import RenderContext, render
 from engine.rules.base import Rule
 
 SARIF_SCHEMA = Path(__file__).resolve().parents[2] / ".." / "shared" / "external" / "sarif" / "sarif-schema-2.1.0.json"
+
+def need_shared(path: Path, what: str) -> None:
+    """Skip when `what`, a file of ../shared/external, is not at `path`; fail instead where .ci/run found
+    ../shared/external and set TABLETOP_REQUIRE_SHARED: there a skip would hide a break."""
+    if path.is_file():
+        return
+    why = f"{what}: not found at {path.resolve()}"
+    if os.environ.get("TABLETOP_REQUIRE_SHARED"):
+        pytest.fail(f"TABLETOP_REQUIRE_SHARED is set but {why}")
+    pytest.skip(why)
+
 
 RULES = {
     r.id: r
@@ -229,8 +241,7 @@ def test_junit_adds_suite_for_unlisted_file_and_drops_nul() -> None:
 
 def sarif_validator():  # type: ignore[no-untyped-def]
     jsonschema = pytest.importorskip("jsonschema")
-    if not SARIF_SCHEMA.is_file():
-        pytest.skip(f"SARIF 2.1.0 schema not found at {SARIF_SCHEMA.resolve()}")
+    need_shared(SARIF_SCHEMA, "the SARIF 2.1.0 schema (../shared/external/sarif)")
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft4Validator.check_schema(schema)
     return jsonschema.Draft4Validator(schema)

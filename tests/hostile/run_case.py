@@ -21,7 +21,9 @@ import time
 import traceback
 from pathlib import Path
 
-TIMEOUT = 60  # seconds for one command
+# Seconds for one command: only a hang reaches it. A last-resort net far past any command on a loaded machine
+# (the slowest take seconds); it was 60, which a slow run of a big case could pass without hanging.
+TIMEOUT = 300
 
 
 def commands(folder: Path) -> list[tuple[str, list[str]]]:

@@ -189,7 +189,7 @@ def test_output_into_a_fifo_is_written_into_never_replaced(root: Path, capsys) -
     reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
     reader.start()
     code, _, err = tabletop(capsys, "readiness", "--format", "json", "-o", fifo, "--today", "2026-02-01")
-    reader.join(timeout=30)
+    reader.join(timeout=600)  # a last-resort net: tabletop has returned, so the reader has its end of file
     assert code == 0, err
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert json.loads(got[0])["as_of"] == "2026-02-01"

@@ -18,7 +18,19 @@ from pathlib import Path
 
 import pytest
 
+from engine.tui.key_guard import DEFAULT_SECONDS
+
 ROOT = Path(__file__).resolve().parents[2]
+# Every wait here waits for what it needs (text on the screen, a line in the log, a file); this is only the
+# last-resort limit that stops a hung console, far past the slowest loaded run seen (about 20 s).
+SAFETY = 600.0
+# Keys typed for a question in its first moments are dropped (engine/tui/key_guard.py: 0.4 s after it opens or
+# after a form closes). Waited only once the question is on the screen, so it has been open at least that long.
+GUARD = DEFAULT_SECONDS + 0.3
+# A lone Esc is told from the start of a key sequence (Alt+key, an arrow) by the quiet after it: a key typed
+# right behind it is read with it as one. Only a console too busy to read for this long merges them, and the
+# keys that must not be merged are typed again (press_until, its `first`).
+ESC_GAP = 0.5
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
 
 
@@ -64,12 +76,55 @@ class Console:
                 return
             self.output += chunk
 
-    def wait_for(self, text: str, timeout: float = 30) -> None:
+    def mark(self) -> int:
+        """Where the screen output is now: `wait_for(text, since=mark)` looks only at what comes after."""
+        return len(self.output)
+
+    def wait_for(self, text: str, since: int = 0, timeout: float = SAFETY) -> None:
+        """Wait until the console has drawn `text` (after output position `since`); fails if it exits first."""
         deadline = time.monotonic() + timeout
-        while text.encode() not in self.output:
+        while self.output.find(text.encode(), since) < 0:
             if time.monotonic() > deadline or self.proc.poll() is not None:
                 raise AssertionError(f"the console never showed {text!r} (exit {self.proc.poll()})")
             time.sleep(0.05)
+
+    def shows(self, text: str, since: int, within: float) -> bool:
+        """Whether `text` is drawn after `since` within `within` seconds (a retry interval, not a limit)."""
+        try:
+            self.wait_for(text, since, within)
+        except AssertionError:
+            if self.proc.poll() is not None:
+                raise
+            return False
+        return True
+
+    def press_until(self, key: str, text: str, every: float = 5.0, timeout: float = SAFETY,
+                    first: str = "") -> int:
+        """Type `key` until the console draws `text` after it: a key that opens something, typed while the
+        console is busy or its key guard holds, is dropped, so it is typed again every `every` seconds of
+        nothing new. Only for keys that do nothing once what they open is up. `first` is typed before each
+        try after the first (Esc: close an announcement still up). Returns the output position before the
+        key that drew `text`."""
+        deadline = time.monotonic() + timeout
+        tries = 0
+        while True:
+            if tries and first:
+                self.keys(first, pause=ESC_GAP if first == "\x1b" else GUARD)
+            tries += 1
+            since = self.mark()
+            os.write(self.master, key.encode())
+            if self.shows(text, since, every):
+                return since
+            if time.monotonic() > deadline:
+                raise AssertionError(f"typing {key!r} never showed {text!r}")
+
+    def answer(self, question: str, key: str, since: int = 0) -> None:
+        """Type `key` for a question once it is on the screen (after `since`) and past its key guard."""
+        self.wait_for(question, since)
+        time.sleep(GUARD)  # the guard started when the question opened, before it was drawn
+        os.write(self.master, key.encode())
+        if key == "\x1b":
+            time.sleep(ESC_GAP)
 
     def keys(self, *keys: str, pause: float = 0.4) -> None:
         for key in keys:
@@ -79,7 +134,7 @@ class Console:
     def kill(self) -> None:
         if self.proc.poll() is None:
             os.kill(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(10)
+        self.proc.wait(SAFETY)
         try:
             os.close(self.master)
         except OSError:
@@ -90,13 +145,13 @@ class Console:
         if self.proc.poll() is None:
             self.keys("\x11", "\r", pause=0.6)
             try:
-                self.proc.wait(15)
+                self.proc.wait(60)  # then killed: the log must verify either way
             except subprocess.TimeoutExpired:
                 pass
         self.kill()
 
 
-def wait_file(path: Path, timeout: float = 30) -> None:
+def wait_file(path: Path, timeout: float = SAFETY) -> None:
     deadline = time.monotonic() + timeout
     while not path.exists():
         if time.monotonic() > deadline:

@@ -21,6 +21,7 @@ from engine.room.server import RoomServer, bind
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "scenarios" / "m365-na-outage-2026-01-22.yaml"
 T = TypeVar("T")
+SAFETY = 600.0  # seconds: only a hung server reaches it (the tests wait on what they need, never a deadline)
 
 
 def run(test: Callable[[], Awaitable[T]]) -> T:
@@ -36,11 +37,11 @@ async def served(folder: Path, **room: Any) -> AsyncIterator[tuple[Drill, RoomSe
     while not server.server.started:
         await asyncio.sleep(0.01)
     try:
-        async with httpx.AsyncClient(base_url=server.base, timeout=10) as client:
+        async with httpx.AsyncClient(base_url=server.base, timeout=SAFETY) as client:
             yield drill, server, client
     finally:
         server.stop()
-        await asyncio.wait_for(task, 10)
+        await asyncio.wait_for(task, SAFETY)
         drill.close()
 
 

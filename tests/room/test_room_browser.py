@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from consolekit import ROOT, Console, need_browser, wait_file
+from consolekit import GUARD, ROOT, SAFETY, Console, need_browser, wait_file
 
 from engine.cli import main
 from engine.drill.log import read_log
@@ -31,23 +31,43 @@ def browser() -> Iterator[Any]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
         try:
-            yield browser
+            yield Patient(browser)
         finally:
             browser.close()
+
+
+class Patient:
+    """The browser, its pages waiting up to SAFETY for what they wait on (Playwright's own limit is 30 s, which
+    a loaded machine can pass): the tests wait on conditions, this only stops a hung page."""
+
+    def __init__(self, browser: Any) -> None:
+        self.browser = browser
+
+    def new_context(self, **options: Any) -> Any:
+        context = self.browser.new_context(**options)
+        context.set_default_timeout(SAFETY * 1000)
+        context.set_default_navigation_timeout(SAFETY * 1000)
+        return context
+
+    def new_page(self, **options: Any) -> Any:
+        page = self.browser.new_page(**options)
+        page.set_default_timeout(SAFETY * 1000)
+        page.set_default_navigation_timeout(SAFETY * 1000)
+        return page
 
 
 def notes_by(log: Path) -> list[tuple[str, str]]:
     return [(e.data.get("by", ""), e.data.get("text", "")) for e in read_log(str(log)).events if e.type == "note"]
 
 
-def wait_log(log: Path, test: Any, timeout: float = 20) -> None:
+def wait_log(log: Path, test: Any, timeout: float = SAFETY) -> None:
     deadline = time.monotonic() + timeout
     while not test(read_log(str(log)).events):
         assert time.monotonic() < deadline, "the log never showed what was expected"
         time.sleep(0.05)
 
 
-def wait_js(page: Any, expression: str, timeout: float = 20) -> None:
+def wait_js(page: Any, expression: str, timeout: float = SAFETY) -> None:
     """Poll a JavaScript expression until it is true (Playwright's wait_for_function compiles its predicate
     with eval, which the room's Content-Security-Policy rightly refuses)."""
     deadline = time.monotonic() + timeout
@@ -62,11 +82,11 @@ def received(page: Any) -> list[int]:
 
 def start_console(log: Path, *extra: str) -> tuple[Console, dict[str, str]]:
     console = Console(SCENARIO, "--log", str(log), "--facilitator", "Sam", "--room", *extra)
-    console.wait_for("Name the facilitator")
-    console.keys("\x1b", pause=1.0)  # Esc: start without more names
+    since = console.mark()
+    console.answer("Name the facilitator", "\x1b")  # Esc: start without more names
     room = log.with_name(log.stem + ".room.json")
     wait_file(room)
-    console.keys("\x1b", pause=0.6)  # close the T+0 inject's announcement
+    console.answer(" INJECT ", "\x1b", since)  # close the T+0 inject's announcement once it is up
     return console, json.loads(room.read_text(encoding="utf-8"))
 
 
@@ -84,14 +104,14 @@ def test_room_end_to_end(browser: Any, tmp_path: Path, capsys: Any) -> None:
 
         # An inject fired in the console appears on the participant page (measured, not asserted: see bench/)
         before = len(read_log(str(log)).events)
-        console.keys("i", pause=0.6)  # firing by hand asks first (issue 10) ...
-        console.keys("y", pause=0)  # ... and takes the answer once the dialog has been up a moment
-        fired_at = time.monotonic()
+        asked = console.press_until("i", "Fire now", first="\x1b")  # firing by hand asks first (issue 10) ...
+        console.answer("Fire now", "y", asked)  # ... and takes the answer once the dialog has been up a moment
+        fired_at, since = time.monotonic(), console.mark()
         wait_log(log, lambda events: len(events) > before and events[-1].type == "inject.fired")
         inject = read_log(str(log)).events[-1].data["inject"]
         wait_js(participant, f"window.tabletopRoom.received.includes({before})")
         shown_after = time.monotonic() - fired_at
-        console.keys("\x1b", pause=0.5)
+        console.answer(" INJECT ", "\x1b", since)  # close its announcement
         say_first_line = participant.locator("#current .say").inner_text()
         assert say_first_line, "the fired inject is not shown"
         body = participant.locator("body").inner_text()
@@ -142,17 +162,22 @@ def test_room_end_to_end(browser: Any, tmp_path: Path, capsys: Any) -> None:
         console.kill()
         resumed = Console(SCENARIO, "--resume", str(log), "--room")
         console = resumed
-        console.wait_for("Count that time on the exercise clock?")  # killed with the clock running: it asks
-        time.sleep(0.5)  # past the key guard of the question
-        console.keys("n", pause=0.6)  # the time away does not count (clock.gap)
-        console.keys("p", "i", pause=0.6)
-        console.keys("y", pause=0.3)
+        count = len(read_log(str(log)).events)
+        # killed with the clock running, it asks; the time away does not count (clock.gap)
+        console.answer("Count that time on the exercise clock?", "n")
+        wait_log(log, lambda events: len(events) > count)
+        time.sleep(GUARD)  # keys typed as the question closes are dropped
+        console.keys("p", pause=0)
+        wait_log(log, lambda events: events[-1].type == "clock.resumed")
+        asked = console.press_until("i", "Fire now", first="\x1b")
+        console.answer("Fire now", "y", asked)
+        since = console.mark()
         wait_log(log, lambda events: events[-1].type == "inject.fired" and events[-2].type == "clock.resumed")
-        console.keys("\x1b", pause=0.3)
+        console.answer(" INJECT ", "\x1b", since)
         assert json.loads(log.with_name("room.room.json").read_text(encoding="utf-8")) == {
             **links, "port": json.loads(log.with_name("room.room.json").read_text(encoding="utf-8"))["port"]}
         last = read_log(str(log)).events[-1].seq
-        wait_js(participant, f"window.tabletopRoom.received.includes({last})", timeout=30)
+        wait_js(participant, f"window.tabletopRoom.received.includes({last})")
         got = received(participant)
         assert got == list(range(first_seq + 1, last + 1)), got  # none missed, none twice, in order
         assert participant.evaluate("window.tabletopRoom.gaps") == 0

@@ -4,10 +4,12 @@ own loop, shows at once in the console's Log pane, signed and literal; the Room 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
-from roomkit import SHIPPED
+from roomkit import SAFETY, SHIPPED
 
 from engine.drill.clock import FakeClock
 from engine.drill.log import read_log
@@ -22,6 +24,18 @@ from engine.tui.widgets.room_pane import RoomPane, qr_lines
 
 NAME = "Ana [bold]Okafor[/] \x1b[31m"
 TEXT = "[@click=app.quit]quit[/] <b>not bold</b> \x1b]0;title\x07"
+
+
+async def until(pilot: Any, test: Callable[[], bool]) -> None:
+    """Let the console run until `test()` holds (it redraws once per burst of room notes, when it gets to it);
+    SAFETY only stops a console that never does."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SAFETY
+    await pilot.pause()
+    while not test():
+        assert loop.time() < deadline, "the console never showed it"
+        await asyncio.sleep(0.05)
+        await pilot.pause()
 
 
 def shown(widget: object) -> str:
@@ -51,8 +65,7 @@ def test_evaluator_note_reaches_the_console_log_pane_signed_and_literal(tmp_path
                                              data={"name": NAME, "kind": "observation", "text": TEXT},
                                              headers={"origin": server.base})
                 assert response.status_code == 303
-            await asyncio.sleep(0.4)  # the console redraws once per burst of room notes
-            await pilot.pause()
+            await until(pilot, lambda: "by Ana" in shown(app.screen.query_one(DrillFeed)))
             feed = shown(app.screen.query_one(DrillFeed))
             room = shown(app.screen.query_one(RoomPane))
             links = dict(server.links)
@@ -109,8 +122,7 @@ def test_f_opens_and_closes_the_feedback_form_and_the_room_pane_counts_forms(tmp
                 response = await client.post(server.links["participant"] + "/feedback",
                                              data={"rate-organised": "5"}, headers={"origin": server.base})
                 assert response.status_code == 303
-            await asyncio.sleep(0.4)
-            await pilot.pause()
+            await until(pilot, lambda: "1 received" in shown(app.screen.query_one(RoomPane)))
             seen.append(shown(app.screen.query_one(RoomPane)))
             await pilot.press("F")
             await pilot.pause()
