@@ -187,7 +187,7 @@ class Drill:
 
         Firing an inject arms none (a step done or decided does), so each look at the injects due fires all
         of them: one look per inject had a clock jump over N injects look N x N times."""
-        out = []
+        out: list[ev.Event] = []
         while due := self.state.due(self.now_t()):
             out.extend(self._fire_come_due(inject) for inject in due)
         return out
