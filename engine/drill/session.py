@@ -218,12 +218,14 @@ class Drill:
         return out
 
     def adhoc(self, text: str, to: Iterable[str] = (), services: dict[str, str] | None = None,
-              event: str | None = None, by: str = "") -> ev.Event:
+              event: str | None = None, by: str = "", expect: str = "", objectives: Iterable[str] = ()) -> ev.Event:
         """Deliver an inject written now (inject.adhoc) under the next free id, `adhoc-1`, `adhoc-2`, ...:
         text read out to the roles `to` (none: the whole room); services: service id -> up, degraded or
-        down; event: the event id it carries. Raises DecodeError for blank text or a bad health, EventError
-        for a service the runbooks do not have."""
-        payload = ev.InjectAdhoc(self.next_adhoc_id(), text, tuple(to), dict(services or {}), event or None, by)
+        down; event: the event id it carries; expect: the response expected of the team; objectives: the
+        runbook/objective keys it bears on. Raises DecodeError for blank text or a bad health, EventError
+        for a service or objective the runbooks do not have."""
+        payload = ev.InjectAdhoc(self.next_adhoc_id(), text, tuple(to), dict(services or {}), event or None, by,
+                                 expect, tuple(objectives))
         return self.record(payload)
 
     def next_adhoc_id(self) -> str:

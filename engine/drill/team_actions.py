@@ -104,6 +104,8 @@ class Adhoc(_Fields):
     services: dict[str, Health] = {}
     event: str | None = None
     by: str = ""
+    expect: str = ""  # the response expected of the team, what evaluators rate it against
+    objectives: list[str] = []  # runbook/objective keys it bears on
 
 
 class SetService(_Fields):
@@ -222,7 +224,8 @@ ACTIONS: dict[str, Action] = {
     "observation": Action(NoteFields, _note("observation"), gives="note"),
     "strength": Action(NoteFields, _note("strength"), gives="note"),
     "improvement": Action(ImprovementFields, _note("improvement"), gives="note"),
-    "adhoc": Action(Adhoc, lambda d, f, r: d.adhoc(f.say, f.to, f.services, f.event, f.by), gives="inject"),
+    "adhoc": Action(Adhoc, lambda d, f, r: d.adhoc(f.say, f.to, f.services, f.event, f.by, f.expect,
+                                                    f.objectives), gives="inject"),
     "fire": Action(Fire, lambda d, f, r: d.fire(f.inject, manual=True)),
     "set-service": Action(SetService, lambda d, f, r: d.set_service(f.service, f.health)),
     "next-module": Action(By, _next_module),

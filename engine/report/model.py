@@ -412,7 +412,9 @@ class KeyTime:
 class AdhocInjectItem:
     """An inject written during the drill (inject.adhoc). seq, t (scenario seconds), wall: its event's; id: the
     id the drill gave it; text, to (roles; empty: the whole room), services (service -> health), event (or
-    ""), by: as written; withdrawn: the reason it was withdrawn ("" while it stands)."""
+    ""), by: as written; withdrawn: the reason it was withdrawn ("" while it stands); expect: the response
+    expected of the team and objectives (runbook/objective keys) it bears on, as written ("" and [] when
+    none; in JSON only when given)."""
 
     seq: int
     t: float
@@ -424,6 +426,8 @@ class AdhocInjectItem:
     event: str
     by: str
     withdrawn: str = ""
+    expect: str = ""
+    objectives: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -536,6 +540,10 @@ class Report:
                 del out[key]  # reports of logs without them read as they always have
         if out["feedback"] is None:
             del out["feedback"]  # likewise for logs without participant feedback
+        for item in out.get("adhoc_injects", []):
+            for key in ("expect", "objectives"):  # an ad hoc inject written without them reads as before
+                if not item[key]:
+                    del item[key]
         for key, items in (("intervals", out["steps"]), ("early", out["modules"])):
             for item in items:  # a step never reopened, a module whose injects all came in it: as before
                 if not item[key]:

@@ -147,7 +147,9 @@ def _written(report: m.Report) -> list[Block]:
     """The injects written ad hoc and the time away after a stop: only when the drill had any."""
     out: list[Block] = []
     if report.adhoc_injects:
-        rows = [[scenario_time(a.t), f"{a.id} (ad hoc)", ", ".join(a.to) or "the whole room", a.text,
+        rows = [[scenario_time(a.t), f"{a.id} (ad hoc)", ", ".join(a.to) or "the whole room",
+                 a.text + (f" Expected: {a.expect}" if a.expect else "")
+                 + (f" Objectives: {', '.join(a.objectives)}" if a.objectives else ""),
                  "; ".join(p for p in (", ".join(f"{s} {h}" for s, h in a.services.items()),
                                        f"event {a.event}" if a.event else "") if p),
                  a.by or "not recorded", f"withdrawn: {a.withdrawn}" if a.withdrawn else "yes"]

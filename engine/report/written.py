@@ -13,7 +13,8 @@ def adhoc_injects(played: Played) -> list[m.AdhocInjectItem]:
     walls = {e.seq: e.wall for e in played.events}
     return [m.AdhocInjectItem(seq=a.seq, t=a.t, wall=walls.get(a.seq, ""), id=a.id, text=a.text, to=list(a.to),
                               services=dict(a.services), event=a.event or "", by=a.by,
-                              withdrawn=state.withdrawn[a.id].reason if a.id in state.withdrawn else "")
+                              withdrawn=state.withdrawn[a.id].reason if a.id in state.withdrawn else "",
+                              expect=a.expect, objectives=list(a.objectives))
             for a in sorted(state.adhoc.values(), key=lambda a: a.seq)]
 
 

@@ -106,3 +106,31 @@ def test_a_report_without_them_has_no_such_keys(tmp_path: Path) -> None:
     data = json.loads(render_json(build_report(drill.path, scenario=str(tmp_path / "scenarios" / "sc.yaml"),
                                                runbook_dirs=[str(tmp_path / "runbooks")])))
     assert "adhoc_injects" not in data and "time_away" not in data
+
+
+def test_an_adhoc_inject_keeps_its_expected_response_in_every_format(tmp_path: Path) -> None:
+    """An ad hoc inject written with the response expected and its objectives (issue 21) shows both in the
+    report as evaluators need them; JSON names them only when given, so older reports read as before."""
+    from drillkit import SHIPPED
+
+    from engine.plans import load_plan
+
+    drill, clock = start(load_plan(str(SHIPPED)), tmp_path)
+    drill.adhoc("The regulator calls about the lost mail.", expect="Route the call <to> legal & log it",
+                objectives=["inbound-mail-continuity/inform-people"])
+    drill.adhoc("A second one, with nothing expected.")
+    drill.end("finished")
+    drill.close()
+    report = build_report(drill.path)
+    data = json.loads(render_json(report))
+    first, second = data["adhoc_injects"]
+    assert first["expect"] == "Route the call <to> legal & log it"
+    assert first["objectives"] == ["inbound-mail-continuity/inform-people"]
+    assert "expect" not in second and "objectives" not in second
+    assert "Expected: Route the call &lt;to&gt; legal &amp; log it" in render_markdown(report)  # escaped as text
+    assert "Expected: Route the call &lt;to&gt; legal &amp; log it" in render_html(report)
+    from docx import Document
+
+    buffer = io.BytesIO(render_docx(report))
+    cells = [c.text for t in Document(buffer).tables for row in t.rows for c in row.cells]
+    assert any("Expected: Route the call <to> legal & log it" in c for c in cells)
