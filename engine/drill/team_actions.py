@@ -49,6 +49,14 @@ class Revise(_Fields):
     by: str = ""
 
 
+class AmendDecision(_Fields):
+    decision: str
+    rationale: NonEmpty
+    decided_by: NonEmpty
+    reason: NonEmpty
+    by: str = ""
+
+
 class Reopen(_Fields):
     step: str
     reason: NonEmpty
@@ -214,6 +222,8 @@ def _next_module(drill: Drill, f: Any, refs: Refs) -> ev.Event:
 
 ACTIONS: dict[str, Action] = {
     "revise": Action(Revise, lambda d, f, r: d.revise(f.decision, f.option, f.reason, f.by)),
+    "amend-decision": Action(AmendDecision, lambda d, f, r: d.amend_decision(f.decision, f.rationale, f.decided_by,
+                                                                             f.reason, f.by)),
     "reopen": Action(Reopen, lambda d, f, r: d.reopen(f.step, f.reason, f.by)),
     "skip": Action(Skip, lambda d, f, r: d.skip_step(f.step, f.reason)),
     "tick": Action(Tick, lambda d, f, r: d.tick(f.step, f.item - 1, f.checked)),

@@ -25,7 +25,7 @@ def resolve_fields(plan: Plan, name: str, fields: _Fields, ids: dict[str, str],
     changes: dict[str, Any] = {}
     values = dict(fields)
     try:
-        if name == "revise":
+        if name in ("revise", "amend-decision"):
             changes["decision"] = find_step(plan, values["decision"], decision=True)
     except UnknownName as exc:
         raise fail(("decision",), str(exc)) from None

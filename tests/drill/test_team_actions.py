@@ -25,6 +25,9 @@ actions:
   - after: failover-decision
     revise: {decision: failover-decision, option: fail-over, reason: The relay is ready after all., by: ic}
   - after: failover-decision
+    amend-decision: {decision: failover-decision, rationale: Relay tested this morning, decided_by: Dana,
+                     reason: The rationale was filed as the decider, by: ic}
+  - after: failover-decision
     amend-note: {note: hold-note, text: 'The hold was called fast, then revised.', by: Eve}
   - at: T+1h
     id: ceo
@@ -83,6 +86,7 @@ EXPECTED = {  # action -> the event it writes
     "open-feedback": ev.FEEDBACK_OPENED, "feedback": ev.FEEDBACK_SUBMITTED, "close-feedback": ev.FEEDBACK_CLOSED,
     "withdraw-summary": ev.DISCUSSION_WITHDRAWN, "fire": ev.INJECT_FIRED, "tick": ev.CHECK_TICKED,
     "skip": ev.STEP_SKIPPED, "join": ev.SEAT_JOINED, "leave": ev.SEAT_LEFT,
+    "amend-decision": ev.DECISION_AMENDED,
 }
 
 
