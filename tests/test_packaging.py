@@ -77,6 +77,10 @@ def test_the_wheel_carries_the_files_commands_read(wheel: Path) -> None:
     for folder, pattern in (("engine/report/templates/", ""), ("engine/room/static/", ""),
                             ("engine/room/templates/", ""), ("engine/tui/", ".tcss")):
         assert any(n.startswith(folder) and n.endswith(pattern) for n in names), folder
+    from engine.controls.catalogue import SHIPPED
+
+    for name in SHIPPED:  # validate and `tabletop evidence` read every control catalogue tabletop ships
+        assert f"engine/controls/catalogues/{name}.toml" in names, name
 
 
 def test_the_readme_installs_by_the_new_name_from_the_checkout() -> None:

@@ -5,7 +5,7 @@ Stages and the signature of `check`:
   load, schema  -- none: engine.load, engine.compose and engine.schema emit these findings
   runbook       -- check(runbook: Subject) -> Iterable[Finding]
   scenario      -- check(scenario: Subject, project: Project) -> Iterable[Finding]
-  project       -- check(project: Project) -> Iterable[Finding]
+  project       -- check(project: Project) -> Iterable[Finding] (unknown-control: the project's catalogues)
   improvements  -- check(plan: Subject, project: Project) -> Iterable[Finding], per improvement-plan file
   readiness     -- none: `tabletop readiness` (engine.readiness.cadence) emits these findings
   explore       -- none: `tabletop explore` (engine.explore_findings) emits these
@@ -42,7 +42,7 @@ STAGES: dict[str, tuple[str, ...]] = {
                  "module-empty", "module-inject-early", "module-inject-outside", "module-order",
                  "module-shared-inject", "module-timing", "module-unknown-condition", "module-unknown-inject",
                  "question-unknown-objective", "question-unknown-role", "unknown-runbook"),
-    "project": ("duplicate-id",),
+    "project": ("duplicate-id", "unknown-control"),
     "explore": ("explore-blocked-forever", "explore-deadlock", "explore-incomplete", "explore-unfinished"),
     "improvements": ("improvement-duplicate-id", "improvement-no-reason", "improvement-overdue",
                      "improvement-unassigned", "improvement-unknown-link"),

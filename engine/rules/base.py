@@ -69,6 +69,7 @@ class Project:
     scenarios: list[Subject] = field(default_factory=list)
     improvements: list[Subject] = field(default_factory=list)  # improvement-plan files
     today: date | None = None  # the date improvement items are due against (None: not checked)
+    catalogues: list[Any] = field(default_factory=list)  # the project's own control catalogues (settings)
 
     def of_kind(self, kind: str) -> list[Subject]:
         """The documents of one kind: runbook, scenario or improvements."""
