@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 SHIPPED = ("dora", "iso-22301", "iso-27001", "nis2", "nist-800-53", "soc2")
@@ -69,10 +68,35 @@ def parse(text: str, where: str) -> Catalogue:
 
 @cache
 def shipped() -> tuple[Catalogue, ...]:
-    """The catalogues tabletop ships, by name."""
-    folder = resources.files("engine.controls").joinpath("catalogues")
-    return tuple(parse(folder.joinpath(f"{name}.toml").read_text(encoding="utf-8"), "tabletop")
-                 for name in SHIPPED)
+    """The catalogues tabletop ships, by name (read with read_shipped: validate of a small runbook imports no
+    TOML reader; tests/controls keeps it and tomllib in agreement on every shipped file)."""
+    folder = Path(__file__).parent / "catalogues"
+    return tuple(read_shipped((folder / f"{name}.toml").read_text(encoding="utf-8")) for name in SHIPPED)
+
+
+_LINE = re.compile(r'(?:"([^"\\]*)"|([a-z]+)) = "([^"\\]*)"')
+
+
+def read_shipped(text: str) -> Catalogue:
+    """A shipped catalogue: the plain subset of TOML those files keep to (comments, `key = "text"`, one
+    `[controls]` table of `"id" = "title"`). Raises CatalogueError for anything else."""
+    top: dict[str, str] = {}
+    controls: dict[str, str] = {}
+    table = top
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line == "[controls]":
+            table = controls
+            continue
+        match = _LINE.fullmatch(line)
+        if match is None:
+            raise CatalogueError(f"tabletop: line {number} of a shipped catalogue is not plain `key = \"text\"`")
+        table[match.group(1) or match.group(2)] = match.group(3)
+    if set(top) != {"catalogue", "title"} or not controls:
+        raise CatalogueError("tabletop: a shipped catalogue needs catalogue, title and [controls]")
+    return Catalogue(top["catalogue"], top["title"], controls, ["tabletop"])
 
 
 def read_file(path: str) -> Catalogue:

@@ -8,6 +8,7 @@ Stages and the signature of `check`:
   project       -- check(project: Project) -> Iterable[Finding] (unknown-control: the project's catalogues)
   improvements  -- check(plan: Subject, project: Project) -> Iterable[Finding], per improvement-plan file
   readiness     -- none: `tabletop readiness` (engine.readiness.cadence) emits these findings
+  evidence      -- none: `tabletop evidence` (engine.evidence.findings) emits these findings
   explore       -- none: `tabletop explore` (engine.explore_findings) emits these
                    findings after playing every path of a scenario; validate never does
 
@@ -47,6 +48,7 @@ STAGES: dict[str, tuple[str, ...]] = {
     "improvements": ("improvement-duplicate-id", "improvement-no-reason", "improvement-overdue",
                      "improvement-unassigned", "improvement-unknown-link"),
     "readiness": ("drill-overdue",),
+    "evidence": ("control-undrilled", "improvement-unverified", "log-files-changed", "log-unverified"),
 }
 
 

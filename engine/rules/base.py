@@ -21,7 +21,8 @@ class Rule:
     doc: str  # one line, shown by `tabletop rules` and in SARIF
     # "load": emitted while reading YAML; "schema": from model validation;
     # "runbook", "scenario": per-document checks; "project": across files;
-    # "improvements": per improvement-plan file, with the project; "readiness": `tabletop readiness`.
+    # "improvements": per improvement-plan file, with the project; "readiness": `tabletop readiness`;
+    # "evidence": `tabletop evidence`.
     stage: str
 
 

@@ -44,18 +44,18 @@ def _named(runbook: Subject) -> Iterator[tuple[str, tuple[Any, ...]]]:
 
 
 def _problem(control: str, known: dict[str, Any]) -> tuple[str, str] | None:
-    import difflib
-
     name, _, ident = control.partition(":")
     catalogue = known.get(name)
+    if catalogue is not None and ident in catalogue.controls:
+        return None
+    import difflib  # only for a control to find a near name for
+
     if catalogue is None:
         close = difflib.get_close_matches(name, sorted(known), n=1)
         hint = (f"did you mean `{close[0]}:{ident}`?" if close else
                 "add your own catalogue file under `catalogues` in tabletop.toml (docs/evidence.md)")
         return (f"control `{control}` names catalogue `{name}`, which is not known; known: "
                 f"{', '.join(sorted(known))}", hint)
-    if ident in catalogue.controls:
-        return None
     same = [c for c in catalogue.controls if c.lower() == ident.lower()]
     close = same or difflib.get_close_matches(ident, list(catalogue.controls), n=1, cutoff=0.6)
     hint = (f"did you mean `{name}:{close[0]}`?" if close else

@@ -105,3 +105,17 @@ def test_a_project_file_naming_a_shipped_catalogue_adds_to_it() -> None:
     known = catalogues([own])
     assert known["soc2"].controls["X1.1"] == "Our extra criterion" and "CC7.4" in known["soc2"].controls
     assert "X1.1" not in catalogues()["soc2"].controls  # the shipped one is not changed for later callers
+
+
+def test_the_quick_reader_of_the_shipped_catalogues_reads_them_as_toml_does() -> None:
+    from engine.controls.catalogue import read_shipped
+
+    folder = ROOT / "engine" / "controls" / "catalogues"
+    assert sorted(p.stem for p in folder.glob("*.toml")) == sorted(SHIPPED)
+    for name in SHIPPED:
+        text = (folder / f"{name}.toml").read_text(encoding="utf-8")
+        quick, full = read_shipped(text), parse(text, "tabletop")
+        assert (quick.name, quick.title, quick.controls) == (full.name, full.title, full.controls), name
+        assert quick.name == name
+    with pytest.raises(CatalogueError, match="not plain"):
+        read_shipped('catalogue = "a"\ntitle = "A"\n[controls]\n"x" = """y"""\n')
