@@ -159,7 +159,8 @@ def _write(evidence, args: argparse.Namespace, cache) -> int:  # type: ignore[no
     except PackError as exc:
         return fail(str(exc))
     print(f"wrote {escape(args.output)}: {len(written)} files (index.html, index.md, "
-          f"{len(evidence.controls)} control pages in two formats, {len(aars)} after-action reports, "
+          f"{len(evidence.controls)} control page{'' if len(evidence.controls) == 1 else 's'} in two formats, "
+          f"{len(aars)} after-action report{'' if len(aars) == 1 else 's'}, "
           "evidence.json, SHA256SUMS)", file=sys.stderr)
     return EXIT_OK
 

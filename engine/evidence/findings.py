@@ -33,7 +33,7 @@ def _controls(evidence: Evidence) -> list[Finding]:
         broken = sum(1 for d in drills if d and d.summary.live and not d.counts)
         seen = [f"{rehearsals} headless rehearsal{'s' if rehearsals != 1 else ''}"] if rehearsals else []
         seen += [f"{broken} live drill{'s' if broken != 1 else ''} whose log does not verify"] if broken else []
-        tail = f" ({', '.join(seen)} do not count)" if seen else ""
+        tail = f" (not counted: {', '.join(seen)})" if seen else ""
         use = control.uses[0]
         out.append(Finding(use.path, use.line, use.column, rule.id, rule.severity,
                            f"control `{control.control}` had no live drill in {evidence.period}{tail}",

@@ -29,8 +29,9 @@ def check_target(folder: str, force: bool) -> None:
     if path.is_symlink():
         raise PackError(f"{folder} is a symbolic link; give the folder itself")
     if not path.exists():
-        if not path.parent.is_dir():
-            raise PackError(f"{folder}: the folder it goes in, {path.parent}, does not exist")
+        for parent in path.parents:
+            if parent.exists() and not parent.is_dir():
+                raise PackError(f"{folder}: {parent} is not a folder")
         return
     if not path.is_dir():
         raise PackError(f"{folder} exists and is not a folder")
@@ -50,6 +51,7 @@ def write_pack(evidence: Evidence, folder: str, files: dict[str, bytes]) -> list
     names = sorted(files)
     sums = "".join(f"{hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in names)
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         if staging.exists():
             shutil.rmtree(staging)
         for name in names:

@@ -30,7 +30,7 @@ def test_a_control_drilled_only_in_headless_play_is_undrilled(tmp_path: Path,
     assert code == 0  # findings fail only with --check
     line = _control_line(root, "nist-800-53:CP-4")
     assert (f"{MAIL_RUNBOOK}:{line}:5: error: control `nist-800-53:CP-4` had no live drill in "
-            "2025-06-02..2026-06-01 (1 headless rehearsal do not count) [control-undrilled]") in out
+            "2025-06-02..2026-06-01 (not counted: 1 headless rehearsal) [control-undrilled]") in out
     index = (root / "audit" / "index.md").read_text(encoding="utf-8")
     assert "| [nist-800-53:CP-4](controls/nist-800-53-cp-4.md) | Contingency plan testing | inbound-mail-continuity " \
            "| 1 | 0 | NOT exercised live |" in index
