@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,12 @@ def _md(text: str) -> str:
 
 
 def _md_parts(parts: list[Part]) -> str:
-    return "".join(f"[{_md(p.text)}]({p.href.replace(' ', '%20').replace(')', '%29')})" if isinstance(p, Link)
-                   else _md_inline(p) for p in parts)
+    return "".join(f"[{_md(p.text)}]({_href(p.href)})" if isinstance(p, Link) else _md_inline(p) for p in parts)
+
+
+def _href(target: str) -> str:
+    """A path inside the pack as a link: a log named `a #1 (b).jsonl` still links to its own report."""
+    return quote(target, safe="/.-_~")
 
 
 def _md_inline(text: str) -> str:
@@ -134,7 +139,8 @@ def _h(text: str) -> str:
 
 
 def _h_parts(parts: list[Part]) -> str:
-    return "".join(f'<a href="{_h(p.href)}">{_h(p.text)}</a>' if isinstance(p, Link) else _h(p) for p in parts)
+    return "".join(f'<a href="{_h(_href(p.href))}">{_h(p.text)}</a>' if isinstance(p, Link) else _h(p)
+                   for p in parts)
 
 
 def _h_cell(cell: Cell) -> str:

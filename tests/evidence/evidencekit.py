@@ -48,11 +48,13 @@ def pack(capsys: Any, root: Path, *args: object) -> tuple[int, str, str]:
 
 
 _HREF = re.compile(r'href="([^"#]*)(#[^"]*)?"')
-_MD_LINK = re.compile(r"\]\(([^)#\s]*)(#[^)]*)?\)")
+_MD_LINK = re.compile(r"(?<!\\)\]\(([^)#\s]*)(#[^)]*)?\)")  # a link; an escaped \] is text
 
 
 def links(page: Path) -> list[str]:
     """The targets of the links on a page of the pack (HTML or Markdown), fragments left off."""
     text = page.read_text(encoding="utf-8")
     found = _HREF.findall(text) if page.suffix == ".html" else _MD_LINK.findall(text)
-    return [target for target, _ in found if target]
+    from urllib.parse import unquote
+
+    return [unquote(target) for target, _ in found if target]

@@ -65,8 +65,18 @@ def test_sha256sum_accepts_the_pack_and_catches_a_changed_file(root: Path,
     assert done.returncode == 1 and "index.md: FAILED" in done.stdout
 
 
+HOSTILE = "<script>alert(1)</script> | [x](http://example.com) `code` #hash"
+
+
 def test_every_link_inside_the_pack_resolves(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    live_drill(root, "live #2 (east)?.jsonl", datetime(2026, 3, 9, 9, 0), improvement=HOSTILE)
     assert pack(capsys, root, "-o", "audit")[0] == 0
+    assert (root / "audit" / "aar" / "live #2 (east)?.html").is_file()
+    html = (root / "audit" / f"{CC74}.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; | [x](http://example.com)" in html
+    row = next(line for line in (root / "audit" / f"{CC74}.md").read_text(encoding="utf-8").splitlines()
+               if "alert(1)" in line)
+    assert row.count(" | ") == 3  # the text's own bar is escaped: the table keeps its four columns
     folder = root / "audit"
     pages = [p for p in folder.rglob("*") if p.suffix in (".md", ".html") and p.parent.name != "aar"]
     assert len(pages) > 10
