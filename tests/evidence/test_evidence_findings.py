@@ -166,3 +166,16 @@ def test_findings_in_validate_s_machine_formats(tmp_path: Path, capsys: pytest.C
     assert ET.fromstring(out).iter("failure")
     _, out, _ = pack(capsys, root, "--format", "github")
     assert out.startswith("::error file=runbooks/") and "control-undrilled" in out
+
+
+def test_a_log_that_holds_no_drill_is_listed_as_not_verifying(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    root = project(tmp_path)
+    live_drill(root, "live-1.jsonl", datetime(2026, 3, 2, 9, 0))
+    (root / "exports" / "drills" / "junk.jsonl").write_text("this is not a drill log\n", encoding="utf-8")
+    code, out, _ = pack(capsys, root, "-o", "audit", "--check")
+    assert code == 1
+    junk = [line for line in out.splitlines() if line.startswith("exports/drills/junk.jsonl:")]
+    assert len(junk) == 1 and junk[0].endswith("[log-unverified]"), out
+    assert "| junk.jsonl | " in (root / "audit" / "index.md").read_text(encoding="utf-8")
+    assert "[control-undrilled]" not in out  # the good live drill still counts
