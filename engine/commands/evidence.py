@@ -149,7 +149,7 @@ def _write(evidence, args: argparse.Namespace, cache) -> int:  # type: ignore[no
     from engine.terminal import escape
 
     files_now = current_files(read_runbooks(args.runbooks)[0], args.scenarios)
-    aars = {}
+    aars: dict[str, bytes | Path] = {}
     for drill in evidence.drills:
         html = aar_html(drill, files_now, cache.root)
         if html is not None:

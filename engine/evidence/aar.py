@@ -13,9 +13,11 @@ from engine.whole_file import WriteError, write_whole
 AAR_VERSION = 1
 
 
-def aar_html(drill: Drill, files_now: dict[str, str], cache_root: Path | None) -> str | None:
-    """The report's HTML; None when the log holds no drill to report on. `files_now`: runbook and scenario
-    id -> SHA-256 of the file now (the report reads the files when they are the ones the drill ran with)."""
+def aar_html(drill: Drill, files_now: dict[str, str], cache_root: Path | None) -> Path | bytes | None:
+    """The report's HTML: the cache file that holds it (copied into the pack without being read into memory),
+    or its bytes when there is no cache; None when the log holds no drill to report on. `files_now`: runbook
+    and scenario id -> SHA-256 of the file now (the report reads the files when they are the ones the drill
+    ran with)."""
     from engine import __version__
     from engine.drill.log import LogError
     from engine.report import render
@@ -26,13 +28,10 @@ def aar_html(drill: Drill, files_now: dict[str, str], cache_root: Path | None) -
     key = hashlib.sha256("\n".join([__version__, str(AAR_VERSION), summary.sha256,
                                     *(f"{n}={files_now.get(n, '-')}" for n in named)]).encode()).hexdigest()
     entry = cache_root / f"aar-v{AAR_VERSION}" / f"{key}.html" if cache_root else None
-    if entry is not None:
-        try:
-            return entry.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            pass
+    if entry is not None and entry.is_file() and not entry.is_symlink():
+        return entry
     try:
-        text = render.render_html(build_report(drill.path))
+        text = render.render_html(build_report(drill.path)).encode()
     except (LogError, render.RenderError):
         return None
     if entry is not None:

@@ -43,22 +43,29 @@ def check_target(folder: str, force: bool) -> None:
         raise PackError(f"{folder} holds an evidence pack; pass --force to replace it")
 
 
-def write_pack(evidence: Evidence, folder: str, files: dict[str, bytes]) -> list[str]:
-    """Write `files` (path inside the pack -> bytes) and SHA256SUMS into `folder` (see check_target);
-    returns the paths written, SHA256SUMS last. Raises PackError."""
+def write_pack(evidence: Evidence, folder: str, files: dict[str, bytes | Path]) -> list[str]:
+    """Write `files` (path inside the pack -> its bytes, or a file to copy) and SHA256SUMS into `folder`
+    (see check_target); returns the paths written, SHA256SUMS last. Raises PackError."""
     target = Path(folder)
     staging = target.parent / f".{target.name}.tmp-{os.getpid()}"
     names = sorted(files)
-    sums = "".join(f"{hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in names)
+    sums = []
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         if staging.exists():
             shutil.rmtree(staging)
         for name in names:
-            path = staging / name
+            path, source = staging / name, files[name]
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(files[name])
-        (staging / "SHA256SUMS").write_bytes(sums.encode())
+            if isinstance(source, Path):
+                shutil.copyfile(source, path)
+                with path.open("rb") as handle:
+                    digest = hashlib.file_digest(handle, "sha256").hexdigest()
+            else:
+                path.write_bytes(source)
+                digest = hashlib.sha256(source).hexdigest()
+            sums.append(f"{digest}  {name}\n")
+        (staging / "SHA256SUMS").write_bytes("".join(sums).encode())
         if target.exists():
             old = target.parent / f".{target.name}.old-{os.getpid()}"
             target.rename(old)
@@ -72,11 +79,13 @@ def write_pack(evidence: Evidence, folder: str, files: dict[str, bytes]) -> list
     return [*names, "SHA256SUMS"]
 
 
-def pack_files(evidence: Evidence, aars: dict[str, str], generated: str | None = None) -> dict[str, bytes]:
-    """Every file of the pack but SHA256SUMS. `aars`: log name -> the AAR's HTML (drill.aar is set here)."""
+def pack_files(evidence: Evidence, aars: dict[str, bytes | Path],
+               generated: str | None = None) -> dict[str, bytes | Path]:
+    """Every file of the pack but SHA256SUMS. `aars`: log name -> the AAR's HTML, or the cache file holding it
+    (drill.aar is set here)."""
     from engine.evidence import pages
 
-    out: dict[str, bytes] = {}
+    out: dict[str, bytes | Path] = {}
     taken: set[str] = set()
     for drill in evidence.drills:
         html = aars.get(drill.name)
@@ -89,7 +98,7 @@ def pack_files(evidence: Evidence, aars: dict[str, str], generated: str | None =
             name = f"aar/{stem}-{n}.html"
         taken.add(name)
         drill.aar = name
-        out[name] = html.encode()
+        out[name] = html
     for ext, render in (("md", markdown), ("html", page_html)):
         out[f"index.{ext}"] = render(pages.index(evidence, ext, generated)).encode()
         for control in evidence.controls:

@@ -4,6 +4,7 @@ on A4). Every text is project or log text: each renderer escapes it for its own 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -66,9 +67,12 @@ def markdown(page: Page) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
 def _md(text: str) -> str:
-    escaped = "".join("\\" + ch if ch in "\\`*_[]<>|#" else ch for ch in text)
-    return " ".join(escaped.split())
+    """Text as Markdown shows it literally: its markup characters escaped, its whitespace folded."""
+    return " ".join(_MD_SPECIAL.sub(r"\\\1", text).split())
 
 
 def _md_parts(parts: list[Part]) -> str:
@@ -87,8 +91,9 @@ def _md_inline(text: str) -> str:
 
 
 def _md_cell(cell: Cell) -> str:
-    parts = cell if isinstance(cell, list) else [cell]
-    return _md_parts(parts) or " "
+    if isinstance(cell, str):  # most cells: plain text
+        return _md(cell) or " "
+    return _md_parts(cell if isinstance(cell, list) else [cell]) or " "
 
 
 # ----- HTML -----
@@ -144,4 +149,6 @@ def _h_parts(parts: list[Part]) -> str:
 
 
 def _h_cell(cell: Cell) -> str:
+    if isinstance(cell, str):
+        return html.escape(cell, quote=True)
     return _h_parts(cell if isinstance(cell, list) else [cell])
