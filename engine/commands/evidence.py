@@ -34,8 +34,8 @@ log-unverified, log-files-changed. Settings (tabletop.toml) may disable them or 
 exit codes:
   0  written (with or without findings, unless --check)
   1  --check: findings at error or warning level
-  2  usage error (bad period or date, unusable settings or key, an output folder that holds other files,
-     or a previous pack without --force)
+  2  usage error (bad period or date, unusable settings, a key file that cannot be read, an output folder
+     that holds other files, or a previous pack without --force)
 """
 
 

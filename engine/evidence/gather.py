@@ -204,6 +204,9 @@ def _seal(path: str, summary: DrillSummary, key: bytes | None, check: LogCheck) 
         return f"sealed at line {seal.lines}; the signature is not checked (give --key, the public key)"
     try:
         check_seal(seal, key)
+    except ImportError:
+        return (f"sealed at line {seal.lines}; the signature cannot be checked: seals need the cryptography "
+                "package (pip install -e '.[seal]')")
     except UnusableKey as exc:
         return f"sealed at line {seal.lines}; the signature cannot be checked: {exc}"
     except AnchorError as exc:

@@ -40,11 +40,12 @@ def index(evidence: Evidence, ext: str, generated: str | None = None) -> Page:
                                                "Files changed since"],
         [[c.name, c.sha256 or "-", str(c.events), c.result, c.seal or "no seal", ", ".join(c.changed) or "none"]
          for c in evidence.logs], "No logs."))
+    used = [f"{name}: {cat.title}" for name, cat in sorted(evidence.catalogues.items())
+            if any(c.control.startswith(name + ":") for c in evidence.controls)]
     page.add(Heading(2, "Catalogues", "catalogues"), Para([
         "Control titles are tabletop's own short paraphrases to recognise a control by, not the text of the "
-        "standard; the standard itself is the reference. Catalogues used: "
-        + "; ".join(f"{name}: {cat.title}" for name, cat in sorted(evidence.catalogues.items())
-                    if any(c.control.startswith(name + ":") for c in evidence.controls)) + "."]))
+        "standard; the standard itself is the reference. "
+        + (f"Catalogues used: {'; '.join(used)}." if used else "No catalogue is used.")]))
     return page
 
 

@@ -179,3 +179,30 @@ def test_a_log_that_holds_no_drill_is_listed_as_not_verifying(tmp_path: Path,
     assert len(junk) == 1 and junk[0].endswith("[log-unverified]"), out
     assert "| junk.jsonl | " in (root / "audit" / "index.md").read_text(encoding="utf-8")
     assert "[control-undrilled]" not in out  # the good live drill still counts
+
+
+def test_a_signed_seal_is_checked_with_the_public_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    serialization = pytest.importorskip("cryptography.hazmat.primitives.serialization")
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    root = project(tmp_path)
+    log = live_drill(root, "live-1.jsonl", datetime(2026, 3, 2, 9, 0))
+    keys = {}
+    for who in ("ours", "theirs"):
+        private = Ed25519PrivateKey.generate()
+        (root / f"{who}.pem").write_bytes(private.private_bytes(serialization.Encoding.PEM,
+                                                                serialization.PrivateFormat.PKCS8,
+                                                                serialization.NoEncryption()))
+        keys[who] = root / f"{who}.pub.pem"
+        keys[who].write_bytes(private.public_key().public_bytes(serialization.Encoding.PEM,
+                                                                serialization.PublicFormat.SubjectPublicKeyInfo))
+    from evidencekit import tabletop
+
+    assert tabletop(capsys, "log", "seal", log, "--key", root / "ours.pem")[0] == 0
+    lines = len(log.read_bytes().split(b"\n")) - 1
+    code, out, _ = pack(capsys, root, "-o", "audit", "--check", "--key", keys["ours"])
+    assert code == 0, out
+    index = (root / "audit" / "index.md").read_text(encoding="utf-8")
+    assert f"sealed at line {lines}: the head is signed by the key's holder" in index
+    code, out, _ = pack(capsys, root, "--check", "--key", keys["theirs"])
+    assert code == 1 and "the seal's signature does not match this key" in out and "[log-unverified]" in out
