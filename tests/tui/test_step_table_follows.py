@@ -5,6 +5,7 @@ it shows after every event of a drill is what a table built afresh from the fold
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -164,8 +165,11 @@ def _plan(which: str, case: Any, folder: Path) -> Plan | None:
         return None
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                                                HealthCheck.function_scoped_fixture])
+EXAMPLES = int(os.environ.get("TABLETOP_TABLE_EXAMPLES", "8"))  # more for a longer run
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_the_table_after_every_event_is_a_table_built_afresh(data: st.DataObject,
                                                              tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -203,6 +207,7 @@ def test_the_table_after_every_event_is_a_table_built_afresh(data: st.DataObject
                     break
                 screen.refresh_view(full=data.draw(st.booleans(), label="full"))  # an event, or a clock tick
                 assert_same(shown(table), afresh(table, drill.state, drill.now_t()), name)
+                assert table._watch is not None and table._watch.status == drill.state.statuses(), name
 
     asyncio.run(run())
     drill.close()
