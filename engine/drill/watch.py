@@ -30,25 +30,23 @@ class StepWatch:
     def __init__(self, state: DrillState, links: Links | None = None) -> None:
         self.state = state
         self.links = links or Links(state.plan)
-        self.frontier = Frontier(state, self.links)
+        self.frontier: Frontier | None = None  # built by the first take, which reads every step
         self.seq = state.seq  # the last event folded into the frontier
         self.changed: set[str] = set()
         self.whole = True  # the next take is every step (a new watch has shown nothing yet)
 
     @property
     def status(self) -> dict[str, StepStatus]:
-        """Step key -> its status as of the last event heard (or the last take, after a missed event)."""
+        """Step key -> its status as of the last event heard (or the last take, after a missed event).
+        Raises RuntimeError before the first take."""
+        if self.frontier is None:
+            raise RuntimeError("a StepWatch has statuses once it has been taken from")
         return self.frontier.status
-
-    @property
-    def active(self) -> set[str]:
-        """The steps at work now: their time moves with the clock."""
-        return self.frontier.active
 
     def heard(self, event: ev.Event) -> None:
         """Fold one recorded event (already applied to the state) into the statuses: the steps its payload
         touches, and whatever a change there reaches."""
-        if self.whole or event.seq != self.seq + 1 or event.seq != self.state.seq:
+        if self.whole or self.frontier is None or event.seq != self.seq + 1 or event.seq != self.state.seq:
             self.whole = True  # out of step: the next take looks at every step again
             return
         seeds = touched(event.payload(self.state.version), self.links, self.state.plan)

@@ -81,6 +81,7 @@ def afresh(table: StepTable, state: DrillState, now_t: float) -> dict[str, tuple
     """Every row of a table of the same width built from the fold alone (reading every step)."""
     fresh = StepTable(table.plan)
     fresh._layout = table._layout
+    fresh._watching(state).take()  # every step's status, read afresh
     return fresh._rows(state, now_t, None)
 
 
