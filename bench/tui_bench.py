@@ -1,19 +1,21 @@
 """Benchmarks for the facilitator's console, `tabletop drill` (run on demand, not in CI):
 
-    python bench/tui_bench.py [--repeat 5] [--presses 200] [--steps 500]
+    python bench/tui_bench.py [--repeat 5] [--presses 200] [--steps 5000] [--sizes 80x24,200x50]
 
-Reports:
+Reports, for the shipped scenario (47 steps) and a generated runbook of --steps steps:
   - startup: wall time from launching `tabletop drill SCENARIO` in a pseudo-terminal (a real
     subprocess, 80x24, TERM=xterm-256color) to the first painted frame of the start screen, and
-    of `--resume LOG` to the first frame of the console; median and best of --repeat runs;
+    of `--resume LOG` to the first frame of the console (the first frame of a drill of that
+    size); median and best of --repeat runs, wall and CPU;
   - key latency: key press -> screen updated, in process with `App.run_test` (headless):
     from the key event to the last frame the app composed for it; p50, p95 and max, overall and
-    by kind (move: down/up/r; record: s/x/c, each an fsynced event; pane: 3/1, switching the tabbed
-    side pane), with the shipped scenario (47 steps) and with a generated runbook of --steps steps,
-    at each of --sizes (80x24 and 200x50 by default). Each press is timed twice: wall time, and
-    the process's CPU time over the same span (what the console itself spent, which a loaded,
-    shared machine does not inflate much; the fsync of a record is wall time only).
-Goals (issue 4): first frame under 600 ms, key press p95 under 50 ms.
+    by kind (move: down/up/r; record: s/x/c, each an fsynced event; dialog: a `c` that opened its
+    question, checklist items being open; pane: 3/1, switching the tabbed side pane), for both
+    runbooks at each of --sizes (80x24 and 200x50 by default). Each press is timed twice: wall
+    time, and the process's CPU time over the same span (what the console itself spent, which a
+    loaded, shared machine does not inflate much; the fsync of a record is wall time only).
+The load average is printed before and after; on a shared machine read the CPU figures.
+Goals (issues 4 and 21): first frame under 600 ms, key press p95 under 50 ms.
 """
 
 from __future__ import annotations
@@ -99,28 +101,34 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def bench_startup(repeat: int) -> None:
+def bench_startup(repeat: int, scenarios: list[tuple[str, Path]]) -> dict[str, float]:
+    """First frame of the start screen and of a resumed console, for each (name, scenario); prints the
+    figures and returns the CPU medians in ms by "<name>, <screen>"."""
     from engine.drill.clock import SystemClock
     from engine.drill.session import Drill
     from engine.plans import load_plan
 
+    out: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        starts, resumes = [], []
-        log = Path(tmp) / "resume.jsonl"
-        drill = Drill.start(load_plan(str(SHIPPED)), SystemClock(), log_path=str(log))
-        drill.fire_due()
-        drill.close()
-        for n in range(repeat):
-            starts.append(first_frame_timed([str(TABLETOP), "drill", str(SHIPPED), "--log",
-                                             str(Path(tmp) / f"s{n}.jsonl")], b"Start the drill"))
-            resumes.append(first_frame_timed([str(TABLETOP), "drill", str(SHIPPED), "--resume", str(log)],
-                                             b"PAUSED"))
-    for name, times in (("start screen", starts), ("console (--resume)", resumes)):
-        ms = [wall * 1000 for wall, _ in times]
-        cpu = [spent * 1000 for _, spent in times]
-        print(f"first frame, {name:<19} wall median {statistics.median(ms):6.0f} ms best {min(ms):6.0f} ms | "
-              f"cpu median {statistics.median(cpu):5.0f} ms best {min(cpu):5.0f} ms  "
-              f"(goal < 600 ms; pty 80x24, {repeat} runs)")
+        for label, scenario in scenarios:
+            starts, resumes = [], []
+            log = Path(tmp) / f"resume-{len(out)}.jsonl"
+            drill = Drill.start(load_plan(str(scenario)), SystemClock(), log_path=str(log))
+            drill.fire_due()
+            drill.close()
+            for n in range(repeat):
+                starts.append(first_frame_timed([str(TABLETOP), "drill", str(scenario), "--log",
+                                                 str(Path(tmp) / f"s{len(out)}-{n}.jsonl")], b"Start the drill"))
+                resumes.append(first_frame_timed([str(TABLETOP), "drill", str(scenario), "--resume", str(log)],
+                                                 b"PAUSED"))
+            for name, times in (("start screen", starts), ("console (--resume)", resumes)):
+                ms = [wall * 1000 for wall, _ in times]
+                cpu = [spent * 1000 for _, spent in times]
+                out[f"{label}, {name}"] = statistics.median(cpu)
+                print(f"first frame, {label}, {name:<19} wall median {statistics.median(ms):6.0f} ms "
+                      f"best {min(ms):6.0f} ms | cpu median {statistics.median(cpu):5.0f} ms best {min(cpu):5.0f} ms"
+                      f"  (goal < 600 ms; pty 80x24, {repeat} runs)")
+    return out
 
 
 # ----- key latency, headless -----
@@ -200,9 +208,10 @@ async def key_latency(scenario: Path, presses: int, size: tuple[int, int] = (80,
                 began, began_cpu = time.perf_counter(), time.process_time()
                 app.simulate_key(key)
                 await asyncio.sleep(SETTLE)
+                asked = type(app.screen).__name__ == "ConfirmScreen"  # `c` with items open asks first
                 if frames:
-                    times.append((KINDS[key], frames[-1][0] - began, frames[-1][1] - began_cpu))
-                if type(app.screen).__name__ == "ConfirmScreen":  # `c` with items open asks first: yes (untimed)
+                    times.append(("dialog" if asked else KINDS[key], frames[-1][0] - began, frames[-1][1] - began_cpu))
+                if asked:  # yes (untimed)
                     await pilot.press("y")
                     await pilot.pause()
                 while isinstance(app.screen, InjectScreen):
@@ -217,19 +226,24 @@ async def key_latency(scenario: Path, presses: int, size: tuple[int, int] = (80,
 SETTLE = 0.25  # seconds of quiet after a key before its last frame is taken
 
 
-def bench_keys(presses: int, steps: int, sizes: list[tuple[int, int]]) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        generated = generate(steps, Path(tmp))
-        for (width, height), (name, scenario) in ((size, run) for size in sizes for run in (
-                ("shipped scenario (47 steps)", SHIPPED), (f"generated ({steps} steps)", generated))):
-            timed = asyncio.run(key_latency(scenario, presses, (width, height)))
-            print(f"key -> screen, {name}  (goal p95 < 50 ms; headless run_test, {width}x{height})")
-            for kind in ("all", "move", "record", "pane"):
-                ms = sorted(wall * 1000 for k, wall, _ in timed if kind in ("all", k))
-                cpu = sorted(spent * 1000 for k, _, spent in timed if kind in ("all", k))
-                print(f"  {kind:<7} wall p50 {statistics.median(ms):5.1f} p95 {_p95(ms):5.1f} max {ms[-1]:5.1f} ms"
-                      f" | cpu p50 {statistics.median(cpu):5.1f} p95 {_p95(cpu):5.1f} max {cpu[-1]:5.1f} ms"
-                      f"  ({len(ms)} presses)")
+def bench_keys(presses: int, runs: list[tuple[str, Path]], sizes: list[tuple[int, int]]) -> dict[str, float]:
+    """Key latency for each size and (name, scenario); prints the figures and returns the CPU p95 of all
+    keys in ms by "<name>, <W>x<H>"."""
+    out: dict[str, float] = {}
+    for (width, height), (name, scenario) in ((size, run) for size in sizes for run in runs):
+        timed = asyncio.run(key_latency(scenario, presses, (width, height)))
+        print(f"key -> screen, {name}  (goal p95 < 50 ms; headless run_test, {width}x{height})")
+        for kind in ("all", "move", "record", "dialog", "pane"):
+            ms = sorted(wall * 1000 for k, wall, _ in timed if kind in ("all", k))
+            cpu = sorted(spent * 1000 for k, _, spent in timed if kind in ("all", k))
+            if not ms:
+                continue
+            if kind == "all":
+                out[f"{name}, {width}x{height}"] = _p95(cpu)
+            print(f"  {kind:<7} wall p50 {statistics.median(ms):5.1f} p95 {_p95(ms):5.1f} max {ms[-1]:5.1f} ms"
+                  f" | cpu p50 {statistics.median(cpu):5.1f} p95 {_p95(cpu):5.1f} max {cpu[-1]:5.1f} ms"
+                  f"  ({len(ms)} presses)")
+    return out
 
 
 def _p95(sorted_ms: list[float]) -> float:
@@ -240,14 +254,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--presses", type=int, default=200)
-    parser.add_argument("--steps", type=int, default=500)
+    parser.add_argument("--steps", type=int, default=5000)
     parser.add_argument("--sizes", default="80x24,200x50", help="terminal sizes for key latency, e.g. 80x24,200x50")
     parser.add_argument("--no-startup", action="store_true", help="key latency only")
+    parser.add_argument("--no-keys", action="store_true", help="first frames only")
     args = parser.parse_args()
     sizes = [(int(w), int(h)) for w, h in (size.split("x") for size in args.sizes.split(","))]
-    if not args.no_startup:
-        bench_startup(args.repeat)
-    bench_keys(args.presses, args.steps, sizes)
+    print(f"load average before: {' '.join(f'{n:.2f}' for n in os.getloadavg())} on {os.cpu_count()} CPUs")
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = [("shipped scenario (47 steps)", SHIPPED),
+                (f"generated ({args.steps} steps)", generate(args.steps, Path(tmp)))]
+        if not args.no_startup:
+            figures.update(bench_startup(args.repeat, runs))
+        if not args.no_keys:
+            figures.update(bench_keys(args.presses, runs, sizes))
+    print(f"load average after: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
+    print("summary (CPU ms: first frame median; key -> screen p95 of all keys):")
+    for name, ms in figures.items():
+        print(f"  {name:<58} {ms:6.1f}")
 
 
 if __name__ == "__main__":

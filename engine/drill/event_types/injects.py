@@ -104,6 +104,9 @@ class ServiceChanged(Payload):
         state._service_last[self.service] = event.seq
         state._settle(state._set_service(self.service, self.to, event.t), event.t)
 
+    def touched(self, links: Links, plan: Plan) -> list[str]:
+        return links.for_services([self.service])
+
 
 def _adhoc_id(value: Any, data: Mapping[str, Any]) -> str:
     if not isinstance(value, str) or not value.strip():
@@ -179,3 +182,8 @@ class InjectAdhoc(Payload):
                                                self.by, t, event.seq, self.expect, self.objectives)
         state.fired[self.inject] = FiredInject(self.inject, t, True, event.seq)
         state._deliver(self.inject, self.services, self.event, event)
+
+    def touched(self, links: Links, plan: Plan) -> list[str]:
+        """As a scenario inject's: the steps needing its services, and those listening for its event."""
+        listening = links.listening.get(self.event, []) if self.event else []
+        return links.for_services(self.services) + listening

@@ -97,6 +97,7 @@ class ConsoleScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(StepTable)
         table.cursor_moved = self.show_step
+        table.follow(self.drill)  # a refresh then looks again only at the steps each event changed
         table.focus()
         tabs = self.query_one(PaneTabs)
         tabs.chosen = self.action_pane
@@ -146,7 +147,7 @@ class ConsoleScreen(Screen[None]):
         self.query_one(ClockBar).show(state, now_t, self.plan.scenario.title)
         self.query_one(ModuleBar).show(modules.view(state, now_t), now_t)
         if table:
-            self.query_one(StepTable).refresh_rows(state, now_t, only_active=not full)
+            self.query_one(StepTable).refresh_rows(state, now_t)
         if self.pane_shown("step"):
             self.query_one(StepDetail).show(state, self.query_one(StepTable).current_key(), now_t)
         if self.pane_shown("injects"):

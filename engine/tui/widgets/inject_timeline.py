@@ -4,6 +4,10 @@ again, every fired inject (↑↓ to move, Enter to read one in full), then late
 One OptionList, like the step detail: the fired injects are its options, the rest is text in disabled
 options, so the keyboard moves only over what can be opened. The text options change every second
 (countdowns); the fired options only when an inject fires.
+
+The list scrolls (at 80x24 the pane is some ten lines, and the newest fired inject is scrolled into
+view), but never so that it starts inside the "Next" list: its top line would then be a later inject
+read as the next one. It starts at the top, or below the whole "Next" list.
 """
 
 from __future__ import annotations
@@ -61,7 +65,7 @@ class InjectTimeline(OptionList):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._fired: tuple[object, ...] = ()
-        self._texts: tuple[str, str] = ("", "")
+        self._texts: tuple[str, ...] = ()
 
     def chosen(self) -> str | None:
         """The fired inject under the highlight, if any."""
@@ -78,19 +82,20 @@ class InjectTimeline(OptionList):
 
     def show(self, state: DrillState, now_t: float) -> None:
         """Redraw from the state: the text parts every call, the fired list when something fired."""
-        before, after = self._before(state, now_t), self._after(state, now_t)
+        parts, after = self._before(state, now_t), self._after(state, now_t)
         fired = sorted(state.fired.values(), key=lambda f: f.seq, reverse=True)
         signature = tuple((f.id, f.t, f.manual, f.id in state.withdrawn) for f in fired) + (
-            tuple(state.participants.items()),)
-        texts = (str(before), str(after))
+            tuple(state.participants.items()), len(parts))
+        texts = (*(str(part) for part in parts), str(after))
         if signature == self._fired and self.option_count:
             if texts != self._texts:
-                self.replace_option_prompt_at_index(0, before)
+                for index, part in enumerate(parts):
+                    self.replace_option_prompt_at_index(index, part)
                 self.replace_option_prompt_at_index(self.option_count - 1, after)
                 self._texts = texts
             return
         keep = self.chosen()
-        options = [_text([before])]
+        options = [_text([part]) for part in parts]
         if fired:
             options.append(_text([Content(""), Content.assemble(("Fired ", "bold"),
                                                                 ("↑↓ then Enter reads one again", "dim"))]))
@@ -103,27 +108,46 @@ class InjectTimeline(OptionList):
         elif fired:
             self.highlight_newest()
 
-    def _before(self, state: DrillState, now_t: float) -> Content:
-        """What comes next, then the latest inject's words (to read out again)."""
+    def validate_scroll_y(self, value: float) -> float:
+        """Never start the view inside the "Next" list (the first option): a scroll that would is taken to
+        the top when it goes up, and past the whole list when it goes down (so a fired inject highlighted
+        at the bottom stays in view)."""
+        value = super().validate_scroll_y(value)
+        rows = self._next_rows()
+        if 0 < value < rows:
+            return 0.0 if value < self.scroll_y else float(min(rows, self.max_scroll_y))
+        return value
+
+    def _next_rows(self) -> int:
+        """Lines the "Next" list takes as drawn (0: there is none)."""
+        if not self.option_count or not str(self.get_option_at_index(0).prompt).startswith("Next"):
+            return 0
+        return self._heights.get(0, 0)
+
+    def _before(self, state: DrillState, now_t: float) -> list[Content]:
+        """The options above the fired injects: what comes next (the injects with a time, soonest first, as
+        the header reads them), then the latest inject's words to read out again; or a word that there is
+        neither."""
         upcoming = state.upcoming()
-        lines: list[Content] = []
+        parts: list[Content] = []
         if upcoming:
-            lines.append(Content.styled("Next", "bold"))
+            lines = [Content.styled("Next", "bold")]
             lines += [self._upcoming(state, t, inject, now_t) for t, inject in upcoming[:NEXT_SHOWN]]
+            parts.append(Content("\n").join(lines))
         latest = max(state.fired.values(), key=lambda f: f.seq, default=None)
         if latest is not None:
             inject = state.inject(latest.id)
-            if lines:
-                lines.append(Content(""))
             gone = " (withdrawn)" if latest.id in state.withdrawn else ""
+            lines = [Content("")] if parts else []
             lines.append(Content.assemble(("Latest ", "bold"), display.clock(latest.t), " ",
                                           (display.literal(latest.id), "bold"), gone,
                                           display.literal(target_line(state, inject) if inject else "")))
             if inject and inject.say:
                 lines.append(display.content(inject.say.strip(), "italic"))
-        if not lines:
-            return Content("This scenario has no injects." if not state.plan.injects else "No inject yet.")
-        return Content("\n").join(lines)
+            parts.append(Content("\n").join(lines))
+        if not parts:
+            parts.append(Content("This scenario has no injects." if not state.plan.injects else "No inject yet."))
+        return parts
 
     def _after(self, state: DrillState, now_t: float) -> Content:
         """Later scheduled injects, then contingency injects waiting on the team."""

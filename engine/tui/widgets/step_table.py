@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.cache import LRUCache
 from textual.coordinate import Coordinate
+from textual.geometry import Size
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist, RowKey
 
 from engine.drill.plan import Plan, PlanStep
 from engine.drill.state import DrillState, StepStatus
+from engine.drill.watch import StepWatch
 from engine.tui import display
+
+if TYPE_CHECKING:
+    from engine.drill.session import Drill
 
 RUNBOOK_PREFIX = "runbook:"  # row keys of the group headers; step rows use the step key
 STATE_WIDTH, TIME_WIDTH = 10, 9
 WIDE_FROM = 90  # table width (cells) from which the title gets a column of its own
+FINISHED = (StepStatus.DONE, StepStatus.SKIPPED)  # what a runbook header counts
 
 
 def spent(state: DrillState, key: str, now_t: float) -> float | None:
@@ -40,6 +46,13 @@ def owner_name(state: DrillState, step: PlanStep) -> str:
     return state.participants.get(step.owner) or step.owner
 
 
+def at_work(state: DrillState, key: str) -> bool:
+    """Whether the step's time moves with the clock: started and neither done nor skipped (active, or
+    blocked, or sent back to dormant, while at work)."""
+    record = state.steps[key]
+    return record.started_t is not None and record.done_t is None and record.skipped_t is None
+
+
 def _same(cells: tuple[Text, ...], before: tuple[Text, ...] | None) -> bool:
     """The same text and styles (Rich's Text equality ignores the base style: a step that turns done
     keeps its id's text but goes dim)."""
@@ -53,7 +66,12 @@ def _drop_rows(cache: LRUCache[Any, Any], at: int, rows: set[RowKey] | set[int])
 
 
 class StepTable(DataTable[Text]):
-    """One row a step; a cursor row selects the step the detail pane and the actions work on."""
+    """One row a step; a cursor row selects the step the detail pane and the actions work on.
+
+    After an event the table looks again only at the steps the event changed (engine.drill.watch), and at
+    the steps at work (their time moves with the clock); it reads every step's status only when it is
+    built, or when it missed an event (`follow` not called, or called late).
+    """
 
     def __init__(self, plan: Plan, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
@@ -65,7 +83,10 @@ class StepTable(DataTable[Text]):
         self._layout: tuple[int, ...] = ()
         self._id_width = min(28, max([len(s.id) for s in plan.steps.values()] + [len(r.runbook) for r in plan.runbooks]
                                      + [12]))
-        self._active: set[str] = set()  # steps whose time cell moves with the clock
+        self._moving: set[str] = set()  # steps whose time cell moves with the clock (see at_work)
+        self._finished: dict[str, int] = {}  # runbook -> its steps done or skipped, as the headers show
+        self._watch: StepWatch | None = None
+        self._followed: list[Callable[..., None]] | None = None  # the listeners of the drill followed
         # Called with the row key as soon as the cursor moves, before the frame is drawn, so the
         # detail pane changes in the same frame as the cursor (RowHighlighted arrives a frame later).
         self.cursor_moved: Callable[[str | None], None] | None = None
@@ -74,6 +95,32 @@ class StepTable(DataTable[Text]):
         super().watch_cursor_coordinate(old, new)
         if old != new and self.cursor_moved is not None:
             self.cursor_moved(self.current_key())
+
+    # ----- following the drill -----
+
+    def follow(self, drill: Drill) -> None:
+        """Hear each event the drill records (Drill.listeners), so a refresh looks again only at the steps
+        it changed."""
+        self._unfollow()
+        self._watch = StepWatch(drill.state)
+        drill.listeners.append(self._watch.heard)
+        self._followed = drill.listeners
+
+    def on_unmount(self) -> None:
+        self._unfollow()
+
+    def _unfollow(self) -> None:
+        if self._followed is not None and self._watch is not None and self._watch.heard in self._followed:
+            self._followed.remove(self._watch.heard)
+        self._followed = None
+
+    def _watching(self, state: DrillState) -> StepWatch:
+        """The watch of this state (a new one, which reads every step, when the table follows no drill:
+        then each refresh after an event reads every step again)."""
+        if self._watch is None or self._watch.state is not state:
+            self._unfollow()
+            self._watch = StepWatch(state)
+        return self._watch
 
     # ----- building -----
 
@@ -89,6 +136,7 @@ class StepTable(DataTable[Text]):
         if layout + (owner,) == self._layout and self.row_count:
             self.refresh_rows(state, now_t)
             return
+        self._watching(state).take()  # every row is built below from the statuses as they stand
         keep = self.current_key()
         self._layout = layout + (owner,)
         self.clear(columns=True)
@@ -100,24 +148,38 @@ class StepTable(DataTable[Text]):
             self.add_column(Text("title"), width=layout[1], key="title")
         self.add_column(Text("owner"), width=owner, key="owner")
         self.add_column(Text("time"), width=TIME_WIDTH, key="time")
-        rows = self._rows(state, now_t)
+        rows = self._rows(state, now_t, None)
         for key, cells in rows.items():
             self.add_row(*cells, key=key)
         self._rendered = rows
         self.select(keep)
 
-    def refresh_rows(self, state: DrillState, now_t: float, only_active: bool = False) -> None:
-        """Update the rows whose state, owner or time changed since the last call (the clock moves only
-        active steps' time). Rows are compared by a cheap signature, so a 500-step drill redraws the few
-        rows an action changed, not all of them."""
+    def refresh_rows(self, state: DrillState, now_t: float) -> None:
+        """Update the rows whose state, owner or time changed since the last call: the steps the events
+        recorded since then changed (every step when the table missed one), and the steps at work, whose
+        time moves with the clock. Rows are compared by a cheap signature, so only the rows that read
+        differently are repainted."""
         if not self._layout:
             return
-        changed = [(key, cells) for key, cells in
-                   self._rows(state, now_t, list(self._active) if only_active else None).items()
+        changed_steps = self._watching(state).take()
+        keys = None if changed_steps is None else changed_steps | self._moving
+        changed = [(key, cells) for key, cells in self._rows(state, now_t, keys).items()
                    if not _same(cells, self._rendered.get(key))]
         for key, cells in changed:
             self._rendered[key] = cells
         self._replace_rows(changed)
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """The table's scrollable size once rows are added. DataTable measures every cell of every new row
+        to size columns of automatic width and rows of automatic height (some 1 s for 5,000 steps); this
+        table has neither (each column has its width, each row one line), so only the size is set.
+        Relies on DataTable as of the pinned Textual."""
+        if any(column.auto_width for column in self.columns.values()) or any(
+                self.rows[key].auto_height or self.rows[key].label is not None for key in new_rows if key in self.rows):
+            super()._update_dimensions(new_rows)
+            return
+        width = sum(column.get_render_width(self) for column in self.columns.values()) + self._row_label_column_width
+        self.virtual_size = Size(width, self._total_row_height + (self.header_height if self.show_header else 0))
 
     def _replace_rows(self, rows: list[tuple[str, tuple[Text, ...]]]) -> None:
         """Put new cells in these rows and repaint only them.
@@ -143,31 +205,51 @@ class StepTable(DataTable[Text]):
         for index in indices:
             self.refresh_row(index)
 
-    def _rows(self, state: DrillState, now_t: float, keys: list[str] | None = None) -> dict[str, tuple[Text, ...]]:
-        """The cells of the rows that changed (all rows after `build` cleared the signatures)."""
+    def _rows(self, state: DrillState, now_t: float, keys: Iterable[str] | None) -> dict[str, tuple[Text, ...]]:
+        """The cells of the rows among the steps `keys` (None: every step, in table order, each runbook's
+        header before its steps) whose signature changed since they were drawn, with the headers of their
+        runbooks whose count changed. Statuses are the watch's (read afresh by its last take)."""
         wide = len(self._layout) == 3
+        status = self._watching(state).status
         out: dict[str, tuple[Text, ...]] = {}
-        statuses = state.statuses() if keys is None else {k: state.status(k) for k in keys}
-        active = {k for k, status in statuses.items() if status is StepStatus.ACTIVE}
-        self._active = active if keys is None else (self._active - set(keys)) | active
+        if keys is None:
+            self._moving = {key for key in self.plan.steps if at_work(state, key)}
+            self._finished = {runbook: sum(status[s.key] in FINISHED for s in steps)
+                              for runbook, steps in self._by_runbook.items()}
+            for runbook in self.plan.runbooks:
+                self._header_into(out, runbook.runbook, runbook.title, wide)
+                for step in self._by_runbook[runbook.runbook]:
+                    self._step_into(out, state, step, status[step.key], now_t, wide)
+            return out
+        runbooks: set[str] = set()
+        for key in keys:
+            step, now = self.plan.steps[key], status[key]
+            before = self._signatures.get(key)
+            if before is not None and (before[0] in FINISHED) != (now in FINISHED):
+                self._finished[step.runbook] += 1 if now in FINISHED else -1
+                runbooks.add(step.runbook)
+            (self._moving.add if at_work(state, key) else self._moving.discard)(key)
+            self._step_into(out, state, step, now, now_t, wide)
         for runbook in self.plan.runbooks:
-            steps = self._by_runbook[runbook.runbook]
-            if keys is None:
-                finished = sum(statuses[s.key] in (StepStatus.DONE, StepStatus.SKIPPED) for s in steps)
-                header = RUNBOOK_PREFIX + runbook.runbook
-                if self._signatures.get(header) != (finished,):
-                    self._signatures[header] = (finished,)
-                    out[header] = self._header(runbook.runbook, runbook.title, finished, len(steps), wide)
-            for step in steps:
-                status = statuses.get(step.key)
-                if status is None:
-                    continue
-                taken = spent(state, step.key, now_t)
-                signature = (status, owner_name(state, step), None if taken is None else int(taken))
-                if self._signatures.get(step.key) != signature:
-                    self._signatures[step.key] = signature
-                    out[step.key] = self._step_row(state, step, status, taken, wide)
+            if runbook.runbook in runbooks:
+                self._header_into(out, runbook.runbook, runbook.title, wide)
         return out
+
+    def _header_into(self, out: dict[str, tuple[Text, ...]], runbook: str, title: str, wide: bool) -> None:
+        """Add a runbook's header row to `out` when its count of finished steps is not the one drawn."""
+        header, finished = RUNBOOK_PREFIX + runbook, self._finished[runbook]
+        if self._signatures.get(header) != (finished,):
+            self._signatures[header] = (finished,)
+            out[header] = self._header(runbook, title, finished, len(self._by_runbook[runbook]), wide)
+
+    def _step_into(self, out: dict[str, tuple[Text, ...]], state: DrillState, step: PlanStep, status: StepStatus,
+                   now_t: float, wide: bool) -> None:
+        """Add a step's row to `out` when its status, owner or whole seconds spent are not those drawn."""
+        taken = spent(state, step.key, now_t)
+        signature = (status, owner_name(state, step), None if taken is None else int(taken))
+        if self._signatures.get(step.key) != signature:
+            self._signatures[step.key] = signature
+            out[step.key] = self._step_row(state, step, status, taken, wide)
 
     @staticmethod
     def _header(runbook: str, title: str, finished: int, total: int, wide: bool) -> tuple[Text, ...]:
