@@ -139,6 +139,11 @@ class _Probe:
             except (AnchorError, _SmallFileError):
                 pass
 
+    @property
+    def watching(self) -> bool:
+        """Whether there is anything to note (a head or a seal given); else the events need not pass by."""
+        return self.head is not None or self.seal_lines is not None
+
     def watch(self, stream: Any, events: Any) -> Any:
         """`events` (an iterator over `stream`) passed on one by one, each line's hash noted on the way."""
         for event in events:
@@ -280,12 +285,12 @@ def _verify(args: argparse.Namespace, stream: Any) -> int:
     if first is not None:
         probe.see(stream.count, stream.last_hash)
     prepared = _prepare(args, first)
-    rest = probe.watch(stream, events)
+    rest = probe.watch(stream, events) if probe.watching else events
     state, refused = None, None
     if isinstance(prepared, _Prepared):
         try:
             assert first is not None  # a plan is prepared only from a drill.started
-            state = replay_events(prepared.plan, args.log, chained([first], rest))
+            state = replay_events(prepared.plan, args.log, chained([first], rest), decoded=stream.payload_of)
         except LogError as exc:
             refused = str(exc)
     for _ in rest:  # the chain to its end, past an event the runbooks refuse

@@ -215,18 +215,19 @@ class DrillState:
 
     # ----- moving on -----
 
-    def apply(self, event: ev.Event) -> ev.Payload:
+    def apply(self, event: ev.Event, decoded: ev.Payload | None = None) -> ev.Payload:
         """Apply one event and return its typed payload, or raise EventError (DecodeError for a bad shape)
         and change nothing. A wall time that cannot be read (drill.started, clock.resumed or clock.jumped)
-        raises ValueError. What each type does is its payload's `apply` (engine.drill.event_types)."""
-        payload = self.check(event)
+        raises ValueError. What each type does is its payload's `apply` (engine.drill.event_types).
+        `decoded`: the event's payload already decoded by this state's `version` (see check)."""
+        payload = self.check(event, decoded)
         payload.apply(self, event)
         self.seq = event.seq
         self.wall = event.wall
         self.t = payload.time_after(event.t)
         return payload
 
-    def check(self, event: ev.Event) -> ev.Payload:
+    def check(self, event: ev.Event, decoded: ev.Payload | None = None) -> ev.Payload:
         """The event's typed payload if it can be applied now; else raise EventError saying why.
 
         The envelope is checked first (numbered in order, a known type, time
@@ -234,10 +235,11 @@ class DrillState:
         only the types whose AFTER_END flag says so), then the shape of the
         data (events.decode raises DecodeError), then the state, by the
         payload's own `check`: the step, inject, service or objective
-        exists, and the step can move so.
+        exists, and the step can move so. `decoded`, when given, is taken as the data's decode by this
+        state's `version` (a log reader that checked the shape already: LogStream.payload_of).
         """
         self._check_envelope(event)
-        payload = ev.decode(event.type, event.data, self.version)
+        payload = decoded if decoded is not None else ev.decode(event.type, event.data, self.version)
         payload.check(self, event.t)
         return payload
 
