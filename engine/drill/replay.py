@@ -166,6 +166,7 @@ def fold_log(plan: Plan, events: Iterable[ev.Event], watch: Watch | None = None,
     state = DrillState(plan)
     played = Played(state, [], [], [], {key: StepTrack() for key in plan.steps})
     before = {key: StepStatus.DORMANT for key in plan.steps}
+    tracks, status_of, blocked = played.tracks, state.status, StepStatus.BLOCKED
     for number, event in enumerate(events, start=1):
         health = dict(state.services)
         try:
@@ -177,21 +178,20 @@ def fold_log(plan: Plan, events: Iterable[ev.Event], watch: Watch | None = None,
         _count(played, event, skip)
         if watch is not None:
             watch(event, payload, state)
-        if isinstance(payload, ev.StepStarted):
-            played.tracks[payload.step].started_by_event = True
         if not payload.MOVES_STEPS:  # notes, ticks, ratings and the clock change no step's status
             continue
+        if isinstance(payload, ev.StepStarted):
+            tracks[payload.step].started_by_event = True
         for service, now in state.services.items():
             if health.get(service) != now:
                 played.services.append(ServiceChange(event.seq, event.t, event.wall, service,
                                                      health.get(service, "up"), now))
-        for key in plan.steps:
-            status = state.status(key)
+        for key, track in tracks.items():  # every step of the plan, in its order
+            status = status_of(key)
             if status is not before[key]:
                 _track(played, event, key, before[key], status)
                 before[key] = status
-            track = played.tracks[key]
-            if status is StepStatus.BLOCKED or (track.held and track.held[-1][1] is None):
+            if status is blocked or (track.held and track.held[-1][1] is None):
                 _hold(track, state, event, key, status)
     return played
 

@@ -14,9 +14,10 @@ _skip, _reconsider_branches, ...) stays here, beside the data it moves.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from engine import step_rules
 from engine.drill import events as ev
@@ -274,7 +275,7 @@ class DrillState:
 
     def note_text(self, seq: int) -> str:
         """A note's text as last amended (its first text if never amended)."""
-        text = next(n.text for n in self.notes if n.seq == seq)
+        text = _by_seq(self.notes, seq).text
         for c in self.corrections:
             if c.kind == ev.NOTE_AMENDED and c.subject == str(seq):
                 text = c.new
@@ -286,7 +287,7 @@ class DrillState:
 
     def summary_text(self, seq: int) -> str:
         """A discussion summary's text as last amended (discussion.amended; its first text if never amended)."""
-        text = next(s.text for s in self.summaries if s.seq == seq)
+        text = _by_seq(self.summaries, seq).text
         for c in self.corrections:
             if c.kind == ev.DISCUSSION_AMENDED and c.subject == str(seq):
                 text = c.new
@@ -392,3 +393,20 @@ class DrillState:
             else:
                 parts.append(f"{opener.source} finished without needing its fallback")
         return "branch not taken: " + "; ".join(parts)
+
+
+_R = TypeVar("_R", NoteRecord, SummaryRecord)
+
+
+def _by_seq(records: list[_R], seq: int) -> _R:
+    """The record of the event `seq` in a list of records the fold appended in log order (so sorted by seq):
+    found by halving, not by a walk through the list (a report asks for every note's text). Raises
+    StopIteration when there is none, as the walk did."""
+    at = bisect_left(records, seq, key=_seq_of)
+    if at < len(records) and records[at].seq == seq:
+        return records[at]
+    return next(r for r in records if r.seq == seq)  # not in order after all: walk
+
+
+def _seq_of(record: NoteRecord | SummaryRecord) -> int:
+    return record.seq
