@@ -181,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args)
         except ModuleNotFoundError as exc:  # imported when the command runs (the console, PDF, seals, ...)
             return _missing(exc, getattr(args, "command", None))
+        finally:
+            if argv is None:  # the program ends: the collection at exit need not walk what the command built
+                gc.freeze()  # (every file is closed and stdout flushed by now)
 
 
 def _missing(exc: ModuleNotFoundError, command: str | None) -> int:

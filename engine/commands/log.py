@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.commands import fail as _fail
+from engine.commands import one_pass
 from engine.commands import usage as _usage
 
 EXIT_OK, EXIT_BAD, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
@@ -259,18 +260,16 @@ def run_seal(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@one_pass
 def run_verify(args: argparse.Namespace) -> int:
     """Read the log once: each event is checked against the chain, and folded (when the runbooks can be
     loaded) as it is read, so no more than a block of events is held. The verdicts keep their order: the
     chain first, then --head/--key, then the files, then the events against the runbooks."""
-    from engine.drill.log import collector_paused
-
     try:
         stream = _open(args.log)
     except _Unreadable as exc:
         return _fail(str(exc), EXIT_UNREADABLE)
-    with collector_paused():
-        return _verify(args, stream)
+    return _verify(args, stream)
 
 
 def _verify(args: argparse.Namespace, stream: Any) -> int:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from engine.commands import fail as _fail
+from engine.commands import one_pass
 from engine.whole_file import WriteError, said
 
 EXIT_OK, EXIT_USAGE, EXIT_UNREADABLE = 0, 2, 3
@@ -76,6 +77,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 
+@one_pass
 def run(args: argparse.Namespace) -> int:
     from engine.drill.log import LogError
     from engine.report import render
