@@ -65,3 +65,9 @@ def test_a_payload_is_taken_only_for_the_event_just_read_and_its_version(played:
     assert stream.payload_of(second, ev.LOG_VERSION + 1) is None  # read by another version: decode it
     state = replay_events(load_plan(str(SHIPPED)), str(played), [first, second, *events], decoded=stream.payload_of)
     assert state.ended
+
+
+def test_log_show_decodes_each_event_once(played: Path, decodes: list[str], capsys: Any) -> None:
+    code, out, err = tabletop(capsys, "log", "show", played)
+    assert code == 0, err
+    assert len(decodes) == _lines(played)
