@@ -43,6 +43,8 @@ def test_a_long_plan_prints_as_paragraphs_with_every_item(golden: Report) -> Non
     assert items[0][1] == ("Corrective action: to be decided. Capability element: Planning. Owner: A. Owner. "
                            "Due: to be assigned.")
     assert "Owner: to be assigned." in items[1][1]
+    evens = ", ".join(f"#{n}" for n in range(2, render.PRINTED_PLAN_ROWS + 2, 2))
+    assert f"<strong>Needing an owner:</strong> {evens}.</p>" in section  # as under the table
 
 
 def test_the_html_report_and_a_short_plan_keep_the_table(golden: Report) -> None:
