@@ -38,6 +38,31 @@ exit codes:
 _BUILT_IN = ("validate", "rules", "schema", "graph")  # defined here; the others in engine/commands/
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """The formatter of the parsers built here, as argparse's but for finding the width: argparse asks shutil
+    (for every parser, as each argument is added), whose import with its compression modules is a few per
+    cent of a small validate; this reads the width the same way."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width)
+
+
+def _columns() -> int:
+    """The terminal's width as shutil.get_terminal_size gives it: $COLUMNS when a positive number, else the
+    width of the terminal on standard output, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole command line; given a command's name, only that command (the other commands'
     modules are not imported, so `tabletop validate` and the console start sooner)."""
@@ -47,7 +72,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         "in a terminal, play them headless, and export after-action reports from the drill log.",
         epilog="Run `tabletop COMMAND --help` for each command's options and examples.\n\n" + _EXIT_CODES
         + "  5  a module tabletop needs is not installed (any command; the message says what to install)\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"tabletop {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -64,7 +89,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         "silence one finding with a comment on its line:  # tabletop: ignore[unused-role]\n"
         "settings: [tool.tabletop] in pyproject.toml or tabletop.toml (disable, severity, exclude)\n\n"
         + _EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     validate.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
     validate.add_argument(
@@ -84,7 +109,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                           "(default: $TABLETOP_TODAY, else today's date in UTC)")
     validate.set_defaults(run=run_validate)
 
-    rules = commands.add_parser("rules", help="list every validation rule with its id, severity and doc")
+    rules = commands.add_parser("rules", help="list every validation rule with its id, severity and doc",
+                                formatter_class=_Formatter)
     rules.add_argument("--format", choices=["text", "json", "markdown"], default="text",
                        help="markdown writes docs/rules.md: tabletop rules --format markdown > docs/rules.md")
     rules.set_defaults(run=run_rules)
@@ -93,7 +119,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         "schema", help="print the JSON Schema of a runbook, a scenario or an improvement plan",
         description="Print the JSON Schema for editors (yaml-language-server) and other tools.",
         epilog="example:\n  tabletop schema runbook > schemas/runbook.schema.json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     schema.add_argument("kind", choices=["runbook", "scenario", "improvements"])
     schema.set_defaults(run=run_schema)
@@ -104,7 +130,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         "options, fallbacks and event branches are drawn apart from the main path.",
         epilog="examples:\n  tabletop graph runbooks/inbound-mail-continuity.yaml\n"
         "  tabletop graph runbooks/admin-console-loss.yaml --format dot | dot -Tsvg > admin.svg",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     graph.add_argument("runbook", metavar="RUNBOOK", help="a runbook file")
     graph.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
@@ -131,11 +157,20 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else argv
     command = given[0] if given and not given[0].startswith("-") else None
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # importing the command and building its parser make many objects and no cycles (issue 28)
     try:
         parser = build_parser(given[0] if given else None)
+        args = parser.parse_args(argv)
     except ModuleNotFoundError as exc:  # a command's dependency, or an import in tabletop itself
         return _missing(exc, command)
-    args = parser.parse_args(argv)
+    finally:
+        if collecting:
+            gc.enable()
+    if argv is None:  # run as the program: what start-up built lives until exit, so no collection looks at it
+        gc.freeze()  # again, the last one at exit included (a small validate: 5% of its time)
     if not getattr(args, "run", None):
         parser.print_help()
         return EXIT_USAGE
@@ -146,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args)
         except ModuleNotFoundError as exc:  # imported when the command runs (the console, PDF, seals, ...)
             return _missing(exc, getattr(args, "command", None))
+        finally:
+            if argv is None:  # the program ends: the collection at exit need not walk what the command built
+                gc.freeze()  # (every file is closed and stdout flushed by now)
 
 
 def _missing(exc: ModuleNotFoundError, command: str | None) -> int:

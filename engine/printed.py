@@ -14,7 +14,6 @@ command can warn.
 from __future__ import annotations
 
 import re
-import subprocess
 
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 PDF_FONT = "DejaVu Sans"  # the first family in the handbook's and the report's CSS
@@ -45,6 +44,8 @@ def undrawable(text: str, family: str = PDF_FONT) -> list[str]:
 
 
 def _fonts(command: list[str]) -> list[str] | None:
+    import subprocess  # only when a PDF is made: the HTML report imports this module for `neutral`
+
     try:
         out = subprocess.run(command, capture_output=True, text=True, timeout=20, check=True).stdout
     except (OSError, subprocess.SubprocessError):

@@ -41,7 +41,7 @@ RUNBOOK_RULES = [
 ]
 CORE = ["engine", "engine.bounds", "engine.cli", "engine.commands", "engine.commands.output", "engine.compose",
         "engine.config", "engine.duration", "engine.findings", "engine.formats", "engine.formats.text",
-        "engine.load", "engine.model_shapes", "engine.quick_check", "engine.rules", "engine.rules._scenario",
+        "engine.load", "engine.model_shapes", "engine.quick_check", "engine.rules",
         "engine.rules.base", "engine.rules.duplicate_id", "engine.rules.unknown_control", "engine.schema",
         "engine.terminal", "engine.validate"]
 # the runbook rules and what they share: the graph (without networkx), the static path walk and the step rules
@@ -72,7 +72,8 @@ def test_validate_of_a_small_runbook_imports_this_and_nothing_more() -> None:
 
 
 # standard-library modules that only some runs need: settings files, written files, suggestions, other formats
-NOT_FOR_A_SMALL_FILE = ["difflib", "hashlib", "importlib.metadata", "json", "random", "tempfile", "tomllib"]
+NOT_FOR_A_SMALL_FILE = ["difflib", "hashlib", "importlib.metadata", "json", "random", "tempfile", "tomllib",
+                        "shutil"]  # argparse's way to the terminal's width, with its compression modules (issue 28)
 
 
 def test_validate_where_there_are_no_settings_loads_no_toml_reader_and_no_other_formats(tmp_path: Path) -> None:
@@ -84,6 +85,7 @@ def test_validate_where_there_are_no_settings_loads_no_toml_reader_and_no_other_
 def test_validate_of_a_scenario_alone_builds_no_runbook_rules() -> None:
     seen = _imports(SMALL_SCENARIO)
     assert "engine.rules.inject_timing" in seen["engine"]
+    assert "engine.rules._scenario" in seen["engine"]  # what the scenario rules share; runbooks alone go without
     assert not [m for m in seen["engine"] if m in RUNBOOK]
     assert "networkx" not in seen["third"]
     assert not PYDANTIC & set(seen["third"])

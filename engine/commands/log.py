@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.commands import fail as _fail
+from engine.commands import one_pass
 from engine.commands import usage as _usage
 
 EXIT_OK, EXIT_BAD, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
@@ -139,6 +140,11 @@ class _Probe:
             except (AnchorError, _SmallFileError):
                 pass
 
+    @property
+    def watching(self) -> bool:
+        """Whether there is anything to note (a head or a seal given); else the events need not pass by."""
+        return self.head is not None or self.seal_lines is not None
+
     def watch(self, stream: Any, events: Any) -> Any:
         """`events` (an iterator over `stream`) passed on one by one, each line's hash noted on the way."""
         for event in events:
@@ -254,18 +260,16 @@ def run_seal(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@one_pass
 def run_verify(args: argparse.Namespace) -> int:
     """Read the log once: each event is checked against the chain, and folded (when the runbooks can be
     loaded) as it is read, so no more than a block of events is held. The verdicts keep their order: the
     chain first, then --head/--key, then the files, then the events against the runbooks."""
-    from engine.drill.log import collector_paused
-
     try:
         stream = _open(args.log)
     except _Unreadable as exc:
         return _fail(str(exc), EXIT_UNREADABLE)
-    with collector_paused():
-        return _verify(args, stream)
+    return _verify(args, stream)
 
 
 def _verify(args: argparse.Namespace, stream: Any) -> int:
@@ -280,12 +284,12 @@ def _verify(args: argparse.Namespace, stream: Any) -> int:
     if first is not None:
         probe.see(stream.count, stream.last_hash)
     prepared = _prepare(args, first)
-    rest = probe.watch(stream, events)
+    rest = probe.watch(stream, events) if probe.watching else events
     state, refused = None, None
     if isinstance(prepared, _Prepared):
         try:
             assert first is not None  # a plan is prepared only from a drill.started
-            state = replay_events(prepared.plan, args.log, chained([first], rest))
+            state = replay_events(prepared.plan, args.log, chained([first], rest), decoded=stream.payload_of)
         except LogError as exc:
             refused = str(exc)
     for _ in rest:  # the chain to its end, past an event the runbooks refuse

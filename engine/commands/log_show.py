@@ -11,8 +11,10 @@ from itertools import chain
 from typing import Any
 
 from engine.commands import fail as _fail
+from engine.commands import one_pass
 
 
+@one_pass
 def run_show(args: argparse.Namespace) -> int:
     from engine.commands.log import EXIT_BAD, EXIT_OK, EXIT_UNREADABLE, _locate, _open, _Unreadable
 
@@ -21,7 +23,7 @@ def run_show(args: argparse.Namespace) -> int:
     except _Unreadable as exc:
         return _fail(str(exc), EXIT_UNREADABLE)
     printed = _printed(stream)
-    refused = _fold(args.log, printed)
+    refused = _fold(args.log, printed, stream.payload_of)
     for _ in printed:  # the rest of the log, past an event the fold refuses
         pass
     sys.stdout.flush()
@@ -48,10 +50,11 @@ def _printed(stream: Any) -> Iterator[Any]:
         yield event
 
 
-def _fold(log: str, events: Iterator[Any]) -> str | None:
+def _fold(log: str, events: Iterator[Any], decoded: Any = None) -> str | None:
     """Fold the events as they are printed, against the files the log names when they are at hand and
     unchanged, else against the log's own ids; what to say when the fold refuses one (None: it took all
-    it was given). Only a log that starts with drill.started is folded."""
+    it was given). Only a log that starts with drill.started is folded. `decoded`: the stream's payload_of,
+    so each event is decoded once (replay.fold_log)."""
     from engine.drill import events as ev
     from engine.drill.log import LogError, open_log
     from engine.drill.log_plan import plan_from_log
@@ -69,7 +72,7 @@ def _fold(log: str, events: Iterator[Any]) -> str | None:
     found = plan_for_log(log, start)
     plan = found.plan or plan_from_log(open_log(log))
     try:
-        played = fold_log(plan, chain([first], events), skip=frozenset(ev.TYPES))
+        played = fold_log(plan, chain([first], events), skip=frozenset(ev.TYPES), decoded=decoded)
     except (TypeError, KeyError, AttributeError, OverflowError) as exc:  # a hand-made log's oddities
         return f"{log}: the log cannot be replayed: {exc}"
     if played.problem is None:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from engine.commands import fail as _fail
+from engine.commands import one_pass
 from engine.whole_file import WriteError, said
 
 EXIT_OK, EXIT_USAGE, EXIT_UNREADABLE = 0, 2, 3
@@ -76,6 +77,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 
+@one_pass
 def run(args: argparse.Namespace) -> int:
     from engine.drill.log import LogError
     from engine.report import render
@@ -233,7 +235,6 @@ def _render(report, kinds: list[str], template: str | None,  # type: ignore[no-u
     from engine.report import render
 
     out: dict[str, bytes] = {}
-    html = None
     for kind in kinds:
         if kind == "md":
             out[kind] = render.render_markdown(report, template, appendix=appendix).encode()
@@ -245,14 +246,15 @@ def _render(report, kinds: list[str], template: str | None,  # type: ignore[no-u
             out[kind] = report.to_json_bytes()
         elif kind == "csv":
             out[kind] = render.improvement_plan_csv(report).encode()
+        elif kind == "html":
+            out[kind] = render.render_html(report, template, appendix=appendix).encode()
         else:
-            html = html or render.render_html(report, template, appendix=appendix)
-            if kind == "pdf":
-                from engine.printed import font_warning
+            page = render.render_html(report, template, appendix=appendix, printed=True)
+            from engine.printed import font_warning
 
-                if warning := font_warning(html):
-                    print(f"tabletop: warning: {warning}", file=sys.stderr)
-            out[kind] = html.encode() if kind == "html" else render.render_pdf(html, report.drill_id)
+            if warning := font_warning(page):
+                print(f"tabletop: warning: {warning}", file=sys.stderr)
+            out[kind] = render.render_pdf(page, report.drill_id)
     return out
 
 

@@ -23,7 +23,7 @@ from typing import BinaryIO
 
 from engine.bounds import MAX_CLOCK_SECONDS, MAX_DURATION_SECONDS
 from engine.drill import events as ev
-from engine.drill.events import LOG_VERSION, Event
+from engine.drill.events import LOG_VERSION, Event, Payload
 from engine.drill.writer_lock import LockHeld, WriterLock
 
 GENESIS = "0" * 64  # `prev` of the first line
@@ -161,11 +161,21 @@ class LogStream:
         self._head = head
         self._version: int | None = None  # the log format version drill.started states (shapes depend on it)
         self._taken = False
+        self._last: Event | None = None  # the event just yielded, and the payload its check decoded
+        self._last_payload: Payload | None = None
 
     @property
     def ok(self) -> bool:
         """True when every line read so far parsed and chained (a torn last line is reported in `torn`)."""
         return self.problem is None
+
+    def payload_of(self, event: Event, version: int) -> Payload | None:
+        """The typed payload this stream decoded when it checked `event`, if `event` is the one it has just
+        yielded and the log's version is `version` (a fold passes its own); else None (decode it). A fold
+        reading the stream as it goes (engine.drill.replay's `decoded`) so decodes each event once."""
+        if event is self._last and version == self._version:
+            return self._last_payload
+        return None
 
     def __iter__(self) -> Iterator[Event]:
         if self._taken:
@@ -192,9 +202,10 @@ class LogStream:
                 continue
             block, pending = pending[:cut], pending[cut:]
             checked, problem = self._check_block(block, offset, at_end=left <= 0 and not pending)
-            for event, line_hash_, end in checked:
+            for event, line_hash_, end, payload in checked:
                 self.count += 1
                 self.last_hash, self.good_bytes = line_hash_, end
+                self._last, self._last_payload = event, payload
                 yield event
             if problem is not None:
                 self.problem, self.torn = problem
@@ -207,12 +218,13 @@ class LogStream:
             self.torn = True
 
     def _check_block(self, block: bytes, offset: int, at_end: bool
-                     ) -> tuple[list[tuple[Event, str, int]], tuple[LogProblem, bool] | None]:
+                     ) -> tuple[list[tuple[Event, str, int, Payload]], tuple[LogProblem, bool] | None]:
         """The good events of a block of whole lines starting at file offset `offset`, each with its line's
-        hash and the offset after it, and the first problem, with whether it is a torn tail, if any."""
-        lines = _quick_block(block, self.last_hash, self.count)
+        hash, the offset after it and its typed payload, and the first problem, with whether it is a torn
+        tail, if any."""
+        lines = _quick_block(block, self.last_hash, self.count, offset)
         if lines is not None:
-            return self._shaped([(event, digest, offset + end) for event, digest, end in lines], None)
+            return self._shaped(lines, None)
         prev, number, start = self.last_hash, self.count, offset
         lines = []
         for raw in block.split(b"\n")[:-1]:
@@ -227,39 +239,51 @@ class LogStream:
         return self._shaped(lines, None)
 
     def _shaped(self, lines: list[tuple[Event, str, int]], problem: tuple[LogProblem, bool] | None
-                ) -> tuple[list[tuple[Event, str, int]], tuple[LogProblem, bool] | None]:
-        """`lines` up to the first event whose fields are wrong (shape_problem), and the first problem: that
-        event's, or else `problem` (a line after them)."""
-        for index, (event, _, _) in enumerate(lines):
-            if self._version is None:
-                raw_version = event.data.get("version")
-                self._version = raw_version if type(raw_version) is int else LOG_VERSION
-            wrong = shape_problem(event, self._version)
-            if wrong is not None:
-                return lines[:index], (LogProblem(self.count + index + 1, wrong), False)
-        return lines, problem
+                ) -> tuple[list[tuple[Event, str, int, Payload]], tuple[LogProblem, bool] | None]:
+        """`lines` up to the first event whose fields are wrong (shape_problem), each with its typed payload,
+        and the first problem: that event's, or else `problem` (a line after them)."""
+        if self._version is None and lines:  # the first line of the log: drill.started, if it is a drill log
+            raw_version = lines[0][0].data.get("version")
+            self._version = raw_version if type(raw_version) is int else LOG_VERSION
+        version = LOG_VERSION if self._version is None else self._version
+        out: list[tuple[Event, str, int, Payload]] = []
+        for event, digest, end in lines:
+            shaped = _shape(event, version)
+            if isinstance(shaped, str):
+                return out, (LogProblem(self.count + len(out) + 1, shaped), False)
+            out.append((event, digest, end, shaped))
+        return out, problem
 
 
 def shape_problem(event: Event, version: int = LOG_VERSION) -> str | None:
     """What is wrong with an event's fields (checked through engine.drill.events.decode, scenario times
     bounded by engine.bounds), or None. A hash chain is easy to recompute, so any shape can arrive."""
-    latest = MAX_CLOCK_SECONDS + MAX_DURATION_SECONDS
+    shaped = _shape(event, version)
+    return shaped if isinstance(shaped, str) else None
+
+
+_LATEST = MAX_CLOCK_SECONDS + MAX_DURATION_SECONDS
+
+
+def _shape(event: Event, version: int) -> Payload | str:
+    """The event's typed payload (decoded by `version`), or what shape_problem says is wrong with it."""
     if not isinstance(event.wall, str):
         return "its `wall` time is not text"
-    if not 0 <= event.t <= latest:  # NaN fails this too
+    if not 0 <= event.t <= _LATEST:  # NaN fails this too
         return f"its scenario time {event.t!r:.40} is out of range"
     try:
-        ev.decode(event.type, event.data, version)
+        payload = ev.decode(event.type, event.data, version)
     except ev.DecodeError as exc:
         return f"{event.type}: {exc}"
     to = event.data.get("to") if event.type == ev.CLOCK_JUMPED else None
-    if isinstance(to, (int, float)) and not 0 <= to <= latest:
+    if isinstance(to, (int, float)) and not 0 <= to <= _LATEST:
         return "clock.jumped: the clock jumps beyond any exercise's range"
-    return None
+    return payload
 
 
 # The canonical form of a line, as `encode` writes it (kept apart so one encoder serves a whole block).
-_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+# No cycle can come out of json.loads, so the encoder need not look for one.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False)
 _KEYS = ("seq", "wall", "t", "type", "data", "prev")
 _BLOCK_BYTES = 1 << 20  # bytes of lines read at a time
 
@@ -278,9 +302,9 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _quick_block(block: bytes, prev: str, first: int) -> list[tuple[Event, str, int]] | None:
+def _quick_block(block: bytes, prev: str, first: int, offset: int) -> list[tuple[Event, str, int]] | None:
     """The events of a block of whole lines with nothing wrong in it, each with its line's hash and the
-    offset after it in the block; None at the first doubt.
+    file offset after it (the block starting at `offset`); None at the first doubt.
 
     Resuming folds the whole log, so reading it must be quick (see
     bench/drill_bench.py). Parsing and re-encoding a block of lines in one
@@ -297,21 +321,25 @@ def _quick_block(block: bytes, prev: str, first: int) -> list[tuple[Event, str, 
     joined = "[" + text[:-1].replace("\n", ",") + "]"
     try:
         records = json.loads(joined)
-        # Each line one object, its keys in the order `encode` writes them, and byte for byte what
+        # Each line one object (below: its keys in the order `encode` writes them), and byte for byte what
         # `encode` would write: then the list of them encodes to exactly the text that was read.
-        if (len(records) != count or not all(type(r) is dict and tuple(r) == _KEYS for r in records)
-                or _CANONICAL.encode(records) != joined):
+        if len(records) != count or _CANONICAL.encode(records) != joined:
             return None
     except (ValueError, RecursionError):
         return None
     out = []
-    end = 0
-    for number, (record, line) in enumerate(zip(records, block.split(b"\n"), strict=False), start=first):
+    end = offset
+    number = first
+    sha256 = hashlib.sha256
+    for record, line in zip(records, block.split(b"\n"), strict=False):
+        if type(record) is not dict or tuple(record) != _KEYS:
+            return None
         seq, t, kind, data = record["seq"], record["t"], record["type"], record["data"]
         if (record["prev"] != prev or seq != number or not isinstance(t, (int, float))
                 or not isinstance(kind, str) or not isinstance(data, dict)):
             return None
-        prev = hashlib.sha256(line).hexdigest()
+        number += 1
+        prev = sha256(line).hexdigest()
         end += len(line) + 1
         out.append((Event(seq, record["wall"], t, kind, data), prev, end))
     return out

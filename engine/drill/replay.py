@@ -101,14 +101,19 @@ def replay(plan: Plan, read: LogRead, watch: Seen | None = None) -> DrillState:
     return replay_events(plan, read.path, read.events, watch)
 
 
-def replay_events(plan: Plan, path: str, events: Iterable[ev.Event], watch: Seen | None = None) -> DrillState:
+Decoded = Callable[[ev.Event, int], "ev.Payload | None"]  # an event's payload known by a log version, or None
+
+
+def replay_events(plan: Plan, path: str, events: Iterable[ev.Event], watch: Seen | None = None,
+                  decoded: Decoded | None = None) -> DrillState:
     """replay over events as they come (a LogStream from open_log, or any iterable of a log's events in
     order, the first on line 1), taking each only when the one before is applied: the events are not held.
+    `decoded(event, version)`: a payload the reader decoded already (LogStream.payload_of), else None.
     Raises LogError `<path>:<line>: <why>` as replay does, having taken nothing after that event."""
     state = DrillState(plan)
     for number, event in enumerate(events, start=1):
         try:
-            state.apply(event)
+            state.apply(event, decoded(event, state.version) if decoded is not None else None)
         except ValueError as exc:  # EventError is one
             raise LogError(f"{path}:{number}: {exc}") from None
         if watch is not None:
@@ -146,7 +151,7 @@ Watch = Callable[[ev.Event, ev.Payload, DrillState], None]  # called after each 
 
 
 def fold_log(plan: Plan, events: Iterable[ev.Event], watch: Watch | None = None,
-             skip: frozenset[str] = frozenset()) -> Played:
+             skip: frozenset[str] = frozenset(), decoded: Decoded | None = None) -> Played:
     """Apply events in order until one cannot be applied; record every step and service change.
 
     `events` is taken one at a time (a LogStream from open_log is read as the
@@ -156,15 +161,16 @@ def fold_log(plan: Plan, events: Iterable[ev.Event], watch: Watch | None = None,
     state, the transitions and `Played.services`); `count`, `first`, `last`
     and `walls` count them all. `watch(event, payload, state)` is called after
     each event is applied. The first refused event stops the fold and is
-    described in `problem`.
+    described in `problem`. `decoded` as for replay_events.
     """
     state = DrillState(plan)
     played = Played(state, [], [], [], {key: StepTrack() for key in plan.steps})
     before = {key: StepStatus.DORMANT for key in plan.steps}
+    tracks, status_of, blocked = played.tracks, state.status, StepStatus.BLOCKED
     for number, event in enumerate(events, start=1):
         health = dict(state.services)
         try:
-            payload = state.apply(event)
+            payload = state.apply(event, decoded(event, state.version) if decoded is not None else None)
         except ValueError as exc:  # EventError is one; a wall time that cannot be read is another
             played.problem = f"event {event.seq} ({event.type}) at line {event.seq + 1}: {exc}"
             played.problem_line, played.error = number, exc
@@ -172,21 +178,20 @@ def fold_log(plan: Plan, events: Iterable[ev.Event], watch: Watch | None = None,
         _count(played, event, skip)
         if watch is not None:
             watch(event, payload, state)
-        if isinstance(payload, ev.StepStarted):
-            played.tracks[payload.step].started_by_event = True
         if not payload.MOVES_STEPS:  # notes, ticks, ratings and the clock change no step's status
             continue
+        if isinstance(payload, ev.StepStarted):
+            tracks[payload.step].started_by_event = True
         for service, now in state.services.items():
             if health.get(service) != now:
                 played.services.append(ServiceChange(event.seq, event.t, event.wall, service,
                                                      health.get(service, "up"), now))
-        for key in plan.steps:
-            status = state.status(key)
+        for key, track in tracks.items():  # every step of the plan, in its order
+            status = status_of(key)
             if status is not before[key]:
                 _track(played, event, key, before[key], status)
                 before[key] = status
-            track = played.tracks[key]
-            if status is StepStatus.BLOCKED or (track.held and track.held[-1][1] is None):
+            if status is blocked or (track.held and track.held[-1][1] is None):
                 _hold(track, state, event, key, status)
     return played
 

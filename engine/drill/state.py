@@ -14,9 +14,10 @@ _skip, _reconsider_branches, ...) stays here, beside the data it moves.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from engine import step_rules
 from engine.drill import events as ev
@@ -215,18 +216,19 @@ class DrillState:
 
     # ----- moving on -----
 
-    def apply(self, event: ev.Event) -> ev.Payload:
+    def apply(self, event: ev.Event, decoded: ev.Payload | None = None) -> ev.Payload:
         """Apply one event and return its typed payload, or raise EventError (DecodeError for a bad shape)
         and change nothing. A wall time that cannot be read (drill.started, clock.resumed or clock.jumped)
-        raises ValueError. What each type does is its payload's `apply` (engine.drill.event_types)."""
-        payload = self.check(event)
+        raises ValueError. What each type does is its payload's `apply` (engine.drill.event_types).
+        `decoded`: the event's payload already decoded by this state's `version` (see check)."""
+        payload = self.check(event, decoded)
         payload.apply(self, event)
         self.seq = event.seq
         self.wall = event.wall
         self.t = payload.time_after(event.t)
         return payload
 
-    def check(self, event: ev.Event) -> ev.Payload:
+    def check(self, event: ev.Event, decoded: ev.Payload | None = None) -> ev.Payload:
         """The event's typed payload if it can be applied now; else raise EventError saying why.
 
         The envelope is checked first (numbered in order, a known type, time
@@ -234,10 +236,11 @@ class DrillState:
         only the types whose AFTER_END flag says so), then the shape of the
         data (events.decode raises DecodeError), then the state, by the
         payload's own `check`: the step, inject, service or objective
-        exists, and the step can move so.
+        exists, and the step can move so. `decoded`, when given, is taken as the data's decode by this
+        state's `version` (a log reader that checked the shape already: LogStream.payload_of).
         """
         self._check_envelope(event)
-        payload = ev.decode(event.type, event.data, self.version)
+        payload = decoded if decoded is not None else ev.decode(event.type, event.data, self.version)
         payload.check(self, event.t)
         return payload
 
@@ -272,7 +275,7 @@ class DrillState:
 
     def note_text(self, seq: int) -> str:
         """A note's text as last amended (its first text if never amended)."""
-        text = next(n.text for n in self.notes if n.seq == seq)
+        text = _by_seq(self.notes, seq).text
         for c in self.corrections:
             if c.kind == ev.NOTE_AMENDED and c.subject == str(seq):
                 text = c.new
@@ -284,7 +287,7 @@ class DrillState:
 
     def summary_text(self, seq: int) -> str:
         """A discussion summary's text as last amended (discussion.amended; its first text if never amended)."""
-        text = next(s.text for s in self.summaries if s.seq == seq)
+        text = _by_seq(self.summaries, seq).text
         for c in self.corrections:
             if c.kind == ev.DISCUSSION_AMENDED and c.subject == str(seq):
                 text = c.new
@@ -390,3 +393,20 @@ class DrillState:
             else:
                 parts.append(f"{opener.source} finished without needing its fallback")
         return "branch not taken: " + "; ".join(parts)
+
+
+_R = TypeVar("_R", NoteRecord, SummaryRecord)
+
+
+def _by_seq(records: list[_R], seq: int) -> _R:
+    """The record of the event `seq` in a list of records the fold appended in log order (so sorted by seq):
+    found by halving, not by a walk through the list (a report asks for every note's text). Raises
+    StopIteration when there is none, as the walk did."""
+    at = bisect_left(records, seq, key=_seq_of)
+    if at < len(records) and records[at].seq == seq:
+        return records[at]
+    return next(r for r in records if r.seq == seq)  # not in order after all: walk
+
+
+def _seq_of(record: NoteRecord | SummaryRecord) -> int:
+    return record.seq

@@ -73,7 +73,7 @@ def _build(log_path: str, scenario: str | None, runbook_dirs: Sequence[str] | No
 
     recorded = _recorded_files(start)
     plan, statuses = _plan_from_files(log_path, start, recorded, search, scenario, runbook_dirs, notices, files_from)
-    played = fold_log(plan, chain([first], events), skip=_NOT_KEPT) if plan else None
+    played = fold_log(plan, chain([first], events), skip=_NOT_KEPT, decoded=stream.payload_of) if plan else None
     for _ in events:  # the chain to its end, past an event the files refuse
         pass
     first_notices: list[m.Notice] = []

@@ -3,8 +3,9 @@
 Templates are Jinja2 files: `--template DIR` is searched first, then the
 built-in ones (templates/). HTML is autoescaped; Markdown escapes every
 printed value through `markdown.finalize` the same way. User text is only
-ever data handed to a template, never a template itself. Templates run in
-Jinja's immutable sandbox: a `--template` folder someone hands you cannot
+ever data handed to a template, never a template itself. With a template
+folder, every template runs in Jinja's immutable sandbox (the shipped ones
+alone, this program's own code, run without it): a `--template` folder someone hands you cannot
 reach Python's internals (`cycler.__init__.__globals__.os`), change the
 report, build a range beyond the sandbox's limit, render a file outside the
 folder through a symbolic link, or make a value or an output past the bounds
@@ -14,7 +15,6 @@ RenderError naming the template and its line.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from pathlib import Path
@@ -26,12 +26,13 @@ from markupsafe import Markup
 
 from engine.drill import events as ev
 from engine.printed import neutral
-from engine.report import markdown, svg
+from engine.report import markdown
 from engine.report.model import Report
 from engine.report.sandbox import BoundedSandbox, FolderLoader, render_bounded
 
 TEMPLATES = Path(__file__).parent / "templates"
 FORMATS = ("md", "html", "json", "pdf")
+PRINTED_PLAN_ROWS = 40  # a longer improvement plan prints as paragraphs (render_html's `printed`)
 
 
 class RenderError(Exception):
@@ -130,17 +131,23 @@ def _html_finalize(value: object) -> object:
 def _bytecode_cache(template_dir: str | None) -> jinja2.BytecodeCache | None:
     """Jinja2's compiled shipped templates, kept in its per-user temporary folder (mode 0700, checked by
     jinja2) and keyed by each template's text: compiling them is a sixth of a report. None (compile every
-    time) with a template folder of the user's, or where no such folder can be made."""
+    time) with a template folder of the user's, or where no such folder can be made. The files are named
+    for the trusted environment that compiles them (_environment), so code compiled for the sandbox, which
+    calls the sandbox's own methods, is never loaded into it."""
     if template_dir:
         return None
     try:
-        return jinja2.FileSystemBytecodeCache()
+        return jinja2.FileSystemBytecodeCache(pattern="__tabletop_trusted_%s.cache")
     except (OSError, RuntimeError):
         return None
 
 
 def _environment(template_dir: str | None, html: bool) -> jinja2.Environment:
-    env = BoundedSandbox(
+    """The shipped templates alone run in a plain Jinja environment: they are this program's own code, and
+    the sandbox's check of every attribute and call is a third of rendering a long report. A template folder
+    of the user's (`--template`, which may extend or include the shipped ones) runs wholly in the sandbox."""
+    kind = BoundedSandbox if template_dir else jinja2.Environment
+    env = kind(
         loader=_loader(template_dir), autoescape=html, undefined=jinja2.StrictUndefined,
         bytecode_cache=_bytecode_cache(template_dir),
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
@@ -149,6 +156,8 @@ def _environment(template_dir: str | None, html: bool) -> jinja2.Environment:
     env.filters.update(_filters())
     if html:
         env.filters["code"] = code_spans
+        from engine.report import svg  # the HTML report's charts (the Markdown report has none)
+
         env.globals["timeline_svg"] = lambda report: Markup(svg.timeline(report))
         env.globals["graph_svg"] = lambda graph, index=0: Markup(svg.runbook_graph(graph, index))
     else:
@@ -156,14 +165,16 @@ def _environment(template_dir: str | None, html: bool) -> jinja2.Environment:
         env.filters["trusted"] = markdown.MdSafe  # for macro output, whose values are already escaped
         env.globals["mermaid"] = mermaid_path
     env.globals["ratings"] = ev.RATINGS
+    env.globals["printed_plan_rows"] = PRINTED_PLAN_ROWS
     return env
 
 
-def _render(report: Report, name: str, template_dir: str | None, html: bool, appendix: bool = False) -> str:
+def _render(report: Report, name: str, template_dir: str | None, html: bool, appendix: bool = False,
+            printed: bool = False) -> str:
     env = _environment(template_dir, html)
     try:
         template = env.get_template(name)
-        return render_bounded(template, report=report, day=report.overview.date, appendix=appendix)
+        return render_bounded(template, report=report, day=report.overview.date, appendix=appendix, printed=printed)
     except jinja2.TemplateNotFound as exc:
         raise RenderError(f"template {exc.name} not found") from None
     except jinja2.TemplateSyntaxError as exc:
@@ -194,9 +205,13 @@ def render_markdown(report: Report, template_dir: str | None = None, *, appendix
     return _render(report, "report.md.j2", template_dir, html=False, appendix=appendix)
 
 
-def render_html(report: Report, template_dir: str | None = None, *, appendix: bool = False) -> str:
-    """The report as one HTML page; `appendix` adds the full event log at the end."""
-    return _render(report, "report.html.j2", template_dir, html=True, appendix=appendix)
+def render_html(report: Report, template_dir: str | None = None, *, appendix: bool = False,
+                printed: bool = False) -> str:
+    """The report as one HTML page; `appendix` adds the full event log at the end. `printed`: the page is for
+    render_pdf, where a long improvement plan (over PRINTED_PLAN_ROWS items) is set as one paragraph per item
+    rather than a table: WeasyPrint lays out a table row of six cells in about ten times the time of a
+    paragraph (500 rows: 5.5 s against 0.9 s)."""
+    return _render(report, "report.html.j2", template_dir, html=True, appendix=appendix, printed=printed)
 
 
 def render_json(report: Report) -> str:
@@ -278,6 +293,8 @@ def spreadsheet_cell(value: object) -> str:
 
 def improvement_plan_csv(report: Report) -> str:
     out = io.StringIO()
+    import csv
+
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for item in report.improvement_plan:

@@ -63,7 +63,7 @@ def write_log(plan: Plan, folder: str, notes: list[str]) -> bytes:
 
 def line_by_line(path: str) -> LogRead:
     saved = log_module._quick_block
-    log_module._quick_block = lambda block, prev, first: None  # type: ignore[assignment]
+    log_module._quick_block = lambda block, prev, first, offset: None  # type: ignore[assignment]
     try:
         return read_log(path)
     finally:
@@ -163,8 +163,8 @@ def test_a_good_log_is_read_in_one_pass(shipped: Shipped, tmp_path: Path, monkey
     quick = log_module._quick_block
     answers: list[bool] = []
 
-    def counted(block: bytes, prev: str, first: int) -> list | None:  # type: ignore[type-arg]
-        found = quick(block, prev, first)
+    def counted(block: bytes, prev: str, first: int, offset: int) -> list | None:  # type: ignore[type-arg]
+        found = quick(block, prev, first, offset)
         answers.append(found is not None)
         return found
 
