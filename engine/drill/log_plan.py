@@ -3,8 +3,10 @@ have changed (engine.logged_plan.plan_for_log says which).
 
 `plan_from_log(events)` knows only the ids the events name: every step is a
 main step with no needs, every option a decision was made or revised to (or
-polled or proposed on) is an option, every module question discussed (or polled or answered) is a question, every role a seat joined as is a role, so any sequence the
-real plan allowed folds without complaint; a report shows ids, not titles.
+polled or proposed on) is an option, every module question discussed (or
+polled or answered) is a question, every role a seat joined as is a role, so
+any sequence the real plan allowed folds without complaint; a report shows
+ids, not titles.
 """
 
 from __future__ import annotations
