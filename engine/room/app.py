@@ -64,6 +64,8 @@ class Room:
         monotonic = lambda: drill.clock.now().timestamp()  # noqa: E731
         self.per_writer = guard.RateLimit(burst=5, per_second=1.0, now=monotonic)  # one evaluator's writes
         self.per_seat = guard.RateLimit(burst=30, per_second=10.0, now=monotonic)  # the whole seat's
+        # a poll's answers from the whole room: a full room answering at once, then about 50 a second
+        self.per_answer = guard.RateLimit(burst=500, per_second=50.0, now=monotonic)
         self.pages = Environment(loader=PackageLoader("engine.room", "templates"), autoescape=True,
                                  trim_blocks=True, lstrip_blocks=True)
 

@@ -9,7 +9,10 @@
   GET  /p/{token}/module     {"module", "next_t"} as JSON: the module under way now, for a page whose clock
                              has reached the next module's start with no event
 
-Only a seat in the room answers or proposes (one answer a seat). Each form
+Only a seat in the room answers or proposes (one answer a seat). A poll's
+answers share a room-wide limit of their own (a full room answering at once),
+beside each seat's own limit; a proposal counts against the participant
+link's limit like the join and feedback forms. Each form
 works without the script (a POST, then a redirect back to the page); the
 writes pass the same-origin check, a body cap and the rate limits, like the
 join form. Text is the participant's own: escaped by the templates, never
@@ -80,7 +83,7 @@ async def answer(request: Request) -> Response:
     text = _written(fields.get("answer", ""))[:bounds.MAX_POLL_ANSWER + 1]
     if not text:
         return _again(room, request, 400, poll_error="Choose an answer first.")
-    if not (room.per_seat.allow("participant") and room.per_writer.allow(f"seat {seat.seat}")):
+    if not (room.per_answer.allow("answers") and room.per_writer.allow(f"seat {seat.seat}")):
         return _again(room, request, 429, poll_error="Too many at once: wait a few seconds and send it again.")
     try:
         room.drill.answer_poll(fields.get("poll", "")[:bounds.MAX_POLL_ID + 1], seat.seat, text)

@@ -6,6 +6,7 @@ and the projector page lays out the poll and says "ended" once the drill has end
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -159,4 +160,27 @@ def test_the_pages_say_ended_not_paused_and_the_module_read_is_json(tmp_path: Pa
             for link in (server.links["participant"], server.links["projector"], server.links["evaluator"]):
                 page = (await client.get(link)).text
                 assert 'data-ended="yes"' in page and 'id="clock-state" class="clock-state">ended' in page
+    run(go)
+
+
+def test_a_full_room_answering_at_once_is_not_refused(tmp_path: Path) -> None:
+    """Sixty seats answer the moment the poll opens: each answer is taken (the participant link's shared limit
+    of 30 at once refused half of them); each seat's own limit still holds."""
+    from engine.room.join import SEAT_COOKIE
+
+    async def go() -> None:
+        async with served(tmp_path) as (drill, server, client):
+            seats = [f"seat-{n:02d}-abcdefghijklmnop" for n in range(60)]
+            for seat in seats:
+                drill.join(seat, seat[:7], "observer")
+            drill.open_poll("Q?", ["a", "b"])
+            browsers = [httpx.AsyncClient(base_url=server.base, cookies={SEAT_COOKIE: seat}) for seat in seats]
+            sent = await asyncio.gather(*(post(server, b, "/poll", {"poll": "poll-1", "answer": "a"})
+                                          for b in browsers))
+            assert [r.status_code for r in sent] == [303] * 60
+            assert len(drill.state.polls["poll-1"].answers) == 60
+            again = [await post(server, browsers[0], "/poll", {"poll": "poll-1", "answer": "b"}) for _ in range(6)]
+            assert again[-1].status_code == 429  # one seat's own limit: 5 at once
+            for b in browsers:
+                await b.aclose()
     run(go)
