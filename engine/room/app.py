@@ -66,6 +66,8 @@ class Room:
         self.per_seat = guard.RateLimit(burst=30, per_second=10.0, now=monotonic)  # the whole seat's
         # a poll's answers from the whole room: a full room answering at once, then about 50 a second
         self.per_answer = guard.RateLimit(burst=500, per_second=50.0, now=monotonic)
+        # joins from the whole room: a room of a hundred scanning the code at once, then 20 a second
+        self.per_join = guard.RateLimit(burst=200, per_second=20.0, now=monotonic)
         self.pages = Environment(loader=PackageLoader("engine.room", "templates"), autoescape=True,
                                  trim_blocks=True, lstrip_blocks=True)
 

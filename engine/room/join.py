@@ -103,7 +103,7 @@ async def join(request: Request) -> Response:
     if form["role"] not in room.drill.plan.roles:
         return again(400, "Choose your role from the list.")
     seat = seat_id(request) or secrets.token_urlsafe(18)  # a seat that left joins again under its own id
-    if not (room.per_seat.allow("participant") and room.per_writer.allow(f"seat {seat}")):
+    if not (room.per_join.allow("joins") and room.per_writer.allow(f"seat {seat}")):
         return again(429, "Too many at once: wait a few seconds and join again.")
     try:
         room.drill.join(seat, form["name"], form["role"])

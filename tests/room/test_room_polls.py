@@ -184,3 +184,17 @@ def test_a_full_room_answering_at_once_is_not_refused(tmp_path: Path) -> None:
             for b in browsers:
                 await b.aclose()
     run(go)
+
+
+def test_a_room_of_a_hundred_joining_at_once_is_not_refused(tmp_path: Path) -> None:
+    """A hundred participants scan the projected code at once: each joins (the participant link's shared limit
+    of 30 at once turned seventy away)."""
+    async def go() -> None:
+        async with served(tmp_path) as (drill, server, client):
+            browsers = [httpx.AsyncClient(base_url=server.base) for _ in range(100)]
+            sent = await asyncio.gather(*(post(server, b, "/join", {"name": f"P{n}", "role": "observer"})
+                                          for n, b in enumerate(browsers)))
+            assert [r.status_code for r in sent] == [303] * 100 and len(drill.state.seated) == 100
+            for b in browsers:
+                await b.aclose()
+    run(go)
