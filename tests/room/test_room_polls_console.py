@@ -145,3 +145,39 @@ def test_a_proposal_taken_fills_the_decision_form_which_cites_the_poll(tmp_path:
     assert taken.seq < decided.seq
     assert decided.data["option"] == "hold" and decided.data["poll"] == "poll-1"
     assert decided.data["rationale"] == "The gateway queues for four days."
+
+
+def test_a_written_answer_taken_fills_the_discussion_summary(tmp_path: Path) -> None:
+    async def go() -> list[ev.Event]:
+        from engine.tui.screens.discussion import DiscussionSummaryScreen
+
+        plan = load_plan(str(SHIPPED))
+        clock = FakeClock()
+        drill = Drill.start(plan, clock, log_path=str(tmp_path / "d.jsonl"), facilitator="Sam")
+        module = plan.scenario.modules[0]
+        drill.join("s1", "Cy", "observer")
+        drill.propose("s1", "Tell partners first, [bold]by phone[/].", module=module.id,
+                      question=module.questions[0].id)
+        app = DrillApp(plan, clock, drill, blink=False, tick_seconds=3600, room=prepare("127.0.0.1", 0, None),
+                       key_guard=0)
+        async with app.run_test(size=(160, 60)) as pilot:
+            await pilot.pause()
+            while isinstance(app.screen, InjectScreen):
+                await pilot.press("escape")
+                await pilot.pause()
+            await pilot.press("g")
+            while not isinstance(app.screen, ProposalsScreen):
+                await pilot.pause(0.05)
+            await pilot.press("enter")
+            while not isinstance(app.screen, DiscussionSummaryScreen):
+                await pilot.pause(0.05)
+            await pilot.press("ctrl+s")
+            while isinstance(app.screen, DiscussionSummaryScreen):
+                await pilot.pause(0.05)
+        drill.close()
+        return read_log(drill.path).events
+
+    events = asyncio.run(go())
+    summary = next(e for e in events if e.type == ev.DISCUSSION_SUMMARY)
+    assert summary.data["text"] == "Tell partners first, [bold]by phone[/]." and summary.data["by"] == "Sam"
+    assert any(e.type == ev.PROPOSAL_TAKEN for e in events)
