@@ -76,3 +76,13 @@ MAX_SEAT_NAME = 80  # characters in the name a participant joins with
 MAX_SEAT_ID = 64  # characters in a seat id (the room's are 24)
 MAX_SEATS = 500  # seats taken at once (a room holds tens; an auditorium a few hundred)
 MAX_ATTENDANCE = 5_000  # joins over a whole drill, rejoins included: the attendance sheet's rows
+
+# ----- the drill room's polls and proposals (poll.* / proposal.*, issue 22) -----
+MAX_POLL_ID = 64  # characters in a poll id (the console gives poll-1, poll-2, ...)
+MAX_POLL_QUESTION = 300  # characters in a poll's question
+MAX_POLL_OPTIONS = 12  # options of one poll (a decision has a handful)
+MAX_POLL_OPTION = 120  # characters in one option as shown
+MAX_POLL_ANSWER = 500  # characters in a free-text answer
+MAX_POLLS = 200  # polls over a whole drill
+MAX_PROPOSAL = 1_000  # characters in a proposal's reason or a written answer
+MAX_PROPOSALS = 2_000  # proposals over a whole drill

@@ -63,3 +63,24 @@ def test_the_hot_wash_fork_forks_the_team_drill_and_is_compared_with_it() -> Non
     compare = shlex.split(next(c for c in commands if "report --compare" in c))
     assert compare[compare.index("--compare") + 1:compare.index("--compare") + 3] == [
         team_log, "exports/drills/m365-na-outage-2026-01-22-fork-20260122T193300Z.jsonl"]
+
+
+def test_the_room_example_plays_seats_a_poll_and_a_proposal(tmp_path: Path) -> None:
+    """The README's team-file example of a drill with seats and a poll plays as written."""
+    import subprocess
+    import sys
+
+    from engine.drill.log import read_log
+
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", README, re.S) if "open-poll" in b)
+    root = Path(__file__).resolve().parents[1]
+    team = tmp_path / "team.yaml"
+    team.write_text((root / "teams" / "m365-na-outage.team.yaml").read_text(encoding="utf-8") + "\n" + block,
+                    encoding="utf-8")
+    log = tmp_path / "room.jsonl"
+    done = subprocess.run([sys.executable, "-m", "engine", "play", "scenarios/m365-na-outage-2026-01-22.yaml",
+                           "--team", str(team), "--log", str(log)], cwd=root, capture_output=True, text=True)
+    assert done.returncode in (0, 1) and done.stderr == "", done.stderr
+    kinds = [e.type for e in read_log(str(log)).events]
+    for kind in ("seat.joined", "poll.opened", "poll.answered", "proposal.made", "poll.revealed", "poll.closed"):
+        assert kind in kinds, kind

@@ -49,6 +49,8 @@ from engine.drill.event_types.feedback import FeedbackClosed, FeedbackOpened, Fe
 from engine.drill.event_types.injects import InjectAdhoc, InjectFired, ServiceChanged
 from engine.drill.event_types.lifecycle import Ended, ForkOf, LoggedFile, Started
 from engine.drill.event_types.notes import CAPABILITY_ELEMENTS, NOTE_KINDS, RATINGS, HotwashAnswer, Note, Rating
+from engine.drill.event_types.polls import PollAnswered, PollClosed, PollOpened, PollRevealed
+from engine.drill.event_types.proposals import ProposalMade, ProposalTaken
 from engine.drill.event_types.readers import HEALTH
 from engine.drill.event_types.seats import SeatJoined, SeatLeft
 from engine.drill.event_types.steps import CheckTicked, DecisionMade, StepDone, StepSkipped, StepStarted
@@ -60,7 +62,8 @@ __all__ = [
     "DecisionMade", "Note", "ClockPaused", "ClockResumed", "ClockJumped", "HotwashAnswer", "Rating",
     "DecisionRevised", "InjectWithdrawn", "StepReopened", "NoteAmended", "NoteWithdrawn", "DiscussionSummary",
     "FeedbackOpened", "FeedbackClosed", "FeedbackSubmitted", "DiscussionAmended", "DiscussionWithdrawn",
-    "InjectAdhoc", "ClockGap", "DecisionAmended", "SeatJoined", "SeatLeft", "TYPES",
+    "InjectAdhoc", "ClockGap", "DecisionAmended", "SeatJoined", "SeatLeft", "PollOpened", "PollAnswered",
+    "PollRevealed", "PollClosed", "ProposalMade", "ProposalTaken", "TYPES",
 ]
 
 # Wire names, for code that compares an envelope's `type` without decoding it.
@@ -95,4 +98,10 @@ CLOCK_GAP = ClockGap.WIRE
 DECISION_AMENDED = DecisionAmended.WIRE
 SEAT_JOINED = SeatJoined.WIRE
 SEAT_LEFT = SeatLeft.WIRE
+POLL_OPENED = PollOpened.WIRE
+POLL_ANSWERED = PollAnswered.WIRE
+POLL_REVEALED = PollRevealed.WIRE
+POLL_CLOSED = PollClosed.WIRE
+PROPOSAL_MADE = ProposalMade.WIRE
+PROPOSAL_TAKEN = ProposalTaken.WIRE
 TYPES = tuple(REGISTRY)

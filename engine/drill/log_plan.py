@@ -2,9 +2,11 @@
 have changed (engine.logged_plan.plan_for_log says which).
 
 `plan_from_log(events)` knows only the ids the events name: every step is a
-main step with no needs, every option a decision was made or revised to is an
-option, every module question discussed is a question, every role a seat joined as is a role, so any sequence the
-real plan allowed folds without complaint; a report shows ids, not titles.
+main step with no needs, every option a decision was made or revised to (or
+polled or proposed on) is an option, every module question discussed (or
+polled or answered) is a question, every role a seat joined as is a role, so
+any sequence the real plan allowed folds without complaint; a report shows
+ids, not titles.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from typing import Any
 from engine.drill import events as ev
 from engine.drill.plan import Plan, PlanInject, PlanStep
 
-_OPTIONED = frozenset({ev.DECISION_MADE, ev.DECISION_REVISED})  # each names an option its decision has
+# each names an option its decision has (a proposal, the option it proposes)
+_OPTIONED = frozenset({ev.DECISION_MADE, ev.DECISION_REVISED, ev.PROPOSAL_MADE})
 
 
 def plan_from_log(events: Iterable[ev.Event]) -> Plan:
@@ -49,7 +52,7 @@ class _Ids:
         for service in (found if isinstance(found, dict) else {}):
             self.services.setdefault(str(service), str(service))
         named = {ev.SERVICE_CHANGED: "service", ev.RATING: "objective", ev.INJECT_FIRED: "inject",
-                 ev.DISCUSSION_SUMMARY: "module"}.get(kind)
+                 ev.DISCUSSION_SUMMARY: "module", ev.POLL_OPENED: "module", ev.PROPOSAL_MADE: "module"}.get(kind)
         if named is None or not isinstance(data.get(named), str):
             return
         if kind == ev.SERVICE_CHANGED:
@@ -68,6 +71,12 @@ class _Ids:
             step.options = step.options or {}
             step.options.setdefault(option, [])
             step.labels.setdefault(option, option)
+        polled = data.get("options")
+        if kind == ev.POLL_OPENED and isinstance(polled, list):  # a poll on a decision offers all its options
+            step.options = step.options or {}
+            for each in polled:
+                step.options.setdefault(str(each), [])
+                step.labels.setdefault(str(each), str(each))
         if kind == ev.CHECK_TICKED and isinstance(item, int) and item >= 0:
             step.do += [""] * (item + 1 - len(step.do))
 

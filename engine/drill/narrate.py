@@ -102,6 +102,17 @@ def _jumped(data: dict[str, Any]) -> str:
     return f"to {format_t(to)}" if isinstance(to, (int, float)) and not isinstance(to, bool) else f"to {escape(to)}"
 
 
+def _tally(data: dict[str, Any]) -> str:
+    tally = data.get("tally")
+    return f": {escape(_compact(tally))}" if isinstance(tally, dict) and tally else ""
+
+
+def _proposed(data: dict[str, Any]) -> str:
+    if data.get("step"):
+        return f"{_g(data, 'option')} for {_g(data, 'step')}"
+    return f"on {_g(data, 'module')} {_g(data, 'question')}"
+
+
 def _by(data: dict[str, Any]) -> str:
     return f" (by {_g(data, 'by')})" if data.get("by") else ""
 
@@ -174,6 +185,13 @@ _SUMMARIES = {
     ev.FEEDBACK_SUBMITTED: _feedback,
     ev.SEAT_JOINED: lambda d: f"{_g(d, 'name')} joined as {_g(d, 'role')} (seat {_g(d, 'seat')})",
     ev.SEAT_LEFT: lambda d: f"seat {_g(d, 'seat')} left",
+    ev.POLL_OPENED: lambda d: f"{_g(d, 'poll')} opened: {_g(d, 'text')}"
+                              f"{' (' + escape(' / '.join(map(str, d['options']))) + ')' if d.get('options') else ''}",
+    ev.POLL_ANSWERED: lambda d: f"{_g(d, 'poll')}: seat {_g(d, 'seat')} answered {_g(d, 'answer')}",
+    ev.POLL_REVEALED: lambda d: f"{_g(d, 'poll')} shown on the projector{_by(d)}",
+    ev.POLL_CLOSED: lambda d: f"{_g(d, 'poll')} closed, {_g(d, 'answered')} answered{_tally(d)}",
+    ev.PROPOSAL_MADE: lambda d: f"seat {_g(d, 'seat')} proposes {_proposed(d)}: {_g(d, 'text')}",
+    ev.PROPOSAL_TAKEN: lambda d: f"proposal {_g(d, 'proposal')} taken{_by(d)}",
     ev.DISCUSSION_AMENDED: lambda d: f"summary #{_g(d, 'summary')} now reads{_by(d)}: {_g(d, 'text')}",
     ev.DISCUSSION_WITHDRAWN: lambda d: f"summary #{_g(d, 'summary')} withdrawn{_by(d)}: {_g(d, 'reason')}",
 }

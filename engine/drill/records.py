@@ -18,6 +18,7 @@ class DecisionRecord:
     by: str
     t: float
     seq: int
+    poll: str = ""  # the poll the decision cites (decision.made's `poll`; "" when none)
 
 
 @dataclass(frozen=True)
@@ -138,3 +139,60 @@ class AttendanceRecord:
     joined_seq: int
     left_t: float | None = None
     left_seq: int | None = None
+
+
+@dataclass
+class PollRecord:
+    """One poll put to the room (poll.opened), with what became of it. options: as shown, in order (empty:
+    answers are free text); step: the decision it is on ("" when none); module, question: the module
+    discussion question it asks ("" when none); answers: seat id -> its answer now (a seat's later answer
+    replaces its earlier one; dict order is the order seats first answered); revealed_t, closed_t: scenario
+    seconds (None: not yet); tally: the result poll.closed recorded (option -> seats; empty for free text)."""
+
+    poll: str
+    text: str
+    options: tuple[str, ...]
+    step: str
+    module: str
+    question: str
+    by: str
+    t: float
+    seq: int
+    answers: dict[str, str]
+    revealed_t: float | None = None
+    closed_t: float | None = None
+    closed_by: str = ""
+    tally: dict[str, int] | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.closed_t is None
+
+    def count(self) -> dict[str, int]:
+        """option -> how many seats chose it now, every option listed in order (empty for free text)."""
+        out = dict.fromkeys(self.options, 0)
+        for answer in self.answers.values():
+            if answer in out:
+                out[answer] += 1
+        return out
+
+
+@dataclass
+class ProposalRecord:
+    """A participant's suggestion (proposal.made): a decision option with its reason (step, option), or a
+    written answer to a module's discussion question (module, question); text as written. seat, name, role:
+    the seat that sent it, as it sat then. taken_t, taken_by: when the facilitator took it into the decision
+    form or the discussion summary (proposal.taken; None: not taken)."""
+
+    seat: str
+    name: str
+    role: str
+    step: str
+    option: str
+    module: str
+    question: str
+    text: str
+    t: float
+    seq: int
+    taken_t: float | None = None
+    taken_by: str = ""

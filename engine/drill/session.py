@@ -276,9 +276,10 @@ class Drill:
         """Tick (or untick) checklist item `item` (0-based) of a step (check.ticked)."""
         return self.record(ev.CheckTicked(step, item, checked))
 
-    def decide(self, step: str, option: str, rationale: str = "", by: str = "") -> ev.Event:
-        """Decide a ready or active decision step (decision.made): finishes it and opens the option's steps."""
-        return self.record(ev.DecisionMade(step, option, rationale, by))
+    def decide(self, step: str, option: str, rationale: str = "", by: str = "", *, poll: str | None = None) -> ev.Event:
+        """Decide a ready or active decision step (decision.made): finishes it and opens the option's steps.
+        `poll`: the id of a poll the decision cites (one on this decision, or on none); EventError if none."""
+        return self.record(ev.DecisionMade(step, option, rationale, by, poll or None))
 
     def revise(self, step: str, option: str, reason: str, by: str = "") -> ev.Event:
         """Change a decision made to another option (decision.revised); the reason must not be empty."""
@@ -369,6 +370,53 @@ class Drill:
     def leave(self, seat: str) -> ev.Event:
         """A seat leaves the drill room (seat.left); EventError when it is not in."""
         return self.record(ev.SeatLeft(seat))
+
+    def open_poll(self, text: str, options: Iterable[str] = (), *, step: str | None = None,
+                  module: str | None = None, question: str | None = None, by: str = "") -> ev.Event:
+        """Put a question to the room (poll.opened) under the next free id, `poll-1`, `poll-2`, ...: options
+        to choose from (none: free text); `step`, a ready decision the poll is on (its options are then
+        the decision's, and given none, taken from it); `module` and `question`, the module discussion
+        question it asks. DecodeError for a blank or overlong question or option; EventError while another
+        poll is open, or for a decision not ready or options not its own."""
+        chosen = tuple(options)
+        if step is not None and not chosen and step in self.plan.steps:
+            chosen = tuple(self.plan.steps[step].options or {})
+        return self.record(ev.PollOpened(self.next_poll_id(), text, chosen, step, module, question, by))
+
+    def next_poll_id(self) -> str:
+        """`poll-N`, the lowest N not taken."""
+        n = 1
+        while f"poll-{n}" in self.state.polls:
+            n += 1
+        return f"poll-{n}"
+
+    def answer_poll(self, poll: str, seat: str, answer: str) -> ev.Event:
+        """A seat answers a poll, or changes its answer (poll.answered); EventError for a closed or unknown
+        poll, a seat not in the room, an answer not among the options; DecodeError for a blank or long one."""
+        return self.record(ev.PollAnswered(poll, seat, answer))
+
+    def reveal_poll(self, poll: str, by: str = "") -> ev.Event:
+        """Show a poll's tally on the projector (poll.revealed); EventError when shown already."""
+        return self.record(ev.PollRevealed(poll, by))
+
+    def close_poll(self, poll: str, by: str = "") -> ev.Event:
+        """Close a poll and record its result (poll.closed, with the tally and count as they stand);
+        EventError for an unknown or closed poll."""
+        record = self.state.polls.get(poll)
+        tally, answered = (record.count(), len(record.answers)) if record else ({}, 0)
+        return self.record(ev.PollClosed(poll, tally, answered, by))
+
+    def propose(self, seat: str, text: str, *, step: str | None = None, option: str | None = None,
+                module: str | None = None, question: str | None = None) -> ev.Event:
+        """A seat's suggestion (proposal.made): a decision's option with its reason (`step`, `option`), or a
+        written answer to a module question (`module`, `question`). DecodeError for blank or long text or
+        neither or both; EventError for a seat not in the room, a decision made, an unknown option."""
+        return self.record(ev.ProposalMade(seat, step, option, module, question, text))
+
+    def take_proposal(self, proposal: int, by: str = "") -> ev.Event:
+        """Take a proposal into the decision form or the discussion summary (proposal.taken); EventError when
+        event `proposal` is no proposal or was taken already."""
+        return self.record(ev.ProposalTaken(proposal, by))
 
     def open_feedback(self, by: str = "") -> ev.Event:
         """Open the participant feedback form before the drill ends (feedback.opened); EventError if open."""

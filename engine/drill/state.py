@@ -33,6 +33,8 @@ from engine.drill.records import (  # noqa: F401  (re-exported: importers read t
     FiredInject,
     GapRecord,
     NoteRecord,
+    PollRecord,
+    ProposalRecord,
     RatingRecord,
     StepStatus,
     SummaryRecord,
@@ -101,6 +103,8 @@ class DrillState:
         self.feedback_set: bool | None = None  # opened (True) or closed (False) by hand; None: open once ended
         self.attendance: list[AttendanceRecord] = []  # each stay of a seat in the room, in the order joined
         self.seated: dict[str, int] = {}  # seat id -> its row in `attendance`, for the seats in now
+        self.polls: dict[str, PollRecord] = {}  # polls put to the room, by id, in the order opened
+        self.proposals: list[ProposalRecord] = []  # participants' suggestions, in the order sent
         self._index()
 
     # ----- indexes built once from the plan -----
@@ -268,6 +272,14 @@ class DrillState:
         """Whether the participant feedback form takes answers: once the drill has ended, unless the facilitator
         closed it; before that only if the facilitator opened it."""
         return self.ended if self.feedback_set is None else self.feedback_set
+
+    def open_poll(self) -> PollRecord | None:
+        """The poll open now (one at a time), or None."""
+        return next((p for p in reversed(self.polls.values()) if p.open), None)
+
+    def proposal(self, seq: int) -> ProposalRecord | None:
+        """The proposal made by event `seq`, or None."""
+        return next((p for p in self.proposals if p.seq == seq), None)
 
     def withdrawn_notes(self) -> set[int]:
         """The seq of every note withdrawn."""

@@ -167,6 +167,40 @@ class Leave(_Fields):
     seat: str
 
 
+class OpenPoll(_Fields):
+    ask: str = ""  # the question as put; default: the decision's question, or the module question's text
+    options: list[str] = []  # none: free-text answers (a poll on a decision takes the decision's options)
+    decision: str | None = None
+    module: str | None = None
+    question: str | None = None
+    by: str = ""
+
+
+class Answer(_Fields):
+    poll: str  # the id of an earlier open-poll entry
+    seat: str
+    answer: NonEmpty  # an option (a decision poll's option id), or free text
+
+
+class PollBy(_Fields):  # reveal-poll, close-poll
+    poll: str
+    by: str = ""
+
+
+class Propose(_Fields):
+    seat: str
+    text: NonEmpty  # the reason for the option, or the written answer
+    decision: str | None = None
+    option: str | None = None
+    module: str | None = None
+    question: str | None = None
+
+
+class TakeProposal(_Fields):
+    proposal: str  # the id of an earlier propose entry
+    by: str = ""
+
+
 class By(_Fields):  # next-module, open-feedback, close-feedback
     by: str = ""
 
@@ -181,7 +215,7 @@ class Action:
 
     fields: type[_Fields]
     perform: Perform
-    gives: str | None = None  # "note", "summary" or "inject": what a later entry may refer to it as
+    gives: str | None = None  # "note", "summary", "inject", "poll" or "proposal": what a later entry refers to
 
 
 def _note(kind: str) -> Perform:
@@ -200,6 +234,19 @@ def _ref(refs: Refs, entry_id: str) -> Any:
         raise EventError(f"the entry with id {entry_id!r} has recorded nothing yet (refused, or its time has not "
                          "come)")
     return refs[entry_id]
+
+
+def _open_poll(drill: Drill, f: Any, refs: Refs) -> ev.Event:
+    """As the console's poll form: the question as given, else the decision's question (or title), else the
+    module question's own text."""
+    ask = f.ask
+    if not ask and f.decision is not None:
+        step = drill.plan.steps[f.decision]
+        ask = step.question or step.title
+    if not ask and f.module is not None:
+        module = next(m for m in drill.plan.scenario.modules if m.id == f.module)
+        ask = next(q.ask for q in module.questions if q.id == f.question)
+    return drill.open_poll(ask, f.options, step=f.decision, module=f.module, question=f.question, by=f.by)
 
 
 def _next_module(drill: Drill, f: Any, refs: Refs) -> ev.Event:
@@ -248,6 +295,13 @@ ACTIONS: dict[str, Action] = {
         f.ratings, f.answers, respondent=f.respondent, name=f.name, role=f.role, organisation=f.organisation)),
     "join": Action(Join, lambda d, f, r: d.join(f.seat, f.name, f.role)),
     "leave": Action(Leave, lambda d, f, r: d.leave(f.seat)),
+    "open-poll": Action(OpenPoll, _open_poll, gives="poll"),
+    "answer": Action(Answer, lambda d, f, r: d.answer_poll(_ref(r, f.poll), f.seat, f.answer)),
+    "reveal-poll": Action(PollBy, lambda d, f, r: d.reveal_poll(_ref(r, f.poll), f.by)),
+    "close-poll": Action(PollBy, lambda d, f, r: d.close_poll(_ref(r, f.poll), f.by)),
+    "propose": Action(Propose, lambda d, f, r: d.propose(f.seat, f.text, step=f.decision, option=f.option,
+                                                         module=f.module, question=f.question), gives="proposal"),
+    "take-proposal": Action(TakeProposal, lambda d, f, r: d.take_proposal(_ref(r, f.proposal), f.by)),
     "open-feedback": Action(By, lambda d, f, r: d.open_feedback(f.by)),
     "close-feedback": Action(By, lambda d, f, r: d.close_feedback(f.by)),
 }
@@ -278,5 +332,5 @@ class TeamAction:
         event = ACTIONS[self.name].perform(drill, self.fields, refs)
         gives = ACTIONS[self.name].gives
         if self.id is not None and gives is not None:
-            refs[self.id] = event.data.get("inject") if gives == "inject" else event.seq
+            refs[self.id] = event.data.get(gives) if gives in ("inject", "poll") else event.seq
         return event

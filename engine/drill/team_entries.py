@@ -25,10 +25,12 @@ def resolve_fields(plan: Plan, name: str, fields: _Fields, ids: dict[str, str],
     changes: dict[str, Any] = {}
     values = dict(fields)
     try:
-        if name in ("revise", "amend-decision"):
+        if name in ("revise", "amend-decision") or values.get("decision") is not None:
             changes["decision"] = find_step(plan, values["decision"], decision=True)
     except UnknownName as exc:
         raise fail(("decision",), str(exc)) from None
+    if values.get("option") is not None and "decision" not in changes:
+        raise fail(("option",), "an option goes with the decision it belongs to: give `decision` too")
     for key, lookup in (("step", lambda v: find_step(plan, v)), ("objective", lambda v: find_objective(plan, v)),
                         ("option", lambda v: find_option(plan, changes["decision"], v))):
         if values.get(key) is not None and key in values:
@@ -80,7 +82,7 @@ def _inject(plan: Plan, name: str, values: dict[str, Any], ids: dict[str, str]) 
 
 
 def _refs(plan: Plan, name: str, values: dict[str, Any], ids: dict[str, str]) -> Problem:
-    for ref in ("note", "summary"):
+    for ref in ("note", "summary", "poll", "proposal"):
         if ref in values and ids.get(values[ref]) != ref:
             known = [i for i, gives in ids.items() if gives == ref]
             return (ref,), f"no earlier entry with id {values[ref]!r} recorded a {ref}" \
@@ -89,7 +91,7 @@ def _refs(plan: Plan, name: str, values: dict[str, Any], ids: dict[str, str]) ->
 
 
 def _module(plan: Plan, name: str, values: dict[str, Any], ids: dict[str, str]) -> Problem:
-    if "module" not in values:
+    if values.get("module") is None:
         return None
     modules = {m.id: m for m in plan.scenario.modules}
     module = modules.get(values["module"])
@@ -226,7 +228,7 @@ def _fields(path: str, doc: Any, where: tuple[Any, ...], model: type[_Fields], v
 def recall(actions: list[TeamAction], state: Any, resumed: bool) -> tuple[list[TeamAction], Refs]:
     """The actions still to take, and the ids of those taken, for a drill at `state`. A fresh drill takes them
     all; a resumed one (`resumed`) took before its stop every action then due, and finds what those gave
-    in the log: the note, summary or ad-hoc inject with the entry's text."""
+    in the log: the note, summary, ad-hoc inject or proposal with the entry's text, the polls in order."""
     if not resumed:
         return list(actions), {}
     still, refs = [], {}
@@ -260,6 +262,14 @@ def _given(action: TeamAction, state: Any, used: set[int]) -> Any:
         if found is not None:
             used.add(found)
             return next(a.id for a in state.adhoc.values() if a.seq == found)
+    elif gives == "poll":  # polls are taken in file order: the first not yet recalled
+        poll = next((p for p in state.polls.values() if p.seq not in used), None)
+        if poll is not None:
+            used.add(poll.seq)
+        return None if poll is None else poll.poll
+    elif gives == "proposal":
+        found = next((p.seq for p in state.proposals if p.seq not in used and (p.seat, p.text) == (f.seat, f.text)),
+                     None)
     else:
         return None
     if found is not None:

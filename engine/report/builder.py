@@ -27,6 +27,7 @@ from engine.report import sections as sec
 from engine.report.corrections import corrections
 from engine.report.feedback import attendance
 from engine.report.feedback import summary as feedback_summary
+from engine.report.room import polls, proposals
 from engine.report.timeline import timeline
 
 _KIND_FOLDERS = {"scenario": "scenarios", "runbook": "runbooks"}
@@ -152,6 +153,7 @@ def assemble(plan: Plan, played: Played, notices: list[m.Notice], source: m.Sour
         corrections=corrections(plan, played), adhoc_injects=written.adhoc_injects(played),
         time_away=written.time_away(played),
         feedback=feedback_summary(played.state), attendance=attendance(plan, played.state),
+        polls=polls(plan, played.state), proposals=proposals(plan, played.state),
     )
     report.brief = brief.brief(report)
     return report

@@ -502,6 +502,49 @@ class AttendanceItem:
 
 
 @dataclass
+class PollItem:
+    """One poll put to the room (poll.*), in the order opened: its id, the question as asked, what it was on
+    (`on`: "decision <title>", "module question <ask>" or ""; `step`: the decision's key or ""), the options
+    (empty: free text), the tally as recorded at the close (else as it stood when the log stops; option ->
+    seats), how many seats answered, the free-text answers (each {"name", "role", "text"}), when it was
+    opened, shown and closed (scenario seconds; None: not), who opened it, and the decisions that cite it
+    (step keys)."""
+
+    poll: str
+    text: str
+    on: str
+    step: str
+    options: list[str]
+    tally: dict[str, int]
+    answered: int
+    answers: list[dict[str, str]]
+    opened: float
+    revealed: float | None
+    closed: float | None
+    by: str
+    cited_by: list[str]
+
+
+@dataclass
+class ProposalItem:
+    """One participant's suggestion (proposal.made), in the order sent: who (name and role as seated), on what
+    (`on`: "decision <title>: <option>" or the module question asked), the text, when (scenario seconds), and
+    whether the facilitator took it (taken: scenario seconds or None; taken_by)."""
+
+    name: str
+    role: str
+    step: str
+    option: str
+    module: str
+    question: str
+    on: str
+    text: str
+    t: float
+    taken: float | None
+    taken_by: str
+
+
+@dataclass
 class Report:
     drill_id: str
     notices: list[Notice]
@@ -528,6 +571,8 @@ class Report:
     time_away: list[TimeAwayItem] = field(default_factory=list)  # in JSON only when there is one
     feedback: FeedbackSummary | None = None  # in JSON only when a participant sent the feedback form
     attendance: list[AttendanceItem] = field(default_factory=list)  # in JSON only when a seat joined the room
+    polls: list[PollItem] = field(default_factory=list)  # in JSON only when a poll was opened
+    proposals: list[ProposalItem] = field(default_factory=list)  # in JSON only when a participant proposed
     report_version: int = REPORT_VERSION
 
     def step(self, key: str) -> StepMetrics | None:
@@ -535,7 +580,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
-        for key in ("corrections", "adhoc_injects", "time_away", "attendance"):
+        for key in ("corrections", "adhoc_injects", "time_away", "attendance", "polls", "proposals"):
             if not out[key]:
                 del out[key]  # reports of logs without them read as they always have
         if out["feedback"] is None:

@@ -182,7 +182,32 @@ def _hotwash(report: m.Report) -> list[Block]:
         out: list[Block] = [Heading(1, "Hot wash"), Paragraph("No hot-wash answers were recorded.")]
     else:
         out = [Heading(1, "Hot wash"), Fields([(h.question, h.answer) for h in report.hotwash])]
-    return out + _feedback(report.feedback)
+    return out + _feedback(report.feedback) + _room(report)
+
+
+def _room(report: m.Report) -> list[Block]:
+    """The room's polls (tally or free-text answers) and proposals (who, on what, taken or not)."""
+    out: list[Block] = []
+    if report.polls:
+        out.append(Heading(2, "Polls"))
+    for p in report.polls:
+        when = f"opened {scenario_time(p.opened)}" + (f", closed {scenario_time(p.closed)}" if p.closed is not None
+                                                       else ", still open when the log stops")
+        cited = f" Cited by the decision {', '.join(p.cited_by)}." if p.cited_by else ""
+        out += [Heading(3, f"{p.poll}: {p.text}"),
+                Paragraph(f"{p.on + '; ' if p.on else ''}{when}; {counted(p.answered, 'seat')} answered.{cited}")]
+        if p.options:
+            out.append(Table(["Option", "Seats"], [[option, str(n)] for option, n in p.tally.items()]))
+        else:
+            out.append(Bullets([a["text"] + (f" ({a['name']}, {a['role']})" if a["name"] else "")
+                                for a in p.answers]) if p.answers else Paragraph("No answers."))
+    if report.proposals:
+        out += [Heading(2, "Proposals from the room"),
+                Table(["Sent", "By", "On", "Proposal", "Taken"],
+                      [[scenario_time(p.t), f"{p.name} ({p.role})", p.on, p.text,
+                        f"taken {scenario_time(p.taken)}" if p.taken is not None else "not taken"]
+                       for p in report.proposals])]
+    return out
 
 
 def _feedback(fb: m.FeedbackSummary | None) -> list[Block]:

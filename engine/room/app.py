@@ -8,6 +8,7 @@ Routes (a wrong or missing token is a plain 404, like any unknown address):
   POST /e/{token}/observations    an observation, strength or area for improvement
   POST /p/{token}/join            take a seat with a name and a role; /leave leaves it (see join.py)
   GET  /p/{token}/feedback        the participant feedback form; POST sends one (see feedback.py)
+  POST /p/{token}/poll            a seat's answer to the poll; /propose a proposal (see polls.py)
   GET  /static/...                the room's stylesheet and script, served from the package
 
 The room never writes the log itself: an observation goes through `Drill.note`
@@ -36,7 +37,7 @@ from engine.drill import events as ev
 from engine.drill.log import LogError
 from engine.drill.session import Drill
 from engine.drill.state import EventError
-from engine.room import feedback, guard, join, views
+from engine.room import feedback, guard, join, polls, views
 from engine.room.seats import Seats
 from engine.room.stream import Hub, last_event_id
 
@@ -63,6 +64,10 @@ class Room:
         monotonic = lambda: drill.clock.now().timestamp()  # noqa: E731
         self.per_writer = guard.RateLimit(burst=5, per_second=1.0, now=monotonic)  # one evaluator's writes
         self.per_seat = guard.RateLimit(burst=30, per_second=10.0, now=monotonic)  # the whole seat's
+        # a poll's answers from the whole room: a full room answering at once, then about 50 a second
+        self.per_answer = guard.RateLimit(burst=500, per_second=50.0, now=monotonic)
+        # joins from the whole room: a room of a hundred scanning the code at once, then 20 a second
+        self.per_join = guard.RateLimit(burst=200, per_second=20.0, now=monotonic)
         self.pages = Environment(loader=PackageLoader("engine.room", "templates"), autoescape=True,
                                  trim_blocks=True, lstrip_blocks=True)
 
@@ -86,7 +91,8 @@ async def participant_page(request: Request) -> Response:
     room: Room = request.app.state.room
     if not _seat(room, request, "participant"):
         return not_found()
-    return room.render("participant.html.j2", **join.participant_context(room, request))
+    context = join.participant_context(room, request)
+    return room.render("projector.html.j2" if context["projector"] else "participant.html.j2", **context)
 
 
 def _evaluator_context(room: Room, request: Request, **extra: Any) -> dict[str, Any]:
@@ -234,6 +240,10 @@ def make_app(room: Room) -> ASGIApp:
         Route("/p/{token}/leave", join.leave, methods=["POST"]),
         Route("/p/{token}/feedback", feedback.form_page),
         Route("/p/{token}/feedback", feedback.submit, methods=["POST"]),
+        Route("/p/{token}/poll", polls.poll_part),
+        Route("/p/{token}/poll", polls.answer, methods=["POST"]),
+        Route("/p/{token}/propose", polls.propose, methods=["POST"]),
+        Route("/p/{token}/module", polls.module_now),
         Route("/e/{token}", evaluator_page),
         Route("/e/{token}/live", evaluator_live),
         Route("/e/{token}/events", events),

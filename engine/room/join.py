@@ -103,7 +103,7 @@ async def join(request: Request) -> Response:
     if form["role"] not in room.drill.plan.roles:
         return again(400, "Choose your role from the list.")
     seat = seat_id(request) or secrets.token_urlsafe(18)  # a seat that left joins again under its own id
-    if not (room.per_seat.allow("participant") and room.per_writer.allow(f"seat {seat}")):
+    if not (room.per_join.allow("joins") and room.per_writer.allow(f"seat {seat}")):
         return again(429, "Too many at once: wait a few seconds and join again.")
     try:
         room.drill.join(seat, form["name"], form["role"])
@@ -135,18 +135,27 @@ def participant_context(room: Room, request: Request, **extra: Any) -> dict[str,
     """The participant page: what the seat sees (views.participant), the seat itself (None: the join form is
     shown, with `join`'s roles and form), each inject marked `for_you` when addressed to the seat's role."""
     from engine.room import views
+    from engine.room.poll_view import proposable
+    from engine.room.polls import poll_context
 
     drill = room.drill
-    view = views.participant(drill.state, drill.now_t())
+    now_t = drill.now_t()
+    view = views.participant(drill.state, now_t)
     projector = request.query_params.get("projector") == "1"
     seat = None if projector else seat_of(room, request)
     role = seat.role if seat else ""
     for inject in [view["current"], *view["earlier"]]:
         if inject is not None:
             inject["for_you"] = for_role(inject["to"], role)
+    voice: dict[str, Any] = {k: extra.pop(k) for k in ("poll_error", "proposal_error", "proposal_form") if k in extra}
+    said = {"answered": request.query_params.get("answered") == "1",
+            "proposed": request.query_params.get("proposed") == "1"}
     return {**view, "projector": projector, "stream": f"{_base(room)}/events",
             "feedback_url": f"{_base(room)}/feedback", "seat": seat, "base": _base(room),
-            "join": None if projector or seat else join_context(room, request, **extra)}
+            "join": None if projector or seat else join_context(room, request, **extra),
+            **poll_context(room, seat.seat if seat else None, now_t), **said,
+            "proposable": proposable(drill.state, now_t) if seat else [],
+            "poll_error": "", "proposal_error": "", "proposal_form": {"target": "", "text": ""}, **voice}
 
 
 def for_role(to: str, role: str) -> bool:

@@ -66,11 +66,12 @@ def services(state: DrillState) -> list[dict[str, str]]:
 def public_event(event: ev.Event, state: DrillState) -> dict[str, Any]:
     """What the participant seat is told of one event, from the state just after it.
 
-    {"seq": n, "kind": "inject" | "services" | "clock" | "ended" | "feedback" | "other", ...}; "other" carries
+    {"seq": n, "kind": "inject" | "services" | "clock" | "ended" | "feedback" | "poll" | "other", ...}; "other" carries
     nothing but its seq (so a browser can tell it missed nothing) and stands for every event the
     room does not show: steps, ticks, decisions, notes, ratings, feedback answers. "module" (inject and
     clock events) is the module under way just after it; "feedback" (ended and feedback events) whether
-    the participant feedback form is open.
+    the participant feedback form is open; "poll" (poll events) the poll shown (poll_view.shown_poll: its
+    tally only once revealed, never who answered what).
     """
     payload = event.payload()
     kind = payload.PUBLIC or "other"  # each event type says what this seat calls it (None: not shown)
@@ -85,6 +86,10 @@ def public_event(event: ev.Event, state: DrillState) -> dict[str, Any]:
         out["services"] = services(state)
     if isinstance(payload, ev.Ended):
         out["reason"] = payload.reason or ""
+    if kind == "poll":
+        from engine.room.poll_view import shown_poll
+
+        out["poll"] = shown_poll(state)
     return out
 
 

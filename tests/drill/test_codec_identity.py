@@ -30,8 +30,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import feedback
-from engine.bounds import MAX_CLOCK_SECONDS, MAX_SEAT_ID, MAX_SEAT_NAME
+from engine.bounds import MAX_CLOCK_SECONDS, MAX_POLL_ID, MAX_POLL_OPTIONS, MAX_SEAT_ID, MAX_SEAT_NAME
 from engine.drill import events as ev
+from engine.drill.event_types.polls import POLL_ID
 from engine.drill.event_types.seats import SEAT_ID
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -168,6 +169,8 @@ def test_logs_play_writes_encode_back_to_their_bytes(tmp_path: Path) -> None:
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
 FILLED = TEXT.filter(lambda s: bool(s.strip()))
+LINE = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp")), min_size=1, max_size=12).filter(
+    lambda s: bool(s.strip()))  # a poll's option, answer or a proposal: one line of text
 SECONDS = st.one_of(st.integers(0, MAX_CLOCK_SECONDS), st.floats(0, MAX_CLOCK_SECONDS))
 HEALTH = st.dictionaries(TEXT, st.sampled_from(ev.HEALTH), max_size=3)
 FILE = st.builds(ev.LoggedFile, TEXT, TEXT, TEXT)
@@ -199,10 +202,22 @@ FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "seat.joined.name": st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp")),
                                 min_size=1, max_size=MAX_SEAT_NAME).filter(lambda s: bool(s.strip())),
     "seat.joined.role": FILLED,
+    "poll": st.from_regex(POLL_ID, fullmatch=True).filter(lambda s: len(s) <= MAX_POLL_ID),
+    "poll.answered.answer": LINE, "tally": st.dictionaries(LINE, st.integers(0, 500), max_size=4),
+    "answered": st.integers(0, 500), "proposal": st.integers(0, 10**6), "decision.made.poll": st.none() | FILLED,
+}
+ONE_OF = {  # types whose fields go together (Payload.whole): drawn whole
+    "poll.opened": st.builds(ev.PollOpened, FIELDS["poll"], LINE, st.just(()) | st.lists(
+        LINE, min_size=2, max_size=MAX_POLL_OPTIONS, unique=True).map(tuple), st.none() | FILLED, by=TEXT) | st.builds(
+        ev.PollOpened, FIELDS["poll"], LINE, st.just(()), st.none(), FILLED, FILLED, TEXT),
+    "proposal.made": st.builds(ev.ProposalMade, FIELDS["seat"], FILLED, FILLED, st.none(), st.none(), LINE) | st.builds(
+        ev.ProposalMade, FIELDS["seat"], st.none(), st.none(), FILLED, FILLED, LINE),
 }
 
 
 def payloads(cls: type[ev.Payload]) -> st.SearchStrategy[ev.Payload]:
+    if cls.WIRE in ONE_OF:
+        return ONE_OF[cls.WIRE]
     names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
     return st.builds(cls, **{n: FIELDS.get(f"{cls.WIRE}.{n}", FIELDS.get(n)) for n in names})
 

@@ -38,7 +38,7 @@ def test_every_event_type_decides_every_flag() -> None:
     for cls in ev.REGISTRY.values():
         assert ev.undecided(cls) == [], cls.WIRE
         assert isinstance(cls.AFTER_END, bool) and isinstance(cls.MOVES_STEPS, bool), cls.WIRE
-        assert cls.PUBLIC in (None, "inject", "services", "clock", "ended", "feedback"), cls.WIRE
+        assert cls.PUBLIC in (None, "inject", "services", "clock", "ended", "feedback", "poll"), cls.WIRE
 
 
 def test_a_type_that_leaves_a_flag_out_is_named() -> None:
@@ -59,7 +59,9 @@ def test_after_end_is_the_old_allow_list() -> None:
         ev.NOTE, ev.RATING, ev.HOTWASH_ANSWER, ev.NOTE_AMENDED, ev.NOTE_WITHDRAWN, ev.DISCUSSION_SUMMARY,
         ev.FEEDBACK_OPENED, ev.FEEDBACK_CLOSED, ev.FEEDBACK_SUBMITTED, ev.DISCUSSION_AMENDED, ev.DISCUSSION_WITHDRAWN,
         ev.DECISION_AMENDED,  # added since the allow-list: a misfiled decision is often seen in the hot wash
-        ev.SEAT_JOINED, ev.SEAT_LEFT}  # a seat joins after the end to answer the feedback form
+        ev.SEAT_JOINED, ev.SEAT_LEFT,  # a seat joins after the end to answer the feedback form
+        ev.POLL_OPENED, ev.POLL_ANSWERED, ev.POLL_REVEALED, ev.POLL_CLOSED,  # a poll in the hot wash
+        ev.PROPOSAL_MADE, ev.PROPOSAL_TAKEN}  # a written answer to a module question in the hot wash
 
 
 def test_moves_steps_is_the_old_allow_list() -> None:
@@ -72,7 +74,8 @@ def test_public_is_what_the_room_called_them() -> None:
     assert {wire: cls.PUBLIC for wire, cls in ev.REGISTRY.items() if cls.PUBLIC} == {
         ev.INJECT_FIRED: "inject", ev.INJECT_ADHOC: "inject", ev.SERVICE_CHANGED: "services",
         ev.CLOCK_PAUSED: "clock", ev.CLOCK_RESUMED: "clock", ev.CLOCK_JUMPED: "clock", ev.CLOCK_GAP: "clock",
-        ev.ENDED: "ended", ev.STARTED: "clock", ev.FEEDBACK_OPENED: "feedback", ev.FEEDBACK_CLOSED: "feedback"}
+        ev.ENDED: "ended", ev.STARTED: "clock", ev.FEEDBACK_OPENED: "feedback", ev.FEEDBACK_CLOSED: "feedback",
+        ev.POLL_OPENED: "poll", ev.POLL_ANSWERED: "poll", ev.POLL_REVEALED: "poll", ev.POLL_CLOSED: "poll"}
 
 
 def test_the_state_names_no_event_type() -> None:

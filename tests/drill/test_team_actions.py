@@ -76,6 +76,24 @@ actions:
     join: {seat: ann-1, name: Ann, role: incident-commander}
   - at: T+0:02
     leave: {seat: ann-1}
+  - at: T+0:03
+    join: {seat: bo-2, name: Bo, role: messaging-lead}
+  - after: size-impact
+    id: route-poll
+    open-poll: {decision: failover-decision, by: Sam}
+  - after: size-impact
+    answer: {poll: route-poll, seat: bo-2, answer: fail-over}
+  - after: size-impact
+    answer: {poll: route-poll, seat: bo-2, answer: hold}
+  - after: size-impact
+    reveal-poll: {poll: route-poll}
+  - after: size-impact
+    close-poll: {poll: route-poll, by: Sam}
+  - after: size-impact
+    id: bo-says
+    propose: {seat: bo-2, decision: failover-decision, option: hold, text: The gateway queues for four days.}
+  - after: size-impact
+    take-proposal: {proposal: bo-says, by: Sam}
 """
 
 EXPECTED = {  # action -> the event it writes
@@ -86,7 +104,9 @@ EXPECTED = {  # action -> the event it writes
     "open-feedback": ev.FEEDBACK_OPENED, "feedback": ev.FEEDBACK_SUBMITTED, "close-feedback": ev.FEEDBACK_CLOSED,
     "withdraw-summary": ev.DISCUSSION_WITHDRAWN, "fire": ev.INJECT_FIRED, "tick": ev.CHECK_TICKED,
     "skip": ev.STEP_SKIPPED, "join": ev.SEAT_JOINED, "leave": ev.SEAT_LEFT,
-    "amend-decision": ev.DECISION_AMENDED,
+    "amend-decision": ev.DECISION_AMENDED, "open-poll": ev.POLL_OPENED, "answer": ev.POLL_ANSWERED,
+    "reveal-poll": ev.POLL_REVEALED, "close-poll": ev.POLL_CLOSED, "propose": ev.PROPOSAL_MADE,
+    "take-proposal": ev.PROPOSAL_TAKEN,
 }
 
 
@@ -141,6 +161,14 @@ def test_every_action_lands_in_the_log_as_its_event(tmp_path: Path, capsys: Any)
     joined = next(e for e in events if e.type == ev.SEAT_JOINED)
     assert joined.data == {"seat": "ann-1", "name": "Ann", "role": "incident-commander"} and joined.t == 60
     assert next(e for e in events if e.type == ev.SEAT_LEFT).data == {"seat": "ann-1"}
+    opened = next(e for e in events if e.type == ev.POLL_OPENED)
+    assert opened.data == {"poll": "poll-1", "text": "Point inbound mail at the secondary MX relay now, or hold and "
+                           "let retry queues carry it?", "options": ["fail-over", "hold"],
+                           "step": "inbound-mail-continuity/failover-decision", "by": "Sam"}
+    assert next(e for e in events if e.type == ev.POLL_CLOSED).data == {
+        "poll": "poll-1", "tally": {"fail-over": 0, "hold": 1}, "answered": 1, "by": "Sam"}  # the later answer
+    proposal = next(e for e in events if e.type == ev.PROPOSAL_MADE)
+    assert next(e for e in events if e.type == ev.PROPOSAL_TAKEN).data == {"proposal": proposal.seq, "by": "Sam"}
 
 
 def test_the_log_the_actions_write_verifies_and_replays(tmp_path: Path, capsys: Any) -> None:
@@ -188,6 +216,11 @@ BAD = [
     ("  - after: nowhere\n    jump: {to: T+2h}\n", 1, 12, "no step 'nowhere'"),
     ("  - at: T+1h\n    adhoc: {say: x, to: [ceo]}\n", 2, 26, "no role 'ceo'"),
     ("  - at: T+1h\n    tick: {step: detect-deferrals, item: 9}\n", 2, 42, "there is no item 9"),
+    ("  - at: T+1h\n    open-poll: {decision: failover}\n", 2, 27, "no decision 'failover'"),
+    ("  - at: T+1h\n    close-poll: {poll: nope}\n", 2, 24, "no earlier entry with id 'nope' recorded a poll"),
+    ("  - at: T+1h\n    propose: {seat: a, option: hold, text: x}\n", 2, 32, "an option goes with the decision"),
+    ("  - at: T+1h\n    open-poll: {module: mail-stops, question: when}\n", 2, 47,
+     "module mail-stops has no question 'when'"),
 ]
 
 

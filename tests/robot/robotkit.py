@@ -39,6 +39,7 @@ TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), mi
 SECRET_TEXT = TEXT.map(lambda s: f"{SECRET} {s}")  # notes: the participants must never see them
 WHO = st.sampled_from(["", "Sam", "Eve the evaluator"])
 SEAT_NAME = st.sampled_from(["Ann", "Bo <b>", "[bold]Cy[/]", "Dee | Ek"])  # markup of three kinds, inert
+ANSWER = st.sampled_from(["Hold", "Fail over <b>now</b>", "[bold]Wait[/]", "Call | the vendor", "Ask the COO"])
 
 Action = Callable[[st.DataObject], Any]
 
@@ -160,7 +161,64 @@ class Facilitator:
         out.append(("join", self._join))
         if state.seated:
             out.append(("leave", lambda d: drill.leave(d.draw(st.sampled_from(sorted(state.seated))))))
+        return out + self._room()
+
+    def _room(self) -> list[tuple[str, Action]]:
+        """Polls and proposals: open, answer (and answer again), show and close a poll; propose; take one."""
+        drill, state = self.drill, self.state
+        out: list[tuple[str, Action]] = []
+        poll = state.open_poll()
+        if poll is None:
+            out.append(("open poll", self._open_poll))
+        elif state.seated:
+            def answer(d: st.DataObject) -> None:
+                choices = st.sampled_from(list(poll.options)) if poll.options else ANSWER
+                drill.answer_poll(poll.poll, d.draw(st.sampled_from(sorted(state.seated))), d.draw(choices))
+            out += [("answer poll", answer)] * 3
+        if poll is not None:
+            out.append(("close poll", lambda d: drill.close_poll(poll.poll, d.draw(WHO))))
+        hidden = [p.poll for p in state.polls.values() if p.revealed_t is None]
+        if hidden:
+            out.append(("reveal poll", lambda d: drill.reveal_poll(d.draw(st.sampled_from(hidden)), d.draw(WHO))))
+        targets = self._proposable()
+        if state.seated and targets:
+            def propose(d: st.DataObject) -> None:
+                target = d.draw(st.sampled_from(targets))
+                seat = d.draw(st.sampled_from(sorted(state.seated)))
+                if target[0] == "decision":
+                    drill.propose(seat, d.draw(ANSWER), step=target[1], option=target[2])
+                else:
+                    drill.propose(seat, d.draw(ANSWER), module=target[1], question=target[2])
+            out.append(("propose", propose))
+        untaken = [p.seq for p in state.proposals if p.taken_t is None]
+        if untaken:
+            out.append(("take proposal", lambda d: drill.take_proposal(d.draw(st.sampled_from(untaken)), d.draw(WHO))))
         return out
+
+    def _proposable(self) -> list[tuple[str, str, str]]:
+        state, plan = self.state, self.drill.plan
+        out = [("question", m.id, q.id) for m in plan.scenario.modules for q in m.questions]
+        if not state.ended:
+            out += [("decision", key, option) for key, step in plan.steps.items() if step.options
+                    and state.status(key) not in (StepStatus.DONE, StepStatus.SKIPPED) for option in step.options]
+        return out
+
+    def _open_poll(self, d: st.DataObject) -> None:
+        """A poll on a ready decision, on a module question, with options typed now, or free text."""
+        drill, plan = self.drill, self.drill.plan
+        ready = [k for k, step in plan.steps.items() if step.options and not self.state.ended
+                 and self.state.status(k) in (StepStatus.READY, StepStatus.ACTIVE)]
+        questions = [(m.id, q.id, q.ask) for m in plan.scenario.modules for q in m.questions if len(q.ask) <= 300]
+        kinds = ["typed", "free", *(["decision"] if ready else []), *(["question"] if questions else [])]
+        kind = d.draw(st.sampled_from(kinds))
+        if kind == "decision":
+            drill.open_poll(d.draw(ANSWER), step=d.draw(st.sampled_from(ready)), by=d.draw(WHO))
+        elif kind == "question":
+            module, question, ask = d.draw(st.sampled_from(questions))
+            drill.open_poll(ask, module=module, question=question, by=d.draw(WHO))
+        else:
+            options = d.draw(st.lists(ANSWER, min_size=2, max_size=4, unique=True)) if kind == "typed" else []
+            drill.open_poll(d.draw(ANSWER), options, by=d.draw(WHO))
 
     def _join(self, d: st.DataObject) -> None:
         """A new seat, or one that left joining again (under another name or role, it may be)."""
@@ -212,8 +270,9 @@ class Facilitator:
         if decidable:
             def decide(d: st.DataObject) -> None:
                 key = d.draw(st.sampled_from(decidable))
+                polls = [p.poll for p in state.polls.values() if p.step in ("", key)]  # a poll it may cite
                 drill.decide(key, d.draw(st.sampled_from(list(plan.steps[key].options or {}))), d.draw(TEXT),
-                             d.draw(WHO))
+                             d.draw(WHO), poll=d.draw(st.none() | st.sampled_from(polls)) if polls else None)
             out += [("decide", decide)] * PROGRESS
         if skippable:
             out.append(("skip", lambda d: drill.skip_step(d.draw(st.sampled_from(skippable)), d.draw(TEXT))))

@@ -47,6 +47,11 @@ def light(state: DrillState) -> dict[str, Any]:
         "summaries": [(s.seq, state.summary_text(s.seq)) for s in state.summaries],
         "corrections": len(state.corrections), "feedback": len(state.feedback),
         "attendance": [(a.seat, a.name, a.role, a.joined_t, a.left_t) for a in state.attendance],
+        "polls": [(p.poll, p.options, dict(p.answers), p.revealed_t, p.closed_t, p.tally)
+                  for p in state.polls.values()],
+        "proposals": [(p.seq, p.seat, p.name, p.step, p.option, p.module, p.text, p.taken_t)
+                      for p in state.proposals],
+        "cited": {k: d.poll for k, d in state.decisions.items()},
     }
 
 
@@ -178,6 +183,12 @@ def check_report(plan: Plan, state: DrillState, log: Path, module_starts: dict[s
     assert {a["id"] for a in report.get("adhoc_injects", [])} == set(state.adhoc)
     assert [(a["seat"], a["name"], a["role"], a["joined"], a["left"]) for a in report.get("attendance", [])] == \
         [(a.seat, a.name, a.role, a.joined_t, a.left_t) for a in state.attendance], "the attendance sheet"
+    assert [(p["poll"], p["options"], p["tally"], p["answered"], p["closed"], p["cited_by"])
+            for p in report.get("polls", [])] == [
+        (p.poll, list(p.options), p.tally if p.tally is not None else p.count(), len(p.answers), p.closed_t,
+         [d.step for d in state.decisions.values() if d.poll == p.poll]) for p in state.polls.values()], "the polls"
+    assert [(p["name"], p["text"], p["taken"]) for p in report.get("proposals", [])] == \
+        [(p.name, p.text, p.taken_t) for p in state.proposals], "the proposals"
     said = {(m["id"], q["id"]): [s["text"] for s in q["summaries"]] for m in report["modules"] for q in m["questions"]}
     withdrawn = state.withdrawn_summaries()
     for (module, question), texts in said.items():

@@ -146,7 +146,9 @@ class DecisionMade(Payload):
     """decision.made: a decision step was decided, which finishes it and opens the option's steps.
 
     step: the decision step's key; option: the option id; rationale: why,
-    as said; by: who decided (a name or role, may be empty).
+    as said; by: who decided (a name or role, may be empty); poll: the id of
+    a poll the decision cites (on this decision, or on none), written only
+    when given (older logs have none).
     """
 
     WIRE: ClassVar[str] = "decision.made"
@@ -157,6 +159,8 @@ class DecisionMade(Payload):
     option: str = key(readers.option)
     rationale: str = key(readers.anything_as_text, default="")
     by: str = key(readers.anything_as_text, default="")
+    poll: str | None = key(readers.optional_text("the poll a decision cites is its id (text)", lambda v: v or None),
+                           omit=readers.none, default=None)
 
     def check(self, state: DrillState, t: float) -> None:
         options = state.plan.steps[known_step(state, self.step)].options
@@ -167,10 +171,14 @@ class DecisionMade(Payload):
             raise EventError(f"decision {self.step} is {status}; it can be made when ready or active")
         if self.option not in options:
             raise EventError(f"decision {self.step} has no option {self.option!r}; options: {', '.join(options)}")
+        poll = state.polls.get(self.poll) if self.poll is not None else None
+        if self.poll is not None and (poll is None or poll.step not in ("", self.step)):
+            raise EventError(f"no poll {self.poll!r} on decision {self.step} to cite")
 
     def apply(self, state: DrillState, event: Event) -> None:
         step_key, option, t = self.step, self.option, event.t
-        state.decisions[step_key] = DecisionRecord(step_key, option, self.rationale, self.by, t, event.seq)
+        state.decisions[step_key] = DecisionRecord(step_key, option, self.rationale, self.by, t, event.seq,
+                                                   self.poll or "")
         record = state.steps[step_key]
         record.started_t = record.started_t if record.started_t is not None else t
         record.done_t = t

@@ -12,17 +12,29 @@
   var room = window.tabletopRoom = { received: [], gaps: 0 };
   var liveState = document.getElementById("live-state");
   var clock = { t: parseFloat(body.dataset.t) || 0, running: body.dataset.running === "yes",
-                ended: false, at: Date.now() };
+                ended: body.dataset.ended === "yes", at: Date.now() };
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function clockText(seconds) {
     var whole = Math.max(0, Math.floor(seconds));
     return "T+" + Math.floor(whole / 3600) + ":" + pad(Math.floor(whole % 3600 / 60)) + ":" + pad(whole % 60);
   }
+  var moduleNext = parseFloat(body.dataset.moduleNext);  // the next module's start by the clock (NaN: none)
+  var base = body.dataset.base;
   function drawClock() {
     var t = clock.t + (clock.running ? (Date.now() - clock.at) / 1000 : 0);
     document.getElementById("clock").textContent = clockText(t);
     document.getElementById("clock-state").textContent = clock.ended ? "ended" : (clock.running ? "running" : "paused");
+    if (base && !isNaN(moduleNext) && t >= moduleNext) { moduleNext = NaN; refreshModule(); }
+  }
+  function refreshModule() {  // the module changes at its time even when no event comes
+    fetch(base + "/module", { credentials: "same-origin", cache: "no-store" }).then(function (r) {
+      return r.ok ? r.json() : null;
+    }).then(function (data) {
+      if (!data) { return; }
+      if (data.module) { showModule(data.module); }
+      moduleNext = data.next_t === null ? NaN : data.next_t;
+    }).catch(function () {});
   }
   setInterval(drawClock, 500);
 
@@ -46,8 +58,8 @@
   function showInject(inject) {
     var current = document.getElementById("current");
     var earlier = document.getElementById("earlier");
-    if (!current || !earlier) { return; }
-    if (current.querySelector(".say")) {
+    if (!current) { return; }
+    if (earlier && current.querySelector(".say")) {
       var item = el("li");
       while (current.firstChild) { item.appendChild(current.firstChild); }
       earlier.insertBefore(item, earlier.firstChild);
@@ -87,6 +99,48 @@
     if (body.dataset.feedback === "closed" && open) { window.location.reload(); }
   }
 
+  function showPoll(poll) {
+    var section = document.getElementById("poll");
+    if (!section) { return; }
+    var same = poll && section.dataset.poll === poll.poll && section.dataset.open === (poll.open ? "yes" : "no") &&
+      section.dataset.revealed === (poll.revealed ? "yes" : "no");
+    if (!same) { refreshPoll(); return; }  // opened, closed or revealed: the server renders it for this seat
+    var count = document.getElementById("poll-answered");
+    if (count) { count.textContent = String(poll.answered); }
+    var tally = document.getElementById("poll-tally");
+    if (!tally || !poll.revealed) { return; }
+    var rows = (poll.tally || []).map(function (row) {
+      var item = el("li"), bar = document.createElement("meter");
+      bar.className = "bar"; bar.min = 0; bar.max = 100; bar.value = row.share;
+      bar.setAttribute("aria-hidden", "true");
+      item.append(el("span", "option", row.option), " ", bar, " ", el("span", "n", String(row.n)));
+      return item;
+    }).concat((poll.answers || []).map(function (text) {
+      var item = el("li", "free"); item.appendChild(el("span", "option", text)); return item;
+    }));
+    tally.replaceChildren.apply(tally, rows);
+    tally.hidden = false;
+  }
+  var pollFetching = false, pollAgain = false;
+  function refreshPoll() {
+    if (!base) { return; }
+    if (pollFetching) { pollAgain = true; return; }
+    pollFetching = true;
+    var url = base + "/poll" + (body.classList.contains("projector") ? "?projector=1" : "");
+    fetch(url, { credentials: "same-origin", cache: "no-store" }).then(function (r) {
+      return r.ok ? r.text() : null;
+    }).then(function (html) {
+      var old = document.getElementById("poll");
+      if (html && old) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("poll");
+        if (fresh) { old.replaceWith(document.adoptNode(fresh)); }
+      }
+    }).catch(function () {}).then(function () {
+      pollFetching = false;
+      if (pollAgain) { pollAgain = false; refreshPoll(); }
+    });
+  }
+
   var liveUrl = body.dataset.live;
   var fetching = false, again = false;
   function refreshLive() {  // the evaluator page: fetch its live part, rendered (and escaped) by the server
@@ -121,12 +175,13 @@
     if (data.module) { showModule(data.module); }
     if (data.feedback !== undefined) { showFeedback(data.feedback); }
     if (data.services) { showServices(data.services); }
+    if (data.kind === "poll") { showPoll(data.poll); }
     if (liveUrl) { refreshLive(); }
   }
 
   function connect() {
     var source = new EventSource(stream + "?after=" + last);
-    ["inject", "services", "clock", "ended", "feedback", "other"].forEach(function (kind) {
+    ["inject", "services", "clock", "ended", "feedback", "poll", "other"].forEach(function (kind) {
       source.addEventListener(kind, handle);
     });
     source.onopen = function () { liveState.textContent = "Live: updates appear as they happen."; };

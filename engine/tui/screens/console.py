@@ -21,7 +21,7 @@ from engine.drill import modules
 from engine.drill.plan import Plan, PlanStep
 from engine.drill.state import StepStatus
 from engine.tui import correction_actions as fix
-from engine.tui import display, feedback_toggle
+from engine.tui import display, feedback_toggle, poll_actions
 from engine.tui import written_actions as written
 from engine.tui.actions import ACTIONS, ALWAYS, CONSOLE_KEYS
 from engine.tui.applies import why_not
@@ -206,6 +206,8 @@ class ConsoleScreen(Screen[None]):
             return written.refusal(self.drill.state, action)
         if action == "feedback":
             return feedback_toggle.refusal(self.app)
+        if action in poll_actions.POLL_ACTIONS:
+            return poll_actions.refusal(self.app, action)
         return why_not(self.drill.state, self.step(), action)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -432,6 +434,14 @@ class ConsoleScreen(Screen[None]):
     def action_feedback(self) -> None:
         if not self._refused("feedback"):
             feedback_toggle.toggle(self.app)
+
+    def action_poll(self) -> None:
+        if not self._refused("poll"):
+            poll_actions.open_or_manage(self)
+
+    def action_proposals(self) -> None:
+        if not self._refused("proposals"):
+            poll_actions.proposals(self)
 
     def action_help(self) -> None:
         from engine.tui.screens.help import HelpScreen

@@ -13,6 +13,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine.tui import display
+from engine.tui.screens.decide_poll import cited, poll_fields
 from engine.tui.screens.form import buttons, field
 from engine.tui.screens.option_pick import OptionPick
 
@@ -29,6 +30,7 @@ def decider(state: DrillState, step: PlanStep) -> str:
 
 class DecideScreen(OptionPick):
     CHOICE_LISTS = {"options": "the option the team decided on (1-9 or ↑↓)"}
+    prefill: tuple[str, str] | None = None  # (option, rationale) from a participant's proposal taken
 
     def compose(self) -> ComposeResult:
         step = self.step
@@ -42,6 +44,7 @@ class DecideScreen(OptionPick):
                                for n, option in enumerate(step.options or {}, 1)), id="options")
             yield field("Why", Input(placeholder="the rationale: what the team weighed", id="rationale", compact=True))
             yield field("Decided by", Input(value=by, placeholder="name or role", id="by", compact=True))
+            yield from poll_fields(state, step.key)
             yield Static(id="problem", classes="problem", markup=False)
             yield Static(Content.styled("1-9 or ↑↓: choose · Enter: next field · ctrl+s: record · "
                                         "Esc: cancel", "dim"))
@@ -51,6 +54,9 @@ class DecideScreen(OptionPick):
         super().on_mount()
         self.problem("")
         self.query_one("#options", OptionList).focus()
+        if self.prefill is not None and self.prefill[0] in (self.step.options or {}):
+            self.choose(list(self.step.options or {}).index(self.prefill[0]))
+            self.query_one("#rationale", Input).value = self.prefill[1]
 
     def action_submit(self) -> None:
         option = self.chosen
@@ -67,4 +73,5 @@ class DecideScreen(OptionPick):
                 self.set_focus(self.query_one(f"#{name}", Input))
                 return
         drill, key = self.drill, self.step.key
-        self.record(lambda: drill.decide(key, option, rationale, by))
+        poll = cited(self)
+        self.record(lambda: drill.decide(key, option, rationale, by, poll=poll))

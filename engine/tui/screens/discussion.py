@@ -26,6 +26,7 @@ MODES = {  # mode -> (title, the text field's label and placeholder, the button)
 
 
 class DiscussionSummaryScreen(FormScreen[None]):
+    prefill = ""  # the text of a participant's written answer taken into the summary
     def __init__(self, module: Module, question: Question, number: int, mode: str = "record",
                  summary: tuple[int, str] | None = None) -> None:
         """`mode` record, amend or withdraw; `summary` the (seq, current text) of the one amended or withdrawn."""
@@ -55,6 +56,8 @@ class DiscussionSummaryScreen(FormScreen[None]):
         self.query_one("#summary-by", Input).value = self.drill.state.facilitator or ""
         if self.mode == "amend" and self.summary is not None:
             self.query_one("#summary-text", Input).value = self.summary[1]
+        elif self.prefill:
+            self.query_one("#summary-text", Input).value = " ".join(self.prefill.split())
         self.query_one("#summary-text", Input).focus()
 
     def action_submit(self) -> None:

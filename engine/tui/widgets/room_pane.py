@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 
-from engine.tui import display, feedback_toggle
+from engine.tui import display, feedback_toggle, poll_actions
 from engine.tui.widgets import room_seats
 from engine.tui.widgets.pane_text import PaneText
 
@@ -66,6 +66,7 @@ class RoomPane(VerticalScroll, can_focus=False):
                  Content(""), Content("Evaluators"), Content(display.literal(server.links["evaluator"])),
                  Content(""), *room_seats.role_links(link, server.room.drill.plan.roles),
                  Content(""), *room_seats.who_is_in(server.room.drill.state),
+                 Content(""), *poll_actions.room_lines(server.room.drill.state),
                  Content(""), Content(f"Live connections: {server.room.live}"),
                  feedback_toggle.line(server.room.drill.state)]
         if room_file:
