@@ -3,6 +3,7 @@ heavy parts happen inside the command's run function, so `tabletop validate` sta
 
 import argparse
 import os
+import re
 import sys
 from datetime import UTC, date, datetime
 
@@ -42,6 +43,8 @@ def today(given: str | None) -> date:
     if not text:
         return datetime.now(UTC).date()
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):  # not 20260301 or 2026-W09-7
+            raise ValueError(text)
         return date.fromisoformat(text.strip())
     except ValueError:
         where = "--today" if given else "TABLETOP_TODAY"

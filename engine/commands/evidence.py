@@ -7,6 +7,7 @@ level; 2 usage error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -100,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
             key = Path(args.key).read_bytes()[:16384]
         except OSError as exc:
             return fail(f"--key {args.key}: cannot read: {exc.strerror or exc}")
+    if args.output == "":
+        return fail("-o: give the folder to write the pack in")
     if args.output:
         try:
             check_target(args.output, args.force)
@@ -136,9 +139,11 @@ def _logs(given: list[str]) -> tuple[list[str], str | None]:
             out += find_logs(name)
         elif path.is_file():
             out.append(path.as_posix())
+        elif path.exists():
+            return [], f"{name}: not a log file or a folder of logs"
         else:
             return [], f"{name}: no such log or folder"
-    return list(dict.fromkeys(out)), None
+    return list(dict.fromkeys(os.path.normpath(p) for p in out)), None
 
 
 def _write(evidence, args: argparse.Namespace, cache) -> int:  # type: ignore[no-untyped-def]

@@ -48,13 +48,17 @@ def build(given: Inputs) -> tuple[Evidence, list[str]]:
     pairs, unreadable = read_logs(given.logs, given.cache)
     now = current_files(runbooks, given.scenarios)
     drills, logs, left_out = [], [], 0
+    kept = _one_log_a_drill(pairs, given.logs)
     for path, summary in pairs:
         if summary.started and not given.period.holds(summary.date):
             left_out += 1
             continue
         check = check_log(path, summary, now, given.key)
         logs.append(check)
-        if summary.started:
+        first = kept.get(summary.drill_id, path) if summary.started else path
+        if first != path:  # a copy, a link or a snapshot of a drill given under another name: counted once
+            check.result += f"; the same drill as {first.rsplit('/', 1)[-1]}, counted once"
+        elif summary.started:
             drills.append(Drill(summary, path, check))
     logs += [LogCheck(path.rsplit("/", 1)[-1], path, "", 0, False, f"cannot be read: {why}")
              for path, why in unreadable]
@@ -72,3 +76,18 @@ def build(given: Inputs) -> tuple[Evidence, list[str]]:
     link_items(drills, items)
     evidence.findings = findings(evidence)
     return evidence, warnings
+
+
+def _one_log_a_drill(pairs: list[tuple[str, Any]], order: list[str]) -> dict[str, str]:
+    """drill id (SHA-256 of drill.started's line) -> the path of the one log that stands for the drill: of
+    the logs that hold the same drill (a copy, a link, a snapshot taken part-way), one that verifies, then the
+    longest, then the first given."""
+    given = {path: n for n, path in enumerate(order)}
+    best: dict[str, tuple[tuple[bool, int, int], str]] = {}
+    for path, summary in pairs:
+        if not summary.started:
+            continue
+        rank = (summary.problem is None, summary.events, -given.get(path, len(order)))
+        if summary.drill_id not in best or rank > best[summary.drill_id][0]:
+            best[summary.drill_id] = (rank, path)
+    return {drill_id: path for drill_id, (_, path) in best.items()}

@@ -43,11 +43,7 @@ class Control:
     uses: list[Use] = field(default_factory=list)
     drills: list[str] = field(default_factory=list)  # log names of the drills in the period that exercised it
     live: int = 0  # how many of them are live drills whose log verifies
-
-    @property
-    def slug(self) -> str:
-        """A file name for the control's page: soc2-cc7.4, nist-800-53-cp-4-1."""
-        return re.sub(r"[^a-z0-9.]+", "-", self.control.lower().replace(":", "-")).strip("-")
+    slug: str = ""  # the name of its page in the pack, unique among the controls (see controls_of)
 
     @property
     def runbooks(self) -> list[str]:
@@ -138,7 +134,28 @@ def controls_of(runbooks: list[RunbookFile], known: dict[str, Any]) -> list[Cont
                                                       catalogue.title if catalogue else None))
             line, column = doc.where(where)
             entry.uses.append(Use(rb.id, objective, rb.path, line, column))
-    return sorted(found.values(), key=lambda c: _natural(c.control))
+    out = sorted(found.values(), key=lambda c: _natural(c.control))
+    taken: set[str] = set()
+    for entry in out:
+        entry.slug = _slug(entry.control, taken)
+    return out
+
+
+SLUG_CHARS = 80
+
+
+def _slug(control: str, taken: set[str]) -> str:
+    """A file name for a control's page: soc2-cc7.4, nist-800-53-cp-4-1; at most SLUG_CHARS characters and
+    not one already `taken` (ids that differ only in case or punctuation, or are very long, get a suffix)."""
+    base = re.sub(r"[^a-z0-9.]+", "-", control.lower().replace(":", "-")).strip("-.") or "control"
+    if len(base) > SLUG_CHARS:
+        base = base[:SLUG_CHARS - 13].rstrip("-.") + "-" + hashlib.sha256(control.encode()).hexdigest()[:12]
+    slug, n = base, 1
+    while slug.lower() in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    taken.add(slug.lower())
+    return slug
 
 
 def _natural(text: str) -> tuple[Any, ...]:

@@ -37,10 +37,22 @@ def check_target(folder: str, force: bool) -> None:
         raise PackError(f"{folder} exists and is not a folder")
     if not any(path.iterdir()):
         return
-    if not (path / "SHA256SUMS").is_file():
+    if not _holds_pack(path):
         raise PackError(f"{folder} is not empty and holds no evidence pack; give an empty or new folder")
     if not force:
         raise PackError(f"{folder} holds an evidence pack; pass --force to replace it")
+
+
+def _holds_pack(path: Path) -> bool:
+    """Whether a folder holds an evidence pack: a SHA256SUMS listing index.html, index.md and evidence.json,
+    and an evidence.json that says it is one (a release folder's SHA256SUMS is not enough to replace it)."""
+    try:
+        sums = (path / "SHA256SUMS").read_bytes()[:1 << 20].decode("utf-8", "replace")
+        head = (path / "evidence.json").read_bytes()[:64].decode("utf-8", "replace")
+    except OSError:
+        return False
+    listed = {line[66:] for line in sums.splitlines() if len(line) > 66 and line[64:66] == "  "}
+    return {"index.html", "index.md", "evidence.json"} <= listed and head.startswith('{\n  "evidence": 1,')
 
 
 def write_pack(evidence: Evidence, folder: str, files: dict[str, bytes | Path]) -> list[str]:
