@@ -64,10 +64,10 @@ def control_page(control: Control, evidence: Evidence, ext: str) -> Page:
     drills = [d for d in evidence.drills if d.name in set(control.drills)]
     page.add(Heading(2, "Drills in the period"), _drills(drills, "../", control))
     page.add(Heading(2, "Attendance"), Table(
-        "Who took a seat in the drill room", ["Drill", "Name", "Role", "Joined", "Left"],
-        [[d.name, a.get("name") or "", a.get("role") or "", _t(a.get("joined")), _t(a.get("left"), "stayed")]
-         for d in drills for a in d.summary.attendance],
-        "No seats were taken in the drill room in these drills; each after-action report names the players."))
+        "Who attended: named when the drill started, and who took a seat in the drill room",
+        ["Drill", "Name", "Role", "Recorded as", "Joined", "Left"],
+        [row for d in drills for row in _attendance(d)],
+        "These drills name no facilitator or players, and no seat was taken in the drill room."))
     page.add(Heading(2, "Areas for improvement"), Table(
         "Areas for improvement the drills recorded, and the item each became",
         ["Drill", "Log line", "Area for improvement", "Improvement item"],
@@ -79,6 +79,23 @@ def control_page(control: Control, evidence: Evidence, ext: str) -> Page:
     return page
 
 
+def _attendance(drill: Drill) -> list[list[Cell]]:
+    """The facilitator and players drill.started names, then each stay in a seat of the drill room."""
+    summary = drill.summary
+    named = [("facilitator", summary.facilitator)] if summary.facilitator else []
+    named += sorted(summary.participants.items())
+    rows: list[list[Cell]] = [[drill.name, name, role, "named at the start", "-", "-"] for role, name in named]
+    rows += [[drill.name, a.get("name") or "", a.get("role") or "", "a seat in the drill room", _t(a.get("joined")),
+              _t(a.get("left"), "stayed")] for a in summary.attendance]
+    return rows
+
+
+def _attended(drill: Drill) -> str:
+    named = len(drill.summary.participants) + (1 if drill.summary.facilitator else 0)
+    seats = len(drill.summary.attendance)
+    return f"{named} named, {seats} seat{_s(seats)}"
+
+
 def _findings(evidence: Evidence) -> Table:
     return Table("What CI can fail on", ["Rule", "Severity", "Where", "Finding"],
                  [[f.rule, f.severity.value, f"{f.path}:{f.line}:{f.column}", f.message]
@@ -86,7 +103,7 @@ def _findings(evidence: Evidence) -> Table:
 
 
 def _drills(drills: list[Drill], up: str, control: Control | None = None) -> Table:
-    headers = ["Date", "Log", "Mode", "Scenario", "Log verifies", "Objectives rated", "Seats", "AAR"]
+    headers = ["Date", "Log", "Mode", "Scenario", "Log verifies", "Objectives rated", "Attended", "AAR"]
     rows: list[list[Cell]] = []
     for d in drills:
         ratings = sorted(d.summary.ratings.items())
@@ -96,7 +113,7 @@ def _drills(drills: list[Drill], up: str, control: Control | None = None) -> Tab
         rows.append([d.summary.date, d.name, d.mode, d.summary.scenario or "-",
                      "yes" if d.check.verified else "NO: " + (d.check.seal or d.check.result),
                      ", ".join(f"{k} {v[0]}" for k, v in ratings) or "none",
-                     str(len(d.summary.attendance)), Link("after-action report", up + d.aar) if d.aar else "-"])
+                     _attended(d), Link("after-action report", up + d.aar) if d.aar else "-"])
     return Table("Drills and rehearsals", headers, rows, "No drill in the period.")
 
 

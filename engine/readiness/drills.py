@@ -22,6 +22,8 @@ A summary is plain JSON-able data:
 - `improvements`: the areas for improvement, each with its 1-based `line`;
 - `attendance`: who took a seat in the drill room, each stay in the order joined:
   {"name", "role": str, "joined": scenario seconds, "left": scenario seconds or None (still in)};
+- `facilitator`, `participants`: who drill.started names: the facilitator (a name or None) and role id -> name
+  (the console's start screen, or a team file's);
 - `plan_from`: `files` (the runbooks and scenario the log names, unchanged) or
   `log` (the log's own ids: `plan_why` says why the files were not used).
 """
@@ -34,8 +36,8 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-SUMMARY_VERSION = 4  # 2: plan_from, plan_why, a revision to any option counts; 3: a decision made is its step done;
-# 4: attendance
+SUMMARY_VERSION = 5  # 2: plan_from, plan_why, a revision to any option counts; 3: a decision made is its step done;
+# 4: attendance; 5: facilitator and participants
 
 
 @dataclass
@@ -58,6 +60,8 @@ class DrillSummary:
     plan_from: str = "log"
     plan_why: str | None = None
     attendance: list[dict[str, Any]] = field(default_factory=list)
+    facilitator: str | None = None
+    participants: dict[str, str] = field(default_factory=dict)
 
     @property
     def live(self) -> bool:
@@ -135,6 +139,8 @@ def _start(out: DrillSummary, start: Any, wall: Any) -> None:
     if start.scenario is not None:
         out.scenario = start.scenario.id or None
         out.scenario_sha256 = start.scenario.sha256 or None
+    out.facilitator = start.facilitator or None
+    out.participants = {str(role): str(name) for role, name in start.participants.items() if name}
     for logged in start.runbooks:
         if logged.id:
             out.runbooks[logged.id] = logged.sha256 or ""
