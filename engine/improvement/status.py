@@ -164,6 +164,6 @@ def standings(plans: list[Any], drills: list[DrillSummary], targets: dict[str, i
     out = []
     for plan in plans:
         for index, item in enumerate(plan.items):
-            line = plan.doc.where(("items", index, "id"))[0]
+            line = plan.doc.where(plan.doc.in_file(("items", index, "id")))[0]
             out.append(standing(item, plan.path, line, drills, targets, today))
     return out
