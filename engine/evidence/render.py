@@ -108,6 +108,7 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size:
 caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 th, td { border: 1px solid #777; padding: .3rem .45rem; text-align: left; vertical-align: top; }
 th { background: #e8e8e8; }
+td.long { overflow-wrap: anywhere; }
 a { color: #0b4f8a; }
 code { font-size: .9em; }
 .bad { color: #8a1111; font-weight: 600; }
@@ -133,10 +134,21 @@ def page_html(page: Page) -> str:
             out.append(f"<table>\n<caption>{_h(block.caption)}</caption>")
             out.append("<thead><tr>" + "".join(f'<th scope="col">{_h(h)}</th>' for h in block.headers)
                        + "</tr></thead>\n<tbody>")
-            out += ["<tr>" + "".join(f"<td>{_h_cell(c)}</td>" for c in row) + "</tr>" for row in block.rows]
+            out += ["<tr>" + "".join(f"<td{_long(c)}>{_h_cell(c)}</td>" for c in row) + "</tr>" for row in block.rows]
             out.append("</tbody>\n</table>")
     out += ["</main>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
+
+
+LONG_WORD = 24  # characters: a SHA-256, a log's file name, a long control id
+
+
+def _long(cell: Cell) -> str:
+    """` class="long"` for a cell holding a word too long for a column of a printed page, which may then break
+    anywhere (a short word never does)."""
+    parts = cell if isinstance(cell, list) else [cell]
+    text = " ".join(p.text if isinstance(p, Link) else p for p in parts)
+    return ' class="long"' if any(len(word) > LONG_WORD for word in text.split()) else ""
 
 
 def _h(text: str) -> str:
