@@ -14,6 +14,7 @@ from engine.evidence.gather import (
     controls_of,
     current_files,
     link_items,
+    ratings_for,
     read_logs,
 )
 from engine.evidence.period import Period
@@ -67,6 +68,7 @@ def build(given: Inputs) -> tuple[Evidence, list[str]]:
         used = [d for d in drills if wanted & set(d.summary.runbooks)]
         control.drills = [d.name for d in used]
         control.live = sum(1 for d in used if d.counts)
+        control.rated = sum(1 for d in used if d.counts and ratings_for(control, d.summary.ratings))
     plans = read_plans(given.improvements)
     warnings += [f"{p.path} has problems and is left out; run `tabletop validate {p.path}`" for p in plans if not p.ok]
     every = [s for _, s in pairs if not s.started or s.date <= given.today.isoformat()]

@@ -43,6 +43,7 @@ class Control:
     uses: list[Use] = field(default_factory=list)
     drills: list[str] = field(default_factory=list)  # log names of the drills in the period that exercised it
     live: int = 0  # how many of them are live drills whose log verifies
+    rated: int = 0  # how many of those rated an objective of it (see ratings_for)
     slug: str = ""  # the name of its page in the pack, unique among the controls (see controls_of)
 
     @property
@@ -52,6 +53,13 @@ class Control:
     @property
     def objectives(self) -> list[str]:
         return [u.objective for u in self.uses if u.objective]
+
+
+def ratings_for(control: Control, ratings: dict[str, list[Any]]) -> list[tuple[str, list[Any]]]:
+    """The ratings of a drill (objective key -> [rating, line]) that bear on a control: of the objectives that
+    name it, and for a runbook that names it as a whole, of every objective of the runbook; in key order."""
+    mine, whole = set(control.objectives), {u.runbook for u in control.uses if u.objective is None}
+    return [(k, v) for k, v in sorted(ratings.items()) if k in mine or k.partition("/")[0] in whole]
 
 
 @dataclass
@@ -90,11 +98,13 @@ class Drill:
 
     @property
     def mode(self) -> str:
+        # a log that verifies to its end without drill.ended: the drill stopped (a crash, a kill), never resumed
+        unended = "" if self.summary.ended or self.summary.problem else ", not ended"
         if self.summary.mode == "live":
-            return "live"
+            return "live" + unended
         if self.summary.mode == "headless":
-            return "headless rehearsal (not an exercise)"
-        return "not recorded (not counted)"
+            return f"headless rehearsal{unended} (not an exercise)"
+        return f"not recorded{unended} (not counted)"
 
 
 @dataclass

@@ -126,7 +126,7 @@ def to_json(evidence: Evidence, generated: str | None = None) -> dict[str, Any]:
         "period": {"from": evidence.period.start.isoformat(), "to": evidence.period.end.isoformat()},
         "as_of": evidence.today.isoformat(),
         "controls": [{"control": c.control, "title": c.title, "catalogue": c.catalogue_title,
-                      "named_by": [vars(u) for u in c.uses], "drills": c.drills, "live": c.live,
+                      "named_by": [vars(u) for u in c.uses], "drills": c.drills, "live": c.live, "rated": c.rated,
                       "page": f"controls/{c.slug}.html"} for c in evidence.controls],
         "drills": [{"log": d.name, "date": d.summary.date, "started": d.summary.started, "mode": d.summary.mode,
                     "counts": d.counts, "scenario": d.summary.scenario, "runbooks": sorted(d.summary.runbooks),

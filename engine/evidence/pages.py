@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.evidence.gather import Control, Drill, Evidence
+from engine.evidence.gather import Control, Drill, Evidence, ratings_for
 from engine.evidence.render import Cell, Heading, Link, Page, Para, Table
 from engine.improvement.status import ItemStanding
 
@@ -31,7 +31,7 @@ def index(evidence: Evidence, ext: str, generated: str | None = None) -> Page:
         "Controls and the live drills that exercised them", ["Control", "Title", "Runbooks", "Drills", "Live",
                                                               "Status"],
         [[Link(c.control, f"controls/{c.slug}.{ext}"), c.title or "(in no catalogue)", ", ".join(c.runbooks),
-          str(len(c.drills)), str(c.live), "exercised" if c.live else "NOT exercised live"]
+          str(len(c.drills)), str(c.live), _status(c)]
          for c in evidence.controls], "No runbook names a control."))
     page.add(Heading(2, "Drills", "drills"), _drills(evidence.drills, ""))
     page.add(Heading(2, "Improvement items", "items"), _items(evidence.items, evidence))
@@ -55,6 +55,8 @@ def control_page(control: Control, evidence: Evidence, ext: str) -> Page:
     page = Page(f"{control.control}: {control.title or '(in no catalogue)'}")
     status = (f"exercised by {control.live} live drill{_s(control.live)} whose log verifies" if control.live
               else "NOT exercised by a live drill in the period")
+    if control.live and not control.rated:
+        status += ", none of which rated an objective of it"
     page.add(Para([Link("Back to the index", f"../index.{ext}"),
                    f" · Catalogue: {control.catalogue_title or 'none'} · Period {evidence.period} · {status}."]))
     page.add(Heading(2, "Named by"), Table(
@@ -77,6 +79,12 @@ def control_page(control: Control, evidence: Evidence, ext: str) -> Page:
 
     page.add(Heading(2, "Improvement items"), _items(items_of(control, evidence), evidence))
     return page
+
+
+def _status(control: Control) -> str:
+    if not control.live:
+        return "NOT exercised live"
+    return "exercised" if control.rated else "exercised, no objective of it rated"
 
 
 def _attendance(drill: Drill) -> list[list[Cell]]:
@@ -108,8 +116,7 @@ def _drills(drills: list[Drill], up: str, control: Control | None = None) -> Tab
     for d in drills:
         ratings = sorted(d.summary.ratings.items())
         if control is not None:  # its own objectives; for a runbook as a whole, every objective of the runbook
-            mine, runbooks = set(control.objectives), {u.runbook for u in control.uses if u.objective is None}
-            ratings = [(k, v) for k, v in ratings if k in mine or k.partition("/")[0] in runbooks]
+            ratings = ratings_for(control, d.summary.ratings)
         rows.append([d.summary.date, d.name, d.mode, d.summary.scenario or "-",
                      "yes" if d.check.verified else "NO: " + (d.check.seal or d.check.result),
                      ", ".join(f"{k} {v[0]}" for k, v in ratings) or "none",

@@ -110,3 +110,23 @@ def test_a_headless_play_alone_is_said_in_the_singular(root: Path, capsys: pytes
         "      objectives: [inbound-mail-continuity/route-decision]\n", encoding="utf-8")
     code, out, err = pack(capsys, root)
     assert "(1 headless play does not count)" in out, out
+
+
+def test_a_control_no_live_drill_rated_and_a_drill_never_ended_are_said_so(
+        root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    killed = drill(root, "killed.jsonl", datetime(2026, 4, 2, 9, 0))
+    lines = killed.read_bytes().splitlines(keepends=True)
+    end = next(n for n, line in enumerate(lines) if b'"type":"drill.ended"' in line)
+    killed.write_bytes(b"".join(lines[:end]))  # the console was killed before the drill ended
+    code, out, err = pack(capsys, root, "-o", "audit")
+    assert code == 0, err
+    index = (root / "audit" / "index.md").read_text(encoding="utf-8")
+    # live-1 rated the mail route decision (soc2:CC7.4) and no objective of admin-console-loss (soc2:CC9.2)
+    assert "| [soc2:CC7.4](controls/soc2-cc7.4.md) |" in index
+    row = next(line for line in index.splitlines() if line.startswith("| [soc2:CC7.4]"))
+    assert row.endswith("| exercised |"), row
+    row = next(line for line in index.splitlines() if line.startswith("| [soc2:CC9.2]"))
+    assert row.endswith("| exercised, no objective of it rated |"), row
+    assert "| killed.jsonl | live, not ended |" in index
+    page = (root / "audit" / "controls" / "soc2-cc9.2.md").read_text(encoding="utf-8")
+    assert "none of which rated an objective of it" in page
