@@ -22,7 +22,7 @@ examples:
   tabletop evidence exports/drills archive/2025 --period 2025-07-01..2026-06-30 -o audit/fy26
   tabletop evidence --check --format sarif > evidence.sarif    # CI: exit 1 on findings, no pack
 
-The pack: index.html (one page, prints on A4) and index.md; a page a control with the drills that
+The pack: index.html (one page, prints on A4) and index.md; a page for each control with the drills that
 exercised it in the period (date, mode, objectives and ratings, attendance, AAR), the areas for
 improvement and improvement items (owner, due, status, the later drill and log line that verified it,
 closure); the verification of every log used (with its seal, LOG.seal, where there is one); and

@@ -1,4 +1,4 @@
-"""Write an evidence pack: a folder with index.md and index.html, a page a control (controls/), the AAR of
+"""Write an evidence pack: a folder with index.md and index.html, a page for each control (controls/), the AAR of
 each drill (aar/), evidence.json, and SHA256SUMS listing every other file (`sha256sum -c` reads it).
 
 The same evidence gives the same bytes: nothing records when the pack was made unless `generated` is

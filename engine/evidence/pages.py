@@ -1,4 +1,4 @@
-"""The pages of an evidence pack: the index and one page a control, for Markdown (`ext` md) or HTML (html);
+"""The pages of an evidence pack: the index and one page for each control, for Markdown (`ext` md) or HTML (html);
 links stay inside the pack (controls/*, aar/*.html)."""
 
 from __future__ import annotations
