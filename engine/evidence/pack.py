@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -103,12 +104,13 @@ def pack_files(evidence: Evidence, aars: dict[str, bytes | Path],
         html = aars.get(drill.name)
         if html is None:
             continue
-        stem, n = Path(drill.name).stem or "drill", 1
+        # a name any file system takes (a pack is zipped and opened elsewhere): letters, digits, . _ -
+        stem, n = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(drill.name).stem).strip("-.") or "drill", 1
         name = f"aar/{stem}.html"
-        while name in taken:
+        while name.lower() in taken:  # A.html and a.html are one file where the pack is unzipped on Windows
             n += 1
             name = f"aar/{stem}-{n}.html"
-        taken.add(name)
+        taken.add(name.lower())
         drill.aar = name
         out[name] = html
     for ext, render in (("md", markdown), ("html", page_html)):

@@ -70,9 +70,21 @@ def markdown(page: Page) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
 
+def _visible(text: str) -> str:
+    """Text with its line breaks and tabs as spaces and every other control or format character (an escape
+    sequence, a bidi override) written as an escape (\\x1b, \\u202e): a log's name or note never drives the
+    terminal that shows index.md, nor reorders what a page shows."""
+    from engine.terminal import escape
+
+    return escape(_BREAKS.sub(" ", text))
+
+
+_BREAKS = re.compile(r"[\t\n\r\v\f\x85\u2028\u2029]")
+
+
 def _md(text: str) -> str:
     """Text as Markdown shows it literally: its markup characters escaped, its whitespace folded."""
-    return " ".join(_MD_SPECIAL.sub(r"\\\1", text).split())
+    return " ".join(_MD_SPECIAL.sub(r"\\\1", _visible(text)).split())
 
 
 def _md_parts(parts: list[Part]) -> str:
@@ -152,7 +164,7 @@ def _long(cell: Cell) -> str:
 
 
 def _h(text: str) -> str:
-    return html.escape(text, quote=True)
+    return html.escape(_visible(text), quote=True)
 
 
 def _h_parts(parts: list[Part]) -> str:
@@ -162,5 +174,5 @@ def _h_parts(parts: list[Part]) -> str:
 
 def _h_cell(cell: Cell) -> str:
     if isinstance(cell, str):
-        return html.escape(cell, quote=True)
+        return _h(cell)
     return _h_parts(cell if isinstance(cell, list) else [cell])

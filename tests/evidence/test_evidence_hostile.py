@@ -130,3 +130,21 @@ def test_a_control_no_live_drill_rated_and_a_drill_never_ended_are_said_so(
     assert "| killed.jsonl | live, not ended |" in index
     page = (root / "audit" / "controls" / "soc2-cc9.2.md").read_text(encoding="utf-8")
     assert "none of which rated an objective of it" in page
+
+
+def test_a_log_name_with_escapes_and_markup_never_reaches_a_page_raw(
+        root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = root / "exports" / "drills" / "live-1.jsonl"
+    odd = "a\x1b[2J\u202e|<b>[x](y)#1.jsonl"
+    log.rename(log.with_name(odd))
+    live_drill(root, "A\x1b[2J\u202e|<b>[x](y)#1.jsonl", datetime(2026, 3, 3, 9, 0))  # the same name in capitals
+    code, out, err = pack(capsys, root, "-o", "audit")
+    assert code == 0, err
+    folder = root / "audit"
+    for page in [folder / "index.md", folder / "index.html", *sorted((folder / "controls").iterdir())]:
+        text = page.read_text(encoding="utf-8")
+        assert "\x1b" not in text and "\u202e" not in text, page.name
+    index = (folder / "index.md").read_text(encoding="utf-8")
+    assert "a\\\\x1b\\[2J\\\\u202e\\|\\<b\\>\\[x\\](y)\\#1.jsonl" in index
+    aars = sorted(p.name for p in (folder / "aar").iterdir())
+    assert aars == ["A-2J-b-x-y-1-2.html", "a-2J-b-x-y-1.html"], aars  # not one file on Windows

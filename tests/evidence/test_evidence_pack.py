@@ -75,7 +75,7 @@ HOSTILE = "<script>alert(1)</script> | [x](http://example.com) `code` #hash"
 def test_every_link_inside_the_pack_resolves(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     live_drill(root, "live #2 (east)?.jsonl", datetime(2026, 3, 9, 9, 0), improvement=HOSTILE)
     assert pack(capsys, root, "-o", "audit")[0] == 0
-    assert (root / "audit" / "aar" / "live #2 (east)?.html").is_file()
+    assert (root / "audit" / "aar" / "live-2-east.html").is_file()  # a name every file system takes
     html = (root / "audit" / f"{CC74}.html").read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; | [x](http://example.com)" in html
     row = next(line for line in (root / "audit" / f"{CC74}.md").read_text(encoding="utf-8").splitlines()
