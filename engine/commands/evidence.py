@@ -35,8 +35,8 @@ log-unverified, log-files-changed. Settings (tabletop.toml) may disable them or 
 exit codes:
   0  written (with or without findings, unless --check)
   1  --check: findings at error or warning level
-  2  usage error (bad period or date, unusable settings, a key file that cannot be read, an output folder
-     that holds other files, or a previous pack without --force)
+  2  usage error (bad period or date, unusable settings, no runbooks folder, a key file that cannot be read,
+     an output folder that holds other files, or a previous pack without --force)
 """
 
 
@@ -93,8 +93,13 @@ def run(args: argparse.Namespace) -> int:
         return fail(problem)
     for option in ("runbooks", "scenarios", "improvements"):
         given = getattr(args, option)
+        if Path(given).exists() and not Path(given).is_dir():
+            return fail(f"--{option} {given} is not a folder")
         if given != option and not Path(given).is_dir():
             return fail(f"--{option} {given}: no such folder")
+    if not Path(args.runbooks).is_dir():  # the default, from another folder: no control to give evidence for
+        return fail(f"{args.runbooks}: no such folder; run tabletop evidence in the project's folder, or give "
+                    "--runbooks")
     key = None
     if args.key:
         try:

@@ -93,9 +93,14 @@ def test_dates_at_the_edge_of_the_calendar_are_one_line(root: Path, capsys: pyte
 @pytest.mark.parametrize("args, said", [
     (["/dev/null"], "/dev/null: not a log file or a folder of logs"),
     (["-o", ""], "-o: give the folder to write the pack in"),
+    (["--runbooks", "exports/drills/live-1.jsonl"], "--runbooks exports/drills/live-1.jsonl is not a folder"),
+    (["--check", "--runbooks", "runbooks"], None),
 ])
 def test_what_is_not_a_log_or_a_folder_is_one_line(root: Path, capsys: pytest.CaptureFixture[str],
-                                                   args: list[str], said: str) -> None:
+                                                   args: list[str], said: str | None) -> None:
+    if said is None:  # run from another folder, CI must not pass on no runbooks at all
+        shutil.rmtree(root / "runbooks")
+        said = "runbooks: no such folder; run tabletop evidence in the project's folder, or give --runbooks"
     code, out, err = pack(capsys, root, *args)
     assert code == 2 and out == "", err
     assert err == f"tabletop: error: {said}\n"
