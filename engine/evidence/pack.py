@@ -29,6 +29,10 @@ def check_target(folder: str, force: bool) -> None:
     path = Path(folder)
     if path.is_symlink():
         raise PackError(f"{folder} is a symbolic link; give the folder itself")
+    here = Path.cwd().resolve()
+    if path.resolve() == here or path.resolve() in here.parents:
+        raise PackError(f"{folder} holds the folder tabletop runs in; give the pack a folder of its own, like "
+                        "evidence/2026")
     if not path.exists():
         for parent in path.parents:
             if parent.exists() and not parent.is_dir():
@@ -89,6 +93,9 @@ def write_pack(evidence: Evidence, folder: str, files: dict[str, bytes | Path]) 
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise PackError(f"cannot write {folder}: {exc.strerror or exc}") from None
+    except BaseException:  # Ctrl-C while writing: no half-written folder is left beside the pack
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return [*names, "SHA256SUMS"]
 
 

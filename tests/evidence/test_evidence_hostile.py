@@ -95,6 +95,7 @@ def test_dates_at_the_edge_of_the_calendar_are_one_line(root: Path, capsys: pyte
     (["-o", ""], "-o: give the folder to write the pack in"),
     (["--runbooks", "exports/drills/live-1.jsonl"], "--runbooks exports/drills/live-1.jsonl is not a folder"),
     (["--check", "--runbooks", "runbooks"], None),
+    (["-o", "."], ". holds the folder tabletop runs in; give the pack a folder of its own, like evidence/2026"),
 ])
 def test_what_is_not_a_log_or_a_folder_is_one_line(root: Path, capsys: pytest.CaptureFixture[str],
                                                    args: list[str], said: str | None) -> None:
@@ -153,3 +154,18 @@ def test_a_log_name_with_escapes_and_markup_never_reaches_a_page_raw(
     assert "a\\\\x1b\\[2J\\\\u202e\\|\\<b\\>\\[x\\](y)\\#1.jsonl" in index
     aars = sorted(p.name for p in (folder / "aar").iterdir())
     assert aars == ["A-2J-b-x-y-1-2.html", "a-2J-b-x-y-1.html"], aars  # not one file on Windows
+
+
+def test_a_pack_interrupted_while_written_leaves_nothing_beside_it(
+        root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import engine.evidence.pack as pack_module
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    assert pack(capsys, root, "-o", "first")[0] == 0  # fills the cache: the next pack copies its AARs from it
+    monkeypatch.setattr(pack_module.shutil, "copyfile", interrupted)
+    code, _, err = pack(capsys, root, "-o", "audit")
+    assert code == 130 and err == "tabletop: interrupted\n"
+    assert not [p.name for p in root.iterdir() if p.name.startswith(".audit")]
+    assert not (root / "audit").exists()
