@@ -71,7 +71,8 @@ def build(given: Inputs) -> tuple[Evidence, list[str]]:
         control.rated = sum(1 for d in used if d.counts and ratings_for(control, d.summary.ratings))
     plans = read_plans(given.improvements)
     warnings += [f"{p.path} has problems and is left out; run `tabletop validate {p.path}`" for p in plans if not p.ok]
-    every = [s for _, s in pairs if not s.started or s.date <= given.today.isoformat()]
+    every = [s for path, s in pairs if not s.started or (s.date <= given.today.isoformat()
+                                                          and kept.get(s.drill_id) == path)]  # each drill once
     items = standings([p for p in plans if p.ok], every, step_targets(runbooks), given.today)
     evidence = Evidence(given.period, given.today, controls, drills, logs, items, left_out=left_out,
                         catalogues=known)

@@ -169,3 +169,16 @@ def test_a_pack_interrupted_while_written_leaves_nothing_beside_it(
     assert code == 130 and err == "tabletop: interrupted\n"
     assert not [p.name for p in root.iterdir() if p.name.startswith(".audit")]
     assert not (root / "audit").exists()
+
+
+def test_a_copy_of_a_drill_is_not_a_second_retest_of_an_improvement_item(
+        root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (root / "improvements").mkdir()
+    (root / "improvements" / "mail.yaml").write_text(
+        "improvements: mail\nitems:\n  - id: status-page\n    action: Move the status page off the tenancy\n"
+        "    owner: Lee Park\n    due: 2026-05-01\n    status: done\n    completed: 2026-02-20\n    touches:\n"
+        "      objectives: [admin-console-loss/know-status]\n", encoding="utf-8")
+    (root / "archive").mkdir()
+    shutil.copyfile(root / "exports" / "drills" / "live-1.jsonl", root / "archive" / "live-1.jsonl")
+    code, out, err = pack(capsys, root, "exports/drills", "archive")
+    assert "1 later live drill since 2026-02-20, none rated what it touches" in out, out
