@@ -18,6 +18,7 @@ from engine.evidence.gather import (
     read_logs,
 )
 from engine.evidence.period import Period
+from engine.readiness.drills import one_log_a_drill
 
 
 @dataclass
@@ -49,7 +50,7 @@ def build(given: Inputs) -> tuple[Evidence, list[str]]:
     pairs, unreadable = read_logs(given.logs, given.cache)
     now = current_files(runbooks, given.scenarios)
     drills, logs, left_out = [], [], 0
-    kept = _one_log_a_drill(pairs, given.logs)
+    kept = one_log_a_drill(pairs, given.logs)
     for path, summary in pairs:
         if summary.started and not given.period.holds(summary.date):
             left_out += 1
@@ -80,17 +81,3 @@ def build(given: Inputs) -> tuple[Evidence, list[str]]:
     evidence.findings = findings(evidence)
     return evidence, warnings
 
-
-def _one_log_a_drill(pairs: list[tuple[str, Any]], order: list[str]) -> dict[str, str]:
-    """drill id (SHA-256 of drill.started's line) -> the path of the one log that stands for the drill: of
-    the logs that hold the same drill (a copy, a link, a snapshot taken part-way), one that verifies, then the
-    longest, then the first given."""
-    given = {path: n for n, path in enumerate(order)}
-    best: dict[str, tuple[tuple[bool, int, int], str]] = {}
-    for path, summary in pairs:
-        if not summary.started:
-            continue
-        rank = (summary.problem is None, summary.events, -given.get(path, len(order)))
-        if summary.drill_id not in best or rank > best[summary.drill_id][0]:
-            best[summary.drill_id] = (rank, path)
-    return {drill_id: path for drill_id, (_, path) in best.items()}

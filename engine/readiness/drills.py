@@ -85,6 +85,37 @@ class DrillSummary:
         return summary
 
 
+def one_log_a_drill(pairs: list[tuple[str, DrillSummary]], order: list[str]) -> dict[str, str]:
+    """drill id (SHA-256 of drill.started's line) -> the path of the one log that stands for the drill, of
+    (path, summary) `pairs`: of the logs that hold the same drill (a copy, a link, a snapshot taken part-way),
+    one that verifies, then the longest, then the first in `order` (the paths as given)."""
+    given = {path: n for n, path in enumerate(order)}
+    best: dict[str, tuple[tuple[bool, int, int], str]] = {}
+    for path, summary in pairs:
+        if not summary.started:
+            continue
+        rank = (summary.problem is None, summary.events, -given.get(path, len(order)))
+        if summary.drill_id not in best or rank > best[summary.drill_id][0]:
+            best[summary.drill_id] = (rank, path)
+    return {drill_id: path for drill_id, (_, path) in best.items()}
+
+
+def each_drill_once(drills: list[DrillSummary]) -> tuple[list[DrillSummary], list[tuple[str, str]]]:
+    """`drills` (logs of one folder) with each drill once (see one_log_a_drill; of equals, the shortest name, as
+    `a.jsonl` beside `a (copy).jsonl`), and (log name, the name of the log kept) for each left out: a copy of a
+    drill is not a second drill."""
+    pairs = [(d.name, d) for d in drills]
+    kept = one_log_a_drill(pairs, sorted((d.name for d in drills), key=lambda name: (len(name), name)))
+    out, repeats = [], []
+    for drill in drills:
+        first = kept.get(drill.drill_id, drill.name) if drill.started else drill.name
+        if first == drill.name:
+            out.append(drill)
+        else:
+            repeats.append((drill.name, first))
+    return out, repeats
+
+
 def summarize(path: str, raw: bytes | None = None) -> DrillSummary:
     """Read, verify and fold one log (`raw`: its bytes, when the caller has read them already).
 
