@@ -15,9 +15,12 @@ def index(evidence: Evidence, ext: str, generated: str | None = None) -> Page:
     page = Page(f"Audit evidence: tabletop exercises {evidence.period.start} to {evidence.period.end}")
     live = sum(1 for d in evidence.drills if d.counts)
     drilled = sum(1 for c in evidence.controls if c.live)
+    rated = sum(1 for c in evidence.controls if c.rated)
     page.add(Para([f"Period {evidence.period} (both days included), judged as of {evidence.today}. "
                    f"{len(evidence.controls)} control{_s(len(evidence.controls))} named by the runbooks; "
-                   f"{drilled} exercised by a live drill whose log verifies. {len(evidence.drills)} "
+                   f"{drilled} exercised by a live drill whose log verifies"
+                   + (f", {rated} of them with an objective of theirs rated. " if rated != drilled else ". ")
+                   + f"{len(evidence.drills)} "
                    f"drill{_s(len(evidence.drills))} in the period, {live} of them live and verified; headless "
                    "rehearsals are listed but are not exercises."
                    + (f" {evidence.left_out} log{_s(evidence.left_out)} of drills outside the period "

@@ -134,6 +134,7 @@ def test_a_control_no_live_drill_rated_and_a_drill_never_ended_are_said_so(
     row = next(line for line in index.splitlines() if line.startswith("| [soc2:CC9.2]"))
     assert row.endswith("| exercised, no objective of it rated |"), row
     assert "| killed.jsonl | live, not ended |" in index
+    assert "exercised by a live drill whose log verifies, 7 of them with an objective of theirs rated." in index
     page = (root / "audit" / "controls" / "soc2-cc9.2.md").read_text(encoding="utf-8")
     assert "none of which rated an objective of it" in page
 
