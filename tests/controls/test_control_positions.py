@@ -115,3 +115,14 @@ def test_a_control_written_as_text_instead_of_a_list_hints_at_the_list(
                     "objectives:\n  restore: Restore mail\n" + STEPS, capsys)
     assert "`controls`: expected a list, got the text 'soc2:CC7.4' [schema-type]" in out
     assert 'hint: controls are a list: controls: ["soc2:CC7.4"]' in out, out
+
+
+def test_a_catalogue_of_one_control_is_said_in_the_singular(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "acme.toml").write_text('catalogue = "acme"\ntitle = "Acme"\n[controls]\n"A" = "The one"\n',
+                                        encoding="utf-8")
+    (tmp_path / "tabletop.toml").write_text('catalogues = ["acme.toml"]\n', encoding="utf-8")
+    out = _validate(tmp_path, "runbook: mail\ntitle: Keep mail flowing\ncontrols: [\"acme:ZZZ\"]\nobjectives:\n"
+                              "  restore: Restore mail\n" + STEPS, capsys)
+    assert "hint: the catalogue lists 1 control; add yours to a catalogue file of your own" in out, out
