@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from engine.terminal import escape
+
 
 @dataclass(frozen=True)
 class Link:
@@ -74,8 +76,8 @@ def _visible(text: str) -> str:
     """Text with its line breaks and tabs as spaces and every other control or format character (an escape
     sequence, a bidi override) written as an escape (\\x1b, \\u202e): a log's name or note never drives the
     terminal that shows index.md, nor reorders what a page shows."""
-    from engine.terminal import escape
-
+    if text.isprintable():  # most text: nothing to do (str.isprintable is false for every character changed)
+        return text
     return escape(_BREAKS.sub(" ", text))
 
 
@@ -158,8 +160,12 @@ LONG_WORD = 24  # characters: a SHA-256, a log's file name, a long control id
 def _long(cell: Cell) -> str:
     """` class="long"` for a cell holding a word too long for a column of a printed page, which may then break
     anywhere (a short word never does)."""
-    parts = cell if isinstance(cell, list) else [cell]
-    text = " ".join(p.text if isinstance(p, Link) else p for p in parts)
+    if isinstance(cell, str):
+        text = cell
+    else:
+        text = " ".join(p.text if isinstance(p, Link) else p for p in (cell if isinstance(cell, list) else [cell]))
+    if len(text) <= LONG_WORD:
+        return ""
     return ' class="long"' if any(len(word) > LONG_WORD for word in text.split()) else ""
 
 
