@@ -55,16 +55,37 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+def toml_error(path: str, exc: Exception, source: str) -> str:
+    """A TOML reader's error as `path:line:col: not valid TOML: what` (tomllib puts the place at the end of its
+    message; `source` is the text it read, for an error at the end of the document)."""
+    import re
+
+    text = str(exc)
+    match = re.search(r"\s*\(at line (\d+), column (\d+)\)$", text)
+    if match is not None:
+        line, column = match.group(1), match.group(2)
+    elif text.endswith(" (at end of document)"):
+        match = re.search(r" \(at end of document\)$", text)
+        line, column = str(source.count("\n") + 1), str(len(source.rsplit("\n", 1)[-1]) + 1)
+    if match is None:
+        return f"{path}: not valid TOML: {text}"
+    what = text[:match.start()]
+    if what.startswith("Cannot overwrite a value"):
+        what += " (a key given twice?)"
+    return f"{path}:{line}:{column}: not valid TOML: {what}"
+
+
 def load_config(path: Path | None, known_rules: set[str]) -> Config:
     """Read settings from path (None: defaults). Raises ConfigError for settings that make no sense."""
     if path is None:
         return Config()
     import tomllib  # only with a settings file
 
+    source = _read(path)
     try:
-        data = tomllib.loads(_read(path))
+        data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise ConfigError(toml_error(str(path), exc, source)) from None
     except RecursionError:
         raise ConfigError(f"{path}: arrays or tables nest too deeply to read") from None
     except ValueError as exc:  # a number of more than 4,300 digits
@@ -110,7 +131,7 @@ def _catalogues(paths: list[str], settings: Path) -> list[Any]:
         try:
             out.append(read_file(os.fspath(path)))
         except CatalogueError as exc:
-            raise ConfigError(f"{settings}: catalogues: {exc}") from None
+            raise ConfigError(f"{exc} (a catalogue named in {settings})") from None
     return out
 
 

@@ -41,9 +41,17 @@ class Document:
     findings: list[Finding] = field(default_factory=list)
     unreadable: bool = False  # the file could not be read or parsed at all (exit code 3)
     model: Any = None  # Runbook | Scenario once validated
+    # the list entries engine.schema dropped to validate the rest, each round's (list path, index); see in_file
+    repairs: list[list[tuple[Path_, int]]] = field(default_factory=list)
+
+    def in_file(self, path: Path_) -> Path_:
+        """A path into the model (`("controls", 1)`, an index of the list the model holds) as a path into the
+        file: past each entry the schema dropped before it (a `17` among the controls)."""
+        return original_path(tuple(path), self.repairs) if self.repairs else tuple(path)
 
     def where(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
-        """Where a part of the document is written; falls back to the nearest enclosing part."""
+        """Where a part of the document is written (a path into the file; see in_file for one into the model);
+        falls back to the nearest enclosing part."""
         table = self.keys if key else self.values
         p = tuple(path)
         while p:
@@ -71,6 +79,17 @@ class Document:
             if match:
                 out[number] = {r.strip() for r in match.group(1).split(",") if r.strip()}
         return out
+
+
+def original_path(loc: Path_, rounds: list[list[tuple[Path_, int]]]) -> Path_:
+    """Map a path in repaired data back to the path in the file, undoing removed list entries."""
+    out = list(loc)
+    for removed in reversed(rounds):
+        for list_path, index in sorted(removed, key=lambda r: r[1]):
+            n = len(list_path)
+            if tuple(out[:n]) == list_path and len(out) > n and isinstance(out[n], int) and out[n] >= index:
+                out[n] += 1
+    return tuple(out)
 
 
 def read_document(path: str, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
@@ -252,7 +271,8 @@ def _compose(doc: Document, text: str) -> bool:
                     hint="keep one runbook or scenario per file; remove the `---` line")
         else:
             context = f" {exc.context.strip()}" if exc.context else ""
-            doc.add("yaml-syntax", Severity.ERROR, f"YAML syntax error: {problem}{context}", at)
+            hint = _colon_hint(text, mark.line, mark.column) if mark is not None and "':'" in problem else None
+            doc.add("yaml-syntax", Severity.ERROR, f"YAML syntax error: {problem}{context}", at, hint=hint)
     except YAMLError as exc:  # errors without a position
         doc.add("yaml-syntax", Severity.ERROR, f"YAML syntax error: {exc}", (1, 1))
     except RecursionError:
@@ -262,6 +282,25 @@ def _compose(doc: Document, text: str) -> bool:
     doc.keys.clear()
     doc.unreadable = True
     return True
+
+
+def _colon_hint(text: str, line: int, column: int) -> str | None:
+    """For `controls: [soc2:CC7.4]`: inside a one-line list or mapping a colon in an unquoted word is an error
+    to YAML; the hint quotes the word (0-based line and column of the colon)."""
+    lines = text.split("\n")
+    if line >= len(lines):
+        return None
+    row = lines[line]
+    if "[" not in row[:column] and "{" not in row[:column]:
+        return None
+    start = max(row.rfind(c, 0, column) for c in "[{, ") + 1
+    ends = [i for i in (row.find(c, column) for c in ",]} #") if i >= 0]
+    word = row[start:min(ends) if ends else len(row)]
+    if not word or len(word) > 80:
+        return None
+    if re.search(r"(^|[\s{,])controls:\s*\[[^\]]*$", row[:start]):
+        return f'inside [...] YAML reads a colon as a key; quote each control: controls: ["{word}"]'
+    return f'inside [...] or {{...}} YAML reads a colon as a key; quote the text: "{word}"'
 
 
 def _tab_indented(text: str, line: int) -> bool:

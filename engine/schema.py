@@ -16,6 +16,7 @@ from typing import Any
 
 from engine.findings import Severity
 from engine.load import Document, Path_
+from engine.load import original_path as _original
 
 _REPAIR_ROUNDS = 4
 
@@ -45,6 +46,7 @@ def check_document(doc: Document, *, quick: bool = False) -> None:
     for _ in range(_REPAIR_ROUNDS):
         try:
             doc.model = model.model_validate(data)
+            doc.repairs = [r for r in rounds if r]
             return
         except ValidationError as exc:
             errors: list[dict[str, Any]] = [{**e, "loc": _untagged(e["loc"])} for e in exc.errors(include_url=False)]
@@ -59,17 +61,6 @@ def check_document(doc: Document, *, quick: bool = False) -> None:
         rounds.append(removed)
         if data is None:
             return
-
-
-def _original(loc: Path_, rounds: list[list[tuple[Path_, int]]]) -> Path_:
-    """Map a path in repaired data back to the path in the file, undoing removed list entries."""
-    out = list(loc)
-    for removed in reversed(rounds):
-        for list_path, index in sorted(removed, key=lambda r: r[1]):
-            n = len(list_path)
-            if tuple(out[:n]) == list_path and len(out) > n and isinstance(out[n], int) and out[n] >= index:
-                out[n] += 1
-    return tuple(out)
 
 
 def _untagged(loc: Any) -> Path_:
@@ -108,7 +99,19 @@ def _report(doc: Document, model: type, error: dict[str, Any]) -> None:
         else:
             doc.add("schema-id", Severity.ERROR, f"{where}: {error['msg']}", doc.where(loc))
     else:
-        doc.add("schema-type", Severity.ERROR, f"{where}: {_message(error)}", doc.where(loc))
+        doc.add("schema-type", Severity.ERROR, f"{where}: {_message(error)}", doc.where(loc),
+                hint=_control_hint(_plain(loc), error.get("input")))
+
+
+def _control_hint(loc: Path_, value: Any) -> str | None:
+    """What YAML made of a control written `soc2: CC7.4` (a mapping) or `controls: soc2:CC7.4` (text)."""
+    if len(loc) >= 2 and loc[-2] == "controls" and isinstance(loc[-1], int) and isinstance(value, dict) \
+            and len(value) == 1:
+        [(name, ident)] = value.items()
+        return f'write a control as one word, "{name}:{ident}", with no space after the colon'
+    if loc and loc[-1] == "controls" and isinstance(value, str):
+        return f'controls are a list: controls: ["{value[:80]}"]'
+    return None
 
 
 def _message(error: dict[str, Any]) -> str:

@@ -5,6 +5,7 @@ import argparse
 import functools
 import gc
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -64,6 +65,8 @@ def today(given: str | None) -> date:
     if not text:
         return datetime.now(UTC).date()
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):  # not 20260301 or 2026-W09-7
+            raise ValueError(text)
         return date.fromisoformat(text.strip())
     except ValueError:
         where = "--today" if given else "TABLETOP_TODAY"

@@ -7,6 +7,7 @@ level; 2 usage error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -21,7 +22,7 @@ examples:
   tabletop evidence exports/drills archive/2025 --period 2025-07-01..2026-06-30 -o audit/fy26
   tabletop evidence --check --format sarif > evidence.sarif    # CI: exit 1 on findings, no pack
 
-The pack: index.html (one page, prints on A4) and index.md; a page a control with the drills that
+The pack: index.html (one page, prints on A4) and index.md; a page for each control with the drills that
 exercised it in the period (date, mode, objectives and ratings, attendance, AAR), the areas for
 improvement and improvement items (owner, due, status, the later drill and log line that verified it,
 closure); the verification of every log used (with its seal, LOG.seal, where there is one); and
@@ -34,8 +35,8 @@ log-unverified, log-files-changed. Settings (tabletop.toml) may disable them or 
 exit codes:
   0  written (with or without findings, unless --check)
   1  --check: findings at error or warning level
-  2  usage error (bad period or date, unusable settings, a key file that cannot be read, an output folder
-     that holds other files, or a previous pack without --force)
+  2  usage error (bad period or date, unusable settings, no runbooks folder, a key file that cannot be read,
+     an output folder that holds other files, or a previous pack without --force)
 """
 
 
@@ -92,14 +93,21 @@ def run(args: argparse.Namespace) -> int:
         return fail(problem)
     for option in ("runbooks", "scenarios", "improvements"):
         given = getattr(args, option)
+        if Path(given).exists() and not Path(given).is_dir():
+            return fail(f"--{option} {given} is not a folder")
         if given != option and not Path(given).is_dir():
             return fail(f"--{option} {given}: no such folder")
+    if not Path(args.runbooks).is_dir():  # the default, from another folder: no control to give evidence for
+        return fail(f"{args.runbooks}: no such folder; run tabletop evidence in the project's folder, or give "
+                    "--runbooks")
     key = None
     if args.key:
         try:
             key = Path(args.key).read_bytes()[:16384]
         except OSError as exc:
             return fail(f"--key {args.key}: cannot read: {exc.strerror or exc}")
+    if args.output == "":
+        return fail("-o: give the folder to write the pack in")
     if args.output:
         try:
             check_target(args.output, args.force)
@@ -136,9 +144,11 @@ def _logs(given: list[str]) -> tuple[list[str], str | None]:
             out += find_logs(name)
         elif path.is_file():
             out.append(path.as_posix())
+        elif path.exists():
+            return [], f"{name}: not a log file or a folder of logs"
         else:
             return [], f"{name}: no such log or folder"
-    return list(dict.fromkeys(out)), None
+    return list(dict.fromkeys(os.path.normpath(p) for p in out)), None
 
 
 def _write(evidence, args: argparse.Namespace, cache) -> int:  # type: ignore[no-untyped-def]

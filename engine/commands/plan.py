@@ -120,6 +120,7 @@ def run_status(args: argparse.Namespace) -> int:
     from engine.improvement.files import read_plans
     from engine.improvement.status import standings
     from engine.readiness.cache import LogCache, as_of, cache_folder, read_drills
+    from engine.readiness.drills import each_drill_once
     from engine.readiness.inputs import read_runbooks, step_targets
 
     try:
@@ -136,6 +137,10 @@ def run_status(args: argparse.Namespace) -> int:
               file=sys.stderr)
     cache = LogCache(cache_folder(args.cache, args.no_cache))
     drills, unreadable = read_drills(args.logs, cache)
+    drills, repeats = each_drill_once(drills)
+    for name, first in repeats:
+        print(f"tabletop: warning: {plain(name)} holds the same drill as {plain(first)}; counted once",
+              file=sys.stderr)
     drills, _ = as_of(drills, day)
     for message in cache.problems:
         print(f"tabletop: warning: {plain(message)}", file=sys.stderr)

@@ -96,6 +96,7 @@ def collect(args: argparse.Namespace, day, config):  # type: ignore[no-untyped-d
     from engine.improvement.status import standings
     from engine.readiness import cadence
     from engine.readiness.cache import LogCache, as_of, cache_folder, read_drills
+    from engine.readiness.drills import each_drill_once
     from engine.readiness.inputs import read_runbooks, read_scenarios, step_targets
     from engine.readiness.view import build
 
@@ -106,6 +107,8 @@ def collect(args: argparse.Namespace, day, config):  # type: ignore[no-untyped-d
     warnings += [f"{p.path} has problems and is left out; run `tabletop validate {p.path}`" for p in plans if not p.ok]
     cache = LogCache(cache_folder(args.cache, args.no_cache))
     drills, unreadable = read_drills(args.logs, cache)
+    drills, repeats = each_drill_once(drills)
+    warnings += [f"{plain(name)} holds the same drill as {plain(first)}; counted once" for name, first in repeats]
     drills, later = as_of(drills, day)
     if later:
         warnings.append(f"{later} drill{'s' if later != 1 else ''} started after {day} and are left out")

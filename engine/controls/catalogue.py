@@ -44,7 +44,11 @@ def parse(text: str, where: str) -> Catalogue:
 
     try:
         data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
+    except tomllib.TOMLDecodeError as exc:
+        from engine.config import toml_error
+
+        raise CatalogueError(toml_error(where, exc, text)) from None
+    except (RecursionError, ValueError) as exc:
         raise CatalogueError(f"{where}: not valid TOML: {exc}") from None
     unknown = set(data) - {"catalogue", "title", "controls"}
     if unknown:
@@ -103,6 +107,10 @@ def read_file(path: str) -> Catalogue:
     """A project's catalogue file. Raises CatalogueError when it cannot be read or used."""
     target = Path(path)
     try:
+        if target.is_dir():
+            raise CatalogueError(f"{path} is a folder; name the catalogue's .toml file")
+        if target.exists() and not target.is_file():
+            raise CatalogueError(f"{path} is not a regular file; name the catalogue's .toml file")
         if not target.is_file():
             raise CatalogueError(f"{path}: no such catalogue file")
         if target.stat().st_size > MAX_CATALOGUE_BYTES:

@@ -14,9 +14,11 @@ from engine.evidence.gather import (
     controls_of,
     current_files,
     link_items,
+    ratings_for,
     read_logs,
 )
 from engine.evidence.period import Period
+from engine.readiness.drills import one_log_a_drill
 
 
 @dataclass
@@ -48,13 +50,17 @@ def build(given: Inputs) -> tuple[Evidence, list[str]]:
     pairs, unreadable = read_logs(given.logs, given.cache)
     now = current_files(runbooks, given.scenarios)
     drills, logs, left_out = [], [], 0
+    kept = one_log_a_drill(pairs, given.logs)
     for path, summary in pairs:
         if summary.started and not given.period.holds(summary.date):
             left_out += 1
             continue
         check = check_log(path, summary, now, given.key)
         logs.append(check)
-        if summary.started:
+        first = kept.get(summary.drill_id, path) if summary.started else path
+        if first != path:  # a copy, a link or a snapshot of a drill given under another name: counted once
+            check.result += f"; the same drill as {first.rsplit('/', 1)[-1]}, counted once"
+        elif summary.started:
             drills.append(Drill(summary, path, check))
     logs += [LogCheck(path.rsplit("/", 1)[-1], path, "", 0, False, f"cannot be read: {why}")
              for path, why in unreadable]
@@ -63,12 +69,15 @@ def build(given: Inputs) -> tuple[Evidence, list[str]]:
         used = [d for d in drills if wanted & set(d.summary.runbooks)]
         control.drills = [d.name for d in used]
         control.live = sum(1 for d in used if d.counts)
+        control.rated = sum(1 for d in used if d.counts and ratings_for(control, d.summary.ratings))
     plans = read_plans(given.improvements)
     warnings += [f"{p.path} has problems and is left out; run `tabletop validate {p.path}`" for p in plans if not p.ok]
-    every = [s for _, s in pairs if not s.started or s.date <= given.today.isoformat()]
+    every = [s for path, s in pairs if not s.started or (s.date <= given.today.isoformat()
+                                                          and kept.get(s.drill_id) == path)]  # each drill once
     items = standings([p for p in plans if p.ok], every, step_targets(runbooks), given.today)
     evidence = Evidence(given.period, given.today, controls, drills, logs, items, left_out=left_out,
                         catalogues=known)
     link_items(drills, items)
     evidence.findings = findings(evidence)
     return evidence, warnings
+

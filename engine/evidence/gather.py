@@ -43,11 +43,8 @@ class Control:
     uses: list[Use] = field(default_factory=list)
     drills: list[str] = field(default_factory=list)  # log names of the drills in the period that exercised it
     live: int = 0  # how many of them are live drills whose log verifies
-
-    @property
-    def slug(self) -> str:
-        """A file name for the control's page: soc2-cc7.4, nist-800-53-cp-4-1."""
-        return re.sub(r"[^a-z0-9.]+", "-", self.control.lower().replace(":", "-")).strip("-")
+    rated: int = 0  # how many of those rated an objective of it (see ratings_for)
+    slug: str = ""  # the name of its page in the pack, unique among the controls (see controls_of)
 
     @property
     def runbooks(self) -> list[str]:
@@ -56,6 +53,13 @@ class Control:
     @property
     def objectives(self) -> list[str]:
         return [u.objective for u in self.uses if u.objective]
+
+
+def ratings_for(control: Control, ratings: dict[str, list[Any]]) -> list[tuple[str, list[Any]]]:
+    """The ratings of a drill (objective key -> [rating, line]) that bear on a control: of the objectives that
+    name it, and for a runbook that names it as a whole, of every objective of the runbook; in key order."""
+    mine, whole = set(control.objectives), {u.runbook for u in control.uses if u.objective is None}
+    return [(k, v) for k, v in sorted(ratings.items()) if k in mine or k.partition("/")[0] in whole]
 
 
 @dataclass
@@ -94,11 +98,13 @@ class Drill:
 
     @property
     def mode(self) -> str:
+        # a log that verifies to its end without drill.ended: the drill stopped (a crash, a kill), never resumed
+        unended = "" if self.summary.ended or self.summary.problem else ", not ended"
         if self.summary.mode == "live":
-            return "live"
+            return "live" + unended
         if self.summary.mode == "headless":
-            return "headless rehearsal (not an exercise)"
-        return "not recorded (not counted)"
+            return f"headless rehearsal{unended} (not an exercise)"
+        return f"not recorded{unended} (not counted)"
 
 
 @dataclass
@@ -138,7 +144,28 @@ def controls_of(runbooks: list[RunbookFile], known: dict[str, Any]) -> list[Cont
                                                       catalogue.title if catalogue else None))
             line, column = doc.where(where)
             entry.uses.append(Use(rb.id, objective, rb.path, line, column))
-    return sorted(found.values(), key=lambda c: _natural(c.control))
+    out = sorted(found.values(), key=lambda c: _natural(c.control))
+    taken: set[str] = set()
+    for entry in out:
+        entry.slug = _slug(entry.control, taken)
+    return out
+
+
+SLUG_CHARS = 80
+
+
+def _slug(control: str, taken: set[str]) -> str:
+    """A file name for a control's page: soc2-cc7.4, nist-800-53-cp-4-1; at most SLUG_CHARS characters and
+    not one already `taken` (ids that differ only in case or punctuation, or are very long, get a suffix)."""
+    base = re.sub(r"[^a-z0-9.]+", "-", control.lower().replace(":", "-")).strip("-.") or "control"
+    if len(base) > SLUG_CHARS:
+        base = base[:SLUG_CHARS - 13].rstrip("-.") + "-" + hashlib.sha256(control.encode()).hexdigest()[:12]
+    slug, n = base, 1
+    while slug.lower() in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    taken.add(slug.lower())
+    return slug
 
 
 def _natural(text: str) -> tuple[Any, ...]:

@@ -1,4 +1,4 @@
-"""Write an evidence pack: a folder with index.md and index.html, a page a control (controls/), the AAR of
+"""Write an evidence pack: a folder with index.md and index.html, a page for each control (controls/), the AAR of
 each drill (aar/), evidence.json, and SHA256SUMS listing every other file (`sha256sum -c` reads it).
 
 The same evidence gives the same bytes: nothing records when the pack was made unless `generated` is
@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,10 @@ def check_target(folder: str, force: bool) -> None:
     path = Path(folder)
     if path.is_symlink():
         raise PackError(f"{folder} is a symbolic link; give the folder itself")
+    here = Path.cwd().resolve()
+    if path.resolve() == here or path.resolve() in here.parents:
+        raise PackError(f"{folder} holds the folder tabletop runs in; give the pack a folder of its own, like "
+                        "evidence/2026")
     if not path.exists():
         for parent in path.parents:
             if parent.exists() and not parent.is_dir():
@@ -37,10 +42,22 @@ def check_target(folder: str, force: bool) -> None:
         raise PackError(f"{folder} exists and is not a folder")
     if not any(path.iterdir()):
         return
-    if not (path / "SHA256SUMS").is_file():
+    if not _holds_pack(path):
         raise PackError(f"{folder} is not empty and holds no evidence pack; give an empty or new folder")
     if not force:
         raise PackError(f"{folder} holds an evidence pack; pass --force to replace it")
+
+
+def _holds_pack(path: Path) -> bool:
+    """Whether a folder holds an evidence pack: a SHA256SUMS listing index.html, index.md and evidence.json,
+    and an evidence.json that says it is one (a release folder's SHA256SUMS is not enough to replace it)."""
+    try:
+        sums = (path / "SHA256SUMS").read_bytes()[:1 << 20].decode("utf-8", "replace")
+        head = (path / "evidence.json").read_bytes()[:64].decode("utf-8", "replace")
+    except OSError:
+        return False
+    listed = {line[66:] for line in sums.splitlines() if len(line) > 66 and line[64:66] == "  "}
+    return {"index.html", "index.md", "evidence.json"} <= listed and head.startswith('{\n  "evidence": 1,')
 
 
 def write_pack(evidence: Evidence, folder: str, files: dict[str, bytes | Path]) -> list[str]:
@@ -76,6 +93,9 @@ def write_pack(evidence: Evidence, folder: str, files: dict[str, bytes | Path]) 
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise PackError(f"cannot write {folder}: {exc.strerror or exc}") from None
+    except BaseException:  # Ctrl-C while writing: no half-written folder is left beside the pack
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return [*names, "SHA256SUMS"]
 
 
@@ -91,12 +111,13 @@ def pack_files(evidence: Evidence, aars: dict[str, bytes | Path],
         html = aars.get(drill.name)
         if html is None:
             continue
-        stem, n = Path(drill.name).stem or "drill", 1
+        # a name any file system takes (a pack is zipped and opened elsewhere): letters, digits, . _ -
+        stem, n = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(drill.name).stem).strip("-.") or "drill", 1
         name = f"aar/{stem}.html"
-        while name in taken:
+        while name.lower() in taken:  # A.html and a.html are one file where the pack is unzipped on Windows
             n += 1
             name = f"aar/{stem}-{n}.html"
-        taken.add(name)
+        taken.add(name.lower())
         drill.aar = name
         out[name] = html
     for ext, render in (("md", markdown), ("html", page_html)):
@@ -114,11 +135,12 @@ def to_json(evidence: Evidence, generated: str | None = None) -> dict[str, Any]:
         "period": {"from": evidence.period.start.isoformat(), "to": evidence.period.end.isoformat()},
         "as_of": evidence.today.isoformat(),
         "controls": [{"control": c.control, "title": c.title, "catalogue": c.catalogue_title,
-                      "named_by": [vars(u) for u in c.uses], "drills": c.drills, "live": c.live,
+                      "named_by": [vars(u) for u in c.uses], "drills": c.drills, "live": c.live, "rated": c.rated,
                       "page": f"controls/{c.slug}.html"} for c in evidence.controls],
         "drills": [{"log": d.name, "date": d.summary.date, "started": d.summary.started, "mode": d.summary.mode,
                     "counts": d.counts, "scenario": d.summary.scenario, "runbooks": sorted(d.summary.runbooks),
-                    "ratings": d.summary.ratings, "attendance": d.summary.attendance, "aar": d.aar,
+                    "ratings": d.summary.ratings, "facilitator": d.summary.facilitator,
+                    "participants": d.summary.participants, "attendance": d.summary.attendance, "aar": d.aar,
                     "areas_for_improvement": d.aoi} for d in evidence.drills],
         "items": [{"id": s.id, "path": s.path, "line": s.line, "status": s.status, "standing": s.standing,
                    "owner": s.item.owner, "due": s.item.due, "completed": s.item.completed,

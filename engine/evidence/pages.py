@@ -1,11 +1,11 @@
-"""The pages of an evidence pack: the index and one page a control, for Markdown (`ext` md) or HTML (html);
+"""The pages of an evidence pack: the index and one page for each control, for Markdown (`ext` md) or HTML (html);
 links stay inside the pack (controls/*, aar/*.html)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from engine.evidence.gather import Control, Drill, Evidence
+from engine.evidence.gather import Control, Drill, Evidence, ratings_for
 from engine.evidence.render import Cell, Heading, Link, Page, Para, Table
 from engine.improvement.status import ItemStanding
 
@@ -15,9 +15,12 @@ def index(evidence: Evidence, ext: str, generated: str | None = None) -> Page:
     page = Page(f"Audit evidence: tabletop exercises {evidence.period.start} to {evidence.period.end}")
     live = sum(1 for d in evidence.drills if d.counts)
     drilled = sum(1 for c in evidence.controls if c.live)
+    rated = sum(1 for c in evidence.controls if c.rated)
     page.add(Para([f"Period {evidence.period} (both days included), judged as of {evidence.today}. "
                    f"{len(evidence.controls)} control{_s(len(evidence.controls))} named by the runbooks; "
-                   f"{drilled} exercised by a live drill whose log verifies. {len(evidence.drills)} "
+                   f"{drilled} exercised by a live drill whose log verifies"
+                   + (f", {rated} of them with an objective of theirs rated. " if rated != drilled else ". ")
+                   + f"{len(evidence.drills)} "
                    f"drill{_s(len(evidence.drills))} in the period, {live} of them live and verified; headless "
                    "rehearsals are listed but are not exercises."
                    + (f" {evidence.left_out} log{_s(evidence.left_out)} of drills outside the period "
@@ -31,7 +34,7 @@ def index(evidence: Evidence, ext: str, generated: str | None = None) -> Page:
         "Controls and the live drills that exercised them", ["Control", "Title", "Runbooks", "Drills", "Live",
                                                               "Status"],
         [[Link(c.control, f"controls/{c.slug}.{ext}"), c.title or "(in no catalogue)", ", ".join(c.runbooks),
-          str(len(c.drills)), str(c.live), "exercised" if c.live else "NOT exercised live"]
+          str(len(c.drills)), str(c.live), _status(c)]
          for c in evidence.controls], "No runbook names a control."))
     page.add(Heading(2, "Drills", "drills"), _drills(evidence.drills, ""))
     page.add(Heading(2, "Improvement items", "items"), _items(evidence.items, evidence))
@@ -55,6 +58,8 @@ def control_page(control: Control, evidence: Evidence, ext: str) -> Page:
     page = Page(f"{control.control}: {control.title or '(in no catalogue)'}")
     status = (f"exercised by {control.live} live drill{_s(control.live)} whose log verifies" if control.live
               else "NOT exercised by a live drill in the period")
+    if control.live and not control.rated:
+        status += ", none of which rated an objective of it"
     page.add(Para([Link("Back to the index", f"../index.{ext}"),
                    f" · Catalogue: {control.catalogue_title or 'none'} · Period {evidence.period} · {status}."]))
     page.add(Heading(2, "Named by"), Table(
@@ -64,10 +69,10 @@ def control_page(control: Control, evidence: Evidence, ext: str) -> Page:
     drills = [d for d in evidence.drills if d.name in set(control.drills)]
     page.add(Heading(2, "Drills in the period"), _drills(drills, "../", control))
     page.add(Heading(2, "Attendance"), Table(
-        "Who took a seat in the drill room", ["Drill", "Name", "Role", "Joined", "Left"],
-        [[d.name, a.get("name") or "", a.get("role") or "", _t(a.get("joined")), _t(a.get("left"), "stayed")]
-         for d in drills for a in d.summary.attendance],
-        "No seats were taken in the drill room in these drills; each after-action report names the players."))
+        "Who attended: named when the drill started, and who took a seat in the drill room",
+        ["Drill", "Name", "Role", "Recorded as", "Joined", "Left"],
+        [row for d in drills for row in _attendance(d)],
+        "These drills name no facilitator or players, and no seat was taken in the drill room."))
     page.add(Heading(2, "Areas for improvement"), Table(
         "Areas for improvement the drills recorded, and the item each became",
         ["Drill", "Log line", "Area for improvement", "Improvement item"],
@@ -79,6 +84,29 @@ def control_page(control: Control, evidence: Evidence, ext: str) -> Page:
     return page
 
 
+def _status(control: Control) -> str:
+    if not control.live:
+        return "NOT exercised live"
+    return "exercised" if control.rated else "exercised, no objective of it rated"
+
+
+def _attendance(drill: Drill) -> list[list[Cell]]:
+    """The facilitator and players drill.started names, then each stay in a seat of the drill room."""
+    summary = drill.summary
+    named = [("facilitator", summary.facilitator)] if summary.facilitator else []
+    named += sorted(summary.participants.items())
+    rows: list[list[Cell]] = [[drill.name, name, role, "named at the start", "-", "-"] for role, name in named]
+    rows += [[drill.name, a.get("name") or "", a.get("role") or "", "a seat in the drill room", _t(a.get("joined")),
+              _t(a.get("left"), "stayed")] for a in summary.attendance]
+    return rows
+
+
+def _attended(drill: Drill) -> str:
+    named = len(drill.summary.participants) + (1 if drill.summary.facilitator else 0)
+    seats = len(drill.summary.attendance)
+    return f"{named} named, {seats} seat{_s(seats)}"
+
+
 def _findings(evidence: Evidence) -> Table:
     return Table("What CI can fail on", ["Rule", "Severity", "Where", "Finding"],
                  [[f.rule, f.severity.value, f"{f.path}:{f.line}:{f.column}", f.message]
@@ -86,17 +114,16 @@ def _findings(evidence: Evidence) -> Table:
 
 
 def _drills(drills: list[Drill], up: str, control: Control | None = None) -> Table:
-    headers = ["Date", "Log", "Mode", "Scenario", "Log verifies", "Objectives rated", "Seats", "AAR"]
+    headers = ["Date", "Log", "Mode", "Scenario", "Log verifies", "Objectives rated", "Attended", "AAR"]
     rows: list[list[Cell]] = []
     for d in drills:
         ratings = sorted(d.summary.ratings.items())
         if control is not None:  # its own objectives; for a runbook as a whole, every objective of the runbook
-            mine, runbooks = set(control.objectives), {u.runbook for u in control.uses if u.objective is None}
-            ratings = [(k, v) for k, v in ratings if k in mine or k.partition("/")[0] in runbooks]
+            ratings = ratings_for(control, d.summary.ratings)
         rows.append([d.summary.date, d.name, d.mode, d.summary.scenario or "-",
                      "yes" if d.check.verified else "NO: " + (d.check.seal or d.check.result),
                      ", ".join(f"{k} {v[0]}" for k, v in ratings) or "none",
-                     str(len(d.summary.attendance)), Link("after-action report", up + d.aar) if d.aar else "-"])
+                     _attended(d), Link("after-action report", up + d.aar) if d.aar else "-"])
     return Table("Drills and rehearsals", headers, rows, "No drill in the period.")
 
 

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from engine.terminal import escape
+
 
 @dataclass(frozen=True)
 class Link:
@@ -70,9 +72,21 @@ def markdown(page: Page) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
 
+def _visible(text: str) -> str:
+    """Text with its line breaks and tabs as spaces and every other control or format character (an escape
+    sequence, a bidi override) written as an escape (\\x1b, \\u202e): a log's name or note never drives the
+    terminal that shows index.md, nor reorders what a page shows."""
+    if text.isprintable():  # most text: nothing to do (str.isprintable is false for every character changed)
+        return text
+    return escape(_BREAKS.sub(" ", text))
+
+
+_BREAKS = re.compile(r"[\t\n\r\v\f\x85\u2028\u2029]")
+
+
 def _md(text: str) -> str:
     """Text as Markdown shows it literally: its markup characters escaped, its whitespace folded."""
-    return " ".join(_MD_SPECIAL.sub(r"\\\1", text).split())
+    return " ".join(_MD_SPECIAL.sub(r"\\\1", _visible(text)).split())
 
 
 def _md_parts(parts: list[Part]) -> str:
@@ -108,6 +122,7 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size:
 caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 th, td { border: 1px solid #777; padding: .3rem .45rem; text-align: left; vertical-align: top; }
 th { background: #e8e8e8; }
+td.long { overflow-wrap: anywhere; }
 a { color: #0b4f8a; }
 code { font-size: .9em; }
 .bad { color: #8a1111; font-weight: 600; }
@@ -133,14 +148,29 @@ def page_html(page: Page) -> str:
             out.append(f"<table>\n<caption>{_h(block.caption)}</caption>")
             out.append("<thead><tr>" + "".join(f'<th scope="col">{_h(h)}</th>' for h in block.headers)
                        + "</tr></thead>\n<tbody>")
-            out += ["<tr>" + "".join(f"<td>{_h_cell(c)}</td>" for c in row) + "</tr>" for row in block.rows]
+            out += ["<tr>" + "".join(f"<td{_long(c)}>{_h_cell(c)}</td>" for c in row) + "</tr>" for row in block.rows]
             out.append("</tbody>\n</table>")
     out += ["</main>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
 
 
+LONG_WORD = 24  # characters: a SHA-256, a log's file name, a long control id
+
+
+def _long(cell: Cell) -> str:
+    """` class="long"` for a cell holding a word too long for a column of a printed page, which may then break
+    anywhere (a short word never does)."""
+    if isinstance(cell, str):
+        text = cell
+    else:
+        text = " ".join(p.text if isinstance(p, Link) else p for p in (cell if isinstance(cell, list) else [cell]))
+    if len(text) <= LONG_WORD:
+        return ""
+    return ' class="long"' if any(len(word) > LONG_WORD for word in text.split()) else ""
+
+
 def _h(text: str) -> str:
-    return html.escape(text, quote=True)
+    return html.escape(_visible(text), quote=True)
 
 
 def _h_parts(parts: list[Part]) -> str:
@@ -150,5 +180,5 @@ def _h_parts(parts: list[Part]) -> str:
 
 def _h_cell(cell: Cell) -> str:
     if isinstance(cell, str):
-        return html.escape(cell, quote=True)
+        return _h(cell)
     return _h_parts(cell if isinstance(cell, list) else [cell])

@@ -134,7 +134,7 @@ def _not_yet(item: Any, drills: list[DrillSummary], source: DrillSummary | None,
     since = f" since {max(dates)}" if dates else ""
     if not later:
         plays = sum(1 for d in drills if not d.live and d is not source)
-        extra = f" ({plays} headless play{'s' if plays != 1 else ''} do not count)" if plays else ""
+        extra = f" ({plays} headless play{'s do' if plays != 1 else ' does'} not count)" if plays else ""
         return f"done; waiting for a live drill{since}{extra}"
     last = later[-1]
     seen = [f"{o} rated {last.ratings[o][0]}" for o in item.touches.objectives if o in last.ratings]
@@ -164,6 +164,6 @@ def standings(plans: list[Any], drills: list[DrillSummary], targets: dict[str, i
     out = []
     for plan in plans:
         for index, item in enumerate(plan.items):
-            line = plan.doc.where(("items", index, "id"))[0]
+            line = plan.doc.where(plan.doc.in_file(("items", index, "id")))[0]
             out.append(standing(item, plan.path, line, drills, targets, today))
     return out

@@ -22,6 +22,8 @@ A summary is plain JSON-able data:
 - `improvements`: the areas for improvement, each with its 1-based `line`;
 - `attendance`: who took a seat in the drill room, each stay in the order joined:
   {"name", "role": str, "joined": scenario seconds, "left": scenario seconds or None (still in)};
+- `facilitator`, `participants`: who drill.started names: the facilitator (a name or None) and role id -> name
+  (the console's start screen, or a team file's);
 - `plan_from`: `files` (the runbooks and scenario the log names, unchanged) or
   `log` (the log's own ids: `plan_why` says why the files were not used).
 """
@@ -34,8 +36,8 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-SUMMARY_VERSION = 4  # 2: plan_from, plan_why, a revision to any option counts; 3: a decision made is its step done;
-# 4: attendance
+SUMMARY_VERSION = 5  # 2: plan_from, plan_why, a revision to any option counts; 3: a decision made is its step done;
+# 4: attendance; 5: facilitator and participants
 
 
 @dataclass
@@ -58,6 +60,8 @@ class DrillSummary:
     plan_from: str = "log"
     plan_why: str | None = None
     attendance: list[dict[str, Any]] = field(default_factory=list)
+    facilitator: str | None = None
+    participants: dict[str, str] = field(default_factory=dict)
 
     @property
     def live(self) -> bool:
@@ -79,6 +83,37 @@ class DrillSummary:
                 and isinstance(summary.improvements, list) and isinstance(summary.runbooks, dict)):
             raise ValueError("not a drill summary")
         return summary
+
+
+def one_log_a_drill(pairs: list[tuple[str, DrillSummary]], order: list[str]) -> dict[str, str]:
+    """drill id (SHA-256 of drill.started's line) -> the path of the one log that stands for the drill, of
+    (path, summary) `pairs`: of the logs that hold the same drill (a copy, a link, a snapshot taken part-way),
+    one that verifies, then the longest, then the first in `order` (the paths as given)."""
+    given = {path: n for n, path in enumerate(order)}
+    best: dict[str, tuple[tuple[bool, int, int], str]] = {}
+    for path, summary in pairs:
+        if not summary.started:
+            continue
+        rank = (summary.problem is None, summary.events, -given.get(path, len(order)))
+        if summary.drill_id not in best or rank > best[summary.drill_id][0]:
+            best[summary.drill_id] = (rank, path)
+    return {drill_id: path for drill_id, (_, path) in best.items()}
+
+
+def each_drill_once(drills: list[DrillSummary]) -> tuple[list[DrillSummary], list[tuple[str, str]]]:
+    """`drills` (logs of one folder) with each drill once (see one_log_a_drill; of equals, the shortest name, as
+    `a.jsonl` beside `a (copy).jsonl`), and (log name, the name of the log kept) for each left out: a copy of a
+    drill is not a second drill."""
+    pairs = [(d.name, d) for d in drills]
+    kept = one_log_a_drill(pairs, sorted((d.name for d in drills), key=lambda name: (len(name), name)))
+    out, repeats = [], []
+    for drill in drills:
+        first = kept.get(drill.drill_id, drill.name) if drill.started else drill.name
+        if first == drill.name:
+            out.append(drill)
+        else:
+            repeats.append((drill.name, first))
+    return out, repeats
 
 
 def summarize(path: str, raw: bytes | None = None) -> DrillSummary:
@@ -135,6 +170,8 @@ def _start(out: DrillSummary, start: Any, wall: Any) -> None:
     if start.scenario is not None:
         out.scenario = start.scenario.id or None
         out.scenario_sha256 = start.scenario.sha256 or None
+    out.facilitator = start.facilitator or None
+    out.participants = {str(role): str(name) for role, name in start.participants.items() if name}
     for logged in start.runbooks:
         if logged.id:
             out.runbooks[logged.id] = logged.sha256 or ""

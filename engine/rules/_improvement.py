@@ -19,5 +19,6 @@ class PlacedItem:
 
 
 def placed_items(plan: Subject) -> Iterator[PlacedItem]:
+    """Each item of the model with the index of its entry in the file (past entries the schema dropped)."""
     for index, item in enumerate(plan.model.items):
-        yield PlacedItem(item, index)
+        yield PlacedItem(item, plan.doc.in_file(("items", index))[1])

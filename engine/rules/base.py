@@ -57,7 +57,11 @@ class Subject:
         hint: str | None = None,
         related: tuple[str, ...] = (),
     ) -> Finding:
-        """A finding of `rule` at the part of this document at `path` (its key when `key`)."""
+        """A finding of `rule` at the part of this document at `path` (its key when `key`). For a runbook, `path`
+        is a path into the model (its lists as the model holds them, past entries the schema dropped); the
+        scenario and improvement-plan rules place their entries in the file themselves (_scenario, _improvement)."""
+        if self.doc.kind == "runbook":
+            path = self.doc.in_file(path)
         line, column = self.doc.where(path, key=key)
         return Finding(self.doc.path, line, column, rule.id, rule.severity, message, hint, related)
 

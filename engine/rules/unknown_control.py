@@ -59,5 +59,6 @@ def _problem(control: str, known: dict[str, Any]) -> tuple[str, str] | None:
     same = [c for c in catalogue.controls if c.lower() == ident.lower()]
     close = same or difflib.get_close_matches(ident, list(catalogue.controls), n=1, cutoff=0.6)
     hint = (f"did you mean `{name}:{close[0]}`?" if close else
-            f"the catalogue lists {len(catalogue.controls)} controls; add yours to a catalogue file of your own")
+            f"the catalogue lists {len(catalogue.controls)} control{'' if len(catalogue.controls) == 1 else 's'}; "
+            "add yours to a catalogue file of your own")
     return f"control `{control}` is not in the catalogue `{name}` ({catalogue.title})", hint

@@ -119,3 +119,28 @@ def test_the_quick_reader_of_the_shipped_catalogues_reads_them_as_toml_does() ->
         assert quick.name == name
     with pytest.raises(CatalogueError, match="not plain"):
         read_shipped('catalogue = "a"\ntitle = "A"\n[controls]\n"x" = """y"""\n')
+
+
+@pytest.mark.parametrize("settings, files, said", [
+    ('catalogues = ["acme.toml"]\n', {"acme.toml": 'catalogue = "acme"\ntitle = "x"\n[controls\n'},
+     "acme.toml:3:10: not valid TOML: Expected ']' at the end of a table declaration (a catalogue named in "),
+    ('catalogues = ["acme.toml"]\n',
+     {"acme.toml": 'catalogue = "acme"\ntitle = "x"\n[controls]\n"A" = "a"\n"A" = "b"\n'},
+     "acme.toml:5:10: not valid TOML: Cannot overwrite a value (a key given twice?) (a catalogue named in "),
+    ('catalogues = ["controls"]\n', {"controls/x.toml": ""}, "controls is a folder; name the catalogue's .toml file"),
+    ('catalogues = ["/dev/null"]\n', {}, "/dev/null is not a regular file; name the catalogue's .toml file"),
+    ("catalogues = [\n", {}, "tabletop.toml:2:1: not valid TOML: "),
+])
+def test_an_unusable_catalogue_or_settings_file_is_named_with_its_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        settings: str, files: dict[str, str], said: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mail.yaml").write_text(RUNBOOK, encoding="utf-8")
+    (tmp_path / "tabletop.toml").write_text(settings, encoding="utf-8")
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert main(["validate", "mail.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tabletop: error: ") and len(err.strip().splitlines()) == 1
+    assert said in err.replace(str(tmp_path) + "/", ""), err

@@ -95,3 +95,18 @@ def test_the_index_opens_links_within_the_pack_passes_axe_and_prints_on_a4(
             for link in back:
                 assert Path(link.split("#")[0].removeprefix("file://")).is_file(), f"{target} -> {link}"
     assert opened >= 20
+
+
+def test_nothing_on_the_index_runs_off_an_a4_page(page: Any, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """The Logs table holds 64-character SHA-256s and long log names: printed, they wrap instead of being cut
+    off at the page's edge (A4 less the margins is about 690 CSS pixels wide)."""
+    root = project(tmp_path)
+    live_drill(root, "m365-na-outage-2026-01-22-20260302T090000Z-a-long-log-name.jsonl", datetime(2026, 3, 2, 9, 0))
+    assert pack(capsys, root, "-o", "audit")[0] == 0
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 690, "height": 1000})
+    for name in ("index.html", "controls/soc2-cc7.4.html"):
+        page.goto((root / "audit" / name).resolve().as_uri())
+        wide = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert wide[0] <= wide[1], f"{name} is {wide[0]} px wide on a {wide[1]} px page"

@@ -32,10 +32,13 @@ def test_the_pack_holds_what_an_auditor_asks_for(root: Path, capsys: pytest.Capt
     folder = root / "audit"
     page = (folder / f"{CC74}.md").read_text(encoding="utf-8")
     assert "exercised by 1 live drill whose log verifies" in page
-    assert f"| 2026-03-02 | live-1.jsonl | live | m365-na-outage-2026-01-22 | yes | {MAIL} S | 2 |" in page
+    assert f"| 2026-03-02 | live-1.jsonl | live | m365-na-outage-2026-01-22 | yes | {MAIL} S | 1 named, 2 seats |" \
+        in page
     assert "| 2026-04-02 | play-1.jsonl | headless rehearsal (not an exercise) |" in page
-    assert "| live-1.jsonl | Dana Okafor | incident-commander | T+0:00 | stayed |" in page
-    assert "| live-1.jsonl | Lee Park | observer | T+0:00 | T+0:00 |" in page
+    # who attended: the facilitator drill.started names (the console's start screen), then the room's seats
+    assert "| live-1.jsonl | Sam | facilitator | named at the start | - | - |" in page
+    assert "| live-1.jsonl | Dana Okafor | incident-commander | a seat in the drill room | T+0:00 | stayed |" in page
+    assert "| live-1.jsonl | Lee Park | observer | a seat in the drill room | T+0:00 | T+0:00 |" in page
     assert "old.jsonl" not in (folder / "index.md").read_text(encoding="utf-8")  # outside the period
     aar = (folder / "aar" / "live-1.html").read_text(encoding="utf-8")
     assert aar.startswith("<!DOCTYPE html>") and "<title>After-action report: " in aar
@@ -44,6 +47,7 @@ def test_the_pack_holds_what_an_auditor_asks_for(root: Path, capsys: pytest.Capt
     data = json.loads((folder / "evidence.json").read_text(encoding="utf-8"))
     control = next(c for c in data["controls"] if c["control"] == "soc2:CC7.4")
     assert control["live"] == 1 and control["drills"] == ["live-1.jsonl", "play-1.jsonl"]
+    assert data["drills"][0]["facilitator"] == "Sam"
     assert "generated" not in data
 
 
@@ -71,7 +75,7 @@ HOSTILE = "<script>alert(1)</script> | [x](http://example.com) `code` #hash"
 def test_every_link_inside_the_pack_resolves(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     live_drill(root, "live #2 (east)?.jsonl", datetime(2026, 3, 9, 9, 0), improvement=HOSTILE)
     assert pack(capsys, root, "-o", "audit")[0] == 0
-    assert (root / "audit" / "aar" / "live #2 (east)?.html").is_file()
+    assert (root / "audit" / "aar" / "live-2-east.html").is_file()  # a name every file system takes
     html = (root / "audit" / f"{CC74}.html").read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; | [x](http://example.com)" in html
     row = next(line for line in (root / "audit" / f"{CC74}.md").read_text(encoding="utf-8").splitlines()

@@ -50,7 +50,7 @@ def _rate(rating: str):  # type: ignore[no-untyped-def]
 def test_a_headless_play_rating_s_does_not_verify(root: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     _plan(root)
     drill(root, "play.jsonl", datetime(2026, 2, 5, 9), mode="headless", body=_rate("S"))
-    assert "done; waiting for a live drill since 2026-02-01 (1 headless play do not count)" in _why(capsys)
+    assert "done; waiting for a live drill since 2026-02-01 (1 headless play does not count)" in _why(capsys)
 
 
 def test_a_live_drill_before_the_item_was_done_does_not_verify(root: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -193,3 +193,16 @@ def test_output_into_a_fifo_is_written_into_never_replaced(root: Path, capsys) -
     assert code == 0, err
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert json.loads(got[0])["as_of"] == "2026-02-01"
+
+
+def test_a_copy_of_a_drill_log_in_the_folder_is_not_a_second_drill(root: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    log = drill(root, "a.jsonl", datetime(2026, 1, 10, 9), body=_rate("U"))
+    (log.parent / "a (copy).jsonl").write_bytes(log.read_bytes())  # a backup kept beside it
+    code, out, err = tabletop(capsys, "readiness", "--format", "json", "--today", "2026-04-01")
+    view = json.loads(out)
+    assert [d["log"] for d in view["drills"]] == ["a.jsonl"]
+    trend = next(o for o in view["objectives"] if o["key"] == ACCOUNTABLE)
+    assert [p["rating"] for p in trend["ratings"]] == ["U"]
+    assert "tabletop: warning: a (copy).jsonl holds the same drill as a.jsonl; counted once" in err
+    code, out, err = tabletop(capsys, "plan", "status", "--today", "2026-04-01")
+    assert "a (copy).jsonl holds the same drill as a.jsonl; counted once" in err
