@@ -18,6 +18,7 @@ class DecisionRecord:
     by: str
     t: float
     seq: int
+    fell_to_default: bool = False  # a timed decision whose time ran out: the drill clock took its default
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,8 @@ def light(state: DrillState) -> dict[str, Any]:
         "seq": state.seq, "t": state.t, "running": state.running, "ended": state.ended,
         "statuses": {k: s.value for k, s in state.statuses().items()},
         "steps": {k: (r.started_t, r.done_t, r.skipped_t, r.skipped_by) for k, r in state.steps.items()},
-        "decisions": {k: d.option for k, d in state.decisions.items()},
+        "decisions": {k: (d.option, d.fell_to_default) for k, d in state.decisions.items()},
+        "ready": dict(state.ready_t),  # the countdowns of timed decisions
         "fired": sorted(state.fired), "withdrawn": sorted(state.withdrawn), "services": dict(state.services),
         "notes": [(n.seq, state.note_text(n.seq)) for n in state.notes], "withdrawn notes": state.withdrawn_notes(),
         "ratings": {k: r.rating for k, r in state.ratings.items()}, "hotwash": list(state.hotwash),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from engine import step_rules
+from engine.drill import timed
 from engine.drill.event_types import readers
 from engine.drill.event_types.base import Event, Payload, event_type
 from engine.drill.event_types.codec import Bad, key
@@ -146,7 +147,9 @@ class DecisionMade(Payload):
     """decision.made: a decision step was decided, which finishes it and opens the option's steps.
 
     step: the decision step's key; option: the option id; rationale: why,
-    as said; by: who decided (a name or role, may be empty).
+    as said; by: who decided (a name or role, may be empty); fell_to_default:
+    true when no one decided within a timed decision's `within` and the drill
+    clock took its `default` (written only then; engine.drill.timed).
     """
 
     WIRE: ClassVar[str] = "decision.made"
@@ -157,6 +160,7 @@ class DecisionMade(Payload):
     option: str = key(readers.option)
     rationale: str = key(readers.anything_as_text, default="")
     by: str = key(readers.anything_as_text, default="")
+    fell_to_default: bool = key(readers.flag, absent=False, omit=readers.empty, default=False)
 
     def check(self, state: DrillState, t: float) -> None:
         options = state.plan.steps[known_step(state, self.step)].options
@@ -167,10 +171,13 @@ class DecisionMade(Payload):
             raise EventError(f"decision {self.step} is {status}; it can be made when ready or active")
         if self.option not in options:
             raise EventError(f"decision {self.step} has no option {self.option!r}; options: {', '.join(options)}")
+        if self.fell_to_default:
+            timed.check_fall(state, self.step, self.option, t)
 
     def apply(self, state: DrillState, event: Event) -> None:
         step_key, option, t = self.step, self.option, event.t
-        state.decisions[step_key] = DecisionRecord(step_key, option, self.rationale, self.by, t, event.seq)
+        state.decisions[step_key] = DecisionRecord(step_key, option, self.rationale, self.by, t, event.seq,
+                                                   self.fell_to_default)
         record = state.steps[step_key]
         record.started_t = record.started_t if record.started_t is not None else t
         record.done_t = t
