@@ -51,7 +51,7 @@ def _steps(draw: st.DrawFn) -> tuple[list[str], list[tuple[str, str]], list[str]
         if later and draw(st.integers(0, 2)):
             lines += ["    decision:", "      question: Which way?"]
             if draw(st.booleans()):  # a timed decision: the drill clock takes its default when time runs out
-                lines += [f"      within: {draw(st.integers(1, 30))}m", f"      default: o{draw(st.integers(0, 1))}"]
+                lines += [f"      within: {draw(st.integers(1, 10))}m", f"      default: o{draw(st.integers(0, 1))}"]
             lines.append("      options:")
             targets = draw(st.permutations(later))
             for o in range(2):

@@ -193,7 +193,7 @@ class Facilitator:
         if self.state.due(drill.now_t()):
             out += [("fire due", lambda d: drill.fire_due())] * 2
         if timed.due(self.state, drill.now_t()):  # as the console's tick does: a timed decision falls to its default
-            out += [("take defaults", lambda d: drill.take_defaults())] * 2
+            out += [("take defaults", lambda d: drill.take_defaults())] * PROGRESS
         return out
 
     def _steps(self) -> list[tuple[str, Action]]:
