@@ -1,8 +1,9 @@
 """Drawn projects for the facilitator robot: a runbook and a scenario as YAML text, small but with every
-way a step moves (needs, decisions whose options open branches, timed decisions, fallbacks of steps that require services,
-`on:` event branches, checklists) and every part of a discussion-based exercise (two modules, questions with
-prompts and expected points, injects with expected responses, contingency injects after a decision or a
-step). Everything the participants must never see carries a marker (SECRET), so the robot can look for it."""
+way a step moves (needs, decisions whose options open branches, timed decisions, fallbacks of steps that
+require services, `on:` event branches, checklists) and every part of a discussion-based exercise (two
+modules, questions with prompts and expected points, injects with expected responses, contingency injects
+after a decision or a step). Everything the participants must never see carries a marker (SECRET), so the
+robot can look for it."""
 
 from __future__ import annotations
 

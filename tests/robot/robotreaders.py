@@ -174,6 +174,11 @@ def check_report(plan: Plan, state: DrillState, log: Path, module_starts: dict[s
             assert step["taken"] >= 0, (key, step["taken"])
     decided = {d["step"]: d["option"] for d in report["decisions"]}
     assert decided == {k: d.option for k, d in state.decisions.items()}
+    for d in report["decisions"]:  # a timed decision's countdown started where the fold says; latency never < 0
+        assert d["ready_t"] == state.ready_t.get(d["step"], d["ready_t"]), (d["step"], d["ready_t"], state.ready_t)
+        assert d["latency"] is None or d["latency"] >= 0, (d["step"], d["latency"])
+        fell = d["fell_to_default"] and d["within"] is not None and d["latency"] + 1e-6 >= d["within"]
+        assert fell == d["fell_to_default"], ("a default taken before its time", d)
     assert [c["seq"] for c in report.get("corrections", [])] == [c.seq for c in state.corrections]
     assert [(h["question"], h["answer"]) for h in report["hotwash"]] == [(q, a) for q, a, _ in state.hotwash]
     assert {a["id"] for a in report.get("adhoc_injects", [])} == set(state.adhoc)
