@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from difflib import get_close_matches
 
 from engine.findings import Finding, Severity
 from engine.rules.base import Rule, Subject
@@ -21,6 +20,8 @@ def check(runbook: Subject) -> Iterator[Finding]:
         decision = step.decision
         if decision is None or decision.default is None or decision.default in decision.options:
             continue
+        from difflib import get_close_matches  # only when there is a finding: validate starts without it
+
         close = get_close_matches(decision.default, list(decision.options), n=1)
         options = ", ".join(f"`{o}`" for o in decision.options) or "none"
         yield runbook.finding(
