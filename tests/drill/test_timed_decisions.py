@@ -230,3 +230,16 @@ def test_headless_play_takes_the_default_when_the_team_takes_longer(tmp_path: Pa
     assert (made.data["option"], made.data.get("fell_to_default", False)) == (option, fell)
     if fell:
         assert made.t == 600 + 15 * 60  # assess takes its 10m target; the decision falls 15m later
+
+
+def test_a_log_read_without_its_files_still_folds_a_default(run: tuple[Drill, FakeClock]) -> None:
+    from engine.drill.log_plan import plan_from_log
+
+    drill, clock = run
+    _ready(drill, clock)
+    minutes(clock, 16)
+    drill.take_defaults()
+    drill.close()
+    events = read_log(drill.path).events
+    alone = replay(plan_from_log(events), read_log(drill.path))  # the stand-in plan of the log alone
+    assert alone.decisions["rb/route"].fell_to_default is True
