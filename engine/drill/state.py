@@ -269,6 +269,8 @@ class DrillState:
         """Start the countdown of each timed decision that has become ready (or active) at `t`; forget it for
         one that is no longer open to decide (back to waiting or dormant, or skipped), so it starts again."""
         for key in self._timed:
+            if key in self.decisions:  # decided: done for good (a decision is revised, never reopened)
+                continue
             status = self.status(key)
             if status in (StepStatus.READY, StepStatus.ACTIVE):
                 self.ready_t.setdefault(key, t)
