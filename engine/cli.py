@@ -315,6 +315,7 @@ _STAGES = {
     "project": "Across files",
     "improvements": "Improvement plans (`improvements/`)",
     "readiness": "Readiness across drills (`tabletop readiness`)",
+    "evidence": "Audit evidence (`tabletop evidence`)",
     "explore": "Every path played against a scenario (`tabletop explore`)",
 }
 

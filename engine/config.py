@@ -6,6 +6,7 @@
     exclude = ["tests/fixtures/**"]         # paths validate skips inside folders
     max-file-bytes = 5242880                # files bigger than this are not read
     drill_every = "90d"                     # each runbook drilled live this often (`tabletop readiness`)
+    catalogues = ["controls/acme.toml"]     # control catalogues of your own, beside the shipped ones
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from engine.findings import Severity
 from engine.load import MAX_FILE_BYTES
@@ -33,9 +35,10 @@ class Config:
     max_file_bytes: int = MAX_FILE_BYTES
     drill_every: int | None = None  # seconds between live drills of a runbook; a runbook's own wins
     source: str | None = None  # the file the settings came from
+    catalogues: list[Any] = field(default_factory=list)  # engine.controls.catalogue.Catalogue, the project's own
 
 
-_KEYS = {"disable", "severity", "exclude", "max-file-bytes", "drill_every"}
+_KEYS = {"disable", "severity", "exclude", "max-file-bytes", "drill_every", "catalogues"}
 
 
 def find_config(start: Path) -> Path | None:
@@ -91,7 +94,24 @@ def load_config(path: Path | None, known_rules: set[str]) -> Config:
         raise ConfigError(f"{where}: max-file-bytes must be a whole number from 1 to {MAX_SETTING_FILE_BYTES:,}")
     config.max_file_bytes = size
     config.drill_every = _cadence(data.get("drill_every"), where)
+    config.catalogues = _catalogues(_str_list(data.get("catalogues", []), where, "catalogues"), path)
     return config
+
+
+def _catalogues(paths: list[str], settings: Path) -> list[Any]:
+    """The project's catalogue files, each path relative to the settings file's folder."""
+    if not paths:
+        return []
+    from engine.controls.catalogue import CatalogueError, read_file
+
+    out = []
+    for given in paths:
+        path = settings.parent / given
+        try:
+            out.append(read_file(os.fspath(path)))
+        except CatalogueError as exc:
+            raise ConfigError(f"{settings}: catalogues: {exc}") from None
+    return out
 
 
 _WRITTEN = re.compile(r"(\d+[dhms])+")  # looks like a duration: the parser's reason is the useful part

@@ -13,7 +13,7 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from engine.bounds import OutOfBounds, check_wall
@@ -22,6 +22,8 @@ from engine.duration import DurationError, parse_duration, parse_offset
 ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 _ID = re.compile(ID_PATTERN)
 DURATION_PATTERN = r"^\s*(\d+[dhms])+\s*$"
+CONTROL_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*:[A-Za-z0-9][A-Za-z0-9.()-]*$"
+_CONTROL = re.compile(CONTROL_PATTERN)
 OFFSET_PATTERN = r"^\s*((T\+|\+)?(\d+[dhms])+|(T\+|\+)(0|\d+:[0-5]\d(:[0-5]\d)?))\s*$"
 
 
@@ -30,6 +32,16 @@ def _check_id(value: str) -> str:
         raise PydanticCustomError(
             "id",
             "{value} is not a valid id: use lowercase kebab-case like 'detect-deferrals'",
+            {"value": repr(value)},
+        )
+    return value
+
+
+def _check_control(value: str) -> str:
+    if not _CONTROL.match(value):
+        raise PydanticCustomError(
+            "control",
+            "{value} is not a control: write the catalogue, a colon and the control's id, like 'soc2:CC7.4'",
             {"value": repr(value)},
         )
     return value
@@ -94,6 +106,10 @@ Timestamp = Annotated[
     str, AfterValidator(_check_timestamp), WithJsonSchema({"type": "string", "format": "date-time"})
 ]
 Text = Annotated[str, Field(min_length=1)]
+Control = Annotated[
+    str, AfterValidator(_check_control),
+    WithJsonSchema({"type": "string", "pattern": CONTROL_PATTERN, "examples": ["soc2:CC7.4", "nist-800-53:CP-4"]}),
+]
 Health = Literal["up", "degraded", "down"]
 
 
@@ -133,6 +149,27 @@ class Step(_Strict):
     on: Id | None = Field(None, description="Event that opens this branch step")
 
 
+class Objective(_Strict):
+    """An objective written as a mapping: its text and the controls (catalogue:id) it exercises."""
+
+    text: Text
+    controls: list[Control] = Field(default_factory=list, description="Controls it exercises, e.g. soc2:CC7.4")
+
+
+# Tags of the two ways to write an objective; engine.schema drops them from error locations.
+TEXT_TAG, MAPPING_TAG = "[as-text]", "[as-mapping]"
+
+
+def _objective_form(value: Any) -> str:
+    return MAPPING_TAG if isinstance(value, dict) or isinstance(value, BaseModel) else TEXT_TAG
+
+
+ObjectiveEntry = Annotated[
+    Annotated[str, Field(min_length=1), Tag(TEXT_TAG)] | Annotated[Objective, Tag(MAPPING_TAG)],
+    Discriminator(_objective_form),
+]
+
+
 class Runbook(_Strict):
     """What the team does: a dependency graph of steps."""
 
@@ -142,7 +179,10 @@ class Runbook(_Strict):
     summary: Text | None = None
     services: dict[Id, Text] = Field(default_factory=dict)
     roles: dict[Id, Text] = Field(default_factory=dict)
-    objectives: dict[Id, Text] = Field(default_factory=dict)
+    objectives: dict[Id, ObjectiveEntry] = Field(
+        default_factory=dict, description="Text, or a mapping with `text` and the `controls` it exercises")
+    controls: list[Control] = Field(default_factory=list,
+                                    description="Controls (catalogue:id) the runbook exercises as a whole")
     drill_every: Duration | None = Field(None, description="Drill it live at least this often, e.g. 90d "
                                          "(`tabletop readiness`; overrides drill_every in the settings)")
     steps: dict[Id, Step] = Field(min_length=1)
@@ -196,6 +236,6 @@ if TYPE_CHECKING:
 
     MODELS: dict[str, type[_Strict]]
 
-__all__ = ["ID_PATTERN", "KINDS", "After", "Contact", "Decision", "Duration", "Exercise", "ExerciseType", "Health",
-           "Id", "Inject", "MissionArea", "Module", "Offset", "Option", "Question", "Runbook", "Scenario", "Step",
-           "Text", "Timestamp", "model_of"]
+__all__ = ["CONTROL_PATTERN", "ID_PATTERN", "KINDS", "After", "Contact", "Control", "Decision", "Duration",
+           "Exercise", "ExerciseType", "Health", "Id", "Inject", "MissionArea", "Module", "Objective", "Offset",
+           "Option", "Question", "Runbook", "Scenario", "Step", "Text", "Timestamp", "model_of"]

@@ -4,7 +4,8 @@ from typing import Any
 
 KINDS: dict[str, str] = {'improvements': 'ImprovementPlan', 'runbook': 'Runbook', 'scenario': 'Scenario'}
 
-PATTERNS: dict[str, str] = {'id': '^[a-z][a-z0-9]*(-[a-z0-9]+)*$',
+PATTERNS: dict[str, str] = {'control': '^[a-z][a-z0-9]*(-[a-z0-9]+)*:[A-Za-z0-9][A-Za-z0-9.()-]*$',
+ 'id': '^[a-z][a-z0-9]*(-[a-z0-9]+)*$',
  'ref': '^[a-z][a-z0-9]*(-[a-z0-9]+)*/[a-z][a-z0-9]*(-[a-z0-9]+)*$'}
 
 MODELS: dict[str, list[tuple[Any, ...]]] = {'Runbook': [('runbook', 'runbook', ('str', 0, None, 'id'), None),
@@ -15,10 +16,13 @@ MODELS: dict[str, list[tuple[Any, ...]]] = {'Runbook': [('runbook', 'runbook', (
              ('roles', 'roles', ('dict', ('str', 0, None, 'id'), ('str', 1, None, None), 0), ('dict',)),
              ('objectives',
               'objectives',
-              ('dict', ('str', 0, None, 'id'), ('str', 1, None, None), 0),
+              ('dict', ('str', 0, None, 'id'), ('either', ('str', 1, None, None), ('model', 'Objective')), 0),
               ('dict',)),
+             ('controls', 'controls', ('list', ('str', 0, None, 'control'), 0), ('list',)),
              ('drill_every', 'drill_every', ('none_or', ('before', 'duration')), ('value', None)),
              ('steps', 'steps', ('dict', ('str', 0, None, 'id'), ('model', 'Step'), 1), None)],
+ 'Objective': [('text', 'text', ('str', 1, None, None), None),
+               ('controls', 'controls', ('list', ('str', 0, None, 'control'), 0), ('list',))],
  'Step': [('title', 'title', ('str', 1, None, None), None),
           ('summary', 'summary', ('none_or', ('str', 1, None, None)), ('value', None)),
           ('owner', 'owner', ('none_or', ('str', 0, None, 'id')), ('value', None)),

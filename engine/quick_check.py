@@ -101,6 +101,12 @@ def _timestamp(value: str) -> str:
     return value
 
 
+def _control(value: str) -> str:
+    if not _CONTROL.match(value):
+        raise _Unsure
+    return value
+
+
 def _day(value: str) -> str:
     try:
         date.fromisoformat(value)
@@ -132,13 +138,14 @@ def _offset(value: Any) -> tuple[str, int]:
 def _patterns() -> None:
     from engine.model_shapes import PATTERNS
 
-    global _ID, _REF
-    _ID, _REF = re.compile(PATTERNS["id"]), re.compile(PATTERNS["ref"])
+    global _ID, _REF, _CONTROL
+    _ID, _REF, _CONTROL = re.compile(PATTERNS["id"]), re.compile(PATTERNS["ref"]), re.compile(PATTERNS["control"])
 
 
-_ID = _REF = re.compile("")
+_ID = _REF = _CONTROL = re.compile("")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-AFTER: dict[str, Callable[[str], str]] = {"id": _id, "ref": _ref, "timestamp": _timestamp, "day": _day}
+AFTER: dict[str, Callable[[str], str]] = {"id": _id, "ref": _ref, "timestamp": _timestamp, "day": _day,
+                                          "control": _control}
 BEFORE: dict[str, Check] = {"duration": _duration, "offset": _offset}
 
 
@@ -227,6 +234,15 @@ class _Compiler:
             return _mapping(self.shape(shape[1]), self.shape(shape[2]), shape[3])
         if head == "model":
             return self.model(shape[1])
+        if head == "either":  # two forms no value can take both of (text, or a mapping): the first that fits
+            first, second = self.shape(shape[1]), self.shape(shape[2])
+
+            def either(v: Any) -> Any:
+                try:
+                    return first(v)
+                except _Unsure:
+                    return second(v)
+            return either
         raise ValueError(f"unknown shape {shape!r}")
 
 
@@ -286,16 +302,26 @@ def shapes_from_models() -> tuple[dict[str, str], dict[str, list[tuple[Any, ...]
     a union, a constraint): teach `_shape` and the checks above before using it in a model.
     """
     from engine.improvement.model import REF_PATTERN, ImprovementPlan, _check_date, _check_ref
-    from engine.model import ID_PATTERN, Runbook, _check_id, _check_timestamp, _to_offset, _to_seconds
+    from engine.model import (
+        CONTROL_PATTERN,
+        ID_PATTERN,
+        Runbook,
+        _check_control,
+        _check_id,
+        _check_timestamp,
+        _to_offset,
+        _to_seconds,
+    )
     from engine.scenario_model import Scenario
 
-    known = {_check_id: "id", _check_ref: "ref", _check_timestamp: "timestamp", _check_date: "day",
-             _to_seconds: "duration", _to_offset: "offset"}
+    known = {_check_id: "id", _check_ref: "ref", _check_control: "control", _check_timestamp: "timestamp",
+             _check_date: "day", _to_seconds: "duration", _to_offset: "offset"}
     kinds = {"runbook": Runbook, "scenario": Scenario, "improvements": ImprovementPlan}
     models: dict[str, list[tuple[Any, ...]]] = {}
     for model in kinds.values():
         _describe_model(model, models, known)
-    return ({k: m.__name__ for k, m in kinds.items()}, models, {"id": ID_PATTERN, "ref": REF_PATTERN})
+    return ({k: m.__name__ for k, m in kinds.items()}, models,
+            {"id": ID_PATTERN, "ref": REF_PATTERN, "control": CONTROL_PATTERN})
 
 
 def _describe_model(model: Any, models: dict[str, list[tuple[Any, ...]]], known: dict[Any, str]) -> None:
@@ -359,6 +385,8 @@ def _shape(annotation: Any, metadata: list[Any], models: dict[str, list[tuple[An
         return _shape(args[0], [*_unpacked(args[1:]), *metadata], models, known)
     if origin in (typing.Union, types.UnionType):
         rest = [a for a in args if a is not type(None)]
+        if len(rest) == 2 == len(args) and _disjoint(rest):  # an objective: text, or a mapping
+            return ("either", _shape(rest[0], [], models, known), _shape(rest[1], [], models, known))
         if len(rest) != 1 or len(args) != 2:
             raise TypeError(f"cannot mirror the union {annotation!r}")
         return ("none_or", _shape(rest[0], metadata, models, known))
@@ -388,6 +416,16 @@ def _shape(annotation: Any, metadata: list[Any], models: dict[str, list[tuple[An
     raise TypeError(f"cannot mirror {annotation!r}")
 
 
+def _disjoint(forms: list[Any]) -> bool:
+    """Whether a union is text or a model (no value fits both, so trying them in turn is pydantic's answer)."""
+    import typing
+
+    from pydantic import BaseModel
+
+    plain = [typing.get_args(f)[0] if typing.get_origin(f) is typing.Annotated else f for f in forms]
+    return plain[0] is str and isinstance(plain[1], type) and issubclass(plain[1], BaseModel)
+
+
 def _unpacked(metadata: tuple[Any, ...]) -> list[Any]:
     from pydantic.fields import FieldInfo
 
@@ -399,12 +437,12 @@ def _unpacked(metadata: tuple[Any, ...]) -> list[Any]:
 
 def _limits(metadata: list[Any], known: dict[Any, str]) -> dict[str, Any]:
     import annotated_types as at
-    from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
+    from pydantic import AfterValidator, BeforeValidator, Discriminator, Tag, WithJsonSchema
 
     out: dict[str, Any] = {"min_length": 0, "pattern": None, "after": None, "before": None, "ge": None, "le": None}
     for item in metadata:
-        if isinstance(item, WithJsonSchema):
-            continue
+        if isinstance(item, (WithJsonSchema, Tag, Discriminator)):
+            continue  # the JSON Schema, or how pydantic picks a union's form: the shape says the same
         if isinstance(item, at.MinLen):
             out["min_length"] = item.min_length
         elif isinstance(item, at.Ge):

@@ -47,7 +47,7 @@ def check_document(doc: Document, *, quick: bool = False) -> None:
             doc.model = model.model_validate(data)
             return
         except ValidationError as exc:
-            errors = exc.errors(include_url=False)
+            errors: list[dict[str, Any]] = [{**e, "loc": _untagged(e["loc"])} for e in exc.errors(include_url=False)]
         for error in errors:
             original = _original(tuple(error["loc"]), rounds)
             plain = _plain(original)
@@ -70,6 +70,13 @@ def _original(loc: Path_, rounds: list[list[tuple[Path_, int]]]) -> Path_:
             if tuple(out[:n]) == list_path and len(out) > n and isinstance(out[n], int) and out[n] >= index:
                 out[n] += 1
     return tuple(out)
+
+
+def _untagged(loc: Any) -> Path_:
+    """The location without the tag of the form a value was read as (an objective as text or as a mapping)."""
+    from engine.model import MAPPING_TAG, TEXT_TAG
+
+    return tuple(p for p in loc if p not in (TEXT_TAG, MAPPING_TAG))
 
 
 def _plain(loc: Any) -> Path_:
@@ -179,17 +186,19 @@ def _keys(model: Any) -> dict[str, Any]:
 
 
 def _unwrap(annotation: Any) -> Any:
-    """Strip Optional[...] and Annotated[...] down to the type that matters."""
+    """Strip Optional[...] and Annotated[...] down to the type that matters (of a union, its model)."""
+    from pydantic import BaseModel
+
     while True:
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:
             annotation = typing.get_args(annotation)[0]
         elif origin is typing.Union or origin is types.UnionType:  # Optional[X] and X | None
             args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            annotation = args[0] if args else annotation
-            if len(args) <= 1:
-                continue
-            return annotation
+            models = [a for a in args if isinstance(_unwrap(a), type) and issubclass(_unwrap(a), BaseModel)]
+            if not args:
+                return annotation
+            annotation = models[0] if models else args[0]  # the keys a mapping may have are the model's
         else:
             return annotation
 

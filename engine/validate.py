@@ -122,7 +122,7 @@ def validate(files: list[str], config: Config | None = None, *, found: set[str] 
     """
     config = config or Config()
     documents, files, skipped = _read(files, config, found)
-    project = Project(today=today)
+    project = Project(today=today, catalogues=config.catalogues)
     for doc in documents:
         if doc.kind and not doc.unreadable:
             check_document(doc, quick=quick)

@@ -22,7 +22,7 @@ NAME = "tabletop-drills"
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A wheel built from a copy of the checkout (building in place would leave build/ and egg-info)."""
     source = tmp_path_factory.mktemp("source")
-    for name in ("pyproject.toml", "README.md", "CHANGELOG.md"):
+    for name in ("pyproject.toml", "README.md", "CHANGELOG.md", "LICENSE"):
         shutil.copy(ROOT / name, source / name)
     shutil.copytree(ROOT / "engine", source / "engine", ignore=shutil.ignore_patterns("__pycache__"))
     out = tmp_path_factory.mktemp("wheel")
@@ -40,7 +40,8 @@ def _metadata(wheel: Path) -> tuple[Parser, dict[str, list[str]], list[str]]:
         entry = archive.read(next(n for n in names if n.endswith(".dist-info/entry_points.txt"))).decode("utf-8")
     message = Parser().parsestr(text)
     fields = {key: message.get_all(key) or [] for key in ("Name", "Version", "Classifier", "Project-URL",
-                                                         "Requires-Python", "License")}
+                                                         "Requires-Python", "License-Expression",
+                                                         "License-File")}
     fields["entry_points"] = entry.splitlines()
     return message, fields, names
 
@@ -63,9 +64,11 @@ def test_the_version_is_written_once(wheel: Path) -> None:
 
 
 def test_the_metadata_a_published_package_needs(wheel: Path) -> None:
-    _, fields, _ = _metadata(wheel)
+    _, fields, names = _metadata(wheel)
     assert fields["Requires-Python"] == [">=3.11"]
-    assert "License :: OSI Approved :: Apache Software License" in fields["Classifier"]
+    assert fields["License-Expression"] == ["Apache-2.0"]
+    assert fields["License-File"] == ["LICENSE"]
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert any(c.startswith("Programming Language :: Python :: 3.11") for c in fields["Classifier"])
     urls = dict(u.split(", ", 1) for u in fields["Project-URL"])
     assert {"Homepage", "Source", "Issues", "Changelog", "Documentation"} <= set(urls)
@@ -77,6 +80,10 @@ def test_the_wheel_carries_the_files_commands_read(wheel: Path) -> None:
     for folder, pattern in (("engine/report/templates/", ""), ("engine/room/static/", ""),
                             ("engine/room/templates/", ""), ("engine/tui/", ".tcss")):
         assert any(n.startswith(folder) and n.endswith(pattern) for n in names), folder
+    from engine.controls.catalogue import SHIPPED
+
+    for name in SHIPPED:  # validate and `tabletop evidence` read every control catalogue tabletop ships
+        assert f"engine/controls/catalogues/{name}.toml" in names, name
 
 
 def test_the_readme_installs_by_the_new_name_from_the_checkout() -> None:

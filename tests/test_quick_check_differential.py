@@ -208,7 +208,7 @@ def _fitting(shape: tuple[Any, ...]) -> st.SearchStrategy[Any]:  # noqa: C901 - 
         return st.one_of(st.none(), _from_shape(shape[1]))
     if head == "str":
         _, min_length, pattern, after = shape
-        if after in ("id", "ref"):
+        if after in ("id", "ref", "control"):
             return _now_and_then(st.from_regex(shapes.PATTERNS[after], fullmatch=True), st.sampled_from(ODD_TEXT))
         if after == "timestamp":
             return _timestampish()
@@ -229,6 +229,8 @@ def _fitting(shape: tuple[Any, ...]) -> st.SearchStrategy[Any]:  # noqa: C901 - 
     if head == "dict":
         return st.dictionaries(_from_shape(shape[1]), _from_shape(shape[2]), min_size=max(0, shape[3] - 1),
                                max_size=2)
+    if head == "either":
+        return st.one_of(_from_shape(shape[1]), _from_shape(shape[2]))
     fields = shapes.MODELS[shape[1]]
     required = {key: _from_shape(s) for key, _, s, default in fields if default is None}
     optional = {key: _from_shape(s) for key, _, s, default in fields if default is not None}

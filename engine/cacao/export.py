@@ -35,6 +35,7 @@ from engine.cacao import (
     step_uuid,
     variable_name,
 )
+from engine.controls import objective_controls, objective_text
 from engine.duration import format_duration
 from engine.model import Runbook, Step
 
@@ -138,7 +139,11 @@ class _Builder:
             ext["summary"] = rb.summary
         ext["services"] = [{"service_id": k, "description": v} for k, v in rb.services.items()]
         ext["roles"] = [{"role_id": k, "description": v} for k, v in rb.roles.items()]
-        ext["objectives"] = [{"objective_id": k, "description": v} for k, v in rb.objectives.items()]
+        ext["objectives"] = [{"objective_id": k, "description": objective_text(v),
+                              **({"controls": objective_controls(v)} if objective_controls(v) else {})}
+                             for k, v in rb.objectives.items()]
+        if rb.controls:
+            ext["controls"] = list(rb.controls)
         return ext
 
     # ----- layout -----

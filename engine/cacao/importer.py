@@ -222,7 +222,7 @@ class _Reader:
         ids = self._step_ids()
         roles, owners = self._roles(ext)
         services = {s["service_id"]: s["description"] for s in ext.get("services") or [] if _pair(s, "service_id")}
-        objectives = {o["objective_id"]: o["description"] for o in ext.get("objectives") or []
+        objectives = {o["objective_id"]: _objective(o) for o in ext.get("objectives") or []
                       if _pair(o, "objective_id")}
         steps = {ids[key]: self._step(key, ids, owners) for key in self._order()}
         self._stand_in_services(steps, services)
@@ -232,7 +232,9 @@ class _Reader:
         summary = ext.get("summary") or (data.get("description") if data.get("description") != data["name"] else None)
         if summary:
             out["summary"] = str(summary)
-        for key, value in (("services", services), ("roles", roles), ("objectives", objectives)):
+        controls = [c for c in ext.get("controls") or [] if isinstance(c, str)]
+        for key, value in (("services", services), ("roles", roles), ("controls", controls),
+                           ("objectives", objectives)):
             if value:
                 out[key] = value
         out["steps"] = steps
@@ -445,6 +447,12 @@ def _ext(holder: Any) -> dict[str, Any]:
     if isinstance(holder, dict) and isinstance(holder.get(EXTENSION_ID), dict):
         return holder[EXTENSION_ID]
     return {}
+
+
+def _objective(item: dict[str, Any]) -> Any:
+    """An objective as the runbook writes it: its text, or text and controls (tabletop's extension)."""
+    controls = [c for c in item.get("controls") or [] if isinstance(c, str)]
+    return {"text": item["description"], "controls": controls} if controls else item["description"]
 
 
 def _pair(item: Any, key: str) -> bool:

@@ -49,7 +49,7 @@ def today(given: str | None) -> date:
 
 
 COMMAND_MODULES = ("play", "log", "explore", "report", "drill", "msel", "cacao", "new", "coverage", "plan",
-                   "readiness", "handbook", "incident")
+                   "readiness", "evidence", "handbook", "incident")
 
 
 def positive(text: str) -> int:

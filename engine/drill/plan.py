@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine import step_rules
+from engine.controls import objective_text
 from engine.findings import Finding
 from engine.step_rules import Opener as Opener  # the openers of a plan step are the step rules'
 
@@ -149,7 +150,7 @@ def compile_plan(scenario: Scenario, scenario_path: str, runbooks: list[tuple[st
     objectives: dict[str, str] = {}
     for _, rb in runbooks:
         services.update({k: v for k, v in rb.services.items() if k not in services})
-        objectives.update({f"{rb.runbook}/{k}": v for k, v in rb.objectives.items()})
+        objectives.update({f"{rb.runbook}/{k}": objective_text(v) for k, v in rb.objectives.items()})
         for sid, step in rb.steps.items():
             key = f"{rb.runbook}/{sid}"
 

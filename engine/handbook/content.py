@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from engine import feedback
+from engine.controls import objective_text
 from engine.drill.events import RATINGS
 from engine.drill.plan import Plan
 from engine.handbook.blocks import (
@@ -91,8 +92,8 @@ def real_time(scenario: Scenario, seconds: int) -> str:
 def _objectives(plan: Plan) -> dict[str, str]:
     out: dict[str, str] = {}
     for runbook in plan.runbooks:
-        for key, text in runbook.objectives.items():
-            out.setdefault(key, text)
+        for key, entry in runbook.objectives.items():
+            out.setdefault(key, objective_text(entry))
     return out
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from engine.controls import objective_text
 from engine.findings import Finding
 from engine.improvement.status import ItemStanding
 from engine.readiness.cadence import Cadence
@@ -96,8 +97,8 @@ def trends(runbooks: list[RunbookFile], drills: list[DrillSummary], include_head
     out = []
     counted = [d for d in drills if not d.problem and (d.live or include_headless)]
     for rb in runbooks:
-        for name, text in rb.model.objectives.items():
-            trend = ObjectiveTrend(f"{rb.id}/{name}", text)
+        for name, entry in rb.model.objectives.items():
+            trend = ObjectiveTrend(f"{rb.id}/{name}", objective_text(entry))
             for drill in counted:
                 rated = drill.ratings.get(trend.key)
                 if rated:

@@ -5,9 +5,10 @@ Stages and the signature of `check`:
   load, schema  -- none: engine.load, engine.compose and engine.schema emit these findings
   runbook       -- check(runbook: Subject) -> Iterable[Finding]
   scenario      -- check(scenario: Subject, project: Project) -> Iterable[Finding]
-  project       -- check(project: Project) -> Iterable[Finding]
+  project       -- check(project: Project) -> Iterable[Finding] (unknown-control: the project's catalogues)
   improvements  -- check(plan: Subject, project: Project) -> Iterable[Finding], per improvement-plan file
   readiness     -- none: `tabletop readiness` (engine.readiness.cadence) emits these findings
+  evidence      -- none: `tabletop evidence` (engine.evidence.findings) emits these findings
   explore       -- none: `tabletop explore` (engine.explore_findings) emits these
                    findings after playing every path of a scenario; validate never does
 
@@ -43,11 +44,12 @@ STAGES: dict[str, tuple[str, ...]] = {
                  "module-empty", "module-inject-early", "module-inject-outside", "module-order",
                  "module-shared-inject", "module-timing", "module-unknown-condition", "module-unknown-inject",
                  "question-unknown-objective", "question-unknown-role", "unknown-runbook"),
-    "project": ("duplicate-id",),
+    "project": ("duplicate-id", "unknown-control"),
     "explore": ("explore-blocked-forever", "explore-deadlock", "explore-incomplete", "explore-unfinished"),
     "improvements": ("improvement-duplicate-id", "improvement-no-reason", "improvement-overdue",
                      "improvement-unassigned", "improvement-unknown-link"),
     "readiness": ("drill-overdue",),
+    "evidence": ("control-undrilled", "improvement-unverified", "log-files-changed", "log-unverified"),
 }
 
 

@@ -21,7 +21,8 @@ class Rule:
     doc: str  # one line, shown by `tabletop rules` and in SARIF
     # "load": emitted while reading YAML; "schema": from model validation;
     # "runbook", "scenario": per-document checks; "project": across files;
-    # "improvements": per improvement-plan file, with the project; "readiness": `tabletop readiness`.
+    # "improvements": per improvement-plan file, with the project; "readiness": `tabletop readiness`;
+    # "evidence": `tabletop evidence`.
     stage: str
 
 
@@ -69,6 +70,7 @@ class Project:
     scenarios: list[Subject] = field(default_factory=list)
     improvements: list[Subject] = field(default_factory=list)  # improvement-plan files
     today: date | None = None  # the date improvement items are due against (None: not checked)
+    catalogues: list[Any] = field(default_factory=list)  # the project's own control catalogues (settings)
 
     def of_kind(self, kind: str) -> list[Subject]:
         """The documents of one kind: runbook, scenario or improvements."""

@@ -14,7 +14,7 @@ from engine.rules import all_rules, rule_modules
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
-STAGES = {"load", "schema", "runbook", "scenario", "project", "explore", "improvements", "readiness"}
+STAGES = {"load", "schema", "runbook", "scenario", "project", "explore", "improvements", "readiness", "evidence"}
 CHECKED_STAGES = {"runbook": 1, "scenario": 2, "project": 1, "improvements": 2}  # stage -> parameters of check()
 KEBAB = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 EMITTED = re.compile(r"""\.add\(\s*["']([a-z0-9-]+)["']\s*,\s*Severity\.([A-Z]+)""")
@@ -31,6 +31,11 @@ TESTED_ELSEWHERE = {
     "explore-incomplete": "../drill/test_explore.py",
     # Readiness findings come from drill logs and a date, which validate never reads.
     "drill-overdue": "../improvement/test_readiness.py",
+    # Evidence findings come from drill logs, the improvement plan and a period, which validate never reads.
+    "control-undrilled": "../evidence/test_evidence_findings.py",
+    "improvement-unverified": "../evidence/test_evidence_findings.py",
+    "log-unverified": "../evidence/test_evidence_findings.py",
+    "log-files-changed": "../evidence/test_evidence_findings.py",
 }
 
 MODULES = rule_modules()

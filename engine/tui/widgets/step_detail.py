@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from engine.controls import objective_text
 from engine.drill import timed
 from engine.drill.plan import Opener, PlanStep
 from engine.drill.state import DrillState, StepStatus
@@ -207,7 +208,8 @@ class StepDetail(OptionList):
             lines += [Content(""), display.content(runbook.summary.strip(), "italic")]
         if runbook.objectives:
             lines += [Content(""), Content.styled("Objectives", "bold")]
-            lines += [Content.assemble(" • ", display.literal(text)) for text in runbook.objectives.values()]
+            lines += [Content.assemble(" • ", display.literal(objective_text(entry)))
+                      for entry in runbook.objectives.values()]
         return lines
 
 
