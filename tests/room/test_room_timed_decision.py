@@ -138,6 +138,10 @@ def _room_in_a_thread(drill: Drill) -> Iterator[tuple[RoomServer, Callable[[Call
     finally:
         loop.call_soon_threadsafe(server.stop)
         thread.join(SAFETY)
+        left = asyncio.all_tasks(loop)  # the streams' watchers: cancelled and awaited, not dropped
+        for task in left:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
         loop.close()
 
 
