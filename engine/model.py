@@ -129,6 +129,8 @@ class Decision(_Strict):
 
     question: Text
     options: dict[Id, Option]
+    within: Duration | None = Field(None, description="Time the team has, from the step becoming ready, e.g. 15m")
+    default: Id | None = Field(None, description="The option taken when `within` runs out")
 
 
 class Step(_Strict):

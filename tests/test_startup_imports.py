@@ -35,7 +35,8 @@ print(json.dumps({"code": code, "engine": sorted(m for m in loaded if m.split(".
 """
 
 RUNBOOK_RULES = [
-    "cycle", "dead_end", "decision_options", "fallback_without_requires", "join_all_skippable", "needs_on_event",
+    "cycle", "dead_end", "decision_default_no_within", "decision_default_unknown", "decision_options",
+    "decision_within_no_default", "fallback_without_requires", "join_all_skippable", "needs_on_event",
     "option_no_next", "unknown_fallback", "unknown_need", "unknown_next", "unknown_objective", "unknown_role",
     "unknown_service", "unreachable_step", "unused_objective", "unused_role", "unused_service",
 ]

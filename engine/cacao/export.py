@@ -270,6 +270,10 @@ def _step_extension(sid: str, step: Step) -> dict[str, Any]:
         ext["question"] = step.decision.question
         ext["options"] = [{"option_id": o, "label": opt.label, "next": list(opt.next)}
                           for o, opt in step.decision.options.items()]
+        if step.decision.within is not None:  # a timed decision: its limit and the option taken when it runs out
+            ext["decision_within"] = format_duration(step.decision.within)
+        if step.decision.default is not None:
+            ext["decision_default"] = step.decision.default
     return ext
 
 
@@ -278,8 +282,8 @@ def _extension_definition(creator: str) -> dict[str, Any]:
         "type": "extension-definition",
         "name": "tabletop runbook",
         "description": "The parts of a tabletop runbook that CACAO has no property for: step ids, the exact "
-        "needs between steps, required services, fallbacks, event branches, owners' role ids, targets and "
-        "objectives. A consumer that ignores it still gets the workflow.",
+        "needs between steps, required services, fallbacks, event branches, owners' role ids, targets, "
+        "objectives and the time limits of timed decisions. A consumer that ignores it still gets the workflow.",
         "created_by": creator,
         "schema": "https://github.com/tabletop-drills/tabletop/blob/main/docs/format.md",
         "version": "1.0.0",

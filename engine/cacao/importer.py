@@ -411,6 +411,9 @@ def _exact_parts(ext: dict[str, Any], draft: _Draft) -> list[tuple[str, Any]]:
     if options:
         decision = {"question": str(ext.get("question") or draft.question or "Which way?"),
                     "options": {o["option_id"]: _option(o) for o in options}}
+        for key, field in (("decision_within", "within"), ("decision_default", "default")):  # a timed decision
+            if ext.get(key) is not None:
+                decision[field] = ext[key]
     return [("owner", ext.get("owner_role")),
             ("target", ext.get("target")),
             ("objectives", list(ext.get("objectives") or [])),

@@ -23,7 +23,8 @@ STEP_REQUIRED = {"parallel": ["next_steps"], "switch-condition": ["switch", "cas
                  "playbook-action": ["playbook_id"]}
 LINKS = ("on_completion", "on_success", "on_failure", "on_true", "on_false")
 _TEXT = ("name", "description", "condition", "switch", "agent", "playbook_id")
-_EXT_TEXT = ("step_id", "title", "owner_role", "target", "fallback", "question", "on_event", "runbook_id", "summary")
+_EXT_TEXT = ("step_id", "title", "owner_role", "target", "fallback", "question", "on_event", "runbook_id", "summary",
+             "decision_within", "decision_default")
 _EXT_LISTS = ("objectives", "checklist", "needs", "requires")
 MAX_PROBLEMS = 50  # a file that is not a playbook at all would otherwise list thousands
 

@@ -142,7 +142,7 @@ def fork_by_copy(run: _Run) -> _Run:
 
 
 # DrillState's indexes, built once from the plan and never changed afterwards: shared by every copy.
-_PLAN_INDEXES = frozenset({"_requiring", "_listening", "_arms", "_order", "_backed_by", "_opens"})
+_PLAN_INDEXES = frozenset({"_requiring", "_listening", "_arms", "_order", "_backed_by", "_opens", "_timed"})
 
 
 def copy_state(state: DrillState) -> DrillState:

@@ -35,6 +35,7 @@ class _Ids:
 
     def __init__(self) -> None:
         self.start: dict[str, Any] | None = None
+        self.start_t = 0.0  # the first event's scenario time: when every stand-in step is ready
         self.steps: dict[str, PlanStep] = {}
         self.services: dict[str, str] = {}
         self.objectives: dict[str, str] = {}
@@ -43,9 +44,10 @@ class _Ids:
         self.roles: dict[str, None] = {}  # the roles seats joined as, in the order first joined
 
     def take(self, kind: str, data: dict[str, Any], t: float) -> None:
-        self.start = data if self.start is None else self.start
+        if self.start is None:
+            self.start, self.start_t = data, t
         if isinstance(data.get("step"), str):
-            self._step(kind, data["step"], data)
+            self._step(kind, data["step"], data, t)
         if kind == ev.SEAT_JOINED and isinstance(data.get("role"), str):
             self.roles.setdefault(data["role"], None)
         found = data.get("services")
@@ -64,7 +66,7 @@ class _Ids:
         elif isinstance(data.get("question"), str):
             self.questions.setdefault(data["module"], {})[data["question"]] = None
 
-    def _step(self, kind: str, key: str, data: dict[str, Any]) -> None:
+    def _step(self, kind: str, key: str, data: dict[str, Any], t: float) -> None:
         step = self.steps.setdefault(key, _step(key))
         option, item = data.get("option"), data.get("item")
         if kind in _OPTIONED and isinstance(option, str):
@@ -77,6 +79,10 @@ class _Ids:
             for each in polled:
                 step.options.setdefault(str(each), [])
                 step.labels.setdefault(str(each), str(each))
+        if kind == ev.DECISION_MADE and data.get("fell_to_default") is True and isinstance(option, str):
+            # a timed decision that fell to its default: its limit is not known, only that it had run out by
+            # then (every stand-in step is ready from the start), so the fold takes the event
+            step.default, step.within = option, max(0, int(t - self.start_t))
         if kind == ev.CHECK_TICKED and isinstance(item, int) and item >= 0:
             step.do += [""] * (item + 1 - len(step.do))
 

@@ -66,6 +66,8 @@ def _fired(data: dict[str, Any]) -> str:
 
 def _decision(data: dict[str, Any]) -> str:
     out = f"{_g(data, 'step')} = {_g(data, 'option')}"
+    if data.get("fell_to_default") is True:
+        out += " (fell to the default: time ran out)"
     if data.get("by"):
         out += f" (by {_g(data, 'by')})"
     if data.get("rationale"):

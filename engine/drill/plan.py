@@ -52,6 +52,8 @@ class PlanStep:
     on: str | None
     objectives: list[str]  # objective keys runbook/objective
     openers: list[Opener] = field(default_factory=list)
+    within: int | None = None  # a timed decision: seconds the team has from the step becoming ready
+    default: str | None = None  # a timed decision: the option taken when `within` runs out
 
     @property
     def branch(self) -> bool:
@@ -164,6 +166,8 @@ def compile_plan(scenario: Scenario, scenario_path: str, runbooks: list[tuple[st
                 question=step.decision.question if step.decision else None,
                 labels={o: opt.label or o for o, opt in step.decision.options.items()} if step.decision else {},
                 on=step.on, objectives=[ref(o) for o in step.objectives],
+                within=step.decision.within if step.decision else None,
+                default=step.decision.default if step.decision else None,
             )
     for key, found in step_rules.openers(steps).items():
         steps[key].openers.extend(found)

@@ -7,8 +7,9 @@ the same inputs always give a byte-identical log.
 
 At each moment, until nothing more changes: injects that are due fire (in
 time order), steps whose time is up finish (a decision step finishes by
-being decided), notes that are due are recorded, and every ready step starts
-(in plan order). The drill ends when every runbook is finished and no inject
+being decided), timed decisions whose `within` has run out fall to their
+default (engine.drill.timed), notes that are due are recorded, and every
+ready step starts (in plan order). The drill ends when every runbook is finished and no inject
 with a known time is still to come, or when nothing can move any more; the
 second, with runbooks unfinished, is a deadlock.
 """
@@ -22,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from engine.drill import events as ev
+from engine.drill import timed
 from engine.drill.clock import FakeClock
 from engine.drill.frontier import Frontier, InjectQueue, touched
 from engine.drill.pace import BlockWatch, due_injects, ready_steps, step_seconds, time_is_up
@@ -167,7 +169,8 @@ class Player:
             upcoming = self.injects.soonest()
             if self.frontier.finished and upcoming is None:
                 return "finished"
-            moves = ([] if upcoming is None else [upcoming]) + self._finish_times() + self._action_times(now)
+            moves = ([] if upcoming is None else [upcoming]) + self._finish_times() + self._action_times(now) \
+                + self._deadlines(now)
             if not moves:
                 return "deadlock: nothing can move any more"
             soonest = min(moves + [t for t in self._note_times() if t > now])
@@ -195,6 +198,10 @@ class Player:
                 if self.state.status(key) is StepStatus.ACTIVE:
                     self._finish(key)
                     changed = True
+            fallen = timed.due(self.state, self.now())  # the team took longer than `within`: take the default
+            if fallen:  # one at a time: a default can skip another timed decision's branch
+                self._record(timed.fall(self.state, fallen[0]))
+                changed = True
             for note in [n for n in self.notes if self._note_due(n)]:
                 self._take(note)
                 changed = True
@@ -214,6 +221,11 @@ class Player:
     def _finish_time(self, key: str) -> float:
         started = self.blocks.restarted.get(key, self.state.steps[key].started_t)
         return (started or 0.0) + self.duration(key)
+
+    def _deadlines(self, now: float) -> list[float]:
+        """When each timed decision still open falls to its default, those still to come."""
+        return [when for key in timed.running(self.state)
+                if (when := timed.deadline(self.state, key)) is not None and when > now]
 
     def _recall_blocks(self) -> None:
         """On resume, find the blocks and restarts of steps at work by folding the log again."""

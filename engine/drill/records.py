@@ -19,6 +19,7 @@ class DecisionRecord:
     t: float
     seq: int
     poll: str = ""  # the poll the decision cites (decision.made's `poll`; "" when none)
+    fell_to_default: bool = False  # a timed decision whose time ran out: the drill clock took its default
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 from engine import __version__
 from engine.bounds import OutOfBounds, check_clock
 from engine.drill import events as ev
-from engine.drill import modules
+from engine.drill import modules, timed
 from engine.drill.clock import Clock, format_wall, parse_wall
 from engine.drill.log import DrillLog, LogError, LogRead, default_log_path, encode, read_log
 from engine.drill.named_files import logged_name, project_folder
@@ -190,6 +190,15 @@ class Drill:
         out: list[ev.Event] = []
         while due := self.state.due(self.now_t()):
             out.extend(self._fire_come_due(inject) for inject in due)
+        return out
+
+    def take_defaults(self) -> list[ev.Event]:
+        """Take the default of every timed decision whose time has run out (decision.made with
+        fell_to_default), soonest deadline first; engine.drill.timed says which. The console's clock tick
+        calls it beside fire_due, so a console left alone takes them too. Returns the events written."""
+        out: list[ev.Event] = []
+        while keys := timed.due(self.state, self.now_t()):  # one default can skip another's branch: look again
+            out.append(self.record(timed.fall(self.state, keys[0])))
         return out
 
     def _fire_come_due(self, inject: PlanInject) -> ev.Event:

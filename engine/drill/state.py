@@ -105,6 +105,8 @@ class DrillState:
         self.seated: dict[str, int] = {}  # seat id -> its row in `attendance`, for the seats in now
         self.polls: dict[str, PollRecord] = {}  # polls put to the room, by id, in the order opened
         self.proposals: list[ProposalRecord] = []  # participants' suggestions, in the order sent
+        # Timed decisions (`within`): when each became ready, the start of its countdown (engine.drill.timed).
+        self.ready_t: dict[str, float] = {}
         self._index()
 
     # ----- indexes built once from the plan -----
@@ -122,6 +124,7 @@ class DrillState:
         self._order = {key: i for i, key in enumerate(plan.steps)}
         self._backed_by: dict[str, list[str]] = ties.backed_by  # fallback -> the steps it stands in for
         self._opens: dict[str, list[str]] = ties.opens  # step -> its fallback and its options' targets
+        self._timed = [key for key, step in plan.steps.items() if step.within is not None and step.options]
 
     # ----- reading the state -----
 
@@ -227,6 +230,8 @@ class DrillState:
         `decoded`: the event's payload already decoded by this state's `version` (see check)."""
         payload = self.check(event, decoded)
         payload.apply(self, event)
+        if self._timed and payload.MOVES_STEPS:
+            self._watch_timed(event.t)
         self.seq = event.seq
         self.wall = event.wall
         self.t = payload.time_after(event.t)
@@ -266,6 +271,18 @@ class DrillState:
                              else "the first event of a drill must be drill.started")
         if self.ended and not cls.AFTER_END:
             raise EventError(f"the drill has ended; {kind} cannot follow")
+
+    def _watch_timed(self, t: float) -> None:
+        """Start the countdown of each timed decision that has become ready (or active) at `t`; forget it for
+        one that is no longer open to decide (back to waiting or dormant, or skipped), so it starts again."""
+        for key in self._timed:
+            if key in self.decisions:  # decided: done for good (a decision is revised, never reopened)
+                continue
+            status = self.status(key)
+            if status in (StepStatus.READY, StepStatus.ACTIVE):
+                self.ready_t.setdefault(key, t)
+            elif status in (StepStatus.DORMANT, StepStatus.WAITING, StepStatus.SKIPPED):
+                self.ready_t.pop(key, None)
 
     @property
     def feedback_open(self) -> bool:

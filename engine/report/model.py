@@ -297,6 +297,24 @@ class DecisionItem:
     rationale: str
     by: str
     by_default: bool  # headless play took the first option because nobody chose
+    ready_t: float | None = None  # scenario seconds the decision step became ready (its countdown's start)
+    latency: float | None = None  # seconds from ready to first decided (decision.made); None if never ready
+    within: int | None = None  # a timed decision's limit, seconds (None: untimed)
+    fell_to_default: bool = False  # the limit ran out and the drill clock took the default (then maybe revised)
+
+    def against_limit(self) -> str:
+        """The latency against the limit, in words: "within its 15m limit", "5m over its 15m limit", "time ran
+        out after 15m: the default was taken", or "no limit" for an untimed decision."""
+        from engine.report.render import duration
+
+        if self.within is None:
+            return "no limit"
+        limit = duration(self.within)
+        if self.fell_to_default:
+            return f"time ran out after {limit}: the default was taken"
+        if self.latency is None or self.latency <= self.within:
+            return f"within its {limit} limit"
+        return f"{duration(self.latency - self.within)} over its {limit} limit"
 
 
 @dataclass

@@ -227,15 +227,32 @@ def branches_not_taken(plan: Plan, state: DrillState) -> list[m.BranchNotTaken]:
 
 def decisions(plan: Plan, played: Played) -> list[m.DecisionItem]:
     out = []
+    made = first_made(played)
     for record in sorted(played.state.decisions.values(), key=lambda d: d.seq):
         step = plan.steps[record.step]
         options = [{"id": o, "label": step.labels.get(o, o)} for o in step.options or {}]
+        ready = played.state.ready_t.get(record.step, played.tracks[record.step].ready_t)
+        decided_t, fell = made.get(record.step, (record.t, record.fell_to_default))
         out.append(m.DecisionItem(
             seq=record.seq, t=record.t, wall=wall_of(played, record.seq), step=record.step, title=step.title,
             question=step.question, option=record.option, label=step.labels.get(record.option, record.option),
             options=options, rationale=record.rationale, by=record.by,
             by_default=record.rationale.startswith(DEFAULT_DECISION),
+            ready_t=ready, latency=None if ready is None else round(decided_t - ready, 3), within=step.within,
+            fell_to_default=fell,
         ))
+    return out
+
+
+def first_made(played: Played) -> dict[str, tuple[float, bool]]:
+    """Each decision step's decision.made (before any revision): its scenario time, and whether it fell to the
+    default of a timed decision. A decision's latency runs from ready to this time."""
+    out: dict[str, tuple[float, bool]] = {}
+    for event in played.events:
+        if event.type == ev.DECISION_MADE:
+            payload = played.payload(event)
+            assert isinstance(payload, ev.DecisionMade)
+            out.setdefault(payload.step, (event.t, payload.fell_to_default))
     return out
 
 

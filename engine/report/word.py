@@ -229,9 +229,16 @@ def _feedback(fb: m.FeedbackSummary | None) -> list[Block]:
 def _decisions(report: m.Report) -> list[Block]:
     rows = [[scenario_time(d.t), d.title, d.label, d.rationale or "none recorded", d.by or "not recorded"]
             for d in report.decisions]
-    return [Heading(1, "Appendix: decision log"),
-            Table(["Scenario time", "Decision", "Chosen", "Rationale", "By"], rows) if rows
-            else Paragraph("No decisions were made."), *_corrections(report)]
+    latency = [[d.title, scenario_time(d.ready_t) if d.ready_t is not None else "not recorded", duration(d.latency),
+                d.against_limit()] for d in report.decisions]
+    out: list[Block] = [Heading(1, "Appendix: decision log")]
+    if rows:
+        out += [Table(["Scenario time", "Decision", "Chosen", "Rationale", "By"], rows),
+                Paragraph("Each decision's latency, from its step becoming ready to its first decision:"),
+                Table(["Decision", "Ready", "Latency", "Limit"], latency)]
+    else:
+        out.append(Paragraph("No decisions were made."))
+    return out + _corrections(report)
 
 
 def _corrections(report: m.Report) -> list[Block]:

@@ -5,8 +5,10 @@ the room: the clock, the injects that have fired as read aloud (`say`, to
 whom, when), the service board, the current module's situation and
 discussion questions where the scenario has modules (the module under way
 by the console's own rule, engine.drill.modules.view), and whether the
-participant feedback form is open (never what anyone answered). Nothing here ever reads an inject's
-`expect`, an unfired inject, a note or a decision for that seat. The
+participant feedback form is open (never what anyone answered), and the timed decisions counting down
+(the question, the time left and the option taken when it runs out, as the facilitator would announce
+them). Nothing here ever reads an inject's `expect`, an unfired inject, a note or a decision made for
+that seat. The
 evaluator seat sees the objectives with the steps that test them and their
 live state (an EEG per objective), the injects fired with the response
 expected, and the observations recorded so far, each with its author.
@@ -17,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.drill import events as ev
-from engine.drill import modules
+from engine.drill import modules, timed
 from engine.drill.state import DrillState
 
 
@@ -94,9 +96,37 @@ def public_event(event: ev.Event, state: DrillState) -> dict[str, Any]:
 
 
 def clock(state: DrillState, now_t: float) -> dict[str, Any]:
-    """{"t": scenario seconds now, "text": "T+0:12:05", "running": bool, "ended": bool}."""
+    """{"t": scenario seconds now, "text": "T+0:12:05", "running": bool, "ended": bool, "decisions": the timed
+    decisions counting down (see countdowns)}. Every streamed message carries it, so a decision made or
+    fallen to its default leaves the pages with the next message."""
     return {"t": now_t, "text": clock_text(now_t), "running": state.running and not state.ended,
-            "ended": state.ended}
+            "ended": state.ended, "decisions": countdowns(state, now_t)}
+
+
+def countdowns(state: DrillState, now_t: float) -> list[dict[str, Any]]:
+    """The timed decisions whose countdown runs (engine.drill.timed), soonest first, as the room may see
+    them: {"step": its id, "question", "default": the label of the option taken when time runs out, "due":
+    scenario seconds it runs out, "left": seconds left (0 once run out), "text": the time left, 12:30}.
+    Never which option anyone chose."""
+    if state.ended:
+        return []
+    out = []
+    for key in timed.running(state):
+        step = state.plan.steps[key]
+        due = timed.deadline(state, key) or 0.0
+        left = max(0.0, due - now_t)
+        default = step.default or ""
+        out.append({"step": step.id, "question": step.question or step.title,
+                    "default": step.labels.get(default, default), "due": due, "left": left,
+                    "text": countdown_text(left)})
+    return out
+
+
+def countdown_text(seconds: float) -> str:
+    """Time left, rounded up: 12:30, 1:02:30 (0:00 only once it has run out)."""
+    whole = max(0, int(seconds + 0.999))
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
 def participant(state: DrillState, now_t: float) -> dict[str, Any]:

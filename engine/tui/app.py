@@ -27,6 +27,7 @@ from engine.drill.plan import Plan
 from engine.tui.key_guard import DEFAULT_SECONDS
 
 if TYPE_CHECKING:  # the drill's modules load with the drill: the start screen's first frame needs none of them
+    from engine.drill.events import Event
     from engine.drill.session import Drill
     from engine.room.server import RoomBinding, RoomServer
     from engine.tui.screens.console import ConsoleScreen
@@ -185,20 +186,30 @@ class DrillApp(App[None]):
     # ----- the clock -----
 
     def fire_due(self) -> bool:
-        """Fire every inject whose time has come; they wait in `pending` to be announced."""
+        """Fire every inject whose time has come (they wait in `pending` to be announced), and take the default
+        of every timed decision whose time has run out (engine.drill.timed), saying so: the clock does this,
+        so a console left alone does it too. True when anything was recorded."""
         drill = self.drill
         if drill is None or drill.state.ended:
             return False
         from engine.drill.log import LogError
         from engine.drill.state import EventError
+        from engine.tui.widgets.step_detail import fallen_notice
 
+        events: list[Event] = []
+        fallen: list[Event] = []
         try:
             events = drill.fire_due()
+            fallen = drill.take_defaults()
+            if fallen:  # a default can arm contingency injects due at once
+                events += drill.fire_due()
         except (EventError, LogError) as exc:
-            self.notify(str(exc), title="An inject could not be fired", severity="error", markup=False)
-            return False
+            self.notify(str(exc), title="The clock could not record what came due", severity="error", markup=False)
         self.pending += [e.data["inject"] for e in events]
-        return bool(events)
+        for event in fallen:
+            self.notify(fallen_notice(drill.plan.steps[event.data["step"]]), title="Time ran out",
+                        severity="warning", markup=False, timeout=12)
+        return bool(events or fallen)
 
     def tick(self) -> None:
         """Fire what has come due, move the clock display, and announce new injects."""

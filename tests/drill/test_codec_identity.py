@@ -181,6 +181,7 @@ FIELDS: dict[str, st.SearchStrategy[Any]] = {
     "module": TEXT, "answer": TEXT, "since": TEXT, "by": TEXT, "rationale": TEXT, "comment": TEXT,
     "reason": FILLED, "text": FILLED, "kind": st.sampled_from(ev.NOTE_KINDS), "rating": st.sampled_from(
         sorted(ev.RATINGS)), "item": st.integers(0, 50), "checked": st.booleans(), "manual": st.booleans(),
+    "fell_to_default": st.booleans(),
     "counted": st.booleans(), "note": st.integers(0, 10**6), "summary": st.integers(0, 10**6),
     "services": HEALTH, "away": st.floats(0, MAX_CLOCK_SECONDS), "due": st.none() | st.floats(0, 10**6),
     "event": st.none() | FILLED, "version": st.none() | st.integers(0, 5), "tool": st.none() | TEXT,

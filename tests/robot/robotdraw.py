@@ -1,8 +1,9 @@
 """Drawn projects for the facilitator robot: a runbook and a scenario as YAML text, small but with every
-way a step moves (needs, decisions whose options open branches, fallbacks of steps that require services,
-`on:` event branches, checklists) and every part of a discussion-based exercise (two modules, questions with
-prompts and expected points, injects with expected responses, contingency injects after a decision or a
-step). Everything the participants must never see carries a marker (SECRET), so the robot can look for it."""
+way a step moves (needs, decisions whose options open branches, timed decisions, fallbacks of steps that
+require services, `on:` event branches, checklists) and every part of a discussion-based exercise (two
+modules, questions with prompts and expected points, injects with expected responses, contingency injects
+after a decision or a step). Everything the participants must never see carries a marker (SECRET), so the
+robot can look for it."""
 
 from __future__ import annotations
 
@@ -49,7 +50,10 @@ def _steps(draw: st.DrawFn) -> tuple[list[str], list[tuple[str, str]], list[str]
         elif draw(st.integers(0, 3)) == 0:
             lines.append("    requires: [net]")
         if later and draw(st.integers(0, 2)):
-            lines += ["    decision:", "      question: Which way?", "      options:"]
+            lines += ["    decision:", "      question: Which way?"]
+            if draw(st.booleans()):  # a timed decision: the drill clock takes its default when time runs out
+                lines += [f"      within: {draw(st.integers(1, 10))}m", f"      default: o{draw(st.integers(0, 1))}"]
+            lines.append("      options:")
             targets = draw(st.permutations(later))
             for o in range(2):
                 opened = targets[o::2][:2] or targets[:1]

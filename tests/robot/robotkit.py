@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from robotdraw import SECRET, Drawn
 
 from engine.drill import events as ev
-from engine.drill import modules
+from engine.drill import modules, timed
 from engine.drill.clock import FakeClock
 from engine.drill.plan import Plan
 from engine.drill.session import Drill
@@ -250,6 +250,8 @@ class Facilitator:
             out.append(("next module", lambda d: next_module(drill)))
         if self.state.due(drill.now_t()):
             out += [("fire due", lambda d: drill.fire_due())] * 2
+        if timed.due(self.state, drill.now_t()):  # as the console's tick does: a timed decision falls to its default
+            out += [("take defaults", lambda d: drill.take_defaults())] * PROGRESS
         return out
 
     def _steps(self) -> list[tuple[str, Action]]:

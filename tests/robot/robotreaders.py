@@ -40,7 +40,8 @@ def light(state: DrillState) -> dict[str, Any]:
         "seq": state.seq, "t": state.t, "running": state.running, "ended": state.ended,
         "statuses": {k: s.value for k, s in state.statuses().items()},
         "steps": {k: (r.started_t, r.done_t, r.skipped_t, r.skipped_by) for k, r in state.steps.items()},
-        "decisions": {k: d.option for k, d in state.decisions.items()},
+        "decisions": {k: (d.option, d.fell_to_default) for k, d in state.decisions.items()},
+        "ready": dict(state.ready_t),  # the countdowns of timed decisions
         "fired": sorted(state.fired), "withdrawn": sorted(state.withdrawn), "services": dict(state.services),
         "notes": [(n.seq, state.note_text(n.seq)) for n in state.notes], "withdrawn notes": state.withdrawn_notes(),
         "ratings": {k: r.rating for k, r in state.ratings.items()}, "hotwash": list(state.hotwash),
@@ -178,6 +179,11 @@ def check_report(plan: Plan, state: DrillState, log: Path, module_starts: dict[s
             assert step["taken"] >= 0, (key, step["taken"])
     decided = {d["step"]: d["option"] for d in report["decisions"]}
     assert decided == {k: d.option for k, d in state.decisions.items()}
+    for d in report["decisions"]:  # a timed decision's countdown started where the fold says; latency never < 0
+        assert d["ready_t"] == state.ready_t.get(d["step"], d["ready_t"]), (d["step"], d["ready_t"], state.ready_t)
+        assert d["latency"] is None or d["latency"] >= 0, (d["step"], d["latency"])
+        fell = d["fell_to_default"] and d["within"] is not None and d["latency"] + 1e-6 >= d["within"]
+        assert fell == d["fell_to_default"], ("a default taken before its time", d)
     assert [c["seq"] for c in report.get("corrections", [])] == [c.seq for c in state.corrections]
     assert [(h["question"], h["answer"]) for h in report["hotwash"]] == [(q, a) for q, a, _ in state.hotwash]
     assert {a["id"] for a in report.get("adhoc_injects", [])} == set(state.adhoc)

@@ -119,7 +119,7 @@ class DecisionAmended(Payload):
                                                   decision_words(self.rationale, self.decided_by), self.reason,
                                                   self.by, event.t, event.seq))
         state.decisions[self.step] = DecisionRecord(old.step, old.option, self.rationale, self.decided_by, old.t,
-                                                    old.seq, old.poll)
+                                                    old.seq, old.poll, old.fell_to_default)
 
 
 @event_type

@@ -104,3 +104,10 @@ def text_named(template: str) -> Reader:
             raise Bad(template.format(value))
         return value
     return read
+
+
+def flag(value: Any, data: Mapping[str, Any]) -> bool:
+    """true or false (a flag written only when true, so absent reads as false)."""
+    if not isinstance(value, bool):
+        raise Bad(f"expected true or false, not {value!r}")
+    return value

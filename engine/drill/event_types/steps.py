@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from engine import step_rules
+from engine.drill import timed
 from engine.drill.event_types import readers
 from engine.drill.event_types.base import Event, Payload, event_type
 from engine.drill.event_types.codec import Bad, key
@@ -148,7 +149,9 @@ class DecisionMade(Payload):
     step: the decision step's key; option: the option id; rationale: why,
     as said; by: who decided (a name or role, may be empty); poll: the id of
     a poll the decision cites (on this decision, or on none), written only
-    when given (older logs have none).
+    when given (older logs have none); fell_to_default: true when no one
+    decided within a timed decision's `within` and the drill clock took its
+    `default` (written only then; engine.drill.timed).
     """
 
     WIRE: ClassVar[str] = "decision.made"
@@ -161,6 +164,7 @@ class DecisionMade(Payload):
     by: str = key(readers.anything_as_text, default="")
     poll: str | None = key(readers.optional_text("the poll a decision cites is its id (text)", lambda v: v or None),
                            omit=readers.none, default=None)
+    fell_to_default: bool = key(readers.flag, absent=False, omit=readers.empty, default=False)
 
     def check(self, state: DrillState, t: float) -> None:
         options = state.plan.steps[known_step(state, self.step)].options
@@ -174,11 +178,13 @@ class DecisionMade(Payload):
         poll = state.polls.get(self.poll) if self.poll is not None else None
         if self.poll is not None and (poll is None or poll.step not in ("", self.step)):
             raise EventError(f"no poll {self.poll!r} on decision {self.step} to cite")
+        if self.fell_to_default:
+            timed.check_fall(state, self.step, self.option, t)
 
     def apply(self, state: DrillState, event: Event) -> None:
         step_key, option, t = self.step, self.option, event.t
         state.decisions[step_key] = DecisionRecord(step_key, option, self.rationale, self.by, t, event.seq,
-                                                   self.poll or "")
+                                                   self.poll or "", self.fell_to_default)
         record = state.steps[step_key]
         record.started_t = record.started_t if record.started_t is not None else t
         record.done_t = t

@@ -21,10 +21,37 @@
   }
   var moduleNext = parseFloat(body.dataset.moduleNext);  // the next module's start by the clock (NaN: none)
   var base = body.dataset.base;
+  function leftText(seconds) {  // time left, rounded up: 12:30, 1:02:30
+    var whole = Math.max(0, Math.ceil(seconds - 0.001));
+    var hours = Math.floor(whole / 3600), rest = whole % 3600;
+    return (hours ? hours + ":" + pad(Math.floor(rest / 60)) : Math.floor(rest / 60)) + ":" + pad(rest % 60);
+  }
+  function drawCountdown(t) {  // the timed decisions counting down (issue 22), from the clock's `due` times
+    var list = document.getElementById("countdown-list");
+    if (!list) { return; }
+    list.querySelectorAll("li[data-due]").forEach(function (item) {
+      var left = parseFloat(item.dataset.due) - t;
+      item.querySelector(".left").textContent = left > 0 ? leftText(left) : "time is up:";
+    });
+  }
+  function showCountdown(decisions) {
+    var section = document.getElementById("countdown");
+    var list = document.getElementById("countdown-list");
+    if (!section || !list || !decisions) { return; }
+    list.replaceChildren.apply(list, decisions.map(function (d) {
+      var item = el("li");
+      item.dataset.due = d.due;
+      item.append(el("span", "question", d.question), " ", el("strong", "left", d.text), " left; then: ",
+                  el("span", "default", d["default"]));
+      return item;
+    }));
+    section.hidden = decisions.length === 0;
+  }
   function drawClock() {
     var t = clock.t + (clock.running ? (Date.now() - clock.at) / 1000 : 0);
     document.getElementById("clock").textContent = clockText(t);
     document.getElementById("clock-state").textContent = clock.ended ? "ended" : (clock.running ? "running" : "paused");
+    drawCountdown(t);
     if (base && !isNaN(moduleNext) && t >= moduleNext) { moduleNext = NaN; refreshModule(); }
   }
   function refreshModule() {  // the module changes at its time even when no event comes
@@ -169,6 +196,7 @@
     var data = JSON.parse(message.data);
     if (data.clock) {
       clock = { t: data.clock.t, running: data.clock.running, ended: data.clock.ended, at: Date.now() };
+      showCountdown(data.clock.decisions);
       drawClock();
     }
     if (data.kind === "inject") { showInject(data.inject); }

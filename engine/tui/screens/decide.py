@@ -1,6 +1,7 @@
 """Record a decision: the option chosen, the rationale, and who decided (the owner's name to start with,
-else the owner's role). The option list keeps the focus when an option is marked; Enter goes on to "Why",
-then to "Decided by". A blank rationale or decider is refused, saying which."""
+else the owner's role). A timed decision shows its countdown, moved by the clock's tick. The option list
+keeps the focus when an option is marked; Enter goes on to "Why", then to "Decided by". A blank rationale
+or decider is refused, saying which."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from engine.tui import display
 from engine.tui.screens.decide_poll import cited, poll_fields
 from engine.tui.screens.form import buttons, field
 from engine.tui.screens.option_pick import OptionPick
+from engine.tui.widgets.step_detail import time_limit
 
 if TYPE_CHECKING:
     from engine.drill.plan import PlanStep
@@ -40,6 +42,8 @@ class DecideScreen(OptionPick):
             yield Static(Content.assemble(("Decision ", "bold"), (display.literal(step.id), "bold")),
                          classes="dialog-title")
             yield Static(display.content(step.question or step.title), markup=False)
+            if step.within is not None:
+                yield Static(id="countdown", markup=False)
             yield OptionList(*(Option(self._prompt(n, option), id=option)
                                for n, option in enumerate(step.options or {}, 1)), id="options")
             yield field("Why", Input(placeholder="the rationale: what the team weighed", id="rationale", compact=True))
@@ -53,10 +57,17 @@ class DecideScreen(OptionPick):
     def on_mount(self) -> None:
         super().on_mount()
         self.problem("")
+        self.clock_moved()
         self.query_one("#options", OptionList).focus()
         if self.prefill is not None and self.prefill[0] in (self.step.options or {}):
             self.choose(list(self.step.options or {}).index(self.prefill[0]))
             self.query_one("#rationale", Input).value = self.prefill[1]
+
+    def clock_moved(self) -> None:
+        """A timed decision's countdown, moved by the console's clock tick (the app calls this on each)."""
+        if self.step.within is not None:
+            drill = self.drill
+            self.query_one("#countdown", Static).update(time_limit(drill.state, self.step, drill.now_t()))
 
     def action_submit(self) -> None:
         option = self.chosen

@@ -14,6 +14,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from engine.controls import objective_text
+from engine.drill import timed
 from engine.drill.plan import Opener, PlanStep
 from engine.drill.state import DrillState, StepStatus
 from engine.tui import display
@@ -66,7 +67,7 @@ class StepDetail(OptionList):
                 options.append(_text([Content.styled(f"\nChecklist {len(record.ticks)}/{len(items)}", "bold")]))
                 options += [Option(self._item(text, i in record.ticks), id=f"{ITEM}{i}")
                             for i, text in enumerate(items)]
-            tail = self._tail(state, step)
+            tail = self._tail(state, step, now_t)
             if tail:
                 options.append(_text(tail))
         shown = tuple(str(o.prompt) for o in options)
@@ -157,9 +158,11 @@ class StepDetail(OptionList):
             return f"{source} is blocked (this is its fallback)"
         return f"an inject brings event `{source}`"
 
-    def _tail(self, state: DrillState, step: PlanStep) -> list[Content]:
+    def _tail(self, state: DrillState, step: PlanStep, now_t: float) -> list[Content]:
         """The decision, then the step's guidance: below the checklist, which is what the room works through."""
         lines = self._decision(state, step)
+        if lines and step.within is not None:
+            lines.append(time_limit(state, step, now_t))
         runbook = next((r for r in state.plan.runbooks if r.runbook == step.runbook), None)
         source = runbook.steps.get(step.id) if runbook else None
         summary = (getattr(source, "summary", None) or "").strip()
@@ -208,3 +211,31 @@ class StepDetail(OptionList):
             lines += [Content.assemble(" • ", display.literal(objective_text(entry)))
                       for entry in runbook.objectives.values()]
         return lines
+
+
+def time_limit(state: DrillState, step: PlanStep, now_t: float) -> Content:
+    """A timed decision's countdown in words: the time left and the default, or that it fell to the default."""
+    limit, default = display.span(step.within), display.literal(step.default or "")
+    chosen = state.decisions.get(step.key)
+    if chosen is not None:
+        if chosen.fell_to_default:
+            return Content.assemble(("Time ran out: ", "bold"), f"nobody decided within {limit}, so `{default}` "
+                                    "was taken (D revises it)")
+        if any(c.kind == "decision.revised" and c.subject == step.key for c in state.corrections):
+            return Content.assemble(("Time limit: ", "bold"), limit)
+        ready = state.ready_t.get(step.key)
+        late = ready is not None and step.within is not None and chosen.t > ready + step.within + timed.EPSILON
+        return Content.assemble(("Time limit: ", "bold"), f"{limit}, decided {'after it' if late else 'in time'}")
+    left = timed.left(state, step.key, now_t)
+    if left is None:
+        return Content.assemble(("Time limit: ", "bold"), f"{limit} from when it is ready; then `{default}` is taken")
+    if left <= 0:
+        return Content.assemble(("Time is up: ", "bold red"), f"`{default}` is taken once the step is unblocked")
+    return Content.assemble(("Time left: ", "bold"), (display.countdown(left), "bold"),
+                            f" of {limit}; then `{default}` is taken")
+
+
+def fallen_notice(step: PlanStep) -> str:
+    """What the console says when the clock takes a timed decision's default."""
+    return (f"Nobody decided {step.id} within {display.span(step.within)}: the default `{step.default}` was taken. "
+            "Put the cursor on it and press D to revise it.")
