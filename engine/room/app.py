@@ -52,8 +52,9 @@ class Room:
     after the room records an event (the console redraws). Rate limits read the drill's clock."""
 
     def __init__(self, drill: Drill, seats: Seats, *, after_record: Callable[[], None] | None = None,
-                 max_streams: int = MAX_STREAMS) -> None:
+                 max_streams: int = MAX_STREAMS, hosts: guard.Hosts | None = None) -> None:
         self.drill = drill
+        self.hosts = hosts  # the names the room answers to (None: any, for a room not on a socket)
         self.seats = seats
         self.hub = Hub(drill)
         self.after_record = after_record or (lambda: None)
@@ -123,18 +124,30 @@ async def events(request: Request) -> Response:
         return PlainTextResponse(f"The room is full: {room.max_streams} live connections are open. Close another "
                                  "tab, or reload this page to read it without live updates.", status_code=503,
                                  headers={"Retry-After": "10"})
+    room.live += 1  # the slot is taken now, before anything awaits: a burst cannot all pass the check above
     after = last_event_id(request.headers.get("last-event-id"), request.query_params.get("after"))
 
     async def messages() -> Any:
-        room.live += 1
-        try:
-            yield ServerSentEvent(comment="tabletop room", retry=1000)
-            async for message in room.hub.follow(after, room.closing):
-                yield message
-        finally:
-            room.live -= 1
+        yield ServerSentEvent(comment="tabletop room", retry=1000)
+        async for message in room.hub.follow(after, room.closing):
+            yield message
 
-    return EventSourceResponse(messages(), ping=15, headers=guard.HEADERS, send_timeout=30)
+    return HeldSlot(EventSourceResponse(messages(), ping=15, headers=guard.HEADERS, send_timeout=30), room)
+
+
+class HeldSlot(Response):
+    """A live stream that gives its slot back once it has ended, however it ends (sent, closed, cancelled)."""
+
+    def __init__(self, stream: Response, room: Room) -> None:  # super().__init__ not called: it wraps a response
+        self.stream = stream
+        self.room = room
+        self.background = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.stream(scope, receive, send)
+        finally:
+            self.room.live -= 1
 
 
 def _clip(fields: dict[str, str], name: str, limit: int = MAX_FIELD) -> str:
@@ -242,4 +255,4 @@ def make_app(room: Room) -> ASGIApp:
     ], exception_handlers={404: lambda request, exc: not_found(),
                            405: lambda request, exc: PlainTextResponse("Method Not Allowed", status_code=405)})
     app.state.room = room
-    return SecurityHeaders(app)
+    return SecurityHeaders(guard.HostGuard(app, room.hosts))

@@ -8,6 +8,7 @@ nothing to the terminal (the console owns it) and installs no signal handlers.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import ipaddress
 import logging
 import socket
@@ -18,10 +19,45 @@ from pathlib import Path
 import uvicorn
 
 from engine.drill.session import Drill
-from engine.room.app import Room, make_app
+from engine.room import guard
+from engine.room.app import MAX_STREAMS, Room, make_app
 from engine.room.seats import Seats, load, room_file, save
 
 LOOPBACK = "127.0.0.1"
+PER_ADDRESS = 32  # connections one address may hold open: a phone's browser opens 6 at most, a laptop's tabs more
+HEADER_SECONDS = 10.0  # a connection must send a request's headers within this, or it is closed
+IDLE_SECONDS = 5.0  # a kept-alive connection with no new request is closed after this
+LOG_KB_PER_MINUTE = 512  # what the room may add to the log in a minute (the console's own events do not count)
+
+
+@dataclass(frozen=True)
+class RoomOptions:
+    """The room's names and limits, from the command line (see `tabletop drill --help`).
+
+    names: DNS names the room is reached by (--room-name), besides its address; the first goes in the links.
+    per_address: connections one client address may hold open at once (--room-per-address); more are closed.
+    header_seconds, idle_seconds: seconds a connection has to send a request's headers, and may stay idle
+        between requests, before it is closed.
+    log_kb_per_minute: kilobytes the room's writes may add to the log in any minute (--room-log-cap);
+        past it a write gets a 429 page that says when to send it again.
+    max_streams: live connections (server-sent events) at once."""
+
+    names: tuple[str, ...] = ()
+    per_address: int = PER_ADDRESS
+    header_seconds: float = HEADER_SECONDS
+    idle_seconds: float = IDLE_SECONDS
+    log_kb_per_minute: int = LOG_KB_PER_MINUTE
+    max_streams: int = MAX_STREAMS
+
+
+def room_hosts(host: str, port: int, names: tuple[str, ...] = ()) -> guard.Hosts:
+    """The Host headers the room answers to when bound to `host`:`port`: that address, localhost on a loopback
+    one, every IP address on 0.0.0.0 or :: (an address is never rebound), and `names`."""
+    ip = ipaddress.ip_address(host)
+    found = {str(ip), *(name.strip().lower().rstrip(".") for name in names)}
+    if ip.is_loopback:
+        found.add("localhost")
+    return guard.Hosts(frozenset(found), port, any_ip=ip.is_unspecified)
 
 
 class RoomBindError(Exception):
@@ -88,13 +124,18 @@ class RoomServer:
     """The room on a bound socket: `serve()` runs until `stop()`; `links` are the seats' addresses."""
 
     def __init__(self, drill: Drill, seats: Seats, sock: socket.socket, host: str,
-                 after_record: Callable[[], None] | None = None, max_streams: int | None = None) -> None:
+                 after_record: Callable[[], None] | None = None, max_streams: int | None = None,
+                 options: RoomOptions | None = None) -> None:
+        options = options or RoomOptions()
+        if max_streams:
+            options = dataclasses.replace(options, max_streams=max_streams)
+        self.options = options
         self.sock = sock
         self.host = host
         self.port = int(sock.getsockname()[1])
-        self.base = f"http://{link_host(host)}:{self.port}"
-        self.room = Room(drill, seats, after_record=after_record,
-                         **({"max_streams": max_streams} if max_streams else {}))
+        self.base = f"http://{options.names[0] if options.names else link_host(host)}:{self.port}"
+        self.room = Room(drill, seats, after_record=after_record, max_streams=options.max_streams,
+                         hosts=room_hosts(host, self.port, options.names))
         self.links = seats.links(self.base)
         _silence_uvicorn()
         config = uvicorn.Config(make_app(self.room), log_config=None, access_log=False, lifespan="off",
