@@ -19,7 +19,7 @@ from pathlib import Path
 import uvicorn
 
 from engine.drill.session import Drill
-from engine.room import guard
+from engine.room import conns, guard
 from engine.room.app import MAX_STREAMS, Room, make_app
 from engine.room.seats import Seats, load, room_file, save
 
@@ -138,9 +138,12 @@ class RoomServer:
                          hosts=room_hosts(host, self.port, options.names))
         self.links = seats.links(self.base)
         _silence_uvicorn()
+        self.addresses = conns.Addresses(options.per_address)
         config = uvicorn.Config(make_app(self.room), log_config=None, access_log=False, lifespan="off",
                                 timeout_graceful_shutdown=1, limit_concurrency=self.room.max_streams + 64,
-                                proxy_headers=False, server_header=False)
+                                proxy_headers=False, server_header=False, ws="none",
+                                http=conns.guarded(self.addresses, options.header_seconds),
+                                timeout_keep_alive=max(1, round(options.idle_seconds)))
         self.server = _QuietServer(config)
 
     @property
