@@ -36,11 +36,12 @@ from engine.drill import events as ev
 from engine.drill.log import LogError
 from engine.drill.session import Drill
 from engine.drill.state import EventError
-from engine.room import feedback, guard, join, views
+from engine.room import feedback, guard, join, logcap, views
 from engine.room.seats import Seats
 from engine.room.stream import Hub, last_event_id
 
 MAX_STREAMS = 200  # live connections; one more gets a 503 that says why
+LOG_KB_PER_MINUTE = 512  # what the room's writes may add to the log in any minute; past it, a 429 that says why
 MAX_NAME = 80
 MAX_TEXT = 4000
 MAX_FIELD = 400
@@ -52,7 +53,8 @@ class Room:
     after the room records an event (the console redraws). Rate limits read the drill's clock."""
 
     def __init__(self, drill: Drill, seats: Seats, *, after_record: Callable[[], None] | None = None,
-                 max_streams: int = MAX_STREAMS, hosts: guard.Hosts | None = None) -> None:
+                 max_streams: int = MAX_STREAMS, hosts: guard.Hosts | None = None,
+                 log_kb_per_minute: int = LOG_KB_PER_MINUTE) -> None:
         self.drill = drill
         self.hosts = hosts  # the names the room answers to (None: any, for a room not on a socket)
         self.seats = seats
@@ -64,12 +66,14 @@ class Room:
         monotonic = lambda: drill.clock.now().timestamp()  # noqa: E731
         self.per_writer = guard.RateLimit(burst=5, per_second=1.0, now=monotonic)  # one evaluator's writes
         self.per_seat = guard.RateLimit(burst=30, per_second=10.0, now=monotonic)  # the whole seat's
+        self.log_cap = logcap.LogCap(drill, log_kb_per_minute * 1024, now=monotonic)  # what writes may add
         self.pages = Environment(loader=PackageLoader("engine.room", "templates"), autoescape=True,
                                  trim_blocks=True, lstrip_blocks=True)
 
     def close(self) -> None:
         self.closing.set()
         self.hub.close()
+        self.log_cap.close()
 
     def render(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         return HTMLResponse(self.pages.get_template(name).render(**context), status_code=status)
@@ -255,4 +259,4 @@ def make_app(room: Room) -> ASGIApp:
     ], exception_handlers={404: lambda request, exc: not_found(),
                            405: lambda request, exc: PlainTextResponse("Method Not Allowed", status_code=405)})
     app.state.room = room
-    return SecurityHeaders(guard.HostGuard(app, room.hosts))
+    return SecurityHeaders(guard.HostGuard(logcap.CapGuard(app, room.log_cap), room.hosts))

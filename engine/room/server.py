@@ -20,14 +20,13 @@ import uvicorn
 
 from engine.drill.session import Drill
 from engine.room import conns, guard
-from engine.room.app import MAX_STREAMS, Room, make_app
+from engine.room.app import LOG_KB_PER_MINUTE, MAX_STREAMS, Room, make_app
 from engine.room.seats import Seats, load, room_file, save
 
 LOOPBACK = "127.0.0.1"
 PER_ADDRESS = 32  # connections one address may hold open: a phone's browser opens 6 at most, a laptop's tabs more
 HEADER_SECONDS = 10.0  # a connection must send a request's headers within this, or it is closed
 IDLE_SECONDS = 5.0  # a kept-alive connection with no new request is closed after this
-LOG_KB_PER_MINUTE = 512  # what the room may add to the log in a minute (the console's own events do not count)
 
 
 @dataclass(frozen=True)
@@ -135,7 +134,8 @@ class RoomServer:
         self.port = int(sock.getsockname()[1])
         self.base = f"http://{options.names[0] if options.names else link_host(host)}:{self.port}"
         self.room = Room(drill, seats, after_record=after_record, max_streams=options.max_streams,
-                         hosts=room_hosts(host, self.port, options.names))
+                         hosts=room_hosts(host, self.port, options.names),
+                         log_kb_per_minute=options.log_kb_per_minute)
         self.links = seats.links(self.base)
         _silence_uvicorn()
         self.addresses = conns.Addresses(options.per_address)
