@@ -27,7 +27,7 @@ from jinja2 import Environment, PackageLoader
 from sse_starlette.sse import EventSourceResponse, ServerSentEvent
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -36,7 +36,7 @@ from engine.drill import events as ev
 from engine.drill.log import LogError
 from engine.drill.session import Drill
 from engine.drill.state import EventError
-from engine.room import feedback, guard, join, logcap, views
+from engine.room import feedback, guard, join, logcap, render, views
 from engine.room.seats import Seats
 from engine.room.stream import Hub, last_event_id
 
@@ -67,6 +67,7 @@ class Room:
         self.per_writer = guard.RateLimit(burst=5, per_second=1.0, now=monotonic)  # one evaluator's writes
         self.per_seat = guard.RateLimit(burst=30, per_second=10.0, now=monotonic)  # the whole seat's
         self.log_cap = logcap.LogCap(drill, log_kb_per_minute * 1024, now=monotonic)  # what writes may add
+        self.renderer = render.pool()
         self.pages = Environment(loader=PackageLoader("engine.room", "templates"), autoescape=True,
                                  trim_blocks=True, lstrip_blocks=True)
 
@@ -74,9 +75,12 @@ class Room:
         self.closing.set()
         self.hub.close()
         self.log_cap.close()
+        self.renderer.shutdown(wait=False)
 
-    def render(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        return HTMLResponse(self.pages.get_template(name).render(**context), status_code=status)
+    def render(self, name: str, status: int = 200, **context: Any) -> Response:
+        """The page `name` with `context` (plain data, read here on the loop), rendered on the room's render
+        thread as it is sent: the console's event loop never waits on a template (see render.py)."""
+        return render.Page(self.pages.get_template(name), context, status, self.renderer)
 
 
 def not_found() -> Response:

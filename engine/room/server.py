@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import ipaddress
 import logging
+import re
 import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -47,6 +48,13 @@ class RoomOptions:
     idle_seconds: float = IDLE_SECONDS
     log_kb_per_minute: int = LOG_KB_PER_MINUTE
     max_streams: int = MAX_STREAMS
+
+
+def room_options(names: list[str] | None, per_address: int | None, log_kb_per_minute: int | None) -> RoomOptions:
+    """The options as given on the command line (None: the default)."""
+    given: dict[str, object] = {"names": tuple(names or ()), "per_address": per_address,
+                                "log_kb_per_minute": log_kb_per_minute}
+    return RoomOptions(**{k: v for k, v in given.items() if v is not None})  # type: ignore[arg-type]
 
 
 def room_hosts(host: str, port: int, names: tuple[str, ...] = ()) -> guard.Hosts:
@@ -87,6 +95,21 @@ def bind(host: str, port: int) -> socket.socket:
 def is_open_to_network(host: str) -> bool:
     """True unless the room listens on a loopback address only."""
     return not ipaddress.ip_address(host).is_loopback
+
+
+def exposure(host: str, port: int, names: tuple[str, ...] = ()) -> str:
+    """Who can reach a room listening on `host`:`port`, in plain words (the console's notice, the Room pane)."""
+    if not is_open_to_network(host):
+        return (f"Open on this computer only ({host}:{port}): nobody else can reach it; --room-host 0.0.0.0 opens "
+                "it to the network.")
+    ip = ipaddress.ip_address(host)
+    where = (f"every network this computer is on (here {link_host(host)}), a guest or public Wi-Fi included"
+             if ip.is_unspecified else f"the network of {host}")
+    named = f", or by the name {', '.join(names)}" if names else ""
+    return (f"OPEN TO THE NETWORK on {host}:{port}: anyone on {where} can connect{named}. With the participant "
+            "link they can join and write to the drill log; with the evaluator link, write observations. The room "
+            "speaks plain HTTP: anyone on the same Wi-Fi can read its pages and links as they pass. Hand the links "
+            "out in the room only; for a drill on an untrusted network, keep the default (127.0.0.1).")
 
 
 def link_host(host: str) -> str:
@@ -150,6 +173,11 @@ class RoomServer:
     def open_to_network(self) -> bool:
         return is_open_to_network(self.host)
 
+    @property
+    def exposure(self) -> str:
+        """Who can reach this room, in plain words."""
+        return exposure(self.host, self.port, self.options.names)
+
     async def serve(self) -> None:
         await self.server.serve(sockets=[self.sock])
 
@@ -165,6 +193,7 @@ class RoomBinding:
     seats: Seats
     sock: socket.socket
     host: str
+    options: RoomOptions = RoomOptions()
 
     def save(self, log_path: str, base: str) -> Path:
         """Write `<log stem>.room.json` beside the log (owner-only). Raises RoomFileError."""
@@ -173,10 +202,30 @@ class RoomBinding:
         return path
 
 
-def prepare(host: str, port: int | None, resume_log: str | None) -> RoomBinding:
+def prepare(host: str, port: int | None, resume_log: str | None, options: RoomOptions | None = None) -> RoomBinding:
     """The seats (those saved beside `resume_log`, if any: the same links) and the socket to serve on.
-    `port` None: the port saved for the drill, else a free one. Raises RoomBindError or RoomFileError."""
+    `port` None: the port saved for the drill, else a free one. Raises RoomBindError (also for an option out
+    of range) or RoomFileError."""
+    options = options or RoomOptions()
+    problem = options_problem(options)
+    if problem:
+        raise RoomBindError(problem)
     seats = load(room_file(resume_log)) if resume_log else None
     if port is None:
         port = seats.port if seats and seats.port else 0
-    return RoomBinding(seats or Seats.new(), bind(host, port), host)
+    return RoomBinding(seats or Seats.new(), bind(host, port), host, options)
+
+
+_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
+
+
+def options_problem(options: RoomOptions) -> str | None:
+    """Why the room's options cannot be used, in words naming the option, or None."""
+    for name in options.names:
+        if not _NAME.fullmatch(name.strip().lower().rstrip(".")) or len(name) > 253:
+            return f"--room-name {name!r}: give a DNS name of this computer, such as drill.example.org"
+    if not 1 <= options.per_address <= 10_000:
+        return f"--room-per-address {options.per_address}: give a number from 1 to 10000"
+    if not 1 <= options.log_kb_per_minute <= 1_048_576:
+        return f"--room-log-cap {options.log_kb_per_minute}: give kilobytes a minute, from 1 to 1048576"
+    return None
