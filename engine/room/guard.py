@@ -8,6 +8,7 @@ referrer policy that keeps the token-bearing address inside the room.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,8 +31,15 @@ HEADERS = {
 }
 
 
+BODY_SECONDS = 10.0  # a form's body must arrive within this once its headers have
+
+
 class BodyTooLarge(Exception):
     pass
+
+
+class BodyTooSlow(ValueError):
+    """The body did not arrive in BODY_SECONDS (a client trickling it to hold a connection)."""
 
 
 def split_host(value: str, default_port: int = 80) -> tuple[str, int] | None:
@@ -112,17 +120,22 @@ def same_origin(request: Request) -> bool:
 
 async def read_form(request: Request, limit: int = MAX_BODY) -> dict[str, str]:
     """The fields of a urlencoded form, first value of each. Raises BodyTooLarge past `limit` bytes,
-    ValueError for another content type or text that is not UTF-8."""
+    BodyTooSlow (a ValueError) when it takes more than BODY_SECONDS to arrive, ValueError for another content
+    type or text that is not UTF-8."""
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > limit):
         raise BodyTooLarge()
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
         raise ValueError("the form must be sent as application/x-www-form-urlencoded")
     body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise BodyTooLarge()
+    try:
+        async with asyncio.timeout(BODY_SECONDS):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > limit:
+                    raise BodyTooLarge()
+    except TimeoutError:
+        raise BodyTooSlow(f"the form did not arrive within {BODY_SECONDS:g} seconds; send it again") from None
     fields: dict[str, str] = {}
     for name, value in parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=40,
                                  errors="strict"):

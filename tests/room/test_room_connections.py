@@ -81,3 +81,22 @@ def test_a_connection_that_never_finishes_its_headers_is_closed(tmp_path: Path) 
             for _, writer in (silent, slow, kept, live):
                 writer.close()
     run(go)
+
+
+def test_a_form_whose_body_trickles_is_refused(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The sibling of the header deadline: headers sent whole, then the body a byte at a time, held a writer."""
+    from engine.room import guard
+
+    monkeypatch.setattr(guard, "BODY_SECONDS", 0.5)
+
+    async def go() -> None:
+        async with served(tmp_path) as (drill, server, _):
+            host = f"127.0.0.1:{server.port}"
+            path = server.links["evaluator"].split(str(server.port), 1)[1] + "/observations"
+            reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+            writer.write(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nContent-Length: 100\r\n"
+                         "Content-Type: application/x-www-form-urlencoded\r\n\r\nname=A".encode())
+            answer = await asyncio.wait_for(reader.read(4096), GENEROUS)
+            assert answer.startswith(b"HTTP/1.1 400") and b"did not arrive within" in answer
+            writer.close()
+    run(go)
