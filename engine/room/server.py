@@ -162,8 +162,10 @@ class RoomServer:
         self.links = seats.links(self.base)
         _silence_uvicorn()
         self.addresses = conns.Addresses(options.per_address)
+        # uvicorn's own limit counts every open connection, idle ones too: past it every request gets a 503. The
+        # cap per address and the header deadline bound idle ones, so it is set well above the live streams.
         config = uvicorn.Config(make_app(self.room), log_config=None, access_log=False, lifespan="off",
-                                timeout_graceful_shutdown=1, limit_concurrency=self.room.max_streams + 64,
+                                timeout_graceful_shutdown=1, limit_concurrency=self.room.max_streams + 512,
                                 proxy_headers=False, server_header=False, ws="none",
                                 http=conns.guarded(self.addresses, options.header_seconds),
                                 timeout_keep_alive=max(1, round(options.idle_seconds)))
