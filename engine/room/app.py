@@ -41,6 +41,7 @@ from engine.room.seats import Seats
 from engine.room.stream import Hub, last_event_id
 
 MAX_STREAMS = 200  # live connections; one more gets a 503 that says why
+SEAT_BURST = 120  # writes one seat link takes at once (then 20 a second): 100 seats joining together, all served
 LOG_KB_PER_MINUTE = 512  # what the room's writes may add to the log in any minute; past it, a 429 that says why
 MAX_NAME = 80
 MAX_TEXT = 4000
@@ -65,7 +66,8 @@ class Room:
         self.closing = asyncio.Event()
         monotonic = lambda: drill.clock.now().timestamp()  # noqa: E731
         self.per_writer = guard.RateLimit(burst=5, per_second=1.0, now=monotonic)  # one evaluator's writes
-        self.per_seat = guard.RateLimit(burst=30, per_second=10.0, now=monotonic)  # the whole seat's
+        # the whole seat link's writes: a room of 100 joining or answering at once (the log cap bounds a flood)
+        self.per_seat = guard.RateLimit(burst=SEAT_BURST, per_second=20.0, now=monotonic)
         self.log_cap = logcap.LogCap(drill, log_kb_per_minute * 1024, now=monotonic)  # what writes may add
         self.renderer = render.pool()
         self.pages = Environment(loader=PackageLoader("engine.room", "templates"), autoescape=True,

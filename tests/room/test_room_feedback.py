@@ -16,6 +16,7 @@ from engine import feedback
 from engine.drill import modules
 from engine.drill.log import read_log
 from engine.room import views
+from engine.room.app import SEAT_BURST
 from engine.room.join import SEAT_COOKIE
 from engine.room.server import RoomServer
 
@@ -138,13 +139,13 @@ def test_the_seat_bucket_stops_a_flood_of_fresh_seats(tmp_path: Path) -> None:
         async with served(tmp_path) as (drill, server, client):
             drill.end("finished")
             codes = []
-            for n in range(16):  # a join and a form each: 32 writes of the participant seat
+            for n in range(SEAT_BURST // 2 + 1):  # a join and a form each: two writes past the seat link's burst
                 client.cookies.clear()
                 joined = await client.post(server.links["participant"] + "/join", headers={"origin": server.base},
                                            data={"name": f"Seat {n}", "role": "observer"})
                 codes += [joined.status_code, (await send(server, client, {"rate-organised": "3"})).status_code]
-            # the fake clock does not move: the 31st write, a join, is refused, so its form has no seat
-            assert codes.count(303) == 30 and codes[30:] == [429, 403]
+            # the fake clock does not move: the write past the burst, a join, is refused, so its form has no seat
+            assert codes.count(303) == SEAT_BURST and codes[SEAT_BURST:] == [429, 403]
     run(go)
 
 
