@@ -8,7 +8,8 @@ pressed every ~0.3 s (cursor moves, pane switches, and `i`, firing the next inje
   1. idle: no browser; the console's key -> frame times;
   2. seats: a second process takes --seats seats, each from its own loopback address (127.0.1.N, as phones
      on a Wi-Fi), each joining, streaming the live events, dropping its stream once and resuming it with
-     Last-Event-ID, answering the feedback form, and sending the same answer again after the reconnect;
+     Last-Event-ID, answering the feedback form, and sending the same answer again after the reconnect,
+     while --evaluator-pages browsers load the evaluator page back to back;
   3. flood: --idle connections that never send a request, first from one address, then spread over ten,
      while the seats load the participant page.
 Reports:
@@ -19,7 +20,7 @@ Reports:
   - participant page load p95 with the idle connections open (goal under 1 s).
 Polls are not in this room yet: the answer measured is the feedback form's (one a seat, like a poll's).
 Both processes run on this machine and read the same wall clock. The seats' and the flood's addresses
-(127.0.1.N, 127.0.0.2, 127.0.2.N) need Linux, where all of 127/8 is loopback.
+(127.0.1.N, 127.0.0.2, 127.0.2.N, 127.0.3.N) need Linux, where all of 127/8 is loopback.
 
 Measured 2026-12-07 on 2 shared CPUs (load average 4.5), 100 seats, 30 s a phase, 300 idle connections:
 join p95 0.29 s (before the seat link's burst was raised: 6.6 s, 245 told to wait); answers and events
@@ -135,7 +136,25 @@ async def idle_connections(port: int, count: int, addresses: list[str]) -> list[
     return writers
 
 
-async def clients(links: dict[str, str], n: int, seconds: float, idle: int, out: str) -> None:
+async def evaluator_pages(link: str, n: int, stop: asyncio.Event) -> int:
+    """`n` browsers loading the evaluator page back to back (each from its own address) until `stop`."""
+    import httpx
+
+    loads = 0
+
+    async def one(k: int) -> None:
+        nonlocal loads
+        transport = httpx.AsyncHTTPTransport(local_address=f"127.0.3.{k + 1}")
+        async with httpx.AsyncClient(transport=transport, timeout=60) as client:
+            while not stop.is_set():
+                await client.get(link)
+                loads += 1
+
+    await asyncio.gather(*(one(k) for k in range(n)))
+    return loads
+
+
+async def clients(links: dict[str, str], n: int, seconds: float, idle: int, out: str, evaluators: int) -> None:
     seats = [Seat(k, links) for k in range(n)]
     await asyncio.gather(*(seat.join() for seat in seats))
     opened = [asyncio.Event() for _ in seats]
@@ -145,7 +164,11 @@ async def clients(links: dict[str, str], n: int, seconds: float, idle: int, out:
     runs = [asyncio.create_task(seat.run(seconds, o)) for seat, o in zip(seats, opened, strict=True)]
     await asyncio.gather(*(o.wait() for o in opened))
     print("seats", flush=True)
+    stop = asyncio.Event()
+    pages = asyncio.create_task(evaluator_pages(links["evaluator"], evaluators, stop))
     await asyncio.gather(*runs)
+    stop.set()
+    evaluator_loads = await pages
     print("flood", flush=True)
     port = int(links["participant"].split(":")[2].split("/")[0])
     flood: dict[str, Any] = {}
@@ -158,8 +181,8 @@ async def clients(links: dict[str, str], n: int, seconds: float, idle: int, out:
         await asyncio.sleep(0.5)
     for seat in seats:
         await seat.client.aclose()
-    Path(out).write_text(json.dumps({"seats": [{**s.out, "seqs": s.seqs} for s in seats], "flood": flood}),
-                         encoding="utf-8")
+    Path(out).write_text(json.dumps({"seats": [{**s.out, "seqs": s.seqs} for s in seats], "flood": flood,
+                                     "evaluator_loads": evaluator_loads}), encoding="utf-8")
 
 
 # ----- the console serving the room: this process -----
@@ -250,7 +273,7 @@ async def console(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         proc = await asyncio.create_subprocess_exec(
             sys.executable, __file__, "--clients", json.dumps(app.room_server.links), "--out", str(results),
             "--seconds", str(args.seconds), "--seats", str(args.seats), "--idle", str(args.idle),
-            stdout=asyncio.subprocess.PIPE)
+            "--evaluator-pages", str(args.evaluator_pages), stdout=asyncio.subprocess.PIPE)
         assert proc.stdout is not None
         lines: asyncio.Queue[str] = asyncio.Queue()
 
@@ -306,6 +329,7 @@ def report(run: dict[str, Any], args: argparse.Namespace) -> None:
     print(f"{'events lost / doubled':<34} {lost_events} / {doubled_events} over {len(seats)} streams, each resumed "
           "once   goal 0 / 0")
     print(f"{'writes told to wait (429)':<34} {sum(s['refused'] for s in seats)}")
+    print(f"{'evaluator pages loaded meanwhile':<34} {run['evaluator_loads']} by {args.evaluator_pages} browsers")
     frames = run["frames"]
     for name in ("idle", "seats", "flood"):
         print(summary(f"console key -> frame, {name}", frames[name]))
@@ -324,11 +348,14 @@ def main() -> None:
     parser.add_argument("--seats", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--idle", type=int, default=300)
+    parser.add_argument("--evaluator-pages", type=int, default=30, help="browsers loading the evaluator page "
+                        "back to back while the seats stream (default 30)")
     parser.add_argument("--clients", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.clients:
-        asyncio.run(clients(json.loads(args.clients), args.seats, args.seconds, args.idle, args.out))
+        asyncio.run(clients(json.loads(args.clients), args.seats, args.seconds, args.idle, args.out,
+                            args.evaluator_pages))
         return
     with tempfile.TemporaryDirectory() as tmp:
         run = asyncio.run(console(args, Path(tmp)))
