@@ -5,8 +5,9 @@ a script sending feedback forms through the projected link once added 60 of
 them (33.7 KB each) in 12 s, some 1.2 GB an hour at the rate then allowed.
 `LogCap` counts the bytes each event the room records adds to the log (the
 growth of the file, read when the drill tells its listeners), in a window of
-the last 60 seconds; `CapGuard` refuses a write (any POST) while the window is
-full, with a 429 page that says why and when to send it again. The console's
+the last 60 seconds, with the bodies of the writes under way; `CapGuard`
+refuses a write (any POST) while that is full, with a 429 page that says why
+and when to send it again. The console's
 own events are never refused and do not count.
 """
 
@@ -24,6 +25,7 @@ from engine.drill import events as ev
 from engine.drill.session import Drill
 
 WINDOW = 60.0  # seconds
+MAX_HELD = 64 * 1024  # bytes held for a write under way that does not say its length
 _BY_ROOM: contextvars.ContextVar[bool] = contextvars.ContextVar("tabletop_room_write", default=False)
 
 PAGE = """<!doctype html>
@@ -56,6 +58,7 @@ class LogCap:
         self.per_minute = per_minute
         self.now = now
         self.spent: deque[tuple[float, int]] = deque()  # (when, bytes), oldest first
+        self.pending = 0  # bytes the writes under way may add (their bodies' sizes), held until they end
         self.size = os.path.getsize(drill.path)
         drill.listeners.append(self.told)
 
@@ -78,10 +81,13 @@ class LogCap:
         return sum(n for _, n in self.spent)
 
     def wait(self) -> int:
-        """Whole seconds until the room may write again (0: now)."""
-        left = self.used()
+        """Whole seconds until the room may write again (0: now). The writes under way count as written, so a
+        burst admitted at once cannot pass the cap by more than one write."""
+        left = self.used() + self.pending
         if left < self.per_minute:
             return 0
+        if not self.spent:  # all of it under way: try again once it has ended
+            return 1
         enough = self.spent[-1][0]  # when enough has left the window to go under the cap
         for when, n in self.spent:
             left -= n
@@ -107,8 +113,12 @@ class CapGuard:
             page = PAGE.format(kb=self.cap.per_minute // 1024, seconds=seconds)
             await HTMLResponse(page, status_code=429, headers={"Retry-After": str(seconds)})(scope, receive, send)
             return
+        declared = next((v for k, v in scope["headers"] if k == b"content-length"), b"")
+        held = int(declared) if declared.isdigit() and len(declared) < 10 else MAX_HELD
+        self.cap.pending += held  # taken before anything awaits: a burst cannot all pass the check above
         token = _BY_ROOM.set(True)
         try:
             await self.app(scope, receive, send)
         finally:
             _BY_ROOM.reset(token)
+            self.cap.pending -= held

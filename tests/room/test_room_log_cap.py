@@ -81,3 +81,43 @@ def test_the_room_stops_at_its_log_cap_and_says_when_to_send_again(tmp_path: Pat
             again = await post(server, client, "/join", {"name": "Late", "role": "observer"})
             assert again.status_code == 303, again.text
     run(go)
+
+
+def test_a_burst_of_forms_passes_the_cap_by_one_form_at_most(tmp_path: Path) -> None:
+    """The sibling of the stream cap's fault: a write was checked against the cap before its body arrived and
+    counted once written, so a burst whose headers all came first all passed the check."""
+    import asyncio
+    from urllib.parse import urlencode
+
+    from engine.room.server import RoomOptions
+
+    cap_kb, burst = 24, 12
+    body = urlencode(FULL).encode()
+
+    async def go() -> None:
+        async with served(tmp_path, options=RoomOptions(log_kb_per_minute=cap_kb)) as (drill, server, client):
+            drill.end("finished")
+            seats = []
+            for n in range(burst):
+                client.cookies.clear()
+                await post(server, client, "/join", {"name": f"Seat {n}", "role": "observer"})
+                seats.append(client.cookies[SEAT_COOKIE])
+            start = os.path.getsize(drill.path)
+            host = f"127.0.0.1:{server.port}"
+            path = server.links["participant"].split(host, 1)[1] + "/feedback"
+            streams = [await asyncio.open_connection("127.0.0.1", server.port) for _ in seats]
+            for seat, (_, writer) in zip(seats, streams, strict=True):  # every form's headers first ...
+                writer.write(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nCookie: "
+                             f"{SEAT_COOKIE}={seat}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                             f"Content-Length: {len(body)}\r\n\r\n".encode())
+            answers = [asyncio.create_task(reader.readline()) for reader, _ in streams]
+            while sum(a.done() for a in answers) + len(server.server.server_state.tasks) < burst:
+                await asyncio.sleep(0.01)  # ... until the room has taken each: refused, or waiting for its body
+            for _, writer in streams:  # then the bodies
+                writer.write(body)
+            codes = [int((await a).split()[1]) for a in answers]
+            for _, writer in streams:
+                writer.close()
+            assert 303 in codes and 429 in codes, codes
+            assert os.path.getsize(drill.path) - start <= cap_kb * 1024 + 2 * len(body), codes
+    run(go)
