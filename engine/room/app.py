@@ -70,6 +70,7 @@ class Room:
         self.per_seat = guard.RateLimit(burst=SEAT_BURST, per_second=20.0, now=monotonic)
         self.log_cap = logcap.LogCap(drill, log_kb_per_minute * 1024, now=monotonic)  # what writes may add
         self.renderer = render.pool()
+        self.pacer = render.Pacer()
         self.pages = Environment(loader=PackageLoader("engine.room", "templates"), autoescape=True,
                                  trim_blocks=True, lstrip_blocks=True)
 
@@ -82,7 +83,7 @@ class Room:
     def render(self, name: str, status: int = 200, **context: Any) -> Response:
         """The page `name` with `context` (plain data, read here on the loop), rendered on the room's render
         thread as it is sent: the console's event loop never waits on a template (see render.py)."""
-        return render.Page(self.pages.get_template(name), context, status, self.renderer)
+        return render.Page(self.pages.get_template(name), context, status, self.renderer, self.pacer)
 
 
 def not_found() -> Response:
