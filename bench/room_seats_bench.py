@@ -29,9 +29,10 @@ key -> frame p95 alone was 140 to 280 ms), 100 seats, 30 s a phase, 300 idle con
   - answer -> on disk p95 0.25 s; fsync -> seat stream p95 77 ms;
   - page load p95 with 300 idle connections 0.62 s from one address and from ten (before: every load
     refused with a 503);
-  - key -> frame p95, seats / idle: 1.23 with --evaluator-pages 0 (1.10 in an earlier run); with 30
-    browsers loading the evaluator page back to back 1.69 (before the fixes 1.52 to 1.68; runs on this
-    machine vary by about 0.5): the goal of 1.2 is not shown met under that load here.
+  - key -> frame p95, seats / idle: 1.23 with --evaluator-pages 0 (1.10 in an earlier run; the room before
+    the fixes: 1.52); with 30 browsers loading the evaluator page back to back 1.69 (1.68 with the render
+    thread before the pacing; runs on this machine vary by about 0.5): the goal of 1.2 is not shown met
+    under that load here.
 """
 
 from __future__ import annotations
