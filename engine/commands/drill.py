@@ -52,6 +52,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                       "computer only; 0.0.0.0 opens the room to the network). Implies --room")
     room.add_argument("--room-port", metavar="N", type=int, help="port to listen on (0: a free one; default: "
                       "the drill's port from before when resuming, else a free one). Implies --room")
+    room.add_argument("--room-name", metavar="NAME", action="append", help="a DNS name the room is reached by "
+                      "(repeatable; the first goes in the links). The room answers only to its address, "
+                      "localhost on 127.0.0.1, and these names. Implies --room")
+    room.add_argument("--room-per-address", metavar="N", type=int, help="connections one device (one address) "
+                      "may hold open at once (default 32). Implies --room")
+    room.add_argument("--room-log-cap", metavar="KB", type=int, help="kilobytes the room's writes may add to the "
+                      "log in any minute (default 512); past it a write is refused with a page saying when to "
+                      "send it again. Implies --room")
     parser.set_defaults(run=run_drill)
 
 
@@ -91,12 +99,14 @@ def _run_drill(args: argparse.Namespace) -> int:
                   file=sys.stderr)
         return EXIT_PLAN
     room = None
-    if args.room or args.room_host or args.room_port is not None:  # before resuming: a bad room writes nothing
+    limits = (args.room_name, args.room_per_address, args.room_log_cap)
+    if args.room or args.room_host or args.room_port is not None or any(v is not None for v in limits):
+        # before resuming: a bad room writes nothing
         from engine.room.seats import RoomFileError
-        from engine.room.server import RoomBindError, prepare
+        from engine.room.server import RoomBindError, prepare, room_options
 
         try:
-            room = prepare(args.room_host or "127.0.0.1", args.room_port, args.resume)
+            room = prepare(args.room_host or "127.0.0.1", args.room_port, args.resume, room_options(*limits))
         except (RoomBindError, RoomFileError) as exc:
             return _fail(str(exc), EXIT_USAGE)
     clock = SystemClock()

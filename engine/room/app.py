@@ -28,7 +28,7 @@ from jinja2 import Environment, PackageLoader
 from sse_starlette.sse import EventSourceResponse, ServerSentEvent
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -37,11 +37,13 @@ from engine.drill import events as ev
 from engine.drill.log import LogError
 from engine.drill.session import Drill
 from engine.drill.state import EventError
-from engine.room import feedback, guard, join, polls, views
+from engine.room import feedback, guard, join, logcap, polls, render, views
 from engine.room.seats import Seats
 from engine.room.stream import Hub, last_event_id
 
 MAX_STREAMS = 200  # live connections; one more gets a 503 that says why
+SEAT_BURST = 120  # writes one seat link takes at once (then 20 a second): 100 seats joining together, all served
+LOG_KB_PER_MINUTE = 512  # what the room's writes may add to the log in any minute; past it, a 429 that says why
 MAX_NAME = 80
 MAX_TEXT = 4000
 MAX_FIELD = 400
@@ -53,8 +55,10 @@ class Room:
     after the room records an event (the console redraws). Rate limits read the drill's clock."""
 
     def __init__(self, drill: Drill, seats: Seats, *, after_record: Callable[[], None] | None = None,
-                 max_streams: int = MAX_STREAMS) -> None:
+                 max_streams: int = MAX_STREAMS, hosts: guard.Hosts | None = None,
+                 log_kb_per_minute: int = LOG_KB_PER_MINUTE) -> None:
         self.drill = drill
+        self.hosts = hosts  # the names the room answers to (None: any, for a room not on a socket)
         self.seats = seats
         self.hub = Hub(drill)
         self.after_record = after_record or (lambda: None)
@@ -63,7 +67,11 @@ class Room:
         self.closing = asyncio.Event()
         monotonic = lambda: drill.clock.now().timestamp()  # noqa: E731
         self.per_writer = guard.RateLimit(burst=5, per_second=1.0, now=monotonic)  # one evaluator's writes
-        self.per_seat = guard.RateLimit(burst=30, per_second=10.0, now=monotonic)  # the whole seat's
+        # the whole seat link's writes: a room of 100 joining or answering at once (the log cap bounds a flood)
+        self.per_seat = guard.RateLimit(burst=SEAT_BURST, per_second=20.0, now=monotonic)
+        self.log_cap = logcap.LogCap(drill, log_kb_per_minute * 1024, now=monotonic)  # what writes may add
+        self.renderer = render.pool()
+        self.pacer = render.Pacer()
         # a poll's answers from the whole room: a full room answering at once, then about 50 a second
         self.per_answer = guard.RateLimit(burst=500, per_second=50.0, now=monotonic)
         # joins from the whole room: a room of a hundred scanning the code at once, then 20 a second
@@ -74,9 +82,13 @@ class Room:
     def close(self) -> None:
         self.closing.set()
         self.hub.close()
+        self.log_cap.close()
+        self.renderer.shutdown(wait=False)
 
-    def render(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        return HTMLResponse(self.pages.get_template(name).render(**context), status_code=status)
+    def render(self, name: str, status: int = 200, **context: Any) -> Response:
+        """The page `name` with `context` (plain data, read here on the loop), rendered on the room's render
+        thread as it is sent: the console's event loop never waits on a template (see render.py)."""
+        return render.Page(self.pages.get_template(name), context, status, self.renderer, self.pacer)
 
 
 def not_found() -> Response:
@@ -129,18 +141,30 @@ async def events(request: Request) -> Response:
         return PlainTextResponse(f"The room is full: {room.max_streams} live connections are open. Close another "
                                  "tab, or reload this page to read it without live updates.", status_code=503,
                                  headers={"Retry-After": "10"})
+    room.live += 1  # the slot is taken now, before anything awaits: a burst cannot all pass the check above
     after = last_event_id(request.headers.get("last-event-id"), request.query_params.get("after"))
 
     async def messages() -> Any:
-        room.live += 1
-        try:
-            yield ServerSentEvent(comment="tabletop room", retry=1000)
-            async for message in room.hub.follow(after, room.closing):
-                yield message
-        finally:
-            room.live -= 1
+        yield ServerSentEvent(comment="tabletop room", retry=1000)
+        async for message in room.hub.follow(after, room.closing):
+            yield message
 
-    return EventSourceResponse(messages(), ping=15, headers=guard.HEADERS, send_timeout=30)
+    return HeldSlot(EventSourceResponse(messages(), ping=15, headers=guard.HEADERS, send_timeout=30), room)
+
+
+class HeldSlot(Response):
+    """A live stream that gives its slot back once it has ended, however it ends (sent, closed, cancelled)."""
+
+    def __init__(self, stream: Response, room: Room) -> None:  # super().__init__ not called: it wraps a response
+        self.stream = stream
+        self.room = room
+        self.background = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.stream(scope, receive, send)
+        finally:
+            self.room.live -= 1
 
 
 def _clip(fields: dict[str, str], name: str, limit: int = MAX_FIELD) -> str:
@@ -252,4 +276,4 @@ def make_app(room: Room) -> ASGIApp:
     ], exception_handlers={404: lambda request, exc: not_found(),
                            405: lambda request, exc: PlainTextResponse("Method Not Allowed", status_code=405)})
     app.state.room = room
-    return SecurityHeaders(app)
+    return SecurityHeaders(guard.HostGuard(logcap.CapGuard(app, room.log_cap), room.hosts))

@@ -1,21 +1,21 @@
 """The participant feedback form in the drill room: HSEEP's ratings and open questions (engine.feedback).
 
-  GET  /p/{token}/feedback   the form (or why it is closed, or thanks once this browser has answered)
+  GET  /p/{token}/feedback   the form (or why it is closed, or thanks once this seat has answered, or, for a
+                             browser that has not joined, the way to join first)
   POST /p/{token}/feedback   one answer, recorded as feedback.submitted through `Drill.submit_feedback`
 
 The form opens by itself when the drill ends and the facilitator may open it
 earlier or close it (feedback.opened / feedback.closed, from the console).
-A participant who joined the room answers under their seat id, so a seat
-answers once; a browser without a seat gets an opaque random respondent id
-in a cookie scoped to the form, so it answers once; the id names no one, and the name, role and
+A participant answers under their seat id (see join.py), so a seat answers
+once; a browser without a seat is sent to join first (403). There is no other
+respondent id: a cookie of the form's own let a script that dropped it send
+a form a request (60 in 12 s through the projected link). The name, role and
 organisation fields are optional. Writes pass the room's same-origin check,
-its body cap and its rate limits, like an evaluator's observation.
+its body cap, its rate limits and its cap on what it may add to the log.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -30,54 +30,41 @@ from engine.room.join import seat_id, seat_of
 if TYPE_CHECKING:
     from engine.room.app import Room
 
-RESPONDENT_COOKIE = "tabletop_respondent"
-_RESPONDENT = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # Every answer at its longest, each character taking 12 bytes once urlencoded (a 4-byte character), with room
 # for the field names: what an honest form can send, and no more.
 MAX_BODY = 12 * (feedback.MAX_ANSWER * len(feedback.QUESTIONS) + feedback.MAX_ABOUT * len(feedback.ABOUT)) + 4096
 
 
 def respondent_of(request: Request) -> str | None:
-    """Who answers: the browser's seat id when it has joined the room (one answer a seat), else the
-    respondent id from its cookie, when it has a well-formed one."""
+    """Who answers: the browser's seat id when it is in the room (one answer a seat), else None."""
     seat = seat_id(request)
-    if seat is not None and seat in request.app.state.room.drill.state.seated:
-        return seat
-    value = request.cookies.get(RESPONDENT_COOKIE, "")
-    return value if _RESPONDENT.fullmatch(value) else None
+    return seat if seat is not None and seat in request.app.state.room.drill.state.seated else None
 
 
 def _base(room: Room) -> str:
     return f"/p/{room.seats.participant}"
 
 
-def _context(room: Room, respondent: str, **extra: Any) -> dict[str, Any]:
+def _context(room: Room, respondent: str | None, **extra: Any) -> dict[str, Any]:
     drill = room.drill
     state = drill.state
-    answered = any(f.respondent == respondent for f in state.feedback)
+    answered = respondent is not None and any(f.respondent == respondent for f in state.feedback)
     form = {"name": "", "role": "", "organisation": "", "ratings": {}, "answers": {}, **extra.pop("form", {})}
     return {"title": state.plan.scenario.title, "clock": views.clock(state, drill.now_t()), "seq": state.seq,
             "stream": f"{_base(room)}/events", "base": _base(room), "open": state.feedback_open,
-            "answered": answered, "about": feedback.ABOUT, "statements": feedback.STATEMENTS,
+            "answered": answered, "seated": respondent is not None, "about": feedback.ABOUT,
+            "statements": feedback.STATEMENTS,
             "questions": feedback.QUESTIONS, "scale": feedback.SCALE, "words": feedback.SCALE_WORDS,
             "max_about": feedback.MAX_ABOUT, "max_answer": feedback.MAX_ANSWER, "form": form, **extra}
-
-
-def _with_cookie(room: Room, response: Response, respondent: str) -> Response:
-    response.set_cookie(RESPONDENT_COOKIE, respondent, path=f"{_base(room)}/feedback", httponly=True,
-                        samesite="strict", max_age=30 * 24 * 3600)
-    return response
 
 
 async def form_page(request: Request) -> Response:
     room: Room = request.app.state.room
     if room.seats.seat(str(request.path_params.get("token", ""))) != "participant":
         return PlainTextResponse("Not Found", status_code=404)
-    respondent = respondent_of(request) or secrets.token_urlsafe(18)
     seat = seat_of(room, request)  # a seat's name and role fill the form's, to change or clear
     known = {"form": {"name": seat.name, "role": seat.role}} if seat else {}
-    page = room.render("feedback.html.j2", **_context(room, respondent, **known))
-    return _with_cookie(room, page, respondent)
+    return room.render("feedback.html.j2", **_context(room, respondent_of(request), **known))
 
 
 def read_answers(fields: dict[str, str]) -> tuple[dict[str, Any], str | None]:
@@ -117,13 +104,15 @@ async def submit(request: Request) -> Response:
         return PlainTextResponse(f"Refused: more than {MAX_BODY // 1024} KB sent.", status_code=413)
     except ValueError as exc:
         return PlainTextResponse(f"Refused: {exc}", status_code=400)
-    respondent = respondent_of(request) or secrets.token_urlsafe(18)
+    respondent = respondent_of(request)
     form, problem = read_answers(fields)
 
     def again(status: int, error: str) -> Response:
-        page = room.render("feedback.html.j2", status, **_context(room, respondent, form=form, error=error))
-        return _with_cookie(room, page, respondent)
+        return room.render("feedback.html.j2", status, **_context(room, respondent, form=form, error=error))
 
+    if respondent is None:
+        return again(403, "Not recorded: join the exercise first (your name and role, on the exercise page). "
+                          "The form takes one answer per seat.")
     if problem:
         return again(400, problem)
     if not (room.per_seat.allow("participant") and room.per_writer.allow(f"respondent {respondent}")):
@@ -136,4 +125,4 @@ async def submit(request: Request) -> Response:
     except LogError as exc:
         return again(503, f"Not recorded: the log could not be written ({exc})")
     room.after_record()
-    return _with_cookie(room, RedirectResponse(f"{_base(room)}/feedback#thanks", status_code=303), respondent)
+    return RedirectResponse(f"{_base(room)}/feedback#thanks", status_code=303)

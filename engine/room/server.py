@@ -8,8 +8,10 @@ nothing to the terminal (the console owns it) and installs no signal handlers.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import ipaddress
 import logging
+import re
 import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,10 +20,51 @@ from pathlib import Path
 import uvicorn
 
 from engine.drill.session import Drill
-from engine.room.app import Room, make_app
+from engine.room import conns, guard
+from engine.room.app import LOG_KB_PER_MINUTE, MAX_STREAMS, Room, make_app
 from engine.room.seats import Seats, load, room_file, save
 
 LOOPBACK = "127.0.0.1"
+PER_ADDRESS = 32  # connections one address may hold open: a phone's browser opens 6 at most, a laptop's tabs more
+HEADER_SECONDS = 10.0  # a connection must send a request's headers within this, or it is closed
+IDLE_SECONDS = 5.0  # a kept-alive connection with no new request is closed after this
+
+
+@dataclass(frozen=True)
+class RoomOptions:
+    """The room's names and limits, from the command line (see `tabletop drill --help`).
+
+    names: DNS names the room is reached by (--room-name), besides its address; the first goes in the links.
+    per_address: connections one client address may hold open at once (--room-per-address); more are closed.
+    header_seconds, idle_seconds: seconds a connection has to send a request's headers, and may stay idle
+        between requests, before it is closed.
+    log_kb_per_minute: kilobytes the room's writes may add to the log in any minute (--room-log-cap);
+        past it a write gets a 429 page that says when to send it again.
+    max_streams: live connections (server-sent events) at once."""
+
+    names: tuple[str, ...] = ()
+    per_address: int = PER_ADDRESS
+    header_seconds: float = HEADER_SECONDS
+    idle_seconds: float = IDLE_SECONDS
+    log_kb_per_minute: int = LOG_KB_PER_MINUTE
+    max_streams: int = MAX_STREAMS
+
+
+def room_options(names: list[str] | None, per_address: int | None, log_kb_per_minute: int | None) -> RoomOptions:
+    """The options as given on the command line (None: the default)."""
+    given: dict[str, object] = {"names": tuple(names or ()), "per_address": per_address,
+                                "log_kb_per_minute": log_kb_per_minute}
+    return RoomOptions(**{k: v for k, v in given.items() if v is not None})  # type: ignore[arg-type]
+
+
+def room_hosts(host: str, port: int, names: tuple[str, ...] = ()) -> guard.Hosts:
+    """The Host headers the room answers to when bound to `host`:`port`: that address, localhost on a loopback
+    one, every IP address on 0.0.0.0 or :: (an address is never rebound), and `names`."""
+    ip = ipaddress.ip_address(host)
+    found = {str(ip), *(name.strip().lower().rstrip(".") for name in names)}
+    if ip.is_loopback:
+        found.add("localhost")
+    return guard.Hosts(frozenset(found), port, any_ip=ip.is_unspecified)
 
 
 class RoomBindError(Exception):
@@ -52,6 +95,21 @@ def bind(host: str, port: int) -> socket.socket:
 def is_open_to_network(host: str) -> bool:
     """True unless the room listens on a loopback address only."""
     return not ipaddress.ip_address(host).is_loopback
+
+
+def exposure(host: str, port: int, names: tuple[str, ...] = ()) -> str:
+    """Who can reach a room listening on `host`:`port`, in plain words (the console's notice, the Room pane)."""
+    if not is_open_to_network(host):
+        return (f"Open on this computer only ({host}:{port}): nobody else can reach it; --room-host 0.0.0.0 opens "
+                "it to the network.")
+    ip = ipaddress.ip_address(host)
+    where = (f"every network this computer is on (here {link_host(host)}), a guest or public Wi-Fi included"
+             if ip.is_unspecified else f"the network of {host}")
+    named = f", or by the name {', '.join(names)}" if names else ""
+    return (f"OPEN TO THE NETWORK on {host}:{port}: anyone on {where} can connect{named}. With the participant "
+            "link they can join and write to the drill log; with the evaluator link, write observations. The room "
+            "speaks plain HTTP: anyone on the same Wi-Fi can read its pages and links as they pass. Hand the links "
+            "out in the room only; for a drill on an untrusted network, keep the default (127.0.0.1).")
 
 
 def link_host(host: str) -> str:
@@ -88,23 +146,39 @@ class RoomServer:
     """The room on a bound socket: `serve()` runs until `stop()`; `links` are the seats' addresses."""
 
     def __init__(self, drill: Drill, seats: Seats, sock: socket.socket, host: str,
-                 after_record: Callable[[], None] | None = None, max_streams: int | None = None) -> None:
+                 after_record: Callable[[], None] | None = None, max_streams: int | None = None,
+                 options: RoomOptions | None = None) -> None:
+        options = options or RoomOptions()
+        if max_streams:
+            options = dataclasses.replace(options, max_streams=max_streams)
+        self.options = options
         self.sock = sock
         self.host = host
         self.port = int(sock.getsockname()[1])
-        self.base = f"http://{link_host(host)}:{self.port}"
-        self.room = Room(drill, seats, after_record=after_record,
-                         **({"max_streams": max_streams} if max_streams else {}))
+        self.base = f"http://{options.names[0] if options.names else link_host(host)}:{self.port}"
+        self.room = Room(drill, seats, after_record=after_record, max_streams=options.max_streams,
+                         hosts=room_hosts(host, self.port, options.names),
+                         log_kb_per_minute=options.log_kb_per_minute)
         self.links = seats.links(self.base)
         _silence_uvicorn()
+        self.addresses = conns.Addresses(options.per_address)
+        # uvicorn's own limit counts every open connection, idle ones too: past it every request gets a 503. The
+        # cap per address and the header deadline bound idle ones, so it is set well above the live streams.
         config = uvicorn.Config(make_app(self.room), log_config=None, access_log=False, lifespan="off",
-                                timeout_graceful_shutdown=1, limit_concurrency=self.room.max_streams + 64,
-                                proxy_headers=False, server_header=False)
+                                timeout_graceful_shutdown=1, limit_concurrency=self.room.max_streams + 512,
+                                proxy_headers=False, server_header=False, ws="none",
+                                http=conns.guarded(self.addresses, options.header_seconds),
+                                timeout_keep_alive=max(1, round(options.idle_seconds)))
         self.server = _QuietServer(config)
 
     @property
     def open_to_network(self) -> bool:
         return is_open_to_network(self.host)
+
+    @property
+    def exposure(self) -> str:
+        """Who can reach this room, in plain words."""
+        return exposure(self.host, self.port, self.options.names)
 
     async def serve(self) -> None:
         await self.server.serve(sockets=[self.sock])
@@ -121,6 +195,7 @@ class RoomBinding:
     seats: Seats
     sock: socket.socket
     host: str
+    options: RoomOptions = RoomOptions()
 
     def save(self, log_path: str, base: str) -> Path:
         """Write `<log stem>.room.json` beside the log (owner-only). Raises RoomFileError."""
@@ -129,10 +204,30 @@ class RoomBinding:
         return path
 
 
-def prepare(host: str, port: int | None, resume_log: str | None) -> RoomBinding:
+def prepare(host: str, port: int | None, resume_log: str | None, options: RoomOptions | None = None) -> RoomBinding:
     """The seats (those saved beside `resume_log`, if any: the same links) and the socket to serve on.
-    `port` None: the port saved for the drill, else a free one. Raises RoomBindError or RoomFileError."""
+    `port` None: the port saved for the drill, else a free one. Raises RoomBindError (also for an option out
+    of range) or RoomFileError."""
+    options = options or RoomOptions()
+    problem = options_problem(options)
+    if problem:
+        raise RoomBindError(problem)
     seats = load(room_file(resume_log)) if resume_log else None
     if port is None:
         port = seats.port if seats and seats.port else 0
-    return RoomBinding(seats or Seats.new(), bind(host, port), host)
+    return RoomBinding(seats or Seats.new(), bind(host, port), host, options)
+
+
+_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
+
+
+def options_problem(options: RoomOptions) -> str | None:
+    """Why the room's options cannot be used, in words naming the option, or None."""
+    for name in options.names:
+        if not _NAME.fullmatch(name.strip().lower().rstrip(".")) or len(name) > 253:
+            return f"--room-name {name!r}: give a DNS name of this computer, such as drill.example.org"
+    if not 1 <= options.per_address <= 10_000:
+        return f"--room-per-address {options.per_address}: give a number from 1 to 10000"
+    if not 1 <= options.log_kb_per_minute <= 1_048_576:
+        return f"--room-log-cap {options.log_kb_per_minute}: give kilobytes a minute, from 1 to 1048576"
+    return None

@@ -149,16 +149,15 @@ class DrillApp(App[None]):
         from engine.room.server import RoomServer
 
         self.room_server = RoomServer(self.drill, self.room.seats, self.room.sock, self.room.host,
-                                      after_record=self.room_recorded)
+                                      after_record=self.room_recorded, options=self.room.options)
         try:
             self.room_file = str(self.room.save(self.drill.path, self.room_server.base))
         except RoomFileError as exc:
             self.notify(str(exc), title="Room links not saved", severity="warning", markup=False, timeout=10)
         self.run_worker(self.room_server.serve(), name="room", group="room")
         if self.room_server.open_to_network:
-            self.notify(f"The drill room is open to the network on {self.room.host}:{self.room_server.port}. "
-                        "Its links are in the Room pane (key 5).", title="Room open to the network",
-                        severity="warning", markup=False, timeout=10)
+            self.notify(f"{self.room_server.exposure} The links are in the Room pane (key 5).",
+                        title="Room open to the network", severity="warning", markup=False, timeout=15)
 
     def room_recorded(self) -> None:
         """An evaluator's note is on disk: redraw soon, once for a burst of them, so the keys stay quick."""

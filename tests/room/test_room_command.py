@@ -60,3 +60,24 @@ def test_a_broken_room_file_on_resume_is_a_usage_error_and_the_log_is_untouched(
     assert out.returncode == 2
     assert f"{tmp_path / 'd.room.json'}: cannot be read" in out.stderr and "move it aside" in out.stderr
     assert log.read_bytes() == before and len(read_log(str(log)).events) == 1
+
+
+def test_a_room_option_out_of_range_is_a_usage_error(tmp_path: Path) -> None:
+    for args, said in ((("--room-log-cap", "0"), "--room-log-cap 0: give kilobytes a minute"),
+                       (("--room-per-address", "-3"), "--room-per-address -3: give a number from 1"),
+                       (("--room-name", "evil.example/<x>"), "--room-name 'evil.example/<x>': give a DNS name")):
+        out = _run("--log", str(tmp_path / "x.jsonl"), *args)
+        assert out.returncode == 2 and said in out.stderr, (args, out.stderr)
+        assert len(out.stderr.splitlines()) == 1 and "UI:\n" in out.stdout
+    assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_opening_the_room_to_the_network_says_who_can_reach_it() -> None:
+    from engine.room.server import exposure
+
+    open_ = exposure("0.0.0.0", 8123)
+    assert open_.startswith("OPEN TO THE NETWORK on 0.0.0.0:8123: anyone on every network this computer is on")
+    assert "guest or public Wi-Fi" in open_ and "write to the drill log" in open_ and "plain HTTP" in open_
+    assert "by the name drill.example.org" in exposure("0.0.0.0", 80, ("drill.example.org",))
+    assert "anyone on the network of 192.0.2.7" in exposure("192.0.2.7", 80)
+    assert exposure("127.0.0.1", 8123).startswith("Open on this computer only (127.0.0.1:8123): nobody else")

@@ -119,6 +119,9 @@ def test_f_opens_and_closes_the_feedback_form_and_the_room_pane_counts_forms(tmp
             await pilot.pause()
             assert drill.state.feedback_open and read_log(drill.path).events[-1].type == "feedback.opened"
             async with httpx.AsyncClient() as client:
+                joined = await client.post(server.links["participant"] + "/join",  # a form takes a seat's answer
+                                           data={"name": "Ann", "role": "observer"}, headers={"origin": server.base})
+                assert joined.status_code == 303
                 response = await client.post(server.links["participant"] + "/feedback",
                                              data={"rate-organised": "5"}, headers={"origin": server.base})
                 assert response.status_code == 303

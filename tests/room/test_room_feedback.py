@@ -1,6 +1,7 @@
 """The participant feedback form in the drill room over HTTP: closed until the drill ends (or the facilitator
-opens it), one answer per browser recorded as feedback.submitted, hostile text kept literal, and the room's
-defences on writes (seat token, origin, body cap, rate limit); the room and the console agree on the module."""
+opens it), one answer per seat recorded as feedback.submitted, hostile text kept literal, and the room's
+defences on writes (seat token, a seat taken, origin, body cap, rate limit); the room and the console agree on
+the module."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from engine import feedback
 from engine.drill import modules
 from engine.drill.log import read_log
 from engine.room import views
+from engine.room.app import SEAT_BURST
+from engine.room.join import SEAT_COOKIE
 from engine.room.server import RoomServer
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>[bold red]x[/] \x1b[31mred\x1b[0m {{ 7*7 }}"
@@ -32,12 +35,21 @@ async def send(server: RoomServer, client: httpx.AsyncClient, fields: dict[str, 
     return await client.post(form_url(server), data=fields, headers=headers, **kwargs)
 
 
-def test_the_form_is_closed_until_the_drill_ends_then_takes_one_answer_per_browser(tmp_path: Path) -> None:
+async def take_seat(server: RoomServer, client: httpx.AsyncClient, name: str = "Ana") -> None:
+    """Join the room as a participant (a form takes one answer per seat), from a fresh browser."""
+    client.cookies.clear()
+    joined = await client.post(server.links["participant"] + "/join", data={"name": name, "role": "observer"},
+                               headers={"origin": server.base})
+    assert joined.status_code == 303, joined.text
+
+
+def test_the_form_is_closed_until_the_drill_ends_then_takes_one_answer_per_seat(tmp_path: Path) -> None:
     async def go() -> None:
         async with served(tmp_path) as (drill, server, client):
+            await take_seat(server, client)
             page = await client.get(form_url(server))
             assert page.status_code == 200 and "The feedback form is closed" in page.text and "<form" not in page.text
-            assert "tabletop_respondent=" in page.headers["set-cookie"]
+            assert "set-cookie" not in page.headers  # the seat's cookie is the only one
             before = drill.state.seq
             refused = await send(server, client, ANSWERS)
             assert refused.status_code == 409 and "closed" in refused.text and drill.state.seq == before
@@ -56,7 +68,7 @@ def test_the_form_is_closed_until_the_drill_ends_then_takes_one_answer_per_brows
             assert event.type == "feedback.submitted"
             assert event.data["name"] == "Ana <i>" and event.data["ratings"] == {"organised": 4, "realistic": 5}
             assert event.data["answers"] == {"strengths": HOSTILE, "next-time": "Shorter modules"}
-            assert event.data["respondent"] == client.cookies["tabletop_respondent"]
+            assert event.data["respondent"] == client.cookies[SEAT_COOKIE]
             thanks = (await client.get(response.headers["location"])).text
             assert "your feedback is recorded" in thanks and "<form" not in thanks
 
@@ -64,7 +76,7 @@ def test_the_form_is_closed_until_the_drill_ends_then_takes_one_answer_per_brows
             assert again.status_code == 409 and "already sent" in again.text
             assert len(drill.state.feedback) == 1
 
-            client.cookies.clear()  # another browser
+            await take_seat(server, client, "Bo")  # another browser, another seat
             assert (await send(server, client, {"rate-plans": "2"})).status_code == 303
             assert [f.ratings for f in drill.state.feedback] == [{"organised": 4, "realistic": 5}, {"plans": 2}]
     run(go)
@@ -73,6 +85,7 @@ def test_the_form_is_closed_until_the_drill_ends_then_takes_one_answer_per_brows
 def test_bad_answers_are_refused_with_the_reason_and_what_was_typed_stays_escaped(tmp_path: Path) -> None:
     async def go() -> None:
         async with served(tmp_path) as (drill, server, client):
+            await take_seat(server, client)
             drill.end("finished")
             before = drill.state.seq
             cases = [({"name": ""}, "Rate at least one statement"),
@@ -98,6 +111,7 @@ def test_bad_answers_are_refused_with_the_reason_and_what_was_typed_stays_escape
 def test_writes_need_the_seat_the_same_origin_a_capped_body_and_a_calm_rate(tmp_path: Path) -> None:
     async def go() -> None:
         async with served(tmp_path) as (drill, server, client):
+            await take_seat(server, client)
             drill.end("finished")
             evaluator_token = server.links["evaluator"].rsplit("/", 1)[1]
             assert (await client.get(f"/p/{evaluator_token}/feedback")).status_code == 404
@@ -109,27 +123,29 @@ def test_writes_need_the_seat_the_same_origin_a_capped_body_and_a_calm_rate(tmp_
             assert (await send(server, client, huge)).status_code == 413
             assert drill.state.feedback == []
             codes = []
-            for _ in range(7):
-                client.cookies.clear()  # a fresh browser each time: the per-browser rule is not what stops it
+            for n in range(6):
+                await take_seat(server, client, f"Seat {n}")  # a fresh browser each time takes its own seat
                 codes.append((await send(server, client, {"rate-organised": "3"})).status_code)
-            # each new browser is its own writer; the seat's bucket (30 at once) is what bounds a flood
-            assert codes == [303] * 7
-            client.cookies.set("tabletop_respondent", "same-browser-id-0001", path="/")
+            # each new seat is its own writer; the seat's bucket (30 at once) and the log cap bound a flood
+            assert codes == [303] * 6
             flood = [(await send(server, client, {"rate-organised": "3"})).status_code for _ in range(3)]
-            assert flood[0] == 303 and flood[1:] == [409, 409]
-            assert len(drill.state.feedback) == 8
+            assert flood == [409, 409, 409]  # the last seat again
+            assert len(drill.state.feedback) == 6
     run(go)
 
 
-def test_the_seat_bucket_stops_a_flood_of_fresh_browsers(tmp_path: Path) -> None:
+def test_the_seat_bucket_stops_a_flood_of_fresh_seats(tmp_path: Path) -> None:
     async def go() -> None:
         async with served(tmp_path) as (drill, server, client):
             drill.end("finished")
             codes = []
-            for _ in range(32):
+            for n in range(SEAT_BURST // 2 + 1):  # a join and a form each: two writes past the seat link's burst
                 client.cookies.clear()
-                codes.append((await send(server, client, {"rate-organised": "3"})).status_code)
-            assert codes.count(303) == 30 and codes[30:] == [429, 429]  # the fake clock does not move
+                joined = await client.post(server.links["participant"] + "/join", headers={"origin": server.base},
+                                           data={"name": f"Seat {n}", "role": "observer"})
+                codes += [joined.status_code, (await send(server, client, {"rate-organised": "3"})).status_code]
+            # the fake clock does not move: the write past the burst, a join, is refused, so its form has no seat
+            assert codes.count(303) == SEAT_BURST and codes[SEAT_BURST:] == [429, 403]
     run(go)
 
 

@@ -1,7 +1,7 @@
 """The participant feedback form in a real headless Chromium against the real console (in a pseudo-terminal):
 the page waits while the form is closed and shows it, live, when the facilitator presses F; a participant
-rates and answers, the answers reach the log as feedback.submitted with hostile text kept literal; the same
-browser cannot send twice; axe-core finds no serious or critical violation on the form."""
+joins, rates and answers, the answers reach the log as feedback.submitted with hostile text kept literal; the
+same seat cannot send twice; axe-core finds no serious or critical violation on the form."""
 
 from __future__ import annotations
 
@@ -39,6 +39,15 @@ def press_feedback(console: Console, log: Path, wanted: str, every: float = 5.0)
     raise AssertionError(f"F never recorded {wanted}")
 
 
+def join(page: Any, url: str, name: str = "Ana") -> None:
+    """Take a seat on the participant page (the form takes one answer per seat)."""
+    page.goto(url)
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Your role").select_option("observer")
+    page.get_by_role("button", name="Join").click()
+    page.wait_for_selector(".seat-name")
+
+
 def test_a_participant_sends_the_feedback_form(browser: Any, tmp_path: Path, capsys: Any) -> None:  # noqa: F811
     log = tmp_path / "feedback.jsonl"
     console: Console
@@ -48,6 +57,9 @@ def test_a_participant_sends_the_feedback_form(browser: Any, tmp_path: Path, cap
         dialogs: list[str] = []
         context.on("page", lambda page: page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss())))
         page = context.new_page()
+        page.goto(links["participant"] + "/feedback")
+        assert "Join the exercise first" in page.locator("main").inner_text()  # no seat, no form
+        join(page, links["participant"])
         page.goto(links["participant"] + "/feedback")
         assert "The feedback form is closed" in page.locator("main").inner_text()
         wait_js(page, "window.tabletopRoom !== undefined")
@@ -113,6 +125,7 @@ def test_the_feedback_form_passes_axe(browser: Any, tmp_path: Path) -> None:  # 
     try:
         press_feedback(console, log, "feedback.opened")
         page = browser.new_page()
+        join(page, links["participant"])
         found = {}
         for name, url in (("form", links["participant"] + "/feedback"), ("participant", links["participant"])):
             page.goto(url)

@@ -50,13 +50,7 @@ class RoomPane(VerticalScroll, can_focus=False):
         if server is None:
             self.query_one(PaneText).show(Content("The room is not open (start the console with --room)."))
             return
-        where = f"{server.host}:{server.port}"
-        if server.open_to_network:
-            headline = Content.styled(f"OPEN TO THE NETWORK on {where}: anyone there with a link can join.",
-                                      "bold reverse")
-        else:
-            headline = Content.styled(f"Open on this computer only ({where}); --room-host 0.0.0.0 opens it to "
-                                      "the network.", "bold")
+        headline = Content.styled(server.exposure, "bold reverse" if server.open_to_network else "bold")
         link = server.links["participant"]
         if self._qr is None or self._qr[0] != link:
             self._qr = (link, qr_lines(link))
