@@ -179,8 +179,9 @@ def test_a_full_room_answering_at_once_is_not_refused(tmp_path: Path) -> None:
                                           for b in browsers))
             assert [r.status_code for r in sent] == [303] * 60
             assert len(drill.state.polls["poll-1"].answers) == 60
-            again = [await post(server, browsers[0], "/poll", {"poll": "poll-1", "answer": "b"}) for _ in range(6)]
-            assert again[-1].status_code == 429  # one seat's own limit: 5 at once
+            again = [await post(server, browsers[0], "/poll", {"poll": "poll-1", "answer": "ba"[n % 2]})
+                     for n in range(12)]  # each a change: the same answer again writes nothing
+            assert 429 in [r.status_code for r in again]  # one seat's own limit: 5 at once, then 1 a second
             for b in browsers:
                 await b.aclose()
     run(go)
@@ -197,4 +198,29 @@ def test_a_room_of_a_hundred_joining_at_once_is_not_refused(tmp_path: Path) -> N
             assert [r.status_code for r in sent] == [303] * 100 and len(drill.state.seated) == 100
             for b in browsers:
                 await b.aclose()
+    run(go)
+
+
+def test_sending_the_same_answer_or_proposal_again_writes_nothing_more(tmp_path: Path) -> None:
+    """A seat tapping its own answer again, or a form sent twice, is taken without another event: the log
+    grows only when an answer changes or a proposal is new."""
+    async def go() -> None:
+        async with served(tmp_path) as (drill, server, client):
+            ann = await seated(server, "Ann", "incident-commander")
+            ready(drill)
+            drill.open_poll("Fail over now?", step=DECISION)
+            for _ in range(20):
+                sent = await post(server, ann, "/poll", {"poll": "poll-1", "answer": "hold"})
+                assert sent.status_code == 303, sent.status_code
+            proposal = {"target": f"d|{DECISION}|hold", "text": "Wait for the vendor's word."}
+            for _ in range(20):
+                sent = await post(server, ann, "/propose", proposal)
+                assert sent.status_code == 303, sent.status_code
+            changed = await post(server, ann, "/poll", {"poll": "poll-1", "answer": "fail-over"})
+            assert changed.status_code == 303
+            events = read_log(drill.path).events
+            assert [e.data["answer"] for e in events if e.type == ev.POLL_ANSWERED] == ["hold", "fail-over"]
+            assert len([e for e in events if e.type == ev.PROPOSAL_MADE]) == 1
+            assert drill.state.polls["poll-1"].count() == {"fail-over": 1, "hold": 0}
+            await ann.aclose()
     run(go)
