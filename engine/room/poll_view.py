@@ -20,7 +20,8 @@ SHOWN_ANSWERS = 8  # free-text answers on the projector, newest first
 
 def shown_poll(state: DrillState, seat: str | None = None) -> dict[str, Any] | None:
     """{"poll", "text", "options", "free", "open", "revealed", "answered", "tally" ([{"option", "n", "share"}]
-    once revealed, else None), "answers" (free text, newest first, once revealed), "mine" (this seat's answer,
+    once revealed, else None; "open" is False once the decision it is on is made, as the drill then takes no
+    answer to it), "answers" (free text, newest first, once revealed), "mine" (this seat's answer,
     "" when none)}; None when no poll is shown."""
     if not state.polls:
         return None
@@ -33,8 +34,13 @@ def shown_poll(state: DrillState, seat: str | None = None) -> dict[str, Any] | N
     tally = [{"option": o, "n": n, "share": round(100 * n / total)} for o, n in counts.items()] if revealed else None
     answers = list(poll.answers.values())[-SHOWN_ANSWERS:][::-1] if revealed and not poll.options else []
     return {"poll": poll.poll, "text": poll.text, "options": list(poll.options), "free": not poll.options,
-            "open": poll.open, "revealed": revealed, "answered": len(poll.answers), "tally": tally,
+            "open": poll.open and not decided(state, poll.step), "revealed": revealed, "answered": len(poll.answers), "tally": tally,
             "answers": answers, "mine": poll.answers.get(seat or "", "") if seat else ""}
+
+
+def decided(state: DrillState, step: str) -> bool:
+    """True when `step` is a decision made or skipped: a poll on it takes no more answers."""
+    return bool(step) and state.status(step) in (StepStatus.DONE, StepStatus.SKIPPED)
 
 
 def proposable(state: DrillState, now_t: float) -> list[dict[str, str]]:

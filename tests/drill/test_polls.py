@@ -72,6 +72,19 @@ def test_an_answer_to_a_closed_poll_is_refused(drill: Drill) -> None:
         drill.close_poll("poll-1")
 
 
+def test_a_poll_on_a_decision_made_while_it_is_open_takes_no_more_answers(drill: Drill) -> None:
+    """The decision cites the tally the facilitator saw: a later answer would change it under the citation."""
+    step = ready_decision(drill)
+    drill.open_poll("Fail over now?", step=step)
+    drill.answer_poll("poll-1", "s1", "hold")
+    drill.decide(step, "hold", "the queue holds", "Dana", poll="poll-1")
+    with pytest.raises(EventError, match="poll poll-1 on it takes no more answers"):
+        drill.answer_poll("poll-1", "s2", "fail-over")
+    assert drill.state.polls["poll-1"].count() == {"fail-over": 0, "hold": 1}
+    closed = drill.close_poll("poll-1")  # it still closes, with the tally the decision cites
+    assert closed.data["tally"] == {"fail-over": 0, "hold": 1}
+
+
 def test_an_option_not_in_the_poll_is_refused(drill: Drill) -> None:
     drill.open_poll("Who calls the vendor?", ["Ann", "Bo"])
     with pytest.raises(EventError, match="poll poll-1 has no option 'Cy'; options: Ann, Bo"):

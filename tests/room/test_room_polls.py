@@ -224,3 +224,23 @@ def test_sending_the_same_answer_or_proposal_again_writes_nothing_more(tmp_path:
             assert drill.state.polls["poll-1"].count() == {"fail-over": 1, "hold": 0}
             await ann.aclose()
     run(go)
+
+
+def test_once_the_decision_is_made_its_poll_offers_no_answer_form(tmp_path: Path) -> None:
+    """The facilitator decides while the poll on that decision is open: the page stops offering the form, and
+    a form sent from a page loaded before is refused in words, with nothing written."""
+    async def go() -> None:
+        async with served(tmp_path) as (drill, server, client):
+            ann = await seated(server, "Ann", "incident-commander")
+            ready(drill)
+            drill.open_poll("Fail over now?", step=DECISION)
+            assert 'name="answer" value="hold"' in (await ann.get(server.links["participant"])).text
+            drill.decide(DECISION, "hold", "the queue holds", "Dana", poll="poll-1")
+            page = (await ann.get(server.links["participant"])).text
+            assert 'name="answer"' not in page and "Poll closed" in page
+            seq = drill.state.seq
+            late = await post(server, ann, "/poll", {"poll": "poll-1", "answer": "fail-over"})
+            assert late.status_code == 409 and "takes no more answers" in late.text
+            assert drill.state.seq == seq
+            await ann.aclose()
+    run(go)

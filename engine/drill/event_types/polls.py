@@ -180,8 +180,9 @@ class PollAnswered(Payload):
     poll: the poll's id; seat: the seat that answers (in the room now);
     answer: one of the poll's options, or for a free-text poll the text (not
     blank, at most MAX_POLL_ANSWER characters). data is `{"poll", "seat",
-    "answer": str}`. The fold refuses an unknown or closed poll, a seat not
-    in the room, and an answer that is not one of the options.
+    "answer": str}`. The fold refuses an unknown or closed poll, a poll on a
+    decision made or skipped since, a seat not in the room, and an answer
+    that is not one of the options.
     """
 
     WIRE: ClassVar[str] = "poll.answered"
@@ -196,6 +197,10 @@ class PollAnswered(Payload):
         record = known_poll(state, self.poll)
         if not record.open:
             raise EventError(f"poll {self.poll} is closed; it takes no more answers")
+        if record.step and state.status(record.step) in (StepStatus.DONE, StepStatus.SKIPPED):
+            # as a proposal on it is refused: a later answer would change the tally the decision cites
+            raise EventError(f"decision {record.step} is {state.status(record.step)}; poll {self.poll} on it "
+                             f"takes no more answers")
         if self.seat not in state.seated:
             raise EventError(f"seat {self.seat} is not in the room; join to answer")
         if record.options and self.answer not in record.options:
