@@ -17,7 +17,7 @@ from engine.tui.literal import literal
 
 POLL_ACTIONS = ("poll", "proposals")
 BAR = 20  # characters of the widest tally bar
-OPTION_WIDTH = 32  # characters of an option shown in a tally row (the report has it whole)
+OPTION_WIDTH = 48  # characters of an option shown in a tally row: with its bar, one row of 80 columns
 ANSWER_WIDTH = 60  # characters of a free-text answer shown in the tally (the report has it whole)
 
 
