@@ -116,7 +116,7 @@ def test_a_proposal_taken_fills_the_decision_form_which_cites_the_poll(tmp_path:
         drill.open_poll("Fail over?", step=DECISION)
         drill.answer_poll("poll-1", "s1", "hold")
         drill.close_poll("poll-1")
-        drill.propose("s1", "The gateway queues for four days.", step=DECISION, option="hold")
+        drill.propose("s1", "The gateway queues\nfor four days.", step=DECISION, option="hold")  # two lines
         app = DrillApp(plan, clock, drill, blink=False, tick_seconds=3600, room=prepare("127.0.0.1", 0, None),
                        key_guard=0)
         async with app.run_test(size=(160, 60)) as pilot:
@@ -144,6 +144,8 @@ def test_a_proposal_taken_fills_the_decision_form_which_cites_the_poll(tmp_path:
     decided = next(e for e in events if e.type == ev.DECISION_MADE)
     assert taken.seq < decided.seq
     assert decided.data["option"] == "hold" and decided.data["poll"] == "poll-1"
+    # the one-line field showed only "The gateway queues" and recorded the second line unseen: now all of it,
+    # on one line, is what the facilitator sees and records (as the summary form already did)
     assert decided.data["rationale"] == "The gateway queues for four days."
 
 

@@ -56,7 +56,7 @@ class DecideScreen(OptionPick):
         self.query_one("#options", OptionList).focus()
         if self.prefill is not None and self.prefill[0] in (self.step.options or {}):
             self.choose(list(self.step.options or {}).index(self.prefill[0]))
-            self.query_one("#rationale", Input).value = self.prefill[1]
+            self.query_one("#rationale", Input).value = " ".join(self.prefill[1].split())  # a one-line field
 
     def action_submit(self) -> None:
         option = self.chosen
