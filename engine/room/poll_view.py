@@ -38,8 +38,8 @@ def shown_poll(state: DrillState, seat: str | None = None) -> dict[str, Any] | N
              for o, n in counts.items()] if revealed else None
     answers = list(poll.answers.values())[-SHOWN_ANSWERS:][::-1] if revealed and not poll.options else []
     return {"poll": poll.poll, "text": poll.text, "options": list(poll.options), "labels": labels,
-            "free": not poll.options,
-            "open": poll.open and not decided(state, poll.step), "revealed": revealed, "answered": len(poll.answers), "tally": tally,
+            "free": not poll.options, "open": poll.open and not decided(state, poll.step), "revealed": revealed,
+            "answered": len(poll.answers), "tally": tally,
             "answers": answers, "mine": poll.answers.get(seat or "", "") if seat else ""}
 
 

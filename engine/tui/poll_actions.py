@@ -38,10 +38,10 @@ def tally_lines(poll: PollRecord) -> list[Content]:
              Content(f"  {len(poll.answers)} answered")]
     counts = poll.tally if poll.tally is not None else poll.count()
     top = max([1, *counts.values()])
-    shown = {o: clipped(o, OPTION_WIDTH) for o in counts}
-    width = max([1, *(len(text) for text in shown.values())])
+    cut = {o: clipped(o, OPTION_WIDTH) for o in counts}
+    width = max([1, *(len(text) for text in cut.values())])
     for option, n in counts.items():
-        lines.append(Content.assemble(f"  {shown[option]:<{width}}  ", ("█" * round(BAR * n / top), "bold"), f" {n}"))
+        lines.append(Content.assemble(f"  {cut[option]:<{width}}  ", ("█" * round(BAR * n / top), "bold"), f" {n}"))
     if not poll.options:
         for answer in list(poll.answers.values())[::-1][:6]:
             lines.append(Content(f"  · {clipped(answer, ANSWER_WIDTH)}"))

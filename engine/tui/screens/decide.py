@@ -13,6 +13,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine.tui import display
+from engine.tui.literal import one_line
 from engine.tui.screens.decide_poll import cited, poll_fields
 from engine.tui.screens.form import buttons, field
 from engine.tui.screens.option_pick import OptionPick
@@ -56,7 +57,7 @@ class DecideScreen(OptionPick):
         self.query_one("#options", OptionList).focus()
         if self.prefill is not None and self.prefill[0] in (self.step.options or {}):
             self.choose(list(self.step.options or {}).index(self.prefill[0]))
-            self.query_one("#rationale", Input).value = " ".join(self.prefill[1].split())  # a one-line field
+            self.query_one("#rationale", Input).value = one_line(self.prefill[1])
 
     def action_submit(self) -> None:
         option = self.chosen
