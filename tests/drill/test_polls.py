@@ -220,3 +220,15 @@ def test_poll_and_proposal_lines_for_log_show(drill: Drill) -> None:
     assert "poll-1 opened: Q? (a / b)" in line(opened)
     assert "poll-1: seat s1 answered a" in line(answered)
     assert "poll-1 closed, 1 answered: a=1, b=0" in line(closed)
+
+
+def test_one_seat_cannot_use_up_the_drills_proposals(drill: Drill) -> None:
+    """A seat sending a proposal a second (what the room's rate allows) filled the drill's 2,000 in half an
+    hour, and every other seat's proposal was refused from then on: a seat has its own limit."""
+    module = drill.plan.scenario.modules[0]
+    where = {"module": module.id, "question": module.questions[0].id}
+    for n in range(bounds.MAX_PROPOSALS_A_SEAT):
+        drill.propose("s1", f"answer {n}", **where)
+    with pytest.raises(EventError, match=f"seat s1 has sent {bounds.MAX_PROPOSALS_A_SEAT} proposals"):
+        drill.propose("s1", "one more", **where)
+    assert drill.propose("s2", "mine still counts", **where).data["seat"] == "s2"

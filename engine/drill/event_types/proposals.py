@@ -42,7 +42,8 @@ class ProposalMade(Payload):
     str}`. Raises DecodeError unless it names exactly one of a decision with an
     option or a module with a question; the fold refuses a seat not in the
     room, an unknown or decided decision, an option it does not have, an
-    unknown module or question, and more than MAX_PROPOSALS proposals.
+    unknown module or question, and more than MAX_PROPOSALS proposals, or
+    MAX_PROPOSALS_A_SEAT from one seat.
     """
 
     WIRE: ClassVar[str] = "proposal.made"
@@ -69,6 +70,9 @@ class ProposalMade(Payload):
             raise EventError(f"seat {self.seat} is not in the room; join to propose")
         if len(state.proposals) >= bounds.MAX_PROPOSALS:
             raise EventError(f"this drill has {bounds.MAX_PROPOSALS} proposals, the most it takes")
+        if sum(p.seat == self.seat for p in state.proposals) >= bounds.MAX_PROPOSALS_A_SEAT:
+            raise EventError(f"seat {self.seat} has sent {bounds.MAX_PROPOSALS_A_SEAT} proposals, the most a seat "
+                             f"sends")
         if self.step is not None:
             step = state.plan.steps.get(self.step)
             if step is None or not step.options:
