@@ -232,3 +232,13 @@ def test_one_seat_cannot_use_up_the_drills_proposals(drill: Drill) -> None:
     with pytest.raises(EventError, match=f"seat s1 has sent {bounds.MAX_PROPOSALS_A_SEAT} proposals"):
         drill.propose("s1", "one more", **where)
     assert drill.propose("s2", "mine still counts", **where).data["seat"] == "s2"
+
+
+def test_a_proposal_on_a_decision_not_ready_is_refused_without_naming_its_options(drill: Drill) -> None:
+    """The room offers only the decisions that are ready; a forged form on one still waiting was taken, and a
+    wrong option on it answered with the options of a decision the room has not reached."""
+    assert drill.state.status(DECISION) is not StepStatus.READY
+    with pytest.raises(EventError, match="a proposal is on a decision that is ready") as refused:
+        drill.propose("s1", "why", step=DECISION, option="maybe")
+    assert "fail-over" not in str(refused.value)
+    assert not drill.state.proposals
