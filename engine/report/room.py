@@ -46,5 +46,6 @@ def polls(plan: Plan, state: DrillState) -> list[m.PollItem]:
 def proposals(plan: Plan, state: DrillState) -> list[m.ProposalItem]:
     """Each proposal in the order sent (empty: none was)."""
     return [m.ProposalItem(p.name, p.role, p.step, p.option, p.module, p.question,
-                           f"{_decision(plan, p.step)}: {_worded(plan, p.step, p.option)}" if p.step else _asked(plan, p.module, p.question),
-                           p.text, p.t, p.taken_t, p.taken_by) for p in state.proposals]
+                           f"{_decision(plan, p.step)}: {_worded(plan, p.step, p.option)}" if p.step
+                           else _asked(plan, p.module, p.question), p.text, p.t, p.taken_t, p.taken_by)
+            for p in state.proposals]
