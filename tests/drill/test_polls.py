@@ -148,6 +148,7 @@ def test_a_poll_on_a_module_question_and_a_free_text_answer(drill: Drill) -> Non
     ({"text": "x" * (bounds.MAX_POLL_QUESTION + 1)}, "a poll's question is at most"),
     ({"options": ["only one"]}, "no options \\(free text\\) or 2 to"),
     ({"options": ["a", "a"]}, "all different"),
+    ({"options": ["a ", "b"]}, "no space at its ends"),  # the room sends an answer trimmed: never a match
     ({"options": ["a", "b\nc"]}, "nor line breaks"),
     ({"options": ["a", "x" * (bounds.MAX_POLL_OPTION + 1)]}, "an option is at most"),
     ({"options": [str(n) for n in range(bounds.MAX_POLL_OPTIONS + 1)]}, "or 2 to"),

@@ -69,7 +69,7 @@ def _bounded(what: str, limit: int, one_line: bool = False) -> Any:
 
 def options_problem(value: Any) -> str | None:
     """What is wrong with a poll's options (None: nothing): none (free text) or 2 to MAX_POLL_OPTIONS
-    different texts of one line each."""
+    different texts of one line each, with no space at either end (the room trims what a seat sends)."""
     if not isinstance(value, (list, tuple)):
         return "a poll's options are a list of texts"
     if len(value) == 1 or len(value) > bounds.MAX_POLL_OPTIONS:
@@ -78,6 +78,8 @@ def options_problem(value: Any) -> str | None:
         problem = text_problem(option, "an option", bounds.MAX_POLL_OPTION, one_line=True)
         if problem:
             return problem
+        if option != option.strip():
+            return f"an option has no space at its ends, not {option[:80]!r}"
     if len(set(value)) != len(value):
         return "a poll's options are all different"
     return None
