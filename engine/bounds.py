@@ -86,3 +86,4 @@ MAX_POLL_ANSWER = 500  # characters in a free-text answer
 MAX_POLLS = 200  # polls over a whole drill
 MAX_PROPOSAL = 1_000  # characters in a proposal's reason or a written answer
 MAX_PROPOSALS = 2_000  # proposals over a whole drill
+MAX_PROPOSALS_A_SEAT = 50  # proposals from one seat: one seat cannot use up the drill's for everyone else

@@ -525,8 +525,9 @@ class PollItem:
     (`on`: "decision <title>", "module question <ask>" or ""; `step`: the decision's key or ""), the options
     (empty: free text), the tally as recorded at the close (else as it stood when the log stops; option ->
     seats), how many seats answered, the free-text answers (each {"name", "role", "text"}), when it was
-    opened, shown and closed (scenario seconds; None: not), who opened it, and the decisions that cite it
-    (step keys)."""
+    opened, shown and closed (scenario seconds; None: not), who opened it, the decisions that cite it
+    (step keys), and each option's words (`labels`: a decision's options as the runbook words them, as the
+    room showed them; else the option itself)."""
 
     poll: str
     text: str
@@ -541,6 +542,7 @@ class PollItem:
     closed: float | None
     by: str
     cited_by: list[str]
+    labels: dict[str, str] = field(default_factory=dict)  # option -> its words (a decision's, from the runbook)
 
 
 @dataclass

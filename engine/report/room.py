@@ -19,6 +19,12 @@ def _decision(plan: Plan, step: str) -> str:
     return f"decision {planned.title if planned else step}"
 
 
+def _worded(plan: Plan, step: str, option: str) -> str:
+    """A decision's option as the runbook words it (as the room showed it); the option itself otherwise."""
+    planned = plan.steps.get(step) if step else None
+    return planned.labels.get(option, option) if planned else option
+
+
 def polls(plan: Plan, state: DrillState) -> list[m.PollItem]:
     """Each poll in the order opened (empty: none was)."""
     out = []
@@ -32,12 +38,14 @@ def polls(plan: Plan, state: DrillState) -> list[m.PollItem]:
         cited = [d.step for d in state.decisions.values() if d.poll == poll.poll]
         out.append(m.PollItem(poll.poll, poll.text, on, poll.step, list(poll.options),
                               dict(poll.tally if poll.tally is not None else poll.count()), len(poll.answers),
-                              answers, poll.t, poll.revealed_t, poll.closed_t, poll.by, cited))
+                              answers, poll.t, poll.revealed_t, poll.closed_t, poll.by, cited,
+                              {o: _worded(plan, poll.step, o) for o in poll.options}))
     return out
 
 
 def proposals(plan: Plan, state: DrillState) -> list[m.ProposalItem]:
     """Each proposal in the order sent (empty: none was)."""
     return [m.ProposalItem(p.name, p.role, p.step, p.option, p.module, p.question,
-                           f"{_decision(plan, p.step)}: {p.option}" if p.step else _asked(plan, p.module, p.question),
-                           p.text, p.t, p.taken_t, p.taken_by) for p in state.proposals]
+                           f"{_decision(plan, p.step)}: {_worded(plan, p.step, p.option)}" if p.step
+                           else _asked(plan, p.module, p.question), p.text, p.t, p.taken_t, p.taken_by)
+            for p in state.proposals]

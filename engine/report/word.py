@@ -197,7 +197,8 @@ def _room(report: m.Report) -> list[Block]:
         out += [Heading(3, f"{p.poll}: {p.text}"),
                 Paragraph(f"{p.on + '; ' if p.on else ''}{when}; {counted(p.answered, 'seat')} answered.{cited}")]
         if p.options:
-            out.append(Table(["Option", "Seats"], [[option, str(n)] for option, n in p.tally.items()]))
+            out.append(Table(["Option", "Seats"], [[p.labels.get(option, option), str(n)]
+                                                       for option, n in p.tally.items()]))
         else:
             out.append(Bullets([a["text"] + (f" ({a['name']}, {a['role']})" if a["name"] else "")
                                 for a in p.answers]) if p.answers else Paragraph("No answers."))

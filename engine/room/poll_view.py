@@ -19,8 +19,10 @@ SHOWN_ANSWERS = 8  # free-text answers on the projector, newest first
 
 
 def shown_poll(state: DrillState, seat: str | None = None) -> dict[str, Any] | None:
-    """{"poll", "text", "options", "free", "open", "revealed", "answered", "tally" ([{"option", "n", "share"}]
-    once revealed, else None), "answers" (free text, newest first, once revealed), "mine" (this seat's answer,
+    """{"poll", "text", "options", "labels" (option -> its words: a decision's from the runbook, else the
+    option itself), "free", "open", "revealed", "answered", "tally" ([{"option", "label", "n", "share"}]
+    once revealed, else None; "open" is False once the decision it is on is made, as the drill then takes no
+    answer to it), "answers" (free text, newest first, once revealed), "mine" (this seat's answer,
     "" when none)}; None when no poll is shown."""
     if not state.polls:
         return None
@@ -30,11 +32,20 @@ def shown_poll(state: DrillState, seat: str | None = None) -> dict[str, Any] | N
     revealed = poll.revealed_t is not None
     counts = poll.tally if poll.tally is not None else poll.count()
     total = max(1, len(poll.answers))
-    tally = [{"option": o, "n": n, "share": round(100 * n / total)} for o, n in counts.items()] if revealed else None
+    step = state.plan.steps.get(poll.step) if poll.step else None
+    labels = {o: step.labels.get(o, o) if step else o for o in poll.options}  # a decision's options as worded
+    tally = [{"option": o, "label": labels.get(o, o), "n": n, "share": round(100 * n / total)}
+             for o, n in counts.items()] if revealed else None
     answers = list(poll.answers.values())[-SHOWN_ANSWERS:][::-1] if revealed and not poll.options else []
-    return {"poll": poll.poll, "text": poll.text, "options": list(poll.options), "free": not poll.options,
-            "open": poll.open, "revealed": revealed, "answered": len(poll.answers), "tally": tally,
+    return {"poll": poll.poll, "text": poll.text, "options": list(poll.options), "labels": labels,
+            "free": not poll.options, "open": poll.open and not decided(state, poll.step), "revealed": revealed,
+            "answered": len(poll.answers), "tally": tally,
             "answers": answers, "mine": poll.answers.get(seat or "", "") if seat else ""}
+
+
+def decided(state: DrillState, step: str) -> bool:
+    """True when `step` is a decision made or skipped: a poll on it takes no more answers."""
+    return bool(step) and state.status(step) in (StepStatus.DONE, StepStatus.SKIPPED)
 
 
 def proposable(state: DrillState, now_t: float) -> list[dict[str, str]]:

@@ -83,16 +83,25 @@ async def answer(request: Request) -> Response:
     text = _written(fields.get("answer", ""))[:bounds.MAX_POLL_ANSWER + 1]
     if not text:
         return _again(room, request, 400, poll_error="Choose an answer first.")
+    poll = fields.get("poll", "")[:bounds.MAX_POLL_ID + 1]
+    if _unchanged(room, poll, seat.seat, text):  # a form sent twice, or a seat tapping its own answer again
+        return RedirectResponse(f"{_base(room)}?answered=1#poll", status_code=303)
     if not (room.per_answer.allow("answers") and room.per_writer.allow(f"seat {seat.seat}")):
         return _again(room, request, 429, poll_error="Too many at once: wait a few seconds and send it again.")
     try:
-        room.drill.answer_poll(fields.get("poll", "")[:bounds.MAX_POLL_ID + 1], seat.seat, text)
+        room.drill.answer_poll(poll, seat.seat, text)
     except (EventError, DecodeError) as exc:
         return _again(room, request, 409, poll_error=f"Not recorded: {exc}.")
     except LogError as exc:
         return _again(room, request, 503, poll_error=f"Not recorded: the log could not be written ({exc})")
     room.after_record()
     return RedirectResponse(f"{_base(room)}?answered=1#poll", status_code=303)
+
+
+def _unchanged(room: Room, poll: str, seat: str, text: str) -> bool:
+    """True when this seat's answer to this open poll is this already: nothing to write."""
+    record = room.drill.state.polls.get(poll)
+    return record is not None and record.open and record.answers.get(seat) == text
 
 
 def read_target(value: str) -> dict[str, str] | None:
@@ -124,6 +133,8 @@ async def propose(request: Request) -> Response:
     if len(form["text"]) > bounds.MAX_PROPOSAL:
         return _again(room, request, 400, proposal_error=f"Keep it under {bounds.MAX_PROPOSAL} characters.",
                       proposal_form={**form, "text": form["text"][:bounds.MAX_PROPOSAL]})
+    if _sent_before(room, seat.seat, form["text"], target):  # the same proposal again: one is enough
+        return RedirectResponse(f"{_base(room)}?proposed=1#propose", status_code=303)
     if not (room.per_seat.allow("participant") and room.per_writer.allow(f"seat {seat.seat}")):
         return _again(room, request, 429, proposal_error="Too many at once: wait a few seconds and send it again.",
                       proposal_form=form)
@@ -136,6 +147,13 @@ async def propose(request: Request) -> Response:
                       proposal_form=form)
     room.after_record()
     return RedirectResponse(f"{_base(room)}?proposed=1#propose", status_code=303)
+
+
+def _sent_before(room: Room, seat: str, text: str, target: dict[str, str]) -> bool:
+    """True when this seat has made this very proposal (same target, same text) already."""
+    return any(p.seat == seat and p.text == text and p.step == target.get("step", "")
+               and p.option == target.get("option", "") and p.module == target.get("module", "")
+               and p.question == target.get("question", "") for p in room.drill.state.proposals)
 
 
 async def poll_part(request: Request) -> Response:

@@ -47,3 +47,9 @@ def content(value: object, style: str = "", *, one_line: bool = False) -> Conten
 def cell(value: object, style: str = "") -> Text:
     """Literal user text as a Rich Text for a DataTable cell (a str cell would be parsed as markup)."""
     return Text(literal(value, one_line=True), style=style, no_wrap=True, overflow="ellipsis")
+
+
+def one_line(text: str) -> str:
+    """Text for a one-line field: its lines (and runs of spaces) joined by one space. A one-line field shows a
+    value's first line only, and would record the rest unseen."""
+    return " ".join(text.split())

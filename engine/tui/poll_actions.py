@@ -17,6 +17,8 @@ from engine.tui.literal import literal
 
 POLL_ACTIONS = ("poll", "proposals")
 BAR = 20  # characters of the widest tally bar
+OPTION_WIDTH = 48  # characters of an option shown in a tally row: with its bar, one row of 80 columns
+ANSWER_WIDTH = 60  # characters of a free-text answer shown in the tally (the report has it whole)
 
 
 def refusal(app: Any, action: str) -> str | None:
@@ -36,14 +38,21 @@ def tally_lines(poll: PollRecord) -> list[Content]:
              Content(f"  {len(poll.answers)} answered")]
     counts = poll.tally if poll.tally is not None else poll.count()
     top = max([1, *counts.values()])
-    width = max([1, *(len(literal(o, one_line=True)) for o in counts)])
+    cut = {o: clipped(o, OPTION_WIDTH) for o in counts}
+    width = max([1, *(len(text) for text in cut.values())])
     for option, n in counts.items():
-        lines.append(Content.assemble(f"  {literal(option, one_line=True):<{width}}  ",
-                                      ("█" * round(BAR * n / top), "bold"), f" {n}"))
+        lines.append(Content.assemble(f"  {cut[option]:<{width}}  ", ("█" * round(BAR * n / top), "bold"), f" {n}"))
     if not poll.options:
         for answer in list(poll.answers.values())[::-1][:6]:
-            lines.append(Content(f"  · {literal(answer, one_line=True)}"))
+            lines.append(Content(f"  · {clipped(answer, ANSWER_WIDTH)}"))
     return lines
+
+
+def clipped(text: str, limit: int) -> str:
+    """`text` literal on one line, cut to `limit` characters with an ellipsis: a row of the tally stays one row
+    (twelve options of 120 characters, or six answers of 500, pushed the poll's buttons off an 80x24 screen)."""
+    flat = literal(text, one_line=True)
+    return flat if len(flat) <= limit else flat[:limit - 1].rstrip() + "…"
 
 
 def room_lines(state: DrillState) -> list[Content]:

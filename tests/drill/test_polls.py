@@ -72,6 +72,19 @@ def test_an_answer_to_a_closed_poll_is_refused(drill: Drill) -> None:
         drill.close_poll("poll-1")
 
 
+def test_a_poll_on_a_decision_made_while_it_is_open_takes_no_more_answers(drill: Drill) -> None:
+    """The decision cites the tally the facilitator saw: a later answer would change it under the citation."""
+    step = ready_decision(drill)
+    drill.open_poll("Fail over now?", step=step)
+    drill.answer_poll("poll-1", "s1", "hold")
+    drill.decide(step, "hold", "the queue holds", "Dana", poll="poll-1")
+    with pytest.raises(EventError, match="poll poll-1 on it takes no more answers"):
+        drill.answer_poll("poll-1", "s2", "fail-over")
+    assert drill.state.polls["poll-1"].count() == {"fail-over": 0, "hold": 1}
+    closed = drill.close_poll("poll-1")  # it still closes, with the tally the decision cites
+    assert closed.data["tally"] == {"fail-over": 0, "hold": 1}
+
+
 def test_an_option_not_in_the_poll_is_refused(drill: Drill) -> None:
     drill.open_poll("Who calls the vendor?", ["Ann", "Bo"])
     with pytest.raises(EventError, match="poll poll-1 has no option 'Cy'; options: Ann, Bo"):
@@ -135,6 +148,7 @@ def test_a_poll_on_a_module_question_and_a_free_text_answer(drill: Drill) -> Non
     ({"text": "x" * (bounds.MAX_POLL_QUESTION + 1)}, "a poll's question is at most"),
     ({"options": ["only one"]}, "no options \\(free text\\) or 2 to"),
     ({"options": ["a", "a"]}, "all different"),
+    ({"options": ["a ", "b"]}, "no space at its ends"),  # the room sends an answer trimmed: never a match
     ({"options": ["a", "b\nc"]}, "nor line breaks"),
     ({"options": ["a", "x" * (bounds.MAX_POLL_OPTION + 1)]}, "an option is at most"),
     ({"options": [str(n) for n in range(bounds.MAX_POLL_OPTIONS + 1)]}, "or 2 to"),
@@ -207,3 +221,25 @@ def test_poll_and_proposal_lines_for_log_show(drill: Drill) -> None:
     assert "poll-1 opened: Q? (a / b)" in line(opened)
     assert "poll-1: seat s1 answered a" in line(answered)
     assert "poll-1 closed, 1 answered: a=1, b=0" in line(closed)
+
+
+def test_one_seat_cannot_use_up_the_drills_proposals(drill: Drill) -> None:
+    """A seat sending a proposal a second (what the room's rate allows) filled the drill's 2,000 in half an
+    hour, and every other seat's proposal was refused from then on: a seat has its own limit."""
+    module = drill.plan.scenario.modules[0]
+    where = {"module": module.id, "question": module.questions[0].id}
+    for n in range(bounds.MAX_PROPOSALS_A_SEAT):
+        drill.propose("s1", f"answer {n}", **where)
+    with pytest.raises(EventError, match=f"seat s1 has sent {bounds.MAX_PROPOSALS_A_SEAT} proposals"):
+        drill.propose("s1", "one more", **where)
+    assert drill.propose("s2", "mine still counts", **where).data["seat"] == "s2"
+
+
+def test_a_proposal_on_a_decision_not_ready_is_refused_without_naming_its_options(drill: Drill) -> None:
+    """The room offers only the decisions that are ready; a forged form on one still waiting was taken, and a
+    wrong option on it answered with the options of a decision the room has not reached."""
+    assert drill.state.status(DECISION) is not StepStatus.READY
+    with pytest.raises(EventError, match="a proposal is on a decision that is ready") as refused:
+        drill.propose("s1", "why", step=DECISION, option="maybe")
+    assert "fail-over" not in str(refused.value)
+    assert not drill.state.proposals

@@ -19,6 +19,7 @@ from engine.report.word import render_docx
 
 HOSTILE = "Hold <script>alert(1)</script> **loud** [x](http://evil.example) | cell"
 DECISION = "inbound-mail-continuity/failover-decision"
+HOLD = "Keep routing as it is and watch the queues"
 
 
 def _ready(drill: Drill) -> None:
@@ -72,7 +73,9 @@ def test_polls_and_proposals_are_in_every_format_with_text_inert(tmp_path: Path)
 
     markdown = render.render_markdown(report)
     assert "### Polls" in markdown and "### Proposals from the room" in markdown
-    assert "| hold | 2 |" in markdown and f"Cited by the decision {DECISION}." in markdown
+    # the decision's options in the runbook's words, as the room showed them and as the decision log says
+    assert f"| {HOLD} | 2 |" in markdown and f"Cited by the decision {DECISION}." in markdown
+    assert f": {HOLD} |" in markdown  # the proposal's "on": the option's words, not its id
     assert "still open when the log stops" in markdown and "| not taken |" in markdown
     assert "<script>" not in markdown and "](http" not in markdown and "\\| cell" in markdown
 
@@ -81,7 +84,8 @@ def test_polls_and_proposals_are_in_every_format_with_text_inert(tmp_path: Path)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
 
     data = json.loads(render.render_json(report))
-    assert data["polls"][0]["tally"] == {"fail-over": 1, "hold": 2}
+    assert data["polls"][0]["tally"] == {"fail-over": 1, "hold": 2}  # ids in the data, words beside them
+    assert data["polls"][0]["labels"] == {"fail-over": "Fail over to the secondary MX relay", "hold": HOLD}
     assert [(p["name"], p["text"], p["taken"] is not None) for p in data["proposals"]] == \
         [("Bo", HOSTILE, True), ("Cy", "Call the vendor first.", False)]
 
@@ -89,7 +93,7 @@ def test_polls_and_proposals_are_in_every_format_with_text_inert(tmp_path: Path)
     headings = [p.text for p in document.paragraphs]
     assert "Polls" in headings and "Proposals from the room" in headings
     cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
-    assert ["hold", "2"] in cells
+    assert [HOLD, "2"] in cells
 
 
 def test_a_log_without_polls_has_no_poll_keys_or_sections(tmp_path: Path) -> None:

@@ -170,7 +170,7 @@ class Facilitator:
         poll = state.open_poll()
         if poll is None:
             out.append(("open poll", self._open_poll))
-        elif state.seated:
+        elif state.seated and not (poll.step and state.status(poll.step) in (StepStatus.DONE, StepStatus.SKIPPED)):
             def answer(d: st.DataObject) -> None:
                 choices = st.sampled_from(list(poll.options)) if poll.options else ANSWER
                 drill.answer_poll(poll.poll, d.draw(st.sampled_from(sorted(state.seated))), d.draw(choices))
@@ -200,7 +200,7 @@ class Facilitator:
         out = [("question", m.id, q.id) for m in plan.scenario.modules for q in m.questions]
         if not state.ended:
             out += [("decision", key, option) for key, step in plan.steps.items() if step.options
-                    and state.status(key) not in (StepStatus.DONE, StepStatus.SKIPPED) for option in step.options]
+                    and state.status(key) in (StepStatus.READY, StepStatus.ACTIVE) for option in step.options]
         return out
 
     def _open_poll(self, d: st.DataObject) -> None:

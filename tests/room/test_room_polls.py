@@ -59,7 +59,8 @@ def test_seats_answer_change_and_the_tally_shows_once_revealed(tmp_path: Path) -
             assert answers == ["fail-over", "hold", "hold"] and drill.state.polls["poll-1"].count() == {
                 "fail-over": 0, "hold": 2}
             page = (await ann.get(server.links["participant"] + "?answered=1")).text
-            assert "Your answer is in." in page and "you chose hold" in page and "Change my answer" in page
+            assert "Your answer is in." in page and "Change my answer" in page
+            assert "you chose Keep routing as it is and watch the queues" in page  # the runbook's words
             projector = (await client.get(server.links["projector"])).text
             assert 'id="poll-tally" hidden' in projector and "2</span> answered" in projector
             drill.reveal_poll("poll-1")
@@ -146,7 +147,8 @@ def test_the_stream_tells_the_tally_only_once_revealed_and_never_who(tmp_path: P
             polls = [m["data"]["poll"] for m in messages]
             assert [m["event"] for m in messages] == ["poll"] * 4
             assert polls[1]["tally"] is None and polls[1]["answered"] == 1
-            assert polls[3]["tally"] == [{"option": "a", "n": 0, "share": 0}, {"option": "b", "n": 1, "share": 100}]
+            assert polls[3]["tally"] == [{"option": "a", "label": "a", "n": 0, "share": 0},
+                                         {"option": "b", "label": "b", "n": 1, "share": 100}]
             assert "s1" not in json.dumps(messages) and "Ann" not in json.dumps(messages)
     run(go)
 
@@ -179,8 +181,9 @@ def test_a_full_room_answering_at_once_is_not_refused(tmp_path: Path) -> None:
                                           for b in browsers))
             assert [r.status_code for r in sent] == [303] * 60
             assert len(drill.state.polls["poll-1"].answers) == 60
-            again = [await post(server, browsers[0], "/poll", {"poll": "poll-1", "answer": "b"}) for _ in range(6)]
-            assert again[-1].status_code == 429  # one seat's own limit: 5 at once
+            again = [await post(server, browsers[0], "/poll", {"poll": "poll-1", "answer": "ba"[n % 2]})
+                     for n in range(12)]  # each a change: the same answer again writes nothing
+            assert 429 in [r.status_code for r in again]  # one seat's own limit: 5 at once, then 1 a second
             for b in browsers:
                 await b.aclose()
     run(go)
@@ -197,4 +200,68 @@ def test_a_room_of_a_hundred_joining_at_once_is_not_refused(tmp_path: Path) -> N
             assert [r.status_code for r in sent] == [303] * 100 and len(drill.state.seated) == 100
             for b in browsers:
                 await b.aclose()
+    run(go)
+
+
+def test_sending_the_same_answer_or_proposal_again_writes_nothing_more(tmp_path: Path) -> None:
+    """A seat tapping its own answer again, or a form sent twice, is taken without another event: the log
+    grows only when an answer changes or a proposal is new."""
+    async def go() -> None:
+        async with served(tmp_path) as (drill, server, client):
+            ann = await seated(server, "Ann", "incident-commander")
+            ready(drill)
+            drill.open_poll("Fail over now?", step=DECISION)
+            for _ in range(20):
+                sent = await post(server, ann, "/poll", {"poll": "poll-1", "answer": "hold"})
+                assert sent.status_code == 303, sent.status_code
+            proposal = {"target": f"d|{DECISION}|hold", "text": "Wait for the vendor's word."}
+            for _ in range(20):
+                sent = await post(server, ann, "/propose", proposal)
+                assert sent.status_code == 303, sent.status_code
+            changed = await post(server, ann, "/poll", {"poll": "poll-1", "answer": "fail-over"})
+            assert changed.status_code == 303
+            events = read_log(drill.path).events
+            assert [e.data["answer"] for e in events if e.type == ev.POLL_ANSWERED] == ["hold", "fail-over"]
+            assert len([e for e in events if e.type == ev.PROPOSAL_MADE]) == 1
+            assert drill.state.polls["poll-1"].count() == {"fail-over": 1, "hold": 0}
+            await ann.aclose()
+    run(go)
+
+
+def test_once_the_decision_is_made_its_poll_offers_no_answer_form(tmp_path: Path) -> None:
+    """The facilitator decides while the poll on that decision is open: the page stops offering the form, and
+    a form sent from a page loaded before is refused in words, with nothing written."""
+    async def go() -> None:
+        async with served(tmp_path) as (drill, server, client):
+            ann = await seated(server, "Ann", "incident-commander")
+            ready(drill)
+            drill.open_poll("Fail over now?", step=DECISION)
+            assert 'name="answer" value="hold"' in (await ann.get(server.links["participant"])).text
+            drill.decide(DECISION, "hold", "the queue holds", "Dana", poll="poll-1")
+            page = (await ann.get(server.links["participant"])).text
+            assert 'name="answer"' not in page and "Poll closed" in page
+            seq = drill.state.seq
+            late = await post(server, ann, "/poll", {"poll": "poll-1", "answer": "fail-over"})
+            assert late.status_code == 409 and "takes no more answers" in late.text
+            assert drill.state.seq == seq
+            await ann.aclose()
+    run(go)
+
+
+def test_a_poll_on_a_decision_shows_its_options_in_the_runbooks_words(tmp_path: Path) -> None:
+    """The participant chooses among the decision's options as the runbook words them (as the proposal form
+    shows them), not among their ids; the revealed tally on the projector and the stream say the same."""
+    async def go() -> None:
+        async with served(tmp_path) as (drill, server, client):
+            ann = await seated(server, "Ann", "incident-commander")
+            ready(drill)
+            drill.open_poll("Fail over now?", step=DECISION)
+            page = (await ann.get(server.links["participant"])).text
+            assert 'value="fail-over" required> Fail over to the secondary MX relay</label>' in page
+            assert (await post(server, ann, "/poll", {"poll": "poll-1", "answer": "fail-over"})).status_code == 303
+            drill.reveal_poll("poll-1")
+            projector = (await client.get(server.links["projector"])).text
+            assert '<span class="option">Fail over to the secondary MX relay</span>' in projector
+            assert '<span class="option">fail-over</span>' not in projector
+            await ann.aclose()
     run(go)

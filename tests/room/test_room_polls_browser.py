@@ -25,6 +25,7 @@ from engine.drill.state import StepStatus
 
 DECISION = "inbound-mail-continuity/failover-decision"
 HOSTILE = "<img src=x onerror=alert(1)>[bold]Cy[/]"
+WORDS = {"fail-over": "Fail over to the secondary MX relay", "hold": "Keep routing as it is and watch the queues"}
 SEATS = [("Ann", "incident-commander", "hold"), ("Bo", "messaging-lead", "fail-over"), (HOSTILE, "observer", "hold")]
 
 
@@ -92,12 +93,12 @@ def test_three_seats_answer_the_projector_shows_the_tally_and_the_decision_cites
         if not script:
             page.reload()  # without the script a page shows the poll when loaded again
         page.wait_for_selector("#poll input[type=radio]")
-        page.get_by_label("fail-over" if answer == "hold" and page is pages[0] else answer, exact=True).check()
+        page.get_by_label(WORDS["fail-over" if answer == "hold" and page is pages[0] else answer], exact=True).check()
         page.get_by_role("button", name="Send my answer").click()
         page.wait_for_selector("text=Your answer is in.")
-    pages[0].get_by_label("hold", exact=True).check()  # Ann changes her mind before the close
+    pages[0].get_by_label(WORDS["hold"], exact=True).check()  # Ann changes her mind before the close
     pages[0].get_by_role("button", name="Change my answer").click()
-    pages[0].wait_for_selector("text=you chose hold")
+    pages[0].wait_for_selector(f"text=you chose {WORDS['hold']}")
     wait_until(lambda: room.act(lambda: room.drill.state.polls["poll-1"].count()) == {"fail-over": 1, "hold": 2})
     if script:  # axe-core runs as a script in the page: the same HTML is checked once, with it
         assert serious(pages[2]) == []
@@ -112,8 +113,8 @@ def test_three_seats_answer_the_projector_shows_the_tally_and_the_decision_cites
         wait_js(projector, "document.querySelectorAll('#poll-tally li').length === 2")
     else:
         projector.reload()
-    rows = [projector.locator("#poll-tally li").nth(n).inner_text().split() for n in range(2)]
-    assert rows == [["fail-over", "1"], ["hold", "2"]]
+    rows = [projector.locator("#poll-tally li").nth(n).inner_text().rsplit(maxsplit=1) for n in range(2)]
+    assert rows == [[WORDS["fail-over"], "1"], [WORDS["hold"], "2"]]  # the runbook's words, not the ids
     if script:
         assert serious(projector) == []
 

@@ -116,7 +116,7 @@ def test_a_proposal_taken_fills_the_decision_form_which_cites_the_poll(tmp_path:
         drill.open_poll("Fail over?", step=DECISION)
         drill.answer_poll("poll-1", "s1", "hold")
         drill.close_poll("poll-1")
-        drill.propose("s1", "The gateway queues for four days.", step=DECISION, option="hold")
+        drill.propose("s1", "The gateway queues\nfor four days.", step=DECISION, option="hold")  # two lines
         app = DrillApp(plan, clock, drill, blink=False, tick_seconds=3600, room=prepare("127.0.0.1", 0, None),
                        key_guard=0)
         async with app.run_test(size=(160, 60)) as pilot:
@@ -144,6 +144,8 @@ def test_a_proposal_taken_fills_the_decision_form_which_cites_the_poll(tmp_path:
     decided = next(e for e in events if e.type == ev.DECISION_MADE)
     assert taken.seq < decided.seq
     assert decided.data["option"] == "hold" and decided.data["poll"] == "poll-1"
+    # the one-line field showed only "The gateway queues" and recorded the second line unseen: now all of it,
+    # on one line, is what the facilitator sees and records (as the summary form already did)
     assert decided.data["rationale"] == "The gateway queues for four days."
 
 
@@ -181,3 +183,36 @@ def test_a_written_answer_taken_fills_the_discussion_summary(tmp_path: Path) -> 
     summary = next(e for e in events if e.type == ev.DISCUSSION_SUMMARY)
     assert summary.data["text"] == "Tell partners first, [bold]by phone[/]." and summary.data["by"] == "Sam"
     assert any(e.type == ev.PROPOSAL_TAKEN for e in events)
+
+
+def test_the_poll_dialog_keeps_its_buttons_on_a_small_screen(tmp_path: Path) -> None:
+    """Six answers of 500 characters (or twelve options of 120) each take one row of the tally, cut with an
+    ellipsis: at 80x24 the dialog's Close button stays on the screen (they pushed it off, with any refusal)."""
+    async def go() -> tuple[float, float, str]:
+        plan = load_plan(str(SHIPPED))
+        clock = FakeClock()
+        drill = Drill.start(plan, clock, log_path=str(tmp_path / "d.jsonl"), facilitator="Sam")
+        for n in range(6):
+            drill.join(f"s{n}", f"Seat {n}", "observer")
+        drill.open_poll("What do we tell the staff?")
+        for n in range(6):
+            drill.answer_poll("poll-1", f"s{n}", f"{n} " + "We say it plainly and often. " * 17)
+        app = DrillApp(plan, clock, drill, blink=False, tick_seconds=3600, room=prepare("127.0.0.1", 0, None),
+                       key_guard=0)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            while isinstance(app.screen, InjectScreen):
+                await pilot.press("escape")
+                await pilot.pause()
+            await pilot.press("v")
+            while not isinstance(app.screen, PollScreen):
+                await pilot.pause(0.05)
+            await pilot.pause()
+            button = app.screen.query_one("#close").region
+            tally = str(app.screen.query_one("#tally").render())
+        drill.close()
+        return button.bottom, 24, tally
+
+    bottom, height, tally = asyncio.run(go())
+    assert bottom <= height, (bottom, height)
+    assert "…" in tally and "0 We say it plainly" in tally

@@ -145,3 +145,38 @@ def test_the_module_changes_at_its_time_and_the_end_reads_ended(room: Served, br
     wait_js(page, "window.tabletopRoom !== undefined")
     page.wait_for_timeout(600)  # the page's own clock redraws twice a second: it must still say ended
     assert page.locator("#clock-state").inner_text() == "ended"
+
+
+def crowded(room: Served, free: bool) -> None:
+    """The longest poll the drill takes, revealed: a question of 300 characters and 12 options of 120 (or a
+    free-text poll with the 8 answers shown at 500 characters), each chosen by a seat."""
+    drill = room.drill
+    drill.jump(5400 + 60)
+    drill.fire_due()
+    question = ("Which do we brief first, now that inbound mail has stopped for the whole region? " * 4)[:300]
+    options = [] if free else [(f"Option {n}: brief them by phone, then by the status page, then again " * 2)[:120]
+                               for n in range(12)]
+    for n in range(12):
+        drill.join(f"s{n}", f"Seat {n}", "observer")
+    drill.open_poll(question, options)
+    for n in range(12):
+        drill.answer_poll("poll-1", f"s{n}", options[n] if options else ("We should say it plainly. " * 20)[:500])
+    drill.reveal_poll("poll-1")
+
+
+@pytest.mark.parametrize("free", [False, True], ids=["12-options", "free-text"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_longest_poll_fits_the_projector(room: Served, browser: Any, size: tuple[int, int], free: bool) -> None:
+    """Each long option wrapped over several lines: at 1280x720 two of twelve showed and the rest were cut."""
+    room.act(lambda: crowded(room, free))
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    page.goto(room.server.links["projector"])
+    wait_js(page, "document.querySelector('#poll-tally li') !== null")
+    layout = page.evaluate(LAYOUT)
+    assert layout["scroll"] <= layout["inner"], layout
+    assert layout["cut"] == [], layout
+    rows = page.locator("#poll-tally li")
+    assert rows.count() == (8 if free else 12)
+    last = rows.nth(rows.count() - 1).bounding_box()
+    poll = page.locator("section.poll").bounding_box()
+    assert last is not None and poll is not None and last["y"] + last["height"] <= poll["y"] + poll["height"]

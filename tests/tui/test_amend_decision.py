@@ -82,3 +82,35 @@ def test_a_amends_the_rationale_and_decider_keeping_the_option(shipped_plan: Pla
     assert "AMENDED failover-decision: now Gateway keeps mail" in seen["log"]
     assert "AMENDED note “Nobody knew who owned the relay until t…”: now" in seen["log"]  # its text, cut
     assert "note.amended" not in seen["log"] and "note of" not in seen["log"]
+
+
+def test_a_rationale_of_two_lines_is_amended_from_all_of_it(shipped_plan: Plan, clock: FakeClock,
+                                                             tmp_path: Path) -> None:
+    """A rationale written on two lines (a participant's proposal taken, a team file) fills the one-line Why
+    field whole: it showed the first line only and recorded the second unseen with any amendment."""
+    drill = Drill.start(shipped_plan, clock, log_path=str(tmp_path / "a.jsonl"), facilitator="Sam")
+    drill.fire_due()
+    for step in ("detect-deferrals", "declare-incident", "check-gateway-queues", "size-impact"):
+        drill.complete_step(f"{MAIL}/{step}")
+    drill.decide(DECISION, "hold", "The gateway keeps mail\nfor four days.", "Dana")
+    app = DrillApp(shipped_plan, clock, drill, blink=False, tick_seconds=3600, key_guard=0)
+    seen: dict[str, str] = {}
+
+    async def go() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            await goto(pilot, DECISION)
+            await pilot.press("a")
+            await settle(pilot)
+            assert isinstance(app.screen, AmendDecisionScreen)
+            seen["why"] = app.screen.query_one("#rationale").value  # type: ignore[attr-defined]
+            await pilot.press("enter", "enter")
+            await type_text(pilot, "nothing to change")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            seen["screen"] = screen_text(app)
+
+    asyncio.run(go())
+    assert seen["why"] == "The gateway keeps mail for four days."
+    assert "read as they stand" in seen["screen"]  # saved as it stands: refused, nothing written
+    assert not [e for e in read_log(str(tmp_path / "a.jsonl")).events if e.type == ev.DECISION_AMENDED]

@@ -69,7 +69,7 @@ def _bounded(what: str, limit: int, one_line: bool = False) -> Any:
 
 def options_problem(value: Any) -> str | None:
     """What is wrong with a poll's options (None: nothing): none (free text) or 2 to MAX_POLL_OPTIONS
-    different texts of one line each."""
+    different texts of one line each, with no space at either end (the room trims what a seat sends)."""
     if not isinstance(value, (list, tuple)):
         return "a poll's options are a list of texts"
     if len(value) == 1 or len(value) > bounds.MAX_POLL_OPTIONS:
@@ -78,6 +78,8 @@ def options_problem(value: Any) -> str | None:
         problem = text_problem(option, "an option", bounds.MAX_POLL_OPTION, one_line=True)
         if problem:
             return problem
+        if option != option.strip():
+            return f"an option has no space at its ends, not {option[:80]!r}"
     if len(set(value)) != len(value):
         return "a poll's options are all different"
     return None
@@ -180,8 +182,9 @@ class PollAnswered(Payload):
     poll: the poll's id; seat: the seat that answers (in the room now);
     answer: one of the poll's options, or for a free-text poll the text (not
     blank, at most MAX_POLL_ANSWER characters). data is `{"poll", "seat",
-    "answer": str}`. The fold refuses an unknown or closed poll, a seat not
-    in the room, and an answer that is not one of the options.
+    "answer": str}`. The fold refuses an unknown or closed poll, a poll on a
+    decision made or skipped since, a seat not in the room, and an answer
+    that is not one of the options.
     """
 
     WIRE: ClassVar[str] = "poll.answered"
@@ -196,6 +199,10 @@ class PollAnswered(Payload):
         record = known_poll(state, self.poll)
         if not record.open:
             raise EventError(f"poll {self.poll} is closed; it takes no more answers")
+        if record.step and state.status(record.step) in (StepStatus.DONE, StepStatus.SKIPPED):
+            # as a proposal on it is refused: a later answer would change the tally the decision cites
+            raise EventError(f"decision {record.step} is {state.status(record.step)}; poll {self.poll} on it "
+                             f"takes no more answers")
         if self.seat not in state.seated:
             raise EventError(f"seat {self.seat} is not in the room; join to answer")
         if record.options and self.answer not in record.options:

@@ -35,14 +35,15 @@ class ProposalMade(Payload):
     """proposal.made: a seat suggests a decision option with its reason, or answers a discussion question.
 
     seat: the seat that sends it (in the room now); step and option: a
-    decision not yet made and one of its options; or module and question: a
+    decision that is ready and one of its options; or module and question: a
     module's discussion question; text: the reason, or the written answer
     (not blank, at most MAX_PROPOSAL characters). data is `{"seat": str,
     "step"?: str, "option"?: str, "module"?: str, "question"?: str, "text":
     str}`. Raises DecodeError unless it names exactly one of a decision with an
     option or a module with a question; the fold refuses a seat not in the
-    room, an unknown or decided decision, an option it does not have, an
-    unknown module or question, and more than MAX_PROPOSALS proposals.
+    room, an unknown decision or one not ready, an option it does not have, an
+    unknown module or question, and more than MAX_PROPOSALS proposals, or
+    MAX_PROPOSALS_A_SEAT from one seat.
     """
 
     WIRE: ClassVar[str] = "proposal.made"
@@ -69,13 +70,18 @@ class ProposalMade(Payload):
             raise EventError(f"seat {self.seat} is not in the room; join to propose")
         if len(state.proposals) >= bounds.MAX_PROPOSALS:
             raise EventError(f"this drill has {bounds.MAX_PROPOSALS} proposals, the most it takes")
+        if sum(p.seat == self.seat for p in state.proposals) >= bounds.MAX_PROPOSALS_A_SEAT:
+            raise EventError(f"seat {self.seat} has sent {bounds.MAX_PROPOSALS_A_SEAT} proposals, the most a seat "
+                             f"sends")
         if self.step is not None:
             step = state.plan.steps.get(self.step)
             if step is None or not step.options:
                 raise EventError(f"{self.step!r} is not a decision of the drill's runbooks")
             status = state.status(self.step)
-            if state.ended or status in (StepStatus.DONE, StepStatus.SKIPPED):
-                raise EventError(f"decision {self.step} is {'closed: the drill has ended' if state.ended else status}")
+            if state.ended or status not in (StepStatus.READY, StepStatus.ACTIVE):
+                # as a poll is put on a ready decision only: the room shows no other, nor their options
+                raise EventError(f"decision {self.step} is {'closed: the drill has ended' if state.ended else status}"
+                                 f"; a proposal is on a decision that is ready")
             if self.option not in step.options:
                 raise EventError(f"decision {self.step} has no option {self.option!r}; options: "
                                  f"{', '.join(step.options)}")

@@ -140,7 +140,7 @@
       var item = el("li"), bar = document.createElement("meter");
       bar.className = "bar"; bar.min = 0; bar.max = 100; bar.value = row.share;
       bar.setAttribute("aria-hidden", "true");
-      item.append(el("span", "option", row.option), " ", bar, " ", el("span", "n", String(row.n)));
+      item.append(el("span", "option", row.label || row.option), " ", bar, " ", el("span", "n", String(row.n)));
       return item;
     }).concat((poll.answers || []).map(function (text) {
       var item = el("li", "free"); item.appendChild(el("span", "option", text)); return item;

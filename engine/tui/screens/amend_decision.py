@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 from engine.drill.plan import PlanStep
 from engine.tui import display
 from engine.tui.correction_actions import by_default
+from engine.tui.literal import one_line
 from engine.tui.screens.form import FormScreen, buttons, field
 
 
@@ -32,9 +33,9 @@ class AmendDecisionScreen(FormScreen[None]):
                          classes="dialog-title")
             yield Static(display.content(f"The option stays: {decision.option} ({label}), decided at "
                                          f"{display.clock(decision.t)}. D changes the option.", "dim"), markup=False)
-            yield field("Why", Input(value=decision.rationale, placeholder="the rationale as it should read",
+            yield field("Why", Input(value=one_line(decision.rationale), placeholder="the rationale as it should read",
                                      id="rationale", compact=True))
-            yield field("Decided by", Input(value=decision.by, placeholder="name or role", id="decided-by",
+            yield field("Decided by", Input(value=one_line(decision.by), placeholder="name or role", id="decided-by",
                                             compact=True))
             yield field("Reason", Input(placeholder="required: what was wrong", id="reason", compact=True))
             yield field("Amended by", Input(value=by_default(state), placeholder="name or role", id="by",
@@ -59,7 +60,7 @@ class AmendDecisionScreen(FormScreen[None]):
                 self.set_focus(self.query_one(f"#{name}", Input))
                 return
         decision = self.drill.state.decisions[self.step.key]
-        if (values["rationale"], values["decided-by"]) == (decision.rationale, decision.by):
+        if (values["rationale"], values["decided-by"]) == (one_line(decision.rationale), one_line(decision.by)):
             self.problem("The rationale and who decided read as they stand: change one, or Esc to cancel.")
             return
         drill, key = self.drill, self.step.key

@@ -14,6 +14,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine.tui import display
+from engine.tui.literal import one_line
 from engine.tui.screens.decide_poll import cited, poll_fields
 from engine.tui.screens.form import buttons, field
 from engine.tui.screens.option_pick import OptionPick
@@ -61,7 +62,7 @@ class DecideScreen(OptionPick):
         self.query_one("#options", OptionList).focus()
         if self.prefill is not None and self.prefill[0] in (self.step.options or {}):
             self.choose(list(self.step.options or {}).index(self.prefill[0]))
-            self.query_one("#rationale", Input).value = self.prefill[1]
+            self.query_one("#rationale", Input).value = one_line(self.prefill[1])
 
     def clock_moved(self) -> None:
         """A timed decision's countdown, moved by the console's clock tick (the app calls this on each)."""

@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 
 from engine.model import Module, Question
 from engine.tui import display
+from engine.tui.literal import one_line
 from engine.tui.screens.form import FormScreen, buttons, field
 
 MODES = {  # mode -> (title, the text field's label and placeholder, the button)
@@ -55,9 +56,9 @@ class DiscussionSummaryScreen(FormScreen[None]):
         self.problem("")
         self.query_one("#summary-by", Input).value = self.drill.state.facilitator or ""
         if self.mode == "amend" and self.summary is not None:
-            self.query_one("#summary-text", Input).value = self.summary[1]
+            self.query_one("#summary-text", Input).value = one_line(self.summary[1])
         elif self.prefill:
-            self.query_one("#summary-text", Input).value = " ".join(self.prefill.split())
+            self.query_one("#summary-text", Input).value = one_line(self.prefill)
         self.query_one("#summary-text", Input).focus()
 
     def action_submit(self) -> None:

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from engine.tui import display
 from engine.tui.correction_actions import by_default, note_label
+from engine.tui.literal import one_line
 from engine.tui.screens.form import FormScreen, buttons, field
 
 MODES = {"amend": "Amend its text (a)", "withdraw": "Withdraw it (w)"}
@@ -91,8 +92,8 @@ class NoteCorrectionScreen(FormScreen[None]):
     def _fill(self) -> None:
         """Amending starts from the note's text as it stands; withdrawing from an empty reason."""
         if self.mode is not None and self.note is not None:
-            self.query_one("#text", Input).value = (self.drill.state.note_text(self.note) if self.mode == "amend"
-                                                    else "")
+            self.query_one("#text", Input).value = (one_line(self.drill.state.note_text(self.note))
+                                                    if self.mode == "amend" else "")
 
     def mark(self, list_id: str, index: int) -> None:
         if list_id == "notes":
@@ -122,7 +123,7 @@ class NoteCorrectionScreen(FormScreen[None]):
             self.set_focus(self.query_one("#text", Input))
             return
         drill, by = self.drill, self.query_one("#by", Input).value.strip()
-        if mode == "amend" and text == drill.state.note_text(note):
+        if mode == "amend" and text == one_line(drill.state.note_text(note)):
             self.problem("The text is as it stands: change it, or Esc to cancel.")
             return
         if mode == "amend":
