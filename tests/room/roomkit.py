@@ -74,3 +74,10 @@ def post_form(server: RoomServer, client: httpx.AsyncClient, fields: dict[str, s
               origin: str | None = "same") -> Awaitable[httpx.Response]:
     headers = {} if origin is None else {"origin": server.base if origin == "same" else origin}
     return client.post(server.links["evaluator"] + "/observations", data=fields, headers=headers)
+
+
+def browser(server: RoomServer, n: int, **options: Any) -> httpx.AsyncClient:
+    """A client of its own for participant `n`, from its own loopback address (127.0.2.n+1): a room is many
+    phones, each with its address, and the room caps the connections one address may hold."""
+    transport = httpx.AsyncHTTPTransport(local_address=f"127.0.2.{n + 1}")
+    return httpx.AsyncClient(base_url=server.base, timeout=SAFETY, transport=transport, **options)

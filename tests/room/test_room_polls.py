@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import httpx
-from roomkit import run, served, sse
+from roomkit import browser, run, served, sse
 
 from engine.drill import events as ev
 from engine.drill.log import read_log
@@ -176,7 +176,7 @@ def test_a_full_room_answering_at_once_is_not_refused(tmp_path: Path) -> None:
             for seat in seats:
                 drill.join(seat, seat[:7], "observer")
             drill.open_poll("Q?", ["a", "b"])
-            browsers = [httpx.AsyncClient(base_url=server.base, cookies={SEAT_COOKIE: seat}) for seat in seats]
+            browsers = [browser(server, n, cookies={SEAT_COOKIE: seat}) for n, seat in enumerate(seats)]
             sent = await asyncio.gather(*(post(server, b, "/poll", {"poll": "poll-1", "answer": "a"})
                                           for b in browsers))
             assert [r.status_code for r in sent] == [303] * 60
@@ -194,7 +194,7 @@ def test_a_room_of_a_hundred_joining_at_once_is_not_refused(tmp_path: Path) -> N
     of 30 at once turned seventy away)."""
     async def go() -> None:
         async with served(tmp_path) as (drill, server, client):
-            browsers = [httpx.AsyncClient(base_url=server.base) for _ in range(100)]
+            browsers = [browser(server, n) for n in range(100)]
             sent = await asyncio.gather(*(post(server, b, "/join", {"name": f"P{n}", "role": "observer"})
                                           for n, b in enumerate(browsers)))
             assert [r.status_code for r in sent] == [303] * 100 and len(drill.state.seated) == 100
