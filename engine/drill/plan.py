@@ -118,6 +118,12 @@ class Plan:
         out = [role for rb in self.runbooks for role in rb.roles] + self.logged_roles
         return [*dict.fromkeys(out), *([] if "observer" in out else [OBSERVER])]
 
+    def worded(self, step: str, option: str) -> str:
+        """A decision's option as the runbook words it (`step` "" or unknown, or an option it does not word: the
+        option itself). The one reading of an option for every reader: console, room and report."""
+        planned = self.steps.get(step) if step else None
+        return planned.labels.get(option, option) if planned else option
+
     def inject(self, inject_id: str) -> PlanInject | None:
         """The inject with this id (looked up by id: a drill asks for every inject it fires)."""
         index = self.__dict__.get("_inject_index")

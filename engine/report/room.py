@@ -21,8 +21,7 @@ def _decision(plan: Plan, step: str) -> str:
 
 def _worded(plan: Plan, step: str, option: str) -> str:
     """A decision's option as the runbook words it (as the room showed it); the option itself otherwise."""
-    planned = plan.steps.get(step) if step else None
-    return planned.labels.get(option, option) if planned else option
+    return plan.worded(step, option)
 
 
 def polls(plan: Plan, state: DrillState) -> list[m.PollItem]:

@@ -32,8 +32,7 @@ def shown_poll(state: DrillState, seat: str | None = None) -> dict[str, Any] | N
     revealed = poll.revealed_t is not None
     counts = poll.tally if poll.tally is not None else poll.count()
     total = max(1, len(poll.answers))
-    step = state.plan.steps.get(poll.step) if poll.step else None
-    labels = {o: step.labels.get(o, o) if step else o for o in poll.options}  # a decision's options as worded
+    labels = {o: state.plan.worded(poll.step, o) for o in poll.options}  # a decision's options as worded
     tally = [{"option": o, "label": labels.get(o, o), "n": n, "share": round(100 * n / total)}
              for o, n in counts.items()] if revealed else None
     answers = list(poll.answers.values())[-SHOWN_ANSWERS:][::-1] if revealed and not poll.options else []

@@ -11,6 +11,7 @@ from typing import Any
 
 from textual.content import Content
 
+from engine.drill.plan import Plan
 from engine.drill.records import PollRecord
 from engine.drill.state import DrillState
 from engine.tui.literal import literal
@@ -30,15 +31,16 @@ def refusal(app: Any, action: str) -> str | None:
     return None
 
 
-def tally_lines(poll: PollRecord) -> list[Content]:
-    """The poll's question, then one line an option (`hold  ██████  3`), or the free-text answers, newest first."""
+def tally_lines(poll: PollRecord, plan: Plan) -> list[Content]:
+    """The poll's question, then one line an option in the runbook's words (`Hold and watch the queues  ███  3`),
+    as the room and the report show it, or the free-text answers, newest first."""
     state = "open" if poll.open else "closed"
     shown = ", shown on the projector" if poll.revealed_t is not None else ""
     lines = [Content.assemble((f"Poll {poll.poll} ({state}{shown}): ", "bold"), literal(poll.text, one_line=True)),
              Content(f"  {len(poll.answers)} answered")]
     counts = poll.tally if poll.tally is not None else poll.count()
     top = max([1, *counts.values()])
-    cut = {o: clipped(o, OPTION_WIDTH) for o in counts}
+    cut = {o: clipped(plan.worded(poll.step, o), OPTION_WIDTH) for o in counts}
     width = max([1, *(len(text) for text in cut.values())])
     for option, n in counts.items():
         lines.append(Content.assemble(f"  {cut[option]:<{width}}  ", ("█" * round(BAR * n / top), "bold"), f" {n}"))
@@ -58,7 +60,7 @@ def clipped(text: str, limit: int) -> str:
 def room_lines(state: DrillState) -> list[Content]:
     """For the Room pane: the latest poll with its tally (v to open, show or close) and the suggestions."""
     poll = next(reversed(state.polls.values()), None)
-    out = tally_lines(poll) if poll is not None else [Content("No poll yet (v opens one).")]
+    out = tally_lines(poll, state.plan) if poll is not None else [Content("No poll yet (v opens one).")]
     if poll is not None:
         out.append(Content.styled("  v: show it or close it" if poll.open else "  v: open another", "dim"))
     new = sum(p.taken_t is None for p in state.proposals)

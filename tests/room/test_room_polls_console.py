@@ -131,7 +131,8 @@ def test_a_proposal_taken_fills_the_decision_form_which_cites_the_poll(tmp_path:
             while not isinstance(app.screen, DecideScreen):
                 await pilot.pause(0.05)
             assert app.screen.chosen == "hold"
-            assert "hold" in str(app.screen.query_one("#poll-tally").render())
+            tally = str(app.screen.query_one("#poll-tally").render())
+            assert f"{plan.steps[DECISION].labels['hold']}  {'█' * 20} 1" in tally  # the runbook's words, as the room
             await pilot.click("#by")
             await pilot.press("ctrl+s")
             while isinstance(app.screen, DecideScreen):
@@ -216,3 +217,19 @@ def test_the_poll_dialog_keeps_its_buttons_on_a_small_screen(tmp_path: Path) -> 
     bottom, height, tally = asyncio.run(go())
     assert bottom <= height, (bottom, height)
     assert "…" in tally and "0 We say it plainly" in tally
+
+
+def test_the_console_tally_words_a_decision_s_options_as_the_room_and_the_report_do() -> None:
+    """The poll dialog, the Room pane and the decision form read a decision poll's options in the runbook's
+    words, through the one reading (Plan.worded) the room's page and the report use; they showed the bare ids."""
+    from engine.drill.records import PollRecord
+    from engine.tui.poll_actions import tally_lines
+
+    plan = load_plan(str(SHIPPED))
+    step = plan.steps[DECISION]
+    poll = PollRecord("poll-1", "Fail over?", tuple(step.options or {}), DECISION, "", "", "Sam", 0.0, 1,
+                      {"seat-a": "hold"})
+    text = "\n".join(line.plain for line in tally_lines(poll, plan))
+    for option in step.options or {}:
+        assert step.labels[option] != option and step.labels[option][:40] in text
+    assert plan.worded(DECISION, "hold") == step.labels["hold"] and plan.worded("", "hold") == "hold"

@@ -23,7 +23,7 @@ def poll_fields(state: DrillState, step: str) -> ComposeResult:
     poll = poll_on(state, step)
     if poll is None:
         return
-    yield Static(Content("\n").join(tally_lines(state.polls[poll])), markup=False, id="poll-tally")
+    yield Static(Content("\n").join(tally_lines(state.polls[poll], state.plan)), markup=False, id="poll-tally")
     with Horizontal(classes="field-row"):
         yield Checkbox(Content(f"Cite {poll} in the decision"), value=True, id="cite-poll", compact=True)
 

@@ -116,8 +116,9 @@ class PollScreen(ModalScreen[None]):
 
     def clock_moved(self) -> None:
         """Redrawn each second (the app's tick) and after each answer: the tally as it stands."""
-        poll = self.app.drill.state.polls[self.poll]  # type: ignore[attr-defined]
-        self.query_one("#tally", Static).update(Content("\n").join(tally_lines(poll)))
+        state = self.app.drill.state  # type: ignore[attr-defined]
+        poll = state.polls[self.poll]
+        self.query_one("#tally", Static).update(Content("\n").join(tally_lines(poll, state.plan)))
         self.query_one("#reveal", Button).disabled = poll.revealed_t is not None
 
     def _do(self, action: str) -> None:
