@@ -137,9 +137,28 @@ def _extension(holder: Any, where: str) -> list[str]:
     options: list[Any] = ext["options"] if step and isinstance(ext.get("options"), list) else []
     out += [f"{here}.options[{index}].next: expected a list of step ids" for index, option in enumerate(options)
             if isinstance(option, dict) and option.get("next") is not None and not _texts(option["next"])]
+    out += [f"{here}.options[{index}].label: expected text" for index, option in enumerate(options)
+            if isinstance(option, dict) and option.get("label") is not None and not isinstance(option["label"], str)]
+    if not step:
+        out += _controls(ext, here)
     if ext.get("version") is not None and (not isinstance(ext["version"], int) or isinstance(ext["version"], bool)):
         out.append(f"{here}.version: expected a whole number")
     return out
+
+
+def _controls(ext: dict[str, Any], here: str) -> list[str]:
+    """The runbook's controls and each objective's: lists of text where present."""
+    out = [f"{here}.controls: expected a list of text"] if ext.get("controls") is not None \
+        and not _texts(ext["controls"]) else []
+    objectives = ext["objectives"] if isinstance(ext.get("objectives"), list) else []
+    out += [f"{here}.objectives[{index}].{key}: expected {wanted}" for index, item in enumerate(objectives)
+            for key, wanted, fits in (("controls", "a list of text", _texts), ("description", "text", _is_text))
+            if isinstance(item, dict) and item.get(key) is not None and not fits(item[key])]
+    return out
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)
 
 
 def _texts(value: Any) -> bool:

@@ -190,3 +190,58 @@ def test_fuzzed_own_exports_with_the_extension(edits: list[tuple[Any, Any, bool]
         from_playbook(parse_json(json.dumps(data), "pb.json"), "pb.json")
     except CacaoError as exc:
         assert all(line.startswith("pb.json: ") for line in str(exc).split("\n"))
+
+
+def _decision_step(data: dict[str, Any]) -> str:
+    return next(sid for sid, step in data["workflow"].items()
+                if (step.get("step_extensions") or {}).get(EXTENSION_ID, {}).get("options"))
+
+
+EXT = f'$.playbook_extensions["{EXTENSION_ID}"]'
+WRONG_IN_THE_EXTENSION = {
+    # (where in the playbook's extension, value, the path the error names)
+    "runbook controls true": (["controls"], True, f"{EXT}.controls: expected a list of text"),
+    "runbook controls one text": (["controls"], "soc2:CC7.4", f"{EXT}.controls: expected a list of text"),
+    "objective controls true": (["objectives", 1, "controls"], True,
+                                f"{EXT}.objectives[1].controls: expected a list of text"),
+    "objective controls a number in the list": (["objectives", 0, "controls"], ["soc2:CC7.2", 7],
+                                                f"{EXT}.objectives[0].controls: expected a list of text"),
+    "objective controls an object": (["objectives", 0, "controls"], {"soc2": "CC7.2"},
+                                     f"{EXT}.objectives[0].controls: expected a list of text"),
+    "objective description a list": (["objectives", 0, "description"], ["a"],
+                                     f"{EXT}.objectives[0].description: expected text"),
+}
+
+
+@pytest.mark.parametrize("where, value, message", WRONG_IN_THE_EXTENSION.values(), ids=list(WRONG_IN_THE_EXTENSION))
+def test_wrong_types_in_the_playbook_extension_are_named(where: list[Any], value: Any, message: str) -> None:
+    """Found by the fuzz test in CI: `controls: true` on an objective raised TypeError in the importer."""
+    data = copy.deepcopy(OWN)
+    holder: Any = data["playbook_extensions"][EXTENSION_ID]
+    for key in where[:-1]:
+        holder = holder[key]
+    holder[where[-1]] = value
+    with pytest.raises(CacaoError) as caught:
+        from_playbook(parse_json(json.dumps(data), "pb.json"), "pb.json")
+    assert f"pb.json: {message}" in str(caught.value).split("\n")
+
+
+@pytest.mark.parametrize("value", [5, True, ["a"], {"x": 1}])
+def test_a_wrong_type_option_label_is_named(value: Any) -> None:
+    data = copy.deepcopy(OWN)
+    step = _decision_step(data)
+    data["workflow"][step]["step_extensions"][EXTENSION_ID]["options"][0]["label"] = value
+    with pytest.raises(CacaoError) as caught:
+        from_playbook(parse_json(json.dumps(data), "pb.json"), "pb.json")
+    assert any(line.endswith(".options[0].label: expected text") for line in str(caught.value).split("\n"))
+
+
+def test_the_case_ci_found_is_an_error_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = copy.deepcopy(OWN)
+    data["playbook_extensions"][EXTENSION_ID]["objectives"][1]["controls"] = True
+    path = tmp_path / "pb.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    code = main(["cacao", "import", str(path), "-o", str(tmp_path / "out.yaml")])
+    assert code == 2
+    assert "objectives[1].controls: expected a list of text" in capsys.readouterr().err
+    assert not (tmp_path / "out.yaml").exists()
