@@ -45,7 +45,7 @@ print(json.dumps({"code": code, **seen}))
 """
 
 CONSOLE = ["engine.tui", "engine.tui.app", "engine.tui.key_guard", "engine.tui.literal", "engine.tui.screens",
-           "engine.tui.screens.form", "engine.tui.screens.start"]
+           "engine.tui.screens.dialog", "engine.tui.screens.form", "engine.tui.screens.start"]
 DRILL = ["engine.drill", "engine.drill.clock", "engine.drill.plan"]  # the plan; no state, events, log or session
 NEVER = ["engine.report", "engine.room", "engine.handbook", "engine.readiness", "engine.coverage", "engine.msel",
          "engine.cacao", "engine.improvement", "networkx", "jinja2", "docx", "weasyprint", "segno"]  # without --room

@@ -105,7 +105,7 @@ class AdhocScreen(FormScreen[None]):
     def on_mount(self) -> None:
         super().on_mount()
         self.problem("")
-        self.query_one("#text", Input).focus()
+        self.set_focus(self.query_one("#text", Input))
 
     def action_next_field(self) -> None:
         """Enter in the roles list moves on (space ticks a role), like Enter in any other field."""

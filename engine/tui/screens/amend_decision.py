@@ -47,7 +47,7 @@ class AmendDecisionScreen(FormScreen[None]):
     def on_mount(self) -> None:
         super().on_mount()
         self.problem("")
-        self.query_one("#rationale", Input).focus()
+        self.set_focus(self.query_one("#rationale", Input))
 
     def action_submit(self) -> None:
         values = {name: self.query_one(f"#{name}", Input).value.strip()

@@ -13,15 +13,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from engine.tui import display
 from engine.tui.key_guard import KeyGuard
+from engine.tui.screens.dialog import Dialog
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     BINDINGS = [Binding("escape,n", "answer(False)", "Cancel"), Binding("y", "answer(True)", "Yes")]
+    AUTO_FOCUS = "#no"  # focused as the dialog is composed, so its first frame is drawn with it
 
     def __init__(self, title: str, body: str, yes: str) -> None:
         super().__init__()
@@ -38,7 +39,6 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.guard = KeyGuard.of(self.app)
-        self.query_one("#no", Button).focus()
 
     def on_key(self, event: events.Key) -> None:
         """Keys typed as the dialog opened answer nothing (Esc still cancels)."""

@@ -14,7 +14,6 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, OptionList
 
 from engine.drill import modules
@@ -29,6 +28,7 @@ from engine.tui.commands import DrillCommands
 from engine.tui.key_guard import KeyGuard
 from engine.tui.module_actions import MODULE_ACTIONS, next_module, show_questions
 from engine.tui.module_actions import refusal as module_refusal
+from engine.tui.screens.dialog import Repaints
 from engine.tui.widgets.clock_bar import ClockBar
 from engine.tui.widgets.drill_feed import DrillFeed
 from engine.tui.widgets.inject_timeline import InjectTimeline
@@ -49,7 +49,7 @@ SPLIT_FROM = 110  # columns: below, the steps sit above the side pane; from here
 WIDE_FROM = 140  # columns: every side pane on screen at once
 PANES = ("step", "services", "injects", "log")
 
-class ConsoleScreen(Screen[None]):
+class ConsoleScreen(Repaints):
     COMMANDS = {DrillCommands}
     BINDINGS = CONSOLE_KEYS
 

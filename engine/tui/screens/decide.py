@@ -59,7 +59,7 @@ class DecideScreen(OptionPick):
         super().on_mount()
         self.problem("")
         self.clock_moved()
-        self.query_one("#options", OptionList).focus()
+        self.set_focus(self.query_one("#options", OptionList))
         if self.prefill is not None and self.prefill[0] in (self.step.options or {}):
             self.choose(list(self.step.options or {}).index(self.prefill[0]))
             self.query_one("#rationale", Input).value = one_line(self.prefill[1])

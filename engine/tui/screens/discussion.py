@@ -59,7 +59,7 @@ class DiscussionSummaryScreen(FormScreen[None]):
             self.query_one("#summary-text", Input).value = one_line(self.summary[1])
         elif self.prefill:
             self.query_one("#summary-text", Input).value = one_line(self.prefill)
-        self.query_one("#summary-text", Input).focus()
+        self.set_focus(self.query_one("#summary-text", Input))
 
     def action_submit(self) -> None:
         text = self.query_one("#summary-text", Input).value.strip()

@@ -7,7 +7,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -15,6 +14,7 @@ from engine.drill.plan import PlanInject
 from engine.drill.state import DrillState
 from engine.tui import display
 from engine.tui.screens.confirm import ConfirmScreen
+from engine.tui.screens.dialog import Dialog
 from engine.tui.widgets.inject_timeline import condition
 
 
@@ -41,7 +41,7 @@ def confirm_fire(state: DrillState, inject: PlanInject, now_t: float) -> Confirm
                          "Fire now")
 
 
-class FireScreen(ModalScreen[str | None]):
+class FireScreen(Dialog[str | None]):
     """Returns the chosen inject's id (None: cancelled); the console asks before firing it."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -67,7 +67,7 @@ class FireScreen(ModalScreen[str | None]):
             yield Static(Content.styled("↑↓ choose · Enter: choose (asks before firing) · Esc: cancel", "dim"))
 
     def on_mount(self) -> None:
-        self.query_one("#injects", OptionList).focus()
+        self.set_focus(self.query_one("#injects", OptionList))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -22,9 +22,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Select, Static
+
+from engine.tui.screens.dialog import Dialog
 
 if TYPE_CHECKING:
     from engine.drill.session import Drill
@@ -91,7 +93,7 @@ def enter_moves_on(screen: Screen[Any], lists: tuple[str, ...] = ()) -> bool:
     return True
 
 
-class FormScreen(ModalScreen[T]):
+class FormScreen(Dialog[T]):
     # Priority: handled in the order typed, before the focused field gets the keys that follow.
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),

@@ -6,12 +6,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from engine.drill.state import StepStatus
 from engine.tui import display
 from engine.tui.actions import ACTIONS
+from engine.tui.screens.dialog import Dialog
 
 EXTRA_KEYS = [
     ("↑ ↓ PgUp PgDn", "move between steps (or click a row)"),
@@ -28,7 +28,7 @@ def _key(key: str) -> str:
     return {"f1": "F1"}.get(key, key)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     BINDINGS = [Binding("escape,f1,q,enter", "close", "Close")]
 
     def __init__(self, bindings: list[BindingType]) -> None:

@@ -8,16 +8,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from engine.drill import modules
 from engine.tui import display
 from engine.tui.key_guard import KeyGuard
+from engine.tui.screens.dialog import Dialog
 from engine.tui.widgets.inject_timeline import fired_order
 
 
-class InjectScreen(ModalScreen[None]):
+class InjectScreen(Dialog[None]):
     BINDINGS = [
         Binding("enter,space", "next", "Next", priority=True),
         Binding("escape", "close", "Close all"),

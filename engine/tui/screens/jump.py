@@ -71,7 +71,7 @@ class JumpScreen(FormScreen[None]):
         super().on_mount()
         self.problem("")
         self.clock_moved()
-        self.query_one("#to", Input).focus()
+        self.set_focus(self.query_one("#to", Input))
 
     def clock_moved(self) -> None:
         """The clock ticked (DrillApp.tick): the time and the arithmetic read at this moment."""

@@ -19,7 +19,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -27,6 +26,7 @@ from engine.drill.state import SummaryRecord
 from engine.model import Module
 from engine.tui import display
 from engine.tui.key_guard import KeyGuard
+from engine.tui.screens.dialog import Dialog
 
 
 def module_text(module: Module, said: Sequence[SummaryRecord] = ()) -> Content:
@@ -53,7 +53,7 @@ def module_text(module: Module, said: Sequence[SummaryRecord] = ()) -> Content:
     return Content.assemble(*parts)
 
 
-class ModuleQuestionsScreen(ModalScreen[None]):
+class ModuleQuestionsScreen(Dialog[None]):
     BINDINGS = [Binding("escape,q", "dismiss", "Close"), Binding("a", "correct('amend')", "Amend"),
                 Binding("w", "correct('withdraw')", "Withdraw"),
                 # The situation and the prompts scroll while the questions list keeps the keyboard: at 80x24
@@ -109,7 +109,7 @@ class ModuleQuestionsScreen(ModalScreen[None]):
         if self.module.questions:
             questions = self.query_one("#questions", OptionList)
             questions.highlighted = 0
-            questions.focus()
+            self.set_focus(questions)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         from engine.tui.screens.discussion import DiscussionSummaryScreen

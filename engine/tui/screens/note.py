@@ -56,7 +56,7 @@ class NoteScreen(FormScreen[None]):
         self.query_one("#improvement").display = False
         kinds = self.query_one("#kind", OptionList)
         kinds.highlighted = 0
-        kinds.focus()
+        self.set_focus(kinds)
 
     def choose(self, kind: str) -> None:
         self._kind = kind

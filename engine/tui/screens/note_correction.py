@@ -61,7 +61,7 @@ class NoteCorrectionScreen(FormScreen[None]):
         self.query_one("#mode", OptionList).highlighted = 0
         if notes.option_count:
             self.choose_note(0)  # the newest: the one most often put right
-        notes.focus()
+        self.set_focus(notes)
 
     def _redraw(self) -> None:
         notes, modes = self.query_one("#notes", OptionList), self.query_one("#mode", OptionList)

@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -16,6 +15,7 @@ from engine.drill import modules
 from engine.drill.state import StepStatus
 from engine.tui import display
 from engine.tui.poll_actions import tally_lines
+from engine.tui.screens.dialog import Dialog
 from engine.tui.screens.form import FormScreen, buttons, field
 
 
@@ -50,7 +50,7 @@ class OpenPollScreen(FormScreen[None]):
     def on_mount(self) -> None:
         super().on_mount()
         self.problem("")
-        self.query_one("#on", OptionList).focus()
+        self.set_focus(self.query_one("#on", OptionList))
 
     def mark(self, list_id: str, index: int) -> None:
         self.marked_index = index
@@ -92,7 +92,7 @@ class OpenPollScreen(FormScreen[None]):
             self.record(lambda: drill.open_poll(ask, typed if kind == "typed" else [], by=by))
 
 
-class PollScreen(ModalScreen[None]):
+class PollScreen(Dialog[None]):
     """The open poll's tally, live; s shows it on the projector, c closes it."""
 
     BINDINGS = [Binding("escape", "dismiss", "Back"), Binding("s", "reveal", "Show"), Binding("c", "close", "Close")]

@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -17,6 +16,7 @@ from engine.drill.clock import format_t
 from engine.drill.records import ProposalRecord
 from engine.drill.state import StepStatus
 from engine.tui import display
+from engine.tui.screens.dialog import Dialog
 
 
 def label(proposal: ProposalRecord) -> Content:
@@ -30,7 +30,7 @@ def label(proposal: ProposalRecord) -> Content:
                             "\n   ", display.literal(proposal.text, one_line=True))
 
 
-class ProposalsScreen(ModalScreen[None]):
+class ProposalsScreen(Dialog[None]):
     BINDINGS = [Binding("escape", "dismiss", "Back")]
 
     def compose(self) -> ComposeResult:
@@ -44,7 +44,7 @@ class ProposalsScreen(ModalScreen[None]):
                                         "dim"))
 
     def on_mount(self) -> None:
-        self.query_one("#proposals", OptionList).focus()
+        self.set_focus(self.query_one("#proposals", OptionList))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -59,7 +59,7 @@ class ReviseScreen(OptionPick):
         super().on_mount()
         self.problem("")
         options = self.query_one("#options", OptionList)
-        options.focus()
+        self.set_focus(options)
         options.action_first()  # the first option that is not the decision now
 
     def action_submit(self) -> None:

@@ -54,7 +54,7 @@ class ServiceHealthScreen(FormScreen[None]):
     def on_mount(self) -> None:
         super().on_mount()
         self.problem("")
-        self.query_one("#service", OptionList).focus()
+        self.set_focus(self.query_one("#service", OptionList))
 
     def mark(self, list_id: str, index: int) -> None:
         options = self.query_one(f"#{list_id}", OptionList)

@@ -31,7 +31,7 @@ class SkipScreen(FormScreen[None]):
     def on_mount(self) -> None:
         super().on_mount()
         self.problem("")
-        self.query_one("#reason", Input).focus()
+        self.set_focus(self.query_one("#reason", Input))
 
     def action_submit(self) -> None:
         reason = self.query_one("#reason", Input).value.strip()

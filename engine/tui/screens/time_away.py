@@ -14,12 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from engine.drill.narrate import away_text
 from engine.tui import display
 from engine.tui.key_guard import KeyGuard
+from engine.tui.screens.dialog import Dialog
 
 if TYPE_CHECKING:
     from engine.drill.session import Drill
@@ -39,7 +39,7 @@ def ask_time_away(app: DrillApp) -> None:
     app.push_screen(TimeAwayScreen(drill), answered)
 
 
-class TimeAwayScreen(ModalScreen[bool]):
+class TimeAwayScreen(Dialog[bool]):
     BINDINGS = [Binding("c", "answer(True)", "Count it"), Binding("n", "answer(False)", "Don't count it")]
 
     def __init__(self, drill: Drill) -> None:
@@ -57,7 +57,7 @@ class TimeAwayScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.guard = KeyGuard.of(self.app)
-        self.query_one("#skip", Button).focus()
+        self.set_focus(self.query_one("#skip", Button))
         self.show()
         self.set_interval(1.0, self.show)  # "how long ago" keeps moving while the room decides
 

@@ -58,7 +58,7 @@ class WithdrawScreen(FormScreen[None]):
         fired = self.query_one("#fired", OptionList)
         if self.chosen is not None:
             fired.highlighted = fired.get_option_index(self.chosen)
-        fired.focus()
+        self.set_focus(fired)
 
     def mark(self, list_id: str, index: int) -> None:
         fired = self.query_one("#fired", OptionList)

@@ -1,0 +1,90 @@
+"""A dialog shows the console dimmed behind it, tinted once per change of the console (issue 21's key
+latency: Textual tinted the whole console again on each of a dialog's three or four repaints as it
+opened), and still shows the console as it is when the console changes underneath."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from conftest import goto, screen_text, settle
+from textual.renderables.background_screen import BackgroundScreen
+
+from engine.drill.clock import FakeClock
+from engine.drill.plan import Plan
+from engine.drill.session import Drill
+from engine.tui.app import DrillApp
+from engine.tui.screens.confirm import ConfirmScreen
+from engine.tui.screens.console import ConsoleScreen
+
+MAIL = "inbound-mail-continuity"
+
+
+def _app(plan: Plan, clock: FakeClock, log: Path) -> DrillApp:
+    drill = Drill.start(plan, clock, log_path=str(log))
+    drill.fire_due()
+    return DrillApp(plan, clock, drill, blink=False, tick_seconds=3600, key_guard=0)
+
+
+class _Tints:
+    """Counts the times a BackgroundScreen (Textual's tinted copy of the screen below) is drawn."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._original = BackgroundScreen.__rich_console__
+
+    def __enter__(self) -> _Tints:
+        original = self._original
+
+        def counted(this, console, options):  # type: ignore[no-untyped-def]
+            self.count += 1
+            return original(this, console, options)
+
+        BackgroundScreen.__rich_console__ = counted  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        BackgroundScreen.__rich_console__ = self._original  # type: ignore[method-assign]
+
+
+async def _open_and_change(plan: Plan, clock: FakeClock, log: Path, size: tuple[int, int]) -> None:
+    app = _app(plan, clock, log)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await goto(pilot, f"{MAIL}/detect-deferrals")
+        await pilot.press("s")
+        await settle(pilot)
+        console = app.screen
+        assert isinstance(console, ConsoleScreen)
+        with _Tints() as tints:
+            await pilot.press("c")  # checklist items open: it asks first
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmScreen)
+            assert tints.count == 1  # the console, tinted once, however often the dialog repainted
+            assert "T+0:00:00" in screen_text(app).splitlines()[0]  # the console shows through, dimmed
+            await pilot.press("tab", "tab")  # the dialog repaints; the console below has not changed
+            await settle(pilot)
+            assert tints.count == 1
+            clock.advance(125)
+            console.refresh_view(full=False)  # the console changes underneath (as the clock's tick does)
+            await settle(pilot)
+            changed = tints.count
+            assert changed > 1  # tinted again (once per repaint of the console that reached the dialog)
+            assert "T+0:02:05" in screen_text(app).splitlines()[0]  # and the dialog shows it as it is now
+            await pilot.resize_terminal(size[0] - 10, size[1] - 2)
+            await settle(pilot)
+            assert tints.count > changed  # a new size is a new picture
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press("escape")
+            await settle(pilot)
+        assert app.screen is console
+
+
+def test_a_dialog_tints_the_console_once_per_change_200x50(shipped_plan: Plan, clock: FakeClock,
+                                                           tmp_path: Path) -> None:
+    asyncio.run(_open_and_change(shipped_plan, clock, tmp_path / "a.jsonl", (200, 50)))
+
+
+def test_a_dialog_tints_the_console_once_per_change_80x24(shipped_plan: Plan, clock: FakeClock,
+                                                          tmp_path: Path) -> None:
+    asyncio.run(_open_and_change(shipped_plan, clock, tmp_path / "a.jsonl", (80, 24)))
