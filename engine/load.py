@@ -15,9 +15,12 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from engine.parse_cache import ParseCache
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # the biggest shipped runbook is ~10 KB
 MAX_FLOW_DEPTH = 500  # libyaml's composer recurses per level and crashes (SIGSEGV) on ~50,000
@@ -92,8 +95,9 @@ def original_path(loc: Path_, rounds: list[list[tuple[Path_, int]]]) -> Path_:
     return tuple(out)
 
 
-def read_document(path: str, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
-    """Read and parse one file. Problems become findings on the document, never exceptions."""
+def read_document(path: str, *, max_bytes: int = MAX_FILE_BYTES, parse_cache: ParseCache | None = None) -> Document:
+    """Read and parse one file. Problems become findings on the document, never exceptions. With a
+    `parse_cache`, a file whose bytes were parsed before without a finding is read back from it."""
     doc = Document(path=path)
     raw = _read_bytes(doc, max_bytes)
     if raw is None:
@@ -104,7 +108,7 @@ def read_document(path: str, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
         doc.unreadable = True
         return doc
     doc.text = text
-    found = _compose(doc, text)
+    found = _compose(doc, text) if parse_cache is None else _compose_cached(doc, text, raw, parse_cache)
     if doc.unreadable:
         return doc
     if not found:
@@ -113,6 +117,19 @@ def read_document(path: str, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
         return doc
     _recognise(doc)
     return doc
+
+
+def _compose_cached(doc: Document, text: str, raw: bytes, cache: ParseCache) -> bool:
+    """_compose, or what it gave for these bytes before (only a parse with no finding is kept)."""
+    key = cache.key(raw)
+    cached = cache.load(key)
+    if cached is not None:
+        doc.data, doc.values, doc.keys = cached
+        return True
+    found = _compose(doc, text)
+    if found and not doc.unreadable and not doc.findings:
+        cache.store(key, doc.data, doc.values, doc.keys)
+    return found
 
 
 def _read_bytes(doc: Document, max_bytes: int) -> bytes | None:

@@ -21,6 +21,7 @@ from engine.findings import Severity
 
 if TYPE_CHECKING:  # the models are pydantic's: loaded only when a file is checked by it
     from engine.model import Runbook, Scenario
+    from engine.parse_cache import ParseCache
 
 
 class CoverageInputError(Exception):
@@ -38,7 +39,8 @@ class RunbookInfo:
     path: str
 
 
-def load_plan(scenario_path: str, runbook_dirs: list[str] | None = None, *, quick: bool = False) -> Plan:
+def load_plan(scenario_path: str, runbook_dirs: list[str] | None = None, *, quick: bool = False,
+              parse_cache: ParseCache | None = None) -> Plan:
     """Validate the scenario with the runbooks it names and compile them into a Plan.
 
     `runbook_dirs`: folders to find the runbooks in (default: runbook_folders,
@@ -48,7 +50,8 @@ def load_plan(scenario_path: str, runbook_dirs: list[str] | None = None, *, quic
     absolute, through a symlink) is read once. With `quick`, files
     that certainly fit their model are read without pydantic and the plan's
     `scenario` and `runbooks` are engine.quick_check records (the models' fields,
-    read-only; findings are the same either way): the console starts sooner. Raises
+    read-only; findings are the same either way): the console starts sooner. With a `parse_cache`
+    (engine.parse_cache), a file parsed before is read back from it. Raises
     PlanError: the scenario cannot be read (`unreadable`), is not a scenario,
     has errors (`findings` lists them), or names a runbook that is missing or
     has errors; the message says what to run or give.
@@ -62,11 +65,11 @@ def load_plan(scenario_path: str, runbook_dirs: list[str] | None = None, *, quic
     except UsageError as exc:
         raise PlanError(str(exc)) from None
     files = once([scenario_path] + [f for found in found_in for f in found])
-    result = validate(files, Config(), found=set(files[1:]), quick=quick)
+    result = validate(files, Config(), found=set(files[1:]), quick=quick, parse_cache=parse_cache)
     hidden = _hidden(result, found_in)
     if hidden:  # the same runbook id in two folders: the earlier folder's runbook is the one used
         files = [f for f in files if f not in hidden]
-        result = validate(files, Config(), found=set(files[1:]), quick=quick)
+        result = validate(files, Config(), found=set(files[1:]), quick=quick, parse_cache=parse_cache)
     scenario_doc = result.documents[0]
     own = [f for f in result.findings if f.path == scenario_doc.path and f.severity is Severity.ERROR]
     if scenario_doc.unreadable:

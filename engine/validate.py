@@ -10,6 +10,7 @@ import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from engine.config import Config
 from engine.findings import Finding, Severity
@@ -17,6 +18,9 @@ from engine.load import Document, read_document
 from engine.rules import checks
 from engine.rules.base import Project, Subject
 from engine.schema import check_document
+
+if TYPE_CHECKING:
+    from engine.parse_cache import ParseCache
 
 YAML_SUFFIXES = (".yaml", ".yml")
 # The top-level keys that make a YAML file one of tabletop's, and the folders where a file is taken to be
@@ -108,7 +112,7 @@ def _excluded(path: str, config: Config) -> bool:
 
 
 def validate(files: list[str], config: Config | None = None, *, found: set[str] | None = None,
-             today: date | None = None, quick: bool = False) -> Result:
+             today: date | None = None, quick: bool = False, parse_cache: ParseCache | None = None) -> Result:
     """Load, check and cross-check the files; findings sorted by file, line, column, rule.
 
     `found` names files that were found by searching a folder rather than named by
@@ -119,9 +123,10 @@ def validate(files: list[str], config: Config | None = None, *, found: set[str] 
     (None: no item is checked for being overdue); the caller reads the clock. With `quick`, the
     models of files that are right are engine.quick_check's records (no pydantic: sooner for a few
     small files), for callers that read only the findings; the findings are the same either way.
+    `parse_cache` (engine.parse_cache): files are parsed once per content, for the drill console.
     """
     config = config or Config()
-    documents, files, skipped = _read(files, config, found)
+    documents, files, skipped = _read(files, config, found, parse_cache)
     project = Project(today=today, catalogues=config.catalogues)
     for doc in documents:
         if doc.kind and not doc.unreadable:
@@ -133,11 +138,12 @@ def validate(files: list[str], config: Config | None = None, *, found: set[str] 
     return Result(files=files, findings=findings, documents=documents, project=project, skipped=sorted(skipped))
 
 
-def _read(files: list[str], config: Config, found: set[str] | None) -> tuple[list[Document], list[str], list[str]]:
+def _read(files: list[str], config: Config, found: set[str] | None, parse_cache: ParseCache | None = None
+          ) -> tuple[list[Document], list[str], list[str]]:
     """The documents read, the files they are, and the found files left out as other YAML (see validate)."""
     skipped = [f for f in files if f in found and declared_kind(f) is None] if found else []
     files = [f for f in files if f not in set(skipped)]
-    documents = [read_document(f, max_bytes=config.max_file_bytes) for f in files]
+    documents = [read_document(f, max_bytes=config.max_file_bytes, parse_cache=parse_cache) for f in files]
     if found:
         strangers = {d.path for d in documents if d.path in found and _stranger(d)}
         skipped += [f for f in files if f in strangers]

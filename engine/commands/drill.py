@@ -12,8 +12,12 @@ import gc
 import os
 import shlex
 import sys
+from typing import TYPE_CHECKING
 
 from engine.commands import fail as _fail
+
+if TYPE_CHECKING:
+    from engine.parse_cache import ParseCache
 
 EXIT_OK, EXIT_USAGE, EXIT_PLAN, EXIT_LOG = 0, 2, 3, 4
 
@@ -44,6 +48,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--log", metavar="PATH", help="write the new drill's log here (default: "
                         "exports/drills/<scenario>-<time>.jsonl); never overwrites")
     parser.add_argument("--facilitator", metavar="NAME", help="the facilitator's name, filled in on the start screen")
+    parser.add_argument("--cache", metavar="FOLDER", help="where parsed runbooks are kept, so the console opens "
+                        "sooner the next time (default: $TABLETOP_CACHE, else .tabletop-cache)")
+    parser.add_argument("--no-cache", action="store_true", help="parse every file afresh and keep nothing")
     room = parser.add_argument_group("the drill room (participants and evaluators in their browsers)")
     room.add_argument("--room", action="store_true",
                       help="serve the drill room from this console: links in the Room pane (key 5) and in "
@@ -91,7 +98,8 @@ def _run_drill(args: argparse.Namespace) -> int:
         if not os.path.isdir(folder):
             return _fail(f"{folder}: no such folder", EXIT_USAGE)
     try:
-        plan = load_plan(args.scenario, args.runbooks, quick=True)  # no pydantic for files that fit
+        plan = load_plan(args.scenario, args.runbooks, quick=True,  # no pydantic for files that fit
+                         parse_cache=_parse_cache(args))
     except PlanError as exc:
         print(f"tabletop: error: {exc}", file=sys.stderr)
         for finding in exc.findings[:5]:
@@ -138,3 +146,11 @@ def _run_drill(args: argparse.Namespace) -> int:
 
         print(f"Room links: {escape(shlex.quote(app.room_file))} (with --resume and --room, the same links again)")
     return app.return_code or EXIT_OK
+
+
+def _parse_cache(args: argparse.Namespace) -> ParseCache | None:
+    """The cache of parsed files the console opens with (engine.parse_cache), or None (--no-cache)."""
+    from engine.parse_cache import ParseCache, cache_folder
+
+    folder = cache_folder(args.cache, args.no_cache)
+    return ParseCache(folder) if folder else None

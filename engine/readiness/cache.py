@@ -28,11 +28,9 @@ import stat
 from datetime import date
 from pathlib import Path
 
+from engine.parse_cache import DEFAULT_CACHE, cache_folder, mark_cache_folder  # noqa: F401 - the one folder
 from engine.readiness.drills import SUMMARY_VERSION, DrillSummary, summarize
 from engine.whole_file import WriteError, write_whole
-
-DEFAULT_CACHE = ".tabletop-cache"
-_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# tabletop's cache of drill-log summaries; safe to delete.\n"
 
 
 class LogCache:
@@ -122,9 +120,7 @@ class LogCache:
             return
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
-            tag = self.root / "CACHEDIR.TAG"
-            if not os.path.lexists(tag):
-                write_whole(tag, _TAG)  # like every writer: never through a symbolic link
+            mark_cache_folder(self.root)
             write_whole(entry, text)
         except OSError as exc:
             self._problem(f"cannot write the cache in {self.root}: {exc.strerror or exc}")
@@ -152,13 +148,6 @@ def _identity(path: str) -> dict[str, object] | None:
 
 def _key(identity: dict[str, object]) -> str:
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode("utf-8")).hexdigest()
-
-
-def cache_folder(given: str | None, disabled: bool) -> str | None:
-    """The cache folder to use: --no-cache: none; --cache DIR; $TABLETOP_CACHE; else .tabletop-cache."""
-    if disabled:
-        return None
-    return given or os.environ.get("TABLETOP_CACHE") or DEFAULT_CACHE
 
 
 def find_logs(folder: str) -> list[str]:
