@@ -25,8 +25,8 @@ Cases (issue 16):
   play       500..5,000 steps; 100..10,000 injects
   coverage   10 runbooks of 500 steps, 10 scenarios
   verify     `tabletop log verify` of a 1,000,000-event log (written once,
-             kept in the cache folder under the scenario's hash, so a log
-             of an older scenario is never the workload: that one stops at
+             kept in the cache folder under the hash of the shipped scenario and runbooks, so a log
+             of older files is never the workload: that one stops at
              the version check before the fold), beside hashing its lines
              (the floor; issue 28: within 4x) and hashing and parsing them
   report     `tabletop report` of the same log, JSON and HTML (goal: the
@@ -157,6 +157,8 @@ def compare(title: str, commands: list[Command], runs: int, timeout: float, goal
         line = f"  {command.label:<34} cpu {shown:>10}  wall {statistics.median(r.wall for r in measured):7.2f} s" \
                f"  peak {rss:7.0f} MB  exit {codes or '-'}"
         print(line, flush=True)
+        if command.tree_row and any(code != 0 for code in codes):
+            print(f"    ^ exit {codes}: if this is a refusal, the row timed it and not the work", flush=True)
     ours = [i for i, c in enumerate(commands) if c.tree_row]
     for i in ours:
         for j, other in enumerate(commands):
@@ -249,8 +251,16 @@ def case_coverage(args: argparse.Namespace, work: Path) -> None:
 def big_log() -> Path:
     """The 1,000,000-event log of the shipped scenario as it is now (written once per version of it)."""
     CACHE.mkdir(exist_ok=True)
-    version = hashlib.sha256(SHIPPED_SCENARIO.read_bytes()).hexdigest()[:12]
-    return workloads.big_log(CACHE / f"verify-1000000-{version}.jsonl", 1_000_000)
+    return workloads.big_log(CACHE / f"verify-1000000-{_shipped_version()}.jsonl", 1_000_000)
+
+
+def _shipped_version() -> str:
+    """The shipped scenario's and runbooks' bytes, hashed: a log records the hash of each file it ran with, so
+    a log written for older files stops at that check (a second's work, not the workload)."""
+    digest = hashlib.sha256(SHIPPED_SCENARIO.read_bytes())
+    for runbook in sorted((ROOT / "runbooks").glob("*.yaml")):
+        digest.update(runbook.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _shipped_in(tree: Path) -> Path:
@@ -281,8 +291,7 @@ def case_report(args: argparse.Namespace, work: Path) -> None:
 def small_log() -> Path:
     """The 5,000-event log of the shipped scenario as it is now (written once per version of it)."""
     CACHE.mkdir(exist_ok=True)
-    version = hashlib.sha256(SHIPPED_SCENARIO.read_bytes()).hexdigest()[:12]
-    return workloads.big_log(CACHE / f"report-5000-{version}.jsonl", 5_000)
+    return workloads.big_log(CACHE / f"report-5000-{_shipped_version()}.jsonl", 5_000)
 
 
 def case_report5k(args: argparse.Namespace, work: Path) -> None:
