@@ -243,9 +243,24 @@ class Player:
     def _finish(self, key: str) -> None:
         if self.plan.steps[key].options:
             choice = self.choice(key)
-            self._record(ev.DecisionMade(key, choice.option, choice.rationale, choice.by))
+            self._record(ev.DecisionMade(key, choice.option, choice.rationale, choice.by, self._cited(key, choice)))
         else:
             self._record(ev.StepDone(key))
+
+    def _cited(self, key: str, choice: Choice) -> str | None:
+        """The id of the poll the decision cites (its `open-poll` entry's poll), or None. A poll that was
+        never opened (its entry refused, or not due before the decision) cannot be cited: the decision is
+        made without it, and the entry is listed with the refusals, saying so."""
+        if choice.poll is None:
+            return None
+        poll = self.refs.get(choice.poll)
+        if isinstance(poll, str) and poll in self.state.polls:
+            return poll
+        entry = next((a for a in self.team.actions if a.id == choice.poll), None) if self.team else None
+        if entry is not None:
+            self.refused.append((entry, self.now(), f"the decision on {key} was made before this poll was "
+                                 "opened, so it was recorded without citing the poll"))
+        return None
 
     def _note_due(self, note: TeamNote) -> bool:
         if note.at is not None:

@@ -31,6 +31,7 @@ class DecisionEntry(_Strict):
     option: NonEmpty
     rationale: str = ""
     by: str = ""
+    poll: str | None = None  # the id of an `open-poll` entry in `actions:`: the decision cites that poll
 
 
 class NoteEntry(_Strict):
@@ -78,6 +79,7 @@ class Choice:
     option: str
     rationale: str
     by: str
+    poll: str | None = None  # the id of the `open-poll` action whose poll the decision cites
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,21 @@ def _short(plan: Plan, keys: list[str]) -> list[str]:
     for step in plan.steps.values():
         count[step.id] = count.get(step.id, 0) + 1
     return [plan.steps[k].id if count[plan.steps[k].id] == 1 else k for k in keys]
+
+
+def _cited_poll(actions: list[TeamAction], entry_id: str, decision: str) -> str | None:
+    """Why a decision cannot cite the poll of the `open-poll` entry `entry_id`, or None: the entry must open
+    a poll on this decision or on no decision (a module question, or options typed on the spot)."""
+    polls = [a for a in actions if a.name == "open-poll" and a.id is not None]
+    found = next((a for a in polls if a.id == entry_id), None)
+    if found is None:
+        ids = [a.id for a in polls if a.id is not None]
+        return (f"no `open-poll` entry in `actions:` has the id {entry_id!r}{_did_you_mean(entry_id, ids)}"
+                + (f"; poll entries: {', '.join(ids)}" if ids else "; give the `open-poll` entry an `id`"))
+    if found.fields.decision not in (None, decision):
+        return (f"the poll of {entry_id!r} is on the decision {found.fields.decision}, not this one; a decision "
+                "cites a poll on itself or on no decision")
+    return None
 
 
 def _did_you_mean(name: str, choices: list[str]) -> str:
@@ -228,7 +245,7 @@ def _resolve(path: str, doc: Any, model: TeamFile, plan: Plan) -> Team:
             option = find_option(plan, key, entry.option)
         except UnknownName as exc:
             raise fail(("decisions", name, "option"), str(exc)) from None
-        team.decisions[key] = Choice(option, entry.rationale, entry.by)
+        team.decisions[key] = Choice(option, entry.rationale, entry.by, entry.poll)
     for index, note in enumerate(model.notes):
         team.notes.append(_note(plan, note, lambda part, m, i=index: fail(("notes", i, part), m)))
     for name, rating in model.ratings.items():
@@ -238,6 +255,11 @@ def _resolve(path: str, doc: Any, model: TeamFile, plan: Plan) -> Team:
             raise fail(("ratings", name), str(exc), key=True) from None
     team.hotwash = [(h.question, h.answer) for h in model.hotwash]
     team.actions = read_actions(path, doc, model.actions, plan)
+    for name, entry in model.decisions.items():
+        if entry.poll is not None:
+            problem = _cited_poll(team.actions, entry.poll, find_step(plan, name, decision=True))
+            if problem:
+                raise fail(("decisions", name, "poll"), problem)
     return team
 
 

@@ -1,0 +1,96 @@
+"""A team file's decision may cite the poll an `open-poll` entry opened (`poll: ID`): headless play writes the
+poll's id into `decision.made`, as the console's decision form does; a citation that cannot hold is named at
+its file:line:col before anything is played, and a poll not yet open when the decision is made is a refusal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from drillkit import SHIPPED, TEAM, tabletop
+
+from engine.drill import events as ev
+from engine.drill.log import read_log
+from engine.drill.team import TeamError, load_team
+from engine.plans import load_plan
+
+DECIDER = "    by: incident-commander\n  posture-decision:"
+
+
+def _team(tmp_path: Path, cite: str, actions: str) -> Path:
+    text = TEAM.read_text(encoding="utf-8")
+    assert DECIDER in text  # the shipped team file still has the shape this test edits
+    path = tmp_path / "team.yaml"
+    path.write_text(text.replace(DECIDER, f"    by: incident-commander\n    poll: {cite}\n  posture-decision:")
+                    + "\n" + actions, encoding="utf-8")
+    return path
+
+
+POLL = """\
+actions:
+  - at: T+0:01
+    join: {seat: ann, name: Ann Lee, role: incident-commander}
+  - after: size-impact
+    id: route
+    open-poll: {decision: failover-decision, by: Priya Raman}
+  - after: size-impact
+    answer: {poll: route, seat: ann, answer: hold}
+"""
+
+
+def _play(tmp_path: Path, capsys: Any, team: Path) -> tuple[int, str, list[ev.Event]]:
+    log = tmp_path / "drill.jsonl"
+    code, _out, err = tabletop(capsys, "play", SHIPPED, "--team", team, "--log", log)
+    return code, err, read_log(str(log)).events if log.exists() else []
+
+
+def test_the_decision_cites_the_poll_its_entry_opened(tmp_path: Path, capsys: Any) -> None:
+    code, err, events = _play(tmp_path, capsys, _team(tmp_path, "route", POLL))
+    assert code in (0, 1) and err == "", err
+    [opened] = [e for e in events if e.type == ev.POLL_OPENED]
+    [made] = [e for e in events if e.type == ev.DECISION_MADE and e.data["step"].endswith("failover-decision")]
+    assert made.data["poll"] == opened.data["poll"]
+    assert made.data["option"] == "hold" and made.data["by"] == "incident-commander"
+    others = [e for e in events if e.type == ev.DECISION_MADE and e is not made]
+    assert others and all("poll" not in e.data for e in others)  # only the decision that cites one
+
+
+def test_without_a_citation_the_decision_names_no_poll(tmp_path: Path, capsys: Any) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text(TEAM.read_text(encoding="utf-8") + "\n" + POLL, encoding="utf-8")
+    code, err, events = _play(tmp_path, capsys, team)
+    assert code in (0, 1) and err == "", err
+    assert all("poll" not in e.data for e in events if e.type == ev.DECISION_MADE)
+
+
+def test_a_poll_opened_after_the_decision_cannot_be_cited_and_is_a_refusal(tmp_path: Path, capsys: Any) -> None:
+    late = POLL.replace("after: size-impact\n    id: route", "at: T+9h\n    id: route").replace(
+        "  - after: size-impact\n    answer", "  - at: T+9h\n    answer")
+    team = _team(tmp_path, "route", late)
+    code, err, events = _play(tmp_path, capsys, team)
+    assert code == 2
+    line = team.read_text(encoding="utf-8").splitlines().index("  - at: T+9h") + 1
+    assert f"{team}:{line}:5: `open-poll` not taken" in err
+    assert "made before this poll was opened" in err
+    [made] = [e for e in events if e.type == ev.DECISION_MADE and e.data["step"].endswith("failover-decision")]
+    assert "poll" not in made.data and made.data["option"] == "hold"  # decided all the same, citing nothing
+
+
+BAD = [
+    ("rout", POLL, "no `open-poll` entry in `actions:` has the id 'rout' (did you mean 'route'?)"),
+    ("route", POLL.replace("decision: failover-decision", "decision: posture-decision"),
+     "the poll of 'route' is on the decision"),
+    ("route", "", "give the `open-poll` entry an `id`"),
+]
+
+
+@pytest.mark.parametrize(("cite", "actions", "message"), BAD)
+def test_a_citation_that_cannot_hold_is_named_at_its_line(tmp_path: Path, cite: str, actions: str,
+                                                         message: str) -> None:
+    team = _team(tmp_path, cite, actions)
+    line = team.read_text(encoding="utf-8").splitlines().index(f"    poll: {cite}") + 1
+    with pytest.raises(TeamError) as caught:
+        load_team(str(team), load_plan(str(SHIPPED)))
+    assert str(caught.value).startswith(f"{team}:{line}:11: "), str(caught.value)
+    assert message in str(caught.value)
