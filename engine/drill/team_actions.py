@@ -32,6 +32,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.drill import events as ev
+from engine.drill.plan import Plan
 from engine.drill.session import Drill
 from engine.model import Health, Offset
 
@@ -236,17 +237,22 @@ def _ref(refs: Refs, entry_id: str) -> Any:
     return refs[entry_id]
 
 
-def _open_poll(drill: Drill, f: Any, refs: Refs) -> ev.Event:
-    """As the console's poll form: the question as given, else the decision's question (or title), else the
-    module question's own text."""
-    ask = f.ask
+def poll_question(plan: Plan, f: Any) -> str:
+    """What an open-poll entry asks, as the console's poll form: the question as given, else the decision's
+    question (or title), else the module question's own text."""
+    ask: str = f.ask
     if not ask and f.decision is not None:
-        step = drill.plan.steps[f.decision]
+        step = plan.steps[f.decision]
         ask = step.question or step.title
     if not ask and f.module is not None:
-        module = next(m for m in drill.plan.scenario.modules if m.id == f.module)
+        module = next(m for m in plan.scenario.modules if m.id == f.module)
         ask = next(q.ask for q in module.questions if q.id == f.question)
-    return drill.open_poll(ask, f.options, step=f.decision, module=f.module, question=f.question, by=f.by)
+    return ask
+
+
+def _open_poll(drill: Drill, f: Any, refs: Refs) -> ev.Event:
+    return drill.open_poll(poll_question(drill.plan, f), f.options, step=f.decision, module=f.module,
+                           question=f.question, by=f.by)
 
 
 def _next_module(drill: Drill, f: Any, refs: Refs) -> ev.Event:

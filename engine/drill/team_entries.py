@@ -11,7 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from engine.drill.event_types.seats import name_problem
 from engine.drill.plan import Plan
-from engine.drill.team_actions import ACTIONS, WHEN_KEYS, Refs, TeamAction, _Fields
+from engine.drill.team_actions import ACTIONS, WHEN_KEYS, Refs, TeamAction, _Fields, poll_question
 from engine.model import Offset
 
 
@@ -262,8 +262,11 @@ def _given(action: TeamAction, state: Any, used: set[int]) -> Any:
         if found is not None:
             used.add(found)
             return next(a.id for a in state.adhoc.values() if a.seq == found)
-    elif gives == "poll":  # polls are taken in file order: the first not yet recalled
-        poll = next((p for p in state.polls.values() if p.seq not in used), None)
+    elif gives == "poll":  # the first not yet recalled that asks what the entry asks (polls open in time order)
+        asked = (poll_question(state.plan, f), f.decision or "", f.module or "", f.question or "", f.by)
+        poll = next((p for p in state.polls.values() if p.seq not in used
+                     and (p.text, p.step, p.module, p.question, p.by) == asked
+                     and (not f.options or list(p.options) == list(f.options))), None)
         if poll is not None:
             used.add(poll.seq)
         return None if poll is None else poll.poll

@@ -94,3 +94,39 @@ def test_a_citation_that_cannot_hold_is_named_at_its_line(tmp_path: Path, cite: 
         load_team(str(team), load_plan(str(SHIPPED)))
     assert str(caught.value).startswith(f"{team}:{line}:11: "), str(caught.value)
     assert message in str(caught.value)
+
+
+EARLIER = POLL + """\
+  - at: T+0:02
+    id: warm-up
+    open-poll: {ask: "Is everyone on the bridge?", options: ["yes", "no"]}
+  - at: T+0:03
+    close-poll: {poll: warm-up}
+"""
+
+
+def test_a_resumed_play_cites_the_poll_its_entry_opened(tmp_path: Path, capsys: Any) -> None:
+    """Polls are opened in time order, not file order: the entry below (warm-up) opens the first poll. A resume
+    finds each entry's poll again by what it asked, so the decision cites its own poll, not the first one."""
+    team = _team(tmp_path, "route", EARLIER)
+    code, err, events = _play(tmp_path, capsys, team)
+    assert code in (0, 1) and err == "", err
+    route = next(e.data["poll"] for e in events if e.type == ev.POLL_OPENED and "step" in e.data)
+    made = next(e for e in events if e.type == ev.DECISION_MADE and e.data["step"].endswith("failover-decision"))
+    assert made.data["poll"] == route != "poll-1"
+    log = tmp_path / "drill.jsonl"
+    lines = log.read_text(encoding="utf-8").splitlines(keepends=True)
+    cut = tmp_path / "cut.jsonl"
+    cut.write_text("".join(lines[:made.seq]), encoding="utf-8")  # stopped just before the decision
+    code, _out, err = tabletop(capsys, "play", SHIPPED, "--team", team, "--resume", cut)
+    assert code in (0, 1) and err == "", err
+    [again] = [e for e in read_log(str(cut)).events
+               if e.type == ev.DECISION_MADE and e.data["step"].endswith("failover-decision")]
+    assert again.data["poll"] == route
+    fork = tmp_path / "fork.jsonl"
+    code, _out, err = tabletop(capsys, "play", "--from", log, "--at", f"seq:{made.seq - 1}", "--team", team,
+                               "--log", fork)
+    assert code in (0, 1) and err == "", err
+    [forked] = [e for e in read_log(str(fork)).events
+                if e.type == ev.DECISION_MADE and e.data["step"].endswith("failover-decision")]
+    assert forked.data["poll"] == route
