@@ -16,6 +16,7 @@ from engine.drill.session import Drill
 from engine.tui.app import DrillApp
 from engine.tui.screens.confirm import ConfirmScreen
 from engine.tui.screens.console import ConsoleScreen
+from engine.tui.screens.note import NoteScreen
 
 MAIL = "inbound-mail-continuity"
 
@@ -88,3 +89,29 @@ def test_a_dialog_tints_the_console_once_per_change_200x50(shipped_plan: Plan, c
 def test_a_dialog_tints_the_console_once_per_change_80x24(shipped_plan: Plan, clock: FakeClock,
                                                           tmp_path: Path) -> None:
     asyncio.run(_open_and_change(shipped_plan, clock, tmp_path / "a.jsonl", (80, 24)))
+
+
+async def _resize_under_a_dialog(plan: Plan, clock: FakeClock, log: Path) -> None:
+    app = _app(plan, clock, log)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        console = app.screen
+        assert isinstance(console, ConsoleScreen)
+        await pilot.press("n")  # a form over the console
+        await settle(pilot)
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.resize_terminal(130, 34)
+        await settle(pilot)
+        under = screen_text(app).splitlines()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is console
+        after = screen_text(app).splitlines()
+        assert len(under) == len(after) == 34
+        assert under[0] == after[0]  # the clock bar, not covered: laid out for the new width under the dialog too
+        assert under[-1] == after[-1]  # the key bar, at the new bottom row
+
+
+def test_the_console_under_a_dialog_is_laid_out_again_when_the_terminal_is_resized(
+        shipped_plan: Plan, clock: FakeClock, tmp_path: Path) -> None:
+    asyncio.run(_resize_under_a_dialog(shipped_plan, clock, tmp_path / "a.jsonl"))

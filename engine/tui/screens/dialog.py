@@ -46,8 +46,9 @@ class Repaints(Screen[Any]):
     def _screen_resized(self, size: Size) -> None:
         # A dialog opening over this screen is told its size, and Textual then lays out every screen below it
         # again (the console's 5,000-row table too) though their size has not changed. Skip that, unless a
-        # layout is waiting (a widget mounted while it was covered).
-        if self is not self.app.screen and size == self.size and not self._layout_required:
+        # layout is waiting (a widget mounted while it was covered). Its size is the app's, whatever it was laid
+        # out at: compare the size of its last layout (a terminal resized while covered is a new size).
+        if self is not self.app.screen and size == self._compositor.size and not self._layout_required:
             return
         super()._screen_resized(size)
 
