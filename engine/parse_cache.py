@@ -16,7 +16,8 @@ engine/compose.py and engine/load.py, the ruamel.yaml and Python versions), so
 an entry never goes stale: a changed file or a changed parser asks for a new
 entry. Only files that parsed without a finding are kept. An entry that is
 missing, torn, of another version or not of the expected shape is ignored and
-written again; writing is best effort (a temporary file renamed into place,
+written again (a pipe or a device in its place is neither read nor written);
+writing is best effort (a temporary file renamed into place,
 never through a symbolic link) and a cache that cannot be written makes the
 console slower, never wrong. At most MAX_ENTRIES entries are kept, the oldest
 removed first.
@@ -31,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -76,8 +78,7 @@ class ParseCache:
     def load(self, key: str) -> tuple[Any, dict[Any, tuple[int, int]], dict[Any, tuple[int, int]]] | None:
         """(data, values, keys) as engine.load's Document holds them, or None (not cached, or not usable)."""
         try:
-            with open(self.folder / f"{key}.marshal", "rb") as handle:
-                entry = marshal.loads(handle.read())  # marshal.load reads a file a few bytes at a time
+            entry = marshal.loads(_read_entry(self.folder / f"{key}.marshal"))
         except (OSError, EOFError, ValueError, TypeError):
             self.misses += 1
             return None
@@ -99,7 +100,10 @@ class ParseCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             mark_cache_folder(self.root)
-            write_whole(self.folder / f"{key}.marshal", blob)
+            target = self.folder / f"{key}.marshal"
+            if os.path.lexists(target) and not stat.S_ISREG(os.lstat(target).st_mode):
+                return  # a pipe or a device would be written into (and a pipe waits for a reader): leave it
+            write_whole(target, blob)
             self._stored += 1
             if self._stored == 1:
                 self._prune()
@@ -114,6 +118,19 @@ class ParseCache:
                 old.unlink()
         except OSError:
             return
+
+
+def _read_entry(path: Path) -> bytes:
+    """The bytes of an entry. Opened without blocking, so a FIFO cannot hang the console; OSError for anything
+    but a regular file."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path}: not a regular file")
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read()  # whole: marshal.load reads a file a few bytes at a time
+    finally:
+        os.close(fd)
 
 
 _FINGERPRINT: list[bytes] = []

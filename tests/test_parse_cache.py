@@ -169,3 +169,32 @@ def test_the_drill_command_uses_the_cache_folder_it_is_given(project: Path, monk
     assert main(["drill", str(scenario)]) == 3
     assert _entries(project / "elsewhere")
     assert not (project / ".tabletop-cache").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_an_entry_that_is_a_pipe_is_neither_waited_on_nor_written_into(project: Path) -> None:
+    """A FIFO (or a device) where an entry should be: read_document would wait forever to open it, and to
+    write into it; it is not a usable entry, so the file is parsed and nothing is kept."""
+    import threading
+
+    cache = ParseCache(str(project / "cache"))
+    raw = (project / SCENARIO).read_bytes()
+    cache.folder.mkdir(parents=True)
+    pipe = cache.folder / f"{cache.key(raw)}.marshal"
+    os.mkfifo(pipe)
+    got: list[object] = []
+    reader = threading.Thread(target=lambda: got.append(read_document(str(project / SCENARIO), parse_cache=cache)),
+                              daemon=True)
+    reader.start()
+    reader.join(30)
+    stuck = reader.is_alive()
+    while reader.is_alive():  # let it go: a writer that comes and goes, then a reader for what it writes
+        for flags in (os.O_WRONLY | os.O_NONBLOCK, os.O_RDONLY | os.O_NONBLOCK):
+            try:
+                os.close(os.open(pipe, flags))
+            except OSError:
+                pass
+        reader.join(0.1)
+    assert not stuck
+    assert [doc.data for doc in got] == [read_document(str(project / SCENARIO)).data]  # type: ignore[attr-defined]
+    assert cache.hits == 0
