@@ -12,7 +12,7 @@ The cache is the folder the other caches use (`.tabletop-cache/` in the
 working folder; `$TABLETOP_CACHE` elsewhere; `tabletop drill --no-cache`: none),
 in `parsed-v<FORMAT>/`. An entry's name is the SHA-256 of the file's bytes
 together with the parser's own fingerprint (FORMAT, the source of
-engine/compose.py and engine/load.py, the ruamel.yaml and Python versions), so
+engine/compose.py, engine/load.py and engine/bounds.py, the ruamel.yaml and Python versions), so
 an entry never goes stale: a changed file or a changed parser asks for a new
 entry. Only files that parsed without a finding are kept. An entry that is
 missing, torn, of another version or not of the expected shape is ignored and
@@ -133,6 +133,9 @@ def _read_entry(path: Path) -> bytes:
         os.close(fd)
 
 
+# The parser's source: what it gives for the same bytes changes with these files (engine.bounds: how long a
+# whole number may be before it is kept as text). engine.findings is left out: a parse with a finding is not kept.
+SOURCES = ("compose.py", "load.py", "bounds.py")
 _FINGERPRINT: list[bytes] = []
 
 
@@ -145,7 +148,7 @@ def _fingerprint() -> bytes:
         here = Path(__file__).resolve().parent
         parts = [f"tabletop-parse-v{FORMAT}", ruamel.yaml.__version__, sys.version, str(marshal.version)]
         digest = hashlib.sha256("\n".join(parts).encode("utf-8"))
-        for name in ("compose.py", "load.py"):
+        for name in SOURCES:
             digest.update((here / name).read_bytes())
         _FINGERPRINT.append(digest.digest())
     return _FINGERPRINT[0]

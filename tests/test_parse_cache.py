@@ -198,3 +198,18 @@ def test_an_entry_that_is_a_pipe_is_neither_waited_on_nor_written_into(project: 
     assert not stuck
     assert [doc.data for doc in got] == [read_document(str(project / SCENARIO)).data]  # type: ignore[attr-defined]
     assert cache.hits == 0
+
+
+def test_the_key_covers_every_module_the_parser_reads_its_limits_from() -> None:
+    """A parse depends on the engine modules compose.py and load.py import (engine.bounds caps whole numbers):
+    a change to any of them must ask for new entries, so each is in the fingerprint. engine.findings only
+    describes findings, and a parse with a finding is never kept."""
+    import ast
+
+    used = set()
+    for name in ("compose.py", "load.py"):
+        tree = ast.parse((ROOT / "engine" / name).read_text(encoding="utf-8"))
+        used |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                 and node.module and node.module.startswith("engine.")}
+    used -= {"engine.findings", "engine.parse_cache"}  # findings are never kept; the cache itself
+    assert used and {f"{m.removeprefix('engine.')}.py" for m in used} <= set(pc.SOURCES)
