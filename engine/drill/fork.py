@@ -71,10 +71,14 @@ def fork_point(read: LogRead, at: str) -> Point:
 
 def inherited(plan: Plan, read: LogRead) -> tuple[dict[str, Choice], dict[str, float]]:
     """What the parent drill did that a fork keeps where it can: each decision as it stood at the end
-    (option, rationale, by), and for each step done after a step.started, the scenario seconds from its
-    last start (or the end of an outage that blocked it at work, when play starts its time again) to done."""
+    (option, rationale, by, and the poll it cited: its id and the seq of its poll.opened), and for each step
+    done after a step.started, the scenario seconds from its last start (or the end of an outage that blocked
+    it at work, when play starts its time again) to done."""
     played = fold_log(plan, read.events)
-    choices = {key: Choice(d.option, d.rationale, d.by) for key, d in played.state.decisions.items()}
+    polls = played.state.polls
+    choices = {key: Choice(d.option, d.rationale, d.by,
+                           cites=(d.poll, polls[d.poll].seq) if d.poll in polls else None)
+               for key, d in played.state.decisions.items()}
     took = {}
     for key, record in played.state.steps.items():
         spans = worked(record, played.tracks[key])

@@ -248,18 +248,21 @@ class Player:
             self._record(ev.StepDone(key))
 
     def _cited(self, key: str, choice: Choice) -> str | None:
-        """The id of the poll the decision cites (its `open-poll` entry's poll), or None. A poll that was
-        never opened (its entry refused, or not due before the decision) cannot be cited: the decision is
-        made without it, and the entry is listed with the refusals, saying so."""
+        """The id of the poll the decision cites (its `open-poll` entry's poll; in a fork, the parent's poll when
+        the fork repeated its opening), or None. A poll not open when the decision is made (its entry refused,
+        or not due yet) cannot be cited: the decision is made without it, and the team file's `poll:` is listed
+        with the refusals, saying so."""
+        if choice.cites is not None:  # a fork's decision cites the parent's poll if the fork repeated its opening
+            opened = self.state.polls.get(choice.cites[0])
+            return choice.cites[0] if opened is not None and opened.seq == choice.cites[1] else None
         if choice.poll is None:
             return None
         poll = self.refs.get(choice.poll)
         if isinstance(poll, str) and poll in self.state.polls:
             return poll
-        entry = next((a for a in self.team.actions if a.id == choice.poll), None) if self.team else None
-        if entry is not None:
-            self.refused.append((entry, self.now(), f"the decision on {key} was made before this poll was "
-                                 "opened, so it was recorded without citing the poll"))
+        cited = TeamAction("poll", None, None, None, None, choice.cited_at or "the team file", -1)
+        self.refused.append((cited, self.now(), f"the decision on {self.plan.steps[key].id} was made before the "
+                             f"poll of {choice.poll!r} was opened, so it was recorded without citing a poll"))
         return None
 
     def _note_due(self, note: TeamNote) -> bool:

@@ -80,6 +80,8 @@ class Choice:
     rationale: str
     by: str
     poll: str | None = None  # the id of the `open-poll` action whose poll the decision cites
+    cites: tuple[str, int] | None = None  # a fork's: the parent's poll (its id, its poll.opened seq) it cited
+    cited_at: str = ""  # file:line:col of the team file's `poll:`, for a citation play cannot make
 
 
 @dataclass(frozen=True)
@@ -245,7 +247,8 @@ def _resolve(path: str, doc: Any, model: TeamFile, plan: Plan) -> Team:
             option = find_option(plan, key, entry.option)
         except UnknownName as exc:
             raise fail(("decisions", name, "option"), str(exc)) from None
-        team.decisions[key] = Choice(option, entry.rationale, entry.by, entry.poll)
+        cited_at = "" if entry.poll is None else "{}:{}:{}".format(path, *doc.where(("decisions", name, "poll")))
+        team.decisions[key] = Choice(option, entry.rationale, entry.by, entry.poll, cited_at=cited_at)
     for index, note in enumerate(model.notes):
         team.notes.append(_note(plan, note, lambda part, m, i=index: fail(("notes", i, part), m)))
     for name, rating in model.ratings.items():

@@ -70,9 +70,10 @@ def test_a_poll_opened_after_the_decision_cannot_be_cited_and_is_a_refusal(tmp_p
     team = _team(tmp_path, "route", late)
     code, err, events = _play(tmp_path, capsys, team)
     assert code == 2
-    line = team.read_text(encoding="utf-8").splitlines().index("  - at: T+9h") + 1
-    assert f"{team}:{line}:5: `open-poll` not taken" in err
-    assert "made before this poll was opened" in err
+    line = team.read_text(encoding="utf-8").splitlines().index("    poll: route") + 1
+    assert f"{team}:{line}:11: `poll` not taken" in err  # the citation, at the decision's `poll:`
+    assert "failover-decision was made before the poll of 'route' was opened" in err
+    assert "`open-poll` not taken at T+9:00: decision inbound-mail-continuity/failover-decision is done" in err
     [made] = [e for e in events if e.type == ev.DECISION_MADE and e.data["step"].endswith("failover-decision")]
     assert "poll" not in made.data and made.data["option"] == "hold"  # decided all the same, citing nothing
 
@@ -130,3 +131,24 @@ def test_a_resumed_play_cites_the_poll_its_entry_opened(tmp_path: Path, capsys: 
     [forked] = [e for e in read_log(str(fork)).events
                 if e.type == ev.DECISION_MADE and e.data["step"].endswith("failover-decision")]
     assert forked.data["poll"] == route
+
+
+def test_a_fork_without_the_team_file_cites_the_parents_poll_only_if_it_repeated_its_opening(
+        tmp_path: Path, capsys: Any) -> None:
+    """A fork keeps the parent's decisions (option, rationale, by) and the poll a decision cited, when the fork
+    repeated that poll's opening; a poll the parent opened after the fork point is not in the fork, and a poll
+    of the fork's own under the same id is another poll, so neither is cited."""
+    team = _team(tmp_path, "route", POLL)
+    code, err, events = _play(tmp_path, capsys, team)
+    assert code in (0, 1) and err == "", err
+    log = tmp_path / "drill.jsonl"
+    opened = next(e for e in events if e.type == ev.POLL_OPENED)
+    made = next(e for e in events if e.type == ev.DECISION_MADE and e.data["step"].endswith("failover-decision"))
+    for at, cited in ((made.seq - 1, opened.data["poll"]), (opened.seq - 1, None)):
+        fork = tmp_path / f"fork-{at}.jsonl"
+        code, _out, err = tabletop(capsys, "play", "--from", log, "--at", f"seq:{at}", "--log", fork)
+        assert code in (0, 1), err
+        [forked] = [e for e in read_log(str(fork)).events
+                    if e.type == ev.DECISION_MADE and e.data["step"].endswith("failover-decision")]
+        assert forked.data.get("poll") == cited, at
+        assert forked.data["option"] == "hold" and forked.data["by"] == "incident-commander"
