@@ -95,8 +95,11 @@ def placed_injects(scenario: Subject) -> Iterator[Placed]:
     the model's indexes; matching ids in order keeps every finding on the
     right line.
     """
-    for path, inject, raw in _placed(scenario, "injects", scenario.model.injects):
-        yield Placed(path, inject, raw)
+    found = scenario._placed.get("injects")  # matched once per scenario: a dozen rules ask
+    if found is None:
+        found = scenario._placed["injects"] = [Placed(path, inject, raw) for path, inject, raw
+                                               in _placed(scenario, "injects", scenario.model.injects)]
+    return iter(found)
 
 
 @dataclass(frozen=True)
@@ -124,8 +127,11 @@ class PlacedModule:
 
 def placed_modules(scenario: Subject) -> Iterator[PlacedModule]:
     """Each module of the model with the index of its entry in the file (see placed_injects)."""
-    for path, module, raw in _placed(scenario, "modules", scenario.model.modules):
-        yield PlacedModule(path, module, raw)
+    found = scenario._placed.get("modules")
+    if found is None:
+        found = scenario._placed["modules"] = [PlacedModule(path, module, raw) for path, module, raw
+                                               in _placed(scenario, "modules", scenario.model.modules)]
+    return iter(found)
 
 
 def _placed(scenario: Subject, key: str, items: list[Any]) -> Iterator[tuple[Path_, Any, dict[str, Any]]]:

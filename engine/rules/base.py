@@ -33,6 +33,7 @@ class Subject:
     doc: Document
     model: Any  # engine.model.Runbook | engine.model.Scenario
     _graph: Any = None
+    _placed: dict[str, list[Any]] = field(default_factory=dict)  # engine.rules._scenario's entries, by key
 
     @property
     def id(self) -> str:
