@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from conftest import goto, screen_text, settle
-from textual.renderables.background_screen import BackgroundScreen
+from textual._context import visible_screen_stack
+from textual.widget import Widget
 
 from engine.drill.clock import FakeClock
 from engine.drill.plan import Plan
 from engine.drill.session import Drill
 from engine.tui.app import DrillApp
+from engine.tui.screens import dialog
 from engine.tui.screens.confirm import ConfirmScreen
 from engine.tui.screens.console import ConsoleScreen
 from engine.tui.screens.note import NoteScreen
@@ -28,24 +31,25 @@ def _app(plan: Plan, clock: FakeClock, log: Path) -> DrillApp:
 
 
 class _Tints:
-    """Counts the times a BackgroundScreen (Textual's tinted copy of the screen below) is drawn."""
+    """Counts the times a dialog tints the screen below it (engine.tui.screens.dialog.tinted, which draws what
+    Textual's BackgroundScreen draws)."""
 
     def __init__(self) -> None:
         self.count = 0
-        self._original = BackgroundScreen.__rich_console__
+        self._original = dialog.tinted
 
     def __enter__(self) -> _Tints:
         original = self._original
 
-        def counted(this, console, options):  # type: ignore[no-untyped-def]
+        def counted(*args: Any) -> Any:
             self.count += 1
-            return original(this, console, options)
+            return original(*args)
 
-        BackgroundScreen.__rich_console__ = counted  # type: ignore[method-assign]
+        dialog.tinted = counted  # type: ignore[assignment]
         return self
 
     def __exit__(self, *exc: object) -> None:
-        BackgroundScreen.__rich_console__ = self._original  # type: ignore[method-assign]
+        dialog.tinted = self._original  # type: ignore[assignment]
 
 
 async def _open_and_change(plan: Plan, clock: FakeClock, log: Path, size: tuple[int, int]) -> None:
@@ -115,3 +119,31 @@ async def _resize_under_a_dialog(plan: Plan, clock: FakeClock, log: Path) -> Non
 def test_the_console_under_a_dialog_is_laid_out_again_when_the_terminal_is_resized(
         shipped_plan: Plan, clock: FakeClock, tmp_path: Path) -> None:
     asyncio.run(_resize_under_a_dialog(shipped_plan, clock, tmp_path / "a.jsonl"))
+
+
+async def _as_textual_draws_it(plan: Plan, clock: FakeClock, log: Path, size: tuple[int, int]) -> None:
+    app = _app(plan, clock, log)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await goto(pilot, f"{MAIL}/detect-deferrals")
+        await pilot.press("s", "3")  # a step at work, and another pane: colours, bold, links in the lines below
+        await settle(pilot)
+        console = app.screen
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, NoteScreen)
+        visible_screen_stack.set([console])
+        Widget._render_content(form)  # Textual's own way: Screen.render's BackgroundScreen, through Rich
+        theirs = form._render_cache.lines
+        visible_screen_stack.set([console])
+        assert form._tint_below()
+        ours = form._render_cache.lines
+        assert len(ours) == len(theirs) == size[1]
+        assert [list(line) for line in ours] == [list(line) for line in theirs]  # segment for segment, style too
+        assert any(segment.style and segment.style.bgcolor for line in ours for segment in line)
+
+
+def test_the_tint_draws_what_textual_draws(shipped_plan: Plan, clock: FakeClock, tmp_path: Path) -> None:
+    for size in ((80, 24), (200, 50)):
+        asyncio.run(_as_textual_draws_it(shipped_plan, clock, tmp_path / f"{size[0]}.jsonl", size))
