@@ -75,8 +75,12 @@ def test_the_room_example_plays_seats_a_poll_and_a_proposal(tmp_path: Path) -> N
     block = next(b for b in re.findall(r"```yaml\n(.*?)```", README, re.S) if "open-poll" in b)
     root = Path(__file__).resolve().parents[1]
     team = tmp_path / "team.yaml"
-    team.write_text((root / "teams" / "m365-na-outage.team.yaml").read_text(encoding="utf-8") + "\n" + block,
-                    encoding="utf-8")
+    shipped = (root / "teams" / "m365-na-outage.team.yaml").read_text(encoding="utf-8")
+    cite = re.search(r"`(poll: \w+)` beside its `option`", README)  # as the README says to cite it
+    assert cite is not None and "    by: incident-commander\n  posture-decision:" in shipped
+    shipped = shipped.replace("    by: incident-commander\n  posture-decision:",
+                              f"    by: incident-commander\n    {cite.group(1)}\n  posture-decision:")
+    team.write_text(shipped + "\n" + block, encoding="utf-8")
     log = tmp_path / "room.jsonl"
     done = subprocess.run([sys.executable, "-m", "engine", "play", "scenarios/m365-na-outage-2026-01-22.yaml",
                            "--team", str(team), "--log", str(log)], cwd=root, capture_output=True, text=True)
@@ -84,3 +88,7 @@ def test_the_room_example_plays_seats_a_poll_and_a_proposal(tmp_path: Path) -> N
     kinds = [e.type for e in read_log(str(log)).events]
     for kind in ("seat.joined", "poll.opened", "poll.answered", "proposal.made", "poll.revealed", "poll.closed"):
         assert kind in kinds, kind
+    events = read_log(str(log)).events
+    opened = next(e for e in events if e.type == "poll.opened")
+    made = next(e for e in events if e.type == "decision.made" and e.data["step"].endswith("failover-decision"))
+    assert made.data["poll"] == opened.data["poll"]  # the decision cites the poll
