@@ -249,32 +249,51 @@ def recall(actions: list[TeamAction], state: Any, resumed: bool) -> tuple[list[T
 
 
 def _given(action: TeamAction, state: Any, used: set[int]) -> Any:
-    """What an action taken before a resume recorded: the seq of its note or summary, its ad-hoc inject's id."""
-    gives, f = ACTIONS[action.name].gives, action.fields
-    if gives == "note":
-        found = next((n.seq for n in state.notes if n.seq not in used and n.kind == action.name and n.text == f.text),
-                     None)
-    elif gives == "summary":
-        found = next((s.seq for s in state.summaries if s.seq not in used and (s.module, s.question, s.text)
-                      == (f.module, f.question, f.text)), None)
-    elif gives == "inject":
-        found = next((a.seq for a in state.adhoc.values() if a.seq not in used and a.text == f.say), None)
-        if found is not None:
-            used.add(found)
-            return next(a.id for a in state.adhoc.values() if a.seq == found)
-    elif gives == "poll":  # the first not yet recalled that asks what the entry asks (polls open in time order)
-        asked = (poll_question(state.plan, f), f.decision or "", f.module or "", f.question or "", f.by)
-        poll = next((p for p in state.polls.values() if p.seq not in used
-                     and (p.text, p.step, p.module, p.question, p.by) == asked
-                     and (not f.options or list(p.options) == list(f.options))), None)
-        if poll is not None:
-            used.add(poll.seq)
-        return None if poll is None else poll.poll
-    elif gives == "proposal":
-        found = next((p.seq for p in state.proposals if p.seq not in used and (p.seat, p.text) == (f.seat, f.text)),
-                     None)
-    else:
+    """What an action taken before a resume recorded: the seq of its note, summary or proposal, the id of its
+    ad-hoc inject or poll; None when the log holds nothing that it gave (refused, or recorded nothing)."""
+    gives = ACTIONS[action.name].gives
+    find = None if gives is None else _FINDERS.get(gives)
+    if find is None:
         return None
-    if found is not None:
-        used.add(found)
-    return found
+    seq = find(action, state, used)
+    if seq is None:
+        return None
+    used.add(seq)
+    if gives == "inject":
+        return next(a.id for a in state.adhoc.values() if a.seq == seq)
+    if gives == "poll":
+        return next(p.poll for p in state.polls.values() if p.seq == seq)
+    return seq
+
+
+def _note_given(action: TeamAction, state: Any, used: set[int]) -> int | None:
+    return next((n.seq for n in state.notes if n.seq not in used and n.kind == action.name
+                 and n.text == action.fields.text), None)
+
+
+def _summary_given(action: TeamAction, state: Any, used: set[int]) -> int | None:
+    f = action.fields
+    return next((s.seq for s in state.summaries if s.seq not in used
+                 and (s.module, s.question, s.text) == (f.module, f.question, f.text)), None)
+
+
+def _inject_given(action: TeamAction, state: Any, used: set[int]) -> int | None:
+    return next((a.seq for a in state.adhoc.values() if a.seq not in used and a.text == action.fields.say), None)
+
+
+def _poll_given(action: TeamAction, state: Any, used: set[int]) -> int | None:
+    """The first poll not yet recalled that asks what the entry asks (polls open in time order, not file order)."""
+    f = action.fields
+    asked = (poll_question(state.plan, f), f.decision or "", f.module or "", f.question or "", f.by)
+    return next((p.seq for p in state.polls.values() if p.seq not in used
+                 and (p.text, p.step, p.module, p.question, p.by) == asked
+                 and (not f.options or list(p.options) == list(f.options))), None)
+
+
+def _proposal_given(action: TeamAction, state: Any, used: set[int]) -> int | None:
+    f = action.fields
+    return next((p.seq for p in state.proposals if p.seq not in used and (p.seat, p.text) == (f.seat, f.text)), None)
+
+
+_FINDERS = {"note": _note_given, "summary": _summary_given, "inject": _inject_given, "poll": _poll_given,
+            "proposal": _proposal_given}
