@@ -526,8 +526,9 @@ class PollItem:
     (empty: free text), the tally as recorded at the close (else as it stood when the log stops; option ->
     seats), how many seats answered, the free-text answers (each {"name", "role", "text"}), when it was
     opened, shown and closed (scenario seconds; None: not), who opened it, the decisions that cite it
-    (step keys), and each option's words (`labels`: a decision's options as the runbook words them, as the
-    room showed them; else the option itself)."""
+    (`cited_by`: step keys; `cited_titles`: their titles, as the runbook words them), and each option's
+    words (`labels`: a decision's options as the runbook words them, as the room showed them; else the
+    option itself)."""
 
     poll: str
     text: str
@@ -543,6 +544,7 @@ class PollItem:
     by: str
     cited_by: list[str]
     labels: dict[str, str] = field(default_factory=dict)  # option -> its words (a decision's, from the runbook)
+    cited_titles: list[str] = field(default_factory=list)  # the titles of the decisions in cited_by, in order
 
 
 @dataclass

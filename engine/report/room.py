@@ -38,7 +38,8 @@ def polls(plan: Plan, state: DrillState) -> list[m.PollItem]:
         out.append(m.PollItem(poll.poll, poll.text, on, poll.step, list(poll.options),
                               dict(poll.tally if poll.tally is not None else poll.count()), len(poll.answers),
                               answers, poll.t, poll.revealed_t, poll.closed_t, poll.by, cited,
-                              {o: _worded(plan, poll.step, o) for o in poll.options}))
+                              {o: _worded(plan, poll.step, o) for o in poll.options},
+                              [plan.steps[step].title if step in plan.steps else step for step in cited]))
     return out
 
 

@@ -193,7 +193,7 @@ def _room(report: m.Report) -> list[Block]:
     for p in report.polls:
         when = f"opened {scenario_time(p.opened)}" + (f", closed {scenario_time(p.closed)}" if p.closed is not None
                                                        else ", still open when the log stops")
-        cited = f" Cited by the decision {', '.join(p.cited_by)}." if p.cited_by else ""
+        cited = f" Cited by the decision {'; '.join(p.cited_titles)}." if p.cited_titles else ""
         out += [Heading(3, f"{p.poll}: {p.text}"),
                 Paragraph(f"{p.on + '; ' if p.on else ''}{when}; {counted(p.answered, 'seat')} answered.{cited}")]
         if p.options:

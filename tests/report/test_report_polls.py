@@ -20,6 +20,7 @@ from engine.report.word import render_docx
 HOSTILE = "Hold <script>alert(1)</script> **loud** [x](http://evil.example) | cell"
 DECISION = "inbound-mail-continuity/failover-decision"
 HOLD = "Keep routing as it is and watch the queues"
+TITLE = "Decide whether to move inbound mail to the secondary MX relay"
 
 
 def _ready(drill: Drill) -> None:
@@ -74,7 +75,9 @@ def test_polls_and_proposals_are_in_every_format_with_text_inert(tmp_path: Path)
     markdown = render.render_markdown(report)
     assert "### Polls" in markdown and "### Proposals from the room" in markdown
     # the decision's options in the runbook's words, as the room showed them and as the decision log says
-    assert f"| {HOLD} | 2 |" in markdown and f"Cited by the decision {DECISION}." in markdown
+    assert f"| {HOLD} | 2 |" in markdown and f"Cited by the decision {TITLE}." in markdown
+    polls = markdown[markdown.index("### Polls"):markdown.index("### Proposals from the room")]
+    assert DECISION not in polls  # the decision in the runbook's words, never its key
     assert f": {HOLD} |" in markdown  # the proposal's "on": the option's words, not its id
     assert "still open when the log stops" in markdown and "| not taken |" in markdown
     assert "<script>" not in markdown and "](http" not in markdown and "\\| cell" in markdown
@@ -85,6 +88,7 @@ def test_polls_and_proposals_are_in_every_format_with_text_inert(tmp_path: Path)
 
     data = json.loads(render.render_json(report))
     assert data["polls"][0]["tally"] == {"fail-over": 1, "hold": 2}  # ids in the data, words beside them
+    assert data["polls"][0]["cited_by"] == [DECISION] and data["polls"][0]["cited_titles"] == [TITLE]
     assert data["polls"][0]["labels"] == {"fail-over": "Fail over to the secondary MX relay", "hold": HOLD}
     assert [(p["name"], p["text"], p["taken"] is not None) for p in data["proposals"]] == \
         [("Bo", HOSTILE, True), ("Cy", "Call the vendor first.", False)]
