@@ -26,6 +26,8 @@ class Notice:
 
 @dataclass
 class SourceFile:
+    """A runbook or scenario file the log names, and whether it is the same file now (by its SHA-256)."""
+
     kind: str  # scenario | runbook
     id: str
     path: str  # as recorded in the log
@@ -35,6 +37,8 @@ class SourceFile:
 
 @dataclass
 class Verification:
+    """What reading the log found: the hash chain and the fold, and the first line that failed (1-based)."""
+
     ok: bool  # every line of the log verified and every event applied
     events_read: int  # events that passed the hash chain
     events_applied: int  # events folded into the report
@@ -46,6 +50,8 @@ class Verification:
 
 @dataclass
 class Source:
+    """Where the report comes from: the log (name, SHA-256, size), the tool that wrote it, and its files."""
+
     log_name: str  # file name only: reports do not depend on where the log was kept
     log_sha256: str
     log_bytes: int
@@ -58,6 +64,8 @@ class Source:
 
 @dataclass
 class Participant:
+    """A role of the drill and the person who played it, as named at the start."""
+
     role: str
     name: str
     role_text: str | None = None  # what the runbooks say the role does
@@ -65,12 +73,16 @@ class Participant:
 
 @dataclass
 class RunbookRef:
+    """A runbook the scenario drives: its id and title."""
+
     id: str
     title: str
 
 
 @dataclass
 class Overview:
+    """Section 1, the exercise overview: the scenario, its runbooks, who took part, and when (UTC)."""
+
     scenario_id: str
     scenario_title: str
     scenario_summary: str | None
@@ -125,6 +137,9 @@ class Figures:
 
 @dataclass
 class NoteItem:
+    """A facilitator's or evaluator's note as it stands (amended text; withdrawn notes left out). seq, t
+    (scenario seconds), wall: its event's; the improvement fields are "" for other kinds."""
+
     seq: int
     t: float
     wall: str
@@ -141,6 +156,8 @@ class NoteItem:
 
 @dataclass
 class StepRef:
+    """A step an objective is served by: its key, title and status at the end of the log."""
+
     key: str
     title: str
     status: str
@@ -148,6 +165,8 @@ class StepRef:
 
 @dataclass
 class ObjectiveAnalysis:
+    """Section 3, one objective: its rating, the steps and injects that bear on it, and its notes by kind."""
+
     key: str  # runbook/objective
     runbook: str
     id: str
@@ -164,6 +183,8 @@ class ObjectiveAnalysis:
 
 @dataclass
 class RunbookAnalysis:
+    """Section 3, one runbook: its objectives, and the notes on its steps that serve none of them."""
+
     id: str
     title: str
     objectives: list[ObjectiveAnalysis]
@@ -172,6 +193,8 @@ class RunbookAnalysis:
 
 @dataclass
 class TimelineEntry:
+    """Section 4, one event as people read it; t is scenario seconds, wall the UTC time written in the log."""
+
     seq: int
     t: float
     wall: str
@@ -185,6 +208,8 @@ class TimelineEntry:
 
 @dataclass
 class StepMetrics:
+    """Section 5, one step's times (scenario seconds) and how it ended; durations in seconds."""
+
     key: str
     runbook: str
     id: str
@@ -215,6 +240,8 @@ class StepMetrics:
 
 @dataclass
 class PathHop:
+    """One step on a critical path: when it started and was done (scenario seconds), how long it took (s)."""
+
     key: str
     title: str
     started_t: float | None
@@ -225,6 +252,8 @@ class PathHop:
 
 @dataclass
 class CriticalPath:
+    """The chain of steps that finished a runbook last (scenario seconds); `drill` marks the drill's own."""
+
     runbook: str
     title: str
     hops: list[PathHop]
@@ -235,6 +264,8 @@ class CriticalPath:
 
 @dataclass
 class WaitItem:
+    """A step that waited to be picked up once ready: ready and picked (scenario seconds), the wait (s)."""
+
     key: str
     title: str
     ready_t: float
@@ -244,6 +275,8 @@ class WaitItem:
 
 @dataclass
 class Metrics:
+    """Section 5's summaries: the longest waits, the steps over target (worst first), the critical paths."""
+
     longest_waits: list[WaitItem]
     over_target: list[str]  # step keys, worst first
     critical_paths: list[CriticalPath]
@@ -251,6 +284,8 @@ class Metrics:
 
 @dataclass
 class NotExercised:
+    """Section 6, a step the drill never worked on, with its status and why."""
+
     key: str
     title: str
     status: str
@@ -259,6 +294,8 @@ class NotExercised:
 
 @dataclass
 class BranchNotTaken:
+    """Section 6, a branch the drill did not take: a decision's option, a fallback or an event's steps."""
+
     kind: str  # option | fallback | event
     source: str  # decision step key, the step the fallback backs up, or the event id
     source_title: str
@@ -269,6 +306,8 @@ class BranchNotTaken:
 
 @dataclass
 class ImprovementItem:
+    """Section 8, one area for improvement as the improvement plan lists it (numbered from 1)."""
+
     number: int
     seq: int
     t: float
@@ -285,6 +324,9 @@ class ImprovementItem:
 
 @dataclass
 class DecisionItem:
+    """Appendix A, one decision as it stands: the option chosen and the others, why, by whom, when
+    (scenario seconds and UTC wall time), and its latency against a timed decision's limit (seconds)."""
+
     seq: int
     t: float
     wall: str
@@ -346,6 +388,8 @@ class CorrectionItem:
 
 @dataclass
 class HotwashItem:
+    """Section 7, one hot-wash question and the answer recorded (scenario seconds, UTC wall time)."""
+
     seq: int
     t: float
     wall: str
@@ -355,6 +399,8 @@ class HotwashItem:
 
 @dataclass
 class GraphNode:
+    """A step in a runbook's drawing, with its status at the end of the log."""
+
     key: str
     id: str
     title: str
@@ -365,6 +411,8 @@ class GraphNode:
 
 @dataclass
 class GraphEdge:
+    """A link in a runbook's drawing (needs, an option or a fallback), and whether the drill took it."""
+
     source: str
     target: str
     kind: str  # needs | option | fallback
@@ -374,6 +422,8 @@ class GraphEdge:
 
 @dataclass
 class RunbookGraph:
+    """A runbook drawn as the drill played it: its steps and their links."""
+
     runbook: str
     title: str
     nodes: list[GraphNode]
@@ -398,6 +448,8 @@ class ExerciseInfo:
 
 @dataclass
 class QuestionItem:
+    """A module's discussion question, to whom it is put, and the summaries recorded for it."""
+
     id: str
     ask: str
     to: list[str]  # role ids
@@ -407,6 +459,9 @@ class QuestionItem:
 
 @dataclass
 class ModuleItem:
+    """A scenario module: when it was planned and when it began (scenario seconds), its injects, its
+    questions."""
+
     id: str
     title: str
     planned_t: int | None  # scheduled start in scenario seconds; None for a branch module
@@ -421,6 +476,8 @@ class ModuleItem:
 
 @dataclass
 class KeyTime:
+    """A key moment of the brief: what, when (scenario seconds) and a detail."""
+
     label: str
     t: float
     detail: str
@@ -568,6 +625,8 @@ class ProposalItem:
 
 @dataclass
 class Report:
+    """The whole after-action report, as `tabletop report` renders it and as --format json writes it."""
+
     drill_id: str
     notices: list[Notice]
     source: Source
