@@ -10,6 +10,7 @@ fork keeps where it can. Nothing here knows the command line.
 
 from __future__ import annotations
 
+import math
 import shlex
 from dataclasses import dataclass, replace
 
@@ -73,7 +74,8 @@ def inherited(plan: Plan, read: LogRead) -> tuple[dict[str, Choice], dict[str, f
     """What the parent drill did that a fork keeps where it can: each decision as it stood at the end
     (option, rationale, by, and the poll it cited: its id and the seq of its poll.opened), and for each step
     done after a step.started, the scenario seconds from its last start (or the end of an outage that blocked
-    it at work, when play starts its time again) to done."""
+    it at work, when play starts its time again) to done; infinity for a decision that fell to its default (no
+    one decided in time: Player lets it fall again, unless --decide names it)."""
     played = fold_log(plan, read.events)
     polls = played.state.polls
     choices = {key: Choice(d.option, d.rationale, d.by,
@@ -81,6 +83,10 @@ def inherited(plan: Plan, read: LogRead) -> tuple[dict[str, Choice], dict[str, f
                for key, d in played.state.decisions.items()}
     took = {}
     for key, record in played.state.steps.items():
+        decision = played.state.decisions.get(key)
+        if decision is not None and decision.fell_to_default:
+            took[key] = math.inf  # the clock cut it off at its limit: in the fork it runs out of time again
+            continue
         spans = worked(record, played.tracks[key])
         if record.done_t is None or not spans or spans[-1][1] is None:
             continue

@@ -16,6 +16,7 @@ second, with runbooks unfinished, is a deadlock.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -121,8 +122,10 @@ class Player:
     # ----- choices -----
 
     def duration(self, key: str) -> float:
-        if key in self.parent_took:
-            return self.parent_took[key]
+        took = self.parent_took.get(key)
+        # A decision the parent let fall to its default (took: infinity) falls again, unless --decide decides it.
+        if took is not None and not (math.isinf(took) and key in self.decide):
+            return took
         return step_seconds(self.plan, key, self.team.durations if self.team else None)
 
     def choice(self, key: str) -> Choice:

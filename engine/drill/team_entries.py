@@ -231,21 +231,33 @@ def recall(actions: list[TeamAction], state: Any, resumed: bool) -> tuple[list[T
     in the log: the note, summary, ad-hoc inject or proposal with the entry's text, the polls in order."""
     if not resumed:
         return list(actions), {}
-    still, refs = [], {}
+    still, taken, refs = [], [], {}
     used: set[int] = set()
     for action in sorted(actions, key=lambda a: a.order):
-        # A step reopened since it was done (step.reopened) was done all the same: its `after` entries were due.
-        due = (action.at is not None and action.at <= state.t) or (
-            action.after is not None and (state.steps[action.after].done_t is not None
-                                          or bool(state.steps[action.after].worked))) or (
-            action.at_end and state.ended)
-        if not due:
+        moment = _taken_at(action, state)
+        if moment is None:
             still.append(action)
-            continue
+        else:
+            taken.append((moment, action.order, action))
+    # What each gave, in the order they were taken: two entries that record alike (two polls asking the same)
+    # are told apart by when, not by where they stand in the file.
+    for _, _, action in sorted(taken, key=lambda m: m[:2]):
         given = _given(action, state, used)
         if action.id is not None and given is not None:
             refs[action.id] = given
     return still, refs
+
+
+def _taken_at(action: TeamAction, state: Any) -> float | None:
+    """When play took an action due before the stop (its `at`, the first time its `after` step was done,
+    infinity for `at: end`), or None when it was not due."""
+    if action.at is not None:
+        return float(action.at) if action.at <= state.t else None
+    if action.after is not None:
+        # A step reopened since it was done (step.reopened) was done all the same: its `after` entries were due.
+        record = state.steps[action.after]
+        return record.worked[0][1] if record.worked else record.done_t
+    return float("inf") if state.ended else None
 
 
 def _given(action: TeamAction, state: Any, used: set[int]) -> Any:

@@ -90,6 +90,30 @@ def test_a_fork_without_the_team_file_keeps_the_parents_decisions_and_step_times
                      for e in lines(child) if e["type"] in moves]
 
 
+def test_a_decision_the_parent_let_fall_to_its_default_falls_again_in_the_fork(tmp_path: Path, capsys: Any) -> None:
+    """The team takes 40m over a decision that falls to its default after 20m (`within`). The parent's step
+    "took" 20m only because the clock cut it off: a fork that kept that time decided it at the limit, by the
+    team file or as the parent's decision, instead of letting it fall again. --decide still decides it."""
+    slow = tmp_path / "slow.yaml"
+    text = TEAM.read_text(encoding="utf-8")
+    assert "  failover-decision: 20m" in text
+    slow.write_text(text.replace("  failover-decision: 20m", "  failover-decision: 40m"), encoding="utf-8")
+    parent = tmp_path / "parent.jsonl"
+    assert tabletop(capsys, "play", SHIPPED, "--team", slow, "--log", parent)[0] == 0
+    [fell] = [e for e in lines(parent) if e["type"] == "decision.made" and e["data"].get("fell_to_default")]
+    with_team, without = tmp_path / "with.jsonl", tmp_path / "without.jsonl"
+    assert fork(capsys, parent, "seq:0", with_team, "--team", slow)[0] == 0
+    assert body(lines(with_team)) == body(lines(parent))  # the same team file: the same drill, event for event
+    assert fork(capsys, parent, "seq:0", without)[0] == 0
+    assert [(e["t"], e["data"]) for e in lines(without) if e["type"] == "decision.made"
+            and e["data"].get("fell_to_default")] == [(fell["t"], fell["data"])]
+    decided = tmp_path / "decided.jsonl"
+    assert fork(capsys, parent, "seq:0", decided, "--decide", "failover-decision=fail-over")[0] == 0
+    [made] = [e["data"] for e in lines(decided) if e["type"] == "decision.made"
+              and e["data"]["step"].endswith("failover-decision")]
+    assert made["option"] == "fail-over" and not made.get("fell_to_default")
+
+
 def test_a_fork_at_the_end_is_the_same_drill(tmp_path: Path, capsys: Any) -> None:
     parent, child = tmp_path / "parent.jsonl", tmp_path / "fork.jsonl"
     assert tabletop(capsys, "play", SHIPPED, "--team", TEAM, "--log", parent)[0] == 0

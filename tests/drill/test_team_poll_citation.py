@@ -152,3 +152,43 @@ def test_a_fork_without_the_team_file_cites_the_parents_poll_only_if_it_repeated
                     if e.type == ev.DECISION_MADE and e.data["step"].endswith("failover-decision")]
         assert forked.data.get("poll") == cited, at
         assert forked.data["option"] == "hold" and forked.data["by"] == "incident-commander"
+
+
+TWICE = """\
+actions:
+  - at: T+0:01
+    join: {seat: ann, name: Ann Lee, role: incident-commander}
+  - at: T+1:16
+    id: second
+    open-poll: {decision: failover-decision, by: Priya Raman}
+  - at: T+1:17
+    answer: {poll: second, seat: ann, answer: hold}
+  - at: T+1:12
+    id: first
+    open-poll: {decision: failover-decision, by: Priya Raman}
+  - at: T+1:15
+    close-poll: {poll: first}
+"""
+
+
+def test_a_resume_tells_apart_two_polls_that_ask_the_same_in_the_order_they_were_opened(
+        tmp_path: Path, capsys: Any) -> None:
+    """Two entries poll the same decision with the same question, the later one first in the file: a resume
+    gives each entry the poll it opened (the order they were taken in), so the answer and the citation go to
+    the second poll, as in the play that was not stopped."""
+    team = _team(tmp_path, "second", TWICE)
+    code, err, events = _play(tmp_path, capsys, team)
+    assert code in (0, 1) and err == "", err
+    first, second = [e.data["poll"] for e in events if e.type == ev.POLL_OPENED]
+    made = next(e for e in events if e.type == ev.DECISION_MADE and e.data["step"].endswith("failover-decision"))
+    assert made.data["poll"] == second
+    opened = next(e for e in events if e.type == ev.POLL_OPENED and e.data["poll"] == second)
+    lines = (tmp_path / "drill.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    cut = tmp_path / "cut.jsonl"
+    cut.write_text("".join(lines[:opened.seq + 1]), encoding="utf-8")  # stopped just after the second opened
+    code, _out, err = tabletop(capsys, "play", SHIPPED, "--team", team, "--resume", cut)
+    assert code in (0, 1) and err == "", err
+    resumed = read_log(str(cut)).events
+    assert [e.data["poll"] for e in resumed if e.type == ev.POLL_ANSWERED] == [second]
+    [again] = [e for e in resumed if e.type == ev.DECISION_MADE and e.data["step"].endswith("failover-decision")]
+    assert again.data["poll"] == second
