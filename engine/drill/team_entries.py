@@ -228,7 +228,8 @@ def _fields(path: str, doc: Any, where: tuple[Any, ...], model: type[_Fields], v
 def recall(actions: list[TeamAction], state: Any, resumed: bool) -> tuple[list[TeamAction], Refs]:
     """The actions still to take, and the ids of those taken, for a drill at `state`. A fresh drill takes them
     all; a resumed one (`resumed`) took before its stop every action then due, and finds what those gave
-    in the log: the note, summary, ad-hoc inject or proposal with the entry's text, the polls in order."""
+    in the log, in the order they were taken: the note, summary, ad-hoc inject or proposal with the entry's
+    text, the poll that asks what the entry asks."""
     if not resumed:
         return list(actions), {}
     still, taken, refs = [], [], {}
