@@ -42,6 +42,7 @@ MAX_ENTRIES = 64
 DEFAULT_CACHE = ".tabletop-cache"
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# tabletop's cache (parsed files, drill-log summaries); safe to delete.\n")
+_IGNORE = "# tabletop's cache: made again as needed, never committed.\n*\n"
 
 
 def cache_folder(given: str | None, disabled: bool) -> str | None:
@@ -53,12 +54,14 @@ def cache_folder(given: str | None, disabled: bool) -> str | None:
 
 
 def mark_cache_folder(root: Path) -> None:
-    """Put a CACHEDIR.TAG in `root` (backup tools skip the folder). Raises OSError or WriteError."""
+    """Put a CACHEDIR.TAG in `root` (backup tools skip the folder) and a .gitignore that ignores all of it, so
+    a project that keeps its runbooks in git never commits the cache (whose entries are read back without
+    being checked against a signature: a cache is local, not shared). Raises OSError or WriteError."""
     from engine.whole_file import write_whole
 
-    tag = root / "CACHEDIR.TAG"
-    if not os.path.lexists(tag):
-        write_whole(tag, _TAG)  # like every writer: never through a symbolic link
+    for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", _IGNORE)):
+        if not os.path.lexists(root / name):
+            write_whole(root / name, text)  # like every writer: never through a symbolic link
 
 
 class ParseCache:

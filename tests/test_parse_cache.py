@@ -43,6 +43,7 @@ def test_a_plan_read_back_from_the_cache_is_the_plan_a_fresh_parse_gives(project
     assert first.hits == 0 and first.misses == 4  # the scenario and three runbooks, each parsed and kept
     assert len(_entries(cache_dir)) == 4
     assert (cache_dir / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    assert (cache_dir / ".gitignore").read_text().splitlines()[-1] == "*"  # never committed with the runbooks
     again = ParseCache(str(cache_dir))
     assert load_plan(str(project / SCENARIO), quick=True, parse_cache=again) == fresh
     assert again.hits == 4 and again.misses == 0
@@ -213,3 +214,16 @@ def test_the_key_covers_every_module_the_parser_reads_its_limits_from() -> None:
                  and node.module and node.module.startswith("engine.")}
     used -= {"engine.findings", "engine.parse_cache"}  # findings are never kept; the cache itself
     assert used and {f"{m.removeprefix('engine.')}.py" for m in used} <= set(pc.SOURCES)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_project_in_git_never_sees_the_cache(project: Path) -> None:
+    """The cache folder ignores itself: a team that keeps its runbooks in git does not commit parsed entries."""
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    load_plan(str(project / SCENARIO), quick=True, parse_cache=ParseCache(str(project / ".tabletop-cache")))
+    assert _entries(project / ".tabletop-cache")
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=project, check=True,
+                            capture_output=True, text=True).stdout
+    assert "runbooks/" in status and ".tabletop-cache" not in status
