@@ -162,7 +162,7 @@ def _cited_poll(actions: list[TeamAction], entry_id: str, decision: str) -> str 
     polls = [a for a in actions if a.name == "open-poll" and a.id is not None]
     found = next((a for a in polls if a.id == entry_id), None)
     if found is None:
-        ids = [a.id for a in polls if a.id is not None]
+        ids = [str(a.id) for a in polls]
         return (f"no `open-poll` entry in `actions:` has the id {entry_id!r}{_did_you_mean(entry_id, ids)}"
                 + (f"; poll entries: {', '.join(ids)}" if ids else "; give the `open-poll` entry an `id`"))
     if found.fields.decision not in (None, decision):
