@@ -19,7 +19,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
+
+import orjson
 
 from engine.bounds import MAX_CLOCK_SECONDS, MAX_DURATION_SECONDS
 from engine.drill import events as ev
@@ -281,9 +283,6 @@ def _shape(event: Event, version: int) -> Payload | str:
     return payload
 
 
-# The canonical form of a line, as `encode` writes it (kept apart so one encoder serves a whole block).
-# No cycle can come out of json.loads, so the encoder need not look for one.
-_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False)
 _KEYS = ("seq", "wall", "t", "type", "data", "prev")
 _BLOCK_BYTES = 1 << 20  # bytes of lines read at a time
 
@@ -308,24 +307,23 @@ def _quick_block(block: bytes, prev: str, first: int, offset: int) -> list[tuple
 
     Resuming folds the whole log, so reading it must be quick (see
     bench/drill_bench.py). Parsing and re-encoding a block of lines in one
-    call each, rather than a call a line, takes about half the time. It
+    call each, with orjson, takes less than half the time the standard json
+    module takes for the same block. It
     accepts only blocks the line-by-line check accepts, with the same events,
     and leaves every other block to it, so a problem is still found and named
     at its line.
     """
+    count = block.count(b"\n")
+    joined = b"[" + block[:-1].replace(b"\n", b",") + b"]"
     try:
-        text = block.decode("utf-8")  # a block ends at a newline, so it never cuts a character in two
-    except UnicodeDecodeError:
+        records = orjson.loads(joined)  # refuses what is not UTF-8, NaN, lone surrogates, nesting past 1,024
+    except orjson.JSONDecodeError:
         return None
-    count = text.count("\n")
-    joined = "[" + text[:-1].replace("\n", ",") + "]"
-    try:
-        records = json.loads(joined)
-        # Each line one object (below: its keys in the order `encode` writes them), and byte for byte what
-        # `encode` would write: then the list of them encodes to exactly the text that was read.
-        if len(records) != count or _CANONICAL.encode(records) != joined:
-            return None
-    except (ValueError, RecursionError):
+    # Each line one object (below: its keys in the order `encode` writes them), and byte for byte what
+    # `encode` would write: then the list of them encodes to exactly the bytes that were read. orjson writes
+    # what the standard encoder writes but for the floats _same_float refuses, checked below, and integers past
+    # 64 bits, which it reads as floats and so cannot write back as they were.
+    if len(records) != count or orjson.dumps(records) != joined:
         return None
     out = []
     end = offset
@@ -336,13 +334,32 @@ def _quick_block(block: bytes, prev: str, first: int, offset: int) -> list[tuple
             return None
         seq, t, kind, data = record["seq"], record["t"], record["type"], record["data"]
         if (record["prev"] != prev or seq != number or not isinstance(t, (int, float))
-                or not isinstance(kind, str) or not isinstance(data, dict)):
+                or not isinstance(kind, str) or not isinstance(data, dict)
+                or (type(t) is float and not _same_float(t)) or not _same_floats(data)):
             return None
         number += 1
         prev = sha256(line).hexdigest()
         end += len(line) + 1
         out.append((Event(seq, record["wall"], t, kind, data), prev, end))
     return out
+
+
+def _same_float(value: float) -> bool:
+    """Whether orjson writes this float as the standard encoder does (repr): zero, and magnitudes from 1e-4 up
+    to 1e16, where neither writes an exponent (tests/drill/test_log_whole_read.py holds it to that)."""
+    return value == 0.0 or 1e-4 <= abs(value) < 1e16
+
+
+def _same_floats(container: dict[str, Any] | list[Any]) -> bool:
+    """Whether every float in a parsed JSON object or array is one orjson writes as the standard encoder does."""
+    for value in container.values() if type(container) is dict else container:
+        kind = type(value)
+        if kind is float:
+            if not (value == 0.0 or 1e-4 <= abs(value) < 1e16):
+                return False
+        elif (kind is dict or kind is list) and not _same_floats(value):
+            return False
+    return True
 
 
 def _looks_torn(line: bytes) -> bool:
