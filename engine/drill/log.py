@@ -350,8 +350,9 @@ def _same_float(value: float) -> bool:
     return value == 0.0 or 1e-4 <= abs(value) < 1e16
 
 
-def _same_floats(container: dict[str, Any] | list[Any]) -> bool:
+def _same_floats(container: Any) -> bool:
     """Whether every float in a parsed JSON object or array is one orjson writes as the standard encoder does."""
+    value: Any
     for value in container.values() if type(container) is dict else container:
         kind = type(value)
         if kind is float:
