@@ -72,11 +72,12 @@ class Codec:
     field at fault (then the payload's `whole()` answer, when `whole` is
     true); `encode(payload)` returns the `data`, keys in field order, those
     whose `omit` says so left out. Both are compiled from the field specs
-    when the class is registered (as dataclasses compiles `__init__`), so a
-    decode costs what a hand-written one did.
+    (as dataclasses compiles `__init__`), so a decode costs what a
+    hand-written one did; each is compiled on its first call, so a command
+    pays only for the types it meets (a log holds a few of the types there are).
     """
 
-    __slots__ = ("decode", "encode")
+    __slots__ = ("decode", "encode", "_plan")
 
     def __init__(self, cls: type, whole: bool) -> None:
         fields = dataclasses.fields(cls)
@@ -86,12 +87,28 @@ class Codec:
         specs: list[tuple[str, str, Wire]] = [
             (f.name, f.name if f.metadata["wire"].name is None else f.metadata["wire"].name, f.metadata["wire"])
             for f in fields]
-        space: dict[str, Any] = {"Bad": Bad, "DecodeError": DecodeError, "THIS_KEY": THIS_KEY, "cls": cls}
-        for number, (_, _, spec) in enumerate(specs):
-            space.update({f"read{number}": spec.read, f"absent{number}": spec.absent,
-                          f"omit{number}": spec.omit, f"write{number}": spec.write})
-        self.decode: Callable[[Mapping[str, Any]], Any] = _compiled(_decode_source(specs, whole), space)
-        self.encode: Callable[[Any], dict[str, Any]] = _compiled(_encode_source(specs), space)
+        self._plan = (cls, specs, whole)
+        self.decode: Callable[[Mapping[str, Any]], Any] = self._first_decode
+        self.encode: Callable[[Any], dict[str, Any]] = self._first_encode
+
+    def _first_decode(self, data: Mapping[str, Any]) -> Any:
+        cls, specs, whole = self._plan
+        self.decode = _compiled(_decode_source(specs, whole), _space(cls, specs))
+        return self.decode(data)
+
+    def _first_encode(self, payload: Any) -> dict[str, Any]:
+        cls, specs, _ = self._plan
+        self.encode = _compiled(_encode_source(specs), _space(cls, specs))
+        return self.encode(payload)
+
+
+def _space(cls: type, specs: list[tuple[str, str, Wire]]) -> dict[str, Any]:
+    """The names a compiled decode or encode refers to."""
+    space: dict[str, Any] = {"Bad": Bad, "DecodeError": DecodeError, "THIS_KEY": THIS_KEY, "cls": cls}
+    for number, (_, _, spec) in enumerate(specs):
+        space.update({f"read{number}": spec.read, f"absent{number}": spec.absent,
+                      f"omit{number}": spec.omit, f"write{number}": spec.write})
+    return space
 
 
 def _compiled(source: str, space: dict[str, Any]) -> Any:
