@@ -413,14 +413,19 @@ class DrillState:
                 queue.extend(self._opens[key])
 
     def _why_skipped(self, openers: list[Opener]) -> str:
+        """Why a branch step is skipped, in the runbook's words (step titles, option labels): the same text in
+        the console, the room and the report."""
         parts = []
         for opener in openers:
+            source = self.plan.steps.get(opener.source)
+            title = source.title if source else opener.source
             if opener.kind == "next":
                 decision = self.decisions.get(opener.source)
-                chosen = f"`{decision.option}` was chosen" if decision else "that decision was skipped"
-                parts.append(f"it follows option `{opener.option}` of {opener.source}; {chosen}")
+                chosen = (f"“{self.plan.worded(opener.source, decision.option)}” was chosen" if decision
+                          else "that decision was skipped")
+                parts.append(f"it follows “{self.plan.worded(opener.source, opener.option)}” in “{title}”; {chosen}")
             else:
-                parts.append(f"{opener.source} finished without needing its fallback")
+                parts.append(f"“{title}” finished without needing its fallback")
         return "branch not taken: " + "; ".join(parts)
 
 

@@ -29,7 +29,7 @@ def test_revising_a_decision_puts_the_old_branch_back_and_opens_the_new(run: tup
     drill.revise("rb/route", "hold", "the relay is not ready", "ic")
     assert status(drill, "switch") is StepStatus.SKIPPED
     assert drill.state.steps["rb/switch"].skipped_by == "branch not taken"
-    assert "`hold` was chosen" in (drill.state.steps["rb/switch"].skip_reason or "")
+    assert "“Hold” was chosen" in (drill.state.steps["rb/switch"].skip_reason or "")
     assert status(drill, "watch") is StepStatus.READY
     assert drill.state.decisions["rb/route"].option == "hold"
     revision = drill.state.corrections[-1]

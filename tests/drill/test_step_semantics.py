@@ -107,7 +107,7 @@ def test_a_join_goes_ahead_after_the_branch_not_taken_is_skipped(drill: Drill) -
     assert status(drill, "close") is StepStatus.WAITING  # switch is still to do
     drill.complete_step("rb/switch")
     assert status(drill, "close") is StepStatus.READY
-    assert "`fail-over` was chosen" in (drill.state.steps["rb/watch"].skip_reason or "")
+    assert "“Fail over” was chosen" in (drill.state.steps["rb/watch"].skip_reason or "")  # as the runbook words it
 
 
 def test_a_fallback_opens_when_a_required_service_goes_down(drill: Drill) -> None:
