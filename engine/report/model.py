@@ -3,6 +3,9 @@
 Times named `*_t` are scenario seconds since T+0; times named `wall` are the
 UTC wall times written in the log. Durations are seconds. Text the team or the
 runbook authors wrote is kept exactly as written: escaping is the renderers' job.
+
+The classes compare by identity (`eq=False`): nothing compares two reports field by field (tests compare
+their JSON), and without the generated `__eq__` the report command imports this module a third sooner.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 REPORT_VERSION = 1
 
 
-@dataclass
+@dataclass(eq=False)
 class Notice:
     """Something the reader must know before trusting the report; shown at the top."""
 
@@ -24,7 +27,7 @@ class Notice:
     text: str
 
 
-@dataclass
+@dataclass(eq=False)
 class SourceFile:
     """A runbook or scenario file the log names, and whether it is the same file now (by its SHA-256)."""
 
@@ -35,7 +38,7 @@ class SourceFile:
     status: str  # same | changed | missing
 
 
-@dataclass
+@dataclass(eq=False)
 class Verification:
     """What reading the log found: the hash chain and the fold, and the first line that failed (1-based)."""
 
@@ -48,7 +51,7 @@ class Verification:
     apply_problem: str | None = None  # an event that verified but could not be applied
 
 
-@dataclass
+@dataclass(eq=False)
 class Source:
     """Where the report comes from: the log (name, SHA-256, size), the tool that wrote it, and its files."""
 
@@ -62,7 +65,7 @@ class Source:
     files: list[SourceFile] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False)
 class Participant:
     """A role of the drill and the person who played it, as named at the start."""
 
@@ -71,7 +74,7 @@ class Participant:
     role_text: str | None = None  # what the runbooks say the role does
 
 
-@dataclass
+@dataclass(eq=False)
 class RunbookRef:
     """A runbook the scenario drives: its id and title."""
 
@@ -79,7 +82,7 @@ class RunbookRef:
     title: str
 
 
-@dataclass
+@dataclass(eq=False)
 class Overview:
     """Section 1, the exercise overview: the scenario, its runbooks, who took part, and when (UTC)."""
 
@@ -99,7 +102,7 @@ class Overview:
     end_reason: str | None
 
 
-@dataclass
+@dataclass(eq=False)
 class Figures:
     """The executive summary: every number computed from the log."""
 
@@ -135,7 +138,7 @@ class Figures:
     improvements_without_owner: int
 
 
-@dataclass
+@dataclass(eq=False)
 class NoteItem:
     """A facilitator's or evaluator's note as it stands (amended text; withdrawn notes left out). seq, t
     (scenario seconds), wall: its event's; the improvement fields are "" for other kinds."""
@@ -154,7 +157,7 @@ class NoteItem:
     due: str = ""
 
 
-@dataclass
+@dataclass(eq=False)
 class StepRef:
     """A step an objective is served by: its key, title and status at the end of the log."""
 
@@ -163,7 +166,7 @@ class StepRef:
     status: str
 
 
-@dataclass
+@dataclass(eq=False)
 class ObjectiveAnalysis:
     """Section 3, one objective: its rating, the steps and injects that bear on it, and its notes by kind."""
 
@@ -181,7 +184,7 @@ class ObjectiveAnalysis:
     observations: list[NoteItem]
 
 
-@dataclass
+@dataclass(eq=False)
 class RunbookAnalysis:
     """Section 3, one runbook: its objectives, and the notes on its steps that serve none of them."""
 
@@ -191,7 +194,7 @@ class RunbookAnalysis:
     other_notes: list[NoteItem]  # notes on steps of this runbook that serve no objective
 
 
-@dataclass
+@dataclass(eq=False)
 class TimelineEntry:
     """Section 4, one event as people read it; t is scenario seconds, wall the UTC time written in the log."""
 
@@ -206,7 +209,7 @@ class TimelineEntry:
     value: float | None = None  # for a clock jump: the scenario time it jumped to
 
 
-@dataclass
+@dataclass(eq=False)
 class StepMetrics:
     """Section 5, one step's times (scenario seconds) and how it ended; durations in seconds."""
 
@@ -238,7 +241,7 @@ class StepMetrics:
     intervals: list[list[float | None]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False)
 class PathHop:
     """One step on a critical path: when it started and was done (scenario seconds), how long it took (s)."""
 
@@ -250,7 +253,7 @@ class PathHop:
     via: str  # how the next step on the path depends on it: needs | decision | fallback | "" (the last step)
 
 
-@dataclass
+@dataclass(eq=False)
 class CriticalPath:
     """The chain of steps that finished a runbook last (scenario seconds); `drill` marks the drill's own."""
 
@@ -262,7 +265,7 @@ class CriticalPath:
     drill: bool  # the runbook path that finished last: the drill's critical path
 
 
-@dataclass
+@dataclass(eq=False)
 class WaitItem:
     """A step that waited to be picked up once ready: ready and picked (scenario seconds), the wait (s)."""
 
@@ -273,7 +276,7 @@ class WaitItem:
     wait: float
 
 
-@dataclass
+@dataclass(eq=False)
 class Metrics:
     """Section 5's summaries: the longest waits, the steps over target (worst first), the critical paths."""
 
@@ -282,7 +285,7 @@ class Metrics:
     critical_paths: list[CriticalPath]
 
 
-@dataclass
+@dataclass(eq=False)
 class NotExercised:
     """Section 6, a step the drill never worked on, with its status and why."""
 
@@ -292,7 +295,7 @@ class NotExercised:
     reason: str
 
 
-@dataclass
+@dataclass(eq=False)
 class BranchNotTaken:
     """Section 6, a branch the drill did not take: a decision's option, a fallback or an event's steps."""
 
@@ -304,7 +307,7 @@ class BranchNotTaken:
     steps: list[str]
 
 
-@dataclass
+@dataclass(eq=False)
 class ImprovementItem:
     """Section 8, one area for improvement as the improvement plan lists it (numbered from 1)."""
 
@@ -322,7 +325,7 @@ class ImprovementItem:
     by: str
 
 
-@dataclass
+@dataclass(eq=False)
 class DecisionItem:
     """Appendix A, one decision as it stands: the option chosen and the others, why, by whom, when
     (scenario seconds and UTC wall time), and its latency against a timed decision's limit (seconds)."""
@@ -359,7 +362,7 @@ class DecisionItem:
         return f"{duration(self.latency - self.within)} over its {limit} limit"
 
 
-@dataclass
+@dataclass(eq=False)
 class CorrectionItem:
     """A correction event and what it corrects. seq, t (scenario seconds), wall, by, reason: the correction's;
     kind: `decision revised`, `decision amended`, `inject withdrawn`, `step reopened`, `note amended`,
@@ -386,7 +389,7 @@ class CorrectionItem:
     was_why: str = ""
 
 
-@dataclass
+@dataclass(eq=False)
 class HotwashItem:
     """Section 7, one hot-wash question and the answer recorded (scenario seconds, UTC wall time)."""
 
@@ -397,7 +400,7 @@ class HotwashItem:
     answer: str
 
 
-@dataclass
+@dataclass(eq=False)
 class GraphNode:
     """A step in a runbook's drawing, with its status at the end of the log."""
 
@@ -409,7 +412,7 @@ class GraphNode:
     on: str | None
 
 
-@dataclass
+@dataclass(eq=False)
 class GraphEdge:
     """A link in a runbook's drawing (needs, an option or a fallback), and whether the drill took it."""
 
@@ -420,7 +423,7 @@ class GraphEdge:
     taken: bool
 
 
-@dataclass
+@dataclass(eq=False)
 class RunbookGraph:
     """A runbook drawn as the drill played it: its steps and their links."""
 
@@ -430,7 +433,7 @@ class RunbookGraph:
     edges: list[GraphEdge]
 
 
-@dataclass
+@dataclass(eq=False)
 class ExerciseInfo:
     """The HSEEP exercise overview, from the scenario's `exercise:` block (see docs/format.md)."""
 
@@ -446,7 +449,7 @@ class ExerciseInfo:
     contacts: list[str]  # "name, role, organisation, email, phone" as written
 
 
-@dataclass
+@dataclass(eq=False)
 class QuestionItem:
     """A module's discussion question, to whom it is put, and the summaries recorded for it."""
 
@@ -457,7 +460,7 @@ class QuestionItem:
     summaries: list[dict[str, Any]] = field(default_factory=list)  # recorded discussion: {"t", "text", "by"}
 
 
-@dataclass
+@dataclass(eq=False)
 class ModuleItem:
     """A scenario module: when it was planned and when it began (scenario seconds), its injects, its
     questions."""
@@ -474,7 +477,7 @@ class ModuleItem:
     early: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False)
 class KeyTime:
     """A key moment of the brief: what, when (scenario seconds) and a detail."""
 
@@ -483,7 +486,7 @@ class KeyTime:
     detail: str
 
 
-@dataclass
+@dataclass(eq=False)
 class AdhocInjectItem:
     """An inject written during the drill (inject.adhoc). seq, t (scenario seconds), wall: its event's; id: the
     id the drill gave it; text, to (roles; empty: the whole room), services (service -> health), event (or
@@ -505,7 +508,7 @@ class AdhocInjectItem:
     objectives: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False)
 class TimeAwayItem:
     """The facilitator's answer on resume after a stop (clock.gap). seq, t (scenario seconds when answered),
     wall: its event's; since: wall time of the last event before the stop; away: wall seconds; counted: whether
@@ -519,7 +522,7 @@ class TimeAwayItem:
     counted: bool
 
 
-@dataclass
+@dataclass(eq=False)
 class Brief:
     """The one-page executive brief: what was exercised, ratings at a glance, top improvements, key times."""
 
@@ -529,7 +532,7 @@ class Brief:
     top_improvements: list[ImprovementItem]  # at most three, the most pressing first
 
 
-@dataclass
+@dataclass(eq=False)
 class FeedbackStatement:
     """One rated statement of the participant feedback form: how many rated it, each score's count
     ({"1": n, ..., "5": n}: every score, 0 when none gave it) and the mean (None: nobody rated it)."""
@@ -541,7 +544,7 @@ class FeedbackStatement:
     mean: float | None
 
 
-@dataclass
+@dataclass(eq=False)
 class FeedbackQuestion:
     """One open question of the form and every answer to it in log order: {"text", "by"} ("by": the name
     and role the participant gave, "" when anonymous)."""
@@ -551,7 +554,7 @@ class FeedbackQuestion:
     answers: list[dict[str, str]]
 
 
-@dataclass
+@dataclass(eq=False)
 class FeedbackSummary:
     """Participant feedback (feedback.submitted events): responses, the mean of every rating given (None:
     none), each statement's distribution and mean, each open question's answers."""
@@ -562,7 +565,7 @@ class FeedbackSummary:
     questions: list[FeedbackQuestion]
 
 
-@dataclass
+@dataclass(eq=False)
 class AttendanceItem:
     """One stay of one seat in the drill room (seat.joined, then seat.left), in the order joined: name as
     typed, role id and its text from the runbooks ("" for observer or unknown), seat id, joined and left in
@@ -576,7 +579,7 @@ class AttendanceItem:
     left: float | None
 
 
-@dataclass
+@dataclass(eq=False)
 class PollItem:
     """One poll put to the room (poll.*), in the order opened: its id, the question as asked, what it was on
     (`on`: "decision <title>", "module question <ask>" or ""; `step`: the decision's key or ""), the options
@@ -604,7 +607,7 @@ class PollItem:
     cited_titles: list[str] = field(default_factory=list)  # the titles of the decisions in cited_by, in order
 
 
-@dataclass
+@dataclass(eq=False)
 class ProposalItem:
     """One participant's suggestion (proposal.made), in the order sent: who (name and role as seated), on what
     (`on`: "decision <title>: <option>" or the module question asked), the text, when (scenario seconds), and
@@ -623,7 +626,7 @@ class ProposalItem:
     taken_by: str
 
 
-@dataclass
+@dataclass(eq=False)
 class Report:
     """The whole after-action report, as `tabletop report` renders it and as --format json writes it."""
 
