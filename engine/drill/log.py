@@ -323,7 +323,10 @@ def _quick_block(block: bytes, prev: str, first: int, offset: int) -> list[tuple
     # `encode` would write: then the list of them encodes to exactly the bytes that were read. orjson writes
     # what the standard encoder writes but for the floats _same_float refuses, checked below, and integers past
     # 64 bits, which it reads as floats and so cannot write back as they were.
-    if len(records) != count or orjson.dumps(records) != joined:
+    try:
+        if len(records) != count or orjson.dumps(records) != joined:
+            return None
+    except orjson.JSONEncodeError:  # nested past the 254 levels orjson writes (it reads 1,024)
         return None
     out = []
     end = offset

@@ -197,6 +197,15 @@ def test_data_nested_too_deep_for_the_parser_is_a_problem_not_a_crash(tmp_path: 
     assert read.problem is not None and read.problem.line == 1
 
 
+
+def test_data_nested_deeper_than_orjson_writes_is_read_as_the_line_by_line_reader_reads_it(tmp_path: Path) -> None:
+    # orjson reads 1,024 levels but writes only 254: a line between the two must not crash the quick reader.
+    deep = b"[" * 300 + b"]" * 300
+    path = tmp_path / "deep.jsonl"
+    path.write_bytes(b'{"seq":0,"wall":"x","t":0,"type":"drill.started","data":{"x":' + deep
+                     + b'},"prev":"' + b"0" * 64 + b'"}\n')
+    same(read_log(str(path)), line_by_line(str(path)))
+
 # The quick reader parses and re-encodes with orjson, which writes floats outside _same_float's range in its
 # own way (1e16, 0.00001) where the standard encoder writes 1e+16 and 1e-05, and reads integers past 64 bits
 # as floats. A line in orjson's form that `encode` would not write must still be refused at its line.
