@@ -255,3 +255,14 @@ def test_orjson_writes_the_floats_the_quick_reader_trusts_as_json_does(value: fl
 
     if log_module._same_float(value):  # outside it they often differ (1e+16, 1e-05); a block with one is
         assert orjson.dumps(value) == json.dumps(value).encode()  # left to the line-by-line check
+
+
+@pytest.mark.parametrize("form", [b"1e16", b"0.00001", b"1e-7"])
+def test_a_float_wall_in_orjsons_form_is_refused_as_not_canonical(tmp_path: Path, form: bytes) -> None:
+    # `encode` writes these 1e+16, 1e-05, 1e-07: the line is refused for its form before its shape is looked at.
+    path = tmp_path / "wall.jsonl"
+    path.write_bytes(b'{"seq":0,"wall":' + form + b',"t":0,"type":"drill.started","data":{},"prev":"'
+                     + b"0" * 64 + b'"}\n')
+    read = read_log(str(path))
+    same(read, line_by_line(str(path)))
+    assert read.problem is not None and "canonical" in read.problem.message
