@@ -266,3 +266,20 @@ def test_a_float_wall_in_orjsons_form_is_refused_as_not_canonical(tmp_path: Path
     read = read_log(str(path))
     same(read, line_by_line(str(path)))
     assert read.problem is not None and "canonical" in read.problem.message
+
+
+@pytest.mark.parametrize("cut", [b',"data":', b"T19:"])
+def test_a_record_split_across_two_lines_is_refused_at_its_line(shipped: Shipped, tmp_path: Path,
+                                                               cut: bytes) -> None:
+    # Line 3 holds event 2 and the head of event 3, line 4 the rest (cut between two fields, or inside the
+    # `wall` text): with a comma for each newline the block is canonical JSON with a record for each line,
+    # but line 3 is not one JSON object.
+    lines = write_log(shipped.plan, str(tmp_path), ["one", "two"]).split(b"\n")[:-1]
+    at = lines[3].index(cut)
+    skip = cut.startswith(b",")  # a comma between fields becomes the newline
+    lines[2], lines[3] = lines[2] + b"," + lines[3][:at], lines[3][at + skip:]
+    path = tmp_path / "split.jsonl"
+    path.write_bytes(b"\n".join(rechained(lines, 3)) + b"\n")
+    read = read_log(str(path))
+    same(read, line_by_line(str(path)))
+    assert read.problem is not None and read.problem.line == 3
