@@ -197,6 +197,15 @@ def test_data_nested_too_deep_for_the_parser_is_a_problem_not_a_crash(tmp_path: 
     assert read.problem is not None and read.problem.line == 1
 
 
+
+def test_data_nested_deeper_than_orjson_writes_is_read_as_the_line_by_line_reader_reads_it(tmp_path: Path) -> None:
+    # orjson reads 1,024 levels but writes only 254: a line between the two must not crash the quick reader.
+    deep = b"[" * 300 + b"]" * 300
+    path = tmp_path / "deep.jsonl"
+    path.write_bytes(b'{"seq":0,"wall":"x","t":0,"type":"drill.started","data":{"x":' + deep
+                     + b'},"prev":"' + b"0" * 64 + b'"}\n')
+    same(read_log(str(path)), line_by_line(str(path)))
+
 # The quick reader parses and re-encodes with orjson, which writes floats outside _same_float's range in its
 # own way (1e16, 0.00001) where the standard encoder writes 1e+16 and 1e-05, and reads integers past 64 bits
 # as floats. A line in orjson's form that `encode` would not write must still be refused at its line.
@@ -246,3 +255,31 @@ def test_orjson_writes_the_floats_the_quick_reader_trusts_as_json_does(value: fl
 
     if log_module._same_float(value):  # outside it they often differ (1e+16, 1e-05); a block with one is
         assert orjson.dumps(value) == json.dumps(value).encode()  # left to the line-by-line check
+
+
+@pytest.mark.parametrize("form", [b"1e16", b"0.00001", b"1e-7"])
+def test_a_float_wall_in_orjsons_form_is_refused_as_not_canonical(tmp_path: Path, form: bytes) -> None:
+    # `encode` writes these 1e+16, 1e-05, 1e-07: the line is refused for its form before its shape is looked at.
+    path = tmp_path / "wall.jsonl"
+    path.write_bytes(b'{"seq":0,"wall":' + form + b',"t":0,"type":"drill.started","data":{},"prev":"'
+                     + b"0" * 64 + b'"}\n')
+    read = read_log(str(path))
+    same(read, line_by_line(str(path)))
+    assert read.problem is not None and "canonical" in read.problem.message
+
+
+@pytest.mark.parametrize("cut", [b',"data":', b"T19:"])
+def test_a_record_split_across_two_lines_is_refused_at_its_line(shipped: Shipped, tmp_path: Path,
+                                                               cut: bytes) -> None:
+    # Line 3 holds event 2 and the head of event 3, line 4 the rest (cut between two fields, or inside the
+    # `wall` text): with a comma for each newline the block is canonical JSON with a record for each line,
+    # but line 3 is not one JSON object.
+    lines = write_log(shipped.plan, str(tmp_path), ["one", "two"]).split(b"\n")[:-1]
+    at = lines[3].index(cut)
+    skip = cut.startswith(b",")  # a comma between fields becomes the newline
+    lines[2], lines[3] = lines[2] + b"," + lines[3][:at], lines[3][at + skip:]
+    path = tmp_path / "split.jsonl"
+    path.write_bytes(b"\n".join(rechained(lines, 3)) + b"\n")
+    read = read_log(str(path))
+    same(read, line_by_line(str(path)))
+    assert read.problem is not None and read.problem.line == 3
