@@ -423,7 +423,8 @@ class DrillState:
                 decision = self.decisions.get(opener.source)
                 chosen = (f"“{self.plan.worded(opener.source, decision.option)}” was chosen" if decision
                           else "that decision was skipped")
-                parts.append(f"it follows “{self.plan.worded(opener.source, opener.option)}” in “{title}”; {chosen}")
+                option = self.plan.worded(opener.source, opener.option or "")
+                parts.append(f"it follows “{option}” in “{title}”; {chosen}")
             else:
                 parts.append(f"“{title}” finished without needing its fallback")
         return "branch not taken: " + "; ".join(parts)
