@@ -12,7 +12,7 @@ EXIT_MISSING = 5
 # Top-level module -> how to install it (the package's name on PyPI, or the extra that brings it).
 _INSTALL = {
     "ruamel": "ruamel.yaml", "pydantic": "pydantic", "pydantic_core": "pydantic", "networkx": "networkx",
-    "jinja2": "jinja2", "markupsafe": "jinja2", "openpyxl": "openpyxl", "defusedxml": "defusedxml",
+    "jinja2": "jinja2", "markupsafe": "jinja2", "orjson": "orjson", "openpyxl": "openpyxl", "defusedxml": "defusedxml",
     "docx": "python-docx", "lxml": "python-docx", "textual": "textual", "rich": "rich",
     "starlette": "starlette", "uvicorn": "uvicorn", "sse_starlette": "sse-starlette", "segno": "segno",
     "weasyprint": "tabletop-drills[pdf]", "cryptography": "tabletop-drills[seal]",

@@ -64,3 +64,30 @@ def test_a_command_whose_own_module_is_missing_is_left_out_quietly() -> None:
     done = tabletop_without("engine.commands.msel", "--help")
     assert done.returncode == 0, done.stderr
     assert " msel " not in done.stdout and " report " in done.stdout and not done.stderr
+
+
+def test_every_module_a_declared_dependency_brings_has_its_install_hint() -> None:
+    # A dependency added to pyproject.toml without a line in _INSTALL is named as "the package that
+    # provides" it, not by its name on PyPI.
+    import re
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    from engine.missing_module import _INSTALL
+
+    def norm(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    with open(ROOT / "pyproject.toml", "rb") as handle:
+        declared = {norm(re.split(r"[<>=!~;\[ ]", d, maxsplit=1)[0])
+                    for d in tomllib.load(handle)["project"]["dependencies"]}
+    brought = {module for module, dists in packages_distributions().items()
+               if not module.startswith("_") and any(norm(d) in declared for d in dists)}
+    assert brought, "no declared dependency is installed: run the tests in the project's venv"
+    assert sorted(brought - set(_INSTALL)) == []
+
+
+def test_the_log_reader_without_orjson_says_what_to_install() -> None:
+    done = tabletop_without("orjson", "log", "verify", str(ROOT / "tests" / "drill" / "data" / "v1" / "play.jsonl"))
+    assert done.returncode == EXIT_MISSING and not done.stdout
+    assert "pip install 'orjson'" in one_error_line(done)
