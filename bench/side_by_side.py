@@ -39,7 +39,7 @@ Cases (issue 16):
              time on a pseudo-terminal, against a bare Textual app
 
 With --against, every tabletop command also runs in the other checkout (for
-example `git archive main | tar -x -C /tmp/base`), and the ratio this/other
+example `mkdir -p /tmp/base && git archive main | tar -x -C /tmp/base`), and the ratio this/other
 is printed: before and after, side by side in one run. A run that passes
 --timeout is killed and shown as `>N s`.
 """
