@@ -34,11 +34,28 @@ _TABLE.update({code: f"&lt;U+{code:04X}&gt;" for code in [*range(0x202A, 0x202F)
 _LEADING = re.compile(r"^([-+=#]|\d+(?=[.)]))")
 
 
+# Short texts a report prints again and again (who noted, the kind, "to be assigned"): escaped once.
+_SEEN: dict[str, MdSafe] = {}
+_SEEN_MAX = 4096  # entries; texts of at most _SEEN_CHARS characters
+_SEEN_CHARS = 200
+
+
 def escape(text: object) -> MdSafe:
     """One line of inert Markdown showing `text` as written (whitespace runs become one space)."""
     if isinstance(text, MdSafe):
         return text
-    value = " ".join(("" if text is None else str(text)).split()).translate(_TABLE).strip()
+    if type(text) is not str:
+        return _escaped("" if text is None else str(text))
+    seen = _SEEN.get(text)
+    if seen is None:
+        seen = _escaped(text)
+        if len(text) <= _SEEN_CHARS and len(_SEEN) < _SEEN_MAX:
+            _SEEN[text] = seen
+    return seen
+
+
+def _escaped(text: str) -> MdSafe:
+    value = " ".join(text.split()).translate(_TABLE).strip()
     match = _LEADING.match(value)
     if match:
         value = f"{match.group(0)}\\{value[len(match.group(0)):]}" if match.group(0)[0].isdigit() \

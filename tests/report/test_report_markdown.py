@@ -52,3 +52,16 @@ def test_finalize_escapes_everything_but_our_own_markdown() -> None:
 def test_mermaid_labels_keep_only_safe_characters() -> None:
     assert mermaid_label('a "b" <c> `d`\n|e|') == "a #34;b#34; #60;c#62; #96;d#96; #124;e#124;"
     assert mermaid_label("detect-deferrals") == "detect-deferrals"
+
+
+def test_escaping_a_text_again_gives_the_same_markdown_and_the_memo_stays_bounded() -> None:
+    from engine.report import markdown
+
+    texts = ["observer", "# heading", "1. list", "a|b", "x" * 300, "<b>bold</b>", " two  spaces "]
+    first = [markdown.escape(t) for t in texts]
+    assert [markdown.escape(t) for t in texts] == first  # from the memo, where it kept them
+    assert markdown.escape("x" * 300) == "x" * 300 and "x" * 300 not in markdown._SEEN  # long: not kept
+    assert first[1] == "\\# heading" and first[2] == "1\\. list" and first[3] == "a\\|b"
+    for n in range(markdown._SEEN_MAX + 100):
+        markdown.escape(f"text {n}")
+    assert len(markdown._SEEN) <= markdown._SEEN_MAX
