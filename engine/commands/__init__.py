@@ -9,6 +9,7 @@ import re
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 EXIT_USAGE = 2
 
@@ -82,3 +83,21 @@ def positive(text: str) -> int:
     if not text.isdigit() or len(text) > 10 or not 1 <= int(text) <= 10 ** 9:
         raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a whole number from 1 to 1,000,000,000")
     return int(text)
+
+
+def reading_progress(log: str, doing: str) -> tuple[Callable[[int, int, int], None] | None, Callable[[], None]]:
+    """How far a long read of a drill log has come, on a terminal's standard error (engine.terminal.Progress:
+    after a second, never into a file or CI): `checking drill.jsonl: 40% (400,000 events)`. Returns the
+    callback for LogStream.progress (None off a terminal) and the function that clears the line, to call
+    before printing anything else."""
+    from engine.terminal import Progress
+
+    progress = Progress()
+    if not progress.on:
+        return None, progress.clear
+    name = Path(log).name
+
+    def show(done: int, size: int, events: int) -> None:
+        progress(f"{doing} {name}: {done * 100 // max(size, 1)}% ({events:,} events)")
+
+    return show, progress.clear

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -269,10 +270,14 @@ def run_verify(args: argparse.Namespace) -> int:
         stream = _open(args.log)
     except _Unreadable as exc:
         return _fail(str(exc), EXIT_UNREADABLE)
-    return _verify(args, stream)
+    from engine.commands import reading_progress
+
+    show, clear = reading_progress(args.log, "checking")
+    stream.progress = show
+    return _verify(args, stream, clear)
 
 
-def _verify(args: argparse.Namespace, stream: Any) -> int:
+def _verify(args: argparse.Namespace, stream: Any, read: Callable[[], None]) -> int:
     from itertools import chain as chained
 
     from engine.drill.log import LogError
@@ -294,6 +299,7 @@ def _verify(args: argparse.Namespace, stream: Any) -> int:
             refused = str(exc)
     for _ in rest:  # the chain to its end, past an event the runbooks refuse
         pass
+    read()
     if stream.torn:
         n = stream.problem.line
         return _fail(f"{args.log}: torn last line {n} (a crash mid-write); resume continues from line {n - 1}",

@@ -108,11 +108,16 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return _fail(str(exc))
 
+    from engine.commands import reading_progress
+
+    show, clear = reading_progress(args.log, "reading")
     try:
         report = build_report(args.log, scenario=args.scenario, runbook_dirs=args.runbooks,
-                              files_from=args.files_from)
+                              files_from=args.files_from, progress=show)
     except LogError as exc:
         return _fail(str(exc), EXIT_UNREADABLE)
+    finally:
+        clear()
     _warn(report.notices)
 
     problem = _check_targets(targets, report.drill_id, args.force)

@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,6 +165,9 @@ class LogStream:
         self._taken = False
         self._last: Event | None = None  # the event just yielded, and the payload its check decoded
         self._last_payload: Payload | None = None
+        # Called after each block of lines with (bytes read and checked, bytes in the file, events so far):
+        # a command's progress line on a long log. None: nothing is called.
+        self.progress: Callable[[int, int, int], None] | None = None
 
     @property
     def ok(self) -> bool:
@@ -213,6 +216,8 @@ class LogStream:
                 self.problem, self.torn = problem
                 return
             offset += len(block)
+            if self.progress is not None:
+                self.progress(offset, self.size, self.count)
             if left <= 0:
                 break
         if pending:  # no newline at the end of the file: the last line was cut short

@@ -10,7 +10,7 @@ gives a report of its good part, with that fact first.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import chain
 from pathlib import Path, PurePath
 
@@ -40,7 +40,8 @@ _NOT_KEPT = frozenset({ev.CHECK_TICKED, ev.NOTE, ev.SERVICE_CHANGED})
 
 
 def build_report(log_path: str, *, scenario: str | None = None, runbook_dirs: Sequence[str] | None = None,
-                 roots: Sequence[str] | None = None, files_from: str | None = None) -> m.Report:
+                 roots: Sequence[str] | None = None, files_from: str | None = None,
+                 progress: Callable[[int, int, int], None] | None = None) -> m.Report:
     """Build the report of a log. Raises LogError when the log cannot be read or holds no drill.
 
     `scenario` and `runbook_dirs` name the files outright; otherwise the paths the
@@ -52,15 +53,16 @@ def build_report(log_path: str, *, scenario: str | None = None, runbook_dirs: Se
     The log is read once, folded as it is read (engine.drill.log.open_log), and
     its events are not held: only those the report shows one by one are kept.
     It is read again, as the stand-in plan is made and folded, when the files
-    cannot be used.
+    cannot be used. `progress` is called as the log is read (LogStream.progress).
     """
     with collector_paused():
-        return _build(log_path, scenario, runbook_dirs, roots, files_from)
+        return _build(log_path, scenario, runbook_dirs, roots, files_from, progress)
 
 
 def _build(log_path: str, scenario: str | None, runbook_dirs: Sequence[str] | None, roots: Sequence[str] | None,
-           files_from: str | None) -> m.Report:
+           files_from: str | None, progress: Callable[[int, int, int], None] | None = None) -> m.Report:
     stream = open_log(log_path)
+    stream.progress = progress
     events = iter(stream)
     first = next(events, None)
     if first is None:
