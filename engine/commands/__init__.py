@@ -85,6 +85,22 @@ def positive(text: str) -> int:
     return int(text)
 
 
+def counting_progress(doing: str) -> tuple[Callable[[int, int], None] | None, Callable[[], None]]:
+    """How many of a batch of things (logs, reports) are done, on a terminal's standard error, as
+    reading_progress shows it: `reading drill logs: 120 of 500`. Returns the callback `(done, total)` (None
+    off a terminal) and the function that clears the line."""
+    from engine.terminal import Progress
+
+    progress = Progress()
+    if not progress.on:
+        return None, progress.clear
+
+    def show(done: int, total: int) -> None:
+        progress(f"{doing}: {done:,} of {total:,}")
+
+    return show, progress.clear
+
+
 def reading_progress(log: str, doing: str) -> tuple[Callable[[int, int, int], None] | None, Callable[[], None]]:
     """How far a long read of a drill log has come, on a terminal's standard error (engine.terminal.Progress:
     after a second, never into a file or CI): `checking drill.jsonl: 40% (400,000 events)`. Returns the

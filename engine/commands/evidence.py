@@ -74,7 +74,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.commands import today
+    from engine.commands import counting_progress, today
     from engine.config import ConfigError, find_config, load_config
     from engine.evidence.build import Inputs, build
     from engine.evidence.pack import PackError, check_target
@@ -114,8 +114,12 @@ def run(args: argparse.Namespace) -> int:
         except PackError as exc:
             return fail(str(exc))
     cache = LogCache(cache_folder(args.cache, args.no_cache))
-    evidence, warnings = build(Inputs(logs, args.runbooks, args.scenarios, args.improvements, period, day, cache,
-                                      key, tuple(config.catalogues)))
+    show, clear = counting_progress("reading drill logs")
+    try:
+        evidence, warnings = build(Inputs(logs, args.runbooks, args.scenarios, args.improvements, period, day, cache,
+                                          key, tuple(config.catalogues), show))
+    finally:
+        clear()
     evidence.findings = [replace(f, severity=config.severity.get(f.rule, f.severity)) for f in evidence.findings
                          if f.rule not in config.disable]
     for warning in warnings + cache.problems:
@@ -152,6 +156,7 @@ def _logs(given: list[str]) -> tuple[list[str], str | None]:
 
 
 def _write(evidence, args: argparse.Namespace, cache) -> int:  # type: ignore[no-untyped-def]
+    from engine.commands import counting_progress
     from engine.evidence.aar import aar_html
     from engine.evidence.gather import current_files
     from engine.evidence.pack import PackError, pack_files, write_pack
@@ -160,10 +165,16 @@ def _write(evidence, args: argparse.Namespace, cache) -> int:  # type: ignore[no
 
     files_now = current_files(read_runbooks(args.runbooks)[0], args.scenarios)
     aars: dict[str, bytes | Path] = {}
-    for drill in evidence.drills:
-        html = aar_html(drill, files_now, cache.root)
-        if html is not None:
-            aars[drill.name] = html
+    show, clear = counting_progress("after-action reports")
+    try:
+        for done, drill in enumerate(evidence.drills, start=1):
+            html = aar_html(drill, files_now, cache.root)
+            if html is not None:
+                aars[drill.name] = html
+            if show is not None:
+                show(done, len(evidence.drills))
+    finally:
+        clear()
     try:
         written = write_pack(evidence, args.output, pack_files(evidence, aars, args.generated))
     except PackError as exc:

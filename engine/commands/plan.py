@@ -136,7 +136,13 @@ def run_status(args: argparse.Namespace) -> int:
         print(f"tabletop: warning: {path} has problems and is left out; run `tabletop validate {path}`",
               file=sys.stderr)
     cache = LogCache(cache_folder(args.cache, args.no_cache))
-    drills, unreadable = read_drills(args.logs, cache)
+    from engine.commands import counting_progress
+
+    show, clear = counting_progress("reading drill logs")
+    try:
+        drills, unreadable = read_drills(args.logs, cache, show)
+    finally:
+        clear()
     drills, repeats = each_drill_once(drills)
     for name, first in repeats:
         print(f"tabletop: warning: {plain(name)} holds the same drill as {plain(first)}; counted once",

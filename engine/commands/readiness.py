@@ -106,7 +106,13 @@ def collect(args: argparse.Namespace, day, config):  # type: ignore[no-untyped-d
     plans = read_plans(args.improvements)
     warnings += [f"{p.path} has problems and is left out; run `tabletop validate {p.path}`" for p in plans if not p.ok]
     cache = LogCache(cache_folder(args.cache, args.no_cache))
-    drills, unreadable = read_drills(args.logs, cache)
+    from engine.commands import counting_progress
+
+    show, clear = counting_progress("reading drill logs")
+    try:
+        drills, unreadable = read_drills(args.logs, cache, show)
+    finally:
+        clear()
     drills, repeats = each_drill_once(drills)
     warnings += [f"{plain(name)} holds the same drill as {plain(first)}; counted once" for name, first in repeats]
     drills, later = as_of(drills, day)

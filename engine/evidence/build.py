@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -32,6 +33,7 @@ class Inputs:
     cache: Any  # engine.readiness.cache.LogCache
     key: bytes | None = None  # a public key (PEM) to check seals with
     catalogues: tuple[Any, ...] = ()  # the project's own (engine.controls.catalogue.Catalogue)
+    progress: Callable[[int, int], None] | None = None  # called (done, total) as the logs are read
 
 
 def build(given: Inputs) -> tuple[Evidence, list[str]]:
@@ -47,7 +49,7 @@ def build(given: Inputs) -> tuple[Evidence, list[str]]:
     warnings += [f"{path} has errors and is left out; run `tabletop validate {path}`" for path in broken]
     known = catalogues(list(given.catalogues))
     controls = controls_of(runbooks, known)
-    pairs, unreadable = read_logs(given.logs, given.cache)
+    pairs, unreadable = read_logs(given.logs, given.cache, given.progress)
     now = current_files(runbooks, given.scenarios)
     drills, logs, left_out = [], [], 0
     kept = one_log_a_drill(pairs, given.logs)

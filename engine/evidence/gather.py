@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -173,16 +174,20 @@ def _natural(text: str) -> tuple[Any, ...]:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text))
 
 
-def read_logs(paths: list[str], cache: Any) -> tuple[list[tuple[str, DrillSummary]], list[tuple[str, str]]]:
-    """(path, summary) of each log through the cache, and (path, why) for each that cannot be read at all."""
+def read_logs(paths: list[str], cache: Any, progress: Callable[[int, int], None] | None = None
+              ) -> tuple[list[tuple[str, DrillSummary]], list[tuple[str, str]]]:
+    """(path, summary) of each log through the cache, and (path, why) for each that cannot be read at all.
+    `progress(done, total)` is called after each log."""
     from engine.drill.log import LogError
 
     out, unreadable = [], []
-    for path in paths:
+    for done, path in enumerate(paths, start=1):
         try:
             out.append((path, cache.summary(path)))
         except LogError as exc:
             unreadable.append((path, str(exc).removeprefix(f"{path}: ")))
+        if progress is not None:
+            progress(done, len(paths))
     out.sort(key=lambda pair: (pair[1].started or "", pair[1].name))
     return out, unreadable
 

@@ -25,6 +25,7 @@ import json
 import os
 import re
 import stat
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -156,17 +157,21 @@ def find_logs(folder: str) -> list[str]:
     return sorted(p.as_posix() for p in root.glob("*.jsonl") if p.is_file()) if root.is_dir() else []
 
 
-def read_drills(folder: str, cache: LogCache) -> tuple[list[DrillSummary], list[tuple[str, str]]]:
+def read_drills(folder: str, cache: LogCache, progress: Callable[[int, int], None] | None = None
+                ) -> tuple[list[DrillSummary], list[tuple[str, str]]]:
     """The summaries of the logs in `folder`, oldest drill first (then by name), and (name, why) for each log
-    that could not be read at all."""
+    that could not be read at all. `progress(done, total)` is called after each log."""
     from engine.drill.log import LogError
 
     out, unreadable = [], []
-    for path in find_logs(folder):
+    paths = find_logs(folder)
+    for done, path in enumerate(paths, start=1):
         try:
             out.append(cache.summary(path))
         except LogError as exc:
             unreadable.append((Path(path).name, str(exc).removeprefix(f"{path}: ")))
+        if progress is not None:
+            progress(done, len(paths))
     out.sort(key=lambda s: (s.started or "", s.name))
     return out, unreadable
 

@@ -132,3 +132,17 @@ def test_usage_mistakes_are_one_line_and_exit_2(root: Path, capsys: pytest.Captu
     code, out, err = pack(capsys, root, *args)
     assert code == 2 and out == ""
     assert err.startswith("tabletop: error: ") and said in err and len(err.splitlines()) == 1
+
+
+def test_a_terminal_sees_how_many_logs_and_reports_are_done(root: Path, capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold pack of a year of drills reads every log and renders every report: minutes, shown as they go."""
+    from engine import terminal
+
+    monkeypatch.setattr(terminal, "_on_terminal", lambda: True)
+    monkeypatch.setattr(terminal, "PROGRESS_AFTER", 0.0)  # "a while" is now
+    code, out, err = pack(capsys, root, "-o", "audit")
+    assert code == 0, err
+    assert "\rreading drill logs: 3 of 3\x1b[K" in err and "\rafter-action reports: 2 of 2\x1b[K" in err
+    assert "\r" not in err.rpartition("\r\x1b[K")[2]  # cleared before the "wrote" line
+    assert out == "evidence for 2025-06-02..2026-06-01: no findings\n"

@@ -206,3 +206,19 @@ def test_a_copy_of_a_drill_log_in_the_folder_is_not_a_second_drill(root: Path, c
     assert "tabletop: warning: a (copy).jsonl holds the same drill as a.jsonl; counted once" in err
     code, out, err = tabletop(capsys, "plan", "status", "--today", "2026-04-01")
     assert "a (copy).jsonl holds the same drill as a.jsonl; counted once" in err
+
+
+@pytest.mark.parametrize("command", [["readiness"], ["plan", "status"]])
+def test_a_terminal_sees_how_many_logs_are_read(root: Path, capsys, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                                command: list[str]) -> None:
+    from engine import terminal
+
+    drill(root, "one.jsonl", datetime(2026, 1, 10, 9))
+    drill(root, "two.jsonl", datetime(2026, 1, 12, 9))
+    code, out, err = tabletop(capsys, *command, "--today", "2026-02-01")
+    assert "\r" not in err  # not a terminal: nothing
+    monkeypatch.setattr(terminal, "_on_terminal", lambda: True)
+    monkeypatch.setattr(terminal, "PROGRESS_AFTER", 0.0)  # "a while" is now
+    code, again, err = tabletop(capsys, *command, "--today", "2026-02-01")
+    assert "\rreading drill logs: 1 of 2\x1b[K" in err and "\rreading drill logs: 2 of 2\x1b[K" in err
+    assert "\r" not in err.rpartition("\r\x1b[K")[2] and again == out
