@@ -277,7 +277,7 @@ def run_verify(args: argparse.Namespace) -> int:
     return _verify(args, stream, clear)
 
 
-def _verify(args: argparse.Namespace, stream: Any, read: Callable[[], None]) -> int:
+def _verify(args: argparse.Namespace, stream: Any, done_reading: Callable[[], None]) -> int:
     from itertools import chain as chained
 
     from engine.drill.log import LogError
@@ -299,7 +299,7 @@ def _verify(args: argparse.Namespace, stream: Any, read: Callable[[], None]) -> 
             refused = str(exc)
     for _ in rest:  # the chain to its end, past an event the runbooks refuse
         pass
-    read()
+    done_reading()  # the progress line goes before any verdict
     if stream.torn:
         n = stream.problem.line
         return _fail(f"{args.log}: torn last line {n} (a crash mid-write); resume continues from line {n - 1}",
