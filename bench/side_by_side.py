@@ -29,6 +29,7 @@ Cases (issue 16):
              of older files is never the workload: that one stops at
              the version check before the fold), beside hashing its lines
              (the floor; issue 28: within 4x) and hashing and parsing them
+             (with json, and with orjson as the log reader does)
   report     `tabletop report` of the same log, JSON and HTML (goal: the
              peak is the report's content, not the log's events)
   report5k   `tabletop report` of a 5,000-event log, Markdown and HTML,
