@@ -128,8 +128,9 @@ def note_item(note: Any, kind: bool = False) -> Markup:
 
 
 def code_spans(text: object) -> Markup:
-    """Text for HTML with its `ticked` ids shown as code rather than as raw backticks (escaped first)."""
-    escaped = str(Markup.escape("" if text is None else text))
+    """Text for HTML with its `ticked` ids shown as code rather than as raw backticks (escaped first, bidirectional
+    controls spelled out as `finalize` would: a skip reason quotes the runbook's titles and labels)."""
+    escaped = str(Markup.escape(_html_finalize("" if text is None else text)))
     return Markup(_CODE_SPAN.sub(r"<code>\1</code>", escaped))
 
 

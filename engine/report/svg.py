@@ -4,7 +4,8 @@
 numbered vertical lines, decisions as diamonds and clock jumps as bands.
 `runbook_graph` lays a runbook out in layers (networkx topological
 generations) and highlights the path taken; branches not taken are greyed.
-All text is XML-escaped and stripped of characters XML cannot hold.
+All text is XML-escaped and stripped of characters XML cannot hold, bidirectional
+controls spelled out (engine/printed.py) as in the rest of the HTML report.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 
+from engine.printed import neutral
 from engine.report import model as m
 from engine.report.layout import NODE_H, NODE_W, layered
 
@@ -21,7 +23,7 @@ FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 
 def text(value: object) -> str:
     """Text or an attribute value, safe inside an SVG element."""
-    text = _NOT_XML.sub("", str(value))  # xml.sax.saxutils.escape's replacements, without importing urllib
+    text = neutral(_NOT_XML.sub("", str(value)))  # xml.sax.saxutils.escape's replacements, without importing urllib
     return (text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace('"', "&quot;")
             .replace("'", "&#39;"))
 

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -185,3 +186,34 @@ def test_the_timeline_axis_does_not_follow_the_clock_s_magnitude(report, end: fl
     picture = svg.timeline(far)
     ET.fromstring(picture)
     assert 0 < picture.count('stroke="#e4e7eb"') <= 61
+
+
+BIDI_TITLE = "Decide \u202eevil\u202c `tick` </td><script>x</script>"
+
+
+@pytest.fixture(scope="module")
+def bidi_report(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The shipped drill with a decision titled and worded with a right-to-left override: the skip reason of
+    the branch not taken carries both (engine/drill/state.py _why_skipped)."""
+    from engine.plans import load_plan
+
+    folder = tmp_path_factory.mktemp("bidi")
+    shutil.copytree(ROOT / "runbooks", folder / "runbooks")
+    shutil.copytree(ROOT / "scenarios", folder / "scenarios")
+    runbook = folder / "runbooks" / "inbound-mail-continuity.yaml"
+    text = runbook.read_text(encoding="utf-8")
+    text = text.replace("title: Decide whether to move inbound mail to the secondary MX relay",
+                        f"title: {json.dumps(BIDI_TITLE)}")
+    text = text.replace('label: "Fail over to the secondary MX relay"', 'label: "Fail \\u202Eover"')
+    runbook.write_text(text, encoding="utf-8")
+    plan = load_plan(str(folder / "scenarios" / "m365-na-outage-2026-01-22.yaml"), [str(folder / "runbooks")])
+    hostile_drill(str(folder / "bidi.jsonl"), plan)
+    return build_report(str(folder / "bidi.jsonl"), roots=[str(folder)])
+
+
+def test_html_spells_out_bidi_controls_in_skip_reasons_and_charts(bidi_report) -> None:  # type: ignore[no-untyped-def]
+    reasons = [s.reason for s in bidi_report.not_exercised if "\u202e" in (s.reason or "")]
+    assert reasons, "the branch not taken's reason words the decision"
+    html = render.render_html(bidi_report, appendix=True)
+    assert "&lt;U+202E&gt;evil" in html
+    assert not re.search("[\u202a-\u202e\u2066-\u2069]", html)
