@@ -113,6 +113,7 @@ def dumb(environ: Any = None) -> bool:
 
 
 PROGRESS_AFTER = 1.0  # seconds of work before a progress line shows
+PROGRESS_WIDTH = 76  # cells a progress line takes at most
 
 
 class Progress:
@@ -131,9 +132,14 @@ class Progress:
         if not self.on or time.monotonic() - self.start < PROGRESS_AFTER:
             return
         stream = raw_stderr()
-        stream.write(f"\r{escape(text)[:76]}\x1b[K")
+        stream.write(f"\r{fit(escape(text), self.width())}\x1b[K")
         stream.flush()
         self.shown = True
+
+    def width(self) -> int:
+        """The cells the line may take: less than the terminal's width, since a line that wraps cannot be
+        rewritten or cleared in place (`\\r` goes back to its last row only)."""
+        return min(PROGRESS_WIDTH, _stderr_columns() - 1)
 
     def clear(self) -> None:
         if self.shown:
@@ -141,6 +147,47 @@ class Progress:
             stream.write("\r\x1b[K")
             stream.flush()
             self.shown = False
+
+
+def _stderr_columns() -> int:
+    """The terminal's width: $COLUMNS when a positive number, else that of standard error, else 80."""
+    import os
+
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(raw_stderr().fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+def _cell(char: str) -> int:
+    import unicodedata
+
+    return 0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def cells(text: str) -> int:
+    """How many terminal cells `text` takes: East Asian wide and fullwidth characters two, combining marks
+    none (control characters are escaped before this is asked)."""
+    return sum(map(_cell, text))
+
+
+def fit(text: str, width: int) -> str:
+    """`text` in at most `width` cells, cut with "…" when longer."""
+    if cells(text) <= width:
+        return text
+    out, used = [], 0
+    for char in text:
+        used += _cell(char)
+        if used > width - 1:
+            break
+        out.append(char)
+    return "".join(out) + "…" if width > 0 else ""
 
 
 def _on_terminal() -> bool:

@@ -106,14 +106,16 @@ def reading_progress(log: str, doing: str) -> tuple[Callable[[int, int, int], No
     after a second, never into a file or CI): `checking drill.jsonl: 40% (400,000 events)`. Returns the
     callback for LogStream.progress (None off a terminal) and the function that clears the line, to call
     before printing anything else."""
-    from engine.terminal import Progress
+    from engine.terminal import Progress, cells, escape, fit
 
     progress = Progress()
     if not progress.on:
         return None, progress.clear
-    name = Path(log).name
+    name = escape(Path(log).name)
 
     def show(done: int, size: int, events: int) -> None:
-        progress(f"{doing} {name}: {done * 100 // max(size, 1)}% ({events:,} events)")
+        tail = f": {done * 100 // max(size, 1)}% ({events:,} events)"
+        room = progress.width() - cells(f"{doing} {tail}")  # a long name gives way, not how far it has come
+        progress(f"{doing} {fit(name, room)}{tail}")
 
     return show, progress.clear

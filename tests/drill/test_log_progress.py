@@ -62,3 +62,28 @@ def test_the_report_shows_how_far_it_has_read(played: Path, capsys: pytest.Captu
     before, _, after = err.partition("\r\x1b[K")
     assert "\rreading play.jsonl: 100% (" in before and "\r" not in after
     assert "\n# After-action report" in out
+
+
+def _cells(text: str) -> int:
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+@pytest.mark.parametrize(("name", "columns"), [
+    ("演習ログ_二〇二六年一月二十二日_北米障害_最終版.jsonl", 80),  # wide characters: two cells each
+    ("a-drill-log-with-a-rather-long-descriptive-name-2026-01-22.jsonl", 50),  # a narrow terminal
+])
+def test_the_line_fits_the_terminal_so_it_can_be_cleared(played: Path, capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch, name: str,
+                                                        columns: int) -> None:
+    """A line wider than the terminal wraps: `\\r` then goes back to its last row only, so every redraw left a
+    row behind and the clearing too."""
+    log = played.rename(played.with_name(name))
+    on_a_terminal(monkeypatch)
+    monkeypatch.setenv("COLUMNS", str(columns))
+    assert main(["log", "verify", str(log)]) == 0
+    frames = [f.removesuffix("\x1b[K") for f in capsys.readouterr().err.split("\r") if f.strip("\x1b[K")]
+    assert len(frames) > 2
+    assert all(_cells(f) < columns for f in frames), max(frames, key=_cells)
+    assert "100% (" in frames[-1]  # the name gives way, not how far it has come
