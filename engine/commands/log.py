@@ -274,7 +274,10 @@ def run_verify(args: argparse.Namespace) -> int:
 
     show, clear = reading_progress(args.log, "checking")
     stream.progress = show
-    return _verify(args, stream, clear)
+    try:
+        return _verify(args, stream, clear)
+    finally:
+        clear()  # also when interrupted or a read fails: before the message that says so
 
 
 def _verify(args: argparse.Namespace, stream: Any, done_reading: Callable[[], None]) -> int:

@@ -87,3 +87,20 @@ def test_the_line_fits_the_terminal_so_it_can_be_cleared(played: Path, capsys: p
     assert len(frames) > 2
     assert all(_cells(f) < columns for f in frames), max(frames, key=_cells)
     assert "100% (" in frames[-1]  # the name gives way, not how far it has come
+
+
+def test_an_interrupted_verify_clears_the_line_first(played: Path, capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C (or a read error) mid-log: `tabletop: interrupted` went on the end of the progress line."""
+    from engine.drill import replay
+
+    def interrupted(plan, path, events, **kwargs):  # type: ignore[no-untyped-def]
+        for n, _ in enumerate(events):
+            if n == 60:
+                raise KeyboardInterrupt
+
+    monkeypatch.setattr(replay, "replay_events", interrupted)
+    on_a_terminal(monkeypatch)
+    assert main(["log", "verify", str(played)]) == 130
+    before, _, after = capsys.readouterr().err.rpartition("\r\x1b[K")
+    assert "checking play.jsonl: " in before and after == "tabletop: interrupted\n"
