@@ -165,29 +165,21 @@ def _stderr_columns() -> int:
         return 80
 
 
-def _cell(char: str) -> int:
-    import unicodedata
-
-    return 0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1
-
-
 def cells(text: str) -> int:
-    """How many terminal cells `text` takes: East Asian wide and fullwidth characters two, combining marks
-    none (control characters are escaped before this is asked)."""
-    return sum(map(_cell, text))
+    """How many terminal cells `text` takes, as Rich counts them (wide characters two, combining marks none;
+    control characters are escaped before this is asked). Rich is imported only when a line is measured."""
+    from rich.cells import cell_len
+
+    return cell_len(text)
 
 
 def fit(text: str, width: int) -> str:
     """`text` in at most `width` cells, cut with "…" when longer."""
-    if cells(text) <= width:
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) <= width:
         return text
-    out, used = [], 0
-    for char in text:
-        used += _cell(char)
-        if used > width - 1:
-            break
-        out.append(char)
-    return "".join(out) + "…" if width > 0 else ""
+    return set_cell_size(text, width - 1).rstrip(" ") + "…" if width > 0 else ""
 
 
 def _on_terminal() -> bool:
