@@ -165,21 +165,29 @@ def _stderr_columns() -> int:
         return 80
 
 
-def cells(text: str) -> int:
-    """How many terminal cells `text` takes, as Rich counts them (wide characters two, combining marks none;
-    control characters are escaped before this is asked). Rich is imported only when a line is measured."""
-    from rich.cells import cell_len
+def _cell(char: str) -> int:
+    import unicodedata
 
-    return cell_len(text)
+    return 0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def cells(text: str) -> int:
+    """How many terminal cells `text` takes: East Asian wide and fullwidth characters two, combining marks
+    none (control characters are escaped before this is asked)."""
+    return sum(map(_cell, text))
 
 
 def fit(text: str, width: int) -> str:
     """`text` in at most `width` cells, cut with "…" when longer."""
-    from rich.cells import cell_len, set_cell_size
-
-    if cell_len(text) <= width:
+    if cells(text) <= width:
         return text
-    return set_cell_size(text, width - 1).rstrip(" ") + "…" if width > 0 else ""
+    out, used = [], 0
+    for char in text:
+        used += _cell(char)
+        if used > width - 1:
+            break
+        out.append(char)
+    return "".join(out) + "…" if width > 0 else ""
 
 
 def _on_terminal() -> bool:
